@@ -1,0 +1,175 @@
+//! Errors. Every problem with the input becomes a [`Diagnostic`] that names the file, the
+//! place in it (line and column for syntax, a field path such as `blocks[3].alt` for
+//! content) and a hint saying what to do. Validation collects all diagnostics it finds
+//! rather than stopping at the first.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The file as a whole.
+    File,
+    /// A 1-based line and column (syntax errors).
+    LineColumn {
+        /// Line, from 1.
+        line: usize,
+        /// Column in characters, from 1.
+        column: usize,
+    },
+    /// A field path inside the article, e.g. `blocks[3].alt`.
+    Field(String),
+    /// A character inside a text field: the field path and the 1-based character index.
+    Char {
+        /// Field path.
+        field: String,
+        /// Character index in that field, from 1.
+        index: usize,
+    },
+}
+
+/// One located problem with an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The input file.
+    pub file: PathBuf,
+    /// Where in it.
+    pub place: Place,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at a field path.
+    pub fn field(file: &Path, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            place: Place::Field(field.into()),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A diagnostic about the file as a whole.
+    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            place: Place::File,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A diagnostic at a line and column.
+    pub fn at(file: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_path_buf(),
+            place: Place::LineColumn { line, column },
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        match &self.place {
+            Place::File => {}
+            Place::LineColumn { line, column } => write!(f, ":{line}:{column}")?,
+            Place::Field(field) => write!(f, ": {field}")?,
+            Place::Char { field, index } => write!(f, ": {field}, character {index}")?,
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics, displayed one per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in anpham.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is malformed or invalid; every problem found is listed.
+    #[error("{0}")]
+    Input(Diagnostics),
+    /// An input file could not be read.
+    #[error("{}: cannot read: {source}\n  hint: check that the path exists and is readable", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output could not be written; earlier outputs are untouched.
+    #[error("{}: cannot write: {source}\n  hint: check that the output folder exists and is writable", .path.display())]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A font could not be used.
+    #[error("font {name}: {message}\n  hint: {hint}")]
+    Font {
+        /// The file or family.
+        name: String,
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
+    /// The PDF writer rejected the document (a PDF/UA-1 rule would be broken).
+    #[error("the PDF could not be written: {0}")]
+    Pdf(String),
+    /// The EPUB could not be assembled.
+    #[error("the EPUB could not be written: {0}")]
+    Epub(String),
+    /// Options that do not fit together.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// An input error made of one diagnostic.
+    pub fn input(d: Diagnostic) -> Error {
+        Error::Input(Diagnostics(vec![d]))
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Error {
+        Error::input(d)
+    }
+}
+
+/// anpham's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,512 @@
+//! Fonts: the bundled Vietnamese-capable OFL families, user-supplied fonts, and the
+//! character coverage check that runs before any document is written.
+//!
+//! Bundled (compiled into the binary, licences in `fonts/*/OFL.txt`):
+//! * **Be Vietnam Pro** (sans serif, regular/bold/italic/bold italic): the large-print face.
+//! * **Noto Serif** (serif, regular/bold/italic/bold italic): the standard-edition face.
+//!
+//! A [`FontSet`] is a fallback chain of families: text is set in the first family that
+//! has a glyph for each character. A character that no family covers is an error naming
+//! the character and where it is ([`FontSet::check_coverage`]), never a silent `.notdef`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size};
+
+use crate::error::{Diagnostic, Diagnostics, Error, Place, Result};
+use crate::model::Publication;
+use crate::validate::for_each_text;
+
+/// Bundled font files: (file name, bytes).
+pub mod bundled {
+    /// Be Vietnam Pro Regular.
+    pub static SANS_REGULAR: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Regular.ttf");
+    /// Be Vietnam Pro Bold.
+    pub static SANS_BOLD: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Bold.ttf");
+    /// Be Vietnam Pro Italic.
+    pub static SANS_ITALIC: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Italic.ttf");
+    /// Be Vietnam Pro Bold Italic.
+    pub static SANS_BOLD_ITALIC: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-BoldItalic.ttf");
+    /// Be Vietnam Pro's licence.
+    pub static SANS_LICENSE: &str = include_str!("../fonts/be-vietnam-pro/OFL.txt");
+    /// Noto Serif Regular.
+    pub static SERIF_REGULAR: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Regular.ttf");
+    /// Noto Serif Bold.
+    pub static SERIF_BOLD: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Bold.ttf");
+    /// Noto Serif Italic.
+    pub static SERIF_ITALIC: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Italic.ttf");
+    /// Noto Serif Bold Italic.
+    pub static SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-BoldItalic.ttf");
+    /// Noto Serif's licence.
+    pub static SERIF_LICENSE: &str = include_str!("../fonts/noto-serif/OFL.txt");
+}
+
+/// Characters whose glyph extents set the line height: every Vietnamese letter (stacked
+/// diacritics are the tallest marks in the text) plus ASCII.
+const TALL_SAMPLE: &str = "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYÀẰẦÈỀÌÒỒỜÙỪỲÁẮẤÉẾÍÓỐỚÚỨÝẢẲẨẺỂỈỎỔỞỦỬỶÃẴẪẼỄĨÕỖỠŨỮỸẠẶẬẸỆỊỌỘỢỤỰỴàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵgjpqyÅÇ()[]{}|/";
+
+/// One font face, ready for shaping (harfrust) and embedding (krilla).
+pub struct FontFace {
+    /// Human-readable name (`Be Vietnam Pro Bold`).
+    pub name: String,
+    data: krilla::Data,
+    index: u32,
+    /// The face for the PDF writer.
+    pub krilla: krilla::text::Font,
+    shaper_data: harfrust::ShaperData,
+    /// Font units per em.
+    pub units_per_em: f32,
+    /// Highest point of the tallest sample glyph (stacked Vietnamese capitals), in ems.
+    pub max_ascent_em: f32,
+    /// Lowest point of the deepest sample glyph (descenders), in ems, positive downwards.
+    pub max_descent_em: f32,
+    /// Typographic ascender (hhea), in ems.
+    pub ascent_em: f32,
+    /// Whether the face is italic (by its italic angle or name).
+    pub italic: bool,
+}
+
+impl std::fmt::Debug for FontFace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontFace").field("name", &self.name).finish()
+    }
+}
+
+impl FontFace {
+    /// Loads a face from font bytes (TTF/OTF; `index` selects a face of a collection).
+    pub fn new(name: impl Into<String>, data: krilla::Data, index: u32) -> Result<FontFace> {
+        let name = name.into();
+        let bad = |message: &str| Error::Font {
+            name: name.clone(),
+            message: message.into(),
+            hint: "give a TrueType or OpenType font file (.ttf, .otf)".into(),
+        };
+        let font_ref =
+            harfrust::FontRef::from_index(data.as_ref(), index).map_err(|_| bad("not a readable font file"))?;
+        let krilla_font = krilla::text::Font::new(data.clone(), index).ok_or_else(|| bad("krilla cannot embed this font"))?;
+        let sk = skrifa::FontRef::from_index(data.as_ref(), index).map_err(|_| bad("not a readable font file"))?;
+        let metrics = sk.metrics(Size::unscaled(), LocationRef::default());
+        let upem = metrics.units_per_em as f32;
+        if upem < 16.0 {
+            return Err(bad("the font's units per em is out of range"));
+        }
+        if sk.charmap().map('a').is_none() && sk.charmap().map('0').is_none() {
+            return Err(bad("the font has no Unicode character map for Latin text"));
+        }
+        let gm = sk.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let (mut top, mut bottom) = (metrics.ascent, -metrics.descent);
+        for c in TALL_SAMPLE.chars() {
+            if let Some(gid) = sk.charmap().map(c) {
+                if let Some(b) = gm.bounds(gid) {
+                    top = top.max(b.y_max);
+                    bottom = bottom.max(-b.y_min);
+                }
+            }
+        }
+        let italic = metrics.italic_angle != 0.0 || name.to_ascii_lowercase().contains("italic");
+        Ok(FontFace {
+            shaper_data: harfrust::ShaperData::new(&font_ref),
+            name,
+            index,
+            krilla: krilla_font,
+            units_per_em: upem,
+            max_ascent_em: top / upem,
+            max_descent_em: bottom / upem,
+            ascent_em: metrics.ascent / upem,
+            italic,
+            data,
+        })
+    }
+
+    /// The font bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.data.as_ref()
+    }
+
+    /// The face index inside the font file.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// Whether the face maps `c` to a glyph. Default-ignorable characters (zero-width
+    /// spaces and joiners, variation selectors) count as covered: the shaper hides them.
+    pub fn covers(&self, c: char) -> bool {
+        is_default_ignorable(c) || self.glyph_for(c).is_some()
+    }
+
+    /// The glyph id for a character, if the face has one.
+    pub fn glyph_for(&self, c: char) -> Option<u32> {
+        let sk = skrifa::FontRef::from_index(self.data.as_ref(), self.index).ok()?;
+        sk.charmap().map(c).map(|g| g.to_u32()).filter(|g| *g != 0)
+    }
+
+    /// Runs `f` with a harfrust shaper for this face.
+    pub fn with_shaper<R>(&self, f: impl FnOnce(&harfrust::Shaper<'_>) -> R) -> R {
+        let font_ref = harfrust::FontRef::from_index(self.data.as_ref(), self.index)
+            .expect("the font was parsed when loaded");
+        let shaper = self.shaper_data.shaper(&font_ref).build();
+        f(&shaper)
+    }
+}
+
+/// Characters that take no glyph of their own.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
+}
+
+/// A family: four styles. Missing styles fall back to the regular face.
+#[derive(Debug, Clone)]
+pub struct FontFamily {
+    /// Family name.
+    pub name: String,
+    /// Regular face.
+    pub regular: Arc<FontFace>,
+    /// Bold face.
+    pub bold: Arc<FontFace>,
+    /// Italic face.
+    pub italic: Arc<FontFace>,
+    /// Bold italic face.
+    pub bold_italic: Arc<FontFace>,
+    /// The licence text to ship with the font, if known (bundled fonts: the OFL).
+    pub license: Option<String>,
+}
+
+impl FontFamily {
+    /// The face for a style.
+    pub fn face(&self, bold: bool, italic: bool) -> &Arc<FontFace> {
+        match (bold, italic) {
+            (false, false) => &self.regular,
+            (true, false) => &self.bold,
+            (false, true) => &self.italic,
+            (true, true) => &self.bold_italic,
+        }
+    }
+
+    /// The bundled sans family, Be Vietnam Pro.
+    pub fn bundled_sans() -> FontFamily {
+        static SANS: std::sync::OnceLock<FontFamily> = std::sync::OnceLock::new();
+        SANS.get_or_init(|| {
+            Self::from_static(
+                "Be Vietnam Pro",
+                [bundled::SANS_REGULAR, bundled::SANS_BOLD, bundled::SANS_ITALIC, bundled::SANS_BOLD_ITALIC],
+                bundled::SANS_LICENSE,
+            )
+        })
+        .clone()
+    }
+
+    /// The bundled serif family, Noto Serif.
+    pub fn bundled_serif() -> FontFamily {
+        static SERIF: std::sync::OnceLock<FontFamily> = std::sync::OnceLock::new();
+        SERIF
+            .get_or_init(|| {
+                Self::from_static(
+                    "Noto Serif",
+                    [bundled::SERIF_REGULAR, bundled::SERIF_BOLD, bundled::SERIF_ITALIC, bundled::SERIF_BOLD_ITALIC],
+                    bundled::SERIF_LICENSE,
+                )
+            })
+            .clone()
+    }
+
+    fn from_static(name: &str, files: [&'static [u8]; 4], license: &str) -> FontFamily {
+        let styles = ["Regular", "Bold", "Italic", "Bold Italic"];
+        let faces: Vec<Arc<FontFace>> = files
+            .iter()
+            .zip(styles)
+            .map(|(bytes, style)| {
+                Arc::new(
+                    FontFace::new(format!("{name} {style}"), krilla::Data::from(*bytes), 0)
+                        .expect("bundled fonts are valid"),
+                )
+            })
+            .collect();
+        FontFamily {
+            name: name.into(),
+            regular: faces[0].clone(),
+            bold: faces[1].clone(),
+            italic: faces[2].clone(),
+            bold_italic: faces[3].clone(),
+            license: Some(license.into()),
+        }
+    }
+
+    /// A family from a font file. Sibling files whose names replace `Regular` with `Bold`,
+    /// `Italic` or `BoldItalic` supply those styles; otherwise the file serves every style.
+    pub fn from_file(path: &Path) -> Result<FontFamily> {
+        let load = |p: &Path| -> Result<Arc<FontFace>> {
+            let bytes = std::fs::read(p).map_err(|source| Error::Read {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            let name = p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
+            Ok(Arc::new(FontFace::new(name, krilla::Data::from(bytes), 0).map_err(|e| match e {
+                Error::Font { message, hint, .. } => Error::Font {
+                    name: p.display().to_string(),
+                    message,
+                    hint,
+                },
+                e => e,
+            })?))
+        };
+        let regular = load(path)?;
+        let sibling = |style: &str| -> Option<PathBuf> {
+            let name = path.file_name()?.to_str()?;
+            name.contains("Regular")
+                .then(|| path.with_file_name(name.replace("Regular", style)))
+                .filter(|p| p.is_file())
+        };
+        let styled = |style: &str| -> Result<Arc<FontFace>> {
+            match sibling(style) {
+                Some(p) => load(&p),
+                None => Ok(regular.clone()),
+            }
+        };
+        let license = path
+            .parent()
+            .map(|d| d.join("OFL.txt"))
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        Ok(FontFamily {
+            name: regular.name.replace("-Regular", "").replace("Regular", "").trim().to_string(),
+            bold: styled("Bold")?,
+            italic: styled("Italic")?,
+            bold_italic: styled("BoldItalic")?,
+            regular,
+            license,
+        })
+    }
+
+    /// A family installed on the system, found by name with `fontdb`.
+    pub fn from_system(family: &str) -> Result<FontFamily> {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let find = |weight: fontdb::Weight, style: fontdb::Style| {
+            db.query(&fontdb::Query {
+                families: &[fontdb::Family::Name(family)],
+                weight,
+                style,
+                ..fontdb::Query::default()
+            })
+        };
+        let regular_id = find(fontdb::Weight::NORMAL, fontdb::Style::Normal).ok_or_else(|| Error::Font {
+            name: family.into(),
+            message: "no installed font family of that name".into(),
+            hint: "give a font file path instead, or check `fc-list : family`".into(),
+        })?;
+        let load = |id: fontdb::ID| -> Result<Arc<FontFace>> {
+            let (src, index) = db.face_source(id).ok_or_else(|| Error::Font {
+                name: family.into(),
+                message: "the font source disappeared".into(),
+                hint: "try again".into(),
+            })?;
+            let bytes = match src {
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => {
+                    std::fs::read(&p).map_err(|source| Error::Read { path: p, source })?
+                }
+                fontdb::Source::Binary(b) => b.as_ref().as_ref().to_vec(),
+            };
+            let name = db.face(id).map_or(family.to_string(), |f| f.post_script_name.clone());
+            Ok(Arc::new(FontFace::new(name, krilla::Data::from(bytes), index)?))
+        };
+        let regular = load(regular_id)?;
+        let pick = |w, s| -> Result<Arc<FontFace>> {
+            match find(w, s) {
+                Some(id) if id != regular_id => load(id),
+                _ => Ok(regular.clone()),
+            }
+        };
+        Ok(FontFamily {
+            name: family.into(),
+            bold: pick(fontdb::Weight::BOLD, fontdb::Style::Normal)?,
+            italic: pick(fontdb::Weight::NORMAL, fontdb::Style::Italic)?,
+            bold_italic: pick(fontdb::Weight::BOLD, fontdb::Style::Italic)?,
+            regular,
+            license: None,
+        })
+    }
+
+    /// A family named by `--font`: an existing file path, or an installed family name.
+    pub fn from_spec(spec: &str) -> Result<FontFamily> {
+        match spec.to_ascii_lowercase().as_str() {
+            "be vietnam pro" | "sans" | "sans-serif" => return Ok(Self::bundled_sans()),
+            "noto serif" | "serif" => return Ok(Self::bundled_serif()),
+            _ => {}
+        }
+        let p = Path::new(spec);
+        if p.is_file() {
+            Self::from_file(p)
+        } else {
+            Self::from_system(spec)
+        }
+    }
+
+    /// Whether the faces are sans serif: false for the bundled serif, and for unknown
+    /// fonts whose name says serif.
+    pub fn is_serif(&self) -> bool {
+        let n = self.name.to_ascii_lowercase();
+        n.contains("serif") && !n.contains("sans")
+    }
+}
+
+/// A fallback chain of families; the first is the main text face.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    /// The families, in order of preference.
+    pub families: Vec<FontFamily>,
+}
+
+/// The family index and face to use for one character.
+pub struct FaceChoice<'a> {
+    /// Index into [`FontSet::families`].
+    pub family: usize,
+    /// The face.
+    pub face: &'a Arc<FontFace>,
+}
+
+impl FontSet {
+    /// The default set for a scale: Be Vietnam Pro first at large print, Noto Serif first
+    /// otherwise; the other bundled family is the fallback.
+    pub fn bundled(large_print: bool) -> FontSet {
+        let (a, b) = (FontFamily::bundled_sans(), FontFamily::bundled_serif());
+        FontSet {
+            families: if large_print { vec![a, b] } else { vec![b, a] },
+        }
+    }
+
+    /// A user family first, then both bundled families as fallbacks.
+    pub fn with_primary(primary: FontFamily) -> FontSet {
+        FontSet {
+            families: vec![primary, FontFamily::bundled_sans(), FontFamily::bundled_serif()],
+        }
+    }
+
+    /// The main family.
+    pub fn primary(&self) -> &FontFamily {
+        &self.families[0]
+    }
+
+    /// The first family whose face of this style covers `c` (the main family if none does).
+    pub fn choose(&self, c: char, bold: bool, italic: bool) -> FaceChoice<'_> {
+        for (i, fam) in self.families.iter().enumerate() {
+            let face = fam.face(bold, italic);
+            if face.covers(c) {
+                return FaceChoice { family: i, face };
+            }
+        }
+        FaceChoice {
+            family: 0,
+            face: self.families[0].face(bold, italic),
+        }
+    }
+
+    /// Whether any family covers `c`.
+    pub fn covers(&self, c: char) -> bool {
+        c.is_whitespace() || self.families.iter().any(|f| f.regular.covers(c))
+    }
+
+    /// Checks every character of the publication against the chain. Each character no
+    /// family covers is reported once per field, with its file, field and position.
+    pub fn check_coverage(&self, publication: &Publication) -> Result<()> {
+        let mut diags = Vec::new();
+        let mut cache: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
+        let mut check = |file: &Path, prefix: &str, field: &str, text: &str| {
+            let mut seen = BTreeSet::new();
+            for (i, c) in text.chars().enumerate() {
+                let ok = *cache.entry(c).or_insert_with(|| self.covers(c));
+                if !ok && seen.insert(c) && diags.len() < 100 {
+                    diags.push(Diagnostic {
+                        file: file.to_path_buf(),
+                        place: Place::Char {
+                            field: format!("{prefix}{field}"),
+                            index: i + 1,
+                        },
+                        message: format!(
+                            "the character {} (U+{:04X}{}) is in no font ({})",
+                            if c.is_control() { String::from("�") } else { format!("`{c}`") },
+                            c as u32,
+                            if ('\u{E000}'..='\u{F8FF}').contains(&c) { ", private use" } else { "" },
+                            self.families.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                        hint: Some("remove or replace it, or supply a font that has it with --font".into()),
+                    });
+                }
+            }
+        };
+        let pub_file = Path::new("<publication>");
+        check(pub_file, "", "title", &publication.title);
+        if let Some(d) = &publication.description {
+            check(pub_file, "", "description", d);
+        }
+        if let Some(p) = &publication.publisher {
+            check(pub_file, "", "publisher", p);
+        }
+        for a in &publication.articles {
+            let (file, prefix) = match &a.origin {
+                Some(o) if !o.field.is_empty() => (o.file.clone(), format!("{}.", o.field)),
+                Some(o) => (o.file.clone(), String::new()),
+                None => (PathBuf::from("<article>"), String::new()),
+            };
+            for_each_text(a, |field, text| check(&file, &prefix, field, text));
+        }
+        if diags.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Input(Diagnostics(diags)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_fonts_cover_all_vietnamese_letters() {
+        for fam in [FontFamily::bundled_sans(), FontFamily::bundled_serif()] {
+            for face in [&fam.regular, &fam.bold, &fam.italic, &fam.bold_italic] {
+                for c in TALL_SAMPLE.chars() {
+                    assert!(face.covers(c), "{} lacks {c}", face.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stacked_capitals_reach_above_the_hhea_ascender() {
+        let sans = FontFamily::bundled_sans();
+        assert!(sans.regular.max_ascent_em > 1.1, "{}", sans.regular.max_ascent_em);
+    }
+
+    #[test]
+    fn not_a_font_is_a_clear_error() {
+        let e = FontFace::new("x", krilla::Data::from(b"not a font at all".to_vec()), 0).unwrap_err();
+        assert!(e.to_string().contains("not a readable font"), "{e}");
+    }
+
+    #[test]
+    fn uncovered_characters_are_located() {
+        let mut a = crate::model::Article {
+            lang: None,
+            title: "Tiêu đề \u{E000}".into(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: None,
+            source_url: None,
+            blocks: vec![crate::model::Block::Paragraph { text: "Xin chào 🦜".into() }],
+            origin: None,
+        };
+        a.origin = Some(crate::model::Origin {
+            file: "a.json".into(),
+            field: String::new(),
+        });
+        let p = Publication::single(a);
+        let e = FontSet::bundled(true).check_coverage(&p).unwrap_err().to_string();
+        assert!(e.contains("a.json: title, character 10"), "{e}");
+        assert!(e.contains("U+E000, private use"), "{e}");
+        assert!(e.contains("a.json: blocks[0].text, character 10") && e.contains("U+1F99C"), "{e}");
+    }
+}

@@ -1,0 +1,241 @@
+//! Bulletin manifests: a publication's metadata, its articles (files, a folder, or
+//! inline objects) and the editions to build. Documented in `docs/bulletin-manifest.md`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Format, from_json, from_toml, load_article_file};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::model::{Article, Origin, Publication};
+use crate::scale::FontScale;
+use crate::validate;
+
+/// A bulletin: the publication and the editions it asks for.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The manifest file (or the folder it was made from).
+    pub path: PathBuf,
+    /// The publication, with its articles loaded and validated.
+    pub publication: Publication,
+    /// The editions to build; `None` leaves the choice to the caller (CLI flags).
+    pub editions: Option<EditionSpec>,
+}
+
+/// The editions a manifest asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionSpec {
+    /// Build an EPUB.
+    #[serde(default = "yes")]
+    pub epub: bool,
+    /// Build PDFs at these scales (steps, names or sizes such as `19pt`).
+    #[serde(default)]
+    pub pdf: Vec<String>,
+    /// Page size of the PDFs.
+    #[serde(default)]
+    pub page_size: PageSizeName,
+    /// The PDF edition (a scale from `pdf`) whose pages the EPUB's page list maps to;
+    /// the first PDF edition when absent.
+    #[serde(default)]
+    pub page_list: Option<String>,
+    /// The EPUB's base text size (a scale); standard when absent.
+    #[serde(default)]
+    pub epub_scale: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Page sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageSizeName {
+    /// ISO A4, 210 × 297 mm.
+    A4,
+    /// ISO A5, 148 × 210 mm (the default: the usual large-print book size).
+    #[default]
+    A5,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl std::str::FromStr for PageSizeName {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "a4" => Ok(PageSizeName::A4),
+            "a5" => Ok(PageSizeName::A5),
+            "letter" => Ok(PageSizeName::Letter),
+            _ => Err(format!("unknown page size `{s}`; use a4, a5 or letter")),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    title: String,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    identifier: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    articles: Vec<ArticleEntry>,
+    #[serde(default)]
+    folder: Option<String>,
+    #[serde(default)]
+    editions: Option<EditionSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "an article file path or an article object")]
+enum ArticleEntry {
+    Path(String),
+    Inline(Box<Article>),
+}
+
+/// Whether a JSON or TOML file is a bulletin (it has `articles` or `folder` at the top).
+pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
+    match format {
+        Format::Json => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+            .map(|m| m.contains_key("articles") || m.contains_key("folder"))
+            .unwrap_or(false),
+        Format::Toml => text.parse::<toml::Table>().map_or(false, |t| {
+            t.contains_key("articles") || t.contains_key("folder")
+        }),
+        Format::Markdown => false,
+    }
+}
+
+/// Parses a manifest and loads every article it names.
+pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest> {
+    let file: ManifestFile = match format {
+        Format::Json => from_json(path, text)?,
+        Format::Toml => from_toml(path, text)?,
+        Format::Markdown => unreachable!("markdown is never a manifest"),
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut articles = Vec::new();
+    let mut diags = Vec::new();
+    let mut push = |r: Result<Article>| match r {
+        Ok(a) => articles.push(a),
+        Err(Error::Input(d)) => diags.extend(d.0),
+        Err(e) => diags.push(Diagnostic::file(path, e.to_string())),
+    };
+    for (i, entry) in file.articles.into_iter().enumerate() {
+        match entry {
+            ArticleEntry::Path(p) => {
+                let full = base.join(&p);
+                if !full.is_file() {
+                    push(Err(Diagnostic::field(
+                        path,
+                        format!("articles[{i}]"),
+                        format!("article file {} not found", full.display()),
+                    )
+                    .with_hint("paths are relative to the manifest's folder")
+                    .into()));
+                    continue;
+                }
+                push(load_article_file(&full));
+            }
+            ArticleEntry::Inline(a) => {
+                let mut a = *a;
+                a.origin = Some(Origin {
+                    file: path.to_path_buf(),
+                    field: format!("articles[{i}]"),
+                });
+                if a.slug.is_none() {
+                    a.slug = Some(format!("article-{}", i + 1));
+                }
+                push(validate::prepare_article(&mut a).map(|()| a));
+            }
+        }
+    }
+    if let Some(folder) = &file.folder {
+        let dir = base.join(folder);
+        match super::article_files_in(&dir) {
+            Ok(files) if files.is_empty() => diags.push(
+                Diagnostic::field(path, "folder", format!("{} holds no article file", dir.display()))
+                    .with_hint("put .json, .toml or .md articles in it"),
+            ),
+            Ok(files) => files.iter().for_each(|f| push(load_article_file(f))),
+            Err(e) => diags.push(Diagnostic::field(path, "folder", e.to_string())),
+        }
+    }
+    if articles.is_empty() && diags.is_empty() {
+        diags.push(
+            Diagnostic::field(path, "articles", "the bulletin has no article")
+                .with_hint("list article files in `articles` or name a `folder`"),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(Error::Input(Diagnostics(diags)));
+    }
+    let mut publication = Publication {
+        title: file.title,
+        lang: file.lang.unwrap_or_else(|| "vi".into()),
+        publisher: file.publisher,
+        date: file.date,
+        identifier: file.identifier,
+        description: file.description,
+        articles,
+    };
+    validate::prepare_publication(&mut publication, path)?;
+    if let Some(ed) = &file.editions {
+        check_editions(path, ed)?;
+    }
+    Ok(Manifest {
+        path: path.to_path_buf(),
+        publication,
+        editions: file.editions,
+    })
+}
+
+fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
+    let mut diags = Vec::new();
+    for (i, s) in ed.pdf.iter().enumerate() {
+        if let Err(e) = s.parse::<FontScale>() {
+            diags.push(Diagnostic::field(path, format!("editions.pdf[{i}]"), e.to_string()));
+        }
+    }
+    for (name, v) in [("editions.page_list", &ed.page_list), ("editions.epub_scale", &ed.epub_scale)] {
+        if let Some(s) = v {
+            if let Err(e) = s.parse::<FontScale>() {
+                diags.push(Diagnostic::field(path, name, e.to_string()));
+            }
+        }
+    }
+    if let Some(pl) = &ed.page_list {
+        let want = pl.parse::<FontScale>().ok();
+        if want.is_some() && !ed.pdf.iter().any(|s| s.parse::<FontScale>().ok() == want) {
+            diags.push(
+                Diagnostic::field(path, "editions.page_list", format!("no PDF edition at scale `{pl}`"))
+                    .with_hint("name one of the scales listed in editions.pdf"),
+            );
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(Diagnostics(diags)))
+    }
+}
+
+impl Manifest {
+    /// A manifest for a publication made from a folder or from several files.
+    pub fn from_publication(publication: Publication, path: &Path) -> Manifest {
+        Manifest {
+            path: path.to_path_buf(),
+            publication,
+            editions: None,
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Reading articles and bulletins from files: JSON, TOML, Markdown with YAML front
+//! matter, folders, and bulletin manifests.
+//!
+//! Every reader turns syntax errors into a [`Diagnostic`] with line and column, and
+//! type errors into one with the field path. After parsing, [`crate::validate`]
+//! normalises the text (NFC), checks it and loads the images.
+
+mod manifest;
+mod markdown;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+pub use manifest::{EditionSpec, Manifest, PageSizeName};
+
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::model::{Article, Origin, Publication};
+use crate::validate;
+
+/// The largest input file read, in bytes (64 MiB). A larger file is refused before it is read.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The input formats anpham reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON (`.json`).
+    Json,
+    /// TOML (`.toml`).
+    Toml,
+    /// Markdown with a YAML front matter (`.md`, `.markdown`).
+    Markdown,
+}
+
+impl Format {
+    /// The format a file name implies, if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "json" => Some(Format::Json),
+            "toml" => Some(Format::Toml),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
+/// line and column of the first invalid byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Diagnostic::file(path, "is a folder, not a file").into());
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Diagnostic::file(
+            path,
+            format!(
+                "the file is {} MiB; anpham reads input files of at most {} MiB",
+                meta.len() / (1024 * 1024),
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_hint("split the bulletin into several article files and list them in a manifest")
+        .into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Diagnostic::file(path, "the file grew past the input size limit while being read").into());
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let (line, column) = line_column(&String::from_utf8_lossy(&bytes[..valid]), valid);
+            Err(Diagnostic::at(
+                path,
+                line,
+                column,
+                format!("the file is not UTF-8 (invalid byte 0x{:02X} at byte {valid})", bytes[valid]),
+            )
+            .with_hint("save the file as UTF-8, e.g. `iconv -f windows-1258 -t utf-8 in.txt > out.txt`")
+            .into())
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `s`.
+pub(crate) fn line_column(s: &str, at: usize) -> (usize, usize) {
+    let at = at.min(s.len());
+    let mut at = at;
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &s[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// What one input file holds.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    /// One article.
+    Article(Box<Article>),
+    /// A bulletin: a publication with its articles, and the editions it asks for.
+    Bulletin(Box<Manifest>),
+}
+
+/// Loads one or more inputs (article files, folders of article files, or one bulletin
+/// manifest) into a validated publication with NFC text and loaded images.
+///
+/// Several articles make a bulletin whose title is the first article's unless a
+/// manifest gives one.
+pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
+    let mut articles = Vec::new();
+    let mut manifest = None;
+    let mut diagnostics = Vec::new();
+    for input in inputs {
+        match load_input(input) {
+            Ok(Loaded::Article(a)) => articles.push(*a),
+            Ok(Loaded::Bulletin(m)) => {
+                if manifest.is_some() || inputs.len() > 1 {
+                    return Err(Error::Usage(format!(
+                        "{}: a bulletin manifest must be the only input\n  hint: list the other articles in its `articles`",
+                        input.display()
+                    )));
+                }
+                manifest = Some(*m);
+            }
+            Err(Error::Input(d)) => diagnostics.extend(d.0),
+            Err(e) => return Err(e),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::Input(Diagnostics(diagnostics)));
+    }
+    let publication = match manifest {
+        Some(ref m) => m.publication.clone(),
+        None => {
+            if articles.is_empty() {
+                return Err(Error::Usage(
+                    "no article found in the inputs\n  hint: name .json, .toml or .md files, or a folder that holds them".into(),
+                ));
+            }
+            if articles.len() == 1 {
+                Publication::single(articles.pop().expect("one article"))
+            } else {
+                let mut p = Publication::single(articles[0].clone());
+                p.articles = articles;
+                p
+            }
+        }
+    };
+    Ok((publication, manifest))
+}
+
+/// Loads one path: a folder (every article file in it, sorted by name), a manifest, or an
+/// article file.
+pub fn load_input(path: &Path) -> Result<Loaded> {
+    if path.is_dir() {
+        let files = article_files_in(path)?;
+        if files.is_empty() {
+            return Err(Diagnostic::file(path, "the folder holds no .json, .toml or .md article")
+                .with_hint("put article files in it, or name them directly")
+                .into());
+        }
+        let mut articles = Vec::new();
+        let mut diags = Vec::new();
+        for f in &files {
+            match load_article_file(f) {
+                Ok(a) => articles.push(a),
+                Err(Error::Input(d)) => diags.extend(d.0),
+                Err(e) => return Err(e),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(Error::Input(Diagnostics(diags)));
+        }
+        let mut p = Publication::single(articles[0].clone());
+        p.articles = articles;
+        return Ok(Loaded::Bulletin(Box::new(Manifest::from_publication(p, path))));
+    }
+    let text = read_text(path)?;
+    let format = Format::from_path(path).ok_or_else(|| {
+        Error::input(
+            Diagnostic::file(path, "unknown input format")
+                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
+        )
+    })?;
+    if format != Format::Markdown && manifest::looks_like_bulletin(format, &text) {
+        let m = manifest::parse(path, format, &text)?;
+        return Ok(Loaded::Bulletin(Box::new(m)));
+    }
+    Ok(Loaded::Article(Box::new(parse_article(path, format, &text)?)))
+}
+
+/// The article files of a folder, sorted by file name (byte order), not recursing.
+pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let read_err = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_err)? {
+        let p = entry.map_err(read_err)?.path();
+        if p.is_file() && Format::from_path(&p).is_some() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and validates one article file.
+pub fn load_article_file(path: &Path) -> Result<Article> {
+    let text = read_text(path)?;
+    let format = Format::from_path(path).ok_or_else(|| {
+        Error::input(
+            Diagnostic::file(path, "unknown input format")
+                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
+        )
+    })?;
+    parse_article(path, format, &text)
+}
+
+/// Parses article text of a known format; `path` names it in messages and anchors
+/// its image paths. The result is normalised, validated, and has its images loaded.
+pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
+    let mut article: Article = match format {
+        Format::Json => from_json(path, text)?,
+        Format::Toml => from_toml(path, text)?,
+        Format::Markdown => markdown::parse(path, text)?,
+    };
+    article.origin = Some(Origin {
+        file: path.to_path_buf(),
+        field: String::new(),
+    });
+    if article.slug.is_none() {
+        article.slug = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(validate::slugify)
+            .filter(|s| !s.is_empty());
+    }
+    validate::prepare_article(&mut article)?;
+    Ok(article)
+}
+
+/// Deserialises JSON, reporting syntax errors by line and column and type errors by field path.
+pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        let mut d = Diagnostic::at(path, inner.line(), inner.column(), json_message(&inner, &field));
+        d.hint = Some(match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "the file is not valid JSON; check quotes, commas and brackets near that place".into()
+            }
+            _ => "see docs/article-format.md for the fields and their types".into(),
+        });
+        Error::input(d)
+    })?;
+    de.end().map_err(|e| {
+        Error::input(
+            Diagnostic::at(path, e.line(), e.column(), "trailing characters after the JSON value")
+                .with_hint("a file holds one JSON object"),
+        )
+    })?;
+    Ok(value)
+}
+
+fn json_message(e: &serde_json::Error, field: &str) -> String {
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; the diagnostic prints the place itself.
+    let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+    if field.is_empty() || field == "." || e.is_syntax() || e.is_eof() {
+        msg.to_string()
+    } else {
+        format!("{field}: {msg}")
+    }
+}
+
+/// Deserialises TOML, reporting errors with line, column and field path.
+pub(crate) fn from_toml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(path, text, e, ""))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        toml_error(path, text, e.into_inner(), &field)
+    })
+}
+
+fn toml_error(path: &Path, text: &str, e: toml::de::Error, field: &str) -> Error {
+    let (line, column) = e
+        .span()
+        .map(|s| line_column(text, s.start))
+        .unwrap_or((1, 1));
+    let msg = e.message().trim().to_string();
+    let msg = if field.is_empty() || field == "." {
+        msg
+    } else {
+        format!("{field}: {msg}")
+    };
+    Error::input(
+        Diagnostic::at(path, line, column, msg)
+            .with_hint("see docs/article-format.md for the fields and their types"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters() {
+        let s = "ab\nệệx";
+        assert_eq!(line_column(s, 0), (1, 1));
+        assert_eq!(line_column(s, 3), (2, 1));
+        assert_eq!(line_column(s, 3 + "ệệ".len()), (2, 3));
+    }
+
+    #[test]
+    fn json_syntax_error_has_line_and_column() {
+        let err = from_json::<Article>(Path::new("a.json"), "{\n  \"title\": \"x\",\n  oops\n}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.json:3:3:"), "{err}");
+    }
+
+    #[test]
+    fn json_type_error_names_the_field() {
+        let err = from_json::<Article>(
+            Path::new("a.json"),
+            r#"{"title": "x", "blocks": [{"type": "heading", "level": "two", "text": "y"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("blocks[0].level"), "{err}");
+    }
+
+    #[test]
+    fn toml_error_has_line_and_field() {
+        let err = from_toml::<Article>(Path::new("a.toml"), "title = \"x\"\n[[blocks]]\ntype = \"paragraph\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a.toml:2:"), "{err}");
+        assert!(err.contains("text"), "{err}");
+    }
+}

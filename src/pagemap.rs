@@ -1,0 +1,58 @@
+//! The page map: where each page of a print (PDF) edition begins in the publication's
+//! text. The PDF writer produces it; the EPUB writer turns it into page-break markers
+//! and a `page-list`, so that EPUB readers can follow "page 12" of the print edition.
+
+/// A part of an article that text can be located in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ArticlePart {
+    /// The headline.
+    Title,
+    /// The byline and date line.
+    Meta,
+    /// The lead paragraph.
+    Lead,
+    /// Block `i` of the body (paragraph, heading, quote text, or a figure's image).
+    Block(usize),
+    /// Item `j` of list block `i`.
+    Item(usize, usize),
+    /// The caption (and credit) of figure block `i`.
+    Caption(usize),
+    /// The attribution of quote block `i`.
+    Attribution(usize),
+}
+
+/// Where a page begins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextAnchor {
+    /// In the front matter of a bulletin (title page, table of contents).
+    FrontMatter,
+    /// In article `article`, in `part`, before the character at byte `offset` of that
+    /// part's plain text (0: at the start of the part).
+    Article {
+        /// Article index.
+        article: usize,
+        /// The part.
+        part: ArticlePart,
+        /// Byte offset into the part's plain text, on a character boundary.
+        offset: usize,
+    },
+}
+
+/// The start of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageStart {
+    /// The page's label as printed on it (`1`, `2`, … or `i`, `ii` for front matter).
+    pub label: String,
+    /// Where in the text it begins.
+    pub anchor: TextAnchor,
+}
+
+/// The pages of one print edition.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PageMap {
+    /// A description of the edition, used as the EPUB's `pageBreakSource`
+    /// (e.g. `anpham large-print PDF edition, A5, 18 pt body`).
+    pub source: String,
+    /// One entry per page, in order.
+    pub pages: Vec<PageStart>,
+}

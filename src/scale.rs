@@ -1,0 +1,257 @@
+//! Font scales: the print office's version of the portal's "Tăng cỡ chữ / Giảm cỡ chữ"
+//! (enlarge / shrink text) buttons.
+//!
+//! A [`FontScale`] is a signed number of steps from the standard size, or an explicit
+//! body size in points. Everything else that large-print guidelines tie to the body size
+//! (headings, captions, page numbers, line height, the EPUB's base size) is derived here,
+//! in one place, so that the PDF and EPUB editions agree. The ladder and the guidelines
+//! behind it are documented in `docs/font-scales.md`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Print body sizes in points for steps −2 … +6.
+pub const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
+/// EPUB base text sizes in percent for steps 0 … +6 (below 0: the print size ÷ 12 pt).
+pub const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
+/// The lowest step.
+pub const MIN_STEP: i8 = -2;
+/// The highest step.
+pub const MAX_STEP: i8 = 6;
+/// The step from which an edition is "large print" (18 pt body).
+pub const LARGE_PRINT_STEP: i8 = 3;
+/// The smallest and largest explicit body sizes accepted, in points.
+pub const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
+
+/// A font scale: steps from the standard size, or an explicit body size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FontScale {
+    /// A step on the ladder, −2 … +6 (0 is the standard 12 pt).
+    Step(i8),
+    /// An explicit body size in points (e.g. `19pt`).
+    Points(f32),
+}
+
+/// A scale that cannot be understood.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "unknown font scale `{0}`; hint: use a step from -2 to +6, a name (small, standard, large, extra-large, largest) or a size such as 19pt"
+)]
+pub struct ScaleParseError(pub String);
+
+impl FontScale {
+    /// The standard edition (step 0, 12 pt).
+    pub const STANDARD: FontScale = FontScale::Step(0);
+    /// The large-print default (step +3, 18 pt).
+    pub const LARGE: FontScale = FontScale::Step(3);
+    /// Extra-large print (step +5, 24 pt).
+    pub const EXTRA_LARGE: FontScale = FontScale::Step(5);
+
+    /// One step larger ("Tăng cỡ chữ"), saturating at +6.
+    pub fn enlarge(self) -> FontScale {
+        match self {
+            FontScale::Step(s) => FontScale::Step((s + 1).min(MAX_STEP)),
+            FontScale::Points(p) => FontScale::Points(p * 1.125),
+        }
+    }
+
+    /// One step smaller ("Giảm cỡ chữ"), saturating at −2.
+    pub fn shrink(self) -> FontScale {
+        match self {
+            FontScale::Step(s) => FontScale::Step((s - 1).max(MIN_STEP)),
+            FontScale::Points(p) => FontScale::Points((p / 1.125).max(EXPLICIT_RANGE_PT.0)),
+        }
+    }
+
+    /// Body text size in points.
+    pub fn body_pt(self) -> f32 {
+        match self {
+            FontScale::Step(s) => {
+                PRINT_LADDER_PT[(s.clamp(MIN_STEP, MAX_STEP) - MIN_STEP) as usize]
+            }
+            FontScale::Points(p) => p,
+        }
+    }
+
+    /// Whether this scale is large print (body ≥ 18 pt): sans serif, no italics, no
+    /// hyphenation, 1.5 line height, captions and page numbers at body size.
+    pub fn is_large_print(self) -> bool {
+        self.body_pt() >= 18.0
+    }
+
+    /// The EPUB's base font size, in percent of the reading system's default.
+    pub fn epub_percent(self) -> f32 {
+        match self {
+            FontScale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s.min(MAX_STEP) as usize],
+            _ => self.body_pt() / 12.0 * 100.0,
+        }
+    }
+
+    /// The suffix used in output file names: `""` for standard, `large`, `extra-large`,
+    /// `step-1`, `step+4`, `19pt`.
+    pub fn file_suffix(self) -> String {
+        match self {
+            FontScale::Step(0) => String::new(),
+            FontScale::Step(3) => "large".into(),
+            FontScale::Step(5) => "extra-large".into(),
+            FontScale::Step(s) => format!("step{s:+}"),
+            FontScale::Points(p) => format!("{}pt", fmt_pt(p)),
+        }
+    }
+
+    /// Derived typographic sizes for this scale.
+    pub fn metrics(self) -> ScaleMetrics {
+        let body = self.body_pt();
+        let large = self.is_large_print();
+        // Headings step down from the title; at large print the contrast is smaller
+        // because the body is already big (guidelines ask for size *and* weight).
+        let (h1, h2, h3) = if large { (1.5, 1.3, 1.15) } else { (1.75, 1.4, 1.2) };
+        ScaleMetrics {
+            body_pt: body,
+            line_height: if large { 1.5 } else { 1.35 },
+            heading_pt: [body * h1, body * h2, body * h3, body * 1.08, body, body],
+            caption_pt: if large { body } else { body * 0.9 },
+            page_number_pt: if large { body } else { (body * 0.85).max(9.0) },
+            header_pt: if large { body * 0.8 } else { (body * 0.8).max(8.0) },
+            paragraph_gap_em: 0.6,
+        }
+    }
+}
+
+/// Sizes derived from a [`FontScale`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScaleMetrics {
+    /// Body text size, pt.
+    pub body_pt: f32,
+    /// Line height as a multiple of the size (a floor: taller glyphs get more).
+    pub line_height: f32,
+    /// Heading sizes for levels 1 … 6, pt.
+    pub heading_pt: [f32; 6],
+    /// Caption and credit size, pt (never below body at large print).
+    pub caption_pt: f32,
+    /// Page number size, pt (body size at large print).
+    pub page_number_pt: f32,
+    /// Running header size, pt.
+    pub header_pt: f32,
+    /// Space between paragraphs, in ems of body text.
+    pub paragraph_gap_em: f32,
+}
+
+fn fmt_pt(p: f32) -> String {
+    if p.fract() == 0.0 {
+        format!("{}", p as i32)
+    } else {
+        format!("{p:.1}")
+    }
+}
+
+impl fmt::Display for FontScale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FontScale::Step(s) => write!(f, "{s:+} ({} pt)", fmt_pt(self.body_pt())),
+            FontScale::Points(p) => write!(f, "{} pt", fmt_pt(*p)),
+        }
+    }
+}
+
+impl FromStr for FontScale {
+    type Err = ScaleParseError;
+
+    /// Parses `-2` … `+6`, `small`, `standard`, `large`, `extra-large`, `largest`, or `19pt`.
+    fn from_str(s: &str) -> Result<FontScale, ScaleParseError> {
+        let t = s.trim().to_ascii_lowercase();
+        let named = match t.as_str() {
+            "smallest" => Some(-2),
+            "small" => Some(-1),
+            "standard" | "normal" => Some(0),
+            "large" => Some(3),
+            "extra-large" | "xl" => Some(5),
+            "largest" => Some(6),
+            _ => None,
+        };
+        if let Some(step) = named {
+            return Ok(FontScale::Step(step));
+        }
+        if let Some(pt) = t.strip_suffix("pt") {
+            let p: f32 = pt.trim().parse().map_err(|_| ScaleParseError(s.into()))?;
+            if !(EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1).contains(&p) {
+                return Err(ScaleParseError(s.into()));
+            }
+            return Ok(FontScale::Points(p));
+        }
+        let step: i8 = t
+            .strip_prefix('+')
+            .unwrap_or(&t)
+            .parse()
+            .map_err(|_| ScaleParseError(s.into()))?;
+        if !(MIN_STEP..=MAX_STEP).contains(&step) {
+            return Err(ScaleParseError(s.into()));
+        }
+        Ok(FontScale::Step(step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ladder_matches_the_brief() {
+        let expect = [
+            (-2, 10.0, 83.33),
+            (-1, 11.0, 91.67),
+            (0, 12.0, 100.0),
+            (1, 14.0, 112.5),
+            (2, 16.0, 125.0),
+            (3, 18.0, 137.5),
+            (4, 20.0, 150.0),
+            (5, 24.0, 175.0),
+            (6, 28.0, 200.0),
+        ];
+        for (step, pt, pct) in expect {
+            let s = FontScale::Step(step);
+            assert_eq!(s.body_pt(), pt, "step {step}");
+            assert!((s.epub_percent() - pct).abs() < 0.01, "step {step}: {}", s.epub_percent());
+            assert_eq!(s.is_large_print(), step >= 3);
+        }
+    }
+
+    #[test]
+    fn names_and_sizes_parse() {
+        assert_eq!("large".parse(), Ok(FontScale::LARGE));
+        assert_eq!("+5".parse(), Ok(FontScale::EXTRA_LARGE));
+        assert_eq!("extra-large".parse(), Ok(FontScale::Step(5)));
+        assert_eq!("-2".parse(), Ok(FontScale::Step(-2)));
+        assert_eq!("19pt".parse(), Ok(FontScale::Points(19.0)));
+        assert!("+7".parse::<FontScale>().is_err());
+        assert!("huge".parse::<FontScale>().is_err());
+        assert!("500pt".parse::<FontScale>().is_err());
+        assert!("NaNpt".parse::<FontScale>().is_err());
+    }
+
+    #[test]
+    fn buttons_saturate() {
+        assert_eq!(FontScale::Step(6).enlarge(), FontScale::Step(6));
+        assert_eq!(FontScale::Step(-2).shrink(), FontScale::Step(-2));
+        assert_eq!(FontScale::STANDARD.enlarge().enlarge().enlarge(), FontScale::LARGE);
+    }
+
+    #[test]
+    fn large_print_furniture_never_below_body() {
+        for step in LARGE_PRINT_STEP..=MAX_STEP {
+            let m = FontScale::Step(step).metrics();
+            assert!(m.caption_pt >= m.body_pt);
+            assert!(m.page_number_pt >= m.body_pt);
+            assert_eq!(m.line_height, 1.5);
+            assert!(m.heading_pt.iter().all(|h| *h >= m.body_pt));
+        }
+    }
+
+    #[test]
+    fn file_suffixes_are_predictable() {
+        assert_eq!(FontScale::STANDARD.file_suffix(), "");
+        assert_eq!(FontScale::LARGE.file_suffix(), "large");
+        assert_eq!(FontScale::Step(-1).file_suffix(), "step-1");
+        assert_eq!(FontScale::Points(19.5).file_suffix(), "19.5pt");
+    }
+}

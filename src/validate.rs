@@ -1,0 +1,611 @@
+//! Normalisation and validation of articles after parsing.
+//!
+//! * Every string is normalised to Unicode NFC (Vietnamese text often arrives decomposed).
+//! * Inline text: runs of white space (including line breaks and tabs) become one space,
+//!   leading and trailing space is trimmed, a stray U+FEFF is removed.
+//! * Refused with a located error: other C0/C1 control characters, bidirectional
+//!   controls, empty titles, headings outside levels 2–6, skipped heading levels, figures
+//!   without alt text (unless decorative), links other than http/https/mailto, malformed
+//!   dates and language tags, and images that are missing, outside the article's folder,
+//!   not PNG/JPEG, truncated, or too large.
+//!
+//! `docs/robustness.md` lists every rule with its test.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Diagnostic, Diagnostics, Error, Place, Result};
+use crate::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Span, Text};
+
+/// Largest image file read, in bytes (32 MiB).
+pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest image side, in pixels, read from the header before any decoding.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// Largest image area, in pixels (64 megapixels).
+pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
+/// Most blocks in one article.
+pub const MAX_BLOCKS: usize = 100_000;
+
+/// Normalises, validates and loads the images of one article.
+pub fn prepare_article(article: &mut Article) -> Result<()> {
+    let (file, prefix) = match &article.origin {
+        Some(o) => (
+            o.file.clone(),
+            if o.field.is_empty() {
+                String::new()
+            } else {
+                format!("{}.", o.field)
+            },
+        ),
+        None => (PathBuf::from("<article>"), String::new()),
+    };
+    let mut diags = Vec::new();
+    check_controls(article, &file, &prefix, &mut diags);
+    if !diags.is_empty() {
+        return Err(Error::Input(Diagnostics(diags)));
+    }
+    normalize_article(article);
+    check_article(article, &file, &prefix, &mut diags);
+    if diags.is_empty() {
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (i, b) in article.blocks.iter_mut().enumerate() {
+            if let Block::Figure(f) = b {
+                if let Err(d) = load_image(f, &base, &file, &format!("{prefix}blocks[{i}].src")) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if article.slug.as_deref().is_none_or(str::is_empty) {
+        article.slug = Some(slugify(&article.title));
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(Diagnostics(diags)))
+    }
+}
+
+/// Normalises and checks the publication-level fields (articles are prepared already).
+pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
+    for s in [&mut p.title].into_iter().chain(
+        [&mut p.publisher, &mut p.date, &mut p.identifier, &mut p.description]
+            .into_iter()
+            .flatten(),
+    ) {
+        *s = collapse(&nfc(s));
+    }
+    let mut diags = Vec::new();
+    if p.title.is_empty() {
+        diags.push(Diagnostic::field(file, "title", "the publication has no title").with_hint("add `title = \"…\"`"));
+    }
+    if !is_language_tag(&p.lang) {
+        diags.push(bad_lang(file, "lang", &p.lang));
+    }
+    if let Some(d) = &p.date {
+        if !is_date(d) {
+            diags.push(bad_date(file, "date", d));
+        }
+    }
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(Diagnostics(diags)))
+    }
+}
+
+fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Collapses white space runs to one space and trims; drops U+FEFF.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c == '\u{feff}' {
+            continue;
+        }
+        if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn normalize_text(t: &mut Text) {
+    let mut spans: Vec<Span> = Vec::with_capacity(t.spans.len());
+    for mut s in std::mem::take(&mut t.spans) {
+        s.text = nfc(&s.text);
+        s.lang = s.lang.map(|l| l.trim().to_string());
+        match spans.last_mut() {
+            Some(last) if last.same_style(&s) => last.text.push_str(&s.text),
+            _ => spans.push(s),
+        }
+    }
+    // Collapse white space across span boundaries.
+    let mut prev_space = true;
+    for s in &mut spans {
+        let mut out = String::with_capacity(s.text.len());
+        for c in s.text.chars() {
+            if c == '\u{feff}' {
+                continue;
+            }
+            if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
+                if !prev_space {
+                    out.push(' ');
+                    prev_space = true;
+                }
+                continue;
+            }
+            out.push(c);
+            prev_space = false;
+        }
+        s.text = out;
+    }
+    if let Some(last) = spans.iter_mut().rev().find(|s| !s.text.is_empty()) {
+        let trimmed = last.text.trim_end_matches(' ').len();
+        last.text.truncate(trimmed);
+    }
+    spans.retain(|s| !s.text.is_empty());
+    t.spans = spans;
+}
+
+fn normalize_article(a: &mut Article) {
+    a.title = collapse(&nfc(&a.title));
+    for s in [&mut a.author, &mut a.date, &mut a.slug, &mut a.source_url, &mut a.lang]
+        .into_iter()
+        .flatten()
+    {
+        *s = collapse(&nfc(s));
+    }
+    if let Some(l) = &mut a.lead {
+        normalize_text(l);
+    }
+    if a.lead.as_ref().is_some_and(Text::is_blank) {
+        a.lead = None;
+    }
+    for b in &mut a.blocks {
+        match b {
+            Block::Paragraph { text } | Block::Heading { text, .. } => normalize_text(text),
+            Block::Quote { text, attribution } => {
+                normalize_text(text);
+                if let Some(at) = attribution {
+                    *at = collapse(&nfc(at));
+                }
+            }
+            Block::List { items, .. } => items.iter_mut().for_each(normalize_text),
+            Block::Figure(f) => {
+                f.src = nfc(f.src.trim());
+                for s in [&mut f.alt, &mut f.credit].into_iter().flatten() {
+                    *s = collapse(&nfc(s));
+                }
+                if let Some(c) = &mut f.caption {
+                    normalize_text(c);
+                }
+                if f.caption.as_ref().is_some_and(Text::is_blank) {
+                    f.caption = None;
+                }
+            }
+        }
+    }
+    // Empty paragraphs (a CMS's `<p>&nbsp;</p>`) are dropped.
+    a.blocks.retain(|b| !matches!(b, Block::Paragraph { text } if text.is_blank()));
+}
+
+/// Calls `f(field_path, text)` for every text field of an article, in reading order.
+pub fn for_each_text(a: &Article, mut f: impl FnMut(&str, &str)) {
+    f("title", &a.title);
+    for (name, v) in [("author", &a.author), ("date", &a.date)] {
+        if let Some(v) = v {
+            f(name, v);
+        }
+    }
+    let mut text = |field: &str, t: &Text| {
+        for (j, s) in t.spans.iter().enumerate() {
+            if t.spans.len() == 1 {
+                f(field, &s.text);
+            } else {
+                f(&format!("{field}[{j}].text"), &s.text);
+            }
+        }
+    };
+    if let Some(l) = &a.lead {
+        text("lead", l);
+    }
+    for (i, b) in a.blocks.iter().enumerate() {
+        match b {
+            Block::Paragraph { text: t } | Block::Heading { text: t, .. } => text(&format!("blocks[{i}].text"), t),
+            Block::Quote { text: t, attribution } => {
+                text(&format!("blocks[{i}].text"), t);
+                if let Some(at) = attribution {
+                    text(&format!("blocks[{i}].attribution"), &Text::plain(at.clone()));
+                }
+            }
+            Block::List { items, .. } => {
+                for (j, it) in items.iter().enumerate() {
+                    text(&format!("blocks[{i}].items[{j}]"), it);
+                }
+            }
+            Block::Figure(fig) => {
+                if let Some(alt) = &fig.alt {
+                    text(&format!("blocks[{i}].alt"), &Text::plain(alt.clone()));
+                }
+                if let Some(c) = &fig.caption {
+                    text(&format!("blocks[{i}].caption"), c);
+                }
+                if let Some(c) = &fig.credit {
+                    text(&format!("blocks[{i}].credit"), &Text::plain(c.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Why a character is refused, if it is.
+pub fn forbidden_char(c: char) -> Option<&'static str> {
+    match c {
+        '\t' | '\n' | '\r' => None,
+        '\u{0}'..='\u{1f}' | '\u{7f}' => Some("a control character"),
+        '\u{80}'..='\u{9f}' => Some(
+            "a C1 control character (often a Windows-1252 dash or quote decoded as Latin-1)",
+        ),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            Some("a bidirectional control character (anpham lays out left-to-right text)")
+        }
+        '\u{fffe}' | '\u{ffff}' => Some("a Unicode non-character"),
+        _ => None,
+    }
+}
+
+fn check_controls(a: &Article, file: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
+    for_each_text(a, |field, text| {
+        for (i, c) in text.chars().enumerate() {
+            if let Some(why) = forbidden_char(c) {
+                if diags.len() < 50 {
+                    diags.push(Diagnostic {
+                        file: file.to_path_buf(),
+                        place: Place::Char {
+                            field: format!("{prefix}{field}"),
+                            index: i + 1,
+                        },
+                        message: format!("U+{:04X} is {why}", c as u32),
+                        hint: Some(
+                            "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)".into(),
+                        ),
+                    });
+                }
+            }
+        }
+    });
+}
+
+fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
+    if a.title.is_empty() {
+        diags.push(Diagnostic::field(file, format!("{p}title"), "the article has no title").with_hint("every article needs a headline"));
+    }
+    if let Some(l) = &a.lang {
+        if !is_language_tag(l) {
+            diags.push(bad_lang(file, &format!("{p}lang"), l));
+        }
+    }
+    if let Some(d) = &a.date {
+        if !is_date(d) {
+            diags.push(bad_date(file, &format!("{p}date"), d));
+        }
+    }
+    if let Some(u) = &a.source_url {
+        if !is_safe_url(u) {
+            diags.push(bad_url(file, &format!("{p}source_url"), u));
+        }
+    }
+    if a.blocks.len() > MAX_BLOCKS {
+        diags.push(Diagnostic::field(file, format!("{p}blocks"), format!("{} blocks; at most {MAX_BLOCKS} are accepted", a.blocks.len())).with_hint("split the article"));
+        return;
+    }
+    let mut level = 1u8;
+    let check_text = |field: String, t: &Text, diags: &mut Vec<Diagnostic>| {
+        for (j, s) in t.spans.iter().enumerate() {
+            if let Some(h) = &s.href {
+                if !is_safe_url(h) {
+                    diags.push(bad_url(file, &format!("{field}[{j}].href"), h));
+                }
+            }
+            if let Some(l) = &s.lang {
+                if !is_language_tag(l) {
+                    diags.push(bad_lang(file, &format!("{field}[{j}].lang"), l));
+                }
+            }
+        }
+    };
+    if let Some(l) = &a.lead {
+        check_text(format!("{p}lead"), l, diags);
+    }
+    for (i, b) in a.blocks.iter().enumerate() {
+        let at = format!("{p}blocks[{i}]");
+        match b {
+            Block::Heading { level: l, text } => {
+                if !(2..=6).contains(l) {
+                    diags.push(
+                        Diagnostic::field(file, format!("{at}.level"), format!("heading level {l} is outside 2–6"))
+                            .with_hint("the article title is the level-1 heading; subheadings use levels 2 to 6"),
+                    );
+                } else if *l > level + 1 {
+                    diags.push(
+                        Diagnostic::field(file, format!("{at}.level"), format!("heading level {l} follows level {level}: a level is skipped"))
+                            .with_hint(format!("use level {} here (screen-reader users navigate by heading level)", level + 1)),
+                    );
+                } else {
+                    level = *l;
+                }
+                if text.is_blank() {
+                    diags.push(Diagnostic::field(file, format!("{at}.text"), "empty heading").with_hint("give the heading text or remove it"));
+                }
+                check_text(format!("{at}.text"), text, diags);
+            }
+            Block::Paragraph { text } => check_text(format!("{at}.text"), text, diags),
+            Block::Quote { text, .. } => {
+                if text.is_blank() {
+                    diags.push(Diagnostic::field(file, format!("{at}.text"), "empty quotation").with_hint("give the quoted text or remove the block"));
+                }
+                check_text(format!("{at}.text"), text, diags);
+            }
+            Block::List { items, .. } => {
+                if items.is_empty() {
+                    diags.push(Diagnostic::field(file, format!("{at}.items"), "a list with no items").with_hint("add items or remove the list"));
+                }
+                for (j, it) in items.iter().enumerate() {
+                    if it.is_blank() {
+                        diags.push(Diagnostic::field(file, format!("{at}.items[{j}]"), "empty list item").with_hint("remove the empty item"));
+                    }
+                    check_text(format!("{at}.items[{j}]"), it, diags);
+                }
+            }
+            Block::Figure(f) => {
+                if f.src.is_empty() {
+                    diags.push(Diagnostic::field(file, format!("{at}.src"), "a figure needs an image path").with_hint("give `src`, relative to the article file"));
+                }
+                match (&f.alt, f.decorative) {
+                    (None, false) => diags.push(
+                        Diagnostic::field(file, format!("{at}.alt"), "a figure needs alt text")
+                            .with_hint("describe what the image shows for readers who cannot see it, or set `decorative: true` if it carries no information"),
+                    ),
+                    (Some(alt), false) if alt.is_empty() => diags.push(
+                        Diagnostic::field(file, format!("{at}.alt"), "the alt text is empty")
+                            .with_hint("describe what the image shows, or set `decorative: true`"),
+                    ),
+                    (Some(alt), false) if alt.eq_ignore_ascii_case(&f.src) || Path::new(&f.src).file_name().is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(alt)) => diags.push(
+                        Diagnostic::field(file, format!("{at}.alt"), "the alt text is the file name")
+                            .with_hint("describe what the image shows"),
+                    ),
+                    _ => {}
+                }
+                if let Some(c) = &f.caption {
+                    check_text(format!("{at}.caption"), c, diags);
+                }
+            }
+        }
+    }
+}
+
+fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(), Diagnostic> {
+    let src = &f.src;
+    let d = |msg: String| Diagnostic::field(file, field, msg);
+    if src.contains("://") || src.starts_with("data:") {
+        return Err(d(format!("`{src}` is a URL; anpham does not fetch images"))
+            .with_hint("download the image next to the article and give its relative path"));
+    }
+    let rel = Path::new(src);
+    if rel.is_absolute() {
+        return Err(d(format!("`{src}` is an absolute path"))
+            .with_hint("give the image path relative to the article file, inside its folder"));
+    }
+    let full = base.join(rel);
+    let base_real = std::fs::canonicalize(if base.as_os_str().is_empty() { Path::new(".") } else { base })
+        .map_err(|e| d(format!("cannot resolve the article's folder: {e}")))?;
+    let real = match std::fs::canonicalize(&full) {
+        Ok(r) => r,
+        Err(_) => {
+            return Err(d(format!("image not found: {}", full.display()))
+                .with_hint("image paths are relative to the article file"));
+        }
+    };
+    if !real.starts_with(&base_real) {
+        return Err(d(format!(
+            "`{src}` resolves to {}, outside the article's folder {}",
+            real.display(),
+            base_real.display()
+        ))
+        .with_hint("copy the image into the article's folder (paths with `..` or symlinks out of it are refused)"));
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
+    if !meta.is_file() {
+        return Err(d(format!("{} is not a file", full.display())));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(d(format!("{} is {} MiB; images of at most {} MiB are accepted", full.display(), meta.len() >> 20, MAX_IMAGE_BYTES >> 20))
+            .with_hint("scale the image down; print needs about 300 dpi at the printed size"));
+    }
+    let bytes = std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
+    let image = check_image(bytes).map_err(|why| {
+        d(format!("{}: {why}", full.display())).with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
+    })?;
+    f.image = Some(image);
+    Ok(())
+}
+
+/// Checks an image file's bytes: format by signature, dimensions from the header (before
+/// any decoding), then a full decode to catch truncated or fake files.
+pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
+    let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        ImageFormat::Png
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ImageFormat::Jpeg
+    } else {
+        return Err("not a PNG or JPEG image".into());
+    };
+    let size = imagesize::blob_size(&bytes).map_err(|e| format!("unreadable image header ({e})"))?;
+    let (w, h) = (size.width as u64, size.height as u64);
+    if w == 0 || h == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if w > MAX_IMAGE_SIDE as u64 || h > MAX_IMAGE_SIDE as u64 || w * h > MAX_IMAGE_PIXELS {
+        return Err(format!("the header declares {w} × {h} pixels, more than anpham decodes"));
+    }
+    let bytes = Arc::new(bytes);
+    let data = krilla::Data::from(bytes.clone());
+    let decoded = match format {
+        ImageFormat::Png => krilla::image::Image::from_png(data, true),
+        ImageFormat::Jpeg => krilla::image::Image::from_jpeg(data, true),
+    };
+    if decoded.is_err() {
+        return Err("the image data is truncated or damaged".into());
+    }
+    Ok(ImageData {
+        bytes,
+        format,
+        width: w as u32,
+        height: h as u32,
+    })
+}
+
+/// A BCP 47 tag of the usual shape (`vi`, `en-GB`, `zh-Hant-TW`).
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+                2 => 28,
+                _ => return false,
+            };
+            (1..=days).contains(&d) && y >= 1000
+        }
+        _ => false,
+    }
+}
+
+/// Only `http`, `https` and `mailto` links are accepted.
+pub fn is_safe_url(u: &str) -> bool {
+    let lower = u.trim().to_ascii_lowercase();
+    let ok_scheme = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+    ok_scheme && !u.chars().any(|c| c.is_control() || c.is_whitespace()) && u.len() <= 2048
+}
+
+fn bad_url(file: &Path, field: &str, u: &str) -> Diagnostic {
+    let shown: String = u.chars().take(60).collect();
+    Diagnostic::field(file, field, format!("link `{shown}` is not an http, https or mailto URL"))
+        .with_hint("only web and e-mail links are kept; remove the link or give a full https:// address")
+}
+
+fn bad_lang(file: &Path, field: &str, l: &str) -> Diagnostic {
+    Diagnostic::field(file, field, format!("`{l}` is not a language tag"))
+        .with_hint("use a BCP 47 tag such as vi, en or fr-CA")
+}
+
+fn bad_date(file: &Path, field: &str, d: &str) -> Diagnostic {
+    Diagnostic::field(file, field, format!("`{d}` is not a date"))
+        .with_hint("write dates as YYYY-MM-DD, e.g. 2022-11-10")
+}
+
+/// An ASCII file-name slug: Vietnamese letters lose their diacritics (`Bắc Kạn` → `bac-kan`).
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.nfd() {
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            c if unicode_normalization::char::is_combining_mark(c) => continue,
+            _ => '-',
+        };
+        if c == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(c);
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfd_becomes_nfc() {
+        let mut t = Text::plain("Vie\u{0323}\u{0302}t Nam  \n  đe\u{0323}\u{0302}p ");
+        normalize_text(&mut t);
+        assert_eq!(t.to_plain(), "Việt Nam đẹp");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Hội thảo tỉnh Bắc Kạn"), "hoi-thao-tinh-bac-kan");
+        assert_eq!(slugify("Đảng & <x>"), "dang-x");
+    }
+
+    #[test]
+    fn dates_and_tags() {
+        assert!(is_date("2022-11-10"));
+        assert!(!is_date("2022-02-30"));
+        assert!(!is_date("10/11/2022"));
+        assert!(is_language_tag("vi") && is_language_tag("en-GB"));
+        assert!(!is_language_tag("vietnamese") && !is_language_tag(""));
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_safe_url("https://baobackan.vn/a"));
+        assert!(is_safe_url("mailto:a@b.vn"));
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url("file:///etc/passwd"));
+    }
+
+    #[test]
+    fn controls_are_refused_with_their_place() {
+        assert!(forbidden_char('\u{96}').is_some());
+        assert!(forbidden_char('\u{202e}').is_some());
+        assert!(forbidden_char('\u{0}').is_some());
+        assert!(forbidden_char('ệ').is_none() && forbidden_char('\n').is_none());
+    }
+
+    #[test]
+    fn fake_images_are_refused() {
+        assert!(check_image(b"GIF89a....".to_vec()).is_err());
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let e = check_image(png).unwrap_err();
+        assert!(e.contains("100000 × 100000"), "{e}");
+    }
+}
