@@ -67,6 +67,8 @@ pub struct FontFace {
     pub ascent_em: f32,
     /// Whether the face is italic (by its italic angle or name).
     pub italic: bool,
+    /// The hyphen glyph and its advance in ems, for hyphenated line ends.
+    pub hyphen: Option<(u32, f32)>,
 }
 
 impl std::fmt::Debug for FontFace {
@@ -107,7 +109,12 @@ impl FontFace {
             }
         }
         let italic = metrics.italic_angle != 0.0 || name.to_ascii_lowercase().contains("italic");
+        let hyphen = sk
+            .charmap()
+            .map('-')
+            .and_then(|g| gm.advance_width(g).map(|a| (g.to_u32(), a / upem)));
         Ok(FontFace {
+            hyphen,
             shaper_data: harfrust::ShaperData::new(&font_ref),
             name,
             index,

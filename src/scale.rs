@@ -105,7 +105,7 @@ impl FontScale {
         let large = self.is_large_print();
         // Headings step down from the title; at large print the contrast is smaller
         // because the body is already big (guidelines ask for size *and* weight).
-        let (h1, h2, h3) = if large { (1.5, 1.3, 1.15) } else { (1.75, 1.4, 1.2) };
+        let (h1, h2, h3) = if large { (1.3, 1.15, 1.08) } else { (1.75, 1.4, 1.2) };
         ScaleMetrics {
             body_pt: body,
             line_height: if large { 1.5 } else { 1.35 },

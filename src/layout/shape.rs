@@ -1,0 +1,219 @@
+//! Shaping: styled text → positioned glyphs, with a real OpenType shaper (harfrust).
+//!
+//! Text is itemised by font (the first family of the [`FontSet`] chain that has each
+//! character; combining marks stay with their base) and by inline style, and each item is
+//! shaped on its own. Glyphs remember the byte range of the text they come from (their
+//! cluster), which the PDF writer turns into an exact ToUnicode / ActualText mapping.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::fonts::{FontFace, FontSet};
+
+/// Inline style of a run of text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Style {
+    /// Bold face.
+    pub bold: bool,
+    /// Italic face.
+    pub italic: bool,
+    /// Link target.
+    pub href: Option<String>,
+    /// Language, when it differs from the block's.
+    pub lang: Option<String>,
+}
+
+/// Text with style runs covering it.
+#[derive(Debug, Clone, Default)]
+pub struct StyledText {
+    /// The characters.
+    pub text: String,
+    /// Style runs: consecutive, non-overlapping, covering `text`.
+    pub runs: Vec<(Range<usize>, Style)>,
+}
+
+impl StyledText {
+    /// Appends text in a style, merging with the previous run when the style is equal.
+    pub fn push(&mut self, s: &str, style: Style) {
+        if s.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(s);
+        match self.runs.last_mut() {
+            Some((r, st)) if *st == style => r.end = self.text.len(),
+            _ => self.runs.push((start..self.text.len(), style)),
+        }
+    }
+}
+
+/// One shaped glyph.
+#[derive(Debug, Clone)]
+pub struct ShapedGlyph {
+    /// Glyph id in its face.
+    pub id: u32,
+    /// Index into [`Shaped::faces`].
+    pub face: u16,
+    /// Index into [`StyledText::runs`].
+    pub run: u32,
+    /// Advance, in ems.
+    pub x_advance: f32,
+    /// Horizontal offset, in ems.
+    pub x_offset: f32,
+    /// Vertical offset, in ems (up is positive).
+    pub y_offset: f32,
+    /// The byte range of the source text this glyph belongs to (its cluster).
+    pub cluster: Range<u32>,
+}
+
+/// A shaped paragraph.
+#[derive(Debug, Clone)]
+pub struct Shaped {
+    /// The text and its style runs.
+    pub styled: StyledText,
+    /// The faces glyphs refer to.
+    pub faces: Vec<Arc<FontFace>>,
+    /// Glyphs in logical (= visual, left-to-right) order.
+    pub glyphs: Vec<ShapedGlyph>,
+}
+
+fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c) || crate::fonts::is_default_ignorable(c)
+}
+
+/// Shapes styled text with the font chain. `lang` is the block's language (BCP 47).
+pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
+    let mut faces: Vec<Arc<FontFace>> = Vec::new();
+    let mut face_index = |f: &Arc<FontFace>| -> u16 {
+        match faces.iter().position(|x| Arc::ptr_eq(x, f)) {
+            Some(i) => i as u16,
+            None => {
+                faces.push(f.clone());
+                (faces.len() - 1) as u16
+            }
+        }
+    };
+    // Itemise: (byte range, run index, face index).
+    let mut items: Vec<(Range<usize>, u32, u16)> = Vec::new();
+    let mut cache: HashMap<(char, bool, bool), u16> = HashMap::new();
+    for (ri, (range, style)) in styled.runs.iter().enumerate() {
+        let text = &styled.text[range.clone()];
+        let mut current: Option<u16> = None;
+        let mut start = range.start;
+        for (off, c) in text.char_indices() {
+            let at = range.start + off;
+            let fi = if is_mark(c) || c == ' ' {
+                current.unwrap_or_else(|| face_index(fonts.choose(c, style.bold, style.italic).face))
+            } else {
+                *cache
+                    .entry((c, style.bold, style.italic))
+                    .or_insert_with(|| face_index(fonts.choose(c, style.bold, style.italic).face))
+            };
+            match current {
+                Some(cur) if cur != fi => {
+                    items.push((start..at, ri as u32, cur));
+                    start = at;
+                    current = Some(fi);
+                }
+                None => current = Some(fi),
+                _ => {}
+            }
+        }
+        if let Some(cur) = current {
+            items.push((start..range.end, ri as u32, cur));
+        }
+    }
+    let language: Option<harfrust::Language> = lang.parse().ok();
+    let mut glyphs = Vec::with_capacity(styled.text.len());
+    for (range, run, fi) in items {
+        let face = faces[fi as usize].clone();
+        let run_lang = styled.runs[run as usize].1.lang.as_deref().and_then(|l| l.parse().ok());
+        let piece = &styled.text[range.clone()];
+        let upem = face.units_per_em;
+        face.with_shaper(|shaper| {
+            let mut buffer = harfrust::UnicodeBuffer::new();
+            buffer.push_str(piece);
+            buffer.set_direction(harfrust::Direction::LeftToRight);
+            if let Some(l) = run_lang.clone().or_else(|| language.clone()) {
+                buffer.set_language(l);
+            }
+            buffer.guess_segment_properties();
+            let out = shaper.shape(buffer, harfrust::ShapeOptions::new());
+            let infos = out.glyph_infos();
+            let positions = out.glyph_positions();
+            let first = glyphs.len();
+            for (info, pos) in infos.iter().zip(positions) {
+                glyphs.push(ShapedGlyph {
+                    id: info.glyph_id,
+                    face: fi,
+                    run,
+                    x_advance: pos.x_advance as f32 / upem,
+                    x_offset: pos.x_offset as f32 / upem,
+                    y_offset: pos.y_offset as f32 / upem,
+                    cluster: (range.start + info.cluster as usize) as u32..0,
+                });
+            }
+            // A glyph's cluster ends where the next larger cluster starts.
+            let end = range.end as u32;
+            let mut next = end;
+            for g in glyphs[first..].iter_mut().rev() {
+                g.cluster.end = next.max(g.cluster.start);
+                if g.cluster.start < next {
+                    next = g.cluster.start;
+                }
+            }
+            // Glyphs of one cluster share the full cluster range.
+            let mut i = first;
+            while i < glyphs.len() {
+                let start = glyphs[i].cluster.start;
+                let mut j = i;
+                let mut cend = glyphs[i].cluster.end;
+                while j < glyphs.len() && glyphs[j].cluster.start == start {
+                    cend = cend.max(glyphs[j].cluster.end);
+                    j += 1;
+                }
+                for g in &mut glyphs[i..j] {
+                    g.cluster.end = cend;
+                }
+                i = j;
+            }
+        });
+    }
+    Shaped {
+        styled,
+        faces,
+        glyphs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_shapes_without_notdef_and_clusters_cover_text() {
+        let fonts = FontSet::bundled(true);
+        let mut st = StyledText::default();
+        st.push("Ẫm ệ ổ ợ ữ ỹ Đảng", Style::default());
+        let sh = shape(st, &fonts, "vi");
+        assert!(sh.glyphs.iter().all(|g| g.id != 0));
+        let mut covered = 0;
+        for g in &sh.glyphs {
+            assert!(g.cluster.start <= g.cluster.end);
+            covered = covered.max(g.cluster.end);
+        }
+        assert_eq!(covered as usize, sh.styled.text.len());
+    }
+
+    #[test]
+    fn fallback_family_for_characters_the_primary_lacks() {
+        // Greek is in Noto Serif, not in Be Vietnam Pro.
+        let fonts = FontSet::bundled(true);
+        let mut st = StyledText::default();
+        st.push("Bắc Kạn αβγ", Style::default());
+        let sh = shape(st, &fonts, "vi");
+        assert_eq!(sh.faces.len(), 2);
+        assert!(sh.glyphs.iter().all(|g| g.id != 0));
+    }
+}

@@ -1,0 +1,65 @@
+//! PDF edition: real files checked by check-pdf (poppler, qpdf, pikepdf).
+
+mod common;
+
+use std::path::Path;
+
+use anpham::input::{PageSizeName, load_publication};
+use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::scale::FontScale;
+
+fn build(example: &str, scale: FontScale, size: PageSizeName, name: &str) -> (std::path::PathBuf, std::path::PathBuf, usize) {
+    let input = common::root().join("examples").join(example);
+    let (publication, _) = load_publication(&[input]).expect("example loads");
+    let dir = common::out_dir(name);
+    let mut opts = PdfOptions::new(scale);
+    opts.page_size = size;
+    let out = write_pdf(&publication, &opts).expect("pdf");
+    let pdf = dir.join("out.pdf");
+    std::fs::write(&pdf, &out.bytes).unwrap();
+    let expected = dir.join("expected.txt");
+    std::fs::write(&expected, publication.reading_text()).unwrap();
+    (pdf, expected, out.pages)
+}
+
+fn assert_accessible(pdf: &Path, expected: &Path, long_tokens: bool) {
+    let Some(r) = common::run_checker("check-pdf", &[pdf, expected]) else { return };
+    let ok = |k: &str| r[k].as_bool() == Some(true);
+    assert!(ok("tagged") && ok("struct_tree_root"), "{r}");
+    assert!(ok("display_doc_title") && r["title"].is_string(), "{r}");
+    assert_eq!(r["pdfua_part"], "1", "{r}");
+    assert!(ok("fonts_all_embedded"), "{r}");
+    assert_eq!(r["fonts_without_tounicode"], 0, "{r}");
+    assert_eq!(r["figures_without_alt"], 0, "{r}");
+    assert!(ok("qpdf_check_ok"), "{r}");
+    if let Some(f) = r["pdfua_findings"].as_object() {
+        assert_eq!(f["error"], 0, "{r}");
+        assert_eq!(f["warning"], 0, "{r}");
+    }
+    assert_eq!(r["vi_letters_missing"], 0, "{r}");
+    if long_tokens {
+        assert!(ok("text_contained_short_tokens"), "{r}");
+    } else {
+        assert!(ok("text_contained"), "{r}");
+    }
+}
+
+#[test]
+fn example_at_three_scales_and_two_sizes_passes_check_pdf() {
+    let mut pages = Vec::new();
+    for size in [PageSizeName::A5, PageSizeName::A4] {
+        for (step, name) in [(0, "s0"), (3, "s3"), (5, "s5")] {
+            let (pdf, exp, n) = build("bac-kan", FontScale::Step(step), size, &format!("pdf-bac-kan-{size:?}-{name}"));
+            assert_accessible(&pdf, &exp, false);
+            let Some(r) = common::run_checker("check-pdf", &[&pdf]) else { continue };
+            assert_eq!(r["lang"], "vi");
+            pages.push((size, step, n));
+        }
+    }
+    // Page counts grow with the scale.
+    for w in pages.windows(2) {
+        if w[0].0 == w[1].0 {
+            assert!(w[1].2 > w[0].2, "{pages:?}");
+        }
+    }
+}
