@@ -83,8 +83,12 @@ pub struct Origin {
 }
 
 /// A block of an article body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+///
+/// Deserialised through a flat struct rather than serde's internally tagged enum, which
+/// buffers the block and so loses the field path of errors inside it: with the flat struct
+/// a wrong type is reported at `blocks[3].level`, not just `blocks[3]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub enum Block {
     /// A paragraph of running text.
     Paragraph {
@@ -116,6 +120,90 @@ pub enum Block {
         /// The items, each a short text.
         items: Vec<Text>,
     },
+}
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Block, D::Error> {
+        use serde::de::Error as _;
+
+        #[derive(Deserialize, Clone, Copy)]
+        #[serde(rename_all = "lowercase")]
+        enum Kind {
+            Paragraph,
+            Heading,
+            Figure,
+            Quote,
+            List,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            #[serde(rename = "type")]
+            kind: Kind,
+            level: Option<u8>,
+            text: Option<Text>,
+            attribution: Option<String>,
+            ordered: Option<bool>,
+            items: Option<Vec<Text>>,
+            src: Option<String>,
+            alt: Option<String>,
+            caption: Option<Text>,
+            credit: Option<String>,
+            decorative: Option<bool>,
+        }
+
+        let r = Raw::deserialize(deserializer)?;
+        let (name, allowed): (&str, &[&str]) = match r.kind {
+            Kind::Paragraph => ("paragraph", &["text"]),
+            Kind::Heading => ("heading", &["level", "text"]),
+            Kind::Figure => ("figure", &["src", "alt", "caption", "credit", "decorative"]),
+            Kind::Quote => ("quote", &["text", "attribution"]),
+            Kind::List => ("list", &["ordered", "items"]),
+        };
+        let present = [
+            ("level", r.level.is_some()),
+            ("text", r.text.is_some()),
+            ("attribution", r.attribution.is_some()),
+            ("ordered", r.ordered.is_some()),
+            ("items", r.items.is_some()),
+            ("src", r.src.is_some()),
+            ("alt", r.alt.is_some()),
+            ("caption", r.caption.is_some()),
+            ("credit", r.credit.is_some()),
+            ("decorative", r.decorative.is_some()),
+        ];
+        if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
+            return Err(D::Error::custom(format_args!(
+                "a {name} block has no field `{field}` (its fields: type, {})",
+                allowed.join(", ")
+            )));
+        }
+        Ok(match r.kind {
+            Kind::Paragraph => Block::Paragraph {
+                text: r.text.ok_or_else(|| D::Error::missing_field("text"))?,
+            },
+            Kind::Heading => Block::Heading {
+                level: r.level.ok_or_else(|| D::Error::missing_field("level"))?,
+                text: r.text.ok_or_else(|| D::Error::missing_field("text"))?,
+            },
+            Kind::Figure => Block::Figure(Figure {
+                src: r.src.ok_or_else(|| D::Error::missing_field("src"))?,
+                alt: r.alt,
+                caption: r.caption,
+                credit: r.credit,
+                decorative: r.decorative.unwrap_or(false),
+                image: None,
+            }),
+            Kind::Quote => Block::Quote {
+                text: r.text.ok_or_else(|| D::Error::missing_field("text"))?,
+                attribution: r.attribution,
+            },
+            Kind::List => Block::List {
+                ordered: r.ordered.unwrap_or(false),
+                items: r.items.ok_or_else(|| D::Error::missing_field("items"))?,
+            },
+        })
+    }
 }
 
 /// A figure: an image, its alt text, caption and credit.

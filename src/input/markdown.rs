@@ -197,7 +197,14 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
                 }
             }
             Event::Start(Tag::List(start)) => {
-                // A list nested in a list item is flattened into its parent.
+                // A list nested in a list item is flattened into its parent. The text of a
+                // tight item before its nested list is still pending: it is an item itself.
+                if let Some(Container::List { items, .. }) = containers.last_mut() {
+                    let text = inline.take();
+                    if !text.is_blank() {
+                        items.push(text);
+                    }
+                }
                 if !matches!(containers.last(), Some(Container::List { .. })) {
                     containers.push(Container::List {
                         ordered: start.is_some(),
@@ -222,10 +229,10 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
             Event::End(TagEnd::Item) => {
                 // Tight list items have no paragraph: their text is still pending.
                 let text = inline.take();
-                if !text.is_blank() {
-                    if let Some(Container::List { items, .. }) = containers.last_mut() {
-                        items.push(text);
-                    }
+                if !text.is_blank()
+                    && let Some(Container::List { items, .. }) = containers.last_mut()
+                {
+                    items.push(text);
                 }
             }
             Event::Text(t) | Event::Code(t) => {
