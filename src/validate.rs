@@ -51,15 +51,16 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
     if diags.is_empty() {
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
         for (i, b) in article.blocks.iter_mut().enumerate() {
-            if let Block::Figure(f) = b {
-                if let Err(d) = load_image(f, &base, &file, &format!("{prefix}blocks[{i}].src")) {
-                    diags.push(d);
-                }
+            if let Block::Figure(f) = b
+                && let Err(d) = load_image(f, &base, &file, &format!("{prefix}blocks[{i}].src"))
+            {
+                diags.push(d);
             }
         }
     }
     if article.slug.as_deref().is_none_or(str::is_empty) {
-        article.slug = Some(slugify(&article.title));
+        let slug = slugify(&article.title);
+        article.slug = Some(if slug.is_empty() { "article".into() } else { slug });
     }
     if diags.is_empty() {
         Ok(())
@@ -70,6 +71,21 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
 
 /// Normalises and checks the publication-level fields (articles are prepared already).
 pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
+    let mut diags = Vec::new();
+    for (field, v) in [
+        ("title", Some(&p.title)),
+        ("publisher", p.publisher.as_ref()),
+        ("date", p.date.as_ref()),
+        ("identifier", p.identifier.as_ref()),
+        ("description", p.description.as_ref()),
+    ] {
+        if let Some(v) = v {
+            check_chars(file, field, v, &mut diags);
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::Input(Diagnostics(diags)));
+    }
     for s in [&mut p.title].into_iter().chain(
         [&mut p.publisher, &mut p.date, &mut p.identifier, &mut p.description]
             .into_iter()
@@ -77,17 +93,16 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
     ) {
         *s = collapse(&nfc(s));
     }
-    let mut diags = Vec::new();
     if p.title.is_empty() {
         diags.push(Diagnostic::field(file, "title", "the publication has no title").with_hint("add `title = \"…\"`"));
     }
     if !is_language_tag(&p.lang) {
         diags.push(bad_lang(file, "lang", &p.lang));
     }
-    if let Some(d) = &p.date {
-        if !is_date(d) {
-            diags.push(bad_date(file, "date", d));
-        }
+    if let Some(d) = &p.date
+        && !is_date(d)
+    {
+        diags.push(bad_date(file, "date", d));
     }
     if diags.is_empty() {
         Ok(())
@@ -271,45 +286,58 @@ pub fn forbidden_char(c: char) -> Option<&'static str> {
 }
 
 fn check_controls(a: &Article, file: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
-    for_each_text(a, |field, text| {
-        for (i, c) in text.chars().enumerate() {
-            if let Some(why) = forbidden_char(c) {
-                if diags.len() < 50 {
-                    diags.push(Diagnostic {
-                        file: file.to_path_buf(),
-                        place: Place::Char {
-                            field: format!("{prefix}{field}"),
-                            index: i + 1,
-                        },
-                        message: format!("U+{:04X} is {why}", c as u32),
-                        hint: Some(
-                            "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)".into(),
-                        ),
-                    });
-                }
-            }
+    for_each_text(a, |field, text| check_chars(file, &format!("{prefix}{field}"), text, diags));
+}
+
+/// Refuses the [`forbidden_char`]s of one text field, by character index (at most 50
+/// diagnostics in all).
+fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    for (i, c) in text.chars().enumerate() {
+        if let Some(why) = forbidden_char(c)
+            && diags.len() < 50
+        {
+            diags.push(Diagnostic {
+                file: file.to_path_buf(),
+                place: Place::Char {
+                    field: field.to_string(),
+                    index: i + 1,
+                },
+                message: format!("U+{:04X} is {why}", c as u32),
+                hint: Some(
+                    "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)".into(),
+                ),
+            });
         }
-    });
+    }
 }
 
 fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
     if a.title.is_empty() {
         diags.push(Diagnostic::field(file, format!("{p}title"), "the article has no title").with_hint("every article needs a headline"));
     }
-    if let Some(l) = &a.lang {
-        if !is_language_tag(l) {
-            diags.push(bad_lang(file, &format!("{p}lang"), l));
-        }
+    if let Some(l) = &a.lang
+        && !is_language_tag(l)
+    {
+        diags.push(bad_lang(file, &format!("{p}lang"), l));
     }
-    if let Some(d) = &a.date {
-        if !is_date(d) {
-            diags.push(bad_date(file, &format!("{p}date"), d));
-        }
+    if let Some(d) = &a.date
+        && !is_date(d)
+    {
+        diags.push(bad_date(file, &format!("{p}date"), d));
     }
-    if let Some(u) = &a.source_url {
-        if !is_safe_url(u) {
-            diags.push(bad_url(file, &format!("{p}source_url"), u));
-        }
+    if let Some(slug) = a.slug.as_deref().filter(|s| !s.is_empty())
+        && !is_slug(slug)
+    {
+        let shown: String = slug.chars().take(60).collect();
+        diags.push(
+            Diagnostic::field(file, format!("{p}slug"), format!("`{shown}` is not a usable slug"))
+                .with_hint("the slug names output files: use ASCII letters, digits, `-`, `_` and `.` (at most 100, not starting with `.` or `-`), e.g. bac-kan"),
+        );
+    }
+    if let Some(u) = &a.source_url
+        && !is_safe_url(u)
+    {
+        diags.push(bad_url(file, &format!("{p}source_url"), u));
     }
     if a.blocks.len() > MAX_BLOCKS {
         diags.push(Diagnostic::field(file, format!("{p}blocks"), format!("{} blocks; at most {MAX_BLOCKS} are accepted", a.blocks.len())).with_hint("split the article"));
@@ -318,15 +346,15 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
     let mut level = 1u8;
     let check_text = |field: String, t: &Text, diags: &mut Vec<Diagnostic>| {
         for (j, s) in t.spans.iter().enumerate() {
-            if let Some(h) = &s.href {
-                if !is_safe_url(h) {
-                    diags.push(bad_url(file, &format!("{field}[{j}].href"), h));
-                }
+            if let Some(h) = &s.href
+                && !is_safe_url(h)
+            {
+                diags.push(bad_url(file, &format!("{field}[{j}].href"), h));
             }
-            if let Some(l) = &s.lang {
-                if !is_language_tag(l) {
-                    diags.push(bad_lang(file, &format!("{field}[{j}].lang"), l));
-                }
+            if let Some(l) = &s.lang
+                && !is_language_tag(l)
+            {
+                diags.push(bad_lang(file, &format!("{field}[{j}].lang"), l));
             }
         }
     };
@@ -412,6 +440,20 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
         return Err(d(format!("`{src}` is an absolute path"))
             .with_hint("give the image path relative to the article file, inside its folder"));
     }
+    let mut depth = 0usize;
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::ParentDir if depth == 0 => {
+                // Refused before touching the disk: whether such a file exists is not
+                // the input's business.
+                return Err(d(format!("`{src}` leaves the article's folder"))
+                    .with_hint("copy the image into the article's folder (paths with `..` or symlinks out of it are refused)"));
+            }
+            std::path::Component::ParentDir => depth -= 1,
+            _ => {}
+        }
+    }
     let full = base.join(rel);
     let base_real = std::fs::canonicalize(if base.as_os_str().is_empty() { Path::new(".") } else { base })
         .map_err(|e| d(format!("cannot resolve the article's folder: {e}")))?;
@@ -464,21 +506,98 @@ pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
     if w > MAX_IMAGE_SIDE as u64 || h > MAX_IMAGE_SIDE as u64 || w * h > MAX_IMAGE_PIXELS {
         return Err(format!("the header declares {w} × {h} pixels, more than anpham decodes"));
     }
-    let bytes = Arc::new(bytes);
-    let data = krilla::Data::from(bytes.clone());
-    let decoded = match format {
-        ImageFormat::Png => krilla::image::Image::from_png(data, true),
-        ImageFormat::Jpeg => krilla::image::Image::from_jpeg(data, true),
-    };
-    if decoded.is_err() {
-        return Err("the image data is truncated or damaged".into());
+    match format {
+        ImageFormat::Png => decode_png(&bytes)?,
+        ImageFormat::Jpeg => decode_jpeg(&bytes, w as usize, h as usize)?,
     }
+    let bytes = Arc::new(bytes);
     Ok(ImageData {
         bytes,
         format,
         width: w as u32,
         height: h as u32,
     })
+}
+
+const DAMAGED: &str = "the image data is truncated or damaged";
+
+/// Decodes a whole PNG, one row at a time (memory: one row, not the whole image), and
+/// reads on to the `IEND` chunk. Called only after the header's dimensions were checked.
+fn decode_png(bytes: &[u8]) -> Result<(), String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    // The decoder's own buffers (a few rows, chunk data), not the image: ample for
+    // 16384 pixels of 16-bit RGBA per row.
+    decoder.set_limits(png::Limits { bytes: 64 * 1024 * 1024 });
+    let mut reader = decoder.read_info().map_err(|_| DAMAGED.to_string())?;
+    while reader.next_row().map_err(|_| DAMAGED.to_string())?.is_some() {}
+    reader.finish().map_err(|_| DAMAGED.to_string())?;
+    Ok(())
+}
+
+/// Decodes a whole JPEG (into a buffer of at most [`MAX_IMAGE_PIXELS`] × 4 bytes, since
+/// the dimensions were checked first), then walks its marker structure to the end-of-image
+/// marker: zune-jpeg fills a cut-off scan with grey instead of failing, so a truncated
+/// file is only caught by its missing EOI (see [`jpeg_reaches_eoi`]).
+fn decode_jpeg(bytes: &[u8], w: usize, h: usize) -> Result<(), String> {
+    let options = zune_jpeg::zune_core::options::DecoderOptions::default()
+        .set_max_width(w.max(1))
+        .set_max_height(h.max(1));
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(bytes), options);
+    decoder.decode().map_err(|_| DAMAGED.to_string())?;
+    if !jpeg_reaches_eoi(bytes) {
+        return Err(DAMAGED.into());
+    }
+    Ok(())
+}
+
+/// Whether a JPEG's segments and entropy-coded scans lead, within the data, to an EOI
+/// marker (`FF D9`). Segments are skipped by their length (so a thumbnail inside APP1 does
+/// not count); scan data is read up to the next marker other than a restart marker or a
+/// stuffed `FF 00`. Bytes after EOI (some cameras append data) are allowed.
+pub fn jpeg_reaches_eoi(b: &[u8]) -> bool {
+    let n = b.len();
+    let mut i = 2; // after SOI
+    loop {
+        // Find the next marker (tolerating stray bytes and fill bytes `FF FF`).
+        while i < n && b[i] != 0xFF {
+            i += 1;
+        }
+        while i + 1 < n && b[i + 1] == 0xFF {
+            i += 1;
+        }
+        if i + 1 >= n {
+            return false;
+        }
+        let marker = b[i + 1];
+        i += 2;
+        match marker {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD8 => continue, // markers without a length
+            _ => {}
+        }
+        if i + 2 > n {
+            return false;
+        }
+        let len = u16::from_be_bytes([b[i], b[i + 1]]) as usize;
+        if len < 2 || i + len > n {
+            return false;
+        }
+        i += len;
+        if marker == 0xDA {
+            // Entropy-coded data runs to the next real marker.
+            while i + 1 < n && (b[i] != 0xFF || matches!(b[i + 1], 0x00 | 0xD0..=0xD7)) {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// A slug usable as a file name on every system: 1–100 ASCII letters, digits, `-`, `_`
+/// or `.`, starting with a letter or digit (so never `.`, `..` or a path).
+pub fn is_slug(s: &str) -> bool {
+    s.len() <= 100
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A BCP 47 tag of the usual shape (`vi`, `en-GB`, `zh-Hant-TW`).
@@ -562,7 +681,7 @@ mod tests {
 
     #[test]
     fn nfd_becomes_nfc() {
-        let mut t = Text::plain("Vie\u{0323}\u{0302}t Nam  \n  đe\u{0323}\u{0302}p ");
+        let mut t = Text::plain("Vie\u{0323}\u{0302}t Nam  \n  đe\u{0323}p ");
         normalize_text(&mut t);
         assert_eq!(t.to_plain(), "Việt Nam đẹp");
     }

@@ -108,7 +108,7 @@ pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
         Format::Json => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
             .map(|m| m.contains_key("articles") || m.contains_key("folder"))
             .unwrap_or(false),
-        Format::Toml => text.parse::<toml::Table>().map_or(false, |t| {
+        Format::Toml => text.parse::<toml::Table>().is_ok_and(|t| {
             t.contains_key("articles") || t.contains_key("folder")
         }),
         Format::Markdown => false,
@@ -207,10 +207,10 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
         }
     }
     for (name, v) in [("editions.page_list", &ed.page_list), ("editions.epub_scale", &ed.epub_scale)] {
-        if let Some(s) = v {
-            if let Err(e) = s.parse::<FontScale>() {
-                diags.push(Diagnostic::field(path, name, e.to_string()));
-            }
+        if let Some(s) = v
+            && let Err(e) = s.parse::<FontScale>()
+        {
+            diags.push(Diagnostic::field(path, name, e.to_string()));
         }
     }
     if let Some(pl) = &ed.page_list {

@@ -66,8 +66,8 @@ pub fn read_text(path: &Path) -> Result<String> {
         return Err(Diagnostic::file(
             path,
             format!(
-                "the file is {} MiB; anpham reads input files of at most {} MiB",
-                meta.len() / (1024 * 1024),
+                "the file is {} bytes, more than the input limit of {} MiB ({MAX_INPUT_BYTES} bytes)",
+                meta.len(),
                 MAX_INPUT_BYTES / (1024 * 1024)
             ),
         )
