@@ -1,0 +1,954 @@
+//! Integration tests of the input layer (`anpham::input`, `anpham::validate`): the bundled
+//! examples load, every input format gives the same model, NFD becomes NFC, and every kind
+//! of bad input is refused with a message that names the file and the place in it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anpham::input::{self, Format, MAX_INPUT_BYTES};
+use anpham::model::{Article, Block, ImageFormat, Publication};
+use anpham::validate;
+use tempfile::TempDir;
+use unicode_normalization::UnicodeNormalization;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(p: &str) -> PathBuf {
+    root().join("tests/fixtures").join(p)
+}
+
+/// Loads one input as the CLI would.
+fn load(path: &Path) -> Result<Publication, String> {
+    input::load_publication(&[path.to_path_buf()])
+        .map(|(p, _)| p)
+        .map_err(|e| e.to_string())
+}
+
+/// Loads one input that must be refused, and returns the message.
+fn refused(path: &Path) -> String {
+    match load(path) {
+        Ok(p) => panic!("{} was accepted: {p:#?}", path.display()),
+        Err(e) => e,
+    }
+}
+
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&p, contents).unwrap();
+    p
+}
+
+fn assert_contains(haystack: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(haystack.contains(n), "expected {n:?} in:\n{haystack}");
+    }
+}
+
+/// An article JSON with the given blocks (a JSON array's inside).
+fn article_json(blocks: &str) -> String {
+    format!(r#"{{"title": "Tiêu đề", "lang": "vi", "blocks": [{blocks}]}}"#)
+}
+
+// ---------------------------------------------------------------------------------------
+// The bundled examples
+
+const EXAMPLES: [&str; 5] = [
+    "examples/bac-kan/bac-kan.md",
+    "examples/english/english.json",
+    "examples/nfd/nfd.toml",
+    "examples/escaping/escaping.json",
+    "examples/long-token/long-token.json",
+];
+
+#[test]
+fn every_example_loads() {
+    for p in EXAMPLES {
+        let r = load(&root().join(p));
+        assert!(r.is_ok(), "{p}: {}", r.unwrap_err());
+        assert_eq!(r.unwrap().articles.len(), 1, "{p}");
+    }
+}
+
+#[test]
+fn the_bulletin_manifest_lists_every_example() {
+    let (p, m) = input::load_publication(&[root().join("examples/bulletin.toml")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let m = m.expect("a manifest");
+    assert_eq!(p.title, "Bản tin tuần");
+    assert_eq!(
+        p.publisher.as_deref(),
+        Some("Cổng Thông tin điện tử tỉnh Bắc Kạn")
+    );
+    assert_eq!(p.lang, "vi");
+    assert!(p.date.is_some() && p.description.is_some());
+    let slugs: Vec<_> = p.articles.iter().map(|a| a.slug.clone().unwrap()).collect();
+    assert_eq!(
+        slugs,
+        ["bac-kan", "english", "nfd", "escaping", "long-token"]
+    );
+    let ed = m.editions.expect("editions");
+    assert!(ed.epub);
+    assert_eq!(ed.pdf, ["standard", "large"]);
+    assert_eq!(ed.page_size, input::PageSizeName::A5);
+    assert_eq!(ed.page_list.as_deref(), Some("large"));
+    assert!(p.is_bulletin());
+}
+
+/// The lines of the portal's text dump that are article text: everything but the portal
+/// chrome, the date line and the byline (which become front matter).
+fn seed_text_lines() -> Vec<String> {
+    let seed = fs::read_to_string(fixture("seed/article-bac-kan.txt")).unwrap();
+    let chrome = [
+        "PublishingPortal - Block_BanTin_Toolbar",
+        "PublishingPortal - Block_BanTin_ViewData",
+        "Tăng cỡ chữ Giảm cỡ chữ",
+        "10/11/2022",
+        "Hương Dịu",
+    ];
+    seed.lines()
+        .map(|l| l.trim_matches([' ', '\u{a0}']).to_string())
+        .filter(|l| !l.is_empty() && !chrome.contains(&l.as_str()))
+        .collect()
+}
+
+#[test]
+fn bac_kan_keeps_the_seed_text_exactly() {
+    let p = load(&root().join("examples/bac-kan/bac-kan.md")).unwrap();
+    let a = &p.articles[0];
+    assert_eq!(a.author.as_deref(), Some("Hương Dịu"));
+    assert_eq!(a.date.as_deref(), Some("2022-11-10"));
+    assert_eq!(a.lang.as_deref(), Some("vi"));
+    assert_eq!(a.slug.as_deref(), Some("bac-kan"));
+    // Title, lead, then the body with the three captions at their places: the same lines,
+    // in the same order, as the portal's page.
+    let got: Vec<String> = p.reading_text().lines().map(str::to_string).collect();
+    assert_eq!(got, seed_text_lines());
+    assert!(p.reading_text().nfc().eq(p.reading_text().chars()), "NFC");
+    // Three figures: drawings that say they stand in for the photos, at most 60 KB.
+    let figures: Vec<_> = p.figures().map(|(_, f)| f).collect();
+    assert_eq!(figures.len(), 3);
+    for f in &figures {
+        let alt = f.alt.as_deref().unwrap();
+        assert!(
+            alt.starts_with("Hình vẽ minh họa thay cho ảnh gốc: "),
+            "{alt}"
+        );
+        let img = f.image.as_ref().unwrap();
+        assert_eq!((img.width, img.height), (800, 533));
+        assert!(
+            img.bytes.len() < 60_000,
+            "{}: {} bytes",
+            f.src,
+            img.bytes.len()
+        );
+    }
+    assert!(
+        figures
+            .iter()
+            .any(|f| f.image.as_ref().unwrap().format == ImageFormat::Jpeg)
+    );
+    assert!(
+        figures
+            .iter()
+            .any(|f| f.image.as_ref().unwrap().format == ImageFormat::Png)
+    );
+    assert!(
+        matches!(a.blocks[0], Block::Figure(_)),
+        "the overview photo opens the body"
+    );
+}
+
+#[test]
+fn english_example_exercises_every_block_and_span() {
+    let p = load(&root().join("examples/english/english.json")).unwrap();
+    let a = &p.articles[0];
+    assert_eq!(p.lang, "en");
+    let has = |f: &dyn Fn(&Block) -> bool| a.blocks.iter().any(f);
+    assert!(has(&|b| matches!(b, Block::Heading { .. })));
+    assert!(has(&|b| matches!(
+        b,
+        Block::Quote {
+            attribution: Some(_),
+            ..
+        }
+    )));
+    assert!(has(&|b| matches!(b, Block::List { .. })));
+    assert!(has(
+        &|b| matches!(b, Block::Figure(f) if f.credit.is_some() && f.image.is_some())
+    ));
+    let spans: Vec<_> = a
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph { text } => Some(text.spans.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(spans.iter().any(|s| s.emphasis));
+    assert!(spans.iter().any(|s| s.strong));
+    assert!(spans.iter().any(|s| s.href.is_some()));
+    assert!(spans.iter().any(|s| s.lang.as_deref() == Some("vi")));
+    let paragraphs = a
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Paragraph { .. }))
+        .count();
+    assert!(paragraphs >= 6, "{paragraphs}");
+    let long_words = p
+        .reading_text()
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 15)
+        .count();
+    assert!(long_words >= 8, "{long_words} long words");
+}
+
+#[test]
+fn escaping_example_keeps_markup_as_literal_text() {
+    let p = load(&root().join("examples/escaping/escaping.json")).unwrap();
+    let a = &p.articles[0];
+    assert_eq!(
+        a.title,
+        "Tin <b>nóng</b> & \"đặc biệt\": ]]> <script>alert(1)</script>"
+    );
+    let text = p.reading_text();
+    for s in [
+        "<script>alert(1)</script>",
+        "]]>",
+        "&amp;",
+        "&lt;script&gt;",
+        "a < b && b > c",
+        "\\",
+        "'nháy đơn'",
+        "<!-- -->",
+    ] {
+        assert!(text.contains(s), "{s:?} lost");
+    }
+    let (_, fig) = p.figures().next().unwrap();
+    assert!(fig.alt.as_deref().unwrap().contains("<thẻ> & ]]>"));
+}
+
+#[test]
+fn long_token_example_has_175_characters_without_a_break_opportunity() {
+    let p = load(&root().join("examples/long-token/long-token.json")).unwrap();
+    let a = &p.articles[0];
+    let Block::Paragraph { text } = &a.blocks[1] else {
+        panic!("{:?}", a.blocks[1])
+    };
+    let token = text.to_plain();
+    assert_eq!(token.chars().count(), 175);
+    // The only break opportunity UAX #14 gives is the mandatory one at the end.
+    let breaks: Vec<_> = unicode_linebreak::linebreaks(&token).collect();
+    assert_eq!(breaks.len(), 1, "{breaks:?}");
+    assert_eq!(breaks[0].0, token.len());
+    let Block::Paragraph { text } = &a.blocks[2] else {
+        panic!()
+    };
+    assert!(
+        text.to_plain().contains(&token),
+        "the token also sits inside a sentence"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Formats and normalisation
+
+#[test]
+fn every_format_gives_the_same_article() {
+    let load_one = |name: &str| -> Article {
+        let mut a = input::load_article_file(&fixture(&format!("same/{name}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(a.origin.as_ref().unwrap().file.ends_with(name));
+        a.origin = None;
+        a
+    };
+    let json = load_one("article.json");
+    let toml = load_one("article.toml");
+    let md = load_one("article.md");
+    assert_eq!(json, toml, "JSON and TOML differ");
+    assert_eq!(json, md, "JSON and Markdown differ");
+    // And the shared model is the one meant, not three equally wrong ones.
+    assert_eq!(json.blocks.len(), 7);
+    let Block::Paragraph { text } = &json.blocks[0] else {
+        panic!()
+    };
+    assert_eq!(text.spans.len(), 9);
+    let Block::Figure(f) = &json.blocks[2] else {
+        panic!()
+    };
+    assert_eq!(f.image.as_ref().unwrap().format, ImageFormat::Png);
+    assert_eq!(json.slug.as_deref(), Some("article"));
+}
+
+/// Every string in a JSON value, depth first.
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// The same value with every string in NFC.
+fn nfc_value(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) => serde_json::Value::String(s.nfc().collect()),
+        serde_json::Value::Array(a) => a.into_iter().map(nfc_value).collect(),
+        serde_json::Value::Object(o) => o.into_iter().map(|(k, x)| (k, nfc_value(x))).collect(),
+        x => x,
+    }
+}
+
+#[test]
+fn nfd_input_becomes_nfc() {
+    let path = root().join("examples/nfd/nfd.toml");
+    let source = fs::read_to_string(&path).unwrap();
+    let raw: serde_json::Value =
+        serde_json::to_value(toml::from_str::<toml::Value>(&source).unwrap()).unwrap();
+    let mut raw_strings = Vec::new();
+    strings(&raw, &mut raw_strings);
+    assert!(
+        raw_strings
+            .iter()
+            .any(|s| !unicode_normalization::is_nfc(s)),
+        "the example must stay in NFD; it was re-saved as NFC"
+    );
+    let p = load(&path).unwrap();
+    let loaded = serde_json::to_value(&p.articles[0]).unwrap();
+    let mut loaded_strings = Vec::new();
+    strings(&loaded, &mut loaded_strings);
+    for s in &loaded_strings {
+        assert!(unicode_normalization::is_nfc(s), "not NFC: {s:?}");
+    }
+    // Nothing but the normalisation changed (and the slug derived from the file name).
+    let mut expected = nfc_value(raw);
+    expected["slug"] = "nfd".into();
+    assert_eq!(loaded, expected);
+    assert!(p.articles[0].title.contains("Thư viện tỉnh"));
+}
+
+#[test]
+fn white_space_is_collapsed_and_empty_paragraphs_dropped() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(
+            r#"{"type": "paragraph", "text": "  một\n\thai   ba\u00a0bốn "}, {"type": "paragraph", "text": " \n "}"#,
+        ),
+    );
+    let p = load(&f).unwrap();
+    assert_eq!(p.articles[0].blocks.len(), 1);
+    assert_eq!(p.reading_text(), "Tiêu đề\nmột hai ba\u{a0}bốn\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// Syntax errors: file:line:column
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "bad.json",
+        "{\n  \"title\": \"x\",\n  \"blocks\": [\n    {\"type\": \"paragraph\" \"text\": \"y\"}\n  ]\n}\n",
+    );
+    let e = refused(&f);
+    assert_contains(
+        &e,
+        &[
+            &format!("{}:4:26:", f.display()),
+            "expected `,` or `}`",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn wrong_json_type_names_the_field() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(r#"{"type": "heading", "level": "two", "text": "y"}"#),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "a.json:1:",
+            "blocks[0].level: invalid type: string \"two\", expected u8",
+        ],
+    );
+    let f = write(
+        dir.path(),
+        "b.json",
+        article_json(
+            r#"{"type": "paragraph", "text": "x"}, {"type": "figure", "src": "a.png", "alt": "y", "decorative": "yes"}"#,
+        ),
+    );
+    assert_contains(
+        &refused(&f),
+        &["b.json:1:", "blocks[1].decorative: invalid type"],
+    );
+    let f = write(
+        dir.path(),
+        "c.json",
+        article_json(r#"{"type": "paragraph", "text": "x", "level": 2}"#),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "c.json:1:",
+            "blocks[0]: a paragraph block has no field `level`",
+        ],
+    );
+    let f = write(
+        dir.path(),
+        "d.toml",
+        "title = \"x\"\n[[blocks]]\ntype = \"heading\"\ntext = \"y\"\n",
+    );
+    assert_contains(
+        &refused(&f),
+        &["d.toml:2:", "blocks[0]: missing field `level`"],
+    );
+    let f = write(
+        dir.path(),
+        "e.json",
+        article_json(r#"{"type": "image", "src": "a.png"}"#),
+    );
+    assert_contains(
+        &refused(&f),
+        &["e.json:1:", "blocks[0].type: unknown variant `image`"],
+    );
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "bad.toml",
+        "title = \"x\"\n\n[[blocks]]\ntype = \"paragraph\"\ntext = \"unclosed\n",
+    );
+    let e = refused(&f);
+    assert_contains(&e, &[&format!("{}:5:", f.display())]);
+}
+
+#[test]
+fn malformed_yaml_front_matter_names_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "bad.md",
+        "---\ntitle: Tiêu đề\ndate: [2022-11-10\n---\nThân bài.\n",
+    );
+    let e = refused(&f);
+    assert_contains(&e, &[&format!("{}:", f.display()), "front matter:"]);
+    // The line is the YAML's line in the file (line 1 is the opening `---`).
+    let place = e.split(": front matter").next().unwrap();
+    let line: usize = place.rsplit(':').nth(1).unwrap().parse().unwrap();
+    assert!((3..=4).contains(&line), "{e}");
+}
+
+#[test]
+fn markdown_without_front_matter_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(dir.path(), "a.md", "# Tiêu đề\n\nThân bài.\n");
+    assert_contains(
+        &refused(&f),
+        &["a.md:1:1: a Markdown article starts with a YAML front matter"],
+    );
+}
+
+#[test]
+fn unknown_field_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(dir.path(), "a.json", r#"{"title": "x", "titel": "y"}"#);
+    assert_contains(&refused(&f), &["a.json:1:", "unknown field `titel`"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Content errors: field paths
+
+#[test]
+fn figure_without_alt_names_the_field() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(
+            r#"{"type": "paragraph", "text": "a"}, {"type": "paragraph", "text": "b"},
+               {"type": "paragraph", "text": "c"}, {"type": "figure", "src": "img/x.png"}"#,
+        ),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            &format!("{}: blocks[3].alt: a figure needs alt text", f.display()),
+            "decorative",
+        ],
+    );
+}
+
+#[test]
+fn decorative_figure_needs_no_alt() {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join("img")).unwrap();
+    fs::copy(fixture("same/img/hills.png"), dir.path().join("img/x.png")).unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(r#"{"type": "figure", "src": "img/x.png", "decorative": true}"#),
+    );
+    load(&f).unwrap();
+}
+
+#[test]
+fn bad_headings_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "h7.json",
+        article_json(r#"{"type": "heading", "level": 7, "text": "x"}"#),
+    );
+    assert_contains(
+        &refused(&f),
+        &["h7.json: blocks[0].level: heading level 7 is outside 2–6"],
+    );
+    let f = write(
+        dir.path(),
+        "skip.json",
+        article_json(
+            r#"{"type": "heading", "level": 2, "text": "x"}, {"type": "heading", "level": 4, "text": "y"}"#,
+        ),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "skip.json: blocks[1].level: heading level 4 follows level 2: a level is skipped",
+            "use level 3",
+        ],
+    );
+    let f = write(
+        dir.path(),
+        "h1.md",
+        "---\ntitle: x\n---\n\nĐoạn.\n\n# Lại tiêu đề\n",
+    );
+    assert_contains(&refused(&f), &["h1.md:7:1: a level-1 heading in the body"]);
+}
+
+#[test]
+fn javascript_link_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(
+            r#"{"type": "paragraph", "text": ["Bấm ", {"text": "vào đây", "href": "javascript:alert(1)"}]}"#,
+        ),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "a.json: blocks[0].text[1].href: link `javascript:alert(1)` is not an http, https or mailto URL",
+        ],
+    );
+    let f = write(
+        dir.path(),
+        "b.md",
+        "---\ntitle: x\n---\n\n[bấm](javascript:alert(1))\n",
+    );
+    assert_contains(
+        &refused(&f),
+        &["b.md: blocks[0].text[0].href: link `javascript:alert(1)`"],
+    );
+}
+
+#[test]
+fn control_characters_are_refused_with_their_index() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "nul.json",
+        article_json(r#"{"type": "paragraph", "text": "ab\u0000c"}"#),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "nul.json: blocks[0].text, character 3: U+0000 is a control character",
+            "hint:",
+        ],
+    );
+    // A Windows-1252 en dash read as Latin-1: U+0096, written raw (UTF-8 C2 96).
+    let f = write(
+        dir.path(),
+        "c1.json",
+        article_json("{\"type\": \"paragraph\", \"text\": \"2010\u{96}2020\"}"),
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "c1.json: blocks[0].text, character 5: U+0096 is a C1 control character",
+            "en dash",
+        ],
+    );
+    // In a span list, the span is named.
+    let f = write(
+        dir.path(),
+        "span.json",
+        article_json(
+            r#"{"type": "paragraph", "text": ["ok ", {"text": "x\u0007", "strong": true}]}"#,
+        ),
+    );
+    assert_contains(
+        &refused(&f),
+        &["blocks[0].text[1].text, character 2: U+0007"],
+    );
+}
+
+#[test]
+fn bidi_controls_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(dir.path(), "a.json", "{\"title\": \"abc\u{202e}fdp.exe\"}");
+    assert_contains(
+        &refused(&f),
+        &["a.json: title, character 4: U+202E is a bidirectional control character"],
+    );
+    let f = write(
+        dir.path(),
+        "b.md",
+        "---\ntitle: x\n---\n\nchữ \u{2067}ẩn\u{2069}\n",
+    );
+    assert_contains(&refused(&f), &["b.md: blocks[0].text, character 5: U+2067"]);
+}
+
+#[test]
+fn bad_slug_dates_and_languages_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        r#"{"title": "x", "slug": "../../etc/cron.d/x", "date": "10/11/2022", "lang": "vietnamese"}"#,
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "a.json: slug: `../../etc/cron.d/x` is not a usable slug",
+            "a.json: date: `10/11/2022` is not a date",
+            "a.json: lang: `vietnamese` is not a language tag",
+        ],
+    );
+}
+
+#[test]
+fn bulletin_metadata_is_checked_too() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.json", r#"{"title": "Bài một"}"#);
+    let f = write(
+        dir.path(),
+        "b.toml",
+        "title = \"Bản tin\\u0000\"\narticles = [\"a.json\", \"missing.json\"]\n",
+    );
+    assert_contains(
+        &refused(&f),
+        &[
+            "b.toml: articles[1]: article file",
+            "missing.json not found",
+        ],
+    );
+    let f = write(
+        dir.path(),
+        "c.toml",
+        "title = \"Bản tin\\u0000\"\narticles = [\"a.json\"]\n",
+    );
+    assert_contains(
+        &refused(&f),
+        &["c.toml: title, character 8: U+0000 is a control character"],
+    );
+    let f = write(
+        dir.path(),
+        "d.toml",
+        "title = \"Bản tin\"\narticles = [\"a.json\"]\n[editions]\npdf = [\"huge\"]\n",
+    );
+    assert_contains(
+        &refused(&f),
+        &["d.toml: editions.pdf[0]: unknown font scale `huge`"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Files: encoding and size
+
+#[test]
+fn non_utf8_file_is_refused_at_the_bad_byte() {
+    let dir = TempDir::new().unwrap();
+    let f = write(dir.path(), "latin1.json", b"{\"title\": \"caf\xe9\"}");
+    assert_contains(
+        &refused(&f),
+        &[
+            "latin1.json:1:15: the file is not UTF-8 (invalid byte 0xE9 at byte 14)",
+            "iconv",
+        ],
+    );
+}
+
+#[test]
+fn oversized_file_is_refused_before_reading() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("huge.json");
+    // A sparse file: no need to write 64 MiB.
+    fs::File::create(&f)
+        .unwrap()
+        .set_len(MAX_INPUT_BYTES + 1)
+        .unwrap();
+    assert_contains(
+        &refused(&f),
+        &["huge.json: the file is 67108865 bytes, more than the input limit of 64 MiB"],
+    );
+}
+
+#[test]
+fn unknown_extension_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let f = write(dir.path(), "a.txt", "title: x");
+    assert_contains(&refused(&f), &["a.txt: unknown input format"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Images
+
+/// A folder with `article.json` whose one figure has `src`; returns the article path.
+fn figure_article(dir: &Path, src: &str) -> PathBuf {
+    let json = article_json(&format!(
+        r#"{{"type": "figure", "src": {}, "alt": "Một hình vẽ"}}"#,
+        serde_json::to_string(src).unwrap()
+    ));
+    write(dir, "article/article.json", json)
+}
+
+#[test]
+fn missing_image_names_the_path_looked_for() {
+    let dir = TempDir::new().unwrap();
+    let f = figure_article(dir.path(), "img/nope.png");
+    let looked = dir.path().join("article").join("img/nope.png");
+    assert_contains(
+        &refused(&f),
+        &[&format!(
+            "article.json: blocks[0].src: image not found: {}",
+            looked.display()
+        )],
+    );
+}
+
+#[test]
+fn image_path_escaping_the_folder_is_refused() {
+    let dir = TempDir::new().unwrap();
+    for src in [
+        "../../etc/passwd",
+        "img/../../secret.png",
+        "../article/../../x.png",
+    ] {
+        let f = figure_article(dir.path(), src);
+        assert_contains(
+            &refused(&f),
+            &[&format!(
+                "blocks[0].src: `{src}` leaves the article's folder"
+            )],
+        );
+    }
+    let f = figure_article(dir.path(), "/etc/passwd");
+    assert_contains(
+        &refused(&f),
+        &["blocks[0].src: `/etc/passwd` is an absolute path"],
+    );
+    let f = figure_article(dir.path(), "https://example.org/a.png");
+    assert_contains(&refused(&f), &["is a URL; anpham does not fetch images"]);
+    // `..` that stays inside is fine.
+    fs::create_dir_all(dir.path().join("article/img")).unwrap();
+    fs::copy(
+        fixture("same/img/hills.png"),
+        dir.path().join("article/img/a.png"),
+    )
+    .unwrap();
+    let f = figure_article(dir.path(), "img/../img/a.png");
+    load(&f).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_out_of_the_folder_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let outside = dir.path().join("outside/secret.png");
+    fs::create_dir_all(outside.parent().unwrap()).unwrap();
+    fs::copy(fixture("same/img/hills.png"), &outside).unwrap();
+    let f = figure_article(dir.path(), "img/link.png");
+    fs::create_dir_all(dir.path().join("article/img")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.path().join("article/img/link.png")).unwrap();
+    let e = refused(&f);
+    assert_contains(
+        &e,
+        &[
+            "blocks[0].src: `img/link.png` resolves to",
+            "secret.png, outside the article's folder",
+            "symlinks",
+        ],
+    );
+    // A symlinked folder pointing outside is refused the same way.
+    std::os::unix::fs::symlink(outside.parent().unwrap(), dir.path().join("article/linked"))
+        .unwrap();
+    let f = figure_article(dir.path(), "linked/secret.png");
+    assert_contains(&refused(&f), &["outside the article's folder"]);
+}
+
+/// Writes `bytes` as the figure's image and returns the message refusing it.
+fn refused_image(name: &str, bytes: &[u8]) -> String {
+    let dir = TempDir::new().unwrap();
+    let f = figure_article(dir.path(), &format!("img/{name}"));
+    write(dir.path(), &format!("article/img/{name}"), bytes);
+    refused(&f)
+}
+
+#[test]
+fn fake_image_is_refused() {
+    let e = refused_image("fake.png", b"this is a text file, not a picture\n");
+    assert_contains(
+        &e,
+        &[
+            "blocks[0].src: ",
+            "fake.png: not a PNG or JPEG image",
+            "hint:",
+        ],
+    );
+    let e = refused_image("anim.gif", b"GIF89a\x01\0\x01\0\0\0\0;");
+    assert_contains(&e, &["anim.gif: not a PNG or JPEG image"]);
+}
+
+#[test]
+fn truncated_png_is_refused() {
+    let png = fs::read(fixture("same/img/hills.png")).unwrap();
+    let e = refused_image("cut.png", &png[..png.len() / 2]);
+    assert_contains(&e, &["cut.png: the image data is truncated or damaged"]);
+    // Every cut, down to the signature, is caught (including one that only loses IEND).
+    for n in 8..png.len() {
+        assert!(
+            validate::check_image(png[..n].to_vec()).is_err(),
+            "PNG cut at {n} of {} accepted",
+            png.len()
+        );
+    }
+    validate::check_image(png.clone()).unwrap();
+    // Damaged data inside IDAT (the CRC is checked) is caught too.
+    let mut bad = png.clone();
+    let idat = bad.windows(4).position(|w| w == b"IDAT").unwrap();
+    bad[idat + 10] ^= 0xFF;
+    assert!(validate::check_image(bad).is_err());
+}
+
+#[test]
+fn truncated_jpeg_is_refused() {
+    for name in ["hills.jpg", "hills-progressive.jpg", "hills-restart.jpg"] {
+        let jpeg = fs::read(fixture(&format!("images/{name}"))).unwrap();
+        let ok = validate::check_image(jpeg.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            (ok.format, ok.width, ok.height),
+            (ImageFormat::Jpeg, 64, 48)
+        );
+        // zune-jpeg alone fills a cut scan with grey; the EOI walk catches every cut.
+        for n in 3..jpeg.len() {
+            assert!(
+                validate::check_image(jpeg[..n].to_vec()).is_err(),
+                "{name} cut at {n} of {} accepted",
+                jpeg.len()
+            );
+        }
+        // Zero padding and data appended after EOI (some cameras do) are accepted.
+        let mut padded = jpeg.clone();
+        padded.extend_from_slice(&[0; 64]);
+        validate::check_image(padded).unwrap();
+        let mut trailer = jpeg.clone();
+        trailer.extend_from_slice(b"\0\0\0\x18ftypmp42 trailing video");
+        validate::check_image(trailer).unwrap();
+    }
+    let jpeg = fs::read(fixture("images/hills.jpg")).unwrap();
+    let e = refused_image("cut.jpg", &jpeg[..jpeg.len() - 20]);
+    assert_contains(&e, &["cut.jpg: the image data is truncated or damaged"]);
+}
+
+#[test]
+fn huge_png_header_is_refused_before_decoding() {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&100_000u32.to_be_bytes());
+    png.extend_from_slice(&100_000u32.to_be_bytes());
+    png.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let crc = crc32(&png[12..]);
+    png.extend_from_slice(&crc.to_be_bytes());
+    let e = refused_image("huge.png", &png);
+    assert_contains(
+        &e,
+        &["huge.png: the header declares 100000 × 100000 pixels, more than anpham decodes"],
+    );
+    // Just over the side limit, with a small area, is refused too.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(&16_385u32.to_be_bytes());
+    png.extend_from_slice(&1u32.to_be_bytes());
+    png.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let crc = crc32(&png[12..]);
+    png.extend_from_slice(&crc.to_be_bytes());
+    assert!(
+        validate::check_image(png)
+            .unwrap_err()
+            .contains("16385 × 1")
+    );
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn image_errors_are_all_reported_at_once() {
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "a.json",
+        article_json(
+            r#"{"type": "figure", "src": "one.png", "alt": "một"}, {"type": "paragraph", "text": "x"},
+               {"type": "figure", "src": "two.jpg", "alt": "hai"}"#,
+        ),
+    );
+    let e = refused(&f);
+    assert_contains(
+        &e,
+        &[
+            "blocks[0].src: image not found",
+            "blocks[2].src: image not found",
+        ],
+    );
+}
+
+#[test]
+fn format_from_path() {
+    assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
+    assert_eq!(
+        Format::from_path(Path::new("a.markdown")),
+        Some(Format::Markdown)
+    );
+    assert_eq!(Format::from_path(Path::new("a")), None);
+}
