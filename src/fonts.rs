@@ -23,13 +23,16 @@ use crate::validate::for_each_text;
 /// Bundled font files: (file name, bytes).
 pub mod bundled {
     /// Be Vietnam Pro Regular.
-    pub static SANS_REGULAR: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Regular.ttf");
+    pub static SANS_REGULAR: &[u8] =
+        include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Regular.ttf");
     /// Be Vietnam Pro Bold.
     pub static SANS_BOLD: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Bold.ttf");
     /// Be Vietnam Pro Italic.
-    pub static SANS_ITALIC: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Italic.ttf");
+    pub static SANS_ITALIC: &[u8] =
+        include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Italic.ttf");
     /// Be Vietnam Pro Bold Italic.
-    pub static SANS_BOLD_ITALIC: &[u8] = include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-BoldItalic.ttf");
+    pub static SANS_BOLD_ITALIC: &[u8] =
+        include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-BoldItalic.ttf");
     /// Be Vietnam Pro's licence.
     pub static SANS_LICENSE: &str = include_str!("../fonts/be-vietnam-pro/OFL.txt");
     /// Noto Serif Regular.
@@ -39,7 +42,8 @@ pub mod bundled {
     /// Noto Serif Italic.
     pub static SERIF_ITALIC: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Italic.ttf");
     /// Noto Serif Bold Italic.
-    pub static SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-BoldItalic.ttf");
+    pub static SERIF_BOLD_ITALIC: &[u8] =
+        include_bytes!("../fonts/noto-serif/NotoSerif-BoldItalic.ttf");
     /// Noto Serif's licence.
     pub static SERIF_LICENSE: &str = include_str!("../fonts/noto-serif/OFL.txt");
 }
@@ -73,7 +77,9 @@ pub struct FontFace {
 
 impl std::fmt::Debug for FontFace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FontFace").field("name", &self.name).finish()
+        f.debug_struct("FontFace")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -86,10 +92,12 @@ impl FontFace {
             message: message.into(),
             hint: "give a TrueType or OpenType font file (.ttf, .otf)".into(),
         };
-        let font_ref =
-            harfrust::FontRef::from_index(data.as_ref(), index).map_err(|_| bad("not a readable font file"))?;
-        let krilla_font = krilla::text::Font::new(data.clone(), index).ok_or_else(|| bad("krilla cannot embed this font"))?;
-        let sk = skrifa::FontRef::from_index(data.as_ref(), index).map_err(|_| bad("not a readable font file"))?;
+        let font_ref = harfrust::FontRef::from_index(data.as_ref(), index)
+            .map_err(|_| bad("not a readable font file"))?;
+        let krilla_font = krilla::text::Font::new(data.clone(), index)
+            .ok_or_else(|| bad("krilla cannot embed this font"))?;
+        let sk = skrifa::FontRef::from_index(data.as_ref(), index)
+            .map_err(|_| bad("not a readable font file"))?;
         let metrics = sk.metrics(Size::unscaled(), LocationRef::default());
         let upem = metrics.units_per_em as f32;
         if upem < 16.0 {
@@ -101,11 +109,11 @@ impl FontFace {
         let gm = sk.glyph_metrics(Size::unscaled(), LocationRef::default());
         let (mut top, mut bottom) = (metrics.ascent, -metrics.descent);
         for c in TALL_SAMPLE.chars() {
-            if let Some(gid) = sk.charmap().map(c) {
-                if let Some(b) = gm.bounds(gid) {
-                    top = top.max(b.y_max);
-                    bottom = bottom.max(-b.y_min);
-                }
+            if let Some(gid) = sk.charmap().map(c)
+                && let Some(b) = gm.bounds(gid)
+            {
+                top = top.max(b.y_max);
+                bottom = bottom.max(-b.y_min);
             }
         }
         let italic = metrics.italic_angle != 0.0 || name.to_ascii_lowercase().contains("italic");
@@ -198,7 +206,12 @@ impl FontFamily {
         SANS.get_or_init(|| {
             Self::from_static(
                 "Be Vietnam Pro",
-                [bundled::SANS_REGULAR, bundled::SANS_BOLD, bundled::SANS_ITALIC, bundled::SANS_BOLD_ITALIC],
+                [
+                    bundled::SANS_REGULAR,
+                    bundled::SANS_BOLD,
+                    bundled::SANS_ITALIC,
+                    bundled::SANS_BOLD_ITALIC,
+                ],
                 bundled::SANS_LICENSE,
             )
         })
@@ -212,7 +225,12 @@ impl FontFamily {
             .get_or_init(|| {
                 Self::from_static(
                     "Noto Serif",
-                    [bundled::SERIF_REGULAR, bundled::SERIF_BOLD, bundled::SERIF_ITALIC, bundled::SERIF_BOLD_ITALIC],
+                    [
+                        bundled::SERIF_REGULAR,
+                        bundled::SERIF_BOLD,
+                        bundled::SERIF_ITALIC,
+                        bundled::SERIF_BOLD_ITALIC,
+                    ],
                     bundled::SERIF_LICENSE,
                 )
             })
@@ -249,15 +267,20 @@ impl FontFamily {
                 path: p.to_path_buf(),
                 source,
             })?;
-            let name = p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
-            Ok(Arc::new(FontFace::new(name, krilla::Data::from(bytes), 0).map_err(|e| match e {
-                Error::Font { message, hint, .. } => Error::Font {
-                    name: p.display().to_string(),
-                    message,
-                    hint,
-                },
-                e => e,
-            })?))
+            let name = p.file_stem().map_or_else(
+                || p.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            Ok(Arc::new(
+                FontFace::new(name, krilla::Data::from(bytes), 0).map_err(|e| match e {
+                    Error::Font { message, hint, .. } => Error::Font {
+                        name: p.display().to_string(),
+                        message,
+                        hint,
+                    },
+                    e => e,
+                })?,
+            ))
         };
         let regular = load(path)?;
         let sibling = |style: &str| -> Option<PathBuf> {
@@ -277,7 +300,12 @@ impl FontFamily {
             .map(|d| d.join("OFL.txt"))
             .and_then(|p| std::fs::read_to_string(p).ok());
         Ok(FontFamily {
-            name: regular.name.replace("-Regular", "").replace("Regular", "").trim().to_string(),
+            name: regular
+                .name
+                .replace("-Regular", "")
+                .replace("Regular", "")
+                .trim()
+                .to_string(),
             bold: styled("Bold")?,
             italic: styled("Italic")?,
             bold_italic: styled("BoldItalic")?,
@@ -298,11 +326,12 @@ impl FontFamily {
                 ..fontdb::Query::default()
             })
         };
-        let regular_id = find(fontdb::Weight::NORMAL, fontdb::Style::Normal).ok_or_else(|| Error::Font {
-            name: family.into(),
-            message: "no installed font family of that name".into(),
-            hint: "give a font file path instead, or check `fc-list : family`".into(),
-        })?;
+        let regular_id =
+            find(fontdb::Weight::NORMAL, fontdb::Style::Normal).ok_or_else(|| Error::Font {
+                name: family.into(),
+                message: "no installed font family of that name".into(),
+                hint: "give a font file path instead, or check `fc-list : family`".into(),
+            })?;
         let load = |id: fontdb::ID| -> Result<Arc<FontFace>> {
             let (src, index) = db.face_source(id).ok_or_else(|| Error::Font {
                 name: family.into(),
@@ -315,8 +344,14 @@ impl FontFamily {
                 }
                 fontdb::Source::Binary(b) => b.as_ref().as_ref().to_vec(),
             };
-            let name = db.face(id).map_or(family.to_string(), |f| f.post_script_name.clone());
-            Ok(Arc::new(FontFace::new(name, krilla::Data::from(bytes), index)?))
+            let name = db
+                .face(id)
+                .map_or(family.to_string(), |f| f.post_script_name.clone());
+            Ok(Arc::new(FontFace::new(
+                name,
+                krilla::Data::from(bytes),
+                index,
+            )?))
         };
         let regular = load(regular_id)?;
         let pick = |w, s| -> Result<Arc<FontFace>> {
@@ -386,7 +421,11 @@ impl FontSet {
     /// A user family first, then both bundled families as fallbacks.
     pub fn with_primary(primary: FontFamily) -> FontSet {
         FontSet {
-            families: vec![primary, FontFamily::bundled_sans(), FontFamily::bundled_serif()],
+            families: vec![
+                primary,
+                FontFamily::bundled_sans(),
+                FontFamily::bundled_serif(),
+            ],
         }
     }
 
@@ -432,12 +471,26 @@ impl FontSet {
                         },
                         message: format!(
                             "the character {} (U+{:04X}{}) is in no font ({})",
-                            if c.is_control() { String::from("�") } else { format!("`{c}`") },
+                            if c.is_control() {
+                                String::from("�")
+                            } else {
+                                format!("`{c}`")
+                            },
                             c as u32,
-                            if ('\u{E000}'..='\u{F8FF}').contains(&c) { ", private use" } else { "" },
-                            self.families.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                            if ('\u{E000}'..='\u{F8FF}').contains(&c) {
+                                ", private use"
+                            } else {
+                                ""
+                            },
+                            self.families
+                                .iter()
+                                .map(|f| f.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
-                        hint: Some("remove or replace it, or supply a font that has it with --font".into()),
+                        hint: Some(
+                            "remove or replace it, or supply a font that has it with --font".into(),
+                        ),
                     });
                 }
             }
@@ -484,12 +537,17 @@ mod tests {
     #[test]
     fn stacked_capitals_reach_above_the_hhea_ascender() {
         let sans = FontFamily::bundled_sans();
-        assert!(sans.regular.max_ascent_em > 1.1, "{}", sans.regular.max_ascent_em);
+        assert!(
+            sans.regular.max_ascent_em > 1.1,
+            "{}",
+            sans.regular.max_ascent_em
+        );
     }
 
     #[test]
     fn not_a_font_is_a_clear_error() {
-        let e = FontFace::new("x", krilla::Data::from(b"not a font at all".to_vec()), 0).unwrap_err();
+        let e =
+            FontFace::new("x", krilla::Data::from(b"not a font at all".to_vec()), 0).unwrap_err();
         assert!(e.to_string().contains("not a readable font"), "{e}");
     }
 
@@ -503,7 +561,9 @@ mod tests {
             lead: None,
             slug: None,
             source_url: None,
-            blocks: vec![crate::model::Block::Paragraph { text: "Xin chào 🦜".into() }],
+            blocks: vec![crate::model::Block::Paragraph {
+                text: "Xin chào 🦜".into(),
+            }],
             origin: None,
         };
         a.origin = Some(crate::model::Origin {
@@ -511,9 +571,15 @@ mod tests {
             field: String::new(),
         });
         let p = Publication::single(a);
-        let e = FontSet::bundled(true).check_coverage(&p).unwrap_err().to_string();
+        let e = FontSet::bundled(true)
+            .check_coverage(&p)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("a.json: title, character 10"), "{e}");
         assert!(e.contains("U+E000, private use"), "{e}");
-        assert!(e.contains("a.json: blocks[0].text, character 10") && e.contains("U+1F99C"), "{e}");
+        assert!(
+            e.contains("a.json: blocks[0].text, character 10") && e.contains("U+1F99C"),
+            "{e}"
+        );
     }
 }

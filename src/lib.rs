@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch;
+pub mod edition;
 pub mod epub;
 pub mod error;
 pub mod fonts;

@@ -105,14 +105,22 @@ impl FontScale {
         let large = self.is_large_print();
         // Headings step down from the title; at large print the contrast is smaller
         // because the body is already big (guidelines ask for size *and* weight).
-        let (h1, h2, h3) = if large { (1.3, 1.15, 1.08) } else { (1.75, 1.4, 1.2) };
+        let (h1, h2, h3) = if large {
+            (1.3, 1.15, 1.08)
+        } else {
+            (1.75, 1.4, 1.2)
+        };
         ScaleMetrics {
             body_pt: body,
             line_height: if large { 1.5 } else { 1.35 },
             heading_pt: [body * h1, body * h2, body * h3, body * 1.08, body, body],
             caption_pt: if large { body } else { body * 0.9 },
             page_number_pt: if large { body } else { (body * 0.85).max(9.0) },
-            header_pt: if large { body * 0.8 } else { (body * 0.8).max(8.0) },
+            header_pt: if large {
+                body * 0.8
+            } else {
+                (body * 0.8).max(8.0)
+            },
             paragraph_gap_em: 0.6,
         }
     }
@@ -211,7 +219,11 @@ mod tests {
         for (step, pt, pct) in expect {
             let s = FontScale::Step(step);
             assert_eq!(s.body_pt(), pt, "step {step}");
-            assert!((s.epub_percent() - pct).abs() < 0.01, "step {step}: {}", s.epub_percent());
+            assert!(
+                (s.epub_percent() - pct).abs() < 0.01,
+                "step {step}: {}",
+                s.epub_percent()
+            );
             assert_eq!(s.is_large_print(), step >= 3);
         }
     }
@@ -233,7 +245,10 @@ mod tests {
     fn buttons_saturate() {
         assert_eq!(FontScale::Step(6).enlarge(), FontScale::Step(6));
         assert_eq!(FontScale::Step(-2).shrink(), FontScale::Step(-2));
-        assert_eq!(FontScale::STANDARD.enlarge().enlarge().enlarge(), FontScale::LARGE);
+        assert_eq!(
+            FontScale::STANDARD.enlarge().enlarge().enlarge(),
+            FontScale::LARGE
+        );
     }
 
     #[test]

@@ -87,7 +87,13 @@ mod tests {
     #[test]
     fn unix_to_civil() {
         assert_eq!(Timestamp::from_unix(0).iso8601(), "1970-01-01T00:00:00Z");
-        assert_eq!(Timestamp::from_unix(1_668_038_400).iso8601(), "2022-11-10T00:00:00Z");
-        assert_eq!(Timestamp::from_unix(951_782_400).iso8601(), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_unix(1_668_038_400).iso8601(),
+            "2022-11-10T00:00:00Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix(951_782_400).iso8601(),
+            "2000-02-29T00:00:00Z"
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
-use unicode_linebreak::{BreakOpportunity, linebreaks};
+use unicode_linebreak::linebreaks;
 
 use super::shape::Shaped;
 
@@ -42,7 +42,9 @@ pub struct LineBreak {
 
 fn english_hyphenator() -> &'static Standard {
     static EN: OnceLock<Standard> = OnceLock::new();
-    EN.get_or_init(|| Standard::from_embedded(Language::EnglishUS).expect("embedded en-us patterns"))
+    EN.get_or_init(|| {
+        Standard::from_embedded(Language::EnglishUS).expect("embedded en-us patterns")
+    })
 }
 
 /// Whether a language is hyphenated (English only: anpham embeds en-US patterns).
@@ -52,8 +54,19 @@ pub fn hyphenates(lang: &str) -> bool {
 
 /// Breaks a shaped paragraph into lines of at most `max_width` points at `size` points.
 /// `hyphen_width` is the width of the hyphen glyph when hyphenation is allowed.
-pub fn break_lines(shaped: &Shaped, size: f32, max_width: f32, hyphen_width: Option<f32>, lang: &str) -> Vec<LineBreak> {
-    let pieces = pieces(shaped, size, max_width, hyphen_width.filter(|_| hyphenates(lang)));
+pub fn break_lines(
+    shaped: &Shaped,
+    size: f32,
+    max_width: f32,
+    hyphen_width: Option<f32>,
+    lang: &str,
+) -> Vec<LineBreak> {
+    let pieces = pieces(
+        shaped,
+        size,
+        max_width,
+        hyphen_width.filter(|_| hyphenates(lang)),
+    );
     if pieces.is_empty() {
         return Vec::new();
     }
@@ -110,7 +123,12 @@ pub fn break_lines(shaped: &Shaped, size: f32, max_width: f32, hyphen_width: Opt
         lines.push(LineBreak {
             glyphs: pieces[start].glyphs.start..pieces[end - 1].glyphs.end,
             hyphen,
-            width: line_width(start, end) - if pieces[end - 1].hyphen && !hyphen { hw } else { 0.0 },
+            width: line_width(start, end)
+                - if pieces[end - 1].hyphen && !hyphen {
+                    hw
+                } else {
+                    0.0
+                },
         });
         start = end;
     }
@@ -130,21 +148,21 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
             return Some(i);
         }
         // A break inside a cluster (a ligature across it) is not possible.
-        (glyphs[i].cluster.start as usize == b && (i == 0 || glyphs[i - 1].cluster.end as usize <= b)).then_some(i)
+        (glyphs[i].cluster.start as usize == b
+            && (i == 0 || glyphs[i - 1].cluster.end as usize <= b))
+            .then_some(i)
     };
     let mut breaks: Vec<(usize, bool)> = Vec::new(); // (glyph index, needs hyphen)
     let mut last_byte = 0;
-    for (b, kind) in linebreaks(text) {
-        if let Some(h) = hyphen {
+    for (b, _) in linebreaks(text) {
+        if hyphen.is_some() {
             // Hyphenation points inside the word(s) between the previous break and this one.
-            let _ = h;
             hyphenation_points(text, last_byte, b, &mut |hb| {
                 if let Some(g) = glyph_at_byte(hb) {
                     breaks.push((g, true));
                 }
             });
         }
-        let _ = kind == BreakOpportunity::Mandatory;
         if let Some(g) = glyph_at_byte(b) {
             breaks.push((g, false));
         }
@@ -174,7 +192,14 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
             }
         }
         if width > max_width {
-            split_wide(&glyphs[start..end], start, size, max_width, &mut out, is_space);
+            split_wide(
+                &glyphs[start..end],
+                start,
+                size,
+                max_width,
+                &mut out,
+                is_space,
+            );
             if let Some(last) = out.last_mut() {
                 last.hyphen = false;
             }
@@ -253,7 +278,7 @@ fn hyphenation_points(text: &str, from: usize, to: usize, f: &mut impl FnMut(usi
     let seg = &text[from..to];
     let hy = english_hyphenator();
     let mut word_start = None;
-    let mut emit = |ws: usize, we: usize, f: &mut dyn FnMut(usize)| {
+    let emit = |ws: usize, we: usize, f: &mut dyn FnMut(usize)| {
         let word = &seg[ws..we];
         if word.chars().count() >= 6 && word.chars().all(|c| c.is_alphabetic()) {
             for b in hy.hyphenate(word).breaks {
@@ -291,7 +316,10 @@ mod tests {
 
     #[test]
     fn lines_fit_and_cover_all_glyphs() {
-        let sh = shaped("Các cấp ủy, tổ chức đảng lãnh đạo, chỉ đạo thực hiện hiệu quả công tác sắp xếp tổ chức bộ máy và công tác cán bộ.", "vi");
+        let sh = shaped(
+            "Các cấp ủy, tổ chức đảng lãnh đạo, chỉ đạo thực hiện hiệu quả công tác sắp xếp tổ chức bộ máy và công tác cán bộ.",
+            "vi",
+        );
         let lines = break_lines(&sh, 18.0, 200.0, None, "vi");
         assert!(lines.len() > 2);
         let mut next = 0;
@@ -321,7 +349,14 @@ mod tests {
         assert!(lines.iter().any(|l| l.hyphen), "{lines:?}");
         let lines = break_lines(&sh, 12.0, 120.0, None, "en");
         assert!(!lines.iter().any(|l| l.hyphen));
-        let sh = shaped("Nghiêncứuxâydựngbanhànhnhiềuvănbản cụ thể để tổ chức thực hiện", "vi");
-        assert!(!break_lines(&sh, 12.0, 120.0, Some(4.0), "vi").iter().any(|l| l.hyphen));
+        let sh = shaped(
+            "Nghiêncứuxâydựngbanhànhnhiềuvănbản cụ thể để tổ chức thực hiện",
+            "vi",
+        );
+        assert!(
+            !break_lines(&sh, 12.0, 120.0, Some(4.0), "vi")
+                .iter()
+                .any(|l| l.hyphen)
+        );
     }
 }

@@ -255,7 +255,6 @@ enum Flow {
         pitch: f32,
         style: BlockStyle,
     },
-    NewPage,
 }
 
 struct Typesetter<'a> {
@@ -286,12 +285,23 @@ impl Typesetter<'_> {
     }
 
     /// Sets styled text into lines (not yet placed vertically: baselines are relative to 0).
-    fn set(&self, owner: Owner, text: StyledText, style: &BlockStyle, lang: &str, label: Option<(Owner, &str)>) -> Vec<Line> {
+    fn set(
+        &self,
+        owner: Owner,
+        text: StyledText,
+        style: &BlockStyle,
+        lang: &str,
+        label: Option<(Owner, &str)>,
+    ) -> Vec<Line> {
         let size = style.size;
         let shaped = shape::shape(text, self.fonts, lang);
         let width = self.width - style.indent;
         let hyphen_width = if !self.large && hyphenates(lang) {
-            shaped.faces.first().and_then(|f| f.hyphen).map(|(_, w)| w * size)
+            shaped
+                .faces
+                .first()
+                .and_then(|f| f.hyphen)
+                .map(|(_, w)| w * size)
         } else {
             None
         };
@@ -302,7 +312,13 @@ impl Typesetter<'_> {
             .collect();
         if let (Some((label_owner, label)), Some(first)) = (label, lines.first_mut()) {
             let mut st = StyledText::default();
-            st.push(label, Style { bold: style.bold, ..Style::default() });
+            st.push(
+                label,
+                Style {
+                    bold: style.bold,
+                    ..Style::default()
+                },
+            );
             let sh = shape::shape(st, self.fonts, lang);
             let all = LineBreak {
                 glyphs: 0..sh.glyphs.len(),
@@ -334,8 +350,16 @@ impl Typesetter<'_> {
             while j < glyphs.len() && glyphs[j].face == face && glyphs[j].run == run {
                 j += 1;
             }
-            let start = glyphs[i..j].iter().map(|g| g.cluster.start).min().unwrap_or(0) as usize;
-            let end = glyphs[i..j].iter().map(|g| g.cluster.end).max().unwrap_or(0) as usize;
+            let start = glyphs[i..j]
+                .iter()
+                .map(|g| g.cluster.start)
+                .min()
+                .unwrap_or(0) as usize;
+            let end = glyphs[i..j]
+                .iter()
+                .map(|g| g.cluster.end)
+                .max()
+                .unwrap_or(0) as usize;
             let mut text = shaped.styled.text[start..end].to_string();
             let mut placed: Vec<PlacedGlyph> = glyphs[i..j]
                 .iter()
@@ -348,18 +372,19 @@ impl Typesetter<'_> {
                 })
                 .collect();
             let f = &shaped.faces[face as usize];
-            if b.hyphen && j == glyphs.len() {
-                if let Some((gid, adv)) = f.hyphen {
-                    let at = text.len();
-                    text.push('\u{AD}');
-                    placed.push(PlacedGlyph {
-                        id: gid,
-                        x_advance: adv,
-                        x_offset: 0.0,
-                        y_offset: 0.0,
-                        text: at..text.len(),
-                    });
-                }
+            if b.hyphen
+                && j == glyphs.len()
+                && let Some((gid, adv)) = f.hyphen
+            {
+                let at = text.len();
+                text.push('\u{AD}');
+                placed.push(PlacedGlyph {
+                    id: gid,
+                    x_advance: adv,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    text: at..text.len(),
+                });
             }
             let width = placed.iter().map(|g| g.x_advance).sum::<f32>() * size;
             let style = &shaped.styled.runs[run as usize].1;
@@ -426,11 +451,25 @@ pub fn display_date(date: &str, lang: &str) -> String {
     };
     if lang.starts_with("en") {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let mi: usize = m.parse().unwrap_or(1);
-        format!("{} {} {y}", d.trim_start_matches('0'), MONTHS[(mi.clamp(1, 12)) - 1])
+        format!(
+            "{} {} {y}",
+            d.trim_start_matches('0'),
+            MONTHS[(mi.clamp(1, 12)) - 1]
+        )
     } else {
         format!("{d}/{m}/{y}")
     }
@@ -449,13 +488,28 @@ pub fn byline(article: &Article, lang: &str) -> Option<String> {
 
 /// The word for "Contents" in the publication's language.
 pub fn contents_label(lang: &str) -> &'static str {
-    if lang.starts_with("vi") { "Mục lục" } else { "Contents" }
+    if lang.starts_with("vi") {
+        "Mục lục"
+    } else {
+        "Contents"
+    }
 }
 
 fn roman(mut n: usize) -> String {
     const TABLE: [(usize, &str); 13] = [
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-        (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
     ];
     let mut s = String::new();
     for (v, r) in TABLE {
@@ -491,7 +545,14 @@ pub fn layout(publication: &Publication, options: &LayoutOptions) -> Layout {
         ascent_em,
         descent_em,
     };
-    let mut pager = Pager::new(pw, ph, margin, gutter, &ts, &publication.title, &publication.lang);
+    let mut pager = Pager::new(
+        ph,
+        margin,
+        gutter,
+        &ts,
+        &publication.title,
+        &publication.lang,
+    );
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
     for (ai, article) in publication.articles.iter().enumerate() {
@@ -516,8 +577,11 @@ pub fn layout(publication: &Publication, options: &LayoutOptions) -> Layout {
     };
     // Bulletins: a title page with the contents in front, numbered i, ii, ….
     if publication.is_bulletin() {
-        let labels: Vec<(String, usize)> = article_pages.iter().map(|&i| (pages[i].label.clone(), i)).collect();
-        let front = front_matter(&ts, publication, &labels, pw, ph, margin, gutter);
+        let labels: Vec<(String, usize)> = article_pages
+            .iter()
+            .map(|&i| (pages[i].label.clone(), i))
+            .collect();
+        let front = front_matter(&ts, publication, &labels, ph, margin, gutter);
         let n = front.len();
         for o in &mut outline {
             o.page += n;
@@ -605,7 +669,7 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
     let m = ts.metrics;
     let body = m.body_pt;
     let mut flows = Vec::new();
-    let mut push_lines = |flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle| {
+    let push_lines = |flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle| {
         if !lines.is_empty() {
             flows.push(Flow::Lines {
                 pitch: ts.pitch(style.size),
@@ -619,27 +683,51 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
     st.bold = true;
     st.keep_with_next = true;
     st.space_after = 0.5 * body;
-    let lines = ts.set(Owner::Article(ai, ArticlePart::Title), plain(&a.title, &st), &st, lang, None);
+    let lines = ts.set(
+        Owner::Article(ai, ArticlePart::Title),
+        plain(&a.title, &st),
+        &st,
+        lang,
+        None,
+    );
     push_lines(&mut flows, lines, st);
     // Byline.
     if let Some(b) = byline(a, lang) {
         let mut st = ts.style(m.caption_pt);
         st.keep_with_next = true;
-        let lines = ts.set(Owner::Article(ai, ArticlePart::Meta), plain(&b, &st), &st, lang, None);
+        let lines = ts.set(
+            Owner::Article(ai, ArticlePart::Meta),
+            plain(&b, &st),
+            &st,
+            lang,
+            None,
+        );
         push_lines(&mut flows, lines, st);
     }
     // Lead.
     if let Some(lead) = &a.lead {
         let mut st = ts.style(body);
         st.bold = true;
-        let lines = ts.set(Owner::Article(ai, ArticlePart::Lead), styled(lead, &st, ts.large), &st, lang, None);
+        let lines = ts.set(
+            Owner::Article(ai, ArticlePart::Lead),
+            styled(lead, &st, ts.large),
+            &st,
+            lang,
+            None,
+        );
         push_lines(&mut flows, lines, st);
     }
     for (bi, block) in a.blocks.iter().enumerate() {
         match block {
             Block::Paragraph { text } => {
                 let st = ts.style(body);
-                let lines = ts.set(Owner::Article(ai, ArticlePart::Block(bi)), styled(text, &st, ts.large), &st, lang, None);
+                let lines = ts.set(
+                    Owner::Article(ai, ArticlePart::Block(bi)),
+                    styled(text, &st, ts.large),
+                    &st,
+                    lang,
+                    None,
+                );
                 push_lines(&mut flows, lines, st);
             }
             Block::Heading { level, text } => {
@@ -649,7 +737,13 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
                 st.keep_with_next = true;
                 st.space_before = 0.6 * body;
                 st.space_after = 0.3 * body;
-                let lines = ts.set(Owner::Article(ai, ArticlePart::Block(bi)), styled(text, &st, ts.large), &st, lang, None);
+                let lines = ts.set(
+                    Owner::Article(ai, ArticlePart::Block(bi)),
+                    styled(text, &st, ts.large),
+                    &st,
+                    lang,
+                    None,
+                );
                 push_lines(&mut flows, lines, st);
             }
             Block::Quote { text, attribution } => {
@@ -661,12 +755,24 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
                 if has_attr {
                     st.space_after = 0.1 * body;
                 }
-                let lines = ts.set(Owner::Article(ai, ArticlePart::Block(bi)), styled(text, &st, ts.large), &st, lang, None);
+                let lines = ts.set(
+                    Owner::Article(ai, ArticlePart::Block(bi)),
+                    styled(text, &st, ts.large),
+                    &st,
+                    lang,
+                    None,
+                );
                 push_lines(&mut flows, lines, st);
                 if let Some(at) = attribution {
                     let mut st = ts.style(body);
                     st.indent = 1.5 * body;
-                    let lines = ts.set(Owner::Article(ai, ArticlePart::Attribution(bi)), plain(&format!("— {at}"), &st), &st, lang, None);
+                    let lines = ts.set(
+                        Owner::Article(ai, ArticlePart::Attribution(bi)),
+                        plain(&format!("— {at}"), &st),
+                        &st,
+                        lang,
+                        None,
+                    );
                     push_lines(&mut flows, lines, st);
                 }
             }
@@ -674,8 +780,16 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
                 for (j, item) in items.iter().enumerate() {
                     let mut st = ts.style(body);
                     st.indent = if *ordered { 2.0 * body } else { 1.5 * body };
-                    st.space_after = if j + 1 == items.len() { m.paragraph_gap_em * body } else { 0.25 * body };
-                    let label = if *ordered { format!("{}.", j + 1) } else { "•".to_string() };
+                    st.space_after = if j + 1 == items.len() {
+                        m.paragraph_gap_em * body
+                    } else {
+                        0.25 * body
+                    };
+                    let label = if *ordered {
+                        format!("{}.", j + 1)
+                    } else {
+                        "•".to_string()
+                    };
                     let lines = ts.set(
                         Owner::Article(ai, ArticlePart::Item(bi, j)),
                         styled(item, &st, ts.large),
@@ -691,12 +805,28 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
                 let mut st = ts.style(m.caption_pt);
                 st.space_before = 0.3 * body;
                 let mut caption = match &f.caption {
-                    Some(c) => ts.set(Owner::Article(ai, ArticlePart::Caption(bi)), styled(c, &st, ts.large), &st, lang, None),
+                    Some(c) => ts.set(
+                        Owner::Article(ai, ArticlePart::Caption(bi)),
+                        styled(c, &st, ts.large),
+                        &st,
+                        lang,
+                        None,
+                    ),
                     None => Vec::new(),
                 };
                 if let Some(credit) = &f.credit {
-                    let label = if lang.starts_with("vi") { "Ảnh" } else { "Photo" };
-                    caption.extend(ts.set(Owner::Article(ai, ArticlePart::Caption(bi)), plain(&format!("{label}: {credit}"), &st), &st, lang, None));
+                    let label = if lang.starts_with("vi") {
+                        "Ảnh"
+                    } else {
+                        "Photo"
+                    };
+                    caption.extend(ts.set(
+                        Owner::Article(ai, ArticlePart::Caption(bi)),
+                        plain(&format!("{label}: {credit}"), &st),
+                        &st,
+                        lang,
+                        None,
+                    ));
                 }
                 flows.push(Flow::Figure {
                     article: ai,
@@ -716,7 +846,6 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
 
 /// Places flows on pages.
 struct Pager<'a> {
-    pw: f32,
     ph: f32,
     margin: f32,
     gutter: f32,
@@ -733,9 +862,15 @@ struct Pager<'a> {
 }
 
 impl<'a> Pager<'a> {
-    fn new(pw: f32, ph: f32, margin: f32, gutter: f32, ts: &'a Typesetter<'a>, header: &str, lang: &str) -> Self {
+    fn new(
+        ph: f32,
+        margin: f32,
+        gutter: f32,
+        ts: &'a Typesetter<'a>,
+        header: &str,
+        lang: &str,
+    ) -> Self {
         Pager {
-            pw,
             ph,
             margin,
             gutter,
@@ -757,26 +892,46 @@ impl<'a> Pager<'a> {
     }
 
     fn first_page_of(&self, article: usize) -> Option<usize> {
-        self.first_pages.iter().find(|(a, _)| *a == article).map(|(_, p)| *p)
+        self.first_pages
+            .iter()
+            .find(|(a, _)| *a == article)
+            .map(|(_, p)| *p)
     }
 
     fn new_page(&mut self) {
         let index = self.pages.len();
         // Recto pages (odd page numbers, even indices) bind on the left.
-        let left = if index % 2 == 0 { self.margin + self.gutter } else { self.margin };
+        let left = if index.is_multiple_of(2) {
+            self.margin + self.gutter
+        } else {
+            self.margin
+        };
         let right = left + self.ts.width;
         let area = [left, self.margin, right, self.ph - self.margin];
         let m = self.ts.metrics;
-        let label = if self.front { roman(index + 1) } else { (index + 1 - self.label_base).to_string() };
+        let label = if self.front {
+            roman(index + 1)
+        } else {
+            (index + 1 - self.label_base).to_string()
+        };
         // Running header: the publication title, shortened to one line.
         let header_size = m.header_pt;
         let header_pitch = self.ts.pitch(header_size);
         let mut header = None;
         let mut content_top = area[1];
         if !self.front {
-            let st = BlockStyle { size: header_size, ..self.ts.style(header_size) };
+            let st = BlockStyle {
+                size: header_size,
+                ..self.ts.style(header_size)
+            };
             let text = self.fit_header(&st);
-            let mut lines = self.ts.set(Owner::Front(FrontPart::Title), plain(&text, &st), &st, &self.lang, None);
+            let mut lines = self.ts.set(
+                Owner::Front(FrontPart::Title),
+                plain(&text, &st),
+                &st,
+                &self.lang,
+                None,
+            );
             if let Some(mut l) = lines.drain(..).next() {
                 l.baseline = area[1] + l.ascent;
                 shift_x(&mut l, left);
@@ -787,7 +942,13 @@ impl<'a> Pager<'a> {
         // Page number: centred in the text area's foot, the same place on every page.
         let num_size = m.page_number_pt;
         let st = self.ts.style(num_size);
-        let mut nl = self.ts.set(Owner::Front(FrontPart::Title), plain(&label, &st), &st, &self.lang, None);
+        let mut nl = self.ts.set(
+            Owner::Front(FrontPart::Title),
+            plain(&label, &st),
+            &st,
+            &self.lang,
+            None,
+        );
         let mut number = nl.remove(0);
         let w: f32 = number.runs.iter().map(|r| r.width).sum();
         shift_x(&mut number, left + (self.ts.width - w) / 2.0);
@@ -849,21 +1010,37 @@ impl<'a> Pager<'a> {
         let glyph_box = line.ascent + line.descent;
         line.baseline = self.y + line.ascent + (pitch - glyph_box).max(0.0) / 2.0;
         self.y += pitch;
-        self.pages.last_mut().expect("a page").items.push(Item::Line(line));
+        self.pages
+            .last_mut()
+            .expect("a page")
+            .items
+            .push(Item::Line(line));
     }
 
     /// The height the start of a flow needs (for keep-with-next).
     fn head_height(flow: &Flow, content_height: f32) -> f32 {
         match flow {
-            Flow::Lines { lines, pitch, style } => style.space_before + pitch * (lines.len().min(2) as f32),
-            Flow::Figure { caption, pitch, style, .. } => {
-                style.space_before + (content_height * 0.25) + pitch * caption.len() as f32
-            }
-            Flow::NewPage => 0.0,
+            Flow::Lines {
+                lines,
+                pitch,
+                style,
+            } => style.space_before + pitch * (lines.len().min(2) as f32),
+            Flow::Figure {
+                caption,
+                pitch,
+                style,
+                ..
+            } => style.space_before + (content_height * 0.25) + pitch * caption.len() as f32,
         }
     }
 
-    fn place_all(&mut self, flows: Vec<Flow>, outline: &mut Vec<OutlineEntry>, article: &Article, ai: usize) {
+    fn place_all(
+        &mut self,
+        flows: Vec<Flow>,
+        outline: &mut Vec<OutlineEntry>,
+        article: &Article,
+        ai: usize,
+    ) {
         if self.pages.is_empty() {
             self.new_page();
         }
@@ -872,13 +1049,24 @@ impl<'a> Pager<'a> {
         let mut iter = flows.into_iter().peekable();
         while let Some(flow) = iter.next() {
             match flow {
-                Flow::NewPage => self.new_page(),
-                Flow::Lines { lines, pitch, style } => {
+                Flow::Lines {
+                    lines,
+                    pitch,
+                    style,
+                } => {
                     let n = lines.len();
-                    let before = if self.at_top() { 0.0 } else { style.space_before };
+                    let before = if self.at_top() {
+                        0.0
+                    } else {
+                        style.space_before
+                    };
                     let mut need_first = before + pitch * n.min(2) as f32;
                     if style.keep_with_next {
-                        need_first = before + pitch * n as f32 + iter.peek().map_or(0.0, |f| Self::head_height(f, content_height));
+                        need_first = before
+                            + pitch * n as f32
+                            + iter
+                                .peek()
+                                .map_or(0.0, |f| Self::head_height(f, content_height));
                     }
                     if need_first > self.remaining() && !self.at_top() {
                         self.new_page();
@@ -889,7 +1077,8 @@ impl<'a> Pager<'a> {
                     if let Some(first) = lines.first() {
                         let level = match first.owner {
                             Owner::Article(_, ArticlePart::Title) => Some(1),
-                            Owner::Article(_, ArticlePart::Block(b)) => match article.blocks.get(b) {
+                            Owner::Article(_, ArticlePart::Block(b)) => match article.blocks.get(b)
+                            {
                                 Some(Block::Heading { level, .. }) => Some(*level),
                                 _ => None,
                             },
@@ -897,10 +1086,12 @@ impl<'a> Pager<'a> {
                         };
                         if let Some(level) = level {
                             let title = match first.owner {
-                                Owner::Article(_, ArticlePart::Block(b)) => match &article.blocks[b] {
-                                    Block::Heading { text, .. } => text.to_plain(),
-                                    _ => String::new(),
-                                },
+                                Owner::Article(_, ArticlePart::Block(b)) => {
+                                    match &article.blocks[b] {
+                                        Block::Heading { text, .. } => text.to_plain(),
+                                        _ => String::new(),
+                                    }
+                                }
                                 _ => article.title.clone(),
                             };
                             outline.push(OutlineEntry {
@@ -960,7 +1151,11 @@ impl<'a> Pager<'a> {
                         h = max_h;
                         w = h / aspect;
                     }
-                    let before = if self.at_top() { 0.0 } else { style.space_before };
+                    let before = if self.at_top() {
+                        0.0
+                    } else {
+                        style.space_before
+                    };
                     if before + h + gap + caption_h > self.remaining() && !self.at_top() {
                         // Shrink to the space left when that keeps the image reasonably large.
                         let room = self.remaining() - before - gap - caption_h;
@@ -975,14 +1170,18 @@ impl<'a> Pager<'a> {
                         self.y += before;
                     }
                     let x = self.page_x();
-                    self.pages.last_mut().expect("a page").items.push(Item::Image(PlacedImage {
-                        article: fa,
-                        block,
-                        x,
-                        y: self.y,
-                        width: w,
-                        height: h,
-                    }));
+                    self.pages
+                        .last_mut()
+                        .expect("a page")
+                        .items
+                        .push(Item::Image(PlacedImage {
+                            article: fa,
+                            block,
+                            x,
+                            y: self.y,
+                            width: w,
+                            height: h,
+                        }));
                     self.y += h + gap;
                     for l in caption {
                         if self.remaining() < pitch - 0.01 {
@@ -1012,42 +1211,84 @@ fn front_matter(
     ts: &Typesetter<'_>,
     p: &Publication,
     labels: &[(String, usize)],
-    pw: f32,
     ph: f32,
     margin: f32,
     gutter: f32,
 ) -> Vec<Page> {
     let m = ts.metrics;
     let lang = p.lang.as_str();
-    let mut pager = Pager::new(pw, ph, margin, gutter, ts, &p.title, lang);
+    let mut pager = Pager::new(ph, margin, gutter, ts, &p.title, lang);
     pager.front = true;
     pager.new_page();
     let mut title_st = ts.style(m.heading_pt[0] * 1.15);
     title_st.bold = true;
     title_st.space_after = 0.8 * m.body_pt;
     let mut flows = Vec::new();
-    let lines = ts.set(Owner::Front(FrontPart::Title), plain(&p.title, &title_st), &title_st, lang, None);
-    flows.push(Flow::Lines { pitch: ts.pitch(title_st.size), lines, style: title_st });
+    let lines = ts.set(
+        Owner::Front(FrontPart::Title),
+        plain(&p.title, &title_st),
+        &title_st,
+        lang,
+        None,
+    );
+    flows.push(Flow::Lines {
+        pitch: ts.pitch(title_st.size),
+        lines,
+        style: title_st,
+    });
     if let Some(d) = &p.description {
         let st = ts.style(m.body_pt);
-        let lines = ts.set(Owner::Front(FrontPart::Description), plain(d, &st), &st, lang, None);
-        flows.push(Flow::Lines { pitch: ts.pitch(st.size), lines, style: st });
+        let lines = ts.set(
+            Owner::Front(FrontPart::Description),
+            plain(d, &st),
+            &st,
+            lang,
+            None,
+        );
+        flows.push(Flow::Lines {
+            pitch: ts.pitch(st.size),
+            lines,
+            style: st,
+        });
     }
-    let meta: Vec<String> = [p.publisher.clone(), p.date.as_deref().map(|d| display_date(d, lang))]
-        .into_iter()
-        .flatten()
-        .collect();
+    let meta: Vec<String> = [
+        p.publisher.clone(),
+        p.date.as_deref().map(|d| display_date(d, lang)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if !meta.is_empty() {
         let st = ts.style(m.body_pt);
-        let lines = ts.set(Owner::Front(FrontPart::Meta), plain(&meta.join(" — "), &st), &st, lang, None);
-        flows.push(Flow::Lines { pitch: ts.pitch(st.size), lines, style: st });
+        let lines = ts.set(
+            Owner::Front(FrontPart::Meta),
+            plain(&meta.join(" — "), &st),
+            &st,
+            lang,
+            None,
+        );
+        flows.push(Flow::Lines {
+            pitch: ts.pitch(st.size),
+            lines,
+            style: st,
+        });
     }
     let mut h_st = ts.style(m.heading_pt[1]);
     h_st.bold = true;
     h_st.keep_with_next = true;
     h_st.space_before = 0.8 * m.body_pt;
-    let lines = ts.set(Owner::Front(FrontPart::TocHeading), plain(contents_label(lang), &h_st), &h_st, lang, None);
-    flows.push(Flow::Lines { pitch: ts.pitch(h_st.size), lines, style: h_st });
+    let lines = ts.set(
+        Owner::Front(FrontPart::TocHeading),
+        plain(contents_label(lang), &h_st),
+        &h_st,
+        lang,
+        None,
+    );
+    flows.push(Flow::Lines {
+        pitch: ts.pitch(h_st.size),
+        lines,
+        style: h_st,
+    });
     for (i, a) in p.articles.iter().enumerate() {
         let mut st = ts.style(m.body_pt);
         st.space_after = 0.3 * m.body_pt;
@@ -1059,9 +1300,21 @@ fn front_matter(
                 width: ts.width - 3.0 * m.body_pt,
                 ..*ts
             };
-            narrow.set(Owner::Front(FrontPart::TocEntry(i)), plain(&text, &st), &st, lang, None)
+            narrow.set(
+                Owner::Front(FrontPart::TocEntry(i)),
+                plain(&text, &st),
+                &st,
+                lang,
+                None,
+            )
         };
-        let num = ts.set(Owner::Front(FrontPart::TocEntry(i)), plain(&labels[i].0, &st), &st, lang, None);
+        let num = ts.set(
+            Owner::Front(FrontPart::TocEntry(i)),
+            plain(&labels[i].0, &st),
+            &st,
+            lang,
+            None,
+        );
         if let (Some(last), Some(n)) = (lines.last_mut(), num.into_iter().next()) {
             for mut r in n.runs {
                 r.x = ts.width - r.width;
@@ -1073,7 +1326,11 @@ fn front_matter(
                 r.link = Some(LinkTarget::Page(labels[i].1, 0.0));
             }
         }
-        flows.push(Flow::Lines { pitch: ts.pitch(st.size), lines, style: st });
+        flows.push(Flow::Lines {
+            pitch: ts.pitch(st.size),
+            lines,
+            style: st,
+        });
     }
     let dummy = Article {
         lang: None,

@@ -104,7 +104,8 @@ pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
         for (off, c) in text.char_indices() {
             let at = range.start + off;
             let fi = if is_mark(c) || c == ' ' {
-                current.unwrap_or_else(|| face_index(fonts.choose(c, style.bold, style.italic).face))
+                current
+                    .unwrap_or_else(|| face_index(fonts.choose(c, style.bold, style.italic).face))
             } else {
                 *cache
                     .entry((c, style.bold, style.italic))
@@ -128,7 +129,11 @@ pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
     let mut glyphs = Vec::with_capacity(styled.text.len());
     for (range, run, fi) in items {
         let face = faces[fi as usize].clone();
-        let run_lang = styled.runs[run as usize].1.lang.as_deref().and_then(|l| l.parse().ok());
+        let run_lang = styled.runs[run as usize]
+            .1
+            .lang
+            .as_deref()
+            .and_then(|l| l.parse().ok());
         let piece = &styled.text[range.clone()];
         let upem = face.units_per_em;
         face.with_shaper(|shaper| {

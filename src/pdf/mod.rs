@@ -29,14 +29,19 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::surface::Surface;
-use krilla::tagging::{Artifact, ArtifactType, BBox, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag, TagGroup, TagTree};
+use krilla::tagging::{
+    Artifact, ArtifactType, BBox, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag,
+    TagGroup, TagTree,
+};
 use krilla::text::GlyphId;
 use krilla::{Document, SerializeSettings};
 
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::input::PageSizeName;
-use crate::layout::{self, FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph};
+use crate::layout::{
+    self, FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
+};
 use crate::model::{Block, Publication};
 use crate::pagemap::{ArticlePart, PageMap};
 use crate::scale::FontScale;
@@ -85,7 +90,11 @@ pub fn edition_description(options: &PdfOptions) -> String {
         PageSizeName::A5 => "A5",
         PageSizeName::Letter => "Letter",
     };
-    let kind = if options.scale.is_large_print() { "large-print " } else { "" };
+    let kind = if options.scale.is_large_print() {
+        "large-print "
+    } else {
+        ""
+    };
     format!(
         "anpham {kind}PDF edition, {size}, {} pt body",
         format_pt(options.scale.body_pt())
@@ -93,7 +102,11 @@ pub fn edition_description(options: &PdfOptions) -> String {
 }
 
 fn format_pt(p: f32) -> String {
-    if p.fract() == 0.0 { format!("{}", p as i32) } else { format!("{p:.1}") }
+    if p.fract() == 0.0 {
+        format!("{}", p as i32)
+    } else {
+        format!("{p:.1}")
+    }
 }
 
 /// Lays out and writes a publication as a tagged PDF/UA-1.
@@ -142,7 +155,9 @@ fn krilla_error(e: KrillaError) -> Error {
                 .join("; "),
         ),
         KrillaError::Font(font, msg) => Error::Pdf(format!("font {:?}: {msg}", font)),
-        KrillaError::Image(_, _, msg) => Error::Pdf(format!("an image could not be embedded: {msg}")),
+        KrillaError::Image(_, _, msg) => {
+            Error::Pdf(format!("an image could not be embedded: {msg}"))
+        }
         other => Error::Pdf(other.to_string()),
     }
 }
@@ -150,7 +165,9 @@ fn krilla_error(e: KrillaError) -> Error {
 fn describe_validation(v: &ValidationError) -> String {
     match v {
         ValidationError::ContainsNotDefGlyph(_, _, text) => {
-            format!("the text `{text}` has no glyph in its font (PDF/UA forbids .notdef); hint: supply a font that has it with --font")
+            format!(
+                "the text `{text}` has no glyph in its font (PDF/UA forbids .notdef); hint: supply a font that has it with --font"
+            )
         }
         ValidationError::MissingAltText(_) => "a figure has no alt text (PDF/UA 7.3)".into(),
         ValidationError::NoDocumentTitle => "the document has no title (PDF/UA 7.1)".into(),
@@ -191,7 +208,11 @@ impl Collector {
     }
 }
 
-fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result<(Document, String)> {
+fn build_document(
+    p: &Publication,
+    lay: &Layout,
+    options: &PdfOptions,
+) -> Result<(Document, String)> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
         .finish()
@@ -200,13 +221,15 @@ fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result
         configuration,
         ..SerializeSettings::default()
     });
-    let date = options.date.unwrap_or_else(|| Timestamp::for_build(p.date.as_deref()));
+    let date = options
+        .date
+        .unwrap_or_else(|| Timestamp::for_build(p.date.as_deref()));
     let mut authors: Vec<String> = Vec::new();
     for a in &p.articles {
-        if let Some(au) = &a.author {
-            if !authors.contains(au) {
-                authors.push(au.clone());
-            }
+        if let Some(au) = &a.author
+            && !authors.contains(au)
+        {
+            authors.push(au.clone());
         }
     }
     let description = p.description.clone().or_else(|| {
@@ -244,16 +267,16 @@ fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result
     let mut images: HashMap<(usize, usize), Image> = HashMap::new();
     for (ai, a) in p.articles.iter().enumerate() {
         for (bi, b) in a.blocks.iter().enumerate() {
-            if let Block::Figure(f) = b {
-                if let Some(img) = &f.image {
-                    let data = krilla::Data::from(img.bytes.clone());
-                    let image = match img.format {
-                        crate::model::ImageFormat::Png => Image::from_png(data, false),
-                        crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
-                    }
-                    .map_err(|e| Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1)))?;
-                    images.insert((ai, bi), image);
+            if let Block::Figure(f) = b
+                && let Some(img) = &f.image
+            {
+                let data = krilla::Data::from(img.bytes.clone());
+                let image = match img.format {
+                    crate::model::ImageFormat::Png => Image::from_png(data, false),
+                    crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
                 }
+                .map_err(|e| Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1)))?;
+                images.insert((ai, bi), image);
             }
         }
     }
@@ -266,9 +289,17 @@ fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result
     let front_count = lay.pages.iter().filter(|pg| pg.front_matter).count();
     for (pi, page) in lay.pages.iter().enumerate() {
         let label = if page.front_matter {
-            PageLabel::new(Some(NumberingStyle::LowerRoman), None, NonZeroU32::new(pi as u32 + 1))
+            PageLabel::new(
+                Some(NumberingStyle::LowerRoman),
+                None,
+                NonZeroU32::new(pi as u32 + 1),
+            )
         } else {
-            PageLabel::new(Some(NumberingStyle::Arabic), None, NonZeroU32::new((pi - front_count) as u32 + 1))
+            PageLabel::new(
+                Some(NumberingStyle::Arabic),
+                None,
+                NonZeroU32::new((pi - front_count) as u32 + 1),
+            )
         };
         let settings = PageSettings::from_wh(lay.width, lay.height)
             .ok_or_else(|| Error::Pdf("bad page size".into()))?
@@ -281,12 +312,18 @@ fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result
             if let Some(h) = &page.furniture.header {
                 draw_line_artifact(&mut surface, h, ArtifactType::Header);
             }
-            draw_line_artifact(&mut surface, &page.furniture.page_number, ArtifactType::PageNumber);
+            draw_line_artifact(
+                &mut surface,
+                &page.furniture.page_number,
+                ArtifactType::PageNumber,
+            );
             for item in &page.items {
                 match item {
                     Item::Line(line) => draw_line(&mut surface, line, &mut col, &mut links),
                     Item::Image(img) => {
-                        let Some(image) = images.get(&(img.article, img.block)) else { continue };
+                        let Some(image) = images.get(&(img.article, img.block)) else {
+                            continue;
+                        };
                         let decorative = matches!(
                             p.articles[img.article].blocks.get(img.block),
                             Some(Block::Figure(f)) if f.decorative
@@ -324,7 +361,10 @@ fn build_document(p: &Publication, lay: &Layout, options: &PdfOptions) -> Result
                     XyzDestination::new(page_index, Point::from_xy(0.0, y)).into(),
                 ),
             };
-            let id = pdf_page.add_tagged_annotation(Annotation::new_link(LinkAnnotation::new(rect, target), Some(alt)));
+            let id = pdf_page.add_tagged_annotation(Annotation::new_link(
+                LinkAnnotation::new(rect, target),
+                Some(alt),
+            ));
             if col.annots.len() <= slot {
                 col.annots.resize(slot + 1, None);
             }
@@ -379,9 +419,16 @@ fn draw_line_artifact(surface: &mut Surface<'_>, line: &Line, kind: ArtifactType
     surface.end_tagged();
 }
 
-fn draw_line(surface: &mut Surface<'_>, line: &Line, col: &mut Collector, links: &mut Vec<(Rect, LinkTarget, String, usize)>) {
+fn draw_line(
+    surface: &mut Surface<'_>,
+    line: &Line,
+    col: &mut Collector,
+    links: &mut Vec<(Rect, LinkTarget, String, usize)>,
+) {
     for run in &line.runs {
-        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty().with_lang(run.lang.as_deref())));
+        let id = surface.start_tagged(ContentTag::Span(
+            SpanTag::empty().with_lang(run.lang.as_deref()),
+        ));
         draw_run(surface, run, line.baseline);
         surface.end_tagged();
         let entry = col.nodes.entry(line.owner).or_default();
@@ -390,7 +437,12 @@ fn draw_line(surface: &mut Surface<'_>, line: &Line, col: &mut Collector, links:
             Some(target) => {
                 let slot = col.annots.len();
                 col.annots.push(None);
-                let rect = Rect::from_ltrb(run.x, line.baseline - line.ascent, run.x + run.width.max(1.0), line.baseline + line.descent);
+                let rect = Rect::from_ltrb(
+                    run.x,
+                    line.baseline - line.ascent,
+                    run.x + run.width.max(1.0),
+                    line.baseline + line.descent,
+                );
                 let alt = match target {
                     LinkTarget::Uri(u) => format!("{} ({u})", run.text.trim()),
                     LinkTarget::Page(..) => run.text.trim().to_string(),
@@ -398,7 +450,10 @@ fn draw_line(surface: &mut Surface<'_>, line: &Line, col: &mut Collector, links:
                 if let Some(rect) = rect {
                     links.push((rect, target.clone(), alt, slot));
                 }
-                entry.push(Pending::Link { ids: vec![id], annot: slot });
+                entry.push(Pending::Link {
+                    ids: vec![id],
+                    annot: slot,
+                });
             }
         }
     }
@@ -409,10 +464,18 @@ fn group(tag: impl Into<krilla::tagging::TagKind>, children: Vec<Node>) -> Optio
 }
 
 fn heading(level: u8, title: &str) -> Tag<krilla::tagging::kind::Hn> {
-    Tag::Hn(NonZeroU16::new(level.clamp(1, 6) as u16).expect("non-zero"), Some(title.to_string()))
+    Tag::Hn(
+        NonZeroU16::new(level.clamp(1, 6) as u16).expect("non-zero"),
+        Some(title.to_string()),
+    )
 }
 
-fn build_tree(p: &Publication, lay: &Layout, col: &mut Collector, figure_boxes: &HashMap<(usize, usize), BBox>) -> TagTree {
+fn build_tree(
+    p: &Publication,
+    lay: &Layout,
+    col: &mut Collector,
+    figure_boxes: &HashMap<(usize, usize), BBox>,
+) -> TagTree {
     let mut tree = TagTree::new().with_lang(Some(p.lang.clone()));
     if lay.pages.iter().any(|pg| pg.front_matter) {
         let mut sect = TagGroup::new(Tag::Section);
@@ -425,7 +488,10 @@ fn build_tree(p: &Publication, lay: &Layout, col: &mut Collector, figure_boxes: 
             }
         }
         let mut toc = TagGroup::new(Tag::TOC);
-        if let Some(g) = group(heading(2, layout::contents_label(&p.lang)), col.take(Owner::Front(FrontPart::TocHeading))) {
+        if let Some(g) = group(
+            heading(2, layout::contents_label(&p.lang)),
+            col.take(Owner::Front(FrontPart::TocHeading)),
+        ) {
             sect.push(g);
         }
         for i in 0..p.articles.len() {
@@ -440,7 +506,11 @@ fn build_tree(p: &Publication, lay: &Layout, col: &mut Collector, figure_boxes: 
     }
     for (ai, a) in p.articles.iter().enumerate() {
         let lang = p.article_lang(ai);
-        let art_tag = if lang != p.lang { Tag::Article.with_lang(Some(lang.to_string())) } else { Tag::Article.into() };
+        let art_tag = if lang != p.lang {
+            Tag::Article.with_lang(Some(lang.to_string()))
+        } else {
+            Tag::Article
+        };
         let mut art = TagGroup::new(art_tag);
         let part = |x| Owner::Article(ai, x);
         if let Some(g) = group(heading(1, &a.title), col.take(part(ArticlePart::Title))) {
@@ -477,14 +547,19 @@ fn build_tree(p: &Publication, lay: &Layout, col: &mut Collector, figure_boxes: 
                     }
                 }
                 Block::List { ordered, items } => {
-                    let numbering = if *ordered { ListNumbering::Decimal } else { ListNumbering::Disc };
+                    let numbering = if *ordered {
+                        ListNumbering::Decimal
+                    } else {
+                        ListNumbering::Disc
+                    };
                     let mut list = TagGroup::new(Tag::L(numbering));
                     for j in 0..items.len() {
                         let mut li = TagGroup::new(Tag::LI);
                         if let Some(g) = group(Tag::Lbl, col.take(Owner::ListLabel(ai, bi, j))) {
                             li.push(g);
                         }
-                        if let Some(g) = group(Tag::LBody, col.take(part(ArticlePart::Item(bi, j)))) {
+                        if let Some(g) = group(Tag::LBody, col.take(part(ArticlePart::Item(bi, j))))
+                        {
                             li.push(g);
                         }
                         if !li.children.is_empty() {
@@ -499,7 +574,8 @@ fn build_tree(p: &Publication, lay: &Layout, col: &mut Collector, figure_boxes: 
                     let mut div = TagGroup::new(Tag::Div);
                     if !own.is_empty() {
                         let alt = f.alt.clone().unwrap_or_default();
-                        let fig = Tag::Figure(Some(alt)).with_bbox(figure_boxes.get(&(ai, bi)).copied());
+                        let fig =
+                            Tag::Figure(Some(alt)).with_bbox(figure_boxes.get(&(ai, bi)).copied());
                         div.push(TagGroup::with_children(fig, own));
                     }
                     if let Some(g) = group(Tag::Caption, col.take(part(ArticlePart::Caption(bi)))) {
@@ -523,8 +599,11 @@ fn build_outline(lay: &Layout) -> Outline {
         while *i < entries.len() && entries[*i].level > parent {
             let e = &entries[*i];
             *i += 1;
-            let mut node =
-                OutlineNode::new(e.title.clone(), XyzDestination::new(e.page, Point::from_xy(0.0, e.y))).with_open(true);
+            let mut node = OutlineNode::new(
+                e.title.clone(),
+                XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
+            )
+            .with_open(true);
             for c in children(entries, i, e.level) {
                 node.push_child(c);
             }

@@ -1,0 +1,345 @@
+//! Batches: many articles, many editions, one run.
+//!
+//! [`plan`] turns inputs (files, folders, a bulletin manifest) and options into jobs —
+//! one publication (a bulletin) or, with `each`, one per article — and [`run`] builds
+//! them on a rayon pool, reporting progress as [`Event`]s. A failing article is reported
+//! with its location and the others are still built (unless `fail_fast`); outputs depend
+//! only on the input, never on the thread count.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::edition::{EditionPlan, Written};
+use crate::error::{Error, Result};
+use crate::fonts::{FontFamily, FontSet};
+use crate::input::{self, Loaded, Manifest, PageSizeName};
+use crate::model::Publication;
+use crate::scale::FontScale;
+use crate::validate::slugify;
+
+/// Options of a batch, as given on the command line. `None` means "the manifest's
+/// setting, else the default".
+#[derive(Debug, Clone, Default)]
+pub struct BatchOptions {
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Build an EPUB.
+    pub epub: Option<bool>,
+    /// Build PDFs.
+    pub pdf: Option<bool>,
+    /// PDF scales (default: large).
+    pub scales: Option<Vec<FontScale>>,
+    /// EPUB base size (default: standard).
+    pub epub_scale: Option<FontScale>,
+    /// PDF edition the EPUB page list follows (default: the first scale).
+    pub page_list: Option<FontScale>,
+    /// Page size (default: A5).
+    pub page_size: Option<PageSizeName>,
+    /// Main font (file or family).
+    pub font: Option<String>,
+    /// One set of editions per article.
+    pub each: bool,
+    /// Worker threads.
+    pub jobs: Option<usize>,
+    /// Stop at the first failure.
+    pub fail_fast: bool,
+}
+
+/// One publication to build, or an input that failed to load (with `each`).
+#[derive(Debug)]
+pub struct Job {
+    /// A name for messages (the input path).
+    pub name: String,
+    /// The publication, or why it could not be loaded.
+    pub publication: Result<Publication>,
+    /// What to build from it.
+    pub plan: EditionPlan,
+}
+
+impl Job {
+    /// How many files this job writes.
+    pub fn outputs(&self) -> usize {
+        self.plan.pdf_scales.len() + usize::from(self.plan.epub)
+    }
+}
+
+/// Progress of a batch.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A file was written.
+    Written(&'a Written),
+    /// A job finished (all its files written).
+    Finished {
+        /// The job's name.
+        name: &'a str,
+    },
+    /// A job failed.
+    Failed {
+        /// The job's name.
+        name: &'a str,
+        /// Why.
+        error: &'a Error,
+    },
+}
+
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written, in job order.
+    pub written: Vec<Written>,
+    /// Jobs that failed.
+    pub failures: usize,
+}
+
+fn parse_scales(list: &[String]) -> Vec<FontScale> {
+    list.iter().filter_map(|s| s.parse().ok()).collect()
+}
+
+fn make_plan(
+    options: &BatchOptions,
+    manifest: Option<&Manifest>,
+    slug: String,
+    font: Option<FontFamily>,
+) -> EditionPlan {
+    let ed = manifest.and_then(|m| m.editions.as_ref());
+    let epub = options.epub.or(ed.map(|e| e.epub)).unwrap_or(true);
+    let pdf_scales = match (options.pdf, &options.scales) {
+        (Some(false), _) => Vec::new(),
+        (_, Some(s)) => s.clone(),
+        (_, None) => match ed {
+            Some(e) if options.pdf.is_none() => parse_scales(&e.pdf),
+            _ => vec![FontScale::LARGE],
+        },
+    };
+    EditionPlan {
+        slug,
+        out_dir: options.out_dir.clone(),
+        epub,
+        epub_scale: options
+            .epub_scale
+            .or_else(|| {
+                ed.and_then(|e| e.epub_scale.as_deref())
+                    .and_then(|s| s.parse().ok())
+            })
+            .unwrap_or(FontScale::STANDARD),
+        page_size: options
+            .page_size
+            .or(ed.map(|e| e.page_size))
+            .unwrap_or(PageSizeName::A5),
+        page_list: options.page_list.or_else(|| {
+            ed.and_then(|e| e.page_list.as_deref())
+                .and_then(|s| s.parse().ok())
+        }),
+        pdf_scales,
+        font,
+    }
+}
+
+fn slug_of(p: &Publication, fallback: &Path) -> String {
+    if p.articles.len() == 1
+        && let Some(s) = p.articles[0].slug.clone().filter(|s| !s.is_empty())
+    {
+        return s;
+    }
+    let stem = fallback
+        .file_stem()
+        .map(|s| slugify(&s.to_string_lossy()))
+        .unwrap_or_default();
+    if stem.is_empty() {
+        slugify(&p.title)
+    } else {
+        stem
+    }
+}
+
+/// Plans the jobs for some inputs. Without `each`, every input goes into one publication
+/// and a load error is returned; with `each`, every article is its own job and a load
+/// error becomes a failed job, so the others are still built.
+pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
+    let font = options
+        .font
+        .as_deref()
+        .map(FontFamily::from_spec)
+        .transpose()?;
+    if let Some(f) = &font {
+        // Fail early on a font that cannot be used at all.
+        let _ = FontSet::with_primary(f.clone());
+    }
+    if !options.each {
+        let (publication, manifest) = input::load_publication(inputs)?;
+        let first = inputs.first().cloned().unwrap_or_default();
+        let slug = slug_of(&publication, &first);
+        let plan = make_plan(options, manifest.as_ref(), slug, font);
+        return Ok(vec![Job {
+            name: first.display().to_string(),
+            publication: Ok(publication),
+            plan,
+        }]);
+    }
+    let mut jobs = Vec::new();
+    let mut slugs: Vec<String> = Vec::new();
+    let mut push = |name: String,
+                    publication: Result<Publication>,
+                    manifest: Option<&Manifest>,
+                    path: &Path| {
+        let mut slug = publication
+            .as_ref()
+            .map_or_else(|_| slugify(&name), |p| slug_of(p, path));
+        // Two articles with the same slug get -2, -3 … in input order.
+        let base = slug.clone();
+        let mut n = 1;
+        while slugs.contains(&slug) {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        slugs.push(slug.clone());
+        jobs.push(Job {
+            name,
+            plan: make_plan(options, manifest, slug, font.clone()),
+            publication,
+        });
+    };
+    for input in inputs {
+        let files = if input.is_dir() {
+            input::article_files_in(input)?
+        } else {
+            vec![input.clone()]
+        };
+        for f in files {
+            match input::load_input(&f) {
+                Ok(Loaded::Article(a)) => push(
+                    f.display().to_string(),
+                    Ok(Publication::single(*a)),
+                    None,
+                    &f,
+                ),
+                Ok(Loaded::Bulletin(m)) => {
+                    for a in &m.publication.articles {
+                        let name = a.origin.as_ref().map_or_else(
+                            || f.display().to_string(),
+                            |o| o.file.display().to_string(),
+                        );
+                        let mut p = Publication::single(a.clone());
+                        p.publisher = m.publication.publisher.clone();
+                        let path = a.origin.as_ref().map_or(f.clone(), |o| o.file.clone());
+                        push(name, Ok(p), Some(&m), &path);
+                    }
+                }
+                Err(e) => push(f.display().to_string(), Err(e), None, &f),
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Builds the jobs on a pool of `options.jobs` threads, calling `on_event` (on this
+/// thread) as files are written.
+pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Event<'_>)) -> Report {
+    let mut report = Report::default();
+    if let Err(source) = std::fs::create_dir_all(&options.out_dir) {
+        let e = Error::Write {
+            path: options.out_dir.clone(),
+            source,
+        };
+        on_event(Event::Failed {
+            name: "output folder",
+            error: &e,
+        });
+        report.failures = jobs.len().max(1);
+        return report;
+    }
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            let e = Error::Usage(format!("cannot start worker threads: {e}"));
+            on_event(Event::Failed {
+                name: "threads",
+                error: &e,
+            });
+            report.failures = 1;
+            return report;
+        }
+    };
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Vec<Written>>)>();
+    let names: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
+    let mut results: Vec<Option<Result<Vec<Written>>>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let stop = &stop;
+        let fail_fast = options.fail_fast;
+        scope.spawn(move || {
+            pool.install(|| {
+                jobs.into_par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, job)| {
+                        if stop.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        let r = match &job.publication {
+                            Ok(p) => job.plan.build(p),
+                            Err(e) => Err(clone_error(e)),
+                        };
+                        if r.is_err() && fail_fast {
+                            stop.store(true, Ordering::SeqCst);
+                        }
+                        let _ = tx.send((i, r));
+                    });
+            });
+        });
+        for (i, r) in rx {
+            match &r {
+                Ok(written) => {
+                    for w in written {
+                        on_event(Event::Written(w));
+                    }
+                    on_event(Event::Finished { name: &names[i] });
+                }
+                Err(e) => on_event(Event::Failed {
+                    name: &names[i],
+                    error: e,
+                }),
+            }
+            results[i] = Some(r);
+        }
+    });
+    for r in results.into_iter() {
+        match r {
+            Some(Ok(w)) => report.written.extend(w),
+            Some(Err(_)) => report.failures += 1,
+            None => {}
+        }
+    }
+    if stop.load(Ordering::SeqCst) && report.failures == 0 {
+        report.failures = 1;
+    }
+    report
+}
+
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::Input(d) => Error::Input(d.clone()),
+        other => Error::Usage(other.to_string()),
+    }
+}
+
+/// Loads and checks inputs (including font coverage with the bundled fonts) and says
+/// what they hold.
+pub fn check(inputs: &[PathBuf]) -> Result<String> {
+    let (p, _) = input::load_publication(inputs)?;
+    FontSet::bundled(true).check_coverage(&p)?;
+    FontSet::bundled(false).check_coverage(&p)?;
+    let blocks: usize = p.articles.iter().map(|a| a.blocks.len()).sum();
+    let figures = p.figures().count();
+    let chars = p.reading_text().chars().count();
+    Ok(format!(
+        "ok: {} article(s), {blocks} block(s), {figures} figure(s), {chars} characters, language {}",
+        p.articles.len(),
+        p.lang
+    ))
+}
