@@ -952,3 +952,173 @@ fn format_from_path() {
     );
     assert_eq!(Format::from_path(Path::new("a")), None);
 }
+
+// ---------------------------------------------------------------------------------------
+// The JSON Schema
+
+fn schema_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("schema/article.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        jsonschema::meta::is_valid(&schema),
+        "the schema is not a valid JSON Schema"
+    );
+    jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn schema_errors(v: &jsonschema::Validator, doc: &serde_json::Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, ext, out);
+        } else if p.extension().is_some_and(|e| e == ext) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn examples_and_fixtures_match_the_schema() {
+    let v = schema_validator();
+    let mut files = Vec::new();
+    for dir in ["examples", "tests/fixtures/same"] {
+        files_under(&root().join(dir), "json", &mut files);
+        files_under(&root().join(dir), "toml", &mut files);
+    }
+    assert!(files.len() >= 7, "{files:?}");
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        let doc: serde_json::Value = if f.extension().unwrap() == "json" {
+            serde_json::from_str(&text).unwrap()
+        } else {
+            serde_json::to_value(toml::from_str::<toml::Value>(&text).unwrap()).unwrap()
+        };
+        let errors = schema_errors(&v, &doc);
+        assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
+    }
+}
+
+#[test]
+fn loaded_publications_serialise_to_the_schema() {
+    // What anpham writes back (e.g. a Markdown article as JSON) is valid input again.
+    let v = schema_validator();
+    for p in EXAMPLES.iter().chain(["examples/bulletin.toml"].iter()) {
+        let publication = load(&root().join(p)).unwrap();
+        for a in &publication.articles {
+            let doc = serde_json::to_value(a).unwrap();
+            let errors = schema_errors(&v, &doc);
+            assert!(errors.is_empty(), "{p}:\n{}", errors.join("\n"));
+        }
+        if publication.is_bulletin() {
+            let doc = serde_json::to_value(&publication).unwrap();
+            assert!(
+                v.is_valid(&doc),
+                "{p}: {}",
+                schema_errors(&v, &doc).join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn the_schema_refuses_what_the_loader_refuses() {
+    let v = schema_validator();
+    let figure = r#"{"type": "figure", "src": "a.png"}"#;
+    let cases = [
+        ("figure without alt", article_json(figure)),
+        (
+            "empty alt",
+            article_json(r#"{"type": "figure", "src": "a.png", "alt": " "}"#),
+        ),
+        (
+            "image URL",
+            article_json(r#"{"type": "figure", "src": "https://x.vn/a.png", "alt": "a"}"#),
+        ),
+        (
+            "absolute image path",
+            article_json(r#"{"type": "figure", "src": "/etc/passwd", "alt": "a"}"#),
+        ),
+        (
+            "heading level 7",
+            article_json(r#"{"type": "heading", "level": 7, "text": "x"}"#),
+        ),
+        (
+            "heading level 1",
+            article_json(r#"{"type": "heading", "level": 1, "text": "x"}"#),
+        ),
+        (
+            "paragraph with a level",
+            article_json(r#"{"type": "paragraph", "level": 2, "text": "x"}"#),
+        ),
+        (
+            "unknown block type",
+            article_json(r#"{"type": "image", "src": "a.png"}"#),
+        ),
+        (
+            "javascript link",
+            article_json(
+                r#"{"type": "paragraph", "text": [{"text": "x", "href": "javascript:alert(1)"}]}"#,
+            ),
+        ),
+        (
+            "span without text",
+            article_json(r#"{"type": "paragraph", "text": [{"strong": true}]}"#),
+        ),
+        (
+            "empty list",
+            article_json(r#"{"type": "list", "items": []}"#),
+        ),
+        (
+            "unknown field",
+            r#"{"title": "x", "titel": "y"}"#.to_string(),
+        ),
+        ("no title", r#"{"blocks": []}"#.to_string()),
+        ("bad slug", r#"{"title": "x", "slug": "../x"}"#.to_string()),
+        (
+            "bad date",
+            r#"{"title": "x", "date": "10/11/2022"}"#.to_string(),
+        ),
+        (
+            "bad language",
+            r#"{"title": "x", "lang": "vietnamese"}"#.to_string(),
+        ),
+        (
+            "bulletin without articles",
+            r#"{"title": "x", "editions": {"pdf": ["large"]}}"#.to_string(),
+        ),
+        (
+            "bad scale",
+            r#"{"title": "x", "articles": ["a.json"], "editions": {"pdf": ["huge"]}}"#.to_string(),
+        ),
+        (
+            "bad page size",
+            r#"{"title": "x", "articles": ["a.json"], "editions": {"page_size": "b5"}}"#
+                .to_string(),
+        ),
+    ];
+    for (what, doc) in cases {
+        let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert!(!v.is_valid(&doc), "the schema accepts: {what}");
+    }
+    let ok = [
+        article_json(r#"{"type": "figure", "src": "a.png", "decorative": true}"#),
+        r#"{"title": "x", "folder": "articles", "editions": {"pdf": ["-2", "+6", "19pt", "extra-large"], "page_list": "19pt"}}"#.to_string(),
+        r#"{"title": "x", "articles": ["a.md", {"title": "Inline"}]}"#.to_string(),
+    ];
+    for doc in ok {
+        let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert!(
+            v.is_valid(&doc),
+            "{doc}: {}",
+            schema_errors(&v, &doc).join("\n")
+        );
+    }
+}
