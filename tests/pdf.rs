@@ -8,7 +8,12 @@ use anpham::input::{PageSizeName, load_publication};
 use anpham::pdf::{PdfOptions, write_pdf};
 use anpham::scale::FontScale;
 
-fn build(example: &str, scale: FontScale, size: PageSizeName, name: &str) -> (std::path::PathBuf, std::path::PathBuf, usize) {
+fn build(
+    example: &str,
+    scale: FontScale,
+    size: PageSizeName,
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, usize) {
     let input = common::root().join("examples").join(example);
     let (publication, _) = load_publication(&[input]).expect("example loads");
     let dir = common::out_dir(name);
@@ -23,7 +28,9 @@ fn build(example: &str, scale: FontScale, size: PageSizeName, name: &str) -> (st
 }
 
 fn assert_accessible(pdf: &Path, expected: &Path, long_tokens: bool) {
-    let Some(r) = common::run_checker("check-pdf", &[pdf, expected]) else { return };
+    let Some(r) = common::run_checker("check-pdf", &[pdf, expected]) else {
+        return;
+    };
     let ok = |k: &str| r[k].as_bool() == Some(true);
     assert!(ok("tagged") && ok("struct_tree_root"), "{r}");
     assert!(ok("display_doc_title") && r["title"].is_string(), "{r}");
@@ -49,9 +56,16 @@ fn example_at_three_scales_and_two_sizes_passes_check_pdf() {
     let mut pages = Vec::new();
     for size in [PageSizeName::A5, PageSizeName::A4] {
         for (step, name) in [(0, "s0"), (3, "s3"), (5, "s5")] {
-            let (pdf, exp, n) = build("bac-kan", FontScale::Step(step), size, &format!("pdf-bac-kan-{size:?}-{name}"));
+            let (pdf, exp, n) = build(
+                "bac-kan",
+                FontScale::Step(step),
+                size,
+                &format!("pdf-bac-kan-{size:?}-{name}"),
+            );
             assert_accessible(&pdf, &exp, false);
-            let Some(r) = common::run_checker("check-pdf", &[&pdf]) else { continue };
+            let Some(r) = common::run_checker("check-pdf", &[&pdf]) else {
+                continue;
+            };
             assert_eq!(r["lang"], "vi");
             pages.push((size, step, n));
         }
@@ -62,4 +76,107 @@ fn example_at_three_scales_and_two_sizes_passes_check_pdf() {
             assert!(w[1].2 > w[0].2, "{pages:?}");
         }
     }
+}
+
+#[test]
+fn nfd_english_and_long_token_articles_pass_check_pdf() {
+    // NFD input at large print.
+    let (pdf, exp, _) = build("nfd", FontScale::LARGE, PageSizeName::A5, "pdf-nfd");
+    assert_accessible(&pdf, &exp, false);
+    // English at the standard scale: hyphenated.
+    let (pdf, exp, _) = build("english", FontScale::STANDARD, PageSizeName::A5, "pdf-english");
+    assert_accessible(&pdf, &exp, false);
+    if let Some(r) = common::run_checker("check-pdf", &[&pdf]) {
+        assert_eq!(r["lang"], "vi"); // the publication language defaults to vi; the article is tagged en
+    }
+    // A 175-character token is broken across lines.
+    let (pdf, exp, _) = build("long-token", FontScale::EXTRA_LARGE, PageSizeName::A5, "pdf-long-token");
+    assert_accessible(&pdf, &exp, true);
+}
+
+#[test]
+fn english_is_hyphenated_at_standard_scale_and_never_at_large_print() {
+    let input = common::root().join("examples/english");
+    let (publication, _) = load_publication(&[input]).unwrap();
+    let count_hyphens = |scale: FontScale| {
+        let lay = anpham::layout::layout(&publication, &anpham::layout::LayoutOptions::new(scale));
+        lay.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                anpham::layout::Item::Line(l) => Some(l),
+                _ => None,
+            })
+            .filter(|l| l.runs.last().is_some_and(|r| r.text.ends_with('\u{AD}')))
+            .count()
+    };
+    assert!(count_hyphens(FontScale::Step(-1)) > 0);
+    assert_eq!(count_hyphens(FontScale::LARGE), 0);
+    assert_eq!(count_hyphens(FontScale::EXTRA_LARGE), 0);
+}
+
+#[test]
+fn identical_input_gives_identical_pdf_bytes() {
+    let input = common::root().join("examples/bulletin.toml");
+    let (publication, _) = load_publication(&[input]).unwrap();
+    let opts = PdfOptions::new(FontScale::LARGE);
+    let a = write_pdf(&publication, &opts).unwrap();
+    let b = write_pdf(&publication, &opts).unwrap();
+    assert_eq!(a.bytes, b.bytes);
+    assert_eq!(a.page_map, b.page_map);
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_text_area() {
+    use anpham::layout::{Item, Line, LayoutOptions, layout};
+    for example in ["bac-kan", "bulletin.toml", "long-token", "english"] {
+        let (publication, _) = load_publication(&[common::root().join("examples").join(example)]).unwrap();
+        for scale in [FontScale::Step(-2), FontScale::STANDARD, FontScale::LARGE, FontScale::Step(6)] {
+            for size in [PageSizeName::A5, PageSizeName::A4, PageSizeName::Letter] {
+                let mut o = LayoutOptions::new(scale);
+                o.page_size = size;
+                let lay = layout(&publication, &o);
+                for (pi, page) in lay.pages.iter().enumerate() {
+                    let [l, t, r, b] = page.area;
+                    let check = |line: &Line| {
+                        let top = line.baseline - line.ascent;
+                        let bottom = line.baseline + line.descent;
+                        assert!(top >= t - 0.01 && bottom <= b + 0.01, "{example} {scale} {size:?} page {pi}: line {top}..{bottom} outside {t}..{b}");
+                        for run in &line.runs {
+                            // Trailing spaces may hang past the edge: they draw nothing.
+                            let ink = run.text.trim_end().len();
+                            let mut x = run.x;
+                            for g in &run.glyphs {
+                                if g.text.start < ink {
+                                    let right = x + g.x_advance * run.size;
+                                    assert!(x >= l - 0.01 && right <= r + 0.01, "{example} {scale} {size:?} page {pi}: glyph {x}..{right} outside {l}..{r} in {:?}", run.text);
+                                }
+                                x += g.x_advance * run.size;
+                            }
+                        }
+                    };
+                    for item in &page.items {
+                        match item {
+                            Item::Line(line) => check(line),
+                            Item::Image(img) => {
+                                assert!(img.x >= l - 0.01 && img.x + img.width <= r + 0.01 && img.y >= t - 0.01 && img.y + img.height <= b + 0.01);
+                            }
+                        }
+                    }
+                    if let Some(h) = &page.furniture.header {
+                        check(h);
+                    }
+                    check(&page.furniture.page_number);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn structure_tree_snapshot() {
+    let input = common::root().join("tests/fixtures/structure/article.json");
+    let (publication, _) = load_publication(&[input]).unwrap();
+    let dump = anpham::pdf::structure_tree_dump(&publication, &PdfOptions::new(FontScale::LARGE)).unwrap();
+    insta::assert_snapshot!("pdf_structure_tree", dump);
 }
