@@ -163,8 +163,10 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
                 }
             });
         }
-        if let Some(g) = glyph_at_byte(b) {
-            breaks.push((g, false));
+        if allowed_after(text[..b].chars().next_back()) || b == text.len() {
+            if let Some(g) = glyph_at_byte(b) {
+                breaks.push((g, false));
+            }
         }
         last_byte = b;
     }
@@ -223,6 +225,22 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
         });
     }
     out
+}
+
+/// Tailoring of UAX #14: a line may end after white space, after a hyphen, dash or
+/// ellipsis, or after an ideograph; not inside runs such as `?>` or `1.5`, whose split
+/// would change what text extraction and screen readers get back. Tokens that still do not
+/// fit are broken by [`split_wide`].
+fn allowed_after(prev: Option<char>) -> bool {
+    match prev {
+        None => false,
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(c, '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '\u{2026}')
+                || ('\u{2E80}'..='\u{9FFF}').contains(&c)
+                || ('\u{F900}'..='\u{FAFF}').contains(&c)
+        }
+    }
 }
 
 /// Breaks a token wider than the line between clusters, filling each line greedily.

@@ -144,6 +144,8 @@ pub struct Line {
     pub runs: Vec<GlyphRun>,
     /// Byte offset in the owner's text where this line begins.
     pub offset: usize,
+    /// The line ends with an inserted hyphen.
+    pub hyphenated: bool,
 }
 
 /// An image placed on a page.
@@ -377,7 +379,9 @@ impl Typesetter<'_> {
                 && let Some((gid, adv)) = f.hyphen
             {
                 let at = text.len();
-                text.push('\u{AD}');
+                // Mapped to U+002D so that extraction gives `recommen-⏎dations`, which text tools
+                // and screen readers rejoin (U+00AD is dropped by them, splitting the word).
+                text.push('-');
                 placed.push(PlacedGlyph {
                     id: gid,
                     x_advance: adv,
@@ -408,6 +412,7 @@ impl Typesetter<'_> {
             descent: self.descent_em * size,
             runs,
             offset: glyphs.first().map_or(0, |g| g.cluster.start as usize),
+            hyphenated: b.hyphen,
         }
     }
 }
@@ -851,6 +856,8 @@ struct Pager<'a> {
     gutter: f32,
     ts: &'a Typesetter<'a>,
     header_text: String,
+    /// The running header, once set ([`Pager::running_header`]).
+    header_line: Option<Option<Line>>,
     lang: String,
     pages: Vec<Page>,
     y: f32,
@@ -876,6 +883,7 @@ impl<'a> Pager<'a> {
             gutter,
             ts,
             header_text: header.to_string(),
+            header_line: None,
             lang: lang.to_string(),
             pages: Vec::new(),
             y: 0.0,
@@ -919,25 +927,13 @@ impl<'a> Pager<'a> {
         let header_pitch = self.ts.pitch(header_size);
         let mut header = None;
         let mut content_top = area[1];
-        if !self.front {
-            let st = BlockStyle {
-                size: header_size,
-                ..self.ts.style(header_size)
-            };
-            let text = self.fit_header(&st);
-            let mut lines = self.ts.set(
-                Owner::Front(FrontPart::Title),
-                plain(&text, &st),
-                &st,
-                &self.lang,
-                None,
-            );
-            if let Some(mut l) = lines.drain(..).next() {
-                l.baseline = area[1] + l.ascent;
-                shift_x(&mut l, left);
-                content_top = area[1] + header_pitch + 0.6 * m.body_pt;
-                header = Some(l);
-            }
+        if !self.front
+            && let Some(mut l) = self.running_header()
+        {
+            l.baseline = area[1] + l.ascent;
+            shift_x(&mut l, left);
+            content_top = area[1] + header_pitch + 0.6 * m.body_pt;
+            header = Some(l);
         }
         // Page number: centred in the text area's foot, the same place on every page.
         let num_size = m.page_number_pt;
@@ -967,6 +963,33 @@ impl<'a> Pager<'a> {
         self.top = content_top;
         self.y = content_top;
         self.bottom = content_bottom;
+    }
+
+    /// The running header's line (not yet placed): the same on every page, so it is
+    /// shortened and set once.
+    fn running_header(&mut self) -> Option<Line> {
+        if let Some(line) = &self.header_line {
+            return line.clone();
+        }
+        let size = self.ts.metrics.header_pt;
+        let st = BlockStyle {
+            size,
+            ..self.ts.style(size)
+        };
+        let text = self.fit_header(&st);
+        let line = self
+            .ts
+            .set(
+                Owner::Front(FrontPart::Title),
+                plain(&text, &st),
+                &st,
+                &self.lang,
+                None,
+            )
+            .into_iter()
+            .next();
+        self.header_line = Some(line.clone());
+        line
     }
 
     fn fit_header(&self, st: &BlockStyle) -> String {
