@@ -101,7 +101,7 @@ pub fn break_lines(
             let mut cost = if j == n { 0.0 } else { slack * slack * 1000.0 };
             cost += 10.0;
             if pieces[j - 1].hyphen && j < n {
-                cost += 150.0;
+                cost += 40.0;
             }
             if best[i] + cost < best[j] {
                 best[j] = best[i] + cost;
