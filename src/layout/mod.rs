@@ -239,6 +239,8 @@ struct BlockStyle {
     space_before: f32,
     space_after: f32,
     keep_with_next: bool,
+    /// Keep all lines on one page (contents entries).
+    keep_together: bool,
 }
 
 /// A block ready to be paginated.
@@ -283,6 +285,7 @@ impl Typesetter<'_> {
             space_before: 0.0,
             space_after: self.metrics.paragraph_gap_em * self.metrics.body_pt,
             keep_with_next: false,
+            keep_together: false,
         }
     }
 
@@ -1047,7 +1050,10 @@ impl<'a> Pager<'a> {
                 lines,
                 pitch,
                 style,
-            } => style.space_before + pitch * (lines.len().min(2) as f32),
+            } => {
+                let n = if style.keep_together { lines.len() } else { lines.len().min(2) };
+                style.space_before + pitch * n as f32
+            }
             Flow::Figure {
                 caption,
                 pitch,
@@ -1084,9 +1090,13 @@ impl<'a> Pager<'a> {
                         style.space_before
                     };
                     let mut need_first = before + pitch * n.min(2) as f32;
+                    if style.keep_together {
+                        need_first = before + pitch * n as f32;
+                    }
                     if style.keep_with_next {
                         need_first = before
                             + pitch * n as f32
+                            + style.space_after
                             + iter
                                 .peek()
                                 .map_or(0.0, |f| Self::head_height(f, content_height));
@@ -1316,6 +1326,7 @@ fn front_matter(
         let mut st = ts.style(m.body_pt);
         st.space_after = 0.3 * m.body_pt;
         st.indent = 0.0;
+        st.keep_together = true;
         // Title, then the page number on its own right-aligned run of the last line.
         let text = format!("{} ", a.title);
         let mut lines = {
