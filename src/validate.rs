@@ -60,7 +60,11 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
     }
     if article.slug.as_deref().is_none_or(str::is_empty) {
         let slug = slugify(&article.title);
-        article.slug = Some(if slug.is_empty() { "article".into() } else { slug });
+        article.slug = Some(if slug.is_empty() {
+            "article".into()
+        } else {
+            slug
+        });
     }
     if diags.is_empty() {
         Ok(())
@@ -87,14 +91,22 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
         return Err(Error::Input(Diagnostics(diags)));
     }
     for s in [&mut p.title].into_iter().chain(
-        [&mut p.publisher, &mut p.date, &mut p.identifier, &mut p.description]
-            .into_iter()
-            .flatten(),
+        [
+            &mut p.publisher,
+            &mut p.date,
+            &mut p.identifier,
+            &mut p.description,
+        ]
+        .into_iter()
+        .flatten(),
     ) {
         *s = collapse(&nfc(s));
     }
     if p.title.is_empty() {
-        diags.push(Diagnostic::field(file, "title", "the publication has no title").with_hint("add `title = \"…\"`"));
+        diags.push(
+            Diagnostic::field(file, "title", "the publication has no title")
+                .with_hint("add `title = \"…\"`"),
+        );
     }
     if !is_language_tag(&p.lang) {
         diags.push(bad_lang(file, "lang", &p.lang));
@@ -180,9 +192,15 @@ fn normalize_text(t: &mut Text) {
 
 fn normalize_article(a: &mut Article) {
     a.title = collapse(&nfc(&a.title));
-    for s in [&mut a.author, &mut a.date, &mut a.slug, &mut a.source_url, &mut a.lang]
-        .into_iter()
-        .flatten()
+    for s in [
+        &mut a.author,
+        &mut a.date,
+        &mut a.slug,
+        &mut a.source_url,
+        &mut a.lang,
+    ]
+    .into_iter()
+    .flatten()
     {
         *s = collapse(&nfc(s));
     }
@@ -217,7 +235,8 @@ fn normalize_article(a: &mut Article) {
         }
     }
     // Empty paragraphs (a CMS's `<p>&nbsp;</p>`) are dropped.
-    a.blocks.retain(|b| !matches!(b, Block::Paragraph { text } if text.is_blank()));
+    a.blocks
+        .retain(|b| !matches!(b, Block::Paragraph { text } if text.is_blank()));
 }
 
 /// Calls `f(field_path, text)` for every text field of an article, in reading order.
@@ -242,11 +261,19 @@ pub fn for_each_text(a: &Article, mut f: impl FnMut(&str, &str)) {
     }
     for (i, b) in a.blocks.iter().enumerate() {
         match b {
-            Block::Paragraph { text: t } | Block::Heading { text: t, .. } => text(&format!("blocks[{i}].text"), t),
-            Block::Quote { text: t, attribution } => {
+            Block::Paragraph { text: t } | Block::Heading { text: t, .. } => {
+                text(&format!("blocks[{i}].text"), t)
+            }
+            Block::Quote {
+                text: t,
+                attribution,
+            } => {
                 text(&format!("blocks[{i}].text"), t);
                 if let Some(at) = attribution {
-                    text(&format!("blocks[{i}].attribution"), &Text::plain(at.clone()));
+                    text(
+                        &format!("blocks[{i}].attribution"),
+                        &Text::plain(at.clone()),
+                    );
                 }
             }
             Block::List { items, .. } => {
@@ -274,9 +301,9 @@ pub fn forbidden_char(c: char) -> Option<&'static str> {
     match c {
         '\t' | '\n' | '\r' => None,
         '\u{0}'..='\u{1f}' | '\u{7f}' => Some("a control character"),
-        '\u{80}'..='\u{9f}' => Some(
-            "a C1 control character (often a Windows-1252 dash or quote decoded as Latin-1)",
-        ),
+        '\u{80}'..='\u{9f}' => {
+            Some("a C1 control character (often a Windows-1252 dash or quote decoded as Latin-1)")
+        }
         '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
             Some("a bidirectional control character (anpham lays out left-to-right text)")
         }
@@ -286,7 +313,9 @@ pub fn forbidden_char(c: char) -> Option<&'static str> {
 }
 
 fn check_controls(a: &Article, file: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
-    for_each_text(a, |field, text| check_chars(file, &format!("{prefix}{field}"), text, diags));
+    for_each_text(a, |field, text| {
+        check_chars(file, &format!("{prefix}{field}"), text, diags)
+    });
 }
 
 /// Refuses the [`forbidden_char`]s of one text field, by character index (at most 50
@@ -313,7 +342,10 @@ fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>
 
 fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
     if a.title.is_empty() {
-        diags.push(Diagnostic::field(file, format!("{p}title"), "the article has no title").with_hint("every article needs a headline"));
+        diags.push(
+            Diagnostic::field(file, format!("{p}title"), "the article has no title")
+                .with_hint("every article needs a headline"),
+        );
     }
     if let Some(l) = &a.lang
         && !is_language_tag(l)
@@ -340,7 +372,17 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
         diags.push(bad_url(file, &format!("{p}source_url"), u));
     }
     if a.blocks.len() > MAX_BLOCKS {
-        diags.push(Diagnostic::field(file, format!("{p}blocks"), format!("{} blocks; at most {MAX_BLOCKS} are accepted", a.blocks.len())).with_hint("split the article"));
+        diags.push(
+            Diagnostic::field(
+                file,
+                format!("{p}blocks"),
+                format!(
+                    "{} blocks; at most {MAX_BLOCKS} are accepted",
+                    a.blocks.len()
+                ),
+            )
+            .with_hint("split the article"),
+        );
         return;
     }
     let mut level = 1u8;
@@ -372,38 +414,64 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
                     );
                 } else if *l > level + 1 {
                     diags.push(
-                        Diagnostic::field(file, format!("{at}.level"), format!("heading level {l} follows level {level}: a level is skipped"))
-                            .with_hint(format!("use level {} here (screen-reader users navigate by heading level)", level + 1)),
+                        Diagnostic::field(
+                            file,
+                            format!("{at}.level"),
+                            format!("heading level {l} follows level {level}: a level is skipped"),
+                        )
+                        .with_hint(format!(
+                            "use level {} here (screen-reader users navigate by heading level)",
+                            level + 1
+                        )),
                     );
                 } else {
                     level = *l;
                 }
                 if text.is_blank() {
-                    diags.push(Diagnostic::field(file, format!("{at}.text"), "empty heading").with_hint("give the heading text or remove it"));
+                    diags.push(
+                        Diagnostic::field(file, format!("{at}.text"), "empty heading")
+                            .with_hint("give the heading text or remove it"),
+                    );
                 }
                 check_text(format!("{at}.text"), text, diags);
             }
             Block::Paragraph { text } => check_text(format!("{at}.text"), text, diags),
             Block::Quote { text, .. } => {
                 if text.is_blank() {
-                    diags.push(Diagnostic::field(file, format!("{at}.text"), "empty quotation").with_hint("give the quoted text or remove the block"));
+                    diags.push(
+                        Diagnostic::field(file, format!("{at}.text"), "empty quotation")
+                            .with_hint("give the quoted text or remove the block"),
+                    );
                 }
                 check_text(format!("{at}.text"), text, diags);
             }
             Block::List { items, .. } => {
                 if items.is_empty() {
-                    diags.push(Diagnostic::field(file, format!("{at}.items"), "a list with no items").with_hint("add items or remove the list"));
+                    diags.push(
+                        Diagnostic::field(file, format!("{at}.items"), "a list with no items")
+                            .with_hint("add items or remove the list"),
+                    );
                 }
                 for (j, it) in items.iter().enumerate() {
                     if it.is_blank() {
-                        diags.push(Diagnostic::field(file, format!("{at}.items[{j}]"), "empty list item").with_hint("remove the empty item"));
+                        diags.push(
+                            Diagnostic::field(file, format!("{at}.items[{j}]"), "empty list item")
+                                .with_hint("remove the empty item"),
+                        );
                     }
                     check_text(format!("{at}.items[{j}]"), it, diags);
                 }
             }
             Block::Figure(f) => {
                 if f.src.is_empty() {
-                    diags.push(Diagnostic::field(file, format!("{at}.src"), "a figure needs an image path").with_hint("give `src`, relative to the article file"));
+                    diags.push(
+                        Diagnostic::field(
+                            file,
+                            format!("{at}.src"),
+                            "a figure needs an image path",
+                        )
+                        .with_hint("give `src`, relative to the article file"),
+                    );
                 }
                 match (&f.alt, f.decorative) {
                     (None, false) => diags.push(
@@ -455,8 +523,12 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
         }
     }
     let full = base.join(rel);
-    let base_real = std::fs::canonicalize(if base.as_os_str().is_empty() { Path::new(".") } else { base })
-        .map_err(|e| d(format!("cannot resolve the article's folder: {e}")))?;
+    let base_real = std::fs::canonicalize(if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    })
+    .map_err(|e| d(format!("cannot resolve the article's folder: {e}")))?;
     let real = match std::fs::canonicalize(&full) {
         Ok(r) => r,
         Err(_) => {
@@ -472,17 +544,25 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
         ))
         .with_hint("copy the image into the article's folder (paths with `..` or symlinks out of it are refused)"));
     }
-    let meta = std::fs::metadata(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
+    let meta =
+        std::fs::metadata(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
     if !meta.is_file() {
         return Err(d(format!("{} is not a file", full.display())));
     }
     if meta.len() > MAX_IMAGE_BYTES {
-        return Err(d(format!("{} is {} MiB; images of at most {} MiB are accepted", full.display(), meta.len() >> 20, MAX_IMAGE_BYTES >> 20))
-            .with_hint("scale the image down; print needs about 300 dpi at the printed size"));
+        return Err(d(format!(
+            "{} is {} MiB; images of at most {} MiB are accepted",
+            full.display(),
+            meta.len() >> 20,
+            MAX_IMAGE_BYTES >> 20
+        ))
+        .with_hint("scale the image down; print needs about 300 dpi at the printed size"));
     }
-    let bytes = std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
+    let bytes =
+        std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
     let image = check_image(bytes).map_err(|why| {
-        d(format!("{}: {why}", full.display())).with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
+        d(format!("{}: {why}", full.display()))
+            .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
     })?;
     f.image = Some(image);
     Ok(())
@@ -498,13 +578,16 @@ pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
     } else {
         return Err("not a PNG or JPEG image".into());
     };
-    let size = imagesize::blob_size(&bytes).map_err(|e| format!("unreadable image header ({e})"))?;
+    let size =
+        imagesize::blob_size(&bytes).map_err(|e| format!("unreadable image header ({e})"))?;
     let (w, h) = (size.width as u64, size.height as u64);
     if w == 0 || h == 0 {
         return Err("the image has no pixels".into());
     }
     if w > MAX_IMAGE_SIDE as u64 || h > MAX_IMAGE_SIDE as u64 || w * h > MAX_IMAGE_PIXELS {
-        return Err(format!("the header declares {w} × {h} pixels, more than anpham decodes"));
+        return Err(format!(
+            "the header declares {w} × {h} pixels, more than anpham decodes"
+        ));
     }
     match format {
         ImageFormat::Png => decode_png(&bytes)?,
@@ -527,9 +610,15 @@ fn decode_png(bytes: &[u8]) -> Result<(), String> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     // The decoder's own buffers (a few rows, chunk data), not the image: ample for
     // 16384 pixels of 16-bit RGBA per row.
-    decoder.set_limits(png::Limits { bytes: 64 * 1024 * 1024 });
+    decoder.set_limits(png::Limits {
+        bytes: 64 * 1024 * 1024,
+    });
     let mut reader = decoder.read_info().map_err(|_| DAMAGED.to_string())?;
-    while reader.next_row().map_err(|_| DAMAGED.to_string())?.is_some() {}
+    while reader
+        .next_row()
+        .map_err(|_| DAMAGED.to_string())?
+        .is_some()
+    {}
     reader.finish().map_err(|_| DAMAGED.to_string())?;
     Ok(())
 }
@@ -542,7 +631,8 @@ fn decode_jpeg(bytes: &[u8], w: usize, h: usize) -> Result<(), String> {
     let options = zune_jpeg::zune_core::options::DecoderOptions::default()
         .set_max_width(w.max(1))
         .set_max_height(h.max(1));
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(bytes), options);
+    let mut decoder =
+        zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(bytes), options);
     decoder.decode().map_err(|_| DAMAGED.to_string())?;
     if !jpeg_reaches_eoi(bytes) {
         return Err(DAMAGED.into());
@@ -597,7 +687,8 @@ pub fn jpeg_reaches_eoi(b: &[u8]) -> bool {
 pub fn is_slug(s: &str) -> bool {
     s.len() <= 100
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// A BCP 47 tag of the usual shape (`vi`, `en-GB`, `zh-Hant-TW`).
@@ -634,14 +725,22 @@ pub fn is_date(s: &str) -> bool {
 /// Only `http`, `https` and `mailto` links are accepted.
 pub fn is_safe_url(u: &str) -> bool {
     let lower = u.trim().to_ascii_lowercase();
-    let ok_scheme = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+    let ok_scheme = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s));
     ok_scheme && !u.chars().any(|c| c.is_control() || c.is_whitespace()) && u.len() <= 2048
 }
 
 fn bad_url(file: &Path, field: &str, u: &str) -> Diagnostic {
     let shown: String = u.chars().take(60).collect();
-    Diagnostic::field(file, field, format!("link `{shown}` is not an http, https or mailto URL"))
-        .with_hint("only web and e-mail links are kept; remove the link or give a full https:// address")
+    Diagnostic::field(
+        file,
+        field,
+        format!("link `{shown}` is not an http, https or mailto URL"),
+    )
+    .with_hint(
+        "only web and e-mail links are kept; remove the link or give a full https:// address",
+    )
 }
 
 fn bad_lang(file: &Path, field: &str, l: &str) -> Diagnostic {

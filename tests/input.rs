@@ -450,6 +450,10 @@ fn malformed_yaml_front_matter_names_line_and_column() {
     );
     let e = refused(&f);
     assert_contains(&e, &[&format!("{}:", f.display()), "front matter:"]);
+    assert!(
+        !e.contains(" at line "),
+        "the YAML's own place is not repeated: {e}"
+    );
     // The line is the YAML's line in the file (line 1 is the opening `---`).
     let place = e.split(": front matter").next().unwrap();
     let line: usize = place.rsplit(':').nth(1).unwrap().parse().unwrap();
@@ -678,7 +682,7 @@ fn bulletin_metadata_is_checked_too() {
     );
     assert_contains(
         &refused(&f),
-        &["d.toml: editions.pdf[0]: unknown font scale `huge`"],
+        &["d.toml: editions.pdf[0]: unknown font scale `huge`\n  hint: use a step from -2 to +6"],
     );
 }
 

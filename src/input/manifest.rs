@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Format, from_json, from_toml, load_article_file};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Origin, Publication};
-use crate::scale::FontScale;
+use crate::scale::{FontScale, ScaleParseError};
 use crate::validate;
 
 /// A bulletin: the publication and the editions it asks for.
@@ -108,9 +108,9 @@ pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
         Format::Json => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
             .map(|m| m.contains_key("articles") || m.contains_key("folder"))
             .unwrap_or(false),
-        Format::Toml => text.parse::<toml::Table>().is_ok_and(|t| {
-            t.contains_key("articles") || t.contains_key("folder")
-        }),
+        Format::Toml => text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("articles") || t.contains_key("folder")),
         Format::Markdown => false,
     }
 }
@@ -163,8 +163,12 @@ pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest>
         let dir = base.join(folder);
         match super::article_files_in(&dir) {
             Ok(files) if files.is_empty() => diags.push(
-                Diagnostic::field(path, "folder", format!("{} holds no article file", dir.display()))
-                    .with_hint("put .json, .toml or .md articles in it"),
+                Diagnostic::field(
+                    path,
+                    "folder",
+                    format!("{} holds no article file", dir.display()),
+                )
+                .with_hint("put .json, .toml or .md articles in it"),
             ),
             Ok(files) => files.iter().for_each(|f| push(load_article_file(f))),
             Err(e) => diags.push(Diagnostic::field(path, "folder", e.to_string())),
@@ -203,22 +207,29 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
     let mut diags = Vec::new();
     for (i, s) in ed.pdf.iter().enumerate() {
         if let Err(e) = s.parse::<FontScale>() {
-            diags.push(Diagnostic::field(path, format!("editions.pdf[{i}]"), e.to_string()));
+            diags.push(scale_error(path, format!("editions.pdf[{i}]"), &e));
         }
     }
-    for (name, v) in [("editions.page_list", &ed.page_list), ("editions.epub_scale", &ed.epub_scale)] {
+    for (name, v) in [
+        ("editions.page_list", &ed.page_list),
+        ("editions.epub_scale", &ed.epub_scale),
+    ] {
         if let Some(s) = v
             && let Err(e) = s.parse::<FontScale>()
         {
-            diags.push(Diagnostic::field(path, name, e.to_string()));
+            diags.push(scale_error(path, name.to_string(), &e));
         }
     }
     if let Some(pl) = &ed.page_list {
         let want = pl.parse::<FontScale>().ok();
         if want.is_some() && !ed.pdf.iter().any(|s| s.parse::<FontScale>().ok() == want) {
             diags.push(
-                Diagnostic::field(path, "editions.page_list", format!("no PDF edition at scale `{pl}`"))
-                    .with_hint("name one of the scales listed in editions.pdf"),
+                Diagnostic::field(
+                    path,
+                    "editions.page_list",
+                    format!("no PDF edition at scale `{pl}`"),
+                )
+                .with_hint("name one of the scales listed in editions.pdf"),
             );
         }
     }
@@ -226,6 +237,15 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Input(Diagnostics(diags)))
+    }
+}
+
+/// A scale that does not parse, with the parse error's hint as the diagnostic's hint.
+fn scale_error(path: &Path, field: String, e: &ScaleParseError) -> Diagnostic {
+    let msg = e.to_string();
+    match msg.split_once("; hint: ") {
+        Some((m, hint)) => Diagnostic::field(path, field, m).with_hint(hint),
+        None => Diagnostic::field(path, field, msg),
     }
 }
 

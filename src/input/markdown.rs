@@ -58,15 +58,26 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
 /// Parses a Markdown article.
 pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
     let Some((yaml, body, body_line)) = split_front_matter(text) else {
-        return Err(Diagnostic::at(path, 1, 1, "a Markdown article starts with a YAML front matter")
-            .with_hint("begin the file with `---`, then `title: …` (and date, author, lang, lead), then `---`")
-            .into());
+        return Err(Diagnostic::at(
+            path,
+            1,
+            1,
+            "a Markdown article starts with a YAML front matter",
+        )
+        .with_hint(
+            "begin the file with `---`, then `title: …` (and date, author, lang, lead), then `---`",
+        )
+        .into());
     };
     let fm: FrontMatter = serde_norway::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
             .map_or((2, 1), |l| (l.line() + 1, l.column()));
-        Diagnostic::at(path, line, column, format!("front matter: {e}"))
+        // The YAML error ends with its own " at line L column C" (counted inside the front
+        // matter); the diagnostic gives the place in the file instead.
+        let msg = e.to_string();
+        let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+        Diagnostic::at(path, line, column, format!("front matter: {msg}"))
             .with_hint("the front matter is YAML: `title: …`, `date: 2022-11-10`, `author: …`, `lang: vi`, `lead: …`")
     })?;
     let blocks = parse_body(path, body, body_line)?;
@@ -134,9 +145,16 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
             Event::Start(Tag::Heading { level, .. }) => {
                 let l = heading_level(level);
                 if l == 1 {
-                    return Err(Diagnostic::at(path, line_of(range.start), 1, "a level-1 heading in the body")
-                        .with_hint("the article title comes from the front matter; use `##` for subheadings")
-                        .into());
+                    return Err(Diagnostic::at(
+                        path,
+                        line_of(range.start),
+                        1,
+                        "a level-1 heading in the body",
+                    )
+                    .with_hint(
+                        "the article title comes from the front matter; use `##` for subheadings",
+                    )
+                    .into());
                 }
                 heading = Some(l);
             }
@@ -153,7 +171,9 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
             }
             Event::End(TagEnd::Paragraph) => {
                 let text = inline.take();
-                if let (Some((src, title, alt)), false) = (image_in_paragraph.take(), paragraph_has_text) {
+                if let (Some((src, title, alt)), false) =
+                    (image_in_paragraph.take(), paragraph_has_text)
+                {
                     let decorative = title == "decorative";
                     blocks.push(Block::Figure(Figure {
                         src,
@@ -167,7 +187,9 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
                     finish_text(&mut containers, &mut blocks, text);
                 }
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 image = Some((dest_url.to_string(), title.to_string(), String::new()));
             }
             Event::End(TagEnd::Image) => {
@@ -287,7 +309,8 @@ fn span_lang(tag: &str) -> Option<String> {
     let inner = tag.strip_prefix("<span")?.strip_suffix('>')?.trim();
     let v = inner.strip_prefix("lang=")?;
     let v = v.trim_matches(|c| c == '"' || c == '\'');
-    (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).then(|| v.to_string())
+    (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| v.to_string())
 }
 
 fn finish_text(containers: &mut [Container], blocks: &mut Vec<Block>, text: Text) {
@@ -339,35 +362,62 @@ mod tests {
 
     #[test]
     fn front_matter_and_blocks() {
-        let a = md("---\ntitle: Tiêu đề\nauthor: Hương Dịu\ndate: 2022-11-10\n---\nĐoạn *một* **hai** [ba](https://x.vn).\n\n## Mục\n\n![Ảnh hội trường](img/a.png \"Toàn cảnh\")\n\n> Trích dẫn\n\n- a\n- b\n  - c\n");
+        let a = md(
+            "---\ntitle: Tiêu đề\nauthor: Hương Dịu\ndate: 2022-11-10\n---\nĐoạn *một* **hai** [ba](https://x.vn).\n\n## Mục\n\n![Ảnh hội trường](img/a.png \"Toàn cảnh\")\n\n> Trích dẫn\n\n- a\n- b\n  - c\n",
+        );
         assert_eq!(a.title, "Tiêu đề");
         assert_eq!(a.author.as_deref(), Some("Hương Dịu"));
         assert_eq!(a.blocks.len(), 5, "{:#?}", a.blocks);
-        let Block::Paragraph { text } = &a.blocks[0] else { panic!() };
+        let Block::Paragraph { text } = &a.blocks[0] else {
+            panic!()
+        };
         assert!(text.spans.iter().any(|s| s.emphasis && s.text == "một"));
         assert!(text.spans.iter().any(|s| s.strong && s.text == "hai"));
-        assert!(text.spans.iter().any(|s| s.href.as_deref() == Some("https://x.vn")));
-        let Block::Figure(f) = &a.blocks[2] else { panic!() };
+        assert!(
+            text.spans
+                .iter()
+                .any(|s| s.href.as_deref() == Some("https://x.vn"))
+        );
+        let Block::Figure(f) = &a.blocks[2] else {
+            panic!()
+        };
         assert_eq!(f.alt.as_deref(), Some("Ảnh hội trường"));
-        assert_eq!(f.caption.as_ref().map(Text::to_plain).as_deref(), Some("Toàn cảnh"));
-        let Block::List { items, .. } = &a.blocks[4] else { panic!() };
+        assert_eq!(
+            f.caption.as_ref().map(Text::to_plain).as_deref(),
+            Some("Toàn cảnh")
+        );
+        let Block::List { items, .. } = &a.blocks[4] else {
+            panic!()
+        };
         assert_eq!(items.len(), 3);
     }
 
     #[test]
     fn lang_spans() {
         let a = md("---\ntitle: t\n---\nÔng nói <span lang=\"en\">good morning</span> rồi.\n");
-        let Block::Paragraph { text } = &a.blocks[0] else { panic!() };
-        assert!(text.spans.iter().any(|s| s.lang.as_deref() == Some("en") && s.text == "good morning"));
+        let Block::Paragraph { text } = &a.blocks[0] else {
+            panic!()
+        };
+        assert!(
+            text.spans
+                .iter()
+                .any(|s| s.lang.as_deref() == Some("en") && s.text == "good morning")
+        );
     }
 
     #[test]
     fn errors_are_located() {
-        let e = parse(Path::new("t.md"), "no front matter").unwrap_err().to_string();
+        let e = parse(Path::new("t.md"), "no front matter")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.md:1:1:"), "{e}");
-        let e = parse(Path::new("t.md"), "---\ntitle: [unclosed\n---\nx").unwrap_err().to_string();
+        let e = parse(Path::new("t.md"), "---\ntitle: [unclosed\n---\nx")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.md:"), "{e}");
-        let e = parse(Path::new("t.md"), "---\ntitle: t\n---\n\n# Title again\n").unwrap_err().to_string();
+        let e = parse(Path::new("t.md"), "---\ntitle: t\n---\n\n# Title again\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.md:5:1:"), "{e}");
     }
 }

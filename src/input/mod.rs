@@ -36,12 +36,7 @@ pub enum Format {
 impl Format {
     /// The format a file name implies, if any.
     pub fn from_path(path: &Path) -> Option<Format> {
-        match path
-            .extension()?
-            .to_str()?
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "json" => Some(Format::Json),
             "toml" => Some(Format::Toml),
             "md" | "markdown" => Some(Format::Markdown),
@@ -79,7 +74,11 @@ pub fn read_text(path: &Path) -> Result<String> {
         .read_to_end(&mut bytes)
         .map_err(read_err)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Diagnostic::file(path, "the file grew past the input size limit while being read").into());
+        return Err(Diagnostic::file(
+            path,
+            "the file grew past the input size limit while being read",
+        )
+        .into());
     }
     match String::from_utf8(bytes) {
         Ok(mut s) => {
@@ -96,9 +95,14 @@ pub fn read_text(path: &Path) -> Result<String> {
                 path,
                 line,
                 column,
-                format!("the file is not UTF-8 (invalid byte 0x{:02X} at byte {valid})", bytes[valid]),
+                format!(
+                    "the file is not UTF-8 (invalid byte 0x{:02X} at byte {valid})",
+                    bytes[valid]
+                ),
             )
-            .with_hint("save the file as UTF-8, e.g. `iconv -f windows-1258 -t utf-8 in.txt > out.txt`")
+            .with_hint(
+                "save the file as UTF-8, e.g. `iconv -f windows-1258 -t utf-8 in.txt > out.txt`",
+            )
             .into())
         }
     }
@@ -180,9 +184,11 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
     if path.is_dir() {
         let files = article_files_in(path)?;
         if files.is_empty() {
-            return Err(Diagnostic::file(path, "the folder holds no .json, .toml or .md article")
-                .with_hint("put article files in it, or name them directly")
-                .into());
+            return Err(
+                Diagnostic::file(path, "the folder holds no .json, .toml or .md article")
+                    .with_hint("put article files in it, or name them directly")
+                    .into(),
+            );
         }
         let mut articles = Vec::new();
         let mut diags = Vec::new();
@@ -198,7 +204,9 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
         }
         let mut p = Publication::single(articles[0].clone());
         p.articles = articles;
-        return Ok(Loaded::Bulletin(Box::new(Manifest::from_publication(p, path))));
+        return Ok(Loaded::Bulletin(Box::new(Manifest::from_publication(
+            p, path,
+        ))));
     }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
@@ -211,7 +219,9 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
         let m = manifest::parse(path, format, &text)?;
         return Ok(Loaded::Bulletin(Box::new(m)));
     }
-    Ok(Loaded::Article(Box::new(parse_article(path, format, &text)?)))
+    Ok(Loaded::Article(Box::new(parse_article(
+        path, format, &text,
+    )?)))
 }
 
 /// The article files of a folder, sorted by file name (byte order), not recursing.
@@ -272,10 +282,16 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
-        let mut d = Diagnostic::at(path, inner.line(), inner.column(), json_message(&inner, &field));
+        let mut d = Diagnostic::at(
+            path,
+            inner.line(),
+            inner.column(),
+            json_message(&inner, &field),
+        );
         d.hint = Some(match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                "the file is not valid JSON; check quotes, commas and brackets near that place".into()
+                "the file is not valid JSON; check quotes, commas and brackets near that place"
+                    .into()
             }
             _ => "see docs/article-format.md for the fields and their types".into(),
         });
@@ -283,8 +299,13 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
     })?;
     de.end().map_err(|e| {
         Error::input(
-            Diagnostic::at(path, e.line(), e.column(), "trailing characters after the JSON value")
-                .with_hint("a file holds one JSON object"),
+            Diagnostic::at(
+                path,
+                e.line(),
+                e.column(),
+                "trailing characters after the JSON value",
+            )
+            .with_hint("a file holds one JSON object"),
         )
     })?;
     Ok(value)
@@ -293,7 +314,9 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
 fn json_message(e: &serde_json::Error, field: &str) -> String {
     let msg = e.to_string();
     // serde_json appends " at line L column C"; the diagnostic prints the place itself.
-    let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+    let msg = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m);
     if field.is_empty() || field == "." || e.is_syntax() || e.is_eof() {
         msg.to_string()
     } else {
@@ -360,9 +383,12 @@ mod tests {
 
     #[test]
     fn toml_error_has_line_and_field() {
-        let err = from_toml::<Article>(Path::new("a.toml"), "title = \"x\"\n[[blocks]]\ntype = \"paragraph\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = from_toml::<Article>(
+            Path::new("a.toml"),
+            "title = \"x\"\n[[blocks]]\ntype = \"paragraph\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("a.toml:2:"), "{err}");
         assert!(err.contains("text"), "{err}");
     }
