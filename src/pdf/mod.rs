@@ -263,19 +263,31 @@ fn build_document(
     }
     document.set_metadata(meta);
 
-    // Images, embedded once each.
+    // Images, embedded once per distinct file content: krilla decodes and recompresses
+    // an image when it is made, so a picture that several figures show (a bulletin
+    // repeating a logo or an article) is made and written once.
     let mut images: HashMap<(usize, usize), Image> = HashMap::new();
+    let mut by_content: HashMap<&[u8], Image> = HashMap::new();
     for (ai, a) in p.articles.iter().enumerate() {
         for (bi, b) in a.blocks.iter().enumerate() {
             if let Block::Figure(f) = b
                 && let Some(img) = &f.image
             {
-                let data = krilla::Data::from(img.bytes.clone());
-                let image = match img.format {
-                    crate::model::ImageFormat::Png => Image::from_png(data, false),
-                    crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
-                }
-                .map_err(|e| Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1)))?;
+                let image = match by_content.get(img.bytes.as_slice()) {
+                    Some(image) => image.clone(),
+                    None => {
+                        let data = krilla::Data::from(img.bytes.clone());
+                        let image = match img.format {
+                            crate::model::ImageFormat::Png => Image::from_png(data, false),
+                            crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
+                        }
+                        .map_err(|e| {
+                            Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1))
+                        })?;
+                        by_content.insert(img.bytes.as_slice(), image.clone());
+                        image
+                    }
+                };
                 images.insert((ai, bi), image);
             }
         }
