@@ -5,8 +5,10 @@
 //! shaped on its own. Glyphs remember the byte range of the text they come from (their
 //! cluster), which the PDF writer turns into an exact ToUnicode / ActualText mapping.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::fonts::{FontFace, FontSet};
@@ -78,6 +80,58 @@ pub struct Shaped {
     pub glyphs: Vec<ShapedGlyph>,
 }
 
+/// What a shape plan depends on: the face (by address; the cache holds the face, so the
+/// address is not reused while the plan lives), direction, script and language.
+type PlanKey = (
+    usize,
+    harfrust::Direction,
+    Option<harfrust::Script>,
+    Option<harfrust::Language>,
+);
+
+thread_local! {
+    /// Shape plans of this thread. Building a plan compiles the font's feature lookups for a
+    /// script and language, which costs more than shaping a paragraph, and a publication
+    /// needs only a handful of them (faces × languages).
+    static PLANS: RefCell<HashMap<PlanKey, (Arc<FontFace>, Rc<harfrust::ShapePlan>)>> =
+        RefCell::new(HashMap::new());
+}
+
+/// At most this many plans are kept per thread (a batch with many user fonts).
+const MAX_PLANS: usize = 64;
+
+/// The shape plan for `face` and the properties of `buffer`, made once per thread.
+fn plan_for(
+    face: &Arc<FontFace>,
+    shaper: &harfrust::Shaper<'_>,
+    buffer: &harfrust::UnicodeBuffer,
+) -> Rc<harfrust::ShapePlan> {
+    let script = Some(buffer.script()).filter(|s| *s != harfrust::script::UNKNOWN);
+    let key: PlanKey = (
+        Arc::as_ptr(face) as usize,
+        buffer.direction(),
+        script,
+        buffer.language(),
+    );
+    PLANS.with_borrow_mut(|plans| {
+        if let Some((_, plan)) = plans.get(&key) {
+            return plan.clone();
+        }
+        if plans.len() >= MAX_PLANS {
+            plans.clear();
+        }
+        let plan = Rc::new(harfrust::ShapePlan::new(
+            shaper,
+            key.1,
+            key.2,
+            key.3.as_ref(),
+            &[],
+        ));
+        plans.insert(key, (face.clone(), plan.clone()));
+        plan
+    })
+}
+
 fn is_mark(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c) || crate::fonts::is_default_ignorable(c)
 }
@@ -144,7 +198,8 @@ pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
                 buffer.set_language(l);
             }
             buffer.guess_segment_properties();
-            let out = shaper.shape(buffer, harfrust::ShapeOptions::new());
+            let plan = plan_for(&face, shaper, &buffer);
+            let out = shaper.shape(buffer, harfrust::ShapeOptions::new().plan(Some(&plan)));
             let infos = out.glyph_infos();
             let positions = out.glyph_positions();
             let first = glyphs.len();
