@@ -368,6 +368,9 @@ fn malformed_json_names_line_and_column() {
             "hint:",
         ],
     );
+    // Columns count characters, not bytes (ê, đ and ề take 2, 2 and 3 bytes).
+    let f = write(dir.path(), "vi.json", "{\"title\": \"Tiêu đề\" \"x\": 1}");
+    assert_contains(&refused(&f), &["vi.json:1:21: expected `,` or `}`"]);
 }
 
 #[test]

@@ -55,6 +55,42 @@ fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
+/// A YAML error message with places in the file's lines: the first " at line L column C"
+/// (the problem, which the diagnostic shows as its place) is dropped, later ones (the
+/// context, e.g. where an unclosed quote began) are moved down past the opening `---`.
+fn yaml_message(msg: &str) -> String {
+    const AT: &str = " at line ";
+    let mut out = String::new();
+    let mut rest = msg;
+    let mut first = true;
+    while let Some(i) = rest.find(AT) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + AT.len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n_end = digits(after);
+        let place = after[..n_end].parse::<usize>().ok().and_then(|line| {
+            let tail = after[n_end..].strip_prefix(" column ")?;
+            let m_end = digits(tail);
+            (m_end > 0).then(|| (line, &tail[..m_end], &tail[m_end..]))
+        });
+        match place {
+            Some((line, column, tail)) => {
+                if !first {
+                    out.push_str(&format!("{AT}{} column {column}", line + 1));
+                }
+                first = false;
+                rest = tail;
+            }
+            None => {
+                out.push_str(AT);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parses a Markdown article.
 pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
     let Some((yaml, body, body_line)) = split_front_matter(text) else {
@@ -73,11 +109,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
         let (line, column) = e
             .location()
             .map_or((2, 1), |l| (l.line() + 1, l.column()));
-        // The YAML error ends with its own " at line L column C" (counted inside the front
-        // matter); the diagnostic gives the place in the file instead.
-        let msg = e.to_string();
-        let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
-        Diagnostic::at(path, line, column, format!("front matter: {msg}"))
+        Diagnostic::at(path, line, column, format!("front matter: {}", yaml_message(&e.to_string())))
             .with_hint("the front matter is YAML: `title: …`, `date: 2022-11-10`, `author: …`, `lang: vi`, `lead: …`")
     })?;
     let blocks = parse_body(path, body, body_line)?;
@@ -390,6 +422,22 @@ mod tests {
             panic!()
         };
         assert_eq!(items.len(), 3);
+    }
+
+    #[test]
+    fn yaml_places_are_file_lines() {
+        assert_eq!(yaml_message("bad at line 2 column 7"), "bad");
+        assert_eq!(
+            yaml_message(
+                "end of stream at line 2 column 1, while scanning a quoted scalar at line 1 column 8"
+            ),
+            "end of stream, while scanning a quoted scalar at line 2 column 8"
+        );
+        assert_eq!(yaml_message("at line x"), "at line x");
+        let e = parse(Path::new("t.md"), "---\ntitle: \"Tiêu đề\n---\nx")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("quoted scalar at line 2 column 8"), "{e}");
     }
 
     #[test]

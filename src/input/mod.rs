@@ -121,6 +121,19 @@ pub(crate) fn line_column(s: &str, at: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// serde_json counts columns in bytes; diagnostics count characters. Converts the 1-based
+/// byte column `column` of 1-based `line` in `s` to a character column.
+fn char_column(s: &str, line: usize, column: usize) -> usize {
+    let Some(text) = s.split('\n').nth(line.saturating_sub(1)) else {
+        return column;
+    };
+    let mut end = column.saturating_sub(1).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].chars().count() + 1
+}
+
 /// What one input file holds.
 #[derive(Debug, Clone)]
 pub enum Loaded {
@@ -285,7 +298,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
         let mut d = Diagnostic::at(
             path,
             inner.line(),
-            inner.column(),
+            char_column(text, inner.line(), inner.column()),
             json_message(&inner, &field),
         );
         d.hint = Some(match inner.classify() {
@@ -302,7 +315,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
             Diagnostic::at(
                 path,
                 e.line(),
-                e.column(),
+                char_column(text, e.line(), e.column()),
                 "trailing characters after the JSON value",
             )
             .with_hint("a file holds one JSON object"),
@@ -368,6 +381,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("a.json:3:3:"), "{err}");
+    }
+
+    #[test]
+    fn json_columns_count_characters() {
+        let err = from_json::<Article>(Path::new("a.json"), "{\"title\": \"Tiêu đề\" \"x\": 1}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.json:1:21:"), "{err}");
     }
 
     #[test]
