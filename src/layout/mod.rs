@@ -11,6 +11,8 @@ pub mod shape;
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::fonts::{FontFace, FontSet};
 use crate::input::PageSizeName;
 use crate::model::{Article, Block, Publication, Text};
@@ -563,9 +565,15 @@ pub fn layout(publication: &Publication, options: &LayoutOptions) -> Layout {
     );
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
-    for (ai, article) in publication.articles.iter().enumerate() {
-        let lang = publication.article_lang(ai);
-        let flows = article_flows(&ts, ai, article, lang);
+    // Articles are set in parallel (each one's blocks too: see `article_flows`), then
+    // paginated in order.
+    let article_flows: Vec<Vec<Flow>> = publication
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(ai, article)| article_flows(&ts, ai, article, publication.article_lang(ai)))
+        .collect();
+    for ((ai, article), flows) in publication.articles.iter().enumerate().zip(article_flows) {
         if ai > 0 || pager.has_content() {
             pager.new_page();
         }
@@ -725,128 +733,155 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
         );
         push_lines(&mut flows, lines, st);
     }
-    for (bi, block) in a.blocks.iter().enumerate() {
-        match block {
-            Block::Paragraph { text } => {
-                let st = ts.style(body);
-                let lines = ts.set(
-                    Owner::Article(ai, ArticlePart::Block(bi)),
-                    styled(text, &st, ts.large),
-                    &st,
-                    lang,
-                    None,
-                );
-                push_lines(&mut flows, lines, st);
+    // Blocks are set (shaped and broken into lines) in parallel; pagination, which
+    // needs them in order, comes after.
+    let blocks: Vec<Vec<Flow>> = a
+        .blocks
+        .par_iter()
+        .enumerate()
+        .map(|(bi, block)| block_flows(ts, ai, bi, block, lang))
+        .collect();
+    flows.extend(blocks.into_iter().flatten());
+    flows
+}
+
+/// The flows of one block of article `ai` (paragraphs, headings, quotes, list items,
+/// figures with their captions).
+fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &str) -> Vec<Flow> {
+    let m = ts.metrics;
+    let body = m.body_pt;
+    let mut flows = Vec::new();
+    let push_lines = |flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle| {
+        if !lines.is_empty() {
+            flows.push(Flow::Lines {
+                pitch: ts.pitch(style.size),
+                lines,
+                style,
+            });
+        }
+    };
+    match block {
+        Block::Paragraph { text } => {
+            let st = ts.style(body);
+            let lines = ts.set(
+                Owner::Article(ai, ArticlePart::Block(bi)),
+                styled(text, &st, ts.large),
+                &st,
+                lang,
+                None,
+            );
+            push_lines(&mut flows, lines, st);
+        }
+        Block::Heading { level, text } => {
+            let lvl = (*level).clamp(2, 6) as usize;
+            let mut st = ts.style(m.heading_pt[lvl - 1]);
+            st.bold = true;
+            st.keep_with_next = true;
+            st.space_before = 0.6 * body;
+            st.space_after = 0.3 * body;
+            let lines = ts.set(
+                Owner::Article(ai, ArticlePart::Block(bi)),
+                styled(text, &st, ts.large),
+                &st,
+                lang,
+                None,
+            );
+            push_lines(&mut flows, lines, st);
+        }
+        Block::Quote { text, attribution } => {
+            let mut st = ts.style(body);
+            st.indent = 1.5 * body;
+            st.italic = !ts.large;
+            st.space_before = 0.2 * body;
+            let has_attr = attribution.is_some();
+            if has_attr {
+                st.space_after = 0.1 * body;
             }
-            Block::Heading { level, text } => {
-                let lvl = (*level).clamp(2, 6) as usize;
-                let mut st = ts.style(m.heading_pt[lvl - 1]);
-                st.bold = true;
-                st.keep_with_next = true;
-                st.space_before = 0.6 * body;
-                st.space_after = 0.3 * body;
-                let lines = ts.set(
-                    Owner::Article(ai, ArticlePart::Block(bi)),
-                    styled(text, &st, ts.large),
-                    &st,
-                    lang,
-                    None,
-                );
-                push_lines(&mut flows, lines, st);
-            }
-            Block::Quote { text, attribution } => {
+            let lines = ts.set(
+                Owner::Article(ai, ArticlePart::Block(bi)),
+                styled(text, &st, ts.large),
+                &st,
+                lang,
+                None,
+            );
+            push_lines(&mut flows, lines, st);
+            if let Some(at) = attribution {
                 let mut st = ts.style(body);
                 st.indent = 1.5 * body;
-                st.italic = !ts.large;
-                st.space_before = 0.2 * body;
-                let has_attr = attribution.is_some();
-                if has_attr {
-                    st.space_after = 0.1 * body;
-                }
                 let lines = ts.set(
-                    Owner::Article(ai, ArticlePart::Block(bi)),
-                    styled(text, &st, ts.large),
+                    Owner::Article(ai, ArticlePart::Attribution(bi)),
+                    plain(&format!("— {at}"), &st),
                     &st,
                     lang,
                     None,
                 );
                 push_lines(&mut flows, lines, st);
-                if let Some(at) = attribution {
-                    let mut st = ts.style(body);
-                    st.indent = 1.5 * body;
-                    let lines = ts.set(
-                        Owner::Article(ai, ArticlePart::Attribution(bi)),
-                        plain(&format!("— {at}"), &st),
-                        &st,
-                        lang,
-                        None,
-                    );
-                    push_lines(&mut flows, lines, st);
-                }
             }
-            Block::List { ordered, items } => {
-                for (j, item) in items.iter().enumerate() {
-                    let mut st = ts.style(body);
-                    st.indent = if *ordered { 2.0 * body } else { 1.5 * body };
-                    st.space_after = if j + 1 == items.len() {
-                        m.paragraph_gap_em * body
-                    } else {
-                        0.25 * body
-                    };
-                    let label = if *ordered {
-                        format!("{}.", j + 1)
-                    } else {
-                        "•".to_string()
-                    };
-                    let lines = ts.set(
-                        Owner::Article(ai, ArticlePart::Item(bi, j)),
-                        styled(item, &st, ts.large),
-                        &st,
-                        lang,
-                        Some((Owner::ListLabel(ai, bi, j), &label)),
-                    );
-                    push_lines(&mut flows, lines, st);
-                }
-            }
-            Block::Figure(f) => {
-                let Some(img) = &f.image else { continue };
-                let mut st = ts.style(m.caption_pt);
-                st.space_before = 0.3 * body;
-                let mut caption = match &f.caption {
-                    Some(c) => ts.set(
-                        Owner::Article(ai, ArticlePart::Caption(bi)),
-                        styled(c, &st, ts.large),
-                        &st,
-                        lang,
-                        None,
-                    ),
-                    None => Vec::new(),
+        }
+        Block::List { ordered, items } => {
+            for (j, item) in items.iter().enumerate() {
+                let mut st = ts.style(body);
+                st.indent = if *ordered { 2.0 * body } else { 1.5 * body };
+                st.space_after = if j + 1 == items.len() {
+                    m.paragraph_gap_em * body
+                } else {
+                    0.25 * body
                 };
-                if let Some(credit) = &f.credit {
-                    let label = if lang.starts_with("vi") {
-                        "Ảnh"
-                    } else {
-                        "Photo"
-                    };
-                    caption.extend(ts.set(
-                        Owner::Article(ai, ArticlePart::Caption(bi)),
-                        plain(&format!("{label}: {credit}"), &st),
-                        &st,
-                        lang,
-                        None,
-                    ));
-                }
-                flows.push(Flow::Figure {
-                    article: ai,
-                    block: bi,
-                    aspect: img.height as f32 / img.width as f32,
-                    // 150 dpi is the least a photo should print at.
-                    natural_width: img.width as f32 * 72.0 / 150.0,
-                    caption,
-                    pitch: ts.pitch(st.size),
-                    style: st,
-                });
+                let label = if *ordered {
+                    format!("{}.", j + 1)
+                } else {
+                    "•".to_string()
+                };
+                let lines = ts.set(
+                    Owner::Article(ai, ArticlePart::Item(bi, j)),
+                    styled(item, &st, ts.large),
+                    &st,
+                    lang,
+                    Some((Owner::ListLabel(ai, bi, j), &label)),
+                );
+                push_lines(&mut flows, lines, st);
             }
+        }
+        Block::Figure(f) => {
+            let Some(img) = &f.image else {
+                return flows;
+            };
+            let mut st = ts.style(m.caption_pt);
+            st.space_before = 0.3 * body;
+            let mut caption = match &f.caption {
+                Some(c) => ts.set(
+                    Owner::Article(ai, ArticlePart::Caption(bi)),
+                    styled(c, &st, ts.large),
+                    &st,
+                    lang,
+                    None,
+                ),
+                None => Vec::new(),
+            };
+            if let Some(credit) = &f.credit {
+                let label = if lang.starts_with("vi") {
+                    "Ảnh"
+                } else {
+                    "Photo"
+                };
+                caption.extend(ts.set(
+                    Owner::Article(ai, ArticlePart::Caption(bi)),
+                    plain(&format!("{label}: {credit}"), &st),
+                    &st,
+                    lang,
+                    None,
+                ));
+            }
+            flows.push(Flow::Figure {
+                article: ai,
+                block: bi,
+                aspect: img.height as f32 / img.width as f32,
+                // 150 dpi is the least a photo should print at.
+                natural_width: img.width as f32 * 72.0 / 150.0,
+                caption,
+                pitch: ts.pitch(st.size),
+                style: st,
+            });
         }
     }
     flows
