@@ -110,7 +110,7 @@ fn make_plan(
         (Some(false), _) => Vec::new(),
         (_, Some(s)) => s.clone(),
         (_, None) => match ed {
-            Some(e) if !e.pdf.is_empty() => parse_scales(&e.pdf),
+            Some(e) if options.pdf.is_none() || !e.pdf.is_empty() => parse_scales(&e.pdf),
             _ => vec![FontScale::LARGE],
         },
     };
