@@ -1,0 +1,491 @@
+//! Content documents: one semantic XHTML5 document per article, and a title page for
+//! bulletins.
+//!
+//! An article becomes `<article>` with a `<header>` (the one `h1`, the byline with the
+//! author and a `<time datetime>`, the lead as a paragraph of its own), then its blocks:
+//! `p`, `h2`–`h6` (validation guarantees no skipped level), `figure` with `img alt` and
+//! `figcaption` (decorative images: `alt=""` and `role="presentation"`), `blockquote`
+//! (inside a `figure` whose `figcaption` is the attribution, as HTML recommends), `ul`
+//! and `ol`, and a source link. Inline spans become `em`, `strong`, `a href` and
+//! `span lang xml:lang`. Page-break markers of the print edition are placed by
+//! [`super::pages`].
+
+use super::labels::{self, Labels};
+use super::pages::{ArticleMarks, Marker, Piece, interleave};
+use super::xml::{attr, escape_into, lang_attrs};
+use crate::model::{Article, Block, Figure, Publication, Text};
+use crate::pagemap::ArticlePart;
+
+/// The XHTML namespace declarations and prologue shared by every document.
+pub fn open_document(out: &mut String, lang: &str, title: &str, css_href: &str, body_attrs: &str) {
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"",
+    );
+    lang_attrs(out, lang);
+    out.push_str(">\n<head>\n<meta charset=\"UTF-8\"/>\n<title>");
+    escape_into(out, title);
+    out.push_str("</title>\n<link rel=\"stylesheet\" type=\"text/css\"");
+    attr(out, "href", css_href);
+    out.push_str("/>\n</head>\n<body");
+    out.push_str(body_attrs);
+    out.push_str(">\n");
+}
+
+/// Closes what [`open_document`] opened.
+pub fn close_document(out: &mut String) {
+    out.push_str("</body>\n</html>\n");
+}
+
+/// A run of text with its inline markup.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Run<'a> {
+    /// The characters.
+    pub text: &'a str,
+    /// `<em>`.
+    pub emphasis: bool,
+    /// `<strong>`.
+    pub strong: bool,
+    /// `<a href>`.
+    pub href: Option<&'a str>,
+    /// `lang` when it differs from the surrounding language.
+    pub lang: Option<&'a str>,
+    /// `<span class>` around it.
+    pub class: Option<&'static str>,
+    /// `<time datetime>` around it.
+    pub time: Option<&'a str>,
+}
+
+impl<'a> Run<'a> {
+    /// Plain text.
+    pub fn plain(text: &'a str) -> Run<'a> {
+        Run {
+            text,
+            ..Run::default()
+        }
+    }
+}
+
+/// The runs of a [`Text`]; `lang` is dropped where it equals `context_lang`.
+pub fn text_runs<'a>(t: &'a Text, context_lang: &str) -> Vec<Run<'a>> {
+    t.spans
+        .iter()
+        .map(|s| Run {
+            text: &s.text,
+            emphasis: s.emphasis,
+            strong: s.strong,
+            href: s.href.as_deref(),
+            lang: s
+                .lang
+                .as_deref()
+                .filter(|l| !l.eq_ignore_ascii_case(context_lang)),
+            class: None,
+            time: None,
+        })
+        .collect()
+}
+
+/// The byline line of an article: the author, ` · `, the date as readers of `lang`
+/// write it. `None` when the article has neither. Its text is what page-map offsets
+/// into [`ArticlePart::Meta`] count in.
+pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<Vec<Run<'a>>> {
+    let mut runs = Vec::new();
+    if let Some(author) = a.author.as_deref() {
+        runs.push(Run {
+            class: Some("author"),
+            ..Run::plain(author)
+        });
+    }
+    if let (Some(date), Some(shown)) = (a.date.as_deref(), date_display) {
+        if !runs.is_empty() {
+            runs.push(Run::plain(" · "));
+        }
+        runs.push(Run {
+            time: Some(date),
+            ..Run::plain(shown)
+        });
+    }
+    (!runs.is_empty()).then_some(runs)
+}
+
+/// The byline's plain text for article `i` (what [`ArticlePart::Meta`] offsets count in).
+pub fn byline_text(p: &Publication, i: usize) -> Option<String> {
+    let a = &p.articles[i];
+    let shown = a
+        .date
+        .as_deref()
+        .map(|d| labels::display_date(d, p.article_lang(i)));
+    byline_runs(a, shown.as_deref()).map(|r| r.iter().map(|r| r.text).collect())
+}
+
+/// Writes one page-break marker.
+pub fn write_marker(out: &mut String, m: &Marker) {
+    out.push_str("<span role=\"doc-pagebreak\" epub:type=\"pagebreak\"");
+    attr(out, "id", &m.id);
+    attr(out, "aria-label", &m.label);
+    out.push_str("/>");
+}
+
+fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
+    if let Some(c) = r.class {
+        out.push_str("<span");
+        attr(out, "class", c);
+        out.push('>');
+    }
+    if let Some(d) = r.time {
+        out.push_str("<time");
+        attr(out, "datetime", d);
+        out.push('>');
+    }
+    if let Some(l) = r.lang {
+        out.push_str("<span");
+        lang_attrs(out, l);
+        out.push('>');
+    }
+    if r.strong {
+        out.push_str("<strong>");
+    }
+    if r.emphasis {
+        out.push_str("<em>");
+    }
+    escape_into(out, text);
+    if r.emphasis {
+        out.push_str("</em>");
+    }
+    if r.strong {
+        out.push_str("</strong>");
+    }
+    if r.lang.is_some() {
+        out.push_str("</span>");
+    }
+    if r.time.is_some() {
+        out.push_str("</time>");
+    }
+    if r.class.is_some() {
+        out.push_str("</span>");
+    }
+}
+
+/// Writes runs with page markers at their offsets. Consecutive runs with the same link
+/// share one `<a>`; a marker closes the link and opens it again after itself, so a
+/// marker is never inside a link.
+pub fn write_runs(
+    out: &mut String,
+    runs: &[Run<'_>],
+    marks: &[(usize, usize)],
+    markers: &[Marker],
+) {
+    if marks.is_empty() {
+        // The common case: no cutting needed.
+        write_pieces(
+            out,
+            runs,
+            runs.iter().enumerate().map(|(i, r)| Piece::Text {
+                run: i,
+                text: r.text,
+            }),
+            markers,
+        );
+    } else {
+        let texts: Vec<&str> = runs.iter().map(|r| r.text).collect();
+        write_pieces(out, runs, interleave(&texts, marks).into_iter(), markers);
+    }
+}
+
+fn write_pieces<'a>(
+    out: &mut String,
+    runs: &[Run<'_>],
+    pieces: impl Iterator<Item = Piece<'a>>,
+    markers: &[Marker],
+) {
+    let mut open_href: Option<&str> = None;
+    for piece in pieces {
+        match piece {
+            Piece::Marker(k) => {
+                if open_href.take().is_some() {
+                    out.push_str("</a>");
+                }
+                write_marker(out, &markers[k]);
+            }
+            Piece::Text { run, text } => {
+                let r = &runs[run];
+                if open_href != r.href {
+                    if open_href.is_some() {
+                        out.push_str("</a>");
+                    }
+                    if let Some(h) = r.href {
+                        out.push_str("<a");
+                        attr(out, "href", h);
+                        out.push('>');
+                    }
+                    open_href = r.href;
+                }
+                write_piece_text(out, r, text);
+            }
+        }
+    }
+    if open_href.is_some() {
+        out.push_str("</a>");
+    }
+}
+
+/// How to refer to an article's files and figures.
+#[derive(Debug, Clone)]
+pub struct ArticleFiles {
+    /// The stylesheet's href relative to the document.
+    pub css: String,
+    /// For each block, the image href (figures only).
+    pub images: Vec<Option<String>>,
+}
+
+/// Writes the XHTML document of article `i`.
+pub fn article_document(
+    p: &Publication,
+    i: usize,
+    files: &ArticleFiles,
+    marks: Option<&ArticleMarks>,
+    markers: &[Marker],
+    front: &[usize],
+) -> String {
+    let a = &p.articles[i];
+    let lang = p.article_lang(i);
+    let lab = labels::for_lang(lang);
+    let none = ArticleMarks::default();
+    let marks = marks.unwrap_or(&none);
+    let mut out = String::with_capacity(2048 + a.blocks.len() * 600);
+    open_document(&mut out, lang, &a.title, &files.css, "");
+    out.push_str("<article id=\"article\" aria-labelledby=\"title\">\n<header>\n");
+    for &k in front {
+        write_marker(&mut out, &markers[k]);
+        out.push('\n');
+    }
+    // Title: a marker at offset 0 goes before the h1, others inside it.
+    let title_marks = marks.part(ArticlePart::Title);
+    let (before, inside): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
+        title_marks.iter().partition(|(off, _)| *off == 0);
+    for (_, k) in &before {
+        write_marker(&mut out, &markers[*k]);
+        out.push('\n');
+    }
+    out.push_str("<h1 id=\"title\">");
+    write_runs(&mut out, &[Run::plain(&a.title)], &inside, markers);
+    out.push_str("</h1>\n");
+    let shown = a.date.as_deref().map(|d| labels::display_date(d, lang));
+    if let Some(runs) = byline_runs(a, shown.as_deref()) {
+        out.push_str("<p class=\"byline\">");
+        write_runs(&mut out, &runs, marks.part(ArticlePart::Meta), markers);
+        out.push_str("</p>\n");
+    }
+    if let Some(lead) = &a.lead {
+        out.push_str("<p class=\"lead\">");
+        write_runs(
+            &mut out,
+            &text_runs(lead, lang),
+            marks.part(ArticlePart::Lead),
+            markers,
+        );
+        out.push_str("</p>\n");
+    }
+    out.push_str("</header>\n");
+    for (b, block) in a.blocks.iter().enumerate() {
+        let bm = marks.part(ArticlePart::Block(b));
+        match block {
+            Block::Paragraph { text } => {
+                out.push_str("<p>");
+                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                out.push_str("</p>\n");
+            }
+            Block::Heading { level, text } => {
+                let level = (*level).clamp(2, 6);
+                out.push_str(&format!("<h{level} id=\"h-{b}\">"));
+                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                out.push_str(&format!("</h{level}>\n"));
+            }
+            Block::Quote { text, attribution } => {
+                if attribution.is_some() {
+                    out.push_str("<figure class=\"quote\">\n");
+                }
+                out.push_str("<blockquote><p>");
+                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                out.push_str("</p></blockquote>\n");
+                if let Some(at) = attribution {
+                    out.push_str("<figcaption class=\"attribution\">");
+                    write_runs(
+                        &mut out,
+                        &[Run::plain(at)],
+                        marks.part(ArticlePart::Attribution(b)),
+                        markers,
+                    );
+                    out.push_str("</figcaption>\n</figure>\n");
+                }
+            }
+            Block::List { ordered, items } => {
+                for &(_, k) in bm {
+                    write_marker(&mut out, &markers[k]);
+                    out.push('\n');
+                }
+                out.push_str(if *ordered { "<ol>\n" } else { "<ul>\n" });
+                for (j, it) in items.iter().enumerate() {
+                    out.push_str("<li>");
+                    write_runs(
+                        &mut out,
+                        &text_runs(it, lang),
+                        marks.part(ArticlePart::Item(b, j)),
+                        markers,
+                    );
+                    out.push_str("</li>\n");
+                }
+                out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Figure(f) => {
+                for &(_, k) in bm {
+                    write_marker(&mut out, &markers[k]);
+                    out.push('\n');
+                }
+                let src = files.images.get(b).and_then(|s| s.as_deref());
+                write_figure(
+                    &mut out,
+                    f,
+                    b,
+                    src,
+                    lang,
+                    marks.part(ArticlePart::Caption(b)),
+                    markers,
+                );
+            }
+        }
+    }
+    if let Some(url) = &a.source_url {
+        out.push_str("<p class=\"source\">");
+        write_label(&mut out, lab, lang, lab.source);
+        out.push_str(": <a");
+        attr(&mut out, "href", url);
+        out.push('>');
+        escape_into(&mut out, url);
+        out.push_str("</a></p>\n");
+    }
+    for &k in &marks.end {
+        write_marker(&mut out, &markers[k]);
+        out.push('\n');
+    }
+    out.push_str("</article>\n");
+    close_document(&mut out);
+    out
+}
+
+/// Writes one of the writer's own words, marked with its language when it differs
+/// from the document's.
+pub fn write_label(out: &mut String, lab: &Labels, doc_lang: &str, text: &str) {
+    if labels::is_lang(doc_lang, lab.lang) {
+        escape_into(out, text);
+    } else {
+        out.push_str("<span");
+        lang_attrs(out, lab.lang);
+        out.push('>');
+        escape_into(out, text);
+        out.push_str("</span>");
+    }
+}
+
+fn write_figure(
+    out: &mut String,
+    f: &Figure,
+    b: usize,
+    src: Option<&str>,
+    lang: &str,
+    caption_marks: &[(usize, usize)],
+    markers: &[Marker],
+) {
+    let has_caption = f.caption.is_some() || f.credit.is_some();
+    if f.decorative && !has_caption && caption_marks.is_empty() {
+        out.push_str(&format!("<div class=\"figure decorative\" id=\"fig-{b}\">"));
+    } else {
+        out.push_str(&format!("<figure id=\"fig-{b}\">\n"));
+    }
+    if let Some(src) = src {
+        out.push_str("<img");
+        attr(out, "src", src);
+        if f.decorative {
+            out.push_str(" alt=\"\" role=\"presentation\"");
+        } else {
+            attr(out, "alt", f.alt.as_deref().unwrap_or(""));
+        }
+        if let Some(img) = &f.image {
+            out.push_str(&format!(
+                " width=\"{}\" height=\"{}\"",
+                img.width, img.height
+            ));
+        }
+        out.push_str("/>");
+    }
+    if f.decorative && !has_caption && caption_marks.is_empty() {
+        out.push_str("</div>\n");
+        return;
+    }
+    out.push('\n');
+    if has_caption || !caption_marks.is_empty() {
+        out.push_str("<figcaption>");
+        let mut runs = f
+            .caption
+            .as_ref()
+            .map(|c| text_runs(c, lang))
+            .unwrap_or_default();
+        if let Some(cr) = &f.credit {
+            if !runs.is_empty() {
+                runs.push(Run::plain(" "));
+            }
+            runs.push(Run {
+                class: Some("credit"),
+                ..Run::plain(cr)
+            });
+        }
+        write_runs(out, &runs, caption_marks, markers);
+        out.push_str("</figcaption>\n");
+    }
+    out.push_str("</figure>\n");
+}
+
+/// A bulletin's title page: title, description, publisher, date. Front-matter page
+/// markers go here: the first before the title, the others after the page's content.
+pub fn title_page(p: &Publication, css: &str, front: &[usize], markers: &[Marker]) -> String {
+    let lang = p.lang.as_str();
+    let lab = labels::for_lang(lang);
+    let mut out = String::with_capacity(2048);
+    open_document(&mut out, lang, &p.title, css, "");
+    out.push_str(
+        "<section class=\"titlepage\" epub:type=\"titlepage\" aria-labelledby=\"title\">\n",
+    );
+    if let Some(&k) = front.first() {
+        write_marker(&mut out, &markers[k]);
+        out.push('\n');
+    }
+    out.push_str("<h1 id=\"title\">");
+    escape_into(&mut out, &p.title);
+    out.push_str("</h1>\n");
+    if let Some(d) = &p.description {
+        out.push_str("<p class=\"description\">");
+        escape_into(&mut out, d);
+        out.push_str("</p>\n");
+    }
+    if let Some(pb) = &p.publisher {
+        out.push_str("<p class=\"publisher\">");
+        write_label(&mut out, lab, lang, lab.publisher);
+        out.push_str(": ");
+        escape_into(&mut out, pb);
+        out.push_str("</p>\n");
+    }
+    if let Some(d) = &p.date {
+        out.push_str("<p class=\"date\"><time");
+        attr(&mut out, "datetime", d);
+        out.push('>');
+        escape_into(&mut out, &labels::display_date(d, lang));
+        out.push_str("</time></p>\n");
+    }
+    for &k in front.iter().skip(1) {
+        write_marker(&mut out, &markers[k]);
+        out.push('\n');
+    }
+    out.push_str("</section>\n");
+    close_document(&mut out);
+    out
+}

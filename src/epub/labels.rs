@@ -1,0 +1,226 @@
+//! The few words the EPUB writer adds itself (navigation headings, landmark names, the
+//! accessibility summary), in Vietnamese and English. A publication in another language
+//! gets the English words, marked `lang="en"`.
+
+use crate::model::Publication;
+
+/// Words in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels {
+    /// Their language.
+    pub lang: &'static str,
+    /// Heading of the table of contents.
+    pub toc: &'static str,
+    /// Heading of the page list.
+    pub pages: &'static str,
+    /// Heading of the landmarks.
+    pub landmarks: &'static str,
+    /// Landmark: the title page.
+    pub title_page: &'static str,
+    /// Landmark: where the text begins.
+    pub start: &'static str,
+    /// Before a source link.
+    pub source: &'static str,
+    /// Before the list of articles on a bulletin's title page.
+    pub publisher: &'static str,
+}
+
+/// Vietnamese.
+pub const VI: Labels = Labels {
+    lang: "vi",
+    toc: "Mục lục",
+    pages: "Danh sách trang",
+    landmarks: "Các phần chính",
+    title_page: "Trang tên sách",
+    start: "Bắt đầu đọc",
+    source: "Nguồn",
+    publisher: "Nhà xuất bản",
+};
+
+/// English.
+pub const EN: Labels = Labels {
+    lang: "en",
+    toc: "Contents",
+    pages: "Pages",
+    landmarks: "Landmarks",
+    title_page: "Title page",
+    start: "Start of content",
+    source: "Source",
+    publisher: "Publisher",
+};
+
+/// Whether a BCP 47 tag is (a variant of) `primary`.
+pub fn is_lang(tag: &str, primary: &str) -> bool {
+    let p = tag.split('-').next().unwrap_or("");
+    p.eq_ignore_ascii_case(primary)
+}
+
+/// The words for a language: Vietnamese for `vi*`, English otherwise.
+pub fn for_lang(lang: &str) -> &'static Labels {
+    if is_lang(lang, "vi") { &VI } else { &EN }
+}
+
+/// A `YYYY-MM-DD` date as readers of `lang` write it: `10/11/2022` in Vietnamese,
+/// `10 November 2022` in English, unchanged otherwise.
+pub fn display_date(date: &str, lang: &str) -> String {
+    let parts: Vec<&str> = date.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return date.to_string();
+    };
+    let (Ok(mn), Ok(dn)) = (m.parse::<usize>(), d.parse::<u32>()) else {
+        return date.to_string();
+    };
+    if is_lang(lang, "vi") {
+        format!("{d}/{m}/{y}")
+    } else if is_lang(lang, "en") && (1..=12).contains(&mn) {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!("{dn} {} {y}", MONTHS[mn - 1])
+    } else {
+        date.to_string()
+    }
+}
+
+/// What the accessibility summary says, derived from the content.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryFacts {
+    /// Number of articles.
+    pub articles: usize,
+    /// Figures with a text alternative.
+    pub described_images: usize,
+    /// Decorative images.
+    pub decorative_images: usize,
+    /// The print edition the page list follows, if any.
+    pub page_source: Option<String>,
+    /// Number of pages in that list.
+    pub pages: usize,
+    /// Large print.
+    pub large_print: bool,
+    /// Base text size, percent.
+    pub base_percent: String,
+    /// Any text in another language than the publication's.
+    pub foreign_passages: bool,
+}
+
+/// The accessibility summary: (language tag, text). Vietnamese for Vietnamese
+/// publications, English for everything else.
+pub fn summary(p: &Publication, f: &SummaryFacts) -> (&'static str, String) {
+    let mut s = String::new();
+    if is_lang(&p.lang, "vi") {
+        s.push_str(
+            "Ấn phẩm này đáp ứng EPUB Accessibility 1.1 và WCAG 2.2 mức AA. \
+             Ấn phẩm có mục lục, thứ tự đọc hợp lý và các đề mục có cấu trúc để điều hướng",
+        );
+        if f.articles > 1 {
+            s.push_str(&format!(
+                "; mỗi bài trong {} bài là một chương riêng",
+                f.articles
+            ));
+        }
+        s.push_str(". ");
+        if f.described_images > 0 {
+            s.push_str("Mọi hình ảnh mang thông tin đều có văn bản thay thế và chú thích. ");
+        }
+        if f.decorative_images > 0 {
+            s.push_str("Hình trang trí được ẩn khỏi công nghệ hỗ trợ. ");
+        }
+        if let Some(src) = &f.page_source {
+            s.push_str(&format!(
+                "Vị trí bắt đầu của {} trang trong bản in ({src}) được đánh dấu và liệt kê trong danh sách trang. ",
+                f.pages
+            ));
+        }
+        if f.foreign_passages {
+            s.push_str("Các đoạn bằng ngôn ngữ khác được đánh dấu ngôn ngữ. ");
+        }
+        if f.large_print {
+            s.push_str(&format!(
+                "Bản chữ lớn: cỡ chữ cơ bản {}%, kiểu chữ không chân, không in nghiêng. ",
+                f.base_percent
+            ));
+        } else {
+            s.push_str(&format!(
+                "Cỡ chữ cơ bản {}% cỡ chữ mặc định của ứng dụng đọc. ",
+                f.base_percent
+            ));
+        }
+        s.push_str(
+            "Giãn dòng 1,5, căn lề trái, không ngắt từ, độ tương phản màu tối thiểu 7:1; \
+             người đọc có thể thay đổi cỡ chữ, phông chữ và màu sắc trong ứng dụng đọc.",
+        );
+        ("vi", s)
+    } else {
+        s.push_str(
+            "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. \
+             It has a table of contents, a logical reading order and structured headings for navigation",
+        );
+        if f.articles > 1 {
+            s.push_str(&format!(
+                "; each of its {} articles is a chapter of its own",
+                f.articles
+            ));
+        }
+        s.push_str(". ");
+        if f.described_images > 0 {
+            s.push_str("Every informative image has a text alternative and a caption. ");
+        }
+        if f.decorative_images > 0 {
+            s.push_str("Decorative images are hidden from assistive technology. ");
+        }
+        if let Some(src) = &f.page_source {
+            s.push_str(&format!(
+                "Where each of the {} pages of the print edition ({src}) begins is marked and listed in a page list. ",
+                f.pages
+            ));
+        }
+        if f.foreign_passages {
+            s.push_str("Passages in other languages are marked with their language. ");
+        }
+        if f.large_print {
+            s.push_str(&format!(
+                "Large print: base text size {}%, a sans-serif typeface, no italics. ",
+                f.base_percent
+            ));
+        } else {
+            s.push_str(&format!(
+                "Base text size {}% of the reading system's default. ",
+                f.base_percent
+            ));
+        }
+        s.push_str(
+            "Line spacing 1.5, left-aligned text without hyphenation, colour contrast of at least 7:1; \
+             text size, typeface and colours can be changed in the reading system.",
+        );
+        ("en", s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_by_language() {
+        assert_eq!(display_date("2022-11-10", "vi"), "10/11/2022");
+        assert_eq!(display_date("2022-11-10", "en-GB"), "10 November 2022");
+        assert_eq!(display_date("2022-11-10", "fr"), "2022-11-10");
+    }
+
+    #[test]
+    fn labels_by_language() {
+        assert_eq!(for_lang("vi-VN").toc, "Mục lục");
+        assert_eq!(for_lang("fr").lang, "en");
+    }
+}
