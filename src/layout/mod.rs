@@ -278,6 +278,17 @@ impl Typesetter<'_> {
         size * self.metrics.line_height.max(glyph_extent)
     }
 
+    /// Appends a block's lines to `flows` as one flow (nothing when there are none).
+    fn push_lines(&self, flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle) {
+        if !lines.is_empty() {
+            flows.push(Flow::Lines {
+                pitch: self.pitch(style.size),
+                lines,
+                style,
+            });
+        }
+    }
+
     fn style(&self, size: f32) -> BlockStyle {
         BlockStyle {
             size,
@@ -685,15 +696,6 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
     let m = ts.metrics;
     let body = m.body_pt;
     let mut flows = Vec::new();
-    let push_lines = |flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle| {
-        if !lines.is_empty() {
-            flows.push(Flow::Lines {
-                pitch: ts.pitch(style.size),
-                lines,
-                style,
-            });
-        }
-    };
     // Title.
     let mut st = ts.style(m.heading_pt[0]);
     st.bold = true;
@@ -706,7 +708,7 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
         lang,
         None,
     );
-    push_lines(&mut flows, lines, st);
+    ts.push_lines(&mut flows, lines, st);
     // Byline.
     if let Some(b) = byline(a, lang) {
         let mut st = ts.style(m.caption_pt);
@@ -718,7 +720,7 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
             lang,
             None,
         );
-        push_lines(&mut flows, lines, st);
+        ts.push_lines(&mut flows, lines, st);
     }
     // Lead.
     if let Some(lead) = &a.lead {
@@ -731,7 +733,7 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
             lang,
             None,
         );
-        push_lines(&mut flows, lines, st);
+        ts.push_lines(&mut flows, lines, st);
     }
     // Blocks are set (shaped and broken into lines) in parallel; pagination, which
     // needs them in order, comes after.
@@ -751,15 +753,6 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
     let m = ts.metrics;
     let body = m.body_pt;
     let mut flows = Vec::new();
-    let push_lines = |flows: &mut Vec<Flow>, lines: Vec<Line>, style: BlockStyle| {
-        if !lines.is_empty() {
-            flows.push(Flow::Lines {
-                pitch: ts.pitch(style.size),
-                lines,
-                style,
-            });
-        }
-    };
     match block {
         Block::Paragraph { text } => {
             let st = ts.style(body);
@@ -770,7 +763,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                 lang,
                 None,
             );
-            push_lines(&mut flows, lines, st);
+            ts.push_lines(&mut flows, lines, st);
         }
         Block::Heading { level, text } => {
             let lvl = (*level).clamp(2, 6) as usize;
@@ -786,7 +779,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                 lang,
                 None,
             );
-            push_lines(&mut flows, lines, st);
+            ts.push_lines(&mut flows, lines, st);
         }
         Block::Quote { text, attribution } => {
             let mut st = ts.style(body);
@@ -804,7 +797,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                 lang,
                 None,
             );
-            push_lines(&mut flows, lines, st);
+            ts.push_lines(&mut flows, lines, st);
             if let Some(at) = attribution {
                 let mut st = ts.style(body);
                 st.indent = 1.5 * body;
@@ -815,7 +808,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                     lang,
                     None,
                 );
-                push_lines(&mut flows, lines, st);
+                ts.push_lines(&mut flows, lines, st);
             }
         }
         Block::List { ordered, items } => {
@@ -839,7 +832,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                     lang,
                     Some((Owner::ListLabel(ai, bi, j), &label)),
                 );
-                push_lines(&mut flows, lines, st);
+                ts.push_lines(&mut flows, lines, st);
             }
         }
         Block::Figure(f) => {
