@@ -624,6 +624,70 @@ fn english_article() {
     assert!(doc.contains("<time datetime=\"2022-11-10\">10 November 2022</time>"));
 }
 
+/// A bundled example (`examples/…`), loaded as the CLI loads it.
+fn example(path: &str) -> Publication {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(path);
+    anpham::input::load_publication(&[p]).unwrap().0
+}
+
+#[test]
+fn bundled_examples() {
+    let dir = out_dir("examples");
+    // The Bắc Kạn example at +3 under Ace; the others under EPUBCheck.
+    assert_clean(
+        dir.path(),
+        "bac-kan-large",
+        &example("bac-kan/bac-kan.md"),
+        &options(FontScale::LARGE),
+        true,
+    );
+    for (name, path) in [
+        ("english", "english/english.json"),
+        ("nfd", "nfd/nfd.toml"),
+        ("escaping", "escaping/escaping.json"),
+        ("long-token", "long-token/long-token.json"),
+    ] {
+        assert_clean(
+            dir.path(),
+            name,
+            &example(path),
+            &options(FontScale::STANDARD),
+            false,
+        );
+    }
+}
+
+#[test]
+fn bulletin_with_the_page_map_of_its_pdf_edition() {
+    let dir = out_dir("pdf-pages");
+    let p = example("bulletin.toml");
+    let scale = FontScale::LARGE;
+    let pdf = anpham::pdf::write_pdf(&p, &anpham::pdf::PdfOptions::new(scale)).unwrap();
+    assert!(pdf.page_map.pages.len() > p.articles.len());
+    let mut o = options(scale);
+    o.page_map = Some(pdf.page_map.clone());
+    let bytes = assert_clean(dir.path(), "bulletin-pdf-pages", &p, &o, true);
+    // Every page of the PDF has exactly one marker and one page-list entry.
+    let nav = entry(&bytes, "EPUB/nav.xhtml");
+    let markers: usize = entries(&bytes)
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml") && !n.ends_with("nav.xhtml"))
+        .map(|(_, d)| {
+            String::from_utf8_lossy(d)
+                .matches("role=\"doc-pagebreak\"")
+                .count()
+        })
+        .sum();
+    assert_eq!(markers, pdf.pages);
+    assert_eq!(
+        nav.matches("<li><a href=").count() - p.articles.len(),
+        pdf.pages,
+        "{nav}"
+    );
+}
+
 // ---------------------------------------------------------------- properties
 
 #[test]

@@ -85,8 +85,8 @@ pub fn text_runs<'a>(t: &'a Text, context_lang: &str) -> Vec<Run<'a>> {
         .collect()
 }
 
-/// The byline line of an article: the author, ` · `, the date as readers of `lang`
-/// write it. `None` when the article has neither. Its text is what page-map offsets
+/// The byline line of an article: the author, ` — `, the date as readers of `lang`
+/// write it (the same line as the PDF edition prints). `None` when the article has neither. Its text is what page-map offsets
 /// into [`ArticlePart::Meta`] count in.
 pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<Vec<Run<'a>>> {
     let mut runs = Vec::new();
@@ -98,7 +98,7 @@ pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<
     }
     if let (Some(date), Some(shown)) = (a.date.as_deref(), date_display) {
         if !runs.is_empty() {
-            runs.push(Run::plain(" · "));
+            runs.push(Run::plain(" — "));
         }
         runs.push(Run {
             time: Some(date),
@@ -215,7 +215,7 @@ fn write_pieces<'a>(
                     }
                     if let Some(h) = r.href {
                         out.push_str("<a");
-                        attr(out, "href", h);
+                        attr(out, "href", &super::xml::href(h));
                         out.push('>');
                     }
                     open_href = r.href;
@@ -261,14 +261,14 @@ pub fn article_document(
     }
     // Title: a marker at offset 0 goes before the h1, others inside it.
     let title_marks = marks.part(ArticlePart::Title);
-    let (before, inside): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
-        title_marks.iter().partition(|(off, _)| *off == 0);
-    for (_, k) in &before {
+    let split = title_marks.iter().take_while(|(off, _)| *off == 0).count();
+    let (before, inside) = title_marks.split_at(split);
+    for (_, k) in before {
         write_marker(&mut out, &markers[*k]);
         out.push('\n');
     }
     out.push_str("<h1 id=\"title\">");
-    write_runs(&mut out, &[Run::plain(&a.title)], &inside, markers);
+    write_runs(&mut out, &[Run::plain(&a.title)], inside, markers);
     out.push_str("</h1>\n");
     let shown = a.date.as_deref().map(|d| labels::display_date(d, lang));
     if let Some(runs) = byline_runs(a, shown.as_deref()) {
@@ -359,7 +359,7 @@ pub fn article_document(
         out.push_str("<p class=\"source\">");
         write_label(&mut out, lab, lang, lab.source);
         out.push_str(": <a");
-        attr(&mut out, "href", url);
+        attr(&mut out, "href", &super::xml::href(url));
         out.push('>');
         escape_into(&mut out, url);
         out.push_str("</a></p>\n");

@@ -140,7 +140,7 @@ pub fn stylesheet(
     let _ = writeln!(
         css,
         "figure {{ margin: 1em 0; }}\nfigure img, .figure img {{ display: block; max-width: 100%; height: auto; }}\n\
-         figcaption {{ font-size: {}em; margin-top: 0.4em; }}\n.credit {{ white-space: nowrap; }}",
+         figcaption {{ font-size: {}em; margin-top: 0.4em; }}\n.credit {{ display: block; }}",
         num(m.caption_pt / m.body_pt)
     );
     let _ = writeln!(

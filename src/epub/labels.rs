@@ -21,7 +21,7 @@ pub struct Labels {
     pub start: &'static str,
     /// Before a source link.
     pub source: &'static str,
-    /// Before the list of articles on a bulletin's title page.
+    /// Before the publisher's name on a bulletin's title page.
     pub publisher: &'static str,
 }
 
@@ -60,8 +60,8 @@ pub fn for_lang(lang: &str) -> &'static Labels {
     if is_lang(lang, "vi") { &VI } else { &EN }
 }
 
-/// A `YYYY-MM-DD` date as readers of `lang` write it: `10/11/2022` in Vietnamese,
-/// `10 November 2022` in English, unchanged otherwise.
+/// A `YYYY-MM-DD` date as readers of `lang` write it: `10 November 2022` in English,
+/// `10/11/2022` otherwise (as the PDF edition prints it).
 pub fn display_date(date: &str, lang: &str) -> String {
     let parts: Vec<&str> = date.split('-').collect();
     let [y, m, d] = parts.as_slice() else {
@@ -70,9 +70,7 @@ pub fn display_date(date: &str, lang: &str) -> String {
     let (Ok(mn), Ok(dn)) = (m.parse::<usize>(), d.parse::<u32>()) else {
         return date.to_string();
     };
-    if is_lang(lang, "vi") {
-        format!("{d}/{m}/{y}")
-    } else if is_lang(lang, "en") && (1..=12).contains(&mn) {
+    if is_lang(lang, "en") && (1..=12).contains(&mn) {
         const MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -89,7 +87,7 @@ pub fn display_date(date: &str, lang: &str) -> String {
         ];
         format!("{dn} {} {y}", MONTHS[mn - 1])
     } else {
-        date.to_string()
+        format!("{d}/{m}/{y}")
     }
 }
 
@@ -215,7 +213,8 @@ mod tests {
     fn dates_by_language() {
         assert_eq!(display_date("2022-11-10", "vi"), "10/11/2022");
         assert_eq!(display_date("2022-11-10", "en-GB"), "10 November 2022");
-        assert_eq!(display_date("2022-11-10", "fr"), "2022-11-10");
+        assert_eq!(display_date("2022-11-10", "fr"), "10/11/2022");
+        assert_eq!(display_date("2022-11", "vi"), "2022-11");
     }
 
     #[test]

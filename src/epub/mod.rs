@@ -555,6 +555,16 @@ impl CharSet {
     }
 }
 
+/// One face to embed: the face, its CSS weight, italic or not, a file-name suffix, and
+/// the characters to keep.
+type FaceJob<'a> = (
+    &'a Arc<FontFace>,
+    u16,
+    bool,
+    &'static str,
+    &'a BTreeSet<char>,
+);
+
 /// The embedded fonts: files, `@font-face` rules, family names for the stylesheet, and
 /// licence files.
 struct EmbeddedFonts {
@@ -628,8 +638,7 @@ fn embed_fonts(
                     .collect()
             })
             .unwrap_or_default();
-        let mut faces: Vec<(&Arc<FontFace>, u16, bool, &str, &BTreeSet<char>)> =
-            vec![(&fam.regular, 400, false, "regular", chars)];
+        let mut faces: Vec<FaceJob<'_>> = vec![(&fam.regular, 400, false, "regular", chars)];
         if !Arc::ptr_eq(&fam.bold, &fam.regular) {
             faces.push((&fam.bold, 700, false, "bold", chars));
         }

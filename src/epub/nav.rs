@@ -33,7 +33,7 @@ pub fn nav_document(p: &Publication, t: &NavTargets<'_>) -> String {
     let lab = labels::for_lang(lang);
     let mut out = String::with_capacity(1024 + p.articles.len() * 200 + t.markers.len() * 80);
     let title = if p.is_bulletin() {
-        p.title.clone()
+        format!("{} — {}", lab.toc, p.title)
     } else {
         lab.toc.to_string()
     };

@@ -49,6 +49,39 @@ pub fn lang_attrs(out: &mut String, lang: &str) {
     attr(out, "xml:lang", lang);
 }
 
+/// A link target made safe for `href`: ASCII characters that URLs may not contain
+/// (`"`, `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}`, spaces, controls), stray `%` and
+/// any `#` after the first are percent-encoded; everything else, non-ASCII included, is
+/// kept (an IRI). The result still goes through [`escape_into`] as an attribute value.
+pub fn href(url: &str) -> std::borrow::Cow<'_, str> {
+    let b = url.as_bytes();
+    let first_hash = url.find('#');
+    let bad = |i: usize| -> bool {
+        let c = b[i];
+        (c == b'#' && first_hash != Some(i))
+            || matches!(
+                c,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | b' ' | 0
+                    ..=0x1F | 0x7F
+            )
+            || (c == b'%'
+                && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)))
+    };
+    if !(0..b.len()).any(bad) {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let mut out = String::with_capacity(url.len() + 8);
+    for (i, c) in url.char_indices() {
+        if c.is_ascii() && bad(i) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn needs_escape(c: char) -> bool {
     matches!(c, '&' | '<' | '>' | '"' | '\'') || !is_xml_char(c)
 }
@@ -84,6 +117,21 @@ mod tests {
     #[test]
     fn non_xml_characters_are_dropped() {
         assert_eq!(escape("a\u{0}b\u{1F}c\u{FFFE}d\te\n"), "abcd\te\n");
+    }
+
+    #[test]
+    fn hrefs_are_valid_urls() {
+        assert_eq!(
+            href("https://example.com/a?b=1&c=<2>"),
+            "https://example.com/a?b=1&c=%3C2%3E"
+        );
+        assert_eq!(
+            href("https://x.vn/?q=\"a\" b|c"),
+            "https://x.vn/?q=%22a%22%20b%7Cc"
+        );
+        assert_eq!(href("https://x.vn/50%25-off%"), "https://x.vn/50%25-off%25");
+        assert_eq!(href("https://bắc-kạn.vn/tin"), "https://bắc-kạn.vn/tin");
+        assert_eq!(href("https://x.vn/#a#b"), "https://x.vn/#a%23b");
     }
 
     #[test]
