@@ -94,10 +94,30 @@ impl FontFace {
         };
         let font_ref = harfrust::FontRef::from_index(data.as_ref(), index)
             .map_err(|_| bad("not a readable font file"))?;
-        let krilla_font = krilla::text::Font::new(data.clone(), index)
-            .ok_or_else(|| bad("krilla cannot embed this font"))?;
         let sk = skrifa::FontRef::from_index(data.as_ref(), index)
             .map_err(|_| bad("not a readable font file"))?;
+        // A truncated or damaged file can still have a readable header and character map:
+        // refuse it here, not after some editions were written.
+        let end = data.as_ref().len() as u64;
+        if let Some(rec) = sk
+            .table_directory
+            .table_records()
+            .iter()
+            .find(|r| u64::from(r.offset()) + u64::from(r.length()) > end)
+        {
+            return Err(bad(&format!(
+                "the font file is truncated or damaged (its `{}` table ends past the end of the file)",
+                rec.tag()
+            )));
+        }
+        let probe = [Some(0u16), sk.charmap().map('a').map(|g| g.to_u32() as u16)];
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs(
+            &probe.into_iter().flatten().collect::<Vec<_>>(),
+        );
+        subsetter::subset(data.as_ref(), index, &remapper)
+            .map_err(|e| bad(&format!("the font cannot be embedded ({e})")))?;
+        let krilla_font = krilla::text::Font::new(data.clone(), index)
+            .ok_or_else(|| bad("krilla cannot embed this font"))?;
         let metrics = sk.metrics(Size::unscaled(), LocationRef::default());
         let upem = metrics.units_per_em as f32;
         if upem < 16.0 {
@@ -496,7 +516,10 @@ impl FontSet {
             }
         };
         let pub_file = Path::new("<publication>");
-        check(pub_file, "", "title", &publication.title);
+        // A single article's publication title is the article's own (checked below).
+        if publication.articles.first().is_none_or(|a| a.title != publication.title) {
+            check(pub_file, "", "title", &publication.title);
+        }
         if let Some(d) = &publication.description {
             check(pub_file, "", "description", d);
         }
@@ -575,7 +598,8 @@ mod tests {
             .check_coverage(&p)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("a.json: title, character 10"), "{e}");
+        assert!(e.contains("a.json: title, character 9"), "{e}");
+        assert!(!e.contains("<publication>"), "{e}");
         assert!(e.contains("U+E000, private use"), "{e}");
         assert!(
             e.contains("a.json: blocks[0].text, character 10") && e.contains("U+1F99C"),
