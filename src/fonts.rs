@@ -52,6 +52,9 @@ pub mod bundled {
 /// diacritics are the tallest marks in the text) plus ASCII.
 const TALL_SAMPLE: &str = "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYÀẰẦÈỀÌÒỒỜÙỪỲÁẮẤÉẾÍÓỐỚÚỨÝẢẲẨẺỂỈỎỔỞỦỬỶÃẴẪẼỄĨÕỖỠŨỮỸẠẶẬẸỆỊỌỘỢỤỰỴàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵgjpqyÅÇ()[]{}|/";
 
+/// The largest font file read, in bytes (64 MiB); a larger file is refused before it is read.
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// One font face, ready for shaping (harfrust) and embedding (krilla).
 pub struct FontFace {
     /// Human-readable name (`Be Vietnam Pro Bold`).
@@ -283,10 +286,22 @@ impl FontFamily {
     /// `Italic` or `BoldItalic` supply those styles; otherwise the file serves every style.
     pub fn from_file(path: &Path) -> Result<FontFamily> {
         let load = |p: &Path| -> Result<Arc<FontFace>> {
-            let bytes = std::fs::read(p).map_err(|source| Error::Read {
+            let read_err = |source| Error::Read {
                 path: p.to_path_buf(),
                 source,
-            })?;
+            };
+            let len = std::fs::metadata(p).map_err(read_err)?.len();
+            if len > MAX_FONT_BYTES {
+                return Err(Error::Font {
+                    name: p.display().to_string(),
+                    message: format!(
+                        "the file is {len} bytes, more than the font size limit of {} MiB",
+                        MAX_FONT_BYTES >> 20
+                    ),
+                    hint: "give a TrueType or OpenType font file (.ttf, .otf)".into(),
+                });
+            }
+            let bytes = std::fs::read(p).map_err(read_err)?;
             let name = p.file_stem().map_or_else(
                 || p.display().to_string(),
                 |s| s.to_string_lossy().into_owned(),
@@ -517,7 +532,11 @@ impl FontSet {
         };
         let pub_file = Path::new("<publication>");
         // A single article's publication title is the article's own (checked below).
-        if publication.articles.first().is_none_or(|a| a.title != publication.title) {
+        if publication
+            .articles
+            .first()
+            .is_none_or(|a| a.title != publication.title)
+        {
             check(pub_file, "", "title", &publication.title);
         }
         if let Some(d) = &publication.description {
