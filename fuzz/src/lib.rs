@@ -1,0 +1,261 @@
+//! Helpers shared by anpham's fuzz targets: a sandbox folder the readers load from, and
+//! the checks every written edition must pass (besides not panicking, hanging or running
+//! out of memory, which libFuzzer itself watches).
+//!
+//! * Readers are fuzzed through the file system, exactly as the CLI reads: the input is
+//!   written to a file in a per-process sandbox that also holds small valid images and
+//!   articles (so manifests and figures can name them), then loaded with
+//!   [`anpham::input::load_input`].
+//! * Written EPUBs must be ZIP files whose XML documents are all well formed, with no
+//!   `script` element and no link other than a relative one or an `http`, `https` or
+//!   `mailto` URL: text can never change their structure.
+//! * Written PDFs must have a header and a trailer, and every glyph a layout places must
+//!   lie inside its page's text area.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anpham::epub::{EpubOptions, write_epub};
+use anpham::fonts::FontSet;
+use anpham::input::{Loaded, load_input};
+use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
+use anpham::model::Publication;
+use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::scale::FontScale;
+
+/// A small valid PNG (the examples' test picture).
+pub const PNG: &[u8] = include_bytes!("../../tests/fixtures/same/img/hills.png");
+/// A small valid JPEG.
+pub const JPEG: &[u8] = include_bytes!("../../tests/fixtures/images/hills.jpg");
+
+/// The per-process sandbox: `img/a.png`, `img/b.jpg`, articles `a.json`, `b.md`,
+/// `c.toml`, and `img/out.png`, a symlink out of the folder.
+pub fn sandbox() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("anpham-fuzz-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("img")).expect("sandbox");
+        std::fs::write(dir.join("img/a.png"), PNG).expect("sandbox");
+        std::fs::write(dir.join("img/b.jpg"), JPEG).expect("sandbox");
+        std::fs::write(
+            dir.join("a.json"),
+            r#"{"title": "A", "blocks": [{"type": "figure", "src": "img/a.png", "alt": "Đồi"}]}"#,
+        )
+        .expect("sandbox");
+        std::fs::write(dir.join("b.md"), "---\ntitle: B\n---\nĐoạn *một*.\n\n- x\n  - y\n")
+            .expect("sandbox");
+        std::fs::write(dir.join("c.toml"), "title = \"C\"\n[[blocks]]\ntype = \"paragraph\"\ntext = \"Ba\"\n")
+            .expect("sandbox");
+        #[cfg(unix)]
+        let _ = std::os::unix::fs::symlink("/etc/hostname", dir.join("img/out.png"));
+        dir
+    })
+}
+
+/// Writes `data` to `sandbox()/name` and loads it as the CLI would; a loaded publication
+/// is also checked for font coverage. Errors must display without panicking.
+pub fn load_file(name: &str, data: &[u8]) -> Option<Publication> {
+    let path = sandbox().join(name);
+    std::fs::write(&path, data).expect("write fuzz input");
+    let loaded = match load_input(&path) {
+        Ok(l) => l,
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(!msg.is_empty());
+            return None;
+        }
+    };
+    let publication = match loaded {
+        Loaded::Article(a) => Publication::single(*a),
+        Loaded::Bulletin(m) => m.publication,
+    };
+    let fonts = fonts(true);
+    match fonts.check_coverage(&publication) {
+        Ok(()) => Some(publication),
+        Err(e) => {
+            let _ = e.to_string();
+            None
+        }
+    }
+}
+
+/// The bundled font sets, loaded once.
+pub fn fonts(large: bool) -> &'static FontSet {
+    static LARGE: OnceLock<FontSet> = OnceLock::new();
+    static STANDARD: OnceLock<FontSet> = OnceLock::new();
+    if large {
+        LARGE.get_or_init(|| FontSet::bundled(true))
+    } else {
+        STANDARD.get_or_init(|| FontSet::bundled(false))
+    }
+}
+
+/// Lays out, checks the layout's geometry, and writes the PDF and the EPUB of a
+/// validated publication. Panics when an output breaks one of the module's rules.
+pub fn build_and_check(p: &Publication, scale: FontScale) {
+    let fonts = fonts(scale.is_large_print()).clone();
+    let lay = layout(
+        p,
+        &LayoutOptions {
+            scale,
+            page_size: anpham::input::PageSizeName::A5,
+            fonts: fonts.clone(),
+        },
+    );
+    check_geometry(&lay);
+    let pdf = write_pdf(
+        p,
+        &PdfOptions {
+            fonts: fonts.clone(),
+            ..PdfOptions::new(scale)
+        },
+    )
+    .expect("a validated publication whose characters are covered writes a PDF");
+    assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
+    assert!(
+        pdf.bytes.trim_ascii_end().ends_with(b"%%EOF"),
+        "no PDF trailer"
+    );
+    assert_eq!(pdf.pages, lay.pages.len());
+    let mut opts = EpubOptions::new(FontScale::STANDARD);
+    opts.page_map = Some(pdf.page_map);
+    let epub = write_epub(p, &opts).expect("a validated publication writes an EPUB");
+    check_epub(&epub);
+}
+
+/// Every glyph of every line (furniture included) and every image lies inside its page's
+/// text area (with a 0.5 pt tolerance for rounding).
+pub fn check_geometry(lay: &Layout) {
+    const EPS: f32 = 0.5;
+    for (pi, page) in lay.pages.iter().enumerate() {
+        let [l, t, r, b] = page.area;
+        let check_line = |line: &Line| {
+            let top = line.baseline - line.ascent;
+            let bottom = line.baseline + line.descent;
+            assert!(
+                top >= t - EPS && bottom <= b + EPS,
+                "page {pi}: line at baseline {} ({top}..{bottom}) outside {t}..{b}",
+                line.baseline
+            );
+            for run in &line.runs {
+                let mut x = run.x;
+                for g in &run.glyphs {
+                    let right = x + g.x_advance * run.size;
+                    assert!(
+                        x.min(right) >= l - EPS && x.max(right) <= r + EPS,
+                        "page {pi}: glyph {} of `{}` at {x}..{right} outside {l}..{r}",
+                        g.id,
+                        run.text
+                    );
+                    x = right;
+                }
+            }
+        };
+        for item in &page.items {
+            match item {
+                Item::Line(line) => check_line(line),
+                Item::Image(img) => assert!(
+                    img.x >= l - EPS
+                        && img.x + img.width <= r + EPS
+                        && img.y >= t - EPS
+                        && img.y + img.height <= b + EPS,
+                    "page {pi}: image outside the text area"
+                ),
+            }
+        }
+        if let Some(h) = &page.furniture.header {
+            check_line(h);
+        }
+        check_line(&page.furniture.page_number);
+    }
+}
+
+/// The EPUB is a ZIP whose XML documents are well formed, hold no `script` element, and
+/// link only to relative paths or `http`, `https` and `mailto` URLs.
+pub fn check_epub(bytes: &[u8]) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the EPUB is a ZIP");
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("ZIP entry");
+        let name = f.name().to_string();
+        let is_xml = [".xhtml", ".opf", ".ncx", ".xml"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if !is_xml {
+            continue;
+        }
+        let mut text = String::new();
+        f.read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{name} is not UTF-8: {e}"));
+        check_xml(&name, &text);
+    }
+}
+
+/// One XML document: well formed, no `script`, safe links.
+pub fn check_xml(name: &str, text: &str) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0usize;
+    let mut roots = 0usize;
+    loop {
+        let ev = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{name} is not well-formed XML: {e}\n{text}"));
+        let element = match &ev {
+            Event::Start(e) | Event::Empty(e) => Some(e.clone()),
+            _ => None,
+        };
+        if let Some(e) = element {
+            if depth == 0 {
+                roots += 1;
+            }
+            let local = e.local_name();
+            assert!(
+                !local.as_ref().eq_ignore_ascii_case(b"script"),
+                "{name} has a script element"
+            );
+            for a in e.attributes() {
+                let a = a.unwrap_or_else(|err| panic!("{name}: bad attribute: {err}\n{text}"));
+                let key = a.key.local_name();
+                let v = a
+                    .unescape_value()
+                    .unwrap_or_else(|err| panic!("{name}: bad attribute value: {err}"));
+                assert!(
+                    !key.as_ref().to_ascii_lowercase().starts_with(b"on"),
+                    "{name} has an event handler attribute"
+                );
+                if key.as_ref() == b"href" || key.as_ref() == b"src" {
+                    assert!(safe_link(&v), "{name}: unsafe link `{v}`");
+                }
+            }
+        }
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            Event::Text(t) if depth == 0 => assert!(
+                t.iter().all(u8::is_ascii_whitespace),
+                "{name}: text outside the root element"
+            ),
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "{name}: unclosed elements");
+    assert_eq!(roots, 1, "{name}: {roots} root elements");
+}
+
+/// A link is relative (no scheme) or http, https or mailto.
+pub fn safe_link(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            // A colon after a `/`, `?` or `#` is not a scheme.
+            if lower[..colon].contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(&lower[..colon], "http" | "https" | "mailto")
+        }
+    }
+}
