@@ -27,6 +27,8 @@ struct Piece {
     space: f32,
     /// Breaking after this piece needs a hyphen.
     hyphen: bool,
+    /// Width of that hyphen (in the face of the piece's last glyph), pt; 0 without one.
+    hyphen_width: f32,
 }
 
 /// One line: a range of glyphs, whether it ends with an inserted hyphen, and its width.
@@ -70,7 +72,6 @@ pub fn break_lines(
     if pieces.is_empty() {
         return Vec::new();
     }
-    let hw = hyphen_width.unwrap_or(0.0);
     let n = pieces.len();
     // Prefix sums of width + space.
     let mut prefix = Vec::with_capacity(n + 1);
@@ -80,7 +81,7 @@ pub fn break_lines(
     }
     let line_width = |i: usize, j: usize| -> f32 {
         let last = &pieces[j - 1];
-        (prefix[j] - prefix[i]) as f32 - last.space + if last.hyphen { hw } else { 0.0 }
+        (prefix[j] - prefix[i]) as f32 - last.space + last.hyphen_width
     };
     // best[j]: least cost of setting pieces[..j]; from[j]: where its last line starts.
     let mut best = vec![f64::INFINITY; n + 1];
@@ -125,7 +126,7 @@ pub fn break_lines(
             hyphen,
             width: line_width(start, end)
                 - if pieces[end - 1].hyphen && !hyphen {
-                    hw
+                    pieces[end - 1].hyphen_width
                 } else {
                     0.0
                 },
@@ -206,11 +207,22 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
                 last.hyphen = false;
             }
         } else {
+            // The hyphen is drawn in the face of the last glyph; a break whose hyphen
+            // would not fit (or that face has none) is not offered.
+            let hyphen_width = if hy {
+                match shaped.faces[glyphs[end - 1].face as usize].hyphen {
+                    Some((_, w)) if width + w * size <= max_width => w * size,
+                    _ => continue,
+                }
+            } else {
+                0.0
+            };
             out.push(Piece {
                 glyphs: start..end,
                 width,
                 space,
                 hyphen: hy,
+                hyphen_width,
             });
         }
         start = end;
@@ -222,6 +234,7 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
             width,
             space: 0.0,
             hyphen: false,
+            hyphen_width: 0.0,
         });
     }
     out
@@ -269,6 +282,7 @@ fn split_wide(
                 width,
                 space: 0.0,
                 hyphen: false,
+                hyphen_width: 0.0,
             });
             start = i;
             width = 0.0;
@@ -288,6 +302,7 @@ fn split_wide(
         width: width - space,
         space,
         hyphen: false,
+        hyphen_width: 0.0,
     });
 }
 
