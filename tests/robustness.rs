@@ -238,6 +238,23 @@ fn a_non_utf8_file_is_refused_at_the_bad_byte() {
     e.refused(&f, &[], &["utf16.json:1:1: the file is not UTF-8"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_device_is_refused_without_blocking() {
+    let e = Earlier::new();
+    // Opening a FIFO for reading blocks until a writer comes: it must not be opened.
+    let fifo = e.path().join("fifo.json");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if status.is_ok_and(|s| s.success()) {
+        let run = e.refused(&fifo, &[], &["fifo.json: is not a regular file (a pipe, socket or device)"]);
+        assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
+    } else {
+        eprintln!("SKIPPED: mkfifo is not available");
+    }
+    let run = e.refused(Path::new("/dev/zero"), &[], &["/dev/zero: is not a regular file"]);
+    assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
+}
+
 #[test]
 fn syntax_errors_name_the_line_and_column_in_every_format() {
     let e = Earlier::new();

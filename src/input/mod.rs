@@ -52,11 +52,21 @@ pub fn read_text(path: &Path) -> Result<String> {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let meta = file.metadata().map_err(read_err)?;
+    // Checked before opening: opening a FIFO blocks until something writes to it, and a
+    // device (`/dev/zero`) never ends.
+    let meta = std::fs::metadata(path).map_err(read_err)?;
     if meta.is_dir() {
         return Err(Diagnostic::file(path, "is a folder, not a file").into());
     }
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::file(path, "is not a regular file (a pipe, socket or device)")
+                .with_hint("save the input to a file and name that file")
+                .into(),
+        );
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
     if meta.len() > MAX_INPUT_BYTES {
         return Err(Diagnostic::file(
             path,
