@@ -4,10 +4,11 @@
 //! * Inline text: runs of white space (including line breaks and tabs) become one space,
 //!   leading and trailing space is trimmed, a stray U+FEFF is removed.
 //! * Refused with a located error: other C0/C1 control characters, bidirectional
-//!   controls, empty titles, headings outside levels 2–6, skipped heading levels, figures
-//!   without alt text (unless decorative), links other than http/https/mailto, malformed
-//!   dates and language tags, and images that are missing, outside the article's folder,
-//!   not PNG/JPEG, truncated, or too large.
+//!   controls, more than three combining marks on one letter ("Zalgo" text), empty
+//!   titles, headings outside levels 2–6, skipped heading levels, figures without alt
+//!   text (unless decorative), links other than http/https/mailto, malformed dates and
+//!   language tags, and images that are missing, outside the article's folder, not
+//!   PNG/JPEG, truncated, or too large.
 //!
 //! `docs/robustness.md` lists every rule with its test.
 
@@ -27,6 +28,8 @@ pub const MAX_IMAGE_SIDE: u32 = 16_384;
 pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
 /// Most blocks in one article.
 pub const MAX_BLOCKS: usize = 100_000;
+/// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
+pub const MAX_COMBINING_MARKS: usize = 3;
 
 /// Normalises, validates and loads the images of one article.
 pub fn prepare_article(article: &mut Article) -> Result<()> {
@@ -318,10 +321,33 @@ fn check_controls(a: &Article, file: &Path, prefix: &str, diags: &mut Vec<Diagno
     });
 }
 
-/// Refuses the [`forbidden_char`]s of one text field, by character index (at most 50
-/// diagnostics in all).
+/// Refuses the [`forbidden_char`]s of one text field, and stacks of more than
+/// [`MAX_COMBINING_MARKS`] combining marks, by character index (at most 50 diagnostics in
+/// all).
 fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    let mut marks = 0usize;
     for (i, c) in text.chars().enumerate() {
+        marks = if unicode_normalization::char::is_combining_mark(c) {
+            marks + 1
+        } else {
+            0
+        };
+        if marks == MAX_COMBINING_MARKS + 1 && diags.len() < 50 {
+            diags.push(Diagnostic {
+                file: file.to_path_buf(),
+                place: Place::Char {
+                    field: field.to_string(),
+                    index: i + 1,
+                },
+                message: format!(
+                    "U+{:04X} is combining mark number {marks} on one letter; at most {MAX_COMBINING_MARKS} are accepted (a taller stack is drawn outside the line)",
+                    c as u32
+                ),
+                hint: Some(
+                    "remove the extra marks (Vietnamese needs at most two on a letter)".into(),
+                ),
+            });
+        }
         if let Some(why) = forbidden_char(c)
             && diags.len() < 50
         {

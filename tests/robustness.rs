@@ -1196,3 +1196,30 @@ fn replay(target: &str, file: &Path, data: &[u8]) {
     let run = build(&input, &dir.path().join("out"), &[]);
     eprintln!("{}: {}", file.display(), if run.ok { "built" } else { "refused" });
 }
+
+#[test]
+fn stacks_of_combining_marks_are_refused_past_three() {
+    let e = Earlier::new();
+    // "Zalgo" text: 200 acute accents on one letter would be drawn far above the line.
+    let zalgo = format!("Chữ a{} đây", "\u{301}".repeat(200));
+    let f = write(
+        e.path(),
+        "zalgo.json",
+        article(&format!(r#"{{"type": "paragraph", "text": "{zalgo}"}}"#)),
+    );
+    let run = e.refused(
+        &f,
+        &[],
+        &["zalgo.json: blocks[0].text, character 9: U+0301 is combining mark number 4 on one letter; at most 3 are accepted"],
+    );
+    assert_eq!(run.stderr.matches("combining mark number").count(), 1, "one message per stack");
+    // Decomposed Vietnamese (two marks on a letter) is fine.
+    let dir = TempDir::new().unwrap();
+    let f = write(
+        dir.path(),
+        "nfd.json",
+        "{\"title\": \"Vie\u{323}\u{302}t Nam\", \"slug\": \"nfd\", \"blocks\": [{\"type\": \"paragraph\", \"text\": \"nghi\u{303} ngo\u{31b}\u{300}i\"}]}",
+    );
+    let run = build(&f, &dir.path().join("out"), &["--format", "epub"]);
+    assert!(run.ok, "{}", run.stderr);
+}
