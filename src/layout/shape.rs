@@ -89,12 +89,14 @@ type PlanKey = (
     Option<harfrust::Language>,
 );
 
+/// Plans by key, each with the face it was made for.
+type Plans = HashMap<PlanKey, (Arc<FontFace>, Rc<harfrust::ShapePlan>)>;
+
 thread_local! {
     /// Shape plans of this thread. Building a plan compiles the font's feature lookups for a
     /// script and language, which costs more than shaping a paragraph, and a publication
     /// needs only a handful of them (faces × languages).
-    static PLANS: RefCell<HashMap<PlanKey, (Arc<FontFace>, Rc<harfrust::ShapePlan>)>> =
-        RefCell::new(HashMap::new());
+    static PLANS: RefCell<Plans> = RefCell::new(HashMap::new());
 }
 
 /// At most this many plans are kept per thread (a batch with many user fonts).
