@@ -108,35 +108,26 @@ impl EditionPlan {
         } else {
             None
         };
-        let results: Vec<Result<(Written, Option<PdfOutput>)>> = self
+        // Every edition is built before the first file is written, so an edition that
+        // fails leaves all earlier outputs untouched, not just its own.
+        let results: Vec<Result<(FontScale, PdfOutput, f64)>> = self
             .pdf_scales
             .par_iter()
             .map(|&scale| {
                 let t = Instant::now();
                 let out = write_pdf(publication, &self.pdf_options(scale, date))?;
-                let path = self.out_dir.join(pdf_file_name(&self.slug, scale));
-                write_atomically(&path, &out.bytes)?;
-                let w = Written {
-                    path,
-                    pages: Some(out.pages),
-                    bytes: out.bytes.len(),
-                    seconds: t.elapsed().as_secs_f64(),
-                };
-                let keep = (Some(scale) == page_list).then(|| PdfOutput {
-                    bytes: Vec::new(),
-                    ..out
-                });
-                Ok((w, keep))
+                Ok((scale, out, t.elapsed().as_secs_f64()))
             })
             .collect();
-        let mut written = Vec::new();
+        let mut built: Vec<(PathBuf, Vec<u8>, Option<usize>, f64)> = Vec::new();
         let mut page_map = None;
         for r in results {
-            let (w, keep) = r?;
-            if let Some(k) = keep {
-                page_map = Some(k.page_map);
+            let (scale, out, seconds) = r?;
+            if Some(scale) == page_list {
+                page_map = Some(out.page_map);
             }
-            written.push(w);
+            let path = self.out_dir.join(pdf_file_name(&self.slug, scale));
+            built.push((path, out.bytes, Some(out.pages), seconds));
         }
         if self.epub {
             let t = Instant::now();
@@ -152,12 +143,17 @@ impl EditionPlan {
             opts.modified = date;
             let bytes = write_epub(publication, &opts)?;
             let path = self.out_dir.join(epub_file_name(&self.slug));
+            built.push((path, bytes, None, t.elapsed().as_secs_f64()));
+        }
+        let mut written = Vec::with_capacity(built.len());
+        for (path, bytes, pages, seconds) in built {
+            let t = Instant::now();
             write_atomically(&path, &bytes)?;
             written.push(Written {
                 path,
-                pages: None,
+                pages,
                 bytes: bytes.len(),
-                seconds: t.elapsed().as_secs_f64(),
+                seconds: seconds + t.elapsed().as_secs_f64(),
             });
         }
         Ok(written)

@@ -626,6 +626,19 @@ fn a_font_file_that_is_not_a_font_is_refused() {
     write(&dir, "Fam-Bold.ttf", b"not a font");
     let regular_copy = dir.join("Fam-Regular.ttf");
     e.refused(&good, &["--font", regular_copy.to_str().unwrap()], &["Fam-Bold.ttf", "not a readable font file"]);
+    // A font the PDF writer embeds but the EPUB cannot use (no OS/2 table): the PDF is
+    // built, the EPUB fails, and neither replaces the earlier outputs (every edition is
+    // built before the first file is written).
+    let mut no_os2 = font.clone();
+    let tables = u16::from_be_bytes([no_os2[4], no_os2[5]]) as usize;
+    for i in 0..tables {
+        let at = 12 + 16 * i;
+        if &no_os2[at..at + 4] == b"OS/2" {
+            no_os2[at..at + 4].copy_from_slice(b"OS/3");
+        }
+    }
+    let f = write(e.path(), "fonts/NoOs2.ttf", &no_os2);
+    e.refused(&good, &["--font", f.to_str().unwrap()], &["font NoOs2: the font has no OS/2 table"]);
     // A name that is neither a file nor an installed family.
     e.refused(&good, &["--font", "No Such Family 123"], &["font No Such Family 123: no installed font family of that name"]);
 }
