@@ -44,7 +44,13 @@ pub fn subset_face(face: &FontFace, chars: &BTreeSet<char>) -> Result<Vec<u8>> {
     let mut tables = read_tables(&sub).ok_or_else(|| err("the subset font is malformed".into()))?;
     let os2 = font
         .table_data(Tag::new(b"OS/2"))
-        .ok_or_else(|| err("the font has no OS/2 table".into()))?;
+        .ok_or_else(|| Error::Font {
+            name: face.name.clone(),
+            message: "the font has no OS/2 table, which reading systems need to use an embedded font"
+                .into(),
+            hint: "use another file of the font (most TrueType and OpenType fonts have one), or the bundled fonts"
+                .into(),
+        })?;
     tables.retain(|(tag, _)| tag != b"cmap" && tag != b"OS/2");
     tables.push((*b"cmap", build_cmap(&mapped)));
     tables.push((*b"OS/2", os2.as_bytes().to_vec()));
