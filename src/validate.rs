@@ -359,7 +359,12 @@ fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>
                 },
                 message: format!("U+{:04X} is {why}", c as u32),
                 hint: Some(
-                    "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)".into(),
+                    if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                        "remove it: it can make text display in another order than it is stored"
+                    } else {
+                        "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)"
+                    }
+                    .into(),
                 ),
             });
         }
