@@ -1,8 +1,23 @@
-//! The few words the EPUB writer adds itself (navigation headings, landmark names, the
-//! accessibility summary), in Vietnamese and English. A publication in another language
-//! gets the English words, marked `lang="en"`.
+//! The few words anpham adds itself (contents and navigation headings, landmark names,
+//! the byline's date, the accessibility summary), in Vietnamese and English, shared by the
+//! print and EPUB editions so that both say the same. A publication in another language
+//! gets the English words, marked `lang="en"` in the EPUB.
 
-use crate::model::Publication;
+use crate::model::{Article, Publication};
+
+/// Between the author and the date in a byline.
+pub const BYLINE_SEPARATOR: &str = " — ";
+
+/// The byline as both editions show it: `author — date` (either may be missing).
+pub fn byline(article: &Article, lang: &str) -> Option<String> {
+    let date = article.date.as_deref().map(|d| display_date(d, lang));
+    match (&article.author, date) {
+        (Some(a), Some(d)) => Some(format!("{a}{BYLINE_SEPARATOR}{d}")),
+        (Some(a), None) => Some(a.clone()),
+        (None, Some(d)) => Some(d),
+        (None, None) => None,
+    }
+}
 
 /// Words in one language.
 #[derive(Debug, Clone, Copy)]

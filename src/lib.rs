@@ -30,6 +30,7 @@ pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod input;
+pub mod labels;
 pub mod layout;
 pub mod model;
 pub mod pagemap;

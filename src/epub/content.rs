@@ -10,9 +10,9 @@
 //! `span lang xml:lang`. Page-break markers of the print edition are placed by
 //! [`super::pages`].
 
-use super::labels::{self, Labels};
 use super::pages::{ArticleMarks, Marker, Piece, interleave};
 use super::xml::{attr, escape_into, lang_attrs};
+use crate::labels::{self, BYLINE_SEPARATOR, Labels};
 use crate::model::{Article, Block, Figure, Publication, Text};
 use crate::pagemap::ArticlePart;
 
@@ -98,7 +98,7 @@ pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<
     }
     if let (Some(date), Some(shown)) = (a.date.as_deref(), date_display) {
         if !runs.is_empty() {
-            runs.push(Run::plain(" — "));
+            runs.push(Run::plain(BYLINE_SEPARATOR));
         }
         runs.push(Run {
             time: Some(date),
@@ -110,12 +110,7 @@ pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<
 
 /// The byline's plain text for article `i` (what [`ArticlePart::Meta`] offsets count in).
 pub fn byline_text(p: &Publication, i: usize) -> Option<String> {
-    let a = &p.articles[i];
-    let shown = a
-        .date
-        .as_deref()
-        .map(|d| labels::display_date(d, p.article_lang(i)));
-    byline_runs(a, shown.as_deref()).map(|r| r.iter().map(|r| r.text).collect())
+    labels::byline(&p.articles[i], p.article_lang(i))
 }
 
 /// Writes one page-break marker.

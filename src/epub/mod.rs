@@ -44,7 +44,6 @@
 
 pub mod content;
 pub mod css;
-pub mod labels;
 pub mod nav;
 pub mod opf;
 pub mod package;
@@ -408,7 +407,7 @@ fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> opf::Metada
     let page_source = has_page_list
         .then(|| options.page_map.as_ref().map(|m| m.source.clone()))
         .flatten();
-    let facts = labels::SummaryFacts {
+    let facts = crate::labels::SummaryFacts {
         articles: p.articles.len(),
         described_images: described,
         decorative_images: decorative,
@@ -417,7 +416,7 @@ fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> opf::Metada
         large_print: large,
         base_percent: css::num(options.scale.epub_percent()).replace(
             '.',
-            if labels::is_lang(&p.lang, "vi") {
+            if crate::labels::is_lang(&p.lang, "vi") {
                 ","
             } else {
                 "."
@@ -450,7 +449,7 @@ fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> opf::Metada
         access_mode_sufficient: sufficient,
         features,
         hazards: vec!["none"],
-        summary: labels::summary(p, &facts),
+        summary: crate::labels::summary(p, &facts),
         page_break_source: page_source.map(|s| {
             if s.trim().is_empty() {
                 "print edition".into()

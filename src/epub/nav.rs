@@ -5,9 +5,9 @@
 //! the page list are `hidden` (reading systems show them in their own menus).
 
 use super::content::{close_document, open_document, write_label};
-use super::labels;
 use super::pages::Marker;
 use super::xml::{attr, escape_into, lang_attrs};
+use crate::labels;
 use crate::model::{Block, Publication};
 
 /// Where things are, for linking.

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::fonts::{FontFace, FontSet};
 use crate::input::PageSizeName;
+use crate::labels;
 use crate::model::{Article, Block, Publication, Text};
 use crate::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use crate::scale::{FontScale, ScaleMetrics};
@@ -465,57 +466,6 @@ fn plain(s: &str, base: &BlockStyle) -> StyledText {
     st
 }
 
-/// A date for display: `10/11/2022` in Vietnamese, `10 November 2022` in English.
-pub fn display_date(date: &str, lang: &str) -> String {
-    let (Some(y), Some(m), Some(d)) = (date.get(0..4), date.get(5..7), date.get(8..10)) else {
-        return date.to_string();
-    };
-    if lang.starts_with("en") {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let mi: usize = m.parse().unwrap_or(1);
-        format!(
-            "{} {} {y}",
-            d.trim_start_matches('0'),
-            MONTHS[(mi.clamp(1, 12)) - 1]
-        )
-    } else {
-        format!("{d}/{m}/{y}")
-    }
-}
-
-/// The byline as shown: author and date.
-pub fn byline(article: &Article, lang: &str) -> Option<String> {
-    let date = article.date.as_deref().map(|d| display_date(d, lang));
-    match (&article.author, date) {
-        (Some(a), Some(d)) => Some(format!("{a} — {d}")),
-        (Some(a), None) => Some(a.clone()),
-        (None, Some(d)) => Some(d),
-        (None, None) => None,
-    }
-}
-
-/// The word for "Contents" in the publication's language.
-pub fn contents_label(lang: &str) -> &'static str {
-    if lang.starts_with("vi") {
-        "Mục lục"
-    } else {
-        "Contents"
-    }
-}
-
 fn roman(mut n: usize) -> String {
     const TABLE: [(usize, &str); 13] = [
         (1000, "m"),
@@ -710,7 +660,7 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
     );
     ts.push_lines(&mut flows, lines, st);
     // Byline.
-    if let Some(b) = byline(a, lang) {
+    if let Some(b) = labels::byline(a, lang) {
         let mut st = ts.style(m.caption_pt);
         st.keep_with_next = true;
         let lines = ts.set(
@@ -852,18 +802,20 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
                 None => Vec::new(),
             };
             if let Some(credit) = &f.credit {
-                let label = if lang.starts_with("vi") {
-                    "Ảnh"
-                } else {
-                    "Photo"
-                };
-                caption.extend(ts.set(
+                // The caption part is `caption credit` (as in the EPUB): credit offsets
+                // count from after the caption and its space.
+                let shift = f.caption.as_ref().map_or(0, |c| c.to_plain().len() + 1);
+                let mut lines = ts.set(
                     Owner::Article(ai, ArticlePart::Caption(bi)),
-                    plain(&format!("{label}: {credit}"), &st),
+                    plain(credit, &st),
                     &st,
                     lang,
                     None,
-                ));
+                );
+                for l in &mut lines {
+                    l.offset += shift;
+                }
+                caption.extend(lines);
             }
             flows.push(Flow::Figure {
                 article: ai,
@@ -1079,7 +1031,11 @@ impl<'a> Pager<'a> {
                 pitch,
                 style,
             } => {
-                let n = if style.keep_together { lines.len() } else { lines.len().min(2) };
+                let n = if style.keep_together {
+                    lines.len()
+                } else {
+                    lines.len().min(2)
+                };
                 style.space_before + pitch * n as f32
             }
             Flow::Figure {
@@ -1314,7 +1270,7 @@ fn front_matter(
     }
     let meta: Vec<String> = [
         p.publisher.clone(),
-        p.date.as_deref().map(|d| display_date(d, lang)),
+        p.date.as_deref().map(|d| labels::display_date(d, lang)),
     ]
     .into_iter()
     .flatten()
@@ -1340,7 +1296,7 @@ fn front_matter(
     h_st.space_before = 0.8 * m.body_pt;
     let lines = ts.set(
         Owner::Front(FrontPart::TocHeading),
-        plain(contents_label(lang), &h_st),
+        plain(labels::for_lang(lang).toc, &h_st),
         &h_st,
         lang,
         None,

@@ -501,7 +501,7 @@ fn build_tree(
         }
         let mut toc = TagGroup::new(Tag::TOC);
         if let Some(g) = group(
-            heading(2, layout::contents_label(&p.lang)),
+            heading(2, crate::labels::for_lang(&p.lang).toc),
             col.take(Owner::Front(FrontPart::TocHeading)),
         ) {
             sect.push(g);
