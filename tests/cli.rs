@@ -34,7 +34,10 @@ fn readme_command_builds_the_example() {
         assert!(out.join(f).metadata().unwrap().len() > 10_000, "{f}");
     }
     // No temporary files are left behind.
-    let names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
 }
 
@@ -48,16 +51,25 @@ fn same_input_gives_byte_identical_files_whatever_the_thread_count() {
             .arg(examples().join("bulletin.toml"))
             .arg("-o")
             .arg(dir)
-            .args(["--jobs", jobs, "--quiet", "--each", "--scale", "large", "--scale", "standard"])
+            .args([
+                "--jobs", jobs, "--quiet", "--each", "--scale", "large", "--scale", "standard",
+            ])
             .status()
             .unwrap();
         assert!(st.success());
     }
-    let mut names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.len() >= 15, "{names:?}");
     for n in names {
-        assert_eq!(read(&a.join(&n)), read(&b.join(&n)), "{n:?} differs between --jobs 1 and --jobs 2");
+        assert_eq!(
+            read(&a.join(&n)),
+            read(&b.join(&n)),
+            "{n:?} differs between --jobs 1 and --jobs 2"
+        );
     }
 }
 
@@ -67,19 +79,46 @@ fn a_failing_article_leaves_the_others_built_and_exits_non_zero() {
     let src = dir.join("in");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("a-good.json"), r#"{"title": "Tin tốt", "slug": "good", "blocks": [{"type": "paragraph", "text": "Xin chào Bắc Kạn."}]}"#).unwrap();
-    std::fs::write(src.join("b-bad.json"), "{\"title\": \"Tin hỏng\",\n \"blocks\": [ oops ]}").unwrap();
-    std::fs::write(src.join("c-good.md"), "---\ntitle: Tin thứ ba\nslug: third\n---\nĐoạn văn.\n").unwrap();
+    std::fs::write(
+        src.join("b-bad.json"),
+        "{\"title\": \"Tin hỏng\",\n \"blocks\": [ oops ]}",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("c-good.md"),
+        "---\ntitle: Tin thứ ba\nslug: third\n---\nĐoạn văn.\n",
+    )
+    .unwrap();
     let out = dir.join("out");
-    let o = anpham().arg("build").arg(&src).arg("-o").arg(&out).args(["--each", "--quiet"]).output().unwrap();
+    let o = anpham()
+        .arg("build")
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .args(["--each", "--quiet"])
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("b-bad.json:2:"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    for f in ["good.epub", "good.large.pdf", "third.epub", "third.large.pdf"] {
+    for f in [
+        "good.epub",
+        "good.large.pdf",
+        "third.epub",
+        "third.large.pdf",
+    ] {
         assert!(out.join(f).exists(), "{f} missing: {stderr}");
     }
     // --fail-fast stops at the first failure (still non-zero).
-    let o = anpham().arg("build").arg(&src).arg("-o").arg(dir.join("ff")).args(["--each", "--quiet", "--fail-fast", "--jobs", "1"]).output().unwrap();
+    let o = anpham()
+        .arg("build")
+        .arg(&src)
+        .arg("-o")
+        .arg(dir.join("ff"))
+        .args(["--each", "--quiet", "--fail-fast", "--jobs", "1"])
+        .output()
+        .unwrap();
     assert!(!o.status.success());
 }
 
@@ -87,16 +126,39 @@ fn a_failing_article_leaves_the_others_built_and_exits_non_zero() {
 fn bad_input_leaves_earlier_outputs_untouched() {
     let dir = common::out_dir("cli-keep");
     let art = dir.join("x.json");
-    std::fs::write(&art, r#"{"title": "Bản tin", "slug": "x", "blocks": [{"type": "paragraph", "text": "Một."}]}"#).unwrap();
+    std::fs::write(
+        &art,
+        r#"{"title": "Bản tin", "slug": "x", "blocks": [{"type": "paragraph", "text": "Một."}]}"#,
+    )
+    .unwrap();
     let out = dir.join("out");
-    assert!(anpham().arg("build").arg(&art).arg("-o").arg(&out).arg("--quiet").status().unwrap().success());
+    assert!(
+        anpham()
+            .arg("build")
+            .arg(&art)
+            .arg("-o")
+            .arg(&out)
+            .arg("--quiet")
+            .status()
+            .unwrap()
+            .success()
+    );
     let before = (read(&out.join("x.epub")), read(&out.join("x.large.pdf")));
     std::fs::write(&art, r#"{"title": "Bản tin", "slug": "x", "blocks": [{"type": "heading", "level": 9, "text": "Sâu"}]}"#).unwrap();
-    let o = anpham().arg("build").arg(&art).arg("-o").arg(&out).output().unwrap();
+    let o = anpham()
+        .arg("build")
+        .arg(&art)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert!(!o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("x.json: blocks[0].level"), "{stderr}");
-    assert_eq!(before, (read(&out.join("x.epub")), read(&out.join("x.large.pdf"))));
+    assert_eq!(
+        before,
+        (read(&out.join("x.epub")), read(&out.join("x.large.pdf")))
+    );
 }
 
 #[test]
@@ -106,8 +168,14 @@ fn an_interrupted_run_leaves_no_partial_file() {
     let dir = common::out_dir("cli-interrupt");
     let manifest = dir.join("big.toml");
     let art = examples().join("bac-kan/bac-kan.md");
-    let list: Vec<String> = (0..40).map(|_| format!("{:?}", art.display().to_string())).collect();
-    std::fs::write(&manifest, format!("title = \"Lớn\"\narticles = [{}]\n", list.join(", "))).unwrap();
+    let list: Vec<String> = (0..40)
+        .map(|_| format!("{:?}", art.display().to_string()))
+        .collect();
+    std::fs::write(
+        &manifest,
+        format!("title = \"Lớn\"\narticles = [{}]\n", list.join(", ")),
+    )
+    .unwrap();
     for delay_ms in [30u64, 120, 400] {
         let out = dir.join(format!("out-{delay_ms}"));
         let mut child = anpham()
@@ -115,7 +183,9 @@ fn an_interrupted_run_leaves_no_partial_file() {
             .arg(&manifest)
             .arg("-o")
             .arg(&out)
-            .args(["--quiet", "--scale", "large", "--scale", "standard", "--scale", "+5"])
+            .args([
+                "--quiet", "--scale", "large", "--scale", "standard", "--scale", "+5",
+            ])
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
@@ -129,12 +199,18 @@ fn an_interrupted_run_leaves_no_partial_file() {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             let bytes = read(&p);
             if name.ends_with(".pdf") {
-                assert!(bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"), "{name} is truncated");
+                assert!(
+                    bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"),
+                    "{name} is truncated"
+                );
             } else if name.ends_with(".epub") {
                 assert!(zip_is_complete(&bytes), "{name} is truncated");
             } else {
                 // Only hidden temporary files may remain, never under an output's name.
-                assert!(name.starts_with('.') && name.ends_with(".partial"), "unexpected {name}");
+                assert!(
+                    name.starts_with('.') && name.ends_with(".partial"),
+                    "unexpected {name}"
+                );
             }
         }
     }
@@ -157,12 +233,15 @@ fn bulletin_of_all_examples_passes_the_checkers() {
         .status()
         .unwrap();
     assert!(st.success());
-    let (publication, _) = anpham::input::load_publication(&[examples().join("bulletin.toml")]).unwrap();
+    let (publication, _) =
+        anpham::input::load_publication(&[examples().join("bulletin.toml")]).unwrap();
     let expected = out.join("expected.txt");
     std::fs::write(&expected, publication.reading_text()).unwrap();
     // The manifest asks for an EPUB and PDFs at standard and large.
     for pdf in ["bulletin.pdf", "bulletin.large.pdf"] {
-        let Some(r) = common::run_checker("check-pdf", &[&out.join(pdf), &expected]) else { return };
+        let Some(r) = common::run_checker("check-pdf", &[&out.join(pdf), &expected]) else {
+            return;
+        };
         assert_eq!(r["tagged"], true, "{r}");
         assert_eq!(r["lang"], "vi", "{r}");
         assert_eq!(r["pdfua_part"], "1", "{r}");
@@ -181,7 +260,12 @@ fn bulletin_of_all_examples_passes_the_checkers() {
             assert_eq!(r["vi_letters_missing"], 0, "{r}");
         }
     }
-    let Some(r) = common::run_checker("check-epub", &[Path::new("--no-ace"), &out.join("bulletin.epub")]) else { return };
+    let Some(r) = common::run_checker(
+        "check-epub",
+        &[Path::new("--no-ace"), &out.join("bulletin.epub")],
+    ) else {
+        return;
+    };
     assert_eq!(r["epubcheck_errors"], 0, "{r}");
     assert_eq!(r["epubcheck_warnings"], 0, "{r}");
 }
@@ -190,10 +274,26 @@ fn bulletin_of_all_examples_passes_the_checkers() {
 fn help_is_complete_and_check_reports() {
     let o = anpham().args(["build", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&o.stdout);
-    for flag in ["--out-dir", "--format", "--scale", "--page-size", "--font", "--each", "--jobs", "--quiet", "--fail-fast", "--page-list", "--epub-scale"] {
+    for flag in [
+        "--out-dir",
+        "--format",
+        "--scale",
+        "--page-size",
+        "--font",
+        "--each",
+        "--jobs",
+        "--quiet",
+        "--fail-fast",
+        "--page-list",
+        "--epub-scale",
+    ] {
         assert!(help.contains(flag), "{flag} missing from help");
     }
-    let o = anpham().arg("check").arg(examples().join("bac-kan/bac-kan.md")).output().unwrap();
+    let o = anpham()
+        .arg("check")
+        .arg(examples().join("bac-kan/bac-kan.md"))
+        .output()
+        .unwrap();
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("ok: 1 article(s)"));
     let o = anpham().arg("scales").output().unwrap();

@@ -84,13 +84,23 @@ fn nfd_english_and_long_token_articles_pass_check_pdf() {
     let (pdf, exp, _) = build("nfd", FontScale::LARGE, PageSizeName::A5, "pdf-nfd");
     assert_accessible(&pdf, &exp, false);
     // English at the standard scale: hyphenated.
-    let (pdf, exp, _) = build("english", FontScale::STANDARD, PageSizeName::A5, "pdf-english");
+    let (pdf, exp, _) = build(
+        "english",
+        FontScale::STANDARD,
+        PageSizeName::A5,
+        "pdf-english",
+    );
     assert_accessible(&pdf, &exp, false);
     if let Some(r) = common::run_checker("check-pdf", &[&pdf]) {
         assert_eq!(r["lang"], "en");
     }
     // A 175-character token is broken across lines.
-    let (pdf, exp, _) = build("long-token", FontScale::EXTRA_LARGE, PageSizeName::A5, "pdf-long-token");
+    let (pdf, exp, _) = build(
+        "long-token",
+        FontScale::EXTRA_LARGE,
+        PageSizeName::A5,
+        "pdf-long-token",
+    );
     assert_accessible(&pdf, &exp, true);
 }
 
@@ -128,10 +138,16 @@ fn identical_input_gives_identical_pdf_bytes() {
 
 #[test]
 fn nothing_is_drawn_outside_the_text_area() {
-    use anpham::layout::{Item, Line, LayoutOptions, layout};
+    use anpham::layout::{Item, LayoutOptions, Line, layout};
     for example in ["bac-kan", "bulletin.toml", "long-token", "english"] {
-        let (publication, _) = load_publication(&[common::root().join("examples").join(example)]).unwrap();
-        for scale in [FontScale::Step(-2), FontScale::STANDARD, FontScale::LARGE, FontScale::Step(6)] {
+        let (publication, _) =
+            load_publication(&[common::root().join("examples").join(example)]).unwrap();
+        for scale in [
+            FontScale::Step(-2),
+            FontScale::STANDARD,
+            FontScale::LARGE,
+            FontScale::Step(6),
+        ] {
             for size in [PageSizeName::A5, PageSizeName::A4, PageSizeName::Letter] {
                 let mut o = LayoutOptions::new(scale);
                 o.page_size = size;
@@ -141,7 +157,10 @@ fn nothing_is_drawn_outside_the_text_area() {
                     let check = |line: &Line| {
                         let top = line.baseline - line.ascent;
                         let bottom = line.baseline + line.descent;
-                        assert!(top >= t - 0.01 && bottom <= b + 0.01, "{example} {scale} {size:?} page {pi}: line {top}..{bottom} outside {t}..{b}");
+                        assert!(
+                            top >= t - 0.01 && bottom <= b + 0.01,
+                            "{example} {scale} {size:?} page {pi}: line {top}..{bottom} outside {t}..{b}"
+                        );
                         for run in &line.runs {
                             // Trailing spaces may hang past the edge: they draw nothing.
                             let ink = run.text.trim_end().len();
@@ -149,7 +168,11 @@ fn nothing_is_drawn_outside_the_text_area() {
                             for g in &run.glyphs {
                                 if g.text.start < ink {
                                     let right = x + g.x_advance * run.size;
-                                    assert!(x >= l - 0.01 && right <= r + 0.01, "{example} {scale} {size:?} page {pi}: glyph {x}..{right} outside {l}..{r} in {:?}", run.text);
+                                    assert!(
+                                        x >= l - 0.01 && right <= r + 0.01,
+                                        "{example} {scale} {size:?} page {pi}: glyph {x}..{right} outside {l}..{r} in {:?}",
+                                        run.text
+                                    );
                                 }
                                 x += g.x_advance * run.size;
                             }
@@ -159,7 +182,12 @@ fn nothing_is_drawn_outside_the_text_area() {
                         match item {
                             Item::Line(line) => check(line),
                             Item::Image(img) => {
-                                assert!(img.x >= l - 0.01 && img.x + img.width <= r + 0.01 && img.y >= t - 0.01 && img.y + img.height <= b + 0.01);
+                                assert!(
+                                    img.x >= l - 0.01
+                                        && img.x + img.width <= r + 0.01
+                                        && img.y >= t - 0.01
+                                        && img.y + img.height <= b + 0.01
+                                );
                             }
                         }
                     }
@@ -177,6 +205,7 @@ fn nothing_is_drawn_outside_the_text_area() {
 fn structure_tree_snapshot() {
     let input = common::root().join("tests/fixtures/structure/article.json");
     let (publication, _) = load_publication(&[input]).unwrap();
-    let dump = anpham::pdf::structure_tree_dump(&publication, &PdfOptions::new(FontScale::LARGE)).unwrap();
+    let dump =
+        anpham::pdf::structure_tree_dump(&publication, &PdfOptions::new(FontScale::LARGE)).unwrap();
     insta::assert_snapshot!("pdf_structure_tree", dump);
 }

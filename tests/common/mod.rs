@@ -31,13 +31,20 @@ pub fn run_checker(name: &str, args: &[&Path]) -> Option<serde_json::Value> {
     let exe = checkers_dir().join(name);
     let in_ci = std::env::var_os("CI").is_some();
     if !exe.exists() {
-        assert!(!in_ci, "{name} not found at {} (CI must install it)", exe.display());
+        assert!(
+            !in_ci,
+            "{name} not found at {} (CI must install it)",
+            exe.display()
+        );
         eprintln!("SKIPPED: {name} not installed at {}", exe.display());
         return None;
     }
     let out = Command::new(&exe).args(args).output().expect("run checker");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().rev().find(|l| l.trim_start().starts_with('{'));
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'));
     match (out.status.code(), last) {
         (Some(0), Some(line)) => Some(serde_json::from_str(line).expect("checker JSON")),
         (code, _) => {
