@@ -8,7 +8,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
-    let name = if first & 1 == 0 { "bulletin.toml" } else { "bulletin.json" };
+    let name = if first & 1 == 0 {
+        "bulletin.toml"
+    } else {
+        "bulletin.json"
+    };
     if let Some(p) = anpham_fuzz::load_file(name, rest) {
         if p.reading_text().len() < 2000 && p.articles.len() <= 4 {
             anpham_fuzz::build_and_check(&p, anpham::FontScale::LARGE);

@@ -9,8 +9,8 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
-use anpham::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Span, Text};
 use anpham::FontScale;
+use anpham::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Span, Text};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -64,9 +64,9 @@ const HREFS: [&str; 6] = [
 ];
 /// Covered replacements: Vietnamese letters, Latin, digits, punctuation, markup characters.
 const ALPHABET: &[char] = &[
-    'a', 'ă', 'â', 'đ', 'ệ', 'ở', 'ữ', 'Ỹ', 'Đ', ' ', ' ', ' ', 'x', 'Q', '0', '9', '.', ',',
-    '—', '“', '”', '<', '>', '&', '"', '\'', ']', '\u{AD}', '\u{A0}', '\u{200B}', '\u{301}',
-    'ﬁ', 'α', '-', '/', '\n',
+    'a', 'ă', 'â', 'đ', 'ệ', 'ở', 'ữ', 'Ỹ', 'Đ', ' ', ' ', ' ', 'x', 'Q', '0', '9', '.', ',', '—',
+    '“', '”', '<', '>', '&', '"', '\'', ']', '\u{AD}', '\u{A0}', '\u{200B}', '\u{301}', 'ﬁ', 'α',
+    '-', '/', '\n',
 ];
 
 struct Ctx {
@@ -115,10 +115,18 @@ impl Ctx {
 }
 
 fn image(jpeg: bool) -> ImageData {
-    let bytes = if jpeg { anpham_fuzz::JPEG } else { anpham_fuzz::PNG };
+    let bytes = if jpeg {
+        anpham_fuzz::JPEG
+    } else {
+        anpham_fuzz::PNG
+    };
     anpham::validate::check_image(bytes.to_vec()).unwrap_or_else(|_| ImageData {
         bytes: std::sync::Arc::new(bytes.to_vec()),
-        format: if jpeg { ImageFormat::Jpeg } else { ImageFormat::Png },
+        format: if jpeg {
+            ImageFormat::Jpeg
+        } else {
+            ImageFormat::Png
+        },
         width: 1,
         height: 1,
     })
