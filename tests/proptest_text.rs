@@ -26,21 +26,25 @@ use anpham::scale::FontScale;
 
 /// Precomposed Vietnamese letters and other Latin.
 const LETTERS: &[&str] = &[
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l", "m", "n", "o", "ô",
-    "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "x", "y", "à", "ằ", "ầ", "è", "ề", "ì", "ò",
-    "ồ", "ờ", "ù", "ừ", "ỳ", "á", "ắ", "ấ", "é", "ế", "í", "ó", "ố", "ớ", "ú", "ứ", "ý", "ả",
-    "ẳ", "ẩ", "ẻ", "ể", "ỉ", "ỏ", "ổ", "ở", "ủ", "ử", "ỷ", "ã", "ẵ", "ẫ", "ẽ", "ễ", "ĩ", "õ",
-    "ỗ", "ỡ", "ũ", "ữ", "ỹ", "ạ", "ặ", "ậ", "ẹ", "ệ", "ị", "ọ", "ộ", "ợ", "ụ", "ự", "ỵ", "Đ",
-    "Ấ", "Ỗ", "Ự", "W", "Z", "f", "j", "z", "w", "ç", "ñ", "ü", "ß", "æ", "ø", "å", "œ",
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l", "m", "n", "o", "ô", "ơ",
+    "p", "q", "r", "s", "t", "u", "ư", "v", "x", "y", "à", "ằ", "ầ", "è", "ề", "ì", "ò", "ồ", "ờ",
+    "ù", "ừ", "ỳ", "á", "ắ", "ấ", "é", "ế", "í", "ó", "ố", "ớ", "ú", "ứ", "ý", "ả", "ẳ", "ẩ", "ẻ",
+    "ể", "ỉ", "ỏ", "ổ", "ở", "ủ", "ử", "ỷ", "ã", "ẵ", "ẫ", "ẽ", "ễ", "ĩ", "õ", "ỗ", "ỡ", "ũ", "ữ",
+    "ỹ", "ạ", "ặ", "ậ", "ẹ", "ệ", "ị", "ọ", "ộ", "ợ", "ụ", "ự", "ỵ", "Đ", "Ấ", "Ỗ", "Ự", "W", "Z",
+    "f", "j", "z", "w", "ç", "ñ", "ü", "ß", "æ", "ø", "å", "œ",
 ];
 /// Bases and the combining marks Vietnamese uses (NFD input).
-const BASES: &[&str] = &["a", "e", "i", "o", "u", "y", "A", "E", "O", "U", "ư", "ơ", "â", "ê", "ô", "ă"];
-const MARKS: &[&str] = &["\u{300}", "\u{301}", "\u{303}", "\u{309}", "\u{323}", "\u{302}", "\u{306}", "\u{31B}"];
+const BASES: &[&str] = &[
+    "a", "e", "i", "o", "u", "y", "A", "E", "O", "U", "ư", "ơ", "â", "ê", "ô", "ă",
+];
+const MARKS: &[&str] = &[
+    "\u{300}", "\u{301}", "\u{303}", "\u{309}", "\u{323}", "\u{302}", "\u{306}", "\u{31B}",
+];
 /// Greek: not in Be Vietnam Pro, so set in the fallback family at large print.
 const GREEK: &[&str] = &["α", "β", "γ", "Δ", "λ", "Ω", "π"];
 const OTHER: &[&str] = &[
-    "0", "1", "9", ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "“", "”", "‘", "’", "\"",
-    "'", "<", ">", "&", "/", "—", "–", "-", "…", "%", "@", "#", "*", "+", "=", "«", "»", "€",
+    "0", "1", "9", ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "“", "”", "‘", "’", "\"", "'",
+    "<", ">", "&", "/", "—", "–", "-", "…", "%", "@", "#", "*", "+", "=", "«", "»", "€",
 ];
 /// White space between words: collapsed to one space by the loader.
 const SPACES: &[&str] = &[" ", " ", " ", " ", "  ", "\n", "\t", " \r\n "];
@@ -141,9 +145,7 @@ fn publication(c: &Case) -> Publication {
 
 /// Everything but white space.
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The input's text in reading order, NFC.
@@ -313,9 +315,17 @@ proptest! {
 
 #[test]
 fn pdftotext_is_there_or_skipped() {
-    if std::process::Command::new("pdftotext").arg("-v").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "pdftotext is missing in CI");
-        eprintln!("SKIPPED: pdftotext not installed; the PDF text property used the crate's own mapping only");
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is missing in CI"
+        );
+        eprintln!(
+            "SKIPPED: pdftotext not installed; the PDF text property used the crate's own mapping only"
+        );
     }
 }
-

@@ -76,11 +76,11 @@ fn build(input: &Path, out: &Path, extra: &[&str]) -> Run {
         out.as_os_str(),
         "--quiet".as_ref(),
     ];
-    if !extra.iter().any(|a| *a == "--format") {
+    if !extra.contains(&"--format") {
         args.push("--format".as_ref());
         args.push("epub,pdf".as_ref());
     }
-    if !extra.iter().any(|a| *a == "--scale") {
+    if !extra.contains(&"--scale") {
         args.push("--scale".as_ref());
         args.push("standard".as_ref());
     }
@@ -166,7 +166,10 @@ impl Earlier {
         assert!(run.ok, "the good build failed:\n{}", run.stderr);
         let files = snapshot(&out);
         assert_eq!(
-            files.keys().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            files
+                .keys()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>(),
             ["same.epub", "same.pdf"]
         );
         Earlier { dir, out, files }
@@ -246,12 +249,20 @@ fn a_pipe_or_device_is_refused_without_blocking() {
     let fifo = e.path().join("fifo.json");
     let status = std::process::Command::new("mkfifo").arg(&fifo).status();
     if status.is_ok_and(|s| s.success()) {
-        let run = e.refused(&fifo, &[], &["fifo.json: is not a regular file (a pipe, socket or device)"]);
+        let run = e.refused(
+            &fifo,
+            &[],
+            &["fifo.json: is not a regular file (a pipe, socket or device)"],
+        );
         assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
     } else {
         eprintln!("SKIPPED: mkfifo is not available");
     }
-    let run = e.refused(Path::new("/dev/zero"), &[], &["/dev/zero: is not a regular file"]);
+    let run = e.refused(
+        Path::new("/dev/zero"),
+        &[],
+        &["/dev/zero: is not a regular file"],
+    );
     assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
 }
 
@@ -259,7 +270,11 @@ fn a_pipe_or_device_is_refused_without_blocking() {
 fn syntax_errors_name_the_line_and_column_in_every_format() {
     let e = Earlier::new();
     for (name, text, needle) in [
-        ("a.json", "{\"title\": \"x\",\n  \"blocks\": [}\n", "a.json:2:"),
+        (
+            "a.json",
+            "{\"title\": \"x\",\n  \"blocks\": [}\n",
+            "a.json:2:",
+        ),
         ("a.toml", "title = \"x\"\nblocks = [\n", "a.toml:"),
         ("a.md", "---\ntitle: [x\n---\nbody\n", "a.md:"),
         ("b.md", "no front matter\n", "b.md:1:1:"),
@@ -312,13 +327,25 @@ fn deep_nesting_in_json_toml_and_yaml_is_refused_not_overflowed() {
     );
     let f = write(e.path(), "deep-value.json", deep_value);
     e.refused(&f, &[], &["deep-value.json:1:"]);
-    let deep_toml = format!("title = \"x\"\nx = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_toml = format!(
+        "title = \"x\"\nx = {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let f = write(e.path(), "deep.toml", deep_toml);
     e.refused(&f, &[], &["deep.toml:"]);
-    let deep_inline_tables = format!("title = \"x\"\nx = {}{}\n", "{a=".repeat(10_000), "}".repeat(10_000));
+    let deep_inline_tables = format!(
+        "title = \"x\"\nx = {}{}\n",
+        "{a=".repeat(10_000),
+        "}".repeat(10_000)
+    );
     let f = write(e.path(), "deep-tables.toml", deep_inline_tables);
     e.refused(&f, &[], &["deep-tables.toml:"]);
-    let deep_yaml = format!("---\ntitle: {}{}\n---\nx\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_yaml = format!(
+        "---\ntitle: {}{}\n---\nx\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let f = write(e.path(), "deep.md", deep_yaml);
     e.refused(&f, &[], &["deep.md:"]);
     let deep_manifest = format!(
@@ -394,12 +421,19 @@ fn ten_thousand_nested_list_levels_build_in_bounded_time() {
     // Nested lists are flattened into their parent: one list with the one item.
     let docs = epub_documents(&e.out.join("same.epub"));
     let article = docs.iter().find(|(n, _)| n.contains("article")).unwrap().1;
-    assert_eq!(article.matches("<li>").count() + article.matches("<li ").count(), 1, "{article}");
+    assert_eq!(
+        article.matches("<li>").count() + article.matches("<li ").count(),
+        1,
+        "{article}"
+    );
     // The staircase form needs 2 × 10,000 spaces of indent on the last line, 100 MB in
     // all: over the input limit, so it is refused before it is read.
     let f = write(e.path(), "stairs.md", staircase_markdown(10_000));
     let run = build(&f, &e.out, &[]);
-    assert_refused(&run, &["stairs.md: the file is", "more than the input limit"]);
+    assert_refused(
+        &run,
+        &["stairs.md: the file is", "more than the input limit"],
+    );
 }
 
 #[test]
@@ -409,7 +443,9 @@ fn a_1_mb_paragraph_without_a_break_opportunity_is_broken_between_letters() {
     let f = write(
         dir.path(),
         "long.json",
-        format!(r#"{{"title": "Dài", "slug": "long", "blocks": [{{"type": "paragraph", "text": "{word}"}}]}}"#),
+        format!(
+            r#"{{"title": "Dài", "slug": "long", "blocks": [{{"type": "paragraph", "text": "{word}"}}]}}"#
+        ),
     );
     let out = dir.path().join("out");
     let run = build(&f, &out, &[]);
@@ -418,7 +454,11 @@ fn a_1_mb_paragraph_without_a_break_opportunity_is_broken_between_letters() {
     assert!(run.time < Duration::from_secs(60), "took {:?}", run.time);
     if let Some(text) = pdftotext(&out.join("long.pdf")) {
         let letters = text.chars().filter(|c| *c == 'ệ').count();
-        assert_eq!(letters, word.chars().count(), "every letter is in the PDF's text");
+        assert_eq!(
+            letters,
+            word.chars().count(),
+            "every letter is in the PDF's text"
+        );
     }
 }
 
@@ -428,7 +468,9 @@ fn a_1_mb_paragraph_without_a_break_opportunity_is_broken_between_letters() {
 #[ignore = "heavy: run in release with --ignored"]
 fn an_8_mb_article_builds_in_bounded_time() {
     let dir = TempDir::new().unwrap();
-    let words = ["một", "hai", "Việt", "Nam", "Bắc", "Kạn", "hội", "thảo", "đồng", "chí"];
+    let words = [
+        "một", "hai", "Việt", "Nam", "Bắc", "Kạn", "hội", "thảo", "đồng", "chí",
+    ];
     let mut blocks = Vec::new();
     let mut seed = 1u32;
     for _ in 0..8 {
@@ -443,7 +485,10 @@ fn an_8_mb_article_builds_in_bounded_time() {
     let f = write(
         dir.path(),
         "big.json",
-        format!(r#"{{"title": "Lớn", "slug": "big", "blocks": [{}]}}"#, blocks.join(",")),
+        format!(
+            r#"{{"title": "Lớn", "slug": "big", "blocks": [{}]}}"#,
+            blocks.join(",")
+        ),
     );
     let run = build(&f, &dir.path().join("out"), &["--scale", "large"]);
     eprintln!("8 MB article at large print: {:?}", run.time);
@@ -453,7 +498,10 @@ fn an_8_mb_article_builds_in_bounded_time() {
     let f = write(
         dir.path(),
         "a.json",
-        format!(r#"{{"title": "A", "slug": "a", "blocks": [{{"type": "paragraph", "text": "{}"}}]}}"#, "a".repeat(1 << 20)),
+        format!(
+            r#"{{"title": "A", "slug": "a", "blocks": [{{"type": "paragraph", "text": "{}"}}]}}"#,
+            "a".repeat(1 << 20)
+        ),
     );
     let run = build(&f, &dir.path().join("out"), &["--scale", "large"]);
     eprintln!("1 MB of `a` at large print: {:?}", run.time);
@@ -479,7 +527,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -501,14 +553,21 @@ fn figure_input(dir: &Path, name: &str, file: &str, bytes: &[u8]) -> PathBuf {
     write(
         dir,
         &format!("{name}.json"),
-        article(&format!(r#"{{"type": "figure", "src": "img/{file}", "alt": "Ảnh"}}"#)),
+        article(&format!(
+            r#"{{"type": "figure", "src": "img/{file}", "alt": "Ảnh"}}"#
+        )),
     )
 }
 
 #[test]
 fn a_100000_pixel_square_image_is_refused_from_its_header() {
     let e = Earlier::new();
-    let f = figure_input(e.path(), "huge-png", "huge.png", &png_header(100_000, 100_000));
+    let f = figure_input(
+        e.path(),
+        "huge-png",
+        "huge.png",
+        &png_header(100_000, 100_000),
+    );
     let run = e.refused(
         &f,
         &[],
@@ -520,7 +579,12 @@ fn a_100000_pixel_square_image_is_refused_from_its_header() {
     );
     assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
     // JPEG's largest: 65535 × 65535.
-    let f = figure_input(e.path(), "huge-jpeg", "huge.jpg", &jpeg_header(65_535, 65_535));
+    let f = figure_input(
+        e.path(),
+        "huge-jpeg",
+        "huge.jpg",
+        &jpeg_header(65_535, 65_535),
+    );
     e.refused(
         &f,
         &[],
@@ -534,12 +598,42 @@ fn truncated_and_fake_images_are_refused() {
     let png = std::fs::read(common::root().join("tests/fixtures/same/img/hills.png")).unwrap();
     let jpeg = std::fs::read(common::root().join("tests/fixtures/images/hills.jpg")).unwrap();
     for (name, file, bytes, needle) in [
-        ("cut-png", "cut.png", &png[..png.len() / 2], "cut.png: the image data is truncated or damaged"),
-        ("cut-jpeg", "cut.jpg", &jpeg[..jpeg.len() - 10], "cut.jpg: the image data is truncated or damaged"),
-        ("header-only", "header.png", &png_header(64, 48)[..], "header.png: the image data is truncated or damaged"),
-        ("fake", "fake.png", b"<svg onload=alert(1)>", "fake.png: not a PNG or JPEG image"),
-        ("html", "page.jpg", b"<!doctype html><p>not a picture", "page.jpg: not a PNG or JPEG image"),
-        ("empty", "empty.png", b"", "empty.png: not a PNG or JPEG image"),
+        (
+            "cut-png",
+            "cut.png",
+            &png[..png.len() / 2],
+            "cut.png: the image data is truncated or damaged",
+        ),
+        (
+            "cut-jpeg",
+            "cut.jpg",
+            &jpeg[..jpeg.len() - 10],
+            "cut.jpg: the image data is truncated or damaged",
+        ),
+        (
+            "header-only",
+            "header.png",
+            &png_header(64, 48)[..],
+            "header.png: the image data is truncated or damaged",
+        ),
+        (
+            "fake",
+            "fake.png",
+            b"<svg onload=alert(1)>",
+            "fake.png: not a PNG or JPEG image",
+        ),
+        (
+            "html",
+            "page.jpg",
+            b"<!doctype html><p>not a picture",
+            "page.jpg: not a PNG or JPEG image",
+        ),
+        (
+            "empty",
+            "empty.png",
+            b"",
+            "empty.png: not a PNG or JPEG image",
+        ),
         ("zero", "zero.png", &png_header(0, 0)[..], "zero.png:"),
     ] {
         let f = figure_input(e.path(), name, file, bytes);
@@ -560,7 +654,11 @@ fn truncated_and_fake_images_are_refused() {
 fn an_image_symlinked_out_of_the_article_folder_is_refused() {
     let e = Earlier::new();
     let outside = TempDir::new().unwrap();
-    let secret = write(outside.path(), "secret.png", std::fs::read(e.path().join("img/hills.png")).unwrap());
+    let secret = write(
+        outside.path(),
+        "secret.png",
+        std::fs::read(e.path().join("img/hills.png")).unwrap(),
+    );
     std::os::unix::fs::symlink(&secret, e.path().join("img/link.png")).unwrap();
     let f = write(
         e.path(),
@@ -570,7 +668,10 @@ fn an_image_symlinked_out_of_the_article_folder_is_refused() {
     e.refused(
         &f,
         &[],
-        &["link.json: blocks[0].src: `img/link.png` resolves to", "outside the article's folder"],
+        &[
+            "link.json: blocks[0].src: `img/link.png` resolves to",
+            "outside the article's folder",
+        ],
     );
     // `..` is refused before the disk is touched, whether or not the file exists.
     let f = write(
@@ -578,19 +679,31 @@ fn an_image_symlinked_out_of_the_article_folder_is_refused() {
         "dots.json",
         article(r#"{"type": "figure", "src": "../../../../etc/passwd", "alt": "Ảnh"}"#),
     );
-    e.refused(&f, &[], &["dots.json: blocks[0].src: `../../../../etc/passwd` leaves the article's folder"]);
+    e.refused(
+        &f,
+        &[],
+        &["dots.json: blocks[0].src: `../../../../etc/passwd` leaves the article's folder"],
+    );
     let f = write(
         e.path(),
         "abs.json",
         article(r#"{"type": "figure", "src": "/etc/passwd", "alt": "Ảnh"}"#),
     );
-    e.refused(&f, &[], &["abs.json: blocks[0].src: `/etc/passwd` is an absolute path"]);
+    e.refused(
+        &f,
+        &[],
+        &["abs.json: blocks[0].src: `/etc/passwd` is an absolute path"],
+    );
     let f = write(
         e.path(),
         "url.json",
         article(r#"{"type": "figure", "src": "https://example.org/a.png", "alt": "Ảnh"}"#),
     );
-    e.refused(&f, &[], &["url.json: blocks[0].src: `https://example.org/a.png` is a URL"]);
+    e.refused(
+        &f,
+        &[],
+        &["url.json: blocks[0].src: `https://example.org/a.png` is a URL"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -605,15 +718,25 @@ fn a_font_file_that_is_not_a_font_is_refused() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("text.ttf", b"this is not a font\n".to_vec()),
         ("empty.otf", Vec::new()),
-        ("png.ttf", std::fs::read(e.path().join("img/hills.png")).unwrap()),
+        (
+            "png.ttf",
+            std::fs::read(e.path().join("img/hills.png")).unwrap(),
+        ),
         ("cut.ttf", font[..font.len() / 3].to_vec()),
         ("header.ttf", font[..64].to_vec()),
     ];
     // Over the size limit (sparse, so not written): refused before it is read.
     let big = e.path().join("fonts/big.ttf");
     std::fs::create_dir_all(big.parent().unwrap()).unwrap();
-    std::fs::File::create(&big).unwrap().set_len(100 << 20).unwrap();
-    e.refused(&good, &["--font", big.to_str().unwrap()], &["big.ttf: the file is 104857600 bytes, more than the font size limit of 64 MiB"]);
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(100 << 20)
+        .unwrap();
+    e.refused(
+        &good,
+        &["--font", big.to_str().unwrap()],
+        &["big.ttf: the file is 104857600 bytes, more than the font size limit of 64 MiB"],
+    );
     for (name, bytes) in cases {
         let f = write(e.path(), &format!("fonts/{name}"), &bytes);
         let run = e.refused(&good, &["--font", f.to_str().unwrap()], &["font "]);
@@ -625,7 +748,11 @@ fn a_font_file_that_is_not_a_font_is_refused() {
     std::fs::copy(&regular, dir.join("Fam-Regular.ttf")).unwrap();
     write(&dir, "Fam-Bold.ttf", b"not a font");
     let regular_copy = dir.join("Fam-Regular.ttf");
-    e.refused(&good, &["--font", regular_copy.to_str().unwrap()], &["Fam-Bold.ttf", "not a readable font file"]);
+    e.refused(
+        &good,
+        &["--font", regular_copy.to_str().unwrap()],
+        &["Fam-Bold.ttf", "not a readable font file"],
+    );
     // A font the PDF writer embeds but the EPUB cannot use (no OS/2 table): the PDF is
     // built, the EPUB fails, and neither replaces the earlier outputs (every edition is
     // built before the first file is written).
@@ -638,9 +765,17 @@ fn a_font_file_that_is_not_a_font_is_refused() {
         }
     }
     let f = write(e.path(), "fonts/NoOs2.ttf", &no_os2);
-    e.refused(&good, &["--font", f.to_str().unwrap()], &["font NoOs2: the font has no OS/2 table"]);
+    e.refused(
+        &good,
+        &["--font", f.to_str().unwrap()],
+        &["font NoOs2: the font has no OS/2 table"],
+    );
     // A name that is neither a file nor an installed family.
-    e.refused(&good, &["--font", "No Such Family 123"], &["font No Such Family 123: no installed font family of that name"]);
+    e.refused(
+        &good,
+        &["--font", "No Such Family 123"],
+        &["font No Such Family 123: no installed font family of that name"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -658,20 +793,38 @@ fn every_c0_control_and_u0096_is_refused_with_its_place() {
             continue;
         }
         expected.push((blocks.len(), c));
-        blocks.push(format!(r#"{{"type": "paragraph", "text": "ab\u{c:04x}c"}}"#));
+        blocks.push(format!(
+            r#"{{"type": "paragraph", "text": "ab\u{c:04x}c"}}"#
+        ));
     }
     let f = write(e.path(), "controls.json", article(&blocks.join(",")));
     let run = e.refused(&f, &[], &[]);
     for (i, c) in expected {
         let needle = format!("controls.json: blocks[{i}].text, character 3: U+{c:04X} is a");
-        assert!(run.stderr.contains(&needle), "missing `{needle}`:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(&needle),
+            "missing `{needle}`:\n{}",
+            run.stderr
+        );
     }
     assert!(run.stderr.contains("U+0096 is a C1 control character"));
     // Raw in Markdown, escaped in TOML, and in the title.
     let f = write(e.path(), "raw.md", "---\ntitle: t\n---\n\nmột\u{1}hai\n");
-    e.refused(&f, &[], &["raw.md: blocks[0].text, character 4: U+0001 is a control character"]);
-    let f = write(e.path(), "raw.toml", "title = \"x\\u0096y\"\nslug = \"same\"\n");
-    e.refused(&f, &[], &["raw.toml: title, character 2: U+0096 is a C1 control character"]);
+    e.refused(
+        &f,
+        &[],
+        &["raw.md: blocks[0].text, character 4: U+0001 is a control character"],
+    );
+    let f = write(
+        e.path(),
+        "raw.toml",
+        "title = \"x\\u0096y\"\nslug = \"same\"\n",
+    );
+    e.refused(
+        &f,
+        &[],
+        &["raw.toml: title, character 2: U+0096 is a C1 control character"],
+    );
     // Tab, LF and CR are white space: accepted and collapsed.
     let dir = TempDir::new().unwrap();
     let f = write(
@@ -682,17 +835,27 @@ fn every_c0_control_and_u0096_is_refused_with_its_place() {
     let run = build(&f, &dir.path().join("out"), &["--format", "epub"]);
     assert!(run.ok, "{}", run.stderr);
     let docs = epub_documents(&dir.path().join("out/ws.epub"));
-    assert!(docs.values().any(|x| x.contains("một hai")), "white space collapsed");
+    assert!(
+        docs.values().any(|x| x.contains("một hai")),
+        "white space collapsed"
+    );
 }
 
 #[test]
 fn bidi_controls_are_refused_and_zero_width_characters_kept() {
     let e = Earlier::new();
-    for (c, name) in [(0x202Eu32, "rlo"), (0x202A, "lre"), (0x2066, "lri"), (0x2069, "pdi")] {
+    for (c, name) in [
+        (0x202Eu32, "rlo"),
+        (0x202A, "lre"),
+        (0x2066, "lri"),
+        (0x2069, "pdi"),
+    ] {
         let f = write(
             e.path(),
             &format!("{name}.json"),
-            article(&format!(r#"{{"type": "paragraph", "text": "exe\u{c:04x}fdp"}}"#)),
+            article(&format!(
+                r#"{{"type": "paragraph", "text": "exe\u{c:04x}fdp"}}"#
+            )),
         );
         e.refused(
             &f,
@@ -707,13 +870,16 @@ fn bidi_controls_are_refused_and_zero_width_characters_kept() {
     let f = write(
         dir.path(),
         "zw.json",
-        format!(r#"{{"title": "Zero width", "slug": "zw", "blocks": [{{"type": "paragraph", "text": "{text}"}}]}}"#),
+        format!(
+            r#"{{"title": "Zero width", "slug": "zw", "blocks": [{{"type": "paragraph", "text": "{text}"}}]}}"#
+        ),
     );
     let run = build(&f, &dir.path().join("out"), &[]);
     assert!(run.ok, "{}", run.stderr);
     let docs = epub_documents(&dir.path().join("out/zw.epub"));
     assert!(
-        docs.values().any(|x| x.contains("Việt\u{200b}Nam\u{200c}x\u{200d}y\u{2060}z\u{200e}.\u{200f}")),
+        docs.values()
+            .any(|x| x.contains("Việt\u{200b}Nam\u{200c}x\u{200d}y\u{2060}z\u{200e}.\u{200f}")),
         "zero-width characters kept in the EPUB"
     );
     // U+FEFF (a stray byte-order mark) is dropped.
@@ -742,7 +908,9 @@ fn private_use_characters_and_emoji_the_fonts_lack_are_refused_with_their_place(
     let f = write(
         e.path(),
         "emoji.json",
-        article(r#"{"type": "paragraph", "text": "Chúc mừng 🎉 và 👍🏽"}, {"type": "heading", "level": 2, "text": "😀"}"#),
+        article(
+            r#"{"type": "paragraph", "text": "Chúc mừng 🎉 và 👍🏽"}, {"type": "heading", "level": 2, "text": "😀"}"#,
+        ),
     );
     let run = e.refused(
         &f,
@@ -756,7 +924,10 @@ fn private_use_characters_and_emoji_the_fonts_lack_are_refused_with_their_place(
     assert!(run.stderr.contains("U+1F44D"), "{}", run.stderr);
     // `anpham check` says the same without writing anything.
     let run = anpham(["check".as_ref(), f.as_os_str()]);
-    assert_refused(&run, &["emoji.json: blocks[0].text, character 11: the character `🎉` (U+1F389) is in no font"]);
+    assert_refused(
+        &run,
+        &["emoji.json: blocks[0].text, character 11: the character `🎉` (U+1F389) is in no font"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -769,7 +940,13 @@ fn an_output_folder_that_cannot_be_written_is_reported() {
     // As root, permissions do not stop writes; a path under a regular file always fails.
     let under_file = e.out.join("same.pdf").join("sub");
     let run = build(&good, &under_file, &[]);
-    assert_refused(&run, &["same.pdf/sub: cannot write", "hint: check that the output folder exists and is writable"]);
+    assert_refused(
+        &run,
+        &[
+            "same.pdf/sub: cannot write",
+            "hint: check that the output folder exists and is writable",
+        ],
+    );
     assert!(snapshot(&e.out) == e.files, "the earlier outputs changed");
     // An output "folder" that is a file.
     let run = build(&good, &e.out.join("same.epub"), &[]);
@@ -785,7 +962,10 @@ fn an_output_folder_that_cannot_be_written_is_reported() {
         let probe = std::fs::File::create(ro.join("probe"));
         if probe.is_err() {
             let run = build(&good, &ro, &[]);
-            assert_refused(&run, &["read-only/same.pdf: cannot write", "Permission denied"]);
+            assert_refused(
+                &run,
+                &["read-only/same.pdf: cannot write", "Permission denied"],
+            );
             assert!(snapshot(&ro).is_empty());
         } else {
             eprintln!("SKIPPED: read-only folder case (running as root: permissions do not apply)");
@@ -803,7 +983,11 @@ fn a_symlink_in_the_output_folder_is_replaced_not_followed() {
     std::fs::create_dir_all(&out).unwrap();
     std::os::unix::fs::symlink(&victim, out.join("same.pdf")).unwrap();
     std::os::unix::fs::symlink(&victim, out.join("same.epub")).unwrap();
-    let f = write(dir.path(), "same.json", article(r#"{"type": "paragraph", "text": "x"}"#));
+    let f = write(
+        dir.path(),
+        "same.json",
+        article(r#"{"type": "paragraph", "text": "x"}"#),
+    );
     let run = build(&f, &out, &[]);
     assert!(run.ok, "{}", run.stderr);
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
@@ -812,8 +996,19 @@ fn a_symlink_in_the_output_folder_is_replaced_not_followed() {
         assert!(meta.file_type().is_file(), "{name} is now a regular file");
     }
     // Nothing but the outputs was written, and no temporary file is left.
-    let names: Vec<_> = snapshot(dir.path()).into_keys().map(|p| p.display().to_string()).collect();
-    assert_eq!(names, ["out/same.epub", "out/same.pdf", "outside/victim.pdf", "same.json"]);
+    let names: Vec<_> = snapshot(dir.path())
+        .into_keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "out/same.epub",
+            "out/same.pdf",
+            "outside/victim.pdf",
+            "same.json"
+        ]
+    );
 }
 
 #[test]
@@ -841,7 +1036,10 @@ fn epub_documents(epub: &Path) -> BTreeMap<String, String> {
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
         let name = f.name().to_string();
-        if [".xhtml", ".opf", ".ncx", ".xml", ".css"].iter().any(|e| name.ends_with(e)) {
+        if [".xhtml", ".opf", ".ncx", ".xml", ".css"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
             let mut s = String::new();
             f.read_to_string(&mut s).unwrap();
             docs.insert(name, s);
@@ -963,11 +1161,17 @@ fn markup_in_text_never_changes_the_structure_of_the_epub_or_the_pdf() {
             continue;
         }
         let (elements, chars, links) = parse_xml(name, text);
-        assert!(!elements.iter().any(|e| e.eq_ignore_ascii_case("script")), "{name}: a script element");
+        assert!(
+            !elements.iter().any(|e| e.eq_ignore_ascii_case("script")),
+            "{name}: a script element"
+        );
         for l in &links {
             let lower = l.to_ascii_lowercase();
             assert!(
-                !lower.contains(':') || ["http:", "https:", "mailto:"].iter().any(|s| lower.starts_with(s)),
+                !lower.contains(':')
+                    || ["http:", "https:", "mailto:"]
+                        .iter()
+                        .any(|s| lower.starts_with(s)),
                 "{name}: link `{l}`"
             );
         }
@@ -976,9 +1180,16 @@ fn markup_in_text_never_changes_the_structure_of_the_epub_or_the_pdf() {
     // The hostile text comes back literally (as character data), at least once per use.
     let uses = all_chars.matches(HOSTILE).count();
     assert!(uses >= 10, "the text came back {uses} times:\n{all_chars}");
-    let opf = docs.iter().find(|(n, _)| n.ends_with(".opf")).map(|(_, t)| t).unwrap();
+    let opf = docs
+        .iter()
+        .find(|(n, _)| n.ends_with(".opf"))
+        .map(|(_, t)| t)
+        .unwrap();
     let (_, opf_chars, _) = parse_xml("opf", opf);
-    assert!(opf_chars.contains(HOSTILE), "the title is in the OPF metadata as text");
+    assert!(
+        opf_chars.contains(HOSTILE),
+        "the title is in the OPF metadata as text"
+    );
 
     // The PDF: no script or action keys anywhere, and the hostile text is a whole string
     // (the document title, the bookmark) wherever it is used.
@@ -986,15 +1197,30 @@ fn markup_in_text_never_changes_the_structure_of_the_epub_or_the_pdf() {
         let mut keys = std::collections::BTreeSet::new();
         let mut strings = Vec::new();
         walk_json(&objects, &mut keys, &mut strings);
-        for bad in ["/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/SubmitForm"] {
+        for bad in [
+            "/JS",
+            "/JavaScript",
+            "/OpenAction",
+            "/AA",
+            "/Launch",
+            "/SubmitForm",
+        ] {
             assert!(!keys.contains(bad), "the PDF has a {bad} key");
         }
         // Link targets are the article's http(s) URLs, as whole strings.
         assert!(keys.contains("/URI"), "the lead's link is kept");
         for u in strings.iter().filter_map(|s| s.strip_prefix("uri:")) {
-            assert!(u.starts_with("u:https://") || u.starts_with("u:http://") || u.starts_with("u:mailto:"), "{u}");
+            assert!(
+                u.starts_with("u:https://")
+                    || u.starts_with("u:http://")
+                    || u.starts_with("u:mailto:"),
+                "{u}"
+            );
         }
-        let whole = strings.iter().filter(|s| s.as_str() == format!("u:{HOSTILE}")).count();
+        let whole = strings
+            .iter()
+            .filter(|s| s.as_str() == format!("u:{HOSTILE}"))
+            .count();
         assert!(whole >= 2, "title and bookmark: {strings:?}");
     }
     let expected = dir.path().join("expected.txt");
@@ -1013,7 +1239,11 @@ fn markup_in_text_never_changes_the_structure_of_the_epub_or_the_pdf() {
 
 /// The objects of a PDF as qpdf's JSON, or None when qpdf is not installed (outside CI).
 fn qpdf_objects(pdf: &Path) -> Option<serde_json::Value> {
-    match std::process::Command::new("qpdf").arg("--json=2").arg(pdf).output() {
+    match std::process::Command::new("qpdf")
+        .arg("--json=2")
+        .arg(pdf)
+        .output()
+    {
         Ok(o) if o.status.success() => {
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("qpdf JSON");
             Some(v["qpdf"][1].clone())
@@ -1027,7 +1257,11 @@ fn qpdf_objects(pdf: &Path) -> Option<serde_json::Value> {
     }
 }
 
-fn walk_json(v: &serde_json::Value, keys: &mut std::collections::BTreeSet<String>, strings: &mut Vec<String>) {
+fn walk_json(
+    v: &serde_json::Value,
+    keys: &mut std::collections::BTreeSet<String>,
+    strings: &mut Vec<String>,
+) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, x) in m {
@@ -1055,7 +1289,10 @@ fn pdftotext(pdf: &Path) -> Option<String> {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(_) => {
-            assert!(std::env::var_os("CI").is_none(), "pdftotext is missing in CI");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext is missing in CI"
+            );
             eprintln!("SKIPPED: pdftotext not installed");
             None
         }
@@ -1111,7 +1348,9 @@ fn links_other_than_http_https_and_mailto_are_refused() {
         let f = write(
             e.path(),
             &format!("link{i}.json"),
-            article(&format!(r#"{{"type": "paragraph", "text": ["a ", {{"text": "b", "href": {h}}}]}}"#)),
+            article(&format!(
+                r#"{{"type": "paragraph", "text": ["a ", {{"text": "b", "href": {h}}}]}}"#
+            )),
         );
         e.refused(
             &f,
@@ -1119,7 +1358,11 @@ fn links_other_than_http_https_and_mailto_are_refused() {
             &[&format!("link{i}.json: blocks[0].text[1].href: link `")],
         );
     }
-    let f = write(e.path(), "src.json", r#"{"title": "t", "slug": "same", "source_url": "javascript:x"}"#);
+    let f = write(
+        e.path(),
+        "src.json",
+        r#"{"title": "t", "slug": "same", "source_url": "javascript:x"}"#,
+    );
     e.refused(&f, &[], &["src.json: source_url: link `javascript:x`"]);
     // In Markdown: inline, autolink and reference links.
     for (i, body) in [
@@ -1131,8 +1374,19 @@ fn links_other_than_http_https_and_mailto_are_refused() {
     .iter()
     .enumerate()
     {
-        let f = write(e.path(), &format!("md{i}.md"), format!("---\ntitle: t\nslug: same\n---\n\n{body}\n"));
-        e.refused(&f, &[], &[&format!("md{i}.md: blocks[0].text"), "is not an http, https or mailto URL"]);
+        let f = write(
+            e.path(),
+            &format!("md{i}.md"),
+            format!("---\ntitle: t\nslug: same\n---\n\n{body}\n"),
+        );
+        e.refused(
+            &f,
+            &[],
+            &[
+                &format!("md{i}.md: blocks[0].text"),
+                "is not an http, https or mailto URL",
+            ],
+        );
     }
     // Accepted: http, https, mailto (any case).
     let dir = TempDir::new().unwrap();
@@ -1170,7 +1424,9 @@ fn minimised_fuzz_crashers_do_not_crash() {
         let target = t.file_name().unwrap().to_string_lossy().into_owned();
         for f in std::fs::read_dir(&t).unwrap() {
             let f = f.unwrap().path();
-            if f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("README")) {
+            if f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("README"))
+            {
                 continue;
             }
             let data = std::fs::read(&f).unwrap();
@@ -1207,7 +1463,11 @@ fn replay(target: &str, file: &Path, data: &[u8]) {
     };
     let input = write(dir.path(), name, data);
     let run = build(&input, &dir.path().join("out"), &[]);
-    eprintln!("{}: {}", file.display(), if run.ok { "built" } else { "refused" });
+    eprintln!(
+        "{}: {}",
+        file.display(),
+        if run.ok { "built" } else { "refused" }
+    );
 }
 
 #[test]
@@ -1225,7 +1485,11 @@ fn stacks_of_combining_marks_are_refused_past_three() {
         &[],
         &["zalgo.json: blocks[0].text, character 9: U+0301 is combining mark number 4 on one letter; at most 3 are accepted"],
     );
-    assert_eq!(run.stderr.matches("combining mark number").count(), 1, "one message per stack");
+    assert_eq!(
+        run.stderr.matches("combining mark number").count(),
+        1,
+        "one message per stack"
+    );
     // Decomposed Vietnamese (two marks on a letter) is fine.
     let dir = TempDir::new().unwrap();
     let f = write(
