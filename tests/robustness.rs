@@ -1300,6 +1300,56 @@ fn pdftotext(pdf: &Path) -> Option<String> {
 }
 
 #[test]
+fn characters_xml_cannot_carry_are_refused() {
+    let e = Earlier::new();
+    for (name, text, needle) in [
+        (
+            "nul",
+            r"a\u0000b",
+            "character 2: U+0000 is a control character",
+        ),
+        (
+            "vt",
+            r"a\u000bb",
+            "character 2: U+000B is a control character",
+        ),
+        (
+            "fffe",
+            r"a\ufffeb",
+            "character 2: U+FFFE is a Unicode non-character",
+        ),
+        (
+            "ffff",
+            r"a\uffffb",
+            "character 2: U+FFFF is a Unicode non-character",
+        ),
+        (
+            "del",
+            r"a\u007fb",
+            "character 2: U+007F is a control character",
+        ),
+    ] {
+        let f = write(
+            e.path(),
+            &format!("{name}.json"),
+            article(&format!(r#"{{"type": "paragraph", "text": "{text}"}}"#)),
+        );
+        e.refused(
+            &f,
+            &[],
+            &[&format!("{name}.json: blocks[0].text, {needle}")],
+        );
+    }
+    // A lone surrogate cannot even be decoded.
+    let f = write(
+        e.path(),
+        "surrogate.json",
+        article(r#"{"type": "paragraph", "text": "a\ud800b"}"#),
+    );
+    e.refused(&f, &[], &["surrogate.json:1:", "surrogate"]);
+}
+
+#[test]
 fn bulletin_metadata_cannot_inject_markup_either() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "a.json", r#"{"title": "Một", "slug": "a"}"#);
