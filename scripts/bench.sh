@@ -3,13 +3,16 @@
 # (PDF/UA-1) and pandoc (EPUB) on the same content in the same run; prints the medians,
 # the peak memory and the ratios against the targets of docs/performance.md.
 #
-# usage: scripts/bench.sh [--runs N] [--out DIR] [--no-build] [--no-peers] [--quick]
+# usage: scripts/bench.sh [--runs N] [--out DIR] [--no-build] [--no-peers] [--quick] [--profile]
 #
 #   --runs N     timed runs per case (default 5; one warm-up run is added)
 #   --out DIR    where inputs and outputs go (default: TARGET_DIR/bench)
 #   --no-build   use the release binary as it is (default: `cargo build --release` first)
 #   --no-peers   time anpham only
 #   --quick      10 copies in the bulletin, 150,000 characters in the long article
+#   --profile    also profile anpham on the bulletin (PDF, EPUB) and the long article with
+#                `perf record` (Debian linux-perf) and print where the time goes by stage
+#                (scripts/perf-categories.py)
 #
 # Cases (scripts/gen-input.py makes the inputs from examples/bac-kan):
 #   one-epub        the example article to EPUB
@@ -33,6 +36,7 @@ build=1
 peers=1
 copies=100
 chars=1500000
+profile=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --no-peers) peers=0; shift ;;
     --quick) copies=10; chars=150000; shift ;;
+    --profile) profile=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -188,6 +193,24 @@ elif [ "$peers" = 1 ]; then
 fi
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- profile --------------------------------------------------------------------------------
+if [ "$profile" = 1 ]; then
+  if ! command -v perf >/dev/null 2>&1; then
+    echo "bench.sh: perf is missing (Debian linux-perf): no profile" >&2
+  else
+    for case in bulletin-pdf long-pdf bulletin-epub; do
+      echo
+      echo "profile of anpham-$case ($(cat "$res/anpham-$case.cmd" | sed "s|$bin|anpham|"))"
+      # cpu-clock: a software event, so it works where hardware counters do not (VMs).
+      # shellcheck disable=SC2046
+      perf record -q -F 1000 -e cpu-clock --call-graph dwarf,16384 -o "$res/$case.perf" -- \
+        $(cat "$res/anpham-$case.cmd") >/dev/null 2>&1
+      perf script -i "$res/$case.perf" -F comm,tid,time,ip,sym 2>/dev/null |
+        python3 "$here/perf-categories.py"
+    done
+  fi
+fi
 
 # --- report ---------------------------------------------------------------------------------
 python3 - "$res" "$o" "$copies" "$chars" <<'EOF'
