@@ -68,6 +68,9 @@ fi
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
+case "$out$repo" in
+  *[[:space:]]*) echo "bench.sh: paths with spaces are not supported ($out, $repo)" >&2; exit 2 ;;
+esac
 python3 "$here/gen-input.py" "$out/input" --copies "$copies" --chars "$chars"
 in="$out/input"
 bulletin="bulletin-$copies"
