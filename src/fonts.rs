@@ -76,6 +76,10 @@ pub struct FontFace {
     pub italic: bool,
     /// The hyphen glyph and its advance in ems, for hyphenated line ends.
     pub hyphen: Option<(u32, f32)>,
+    /// The characters the face maps (read once from its `cmap`): one bit per BMP code
+    /// point, and a sorted list above it.
+    bmp: Box<[u64]>,
+    astral: Vec<u32>,
 }
 
 impl std::fmt::Debug for FontFace {
@@ -144,7 +148,23 @@ impl FontFace {
             .charmap()
             .map('-')
             .and_then(|g| gm.advance_width(g).map(|a| (g.to_u32(), a / upem)));
+        let mut bmp = vec![0u64; 1024].into_boxed_slice();
+        let mut astral = Vec::new();
+        for (cp, gid) in sk.charmap().mappings() {
+            if gid.to_u32() == 0 {
+                continue;
+            }
+            if cp < 0x1_0000 {
+                bmp[(cp >> 6) as usize] |= 1 << (cp & 63);
+            } else {
+                astral.push(cp);
+            }
+        }
+        astral.sort_unstable();
+        astral.dedup();
         Ok(FontFace {
+            bmp,
+            astral,
             hyphen,
             shaper_data: harfrust::ShaperData::new(&font_ref),
             name,
@@ -172,7 +192,13 @@ impl FontFace {
     /// Whether the face maps `c` to a glyph. Default-ignorable characters (zero-width
     /// spaces and joiners, variation selectors) count as covered: the shaper hides them.
     pub fn covers(&self, c: char) -> bool {
-        is_default_ignorable(c) || self.glyph_for(c).is_some()
+        let cp = c as u32;
+        is_default_ignorable(c)
+            || if cp < 0x1_0000 {
+                self.bmp[(cp >> 6) as usize] & (1 << (cp & 63)) != 0
+            } else {
+                self.astral.binary_search(&cp).is_ok()
+            }
     }
 
     /// The glyph id for a character, if the face has one.

@@ -591,12 +591,38 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
     }
     let bytes =
         std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
-    let image = check_image(bytes).map_err(|why| {
+    let image = check_image_cached(bytes).map_err(|why| {
         d(format!("{}: {why}", full.display()))
             .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
     })?;
     f.image = Some(image);
     Ok(())
+}
+
+/// How many checked images [`check_image_cached`] remembers.
+const IMAGE_CACHE_ENTRIES: usize = 256;
+
+/// [`check_image`], remembering the images that passed by the SHA-256 of their bytes, so
+/// that a bulletin that uses the same photo many times decodes it once. The cache holds
+/// at most [`IMAGE_CACHE_ENTRIES`] images and is cleared when full.
+pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], ImageData>>> = OnceLock::new();
+    let key: [u8; 32] = Sha256::digest(&bytes).into();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let image = check_image(bytes)?;
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= IMAGE_CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, image.clone());
+    }
+    Ok(image)
 }
 
 /// Checks an image file's bytes: format by signature, dimensions from the header (before

@@ -164,10 +164,10 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
                 }
             });
         }
-        if allowed_after(text[..b].chars().next_back()) || b == text.len() {
-            if let Some(g) = glyph_at_byte(b) {
-                breaks.push((g, false));
-            }
+        if (allowed_after(text[..b].chars().next_back()) || b == text.len())
+            && let Some(g) = glyph_at_byte(b)
+        {
+            breaks.push((g, false));
         }
         last_byte = b;
     }
