@@ -26,8 +26,15 @@ pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
 /// Largest image area, in pixels (64 megapixels).
 pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
-/// Most blocks in one article.
+/// Most blocks in one article, and in one publication.
 pub const MAX_BLOCKS: usize = 100_000;
+/// Most list items in one article, and in one publication.
+pub const MAX_LIST_ITEMS: usize = 100_000;
+/// Most inline spans (runs of text with one style) in one article, and in one publication.
+pub const MAX_SPANS: usize = 100_000;
+/// Most characters of text in one article, and in one publication (8 Mi: some 18,000
+/// large-print pages, built in seconds and about 550 MB).
+pub const MAX_TEXT_CHARS: usize = 8 * 1024 * 1024;
 /// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
 pub const MAX_COMBINING_MARKS: usize = 3;
 
@@ -44,6 +51,16 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
         ),
         None => (PathBuf::from("<article>"), String::new()),
     };
+    // Each part costs kilobytes once laid out: a 64 MiB list of one-letter items would
+    // need tens of gigabytes. Refused before anything else is done with it.
+    if let Some(d) = Size::of(std::slice::from_ref(article)).check(
+        &file,
+        &format!("{prefix}blocks"),
+        "the article",
+        "split the article",
+    ) {
+        return Err(d.into());
+    }
     let mut diags = Vec::new();
     check_controls(article, &file, &prefix, &mut diags);
     if !diags.is_empty() {
@@ -242,6 +259,99 @@ fn normalize_article(a: &mut Article) {
         .retain(|b| !matches!(b, Block::Paragraph { text } if text.is_blank()));
 }
 
+/// How many blocks, list items and inline spans some articles hold.
+#[derive(Debug, Default, Clone, Copy)]
+struct Size {
+    blocks: usize,
+    items: usize,
+    spans: usize,
+    chars: usize,
+}
+
+impl Size {
+    fn of(articles: &[Article]) -> Size {
+        let mut n = Size::default();
+        let text = |n: &mut Size, t: &Text| {
+            n.spans += t.spans.len();
+            n.chars += t
+                .spans
+                .iter()
+                .map(|s| s.text.chars().count())
+                .sum::<usize>();
+        };
+        let chars = |s: &Option<String>| s.as_ref().map_or(0, |s| s.chars().count());
+        for a in articles {
+            n.chars += a.title.chars().count() + chars(&a.author) + chars(&a.date);
+            n.blocks += a.blocks.len();
+            if let Some(t) = &a.lead {
+                text(&mut n, t);
+            }
+            for b in &a.blocks {
+                match b {
+                    Block::Paragraph { text: t } | Block::Heading { text: t, .. } => {
+                        text(&mut n, t)
+                    }
+                    Block::Quote {
+                        text: t,
+                        attribution,
+                    } => {
+                        text(&mut n, t);
+                        n.chars += chars(attribution);
+                    }
+                    Block::List { items, .. } => {
+                        n.items += items.len();
+                        items.iter().for_each(|t| text(&mut n, t));
+                    }
+                    Block::Figure(f) => {
+                        n.chars += chars(&f.alt) + chars(&f.credit);
+                        if let Some(t) = &f.caption {
+                            text(&mut n, t);
+                        }
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    /// A diagnostic at `field` when a count is over its limit.
+    fn check(&self, file: &Path, field: &str, what: &str, hint: &str) -> Option<Diagnostic> {
+        let over = [
+            (self.blocks, MAX_BLOCKS, "blocks"),
+            (self.items, MAX_LIST_ITEMS, "list items"),
+            (self.spans, MAX_SPANS, "inline spans"),
+            (self.chars, MAX_TEXT_CHARS, "characters of text"),
+        ]
+        .into_iter()
+        .filter(|(n, max, _)| n > max)
+        .map(|(n, max, name)| format!("{n} {name} (at most {max})"))
+        .collect::<Vec<_>>();
+        (!over.is_empty()).then(|| {
+            Diagnostic::field(
+                file,
+                field,
+                format!("{what} is too large: {}", over.join(", ")),
+            )
+            .with_hint(hint)
+        })
+    }
+}
+
+/// Refuses a publication whose articles together hold more than [`MAX_BLOCKS`] blocks,
+/// [`MAX_LIST_ITEMS`] list items, [`MAX_SPANS`] inline spans or [`MAX_TEXT_CHARS`]
+/// characters of text (each article was checked on its own when it was loaded).
+pub fn check_publication_size(p: &Publication, file: &Path) -> Result<()> {
+    match Size::of(&p.articles).check(
+        file,
+        "articles",
+        "the publication",
+        "build the articles separately (--each) or in several bulletins",
+    ) {
+        Some(d) => Err(d.into()),
+        None => Ok(()),
+    }
+}
+
 /// Calls `f(field_path, text)` for every text field of an article, in reading order.
 pub fn for_each_text(a: &Article, mut f: impl FnMut(&str, &str)) {
     f("title", &a.title);
@@ -401,20 +511,6 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
         && !is_safe_url(u)
     {
         diags.push(bad_url(file, &format!("{p}source_url"), u));
-    }
-    if a.blocks.len() > MAX_BLOCKS {
-        diags.push(
-            Diagnostic::field(
-                file,
-                format!("{p}blocks"),
-                format!(
-                    "{} blocks; at most {MAX_BLOCKS} are accepted",
-                    a.blocks.len()
-                ),
-            )
-            .with_hint("split the article"),
-        );
-        return;
     }
     let mut level = 1u8;
     let check_text = |field: String, t: &Text, diags: &mut Vec<Diagnostic>| {

@@ -1550,3 +1550,69 @@ fn stacks_of_combining_marks_are_refused_past_three() {
     let run = build(&f, &dir.path().join("out"), &["--format", "epub"]);
     assert!(run.ok, "{}", run.stderr);
 }
+
+#[test]
+fn articles_and_bulletins_over_the_size_limits_are_refused_before_layout() {
+    let e = Earlier::new();
+    // 100,001 one-letter list items: 0.5 MB of JSON, but some 450 MB once laid out.
+    let items = vec!["m"; 100_001];
+    let f = write(
+        e.path(),
+        "items.json",
+        article(&format!(
+            r#"{{"type": "list", "items": {}}}"#,
+            serde_json::to_string(&items).unwrap()
+        )),
+    );
+    e.refused(
+        &f,
+        &[],
+        &["items.json: blocks: the article is too large: 100001 list items (at most 100000)"],
+    );
+    // Over 8 Mi characters of text.
+    let f = write(
+        e.path(),
+        "chars.json",
+        article(&format!(
+            r#"{{"type": "paragraph", "text": "{}"}}"#,
+            "a".repeat(9 << 20)
+        )),
+    );
+    let run = e.refused(
+        &f,
+        &[],
+        &["chars.json: blocks: the article is too large: 9437191 characters of text (at most 8388608)"],
+    );
+    assert!(run.time < Duration::from_secs(30), "{:?}", run.time);
+    // Two articles under the limit, a bulletin over it.
+    let half = serde_json::to_string(&vec!["m"; 60_000]).unwrap();
+    let f = write(
+        e.path(),
+        "bulletin.json",
+        format!(
+            r#"{{"title": "Bản tin", "articles": [
+                {{"title": "Một", "blocks": [{{"type": "list", "items": {half}}}]}},
+                {{"title": "Hai", "blocks": [{{"type": "list", "items": {half}}}]}}]}}"#
+        ),
+    );
+    e.refused(
+        &f,
+        &[],
+        &[
+            "bulletin.json: articles: the publication is too large: 120000 list items (at most 100000)",
+            "--each",
+        ],
+    );
+    // A Markdown body of millions of lines or markup runs is refused before it is parsed.
+    let f = write(
+        e.path(),
+        "lines.md",
+        format!("---\ntitle: t\n---\n\n{}", "- m\n".repeat(2_100_000)),
+    );
+    let run = e.refused(
+        &f,
+        &[],
+        &["lines.md:4:1: the article is too large: 2100001 lines and markup characters"],
+    );
+    assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
+}

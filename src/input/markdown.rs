@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::error::{Diagnostic, Result};
 use crate::model::{Article, Block, Figure, Span, Text};
+use crate::validate;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,7 +162,34 @@ enum Container {
     List { ordered: bool, items: Vec<Text> },
 }
 
+/// Most lines and markup characters in a Markdown body. The CommonMark parser keeps a
+/// node for each line and for each run of markup of a block before any event reaches us,
+/// so a body of millions of one-letter lines or `*a*` pairs (within the input size
+/// limit) would take gigabytes; 2 million is some 25,000 pages of prose.
+pub const MAX_MARKDOWN_WEIGHT: usize = 2_000_000;
+
 fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> {
+    let weight = body
+        .bytes()
+        .filter(|b| {
+            matches!(
+                b,
+                b'\n' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'`' | b'!' | b'|' | b'&' | b'\\'
+            )
+        })
+        .count();
+    if weight > MAX_MARKDOWN_WEIGHT {
+        return Err(Diagnostic::at(
+            path,
+            first_line,
+            1,
+            format!(
+                "the article is too large: {weight} lines and markup characters (* _ [ ] < > ` ! | & \\); at most {MAX_MARKDOWN_WEIGHT} are accepted"
+            ),
+        )
+        .with_hint("split the article")
+        .into());
+    }
     let mut blocks = Vec::new();
     let mut inline = Inline::default();
     let mut containers: Vec<Container> = Vec::new();
@@ -172,7 +200,32 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
     let opts = Options::empty();
     let line_of = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count();
 
+    // Counted as the events come, so that a huge body is refused before its whole model
+    // is built (see validate::MAX_BLOCKS and MAX_LIST_ITEMS).
+    let (mut started_blocks, mut started_items) = (0usize, 0usize);
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Item) => started_items += 1,
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_)) => {
+                started_blocks += 1
+            }
+            _ => {}
+        }
+        if started_items > validate::MAX_LIST_ITEMS || started_blocks > validate::MAX_BLOCKS {
+            let what = if started_items > validate::MAX_LIST_ITEMS {
+                format!("more than {} list items", validate::MAX_LIST_ITEMS)
+            } else {
+                format!("more than {} blocks", validate::MAX_BLOCKS)
+            };
+            return Err(Diagnostic::at(
+                path,
+                line_of(range.start),
+                1,
+                format!("the article is too large: {what}"),
+            )
+            .with_hint("split the article")
+            .into());
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 let l = heading_level(level);

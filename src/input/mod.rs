@@ -198,6 +198,10 @@ pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manif
             }
         }
     };
+    let file = manifest
+        .as_ref()
+        .map_or_else(|| inputs[0].clone(), |m| m.path.clone());
+    validate::check_publication_size(&publication, &file)?;
     Ok((publication, manifest))
 }
 
