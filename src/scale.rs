@@ -145,7 +145,8 @@ pub struct ScaleMetrics {
     pub paragraph_gap_em: f32,
 }
 
-fn fmt_pt(p: f32) -> String {
+/// A size in points without a needless `.0` (`18`, `19.5`).
+pub(crate) fn fmt_pt(p: f32) -> String {
     if p.fract() == 0.0 {
         format!("{}", p as i32)
     } else {

@@ -697,24 +697,28 @@ fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &str) -> Vec
     flows
 }
 
+/// Printed before a quotation's attribution.
+const ATTRIBUTION_DASH: &str = "— ";
+
 /// The flows of one block of article `ai` (paragraphs, headings, quotes, list items,
 /// figures with their captions).
 fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &str) -> Vec<Flow> {
     let m = ts.metrics;
     let body = m.body_pt;
     let mut flows = Vec::new();
+    // The block's own text, in a style.
+    let set_block = |flows: &mut Vec<Flow>, st: BlockStyle, text: &Text| {
+        let lines = ts.set(
+            Owner::Article(ai, ArticlePart::Block(bi)),
+            styled(text, &st, ts.large),
+            &st,
+            lang,
+            None,
+        );
+        ts.push_lines(flows, lines, st);
+    };
     match block {
-        Block::Paragraph { text } => {
-            let st = ts.style(body);
-            let lines = ts.set(
-                Owner::Article(ai, ArticlePart::Block(bi)),
-                styled(text, &st, ts.large),
-                &st,
-                lang,
-                None,
-            );
-            ts.push_lines(&mut flows, lines, st);
-        }
+        Block::Paragraph { text } => set_block(&mut flows, ts.style(body), text),
         Block::Heading { level, text } => {
             let lvl = (*level).clamp(2, 6) as usize;
             let mut st = ts.style(m.heading_pt[lvl - 1]);
@@ -722,14 +726,7 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
             st.keep_with_next = true;
             st.space_before = 0.6 * body;
             st.space_after = 0.3 * body;
-            let lines = ts.set(
-                Owner::Article(ai, ArticlePart::Block(bi)),
-                styled(text, &st, ts.large),
-                &st,
-                lang,
-                None,
-            );
-            ts.push_lines(&mut flows, lines, st);
+            set_block(&mut flows, st, text);
         }
         Block::Quote { text, attribution } => {
             let mut st = ts.style(body);
@@ -751,13 +748,17 @@ fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &
             if let Some(at) = attribution {
                 let mut st = ts.style(body);
                 st.indent = 1.5 * body;
-                let lines = ts.set(
+                let mut lines = ts.set(
                     Owner::Article(ai, ArticlePart::Attribution(bi)),
-                    plain(&format!("— {at}"), &st),
+                    plain(&format!("{ATTRIBUTION_DASH}{at}"), &st),
                     &st,
                     lang,
                     None,
                 );
+                // Page-map offsets count in the attribution itself, without the dash.
+                for l in &mut lines {
+                    l.offset = l.offset.saturating_sub(ATTRIBUTION_DASH.len());
+                }
                 ts.push_lines(&mut flows, lines, st);
             }
         }

@@ -97,29 +97,26 @@ pub fn edition_description(options: &PdfOptions) -> String {
     };
     format!(
         "anpham {kind}PDF edition, {size}, {} pt body",
-        format_pt(options.scale.body_pt())
+        crate::scale::fmt_pt(options.scale.body_pt())
     )
 }
 
-fn format_pt(p: f32) -> String {
-    if p.fract() == 0.0 {
-        format!("{}", p as i32)
-    } else {
-        format!("{p:.1}")
-    }
-}
-
-/// Lays out and writes a publication as a tagged PDF/UA-1.
-pub fn write_pdf(publication: &Publication, options: &PdfOptions) -> Result<PdfOutput> {
+/// Checks that the fonts cover every character, then lays the publication out.
+fn checked_layout(publication: &Publication, options: &PdfOptions) -> Result<Layout> {
     options.fonts.check_coverage(publication)?;
-    let lay = layout::layout(
+    Ok(layout::layout(
         publication,
         &LayoutOptions {
             scale: options.scale,
             page_size: options.page_size,
             fonts: options.fonts.clone(),
         },
-    );
+    ))
+}
+
+/// Lays out and writes a publication as a tagged PDF/UA-1.
+pub fn write_pdf(publication: &Publication, options: &PdfOptions) -> Result<PdfOutput> {
+    let lay = checked_layout(publication, options)?;
     let (document, _) = build_document(publication, &lay, options)?;
     let bytes = document.finish().map_err(krilla_error)?;
     let mut page_map = lay.page_map.clone();
@@ -133,15 +130,7 @@ pub fn write_pdf(publication: &Publication, options: &PdfOptions) -> Result<PdfO
 
 /// The structure tree the PDF gets, as indented text (for snapshot tests and review).
 pub fn structure_tree_dump(publication: &Publication, options: &PdfOptions) -> Result<String> {
-    options.fonts.check_coverage(publication)?;
-    let lay = layout::layout(
-        publication,
-        &LayoutOptions {
-            scale: options.scale,
-            page_size: options.page_size,
-            fonts: options.fonts.clone(),
-        },
-    );
+    let lay = checked_layout(publication, options)?;
     let (_, dump) = build_document(publication, &lay, options)?;
     Ok(dump)
 }
