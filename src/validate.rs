@@ -51,7 +51,7 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
         ),
         None => (PathBuf::from("<article>"), String::new()),
     };
-    // Each part costs kilobytes once laid out: a 64 MiB list of one-letter items would
+    // Each part costs kilobytes once laid out: a 16 MiB list of one-letter items would
     // need tens of gigabytes. Refused before anything else is done with it.
     if let Some(d) = Size::of(std::slice::from_ref(article)).check(
         &file,

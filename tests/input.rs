@@ -709,14 +709,14 @@ fn non_utf8_file_is_refused_at_the_bad_byte() {
 fn oversized_file_is_refused_before_reading() {
     let dir = TempDir::new().unwrap();
     let f = dir.path().join("huge.json");
-    // A sparse file: no need to write 64 MiB.
+    // A sparse file: no need to write 16 MiB.
     fs::File::create(&f)
         .unwrap()
         .set_len(MAX_INPUT_BYTES + 1)
         .unwrap();
     assert_contains(
         &refused(&f),
-        &["huge.json: the file is 67108865 bytes, more than the input limit of 64 MiB"],
+        &["huge.json: the file is 16777217 bytes, more than the input limit of 16 MiB"],
     );
 }
 

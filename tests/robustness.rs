@@ -210,13 +210,13 @@ fn a_200_mb_file_is_refused_before_it_is_read() {
         &big,
         &[],
         &[
-            "big.json: the file is 209715200 bytes, more than the input limit of 64 MiB",
+            "big.json: the file is 209715200 bytes, more than the input limit of 16 MiB",
             "hint:",
         ],
     );
     assert!(run.time < Duration::from_secs(10), "{:?}", run.time);
     let run = anpham(["check".as_ref(), big.as_os_str()]);
-    assert_refused(&run, &["more than the input limit of 64 MiB"]);
+    assert_refused(&run, &["more than the input limit of 16 MiB"]);
 }
 
 #[test]
