@@ -1249,11 +1249,7 @@ fn front_matter(
         lang,
         None,
     );
-    flows.push(Flow::Lines {
-        pitch: ts.pitch(title_st.size),
-        lines,
-        style: title_st,
-    });
+    ts.push_lines(&mut flows, lines, title_st);
     if let Some(d) = &p.description {
         let st = ts.style(m.body_pt);
         let lines = ts.set(
@@ -1263,11 +1259,7 @@ fn front_matter(
             lang,
             None,
         );
-        flows.push(Flow::Lines {
-            pitch: ts.pitch(st.size),
-            lines,
-            style: st,
-        });
+        ts.push_lines(&mut flows, lines, st);
     }
     let meta: Vec<String> = [
         p.publisher.clone(),
@@ -1285,11 +1277,7 @@ fn front_matter(
             lang,
             None,
         );
-        flows.push(Flow::Lines {
-            pitch: ts.pitch(st.size),
-            lines,
-            style: st,
-        });
+        ts.push_lines(&mut flows, lines, st);
     }
     let mut h_st = ts.style(m.heading_pt[1]);
     h_st.bold = true;
@@ -1302,11 +1290,7 @@ fn front_matter(
         lang,
         None,
     );
-    flows.push(Flow::Lines {
-        pitch: ts.pitch(h_st.size),
-        lines,
-        style: h_st,
-    });
+    ts.push_lines(&mut flows, lines, h_st);
     for (i, a) in p.articles.iter().enumerate() {
         let mut st = ts.style(m.body_pt);
         st.space_after = 0.3 * m.body_pt;
@@ -1345,11 +1329,7 @@ fn front_matter(
                 r.link = Some(LinkTarget::Page(labels[i].1, 0.0));
             }
         }
-        flows.push(Flow::Lines {
-            pitch: ts.pitch(st.size),
-            lines,
-            style: st,
-        });
+        ts.push_lines(&mut flows, lines, st);
     }
     let dummy = Article {
         lang: None,
