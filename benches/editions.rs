@@ -12,10 +12,11 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 
 use anpham::FontScale;
-use anpham::Publication;
+use anpham::Prepared;
+use anpham::editions::pdf as write_pdf;
 use anpham::epub::{EpubOptions, write_epub};
 use anpham::layout::{LayoutOptions, layout};
-use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::pdf::PdfOptions;
 
 /// The bundled example article.
 fn example_path() -> PathBuf {
@@ -42,8 +43,8 @@ fn bulletin_manifest() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn load(path: &Path) -> Publication {
-    anpham::input::load_publication(&[path.to_path_buf()])
+fn load(path: &Path) -> Prepared {
+    anpham::input::load_prepared(&[path.to_path_buf()])
         .expect("the input loads")
         .0
 }
@@ -53,12 +54,12 @@ fn editions(c: &mut Criterion) {
     let large = FontScale::LARGE;
     let pdf = PdfOptions::new(large);
     let lay = LayoutOptions::new(large);
-    let epub = EpubOptions::for_publication(FontScale::STANDARD, &one);
+    let epub = EpubOptions::new(FontScale::STANDARD);
 
     let mut g = c.benchmark_group("article");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
     g.bench_function("layout +3 A5", |b| {
-        b.iter(|| layout(black_box(&one), &lay).pages.len())
+        b.iter(|| layout(black_box(&one), &lay).expect("layout").pages.len())
     });
     g.bench_function("pdf +3 A5", |b| {
         b.iter(|| write_pdf(black_box(&one), &pdf).expect("pdf").bytes.len())
@@ -80,7 +81,10 @@ fn editions(c: &mut Criterion) {
         b.iter(|| load(black_box(&manifest)).articles.len())
     });
     g.bench_function("layout +3 A5", |b| {
-        b.iter(|| layout(black_box(&bulletin), &lay).pages.len())
+        b.iter(|| layout(black_box(&bulletin), &lay)
+                .expect("layout")
+                .pages
+                .len())
     });
     g.bench_function("pdf +3 A5", |b| {
         b.iter(|| {

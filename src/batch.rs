@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::input::{self, Loaded, Manifest, PageSizeName};
 use crate::model::Publication;
+use crate::prepare::Prepared;
+use crate::timestamp::Timestamp;
 use crate::scale::FontScale;
 use crate::validate::slugify;
 
@@ -46,6 +48,9 @@ pub struct BatchOptions {
     pub jobs: Option<usize>,
     /// Stop at the first failure.
     pub fail_fast: bool,
+    /// The date of every edition (the CLI passes `SOURCE_DATE_EPOCH`); `None`: each
+    /// publication's date.
+    pub date: Option<Timestamp>,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -53,8 +58,8 @@ pub struct BatchOptions {
 pub struct Job {
     /// A name for messages (the input path).
     pub name: String,
-    /// The publication, or why it could not be loaded.
-    pub publication: Result<Publication>,
+    /// The prepared publication, or why it could not be loaded.
+    pub publication: Result<Prepared>,
     /// What to build from it.
     pub plan: EditionPlan,
 }
@@ -135,6 +140,7 @@ fn make_plan(
         }),
         pdf_scales,
         font,
+        date: options.date,
     }
 }
 
@@ -169,7 +175,7 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         let _ = FontSet::with_primary(f.clone());
     }
     if !options.each {
-        let (publication, manifest) = input::load_publication(inputs)?;
+        let (publication, manifest) = input::load_prepared(inputs)?;
         let first = inputs.first().cloned().unwrap_or_default();
         let slug = slug_of(&publication, &first);
         let plan = make_plan(options, manifest.as_ref(), slug, font);
@@ -182,7 +188,7 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     let mut slugs: Vec<String> = Vec::new();
     let mut push = |name: String,
-                    publication: Result<Publication>,
+                    publication: Result<Prepared>,
                     manifest: Option<&Manifest>,
                     path: &Path| {
         let mut slug = publication
@@ -212,7 +218,7 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
             match input::load_input(&f) {
                 Ok(Loaded::Article(a)) => push(
                     f.display().to_string(),
-                    Ok(Publication::single(*a)),
+                    Prepared::from_loaded(Publication::single(*a), &f),
                     None,
                     &f,
                 ),
@@ -225,7 +231,7 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
                         let mut p = Publication::single(a.clone());
                         p.publisher = m.publication.publisher.clone();
                         let path = a.origin.as_ref().map_or(f.clone(), |o| o.file.clone());
-                        push(name, Ok(p), Some(&m), &path);
+                        push(name, Prepared::from_loaded(p, &path), Some(&m), &path);
                     }
                 }
                 Err(e) => push(f.display().to_string(), Err(e), None, &f),
@@ -281,9 +287,11 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
                         if stop.load(Ordering::SeqCst) {
                             return;
                         }
-                        let r = match &job.publication {
-                            Ok(p) => job.plan.build(p),
-                            Err(e) => Err(clone_error(e)),
+                        // A job that failed to load carries its own error: no copy, no
+                        // flattening to a string.
+                        let r = match job.publication {
+                            Ok(p) => job.plan.build(&p),
+                            Err(e) => Err(e),
                         };
                         if r.is_err() && fail_fast {
                             stop.store(true, Ordering::SeqCst);
@@ -321,19 +329,12 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
     report
 }
 
-fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::Input(d) => Error::Input(d.clone()),
-        other => Error::Usage(other.to_string()),
-    }
-}
-
-/// Loads and checks inputs (including font coverage with the bundled fonts) and says
-/// what they hold.
+/// Loads and checks inputs (including font coverage, on shaped clusters, with both
+/// bundled font sets, as `build` will) and says what they hold.
 pub fn check(inputs: &[PathBuf]) -> Result<String> {
-    let (p, _) = input::load_publication(inputs)?;
-    FontSet::bundled(true).check_coverage(&p)?;
-    FontSet::bundled(false).check_coverage(&p)?;
+    let (p, _) = input::load_prepared(inputs)?;
+    p.check_fonts(&FontSet::bundled(true))?;
+    p.check_fonts(&FontSet::bundled(false))?;
     let blocks: usize = p.articles.iter().map(|a| a.blocks.len()).sum();
     let figures = p.figures().count();
     let chars = p.reading_text().chars().count();

@@ -1,22 +1,17 @@
-//! Building editions: which files a publication becomes, their names, and writing them
-//! safely (a temporary file in the target folder, renamed when complete, so an
-//! interrupted or failed run never leaves a truncated file nor damages an earlier one).
-//!
-//! PDF editions are built in parallel (rayon); the EPUB's page list comes from the PDF
-//! edition it names, so that PDF is laid out once and shared.
+//! Building editions into files: which files a plan becomes, and writing them safely (a
+//! temporary file in the target folder, renamed when complete, so an interrupted or
+//! failed run never leaves a truncated file nor damages an earlier one). What the
+//! editions are is [`crate::editions`]' business; this module only names and writes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::epub::{EpubOptions, write_epub};
+use crate::editions::{self, EditionKind, EditionRequest};
 use crate::error::{Error, Result};
-use crate::fonts::{FontFamily, FontSet};
+use crate::fonts::FontFamily;
 use crate::input::PageSizeName;
-use crate::model::Publication;
-use crate::pdf::{PdfOptions, PdfOutput, write_pdf};
+use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
@@ -39,6 +34,8 @@ pub struct EditionPlan {
     pub page_list: Option<FontScale>,
     /// A main font family instead of the bundled ones.
     pub font: Option<FontFamily>,
+    /// The date of every edition; `None`: the publication's date.
+    pub date: Option<Timestamp>,
 }
 
 /// A file that was written.
@@ -56,31 +53,24 @@ pub struct Written {
 
 /// The output file name of a PDF edition: `slug.pdf`, `slug.large.pdf`, `slug.step-1.pdf` …
 pub fn pdf_file_name(slug: &str, scale: FontScale) -> String {
-    match scale.file_suffix().as_str() {
-        "" => format!("{slug}.pdf"),
-        s => format!("{slug}.{s}.pdf"),
-    }
+    EditionKind::Pdf(scale).file_name(slug)
 }
 
 /// The output file name of the EPUB edition: `slug.epub`.
 pub fn epub_file_name(slug: &str) -> String {
-    format!("{slug}.epub")
+    EditionKind::Epub.file_name(slug)
 }
 
 impl EditionPlan {
-    fn fonts(&self, scale: FontScale) -> FontSet {
-        match &self.font {
-            Some(f) => FontSet::with_primary(f.clone()),
-            None => FontSet::bundled(scale.is_large_print()),
-        }
-    }
-
-    fn pdf_options(&self, scale: FontScale, date: Timestamp) -> PdfOptions {
-        PdfOptions {
-            scale,
+    /// The editions this plan asks the facade for.
+    pub fn request(&self) -> EditionRequest {
+        EditionRequest {
+            epub: self.epub.then_some(self.epub_scale),
+            pdf_scales: self.pdf_scales.clone(),
             page_size: self.page_size,
-            fonts: self.fonts(scale),
-            date: Some(date),
+            page_list: self.page_list,
+            font: self.font.clone(),
+            date: self.date,
         }
     }
 
@@ -97,63 +87,21 @@ impl EditionPlan {
         v
     }
 
-    /// Builds every edition of the plan; returns the files written, in plan order.
-    pub fn build(&self, publication: &Publication) -> Result<Vec<Written>> {
-        if self.pdf_scales.is_empty() && !self.epub {
-            return Err(Error::Usage("nothing to build: no format selected".into()));
-        }
-        let date = Timestamp::for_build(publication.date.as_deref());
-        let page_list = if self.epub {
-            self.page_list.or_else(|| self.pdf_scales.first().copied())
-        } else {
-            None
-        };
-        // Every edition is built before the first file is written, so an edition that
-        // fails leaves all earlier outputs untouched, not just its own.
-        let results: Vec<Result<(FontScale, PdfOutput, f64)>> = self
-            .pdf_scales
-            .par_iter()
-            .map(|&scale| {
-                let t = Instant::now();
-                let out = write_pdf(publication, &self.pdf_options(scale, date))?;
-                Ok((scale, out, t.elapsed().as_secs_f64()))
-            })
-            .collect();
-        let mut built: Vec<(PathBuf, Vec<u8>, Option<usize>, f64)> = Vec::new();
-        let mut page_map = None;
-        for r in results {
-            let (scale, out, seconds) = r?;
-            if Some(scale) == page_list {
-                page_map = Some(out.page_map);
-            }
-            let path = self.out_dir.join(pdf_file_name(&self.slug, scale));
-            built.push((path, out.bytes, Some(out.pages), seconds));
-        }
-        if self.epub {
-            let t = Instant::now();
-            if page_map.is_none()
-                && let Some(scale) = page_list
-            {
-                // The page list follows an edition that is not being written: lay it out anyway.
-                page_map = Some(write_pdf(publication, &self.pdf_options(scale, date))?.page_map);
-            }
-            let mut opts = EpubOptions::new(self.epub_scale);
-            opts.fonts = self.fonts(self.epub_scale);
-            opts.page_map = page_map;
-            opts.modified = date;
-            let bytes = write_epub(publication, &opts)?;
-            let path = self.out_dir.join(epub_file_name(&self.slug));
-            built.push((path, bytes, None, t.elapsed().as_secs_f64()));
-        }
+    /// Builds every edition of the plan, then writes them; returns the files written, in
+    /// plan order. Every edition is built before the first file is written, so an
+    /// edition that fails leaves all earlier outputs untouched, not just its own.
+    pub fn build(&self, publication: &Prepared) -> Result<Vec<Written>> {
+        let built = editions::build(publication, &self.request())?;
         let mut written = Vec::with_capacity(built.len());
-        for (path, bytes, pages, seconds) in built {
+        for e in built {
             let t = Instant::now();
-            write_atomically(&path, &bytes)?;
+            let path = self.out_dir.join(e.kind.file_name(&self.slug));
+            write_atomically(&path, &e.bytes)?;
             written.push(Written {
                 path,
-                pages,
-                bytes: bytes.len(),
-                seconds: seconds + t.elapsed().as_secs_f64(),
+                pages: e.pages,
+                bytes: e.bytes.len(),
+                seconds: e.seconds + t.elapsed().as_secs_f64(),
             });
         }
         Ok(written)

@@ -9,16 +9,13 @@
 //! has a glyph for each character. A character that no family covers is an error naming
 //! the character and where it is ([`FontSet::check_coverage`]), never a silent `.notdef`.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 
-use crate::error::{Diagnostic, Diagnostics, Error, Place, Result};
-use crate::model::Publication;
-use crate::validate::for_each_text;
+use crate::error::{Error, Result};
 
 /// Bundled font files: (file name, bytes).
 pub mod bundled {
@@ -513,78 +510,6 @@ impl FontSet {
     pub fn covers(&self, c: char) -> bool {
         c.is_whitespace() || self.families.iter().any(|f| f.regular.covers(c))
     }
-
-    /// Checks every character of the publication against the chain. Each character no
-    /// family covers is reported once per field, with its file, field and position.
-    pub fn check_coverage(&self, publication: &Publication) -> Result<()> {
-        let mut diags = Vec::new();
-        let mut cache: std::collections::HashMap<char, bool> = std::collections::HashMap::new();
-        let mut check = |file: &Path, prefix: &str, field: &str, text: &str| {
-            let mut seen = BTreeSet::new();
-            for (i, c) in text.chars().enumerate() {
-                let ok = *cache.entry(c).or_insert_with(|| self.covers(c));
-                if !ok && seen.insert(c) && diags.len() < 100 {
-                    diags.push(Diagnostic {
-                        file: file.to_path_buf(),
-                        place: Place::Char {
-                            field: format!("{prefix}{field}"),
-                            index: i + 1,
-                        },
-                        message: format!(
-                            "the character {} (U+{:04X}{}) is in no font ({})",
-                            if c.is_control() {
-                                String::from("�")
-                            } else {
-                                format!("`{c}`")
-                            },
-                            c as u32,
-                            if ('\u{E000}'..='\u{F8FF}').contains(&c) {
-                                ", private use"
-                            } else {
-                                ""
-                            },
-                            self.families
-                                .iter()
-                                .map(|f| f.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        hint: Some(
-                            "remove or replace it, or supply a font that has it with --font".into(),
-                        ),
-                    });
-                }
-            }
-        };
-        let pub_file = Path::new("<publication>");
-        // A single article's publication title is the article's own (checked below).
-        if publication
-            .articles
-            .first()
-            .is_none_or(|a| a.title != publication.title)
-        {
-            check(pub_file, "", "title", &publication.title);
-        }
-        if let Some(d) = &publication.description {
-            check(pub_file, "", "description", d);
-        }
-        if let Some(p) = &publication.publisher {
-            check(pub_file, "", "publisher", p);
-        }
-        for a in &publication.articles {
-            let (file, prefix) = match &a.origin {
-                Some(o) if !o.field.is_empty() => (o.file.clone(), format!("{}.", o.field)),
-                Some(o) => (o.file.clone(), String::new()),
-                None => (PathBuf::from("<article>"), String::new()),
-            };
-            for_each_text(a, |field, text| check(&file, &prefix, field, text));
-        }
-        if diags.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Input(Diagnostics(diags)))
-        }
-    }
 }
 
 #[cfg(test)]
@@ -617,38 +542,5 @@ mod tests {
         let e =
             FontFace::new("x", krilla::Data::from(b"not a font at all".to_vec()), 0).unwrap_err();
         assert!(e.to_string().contains("not a readable font"), "{e}");
-    }
-
-    #[test]
-    fn uncovered_characters_are_located() {
-        let mut a = crate::model::Article {
-            lang: None,
-            title: "Tiêu đề \u{E000}".into(),
-            date: None,
-            author: None,
-            lead: None,
-            slug: None,
-            source_url: None,
-            blocks: vec![crate::model::Block::Paragraph {
-                text: "Xin chào 🦜".into(),
-            }],
-            origin: None,
-        };
-        a.origin = Some(crate::model::Origin {
-            file: "a.json".into(),
-            field: String::new(),
-        });
-        let p = Publication::single(a);
-        let e = FontSet::bundled(true)
-            .check_coverage(&p)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("a.json: title, character 9"), "{e}");
-        assert!(!e.contains("<publication>"), "{e}");
-        assert!(e.contains("U+E000, private use"), "{e}");
-        assert!(
-            e.contains("a.json: blocks[0].text, character 10") && e.contains("U+1F99C"),
-            "{e}"
-        );
     }
 }

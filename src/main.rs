@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use anpham::batch::{self, BatchOptions, Event, Job};
 use anpham::input::PageSizeName;
 use anpham::scale::{FontScale, MAX_STEP, MIN_STEP};
+use anpham::timestamp::Timestamp;
 
 /// Accessible EPUB 3 and large-print tagged PDF/UA-1 editions of news articles.
 ///
@@ -156,6 +157,10 @@ fn build(args: BuildArgs) -> ExitCode {
         each: args.each,
         jobs: args.jobs,
         fail_fast: args.fail_fast,
+        // Reproducible builds: the one place anpham reads the environment for a date.
+        date: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| Timestamp::from_epoch_text(&v)),
     };
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,

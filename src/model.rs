@@ -386,6 +386,24 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+impl Article {
+    /// An article with a headline and nothing else (fill in the other fields, then
+    /// [`crate::prepare::prepare`] it).
+    pub fn new(title: impl Into<String>) -> Article {
+        Article {
+            lang: None,
+            title: title.into(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: None,
+            source_url: None,
+            blocks: Vec::new(),
+            origin: None,
+        }
+    }
+}
+
 impl Publication {
     /// A publication made of one article, taking its title, language and date.
     pub fn single(article: Article) -> Publication {

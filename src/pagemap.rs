@@ -2,24 +2,7 @@
 //! text. The PDF writer produces it; the EPUB writer turns it into page-break markers
 //! and a `page-list`, so that EPUB readers can follow "page 12" of the print edition.
 
-/// A part of an article that text can be located in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ArticlePart {
-    /// The headline.
-    Title,
-    /// The byline and date line.
-    Meta,
-    /// The lead paragraph.
-    Lead,
-    /// Block `i` of the body (paragraph, heading, quote text, or a figure's image).
-    Block(usize),
-    /// Item `j` of list block `i`.
-    Item(usize, usize),
-    /// The caption (and credit) of figure block `i`.
-    Caption(usize),
-    /// The attribution of quote block `i`.
-    Attribution(usize),
-}
+pub use crate::address::ArticlePart;
 
 /// Where a page begins.
 #[derive(Debug, Clone, PartialEq, Eq)]

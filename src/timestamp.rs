@@ -1,6 +1,7 @@
-//! Deterministic timestamps. Outputs never carry the wall clock: the modification time
-//! is `SOURCE_DATE_EPOCH` when set, else the publication date at midnight UTC, else
-//! the Unix epoch.
+//! Deterministic timestamps, passed as values. Outputs never carry the wall clock: the
+//! library dates every edition of a build with one [`Timestamp`] given by the caller, by
+//! default [`Timestamp::of_publication`] (the publication date at midnight UTC, else the
+//! Unix epoch). Only the CLI reads `SOURCE_DATE_EPOCH` ([`Timestamp::from_epoch_text`]).
 
 /// A UTC date and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,16 +60,17 @@ impl Timestamp {
         })
     }
 
-    /// The build's timestamp: `SOURCE_DATE_EPOCH`, else `date`, else 1970-01-01.
-    pub fn for_build(date: Option<&str>) -> Timestamp {
-        if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-        {
-            return Timestamp::from_unix(secs);
-        }
+    /// The default date of a publication's editions: its date (`YYYY-MM-DD`) at
+    /// midnight UTC, else 1970-01-01. The EPUB and the PDF of one build both use it.
+    pub fn of_publication(date: Option<&str>) -> Timestamp {
         date.and_then(Timestamp::from_date)
             .unwrap_or_else(|| Timestamp::from_unix(0))
+    }
+
+    /// Parses a `SOURCE_DATE_EPOCH` value (seconds since the Unix epoch); `None` when it
+    /// is not a number. The caller (the CLI) reads the environment, not the library.
+    pub fn from_epoch_text(value: &str) -> Option<Timestamp> {
+        value.trim().parse::<u64>().ok().map(Timestamp::from_unix)
     }
 
     /// ISO 8601 / W3CDTF, `2022-11-10T00:00:00Z`.
@@ -95,5 +97,17 @@ mod tests {
             Timestamp::from_unix(951_782_400).iso8601(),
             "2000-02-29T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn defaults_and_epoch_text() {
+        assert_eq!(
+            Timestamp::of_publication(Some("2022-11-10")).iso8601(),
+            "2022-11-10T00:00:00Z"
+        );
+        assert_eq!(Timestamp::of_publication(None), Timestamp::from_unix(0));
+        assert_eq!(Timestamp::of_publication(Some("10/11/2022")), Timestamp::from_unix(0));
+        assert_eq!(Timestamp::from_epoch_text(" 86400\n"), Some(Timestamp::from_unix(86_400)));
+        assert_eq!(Timestamp::from_epoch_text("soon"), None);
     }
 }

@@ -72,7 +72,7 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
         for (i, b) in article.blocks.iter_mut().enumerate() {
             if let Block::Figure(f) = b
-                && let Err(d) = load_image(f, &base, &file, &format!("{prefix}blocks[{i}].src"))
+                && let Err(d) = figure_image(f, &base, &file, &format!("{prefix}blocks[{i}].src"))
             {
                 diags.push(d);
             }
@@ -620,6 +620,24 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
                 }
             }
         }
+    }
+}
+
+/// The one call behind which a figure's image is read and checked: a figure built in
+/// code with its image bytes already in memory is checked without touching the disk
+/// (the checker remembers images that passed, so a loaded image costs a hash), else
+/// the file named by `src` is read.
+fn figure_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(), Diagnostic> {
+    match &f.image {
+        Some(img) => {
+            let checked = check_image_cached(img.bytes.as_ref().clone()).map_err(|why| {
+                Diagnostic::field(file, field, format!("the image given for `{}`: {why}", f.src))
+                    .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
+            })?;
+            f.image = Some(checked);
+            Ok(())
+        }
+        None => load_image(f, base, file, field),
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anpham::FontScale;
-use anpham::epub::{EpubOptions, write_epub};
+use anpham::epub::EpubOptions;
 use anpham::model::{Article, Block, Figure, ImageData, Publication, Span, Text};
 use anpham::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use anpham::timestamp::Timestamp;
@@ -15,6 +15,12 @@ use anpham::timestamp::Timestamp;
 // ---------------------------------------------------------------- fixtures
 
 /// A small PNG (a gradient, so different seeds give different files).
+/// Prepares a publication built in code (the writers take only prepared ones) and writes
+/// its EPUB.
+fn write_epub(p: &Publication, o: &EpubOptions) -> anpham::Result<Vec<u8>> {
+    anpham::epub::write_epub(&anpham::prepare(p.clone())?, o)
+}
+
 fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
     let mut out = Vec::new();
     {
@@ -410,7 +416,7 @@ fn nfd_publication(dir: &Path) -> Publication {
 
 fn options(scale: FontScale) -> EpubOptions {
     let mut o = EpubOptions::new(scale);
-    o.modified = Timestamp::from_date("2022-11-10").unwrap();
+    o.modified = Timestamp::from_date("2022-11-10");
     o
 }
 
@@ -664,7 +670,11 @@ fn bulletin_with_the_page_map_of_its_pdf_edition() {
     let dir = out_dir("pdf-pages");
     let p = example("bulletin.toml");
     let scale = FontScale::LARGE;
-    let pdf = anpham::pdf::write_pdf(&p, &anpham::pdf::PdfOptions::new(scale)).unwrap();
+    let pdf = anpham::editions::pdf(
+        &anpham::prepare(p.clone()).unwrap(),
+        &anpham::pdf::PdfOptions::new(scale),
+    )
+    .unwrap();
     assert!(pdf.page_map.pages.len() > p.articles.len());
     let mut o = options(scale);
     o.page_map = Some(pdf.page_map.clone());
@@ -922,69 +932,6 @@ fn snapshot_navigation_document() {
 fn snapshot_content_document() {
     let bytes = write_epub(&small_publication(), &small_options()).unwrap();
     insta::assert_snapshot!("article_001_xhtml", entry(&bytes, "EPUB/article-001.xhtml"));
-}
-
-// ---------------------------------------------------------------- speed
-
-/// `cargo test --release --test epub -- --ignored --nocapture timing`
-#[test]
-#[ignore = "timing; run in release"]
-fn timing() {
-    use std::time::Instant;
-    let one = seed_publication();
-    let o = options(FontScale::LARGE);
-    write_epub(&one, &o).unwrap(); // warm the bundled fonts
-    let t = Instant::now();
-    let runs = 20;
-    let mut size = 0;
-    for _ in 0..runs {
-        size = write_epub(&one, &o).unwrap().len();
-    }
-    println!(
-        "single article: {:.1} ms, {size} bytes",
-        t.elapsed().as_secs_f64() * 1000.0 / runs as f64
-    );
-
-    // 100 articles of ~8 KB with 3 small images each.
-    let mut articles = Vec::new();
-    for i in 0..100u8 {
-        let mut a = seed_article();
-        a.title = format!("{} ({})", a.title, i + 1);
-        let mut k = 0;
-        for b in &mut a.blocks {
-            if let Block::Figure(f) = b {
-                f.image = Some(image(i.wrapping_mul(3).wrapping_add(k)));
-                k += 1;
-            }
-        }
-        articles.push(a);
-    }
-    let text: usize = articles
-        .iter()
-        .map(|a| Publication::single(a.clone()).reading_text().len())
-        .sum();
-    let big = Publication {
-        title: "Bản tin 100 bài".into(),
-        lang: "vi".into(),
-        publisher: Some("Báo Mẫu".into()),
-        date: Some("2022-11-30".into()),
-        identifier: None,
-        description: None,
-        articles,
-    };
-    for scale in [FontScale::STANDARD, FontScale::LARGE] {
-        let o = options(scale);
-        let t = Instant::now();
-        let runs = 5;
-        for _ in 0..runs {
-            size = write_epub(&big, &o).unwrap().len();
-        }
-        println!(
-            "100-article bulletin ({} KB of text) at {scale}: {:.1} ms, {size} bytes",
-            text / 1024,
-            t.elapsed().as_secs_f64() * 1000.0 / runs as f64
-        );
-    }
 }
 
 /// The seed article (`shared/seed/article-bac-kan.txt`) without the portal's furniture:

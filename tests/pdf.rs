@@ -4,8 +4,9 @@ mod common;
 
 use std::path::Path;
 
-use anpham::input::{PageSizeName, load_publication};
-use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::editions::pdf as write_pdf;
+use anpham::input::{PageSizeName, load_prepared as load_publication};
+use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 
 fn build(
@@ -109,7 +110,8 @@ fn english_is_hyphenated_at_standard_scale_and_never_at_large_print() {
     let input = common::root().join("examples/english");
     let (publication, _) = load_publication(&[input]).unwrap();
     let count_hyphens = |scale: FontScale| {
-        let lay = anpham::layout::layout(&publication, &anpham::layout::LayoutOptions::new(scale));
+        let lay = anpham::layout::layout(&publication, &anpham::layout::LayoutOptions::new(scale))
+            .unwrap();
         lay.pages
             .iter()
             .flat_map(|p| &p.items)
@@ -151,7 +153,7 @@ fn nothing_is_drawn_outside_the_text_area() {
             for size in [PageSizeName::A5, PageSizeName::A4, PageSizeName::Letter] {
                 let mut o = LayoutOptions::new(scale);
                 o.page_size = size;
-                let lay = layout(&publication, &o);
+                let lay = layout(&publication, &o).unwrap();
                 for (pi, page) in lay.pages.iter().enumerate() {
                     let [l, t, r, b] = page.area;
                     let check = |line: &Line| {
@@ -205,7 +207,11 @@ fn nothing_is_drawn_outside_the_text_area() {
 fn structure_tree_snapshot() {
     let input = common::root().join("tests/fixtures/structure/article.json");
     let (publication, _) = load_publication(&[input]).unwrap();
-    let dump =
-        anpham::pdf::structure_tree_dump(&publication, &PdfOptions::new(FontScale::LARGE)).unwrap();
+    let lay = anpham::layout::layout(
+        &publication,
+        &PdfOptions::new(FontScale::LARGE).layout_options(),
+    )
+    .unwrap();
+    let dump = anpham::pdf::structure_tree_dump(&publication, &lay).unwrap();
     insta::assert_snapshot!("pdf_structure_tree", dump);
 }

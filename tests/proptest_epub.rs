@@ -13,7 +13,9 @@ use proptest::sample::select;
 
 use anpham::epub::{EpubOptions, write_epub};
 use anpham::model::{Article, Block, Figure, Publication, Span, Text};
-use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::Prepared;
+use anpham::editions::pdf as write_pdf;
+use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 
 const PIECES: &[&str] = &[
@@ -123,7 +125,7 @@ fn block() -> impl Strategy<Value = B> {
     ]
 }
 
-fn article(title: String, lead: Option<Text>, blocks: Vec<B>, english: bool) -> Publication {
+fn article(title: String, lead: Option<Text>, blocks: Vec<B>, english: bool) -> Prepared {
     let mut level = 1u8;
     let blocks = blocks
         .into_iter()
@@ -146,7 +148,7 @@ fn article(title: String, lead: Option<Text>, blocks: Vec<B>, english: bool) -> 
             }),
         })
         .collect();
-    let mut a = Article {
+    let a = Article {
         lang: Some(if english { "en" } else { "vi" }.into()),
         title,
         date: Some("2022-11-10".into()),
@@ -161,8 +163,7 @@ fn article(title: String, lead: Option<Text>, blocks: Vec<B>, english: bool) -> 
             field: String::new(),
         }),
     };
-    anpham::validate::prepare_article(&mut a).expect("generated articles are valid");
-    Publication::single(a)
+    anpham::prepare(Publication::single(a)).expect("generated articles are valid")
 }
 
 fn config() -> ProptestConfig {
@@ -189,7 +190,7 @@ proptest! {
     ) {
         let p = article(title, lead, blocks, english);
         let pdf = write_pdf(&p, &PdfOptions::new(FontScale::LARGE)).expect("PDF");
-        let mut opts = EpubOptions::for_publication(FontScale::Step(step), &p);
+        let mut opts = EpubOptions::new(FontScale::Step(step));
         opts.page_map = Some(pdf.page_map);
         let bytes = write_epub(&p, &opts).expect("EPUB");
         let dir = tempfile::TempDir::new().unwrap();

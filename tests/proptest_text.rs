@@ -21,7 +21,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
 use anpham::model::{Article, Block, Publication, Span, Text};
-use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::Prepared;
+use anpham::editions::pdf as write_pdf;
+use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 
 /// Precomposed Vietnamese letters and other Latin.
@@ -111,8 +113,8 @@ fn case() -> impl Strategy<Value = Case> {
         })
 }
 
-fn publication(c: &Case) -> Publication {
-    let mut a = Article {
+fn publication(c: &Case) -> Prepared {
+    let a = Article {
         lang: Some(if c.english { "en" } else { "vi" }.into()),
         title: c.title.clone(),
         date: None,
@@ -139,8 +141,7 @@ fn publication(c: &Case) -> Publication {
             .collect(),
         origin: None,
     };
-    anpham::validate::prepare_article(&mut a).expect("generated text is valid");
-    Publication::single(a)
+    anpham::prepare(Publication::single(a)).expect("generated text is valid")
 }
 
 /// Everything but white space.
@@ -285,7 +286,7 @@ proptest! {
     fn pdf_text_equals_the_nfc_input_and_no_glyph_leaves_the_text_area(c in case()) {
         let p = publication(&c);
         let scale = FontScale::Step(c.step);
-        let lay = layout(&p, &LayoutOptions::new(scale));
+        let lay = layout(&p, &LayoutOptions::new(scale)).expect("layout");
         // The pages' content, without the running header and the page numbers.
         let own: String = lay.pages.iter().map(|p| page_text(p, false)).collect();
         prop_assert_eq!(squash(&own), expected(&c));

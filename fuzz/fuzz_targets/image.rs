@@ -32,5 +32,7 @@ fuzz_target!(|data: &[u8]| {
         })],
         origin: None,
     };
-    anpham_fuzz::build_and_check(&Publication::single(article), anpham::FontScale::LARGE);
+    let prepared = anpham::prepare(Publication::single(article))
+        .expect("an image that passed the check prepares");
+    anpham_fuzz::build_and_check(&prepared, anpham::FontScale::LARGE);
 });

@@ -169,7 +169,7 @@ fuzz_target!(|input: Input| {
             }),
         });
     }
-    let mut article = Article {
+    let article = Article {
         lang: Some(LANGS[input.lang as usize % 2].to_string()),
         title: cx.text(input.title),
         date: Some("2022-11-10".into()),
@@ -184,14 +184,16 @@ fuzz_target!(|input: Input| {
             field: String::new(),
         }),
     };
-    if let Err(e) = anpham::validate::prepare_article(&mut article) {
-        let _ = e.to_string();
-        return;
-    }
-    let publication = Publication::single(article);
+    let publication = match anpham::prepare(Publication::single(article)) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = e.to_string();
+            return;
+        }
+    };
     let scale = FontScale::Step(input.scale.rem_euclid(9) - 2);
     let fonts = anpham_fuzz::fonts(scale.is_large_print());
-    if let Err(e) = fonts.check_coverage(&publication) {
+    if let Err(e) = publication.check_fonts(fonts) {
         let _ = e.to_string();
         return;
     }

@@ -21,7 +21,8 @@ use anpham::fonts::FontSet;
 use anpham::input::{Loaded, load_input};
 use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
 use anpham::model::Publication;
-use anpham::pdf::{PdfOptions, write_pdf};
+use anpham::Prepared;
+use anpham::pdf::write_pdf;
 use anpham::scale::FontScale;
 
 /// A small valid PNG (the examples' test picture).
@@ -62,7 +63,7 @@ pub fn sandbox() -> &'static Path {
 
 /// Writes `data` to `sandbox()/name` and loads it as the CLI would; a loaded publication
 /// is also checked for font coverage. Errors must display without panicking.
-pub fn load_file(name: &str, data: &[u8]) -> Option<Publication> {
+pub fn load_file(name: &str, data: &[u8]) -> Option<Prepared> {
     let path = sandbox().join(name);
     std::fs::write(&path, data).expect("write fuzz input");
     let loaded = match load_input(&path) {
@@ -77,8 +78,14 @@ pub fn load_file(name: &str, data: &[u8]) -> Option<Publication> {
         Loaded::Article(a) => Publication::single(*a),
         Loaded::Bulletin(m) => m.publication,
     };
-    let fonts = fonts(true);
-    match fonts.check_coverage(&publication) {
+    let publication = match anpham::prepare(publication) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = e.to_string();
+            return None;
+        }
+    };
+    match publication.check_fonts(fonts(true)) {
         Ok(()) => Some(publication),
         Err(e) => {
             let _ = e.to_string();
@@ -100,7 +107,7 @@ pub fn fonts(large: bool) -> &'static FontSet {
 
 /// Lays out, checks the layout's geometry, and writes the PDF and the EPUB of a
 /// validated publication. Panics when an output breaks one of the module's rules.
-pub fn build_and_check(p: &Publication, scale: FontScale) {
+pub fn build_and_check(p: &Prepared, scale: FontScale) {
     let fonts = fonts(scale.is_large_print()).clone();
     let lay = layout(
         p,
@@ -109,16 +116,11 @@ pub fn build_and_check(p: &Publication, scale: FontScale) {
             page_size: anpham::input::PageSizeName::A5,
             fonts: fonts.clone(),
         },
-    );
-    check_geometry(&lay);
-    let pdf = write_pdf(
-        p,
-        &PdfOptions {
-            fonts: fonts.clone(),
-            ..PdfOptions::new(scale)
-        },
     )
-    .expect("a validated publication whose characters are covered writes a PDF");
+    .expect("a prepared publication whose characters are covered lays out");
+    check_geometry(&lay);
+    let pdf = write_pdf(p, &lay, None)
+        .expect("a validated publication whose characters are covered writes a PDF");
     assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
     assert!(
         pdf.bytes.trim_ascii_end().ends_with(b"%%EOF"),

@@ -108,11 +108,6 @@ pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<
     (!runs.is_empty()).then_some(runs)
 }
 
-/// The byline's plain text for article `i` (what [`ArticlePart::Meta`] offsets count in).
-pub fn byline_text(p: &Publication, i: usize) -> Option<String> {
-    labels::byline(&p.articles[i], p.article_lang(i))
-}
-
 /// Writes one page-break marker.
 pub fn write_marker(out: &mut String, m: &Marker) {
     out.push_str("<span role=\"doc-pagebreak\" epub:type=\"pagebreak\"");

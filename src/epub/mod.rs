@@ -37,7 +37,7 @@
 //!     blocks: vec![Block::Paragraph { text: Text::plain("Sáng 10/11, Tỉnh ủy tổ chức Hội thảo.") }],
 //!     origin: None,
 //! };
-//! let publication = Publication::single(article);
+//! let publication = anpham::prepare::prepare(Publication::single(article)).unwrap();
 //! let bytes = write_epub(&publication, &EpubOptions::new(FontScale::LARGE)).unwrap();
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
@@ -60,10 +60,9 @@ use crate::error::{Error, Result};
 use crate::fonts::{FontFace, FontSet};
 use crate::model::{Block, Publication, Text};
 use crate::pagemap::PageMap;
+use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
-
-pub use content::byline_text;
 
 /// The claim written as `dcterms:conformsTo`.
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
@@ -79,31 +78,23 @@ pub struct EpubOptions {
     pub fonts: FontSet,
     /// The page map of the PDF edition. `None`: no page list and no page-navigation claims.
     pub page_map: Option<PageMap>,
-    /// `dcterms:modified`.
-    pub modified: Timestamp,
+    /// `dcterms:modified`; `None`: [`Timestamp::of_publication`], the same date the PDF
+    /// editions get by default.
+    pub modified: Option<Timestamp>,
     /// `a11y:certifiedBy`; default: the publisher, else `anpham`.
     pub certified_by: Option<String>,
 }
 
 impl EpubOptions {
-    /// Options for a scale: the bundled fonts for it, `SOURCE_DATE_EPOCH` (else the Unix
-    /// epoch) as the modification time, no page map.
+    /// Options for a scale: the bundled fonts for it, the publication's date as the
+    /// modification time, no page map.
     pub fn new(scale: FontScale) -> Self {
         EpubOptions {
             scale,
             fonts: FontSet::bundled(scale.is_large_print()),
             page_map: None,
-            modified: Timestamp::for_build(None),
+            modified: None,
             certified_by: None,
-        }
-    }
-
-    /// Like [`EpubOptions::new`], with the modification time taken from
-    /// `SOURCE_DATE_EPOCH`, else the publication's date.
-    pub fn for_publication(scale: FontScale, publication: &Publication) -> Self {
-        EpubOptions {
-            modified: Timestamp::for_build(publication.date.as_deref()),
-            ..Self::new(scale)
         }
     }
 }
@@ -140,9 +131,9 @@ pub fn derived_identifier(p: &Publication) -> String {
 }
 
 /// Writes the EPUB of `publication`.
-pub fn write_epub(publication: &Publication, options: &EpubOptions) -> Result<Vec<u8>> {
-    let p = publication;
-    options.fonts.check_coverage(p)?;
+pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u8>> {
+    publication.check_fonts(&options.fonts)?;
+    let p: &Publication = publication;
     if p.articles.is_empty() {
         return Err(Error::Epub("the publication has no articles".into()));
     }
@@ -153,7 +144,7 @@ pub fn write_epub(publication: &Publication, options: &EpubOptions) -> Result<Ve
     // Page markers of the print edition.
     let plan = match &options.page_map {
         Some(map) if !map.pages.is_empty() => Some(pages::plan(map, n, |i| {
-            pages::part_texts(&p.articles[i], byline_text(p, i))
+            crate::address::article_parts(p, i)
         })?),
         _ => None,
     };
@@ -444,7 +435,10 @@ fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> opf::Metada
         publisher: p.publisher.clone(),
         date: p.date.clone(),
         description: p.description.clone(),
-        modified: options.modified.iso8601(),
+        modified: options
+            .modified
+            .unwrap_or_else(|| Timestamp::of_publication(p.date.as_deref()))
+            .iso8601(),
         access_modes,
         access_mode_sufficient: sufficient,
         features,

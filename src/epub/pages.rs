@@ -1,7 +1,7 @@
 //! Page-break markers: where the pages of the print (PDF) edition begin.
 //!
 //! A [`PageMap`] locates each page start by article, part and byte offset into that
-//! part's plain text ([`part_texts`] says what that text is for each part). The plan
+//! part's plain text ([`crate::address`] says what that text is for each part). The plan
 //! built here resolves every anchor to a part that the content documents actually
 //! render (an anchor in a part the article does not have moves to the start of the next
 //! part in reading order), clamps offsets to the text and to character boundaries, and
@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
-use crate::model::{Article, Block};
 use crate::pagemap::{ArticlePart, PageMap, TextAnchor};
 
 /// One page-break marker.
@@ -60,72 +59,7 @@ pub struct PagePlan {
     pub articles: Vec<ArticleMarks>,
 }
 
-/// The parts of an article that the EPUB renders, in reading order, each with the plain
-/// text that page-map offsets count in:
-///
-/// * `Title`: the headline; `Meta`: the byline line (see [`byline_runs`](super::content));
-///   `Lead`: the lead;
-/// * `Block(i)`: the text of a paragraph, heading or quotation; a figure's or a list's
-///   `Block(i)` is the empty text before it;
-/// * `Item(i, j)`: a list item; `Caption(i)`: a figure's caption, then a space and the
-///   credit when both exist; `Attribution(i)`: a quotation's attribution.
-pub fn part_texts(article: &Article, meta: Option<String>) -> Vec<(ArticlePart, String)> {
-    let mut parts = vec![(ArticlePart::Title, article.title.clone())];
-    if let Some(m) = meta {
-        parts.push((ArticlePart::Meta, m));
-    }
-    if let Some(l) = &article.lead {
-        parts.push((ArticlePart::Lead, l.to_plain()));
-    }
-    for (i, b) in article.blocks.iter().enumerate() {
-        match b {
-            Block::Paragraph { text } | Block::Heading { text, .. } => {
-                parts.push((ArticlePart::Block(i), text.to_plain()))
-            }
-            Block::Quote { text, attribution } => {
-                parts.push((ArticlePart::Block(i), text.to_plain()));
-                if let Some(a) = attribution {
-                    parts.push((ArticlePart::Attribution(i), a.clone()));
-                }
-            }
-            Block::List { items, .. } => {
-                parts.push((ArticlePart::Block(i), String::new()));
-                for (j, it) in items.iter().enumerate() {
-                    parts.push((ArticlePart::Item(i, j), it.to_plain()));
-                }
-            }
-            Block::Figure(f) => {
-                parts.push((ArticlePart::Block(i), String::new()));
-                if let Some(c) = caption_text(f) {
-                    parts.push((ArticlePart::Caption(i), c));
-                }
-            }
-        }
-    }
-    parts
-}
-
-/// A figure's caption part: the caption, a space, the credit (either may be absent).
-pub fn caption_text(f: &crate::model::Figure) -> Option<String> {
-    match (&f.caption, &f.credit) {
-        (Some(c), Some(cr)) => Some(format!("{} {cr}", c.to_plain())),
-        (Some(c), None) => Some(c.to_plain()),
-        (None, Some(cr)) => Some(cr.clone()),
-        (None, None) => None,
-    }
-}
-
-/// Reading-order position of a part inside its article.
-fn order(p: ArticlePart) -> (u8, usize, usize) {
-    match p {
-        ArticlePart::Title => (0, 0, 0),
-        ArticlePart::Meta => (1, 0, 0),
-        ArticlePart::Lead => (2, 0, 0),
-        ArticlePart::Block(i) => (3, i, 0),
-        ArticlePart::Caption(i) | ArticlePart::Attribution(i) => (3, i, 1),
-        ArticlePart::Item(i, j) => (3, i, 1 + j),
-    }
-}
+pub use crate::address::{caption_text, parts_of as part_texts};
 
 /// The largest character boundary of `s` at or below `i`.
 fn floor_boundary(s: &str, i: usize) -> usize {
@@ -202,7 +136,7 @@ pub fn plan(
                         .entry(*p)
                         .or_default()
                         .push((floor_boundary(text, offset), k));
-                } else if let Some((p, _)) = list.iter().find(|(p, _)| order(*p) > order(part)) {
+                } else if let Some((p, _)) = list.iter().find(|(p, _)| p.order() > part.order()) {
                     marks.parts.entry(*p).or_default().push((0, k));
                 } else {
                     marks.end.push(k);
@@ -270,7 +204,7 @@ pub fn interleave<'a>(runs: &[&'a str], marks: &[(usize, usize)]) -> Vec<Piece<'
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Figure, Text};
+    use crate::model::{Article, Block, Figure, Text};
     use crate::pagemap::PageStart;
 
     fn t(run: usize, text: &str) -> Piece<'_> {

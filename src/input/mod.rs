@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 pub use manifest::{EditionSpec, Manifest, PageSizeName};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::prepare::Prepared;
 use crate::model::{Article, Origin, Publication};
 use crate::validate;
 
@@ -161,6 +162,22 @@ pub enum Loaded {
 /// Several articles make a bulletin whose title is the first article's unless a
 /// manifest gives one.
 pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
+    let (publication, manifest, file) = load(inputs)?;
+    validate::check_publication_size(&publication, &file)?;
+    Ok((publication, manifest))
+}
+
+/// Loads inputs as [`load_publication`] does, straight into the prepared publication
+/// the writers take (every article was prepared while it was read, so nothing is
+/// checked twice).
+pub fn load_prepared(inputs: &[PathBuf]) -> Result<(Prepared, Option<Manifest>)> {
+    let (publication, manifest, file) = load(inputs)?;
+    Ok((Prepared::from_loaded(publication, &file)?, manifest))
+}
+
+/// Reads the inputs; the publication's size is not checked yet. Returns the file that
+/// publication-level messages name.
+fn load(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>, PathBuf)> {
     let mut articles = Vec::new();
     let mut manifest = None;
     let mut diagnostics = Vec::new();
@@ -203,8 +220,7 @@ pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manif
     let file = manifest
         .as_ref()
         .map_or_else(|| inputs[0].clone(), |m| m.path.clone());
-    validate::check_publication_size(&publication, &file)?;
-    Ok((publication, manifest))
+    Ok((publication, manifest, file))
 }
 
 /// Loads one path: a folder (every article file in it, sorted by name), a manifest, or an

@@ -40,14 +40,15 @@ use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::input::PageSizeName;
 use crate::layout::{
-    self, FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
+    FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
 };
 use crate::model::{Block, Publication};
 use crate::pagemap::{ArticlePart, PageMap};
+use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
-/// Options for a PDF edition.
+/// Options for a PDF edition: how to lay it out, and its date.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
     /// Font scale.
@@ -56,18 +57,28 @@ pub struct PdfOptions {
     pub page_size: PageSizeName,
     /// Fonts; the bundled ones for the scale by default.
     pub fonts: FontSet,
-    /// Document date (metadata); [`Timestamp::for_build`] by default.
+    /// Document date (metadata); `None`: [`Timestamp::of_publication`], the same date
+    /// the EPUB gets by default.
     pub date: Option<Timestamp>,
 }
 
 impl PdfOptions {
-    /// Defaults for a scale: A5, bundled fonts, deterministic date.
+    /// Defaults for a scale: A5, bundled fonts, the publication's date.
     pub fn new(scale: FontScale) -> PdfOptions {
         PdfOptions {
             scale,
             page_size: PageSizeName::A5,
             fonts: FontSet::bundled(scale.is_large_print()),
             date: None,
+        }
+    }
+
+    /// The layout these options ask for.
+    pub fn layout_options(&self) -> LayoutOptions {
+        LayoutOptions {
+            scale: self.scale,
+            page_size: self.page_size,
+            fonts: self.fonts.clone(),
         }
     }
 }
@@ -83,55 +94,27 @@ pub struct PdfOutput {
     pub pages: usize,
 }
 
-/// A human description of an edition, used as the EPUB's `pageBreakSource`.
-pub fn edition_description(options: &PdfOptions) -> String {
-    let size = match options.page_size {
-        PageSizeName::A4 => "A4",
-        PageSizeName::A5 => "A5",
-        PageSizeName::Letter => "Letter",
-    };
-    let kind = if options.scale.is_large_print() {
-        "large-print "
-    } else {
-        ""
-    };
-    format!(
-        "anpham {kind}PDF edition, {size}, {} pt body",
-        crate::scale::fmt_pt(options.scale.body_pt())
-    )
-}
-
-/// Checks that the fonts cover every character, then lays the publication out.
-fn checked_layout(publication: &Publication, options: &PdfOptions) -> Result<Layout> {
-    options.fonts.check_coverage(publication)?;
-    Ok(layout::layout(
-        publication,
-        &LayoutOptions {
-            scale: options.scale,
-            page_size: options.page_size,
-            fonts: options.fonts.clone(),
-        },
-    ))
-}
-
-/// Lays out and writes a publication as a tagged PDF/UA-1.
-pub fn write_pdf(publication: &Publication, options: &PdfOptions) -> Result<PdfOutput> {
-    let lay = checked_layout(publication, options)?;
-    let (document, _) = build_document(publication, &lay, options)?;
+/// Writes a laid-out publication as a tagged PDF/UA-1 (the writer never lays out:
+/// [`crate::layout::layout`] made `layout` from the same prepared publication).
+/// `date`: `None` for [`Timestamp::of_publication`].
+pub fn write_pdf(
+    publication: &Prepared,
+    layout: &Layout,
+    date: Option<Timestamp>,
+) -> Result<PdfOutput> {
+    let (document, _) = build_document(publication, layout, date)?;
     let bytes = document.finish().map_err(krilla_error)?;
-    let mut page_map = lay.page_map.clone();
-    page_map.source = edition_description(options);
     Ok(PdfOutput {
         bytes,
-        pages: lay.pages.len(),
-        page_map,
+        pages: layout.pages.len(),
+        page_map: layout.page_map.clone(),
     })
 }
 
-/// The structure tree the PDF gets, as indented text (for snapshot tests and review).
-pub fn structure_tree_dump(publication: &Publication, options: &PdfOptions) -> Result<String> {
-    let lay = checked_layout(publication, options)?;
-    let (_, dump) = build_document(publication, &lay, options)?;
+/// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
+/// tests and review).
+pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
+    let (_, dump) = build_document(publication, layout, None)?;
     Ok(dump)
 }
 
@@ -200,7 +183,7 @@ impl Collector {
 fn build_document(
     p: &Publication,
     lay: &Layout,
-    options: &PdfOptions,
+    date: Option<Timestamp>,
 ) -> Result<(Document, String)> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
@@ -210,9 +193,7 @@ fn build_document(
         configuration,
         ..SerializeSettings::default()
     });
-    let date = options
-        .date
-        .unwrap_or_else(|| Timestamp::for_build(p.date.as_deref()));
+    let date = date.unwrap_or_else(|| Timestamp::of_publication(p.date.as_deref()));
     let mut authors: Vec<String> = Vec::new();
     for a in &p.articles {
         if let Some(au) = &a.author
@@ -595,7 +576,7 @@ fn build_tree(
 
 fn build_outline(lay: &Layout) -> Outline {
     /// Entries after `*i` deeper than `parent` become children, recursively.
-    fn children(entries: &[layout::OutlineEntry], i: &mut usize, parent: u8) -> Vec<OutlineNode> {
+    fn children(entries: &[crate::layout::OutlineEntry], i: &mut usize, parent: u8) -> Vec<OutlineNode> {
         let mut out = Vec::new();
         while *i < entries.len() && entries[*i].level > parent {
             let e = &entries[*i];

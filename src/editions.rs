@@ -1,0 +1,232 @@
+//! The editions facade: one prepared publication → a set of editions, in memory.
+//!
+//! [`build`] lays the publication out once per font scale it needs (every PDF scale, and
+//! the scale the EPUB's page list follows — laid out, never written, when no PDF of that
+//! scale is asked for), writes each PDF from its layout and the EPUB with the page map
+//! of the layout it follows, and returns named byte buffers. Nothing here touches the
+//! file system: [`crate::edition`] and [`crate::batch`] schedule and write atomically.
+//! New editions (braille BRF/PEF, a talking-book EPUB) are new [`EditionKind`]s.
+//!
+//! ```no_run
+//! use anpham::editions::{self, EditionRequest};
+//! use anpham::{FontScale, input};
+//!
+//! let (prepared, _) = input::load_prepared(&["examples/bac-kan/bac-kan.md".into()])?;
+//! let mut request = EditionRequest::new();
+//! request.pdf_scales = vec![FontScale::LARGE];
+//! for edition in editions::build(&prepared, &request)? {
+//!     std::fs::write(edition.kind.file_name("bac-kan"), &edition.bytes)?;
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::epub::{EpubOptions, write_epub};
+use crate::error::{Error, Result};
+use crate::fonts::{FontFamily, FontSet};
+use crate::input::PageSizeName;
+use crate::layout::{self, Layout, LayoutOptions};
+use crate::pdf::{self, PdfOptions, PdfOutput};
+use crate::prepare::Prepared;
+use crate::scale::FontScale;
+use crate::timestamp::Timestamp;
+
+/// A kind of edition.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EditionKind {
+    /// The accessible EPUB 3.
+    Epub,
+    /// A tagged PDF/UA-1 at a font scale.
+    Pdf(FontScale),
+}
+
+impl EditionKind {
+    /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
+    /// `slug.step-1.pdf`, `slug.19pt.pdf` …
+    pub fn file_name(self, slug: &str) -> String {
+        match self {
+            EditionKind::Epub => format!("{slug}.epub"),
+            EditionKind::Pdf(scale) => match scale.file_suffix().as_str() {
+                "" => format!("{slug}.pdf"),
+                s => format!("{slug}.{s}.pdf"),
+            },
+        }
+    }
+}
+
+/// Which editions to build, and how.
+#[derive(Debug, Clone)]
+pub struct EditionRequest {
+    /// The EPUB's base text size; `None`: no EPUB.
+    pub epub: Option<FontScale>,
+    /// A PDF at each of these scales.
+    pub pdf_scales: Vec<FontScale>,
+    /// PDF page size.
+    pub page_size: PageSizeName,
+    /// The print edition whose pages the EPUB's page list follows (default: the first
+    /// PDF scale; none when no PDF is built and none is named).
+    pub page_list: Option<FontScale>,
+    /// A main font family instead of the bundled ones.
+    pub font: Option<FontFamily>,
+    /// The date every edition carries; `None`: [`Timestamp::of_publication`].
+    pub date: Option<Timestamp>,
+}
+
+impl Default for EditionRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EditionRequest {
+    /// A standard-size EPUB and no PDF, A5 pages, bundled fonts, the publication's date.
+    pub fn new() -> EditionRequest {
+        EditionRequest {
+            epub: Some(FontScale::STANDARD),
+            pdf_scales: Vec::new(),
+            page_size: PageSizeName::A5,
+            page_list: None,
+            font: None,
+            date: None,
+        }
+    }
+
+    /// The fonts of an edition at `scale`.
+    pub fn fonts(&self, scale: FontScale) -> FontSet {
+        match &self.font {
+            Some(f) => FontSet::with_primary(f.clone()),
+            None => FontSet::bundled(scale.is_large_print()),
+        }
+    }
+
+    fn layout_options(&self, scale: FontScale) -> LayoutOptions {
+        LayoutOptions {
+            scale,
+            page_size: self.page_size,
+            fonts: self.fonts(scale),
+        }
+    }
+
+    /// The scale whose page map the EPUB follows.
+    fn page_list_scale(&self) -> Option<FontScale> {
+        self.epub?;
+        self.page_list.or_else(|| self.pdf_scales.first().copied())
+    }
+}
+
+/// One built edition.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    /// What it is.
+    pub kind: EditionKind,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Number of pages (print editions).
+    pub pages: Option<usize>,
+    /// Time to build it, seconds.
+    pub seconds: f64,
+}
+
+/// Builds the requested editions of a prepared publication: PDFs in request order, then
+/// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
+/// nothing is built half.
+pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
+    if request.pdf_scales.is_empty() && request.epub.is_none() {
+        return Err(Error::Usage("nothing to build: no format selected".into()));
+    }
+    let date = request
+        .date
+        .unwrap_or_else(|| Timestamp::of_publication(prepared.date.as_deref()));
+    let page_list = request.page_list_scale();
+    // Every scale that needs a layout, once, in a fixed order.
+    let mut scales: Vec<FontScale> = Vec::new();
+    for s in request.pdf_scales.iter().copied().chain(page_list) {
+        if !scales.contains(&s) {
+            scales.push(s);
+        }
+    }
+    let laid_out: Vec<Result<(FontScale, Layout, Option<Edition>)>> = scales
+        .par_iter()
+        .map(|&scale| {
+            let t = Instant::now();
+            let lay = layout::layout(prepared, &request.layout_options(scale))?;
+            let pdf = if request.pdf_scales.contains(&scale) {
+                let out = pdf::write_pdf(prepared, &lay, Some(date))?;
+                Some(Edition {
+                    kind: EditionKind::Pdf(scale),
+                    bytes: out.bytes,
+                    pages: Some(out.pages),
+                    seconds: t.elapsed().as_secs_f64(),
+                })
+            } else {
+                None
+            };
+            Ok((scale, lay, pdf))
+        })
+        .collect();
+    let mut pdfs: BTreeMap<usize, Edition> = BTreeMap::new();
+    let mut page_map = None;
+    for r in laid_out {
+        let (scale, lay, pdf) = r?;
+        if Some(scale) == page_list {
+            page_map = Some(lay.page_map);
+        }
+        if let Some(e) = pdf {
+            // Request order (a scale asked for twice is built once, listed once).
+            let at = request.pdf_scales.iter().position(|s| *s == scale).unwrap_or(0);
+            pdfs.insert(at, e);
+        }
+    }
+    let mut out: Vec<Edition> = pdfs.into_values().collect();
+    if let Some(scale) = request.epub {
+        let t = Instant::now();
+        let mut opts = EpubOptions::new(scale);
+        opts.fonts = request.fonts(scale);
+        opts.page_map = page_map;
+        opts.modified = Some(date);
+        let bytes = write_epub(prepared, &opts)?;
+        out.push(Edition {
+            kind: EditionKind::Epub,
+            bytes,
+            pages: None,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(out)
+}
+
+/// One PDF edition: lays out with `options` and writes the result (a shortcut for
+/// [`layout::layout`] then [`pdf::write_pdf`]).
+pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
+    let lay = layout::layout(prepared, &options.layout_options())?;
+    pdf::write_pdf(prepared, &lay, options.date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(EditionKind::Epub.file_name("a"), "a.epub");
+        assert_eq!(EditionKind::Pdf(FontScale::STANDARD).file_name("a"), "a.pdf");
+        assert_eq!(EditionKind::Pdf(FontScale::LARGE).file_name("a"), "a.large.pdf");
+    }
+
+    #[test]
+    fn page_list_follows_the_first_pdf_unless_named() {
+        let mut r = EditionRequest::new();
+        assert_eq!(r.page_list_scale(), None);
+        r.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
+        assert_eq!(r.page_list_scale(), Some(FontScale::LARGE));
+        r.page_list = Some(FontScale::Step(6));
+        assert_eq!(r.page_list_scale(), Some(FontScale::Step(6)));
+        r.epub = None;
+        assert_eq!(r.page_list_scale(), None);
+    }
+}

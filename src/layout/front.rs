@@ -1,0 +1,146 @@
+//! A bulletin's front matter: the title page with the publication's title, description,
+//! publisher and date, and the contents with each article's page, numbered i, ii, ….
+
+use super::pager::Pager;
+use super::typeset::{Typesetter, plain};
+use super::{FrontPart, LinkTarget, Owner, Page};
+use crate::labels;
+use crate::model::Publication;
+
+pub(super) fn roman(mut n: usize) -> String {
+    const TABLE: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut s = String::new();
+    for (v, r) in TABLE {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn front_matter(
+    ts: &Typesetter<'_>,
+    p: &Publication,
+    labels: &[(String, usize)],
+    ph: f32,
+    margin: f32,
+    gutter: f32,
+) -> Vec<Page> {
+    let m = ts.metrics;
+    let lang = p.lang.as_str();
+    let mut pager = Pager::new(ph, margin, gutter, ts, &p.title, lang);
+    pager.front = true;
+    pager.new_page();
+    let mut title_st = ts.style(m.heading_pt[0] * 1.15);
+    title_st.bold = true;
+    title_st.space_after = 0.8 * m.body_pt;
+    let mut flows = Vec::new();
+    let lines = ts.set(
+        Owner::Front(FrontPart::Title),
+        plain(&p.title, &title_st),
+        &title_st,
+        lang,
+        None,
+    );
+    ts.push_lines(&mut flows, lines, title_st);
+    if let Some(d) = &p.description {
+        let st = ts.style(m.body_pt);
+        let lines = ts.set(
+            Owner::Front(FrontPart::Description),
+            plain(d, &st),
+            &st,
+            lang,
+            None,
+        );
+        ts.push_lines(&mut flows, lines, st);
+    }
+    let meta: Vec<String> = [
+        p.publisher.clone(),
+        p.date.as_deref().map(|d| labels::display_date(d, lang)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !meta.is_empty() {
+        let st = ts.style(m.body_pt);
+        let lines = ts.set(
+            Owner::Front(FrontPart::Meta),
+            plain(&meta.join(" — "), &st),
+            &st,
+            lang,
+            None,
+        );
+        ts.push_lines(&mut flows, lines, st);
+    }
+    let mut h_st = ts.style(m.heading_pt[1]);
+    h_st.bold = true;
+    h_st.keep_with_next = true;
+    h_st.space_before = 0.8 * m.body_pt;
+    let lines = ts.set(
+        Owner::Front(FrontPart::TocHeading),
+        plain(labels::for_lang(lang).toc, &h_st),
+        &h_st,
+        lang,
+        None,
+    );
+    ts.push_lines(&mut flows, lines, h_st);
+    for (i, a) in p.articles.iter().enumerate() {
+        let mut st = ts.style(m.body_pt);
+        st.space_after = 0.3 * m.body_pt;
+        st.indent = 0.0;
+        st.keep_together = true;
+        // Title, then the page number on its own right-aligned run of the last line.
+        let text = format!("{} ", a.title);
+        let mut lines = {
+            let narrow = Typesetter {
+                width: ts.width - 3.0 * m.body_pt,
+                ..*ts
+            };
+            narrow.set(
+                Owner::Front(FrontPart::TocEntry(i)),
+                plain(&text, &st),
+                &st,
+                lang,
+                None,
+            )
+        };
+        let num = ts.set(
+            Owner::Front(FrontPart::TocEntry(i)),
+            plain(&labels[i].0, &st),
+            &st,
+            lang,
+            None,
+        );
+        if let (Some(last), Some(n)) = (lines.last_mut(), num.into_iter().next()) {
+            for mut r in n.runs {
+                r.x = ts.width - r.width;
+                last.runs.push(r);
+            }
+        }
+        for l in &mut lines {
+            for r in &mut l.runs {
+                r.link = Some(LinkTarget::Page(labels[i].1, 0.0));
+            }
+        }
+        ts.push_lines(&mut flows, lines, st);
+    }
+    let mut outline = Vec::new();
+    pager.place_all(flows, &mut outline, None);
+    pager.finish()
+}

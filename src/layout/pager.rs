@@ -1,0 +1,453 @@
+//! Pagination: flows → pages, with page geometry, running headers and page numbers,
+//! widows and orphans, keep-with-next and figures kept with their captions.
+
+use super::front::roman;
+use super::shape;
+use super::typeset::{BlockStyle, Flow, Typesetter, plain};
+use super::{Furniture, FrontPart, Item, Line, OutlineEntry, Owner, Page, PlacedImage};
+
+/// The gap between a figure's image and its caption, in body sizes.
+const FIGURE_GAP_EM: f32 = 0.3;
+/// The least share of the text area's height a figure's image may be scaled down to.
+const MIN_FIGURE_SHARE: f32 = 0.3;
+/// An image may shrink to this share of its size to stay on the current page.
+const MAX_FIGURE_SHRINK: f32 = 0.75;
+/// Lines a page must keep on each side of a break inside a block (no widows, no orphans).
+const MIN_LINES_AT_BREAK: usize = 2;
+
+/// A figure's image before placing: where it comes from and its natural size.
+struct FigureBox {
+    article: usize,
+    block: usize,
+    /// Height / width.
+    aspect: f32,
+    /// Width at 150 dpi, pt.
+    natural_width: f32,
+}
+
+/// How many of a block's `left` remaining lines to place before a page break when `fit`
+/// fit: at least [`MIN_LINES_AT_BREAK`] on each side, unless the page is empty (then as
+/// many as fit, at least one, so that a page is never left blank).
+fn lines_before_break(fit: usize, left: usize, at_top: bool) -> usize {
+    let mut take = fit;
+    if left - take < MIN_LINES_AT_BREAK {
+        take = left.saturating_sub(MIN_LINES_AT_BREAK);
+    }
+    if take < MIN_LINES_AT_BREAK && left >= MIN_LINES_AT_BREAK {
+        take = 0;
+    }
+    if take == 0 && at_top {
+        take = fit.max(1);
+    }
+    take
+}
+
+/// Places flows on pages.
+pub(super) struct Pager<'a> {
+    pub(super) ph: f32,
+    pub(super) margin: f32,
+    pub(super) gutter: f32,
+    pub(super) ts: &'a Typesetter<'a>,
+    pub(super) header_text: String,
+    /// The running header, once set ([`Pager::running_header`]).
+    pub(super) header_line: Option<Option<Line>>,
+    pub(super) lang: String,
+    pub(super) pages: Vec<Page>,
+    pub(super) y: f32,
+    pub(super) top: f32,
+    pub(super) bottom: f32,
+    pub(super) first_pages: Vec<(usize, usize)>,
+    pub(super) label_base: usize,
+    pub(super) front: bool,
+}
+
+impl<'a> Pager<'a> {
+    pub(super) fn new(
+        ph: f32,
+        margin: f32,
+        gutter: f32,
+        ts: &'a Typesetter<'a>,
+        header: &str,
+        lang: &str,
+    ) -> Self {
+        Pager {
+            ph,
+            margin,
+            gutter,
+            ts,
+            header_text: header.to_string(),
+            header_line: None,
+            lang: lang.to_string(),
+            pages: Vec::new(),
+            y: 0.0,
+            top: 0.0,
+            bottom: 0.0,
+            first_pages: Vec::new(),
+            label_base: 0,
+            front: false,
+        }
+    }
+
+    pub(super) fn has_content(&self) -> bool {
+        self.pages.last().is_some_and(|p| !p.items.is_empty())
+    }
+
+    pub(super) fn first_page_of(&self, article: usize) -> Option<usize> {
+        self.first_pages
+            .iter()
+            .find(|(a, _)| *a == article)
+            .map(|(_, p)| *p)
+    }
+
+    pub(super) fn new_page(&mut self) {
+        let index = self.pages.len();
+        // Recto pages (odd page numbers, even indices) bind on the left.
+        let left = if index.is_multiple_of(2) {
+            self.margin + self.gutter
+        } else {
+            self.margin
+        };
+        let right = left + self.ts.width;
+        let area = [left, self.margin, right, self.ph - self.margin];
+        let m = self.ts.metrics;
+        let label = if self.front {
+            roman(index + 1)
+        } else {
+            (index + 1 - self.label_base).to_string()
+        };
+        // Running header: the publication title, shortened to one line.
+        let header_size = m.header_pt;
+        let header_pitch = self.ts.pitch(header_size);
+        let mut header = None;
+        let mut content_top = area[1];
+        if !self.front
+            && let Some(mut l) = self.running_header()
+        {
+            l.baseline = area[1] + l.ascent;
+            shift_x(&mut l, left);
+            content_top = area[1] + header_pitch + 0.6 * m.body_pt;
+            header = Some(l);
+        }
+        // Page number: centred in the text area's foot, the same place on every page.
+        let num_size = m.page_number_pt;
+        let st = self.ts.style(num_size);
+        let mut nl = self.ts.set(
+            Owner::Front(FrontPart::Title),
+            plain(&label, &st),
+            &st,
+            &self.lang,
+            None,
+        );
+        let mut number = nl.remove(0);
+        let w: f32 = number.runs.iter().map(|r| r.width).sum();
+        shift_x(&mut number, left + (self.ts.width - w) / 2.0);
+        number.baseline = area[3] - number.descent;
+        let content_bottom = number.baseline - number.ascent - 0.6 * m.body_pt;
+        self.pages.push(Page {
+            label,
+            front_matter: self.front,
+            items: Vec::new(),
+            furniture: Furniture {
+                header,
+                page_number: number,
+            },
+            area,
+        });
+        self.top = content_top;
+        self.y = content_top;
+        self.bottom = content_bottom;
+    }
+
+    /// The running header's line (not yet placed): the same on every page, so it is
+    /// shortened and set once.
+    pub(super) fn running_header(&mut self) -> Option<Line> {
+        if let Some(line) = &self.header_line {
+            return line.clone();
+        }
+        let size = self.ts.metrics.header_pt;
+        let st = BlockStyle {
+            size,
+            ..self.ts.style(size)
+        };
+        let text = self.fit_header(&st);
+        let line = self
+            .ts
+            .set(
+                Owner::Front(FrontPart::Title),
+                plain(&text, &st),
+                &st,
+                &self.lang,
+                None,
+            )
+            .into_iter()
+            .next();
+        self.header_line = Some(line.clone());
+        line
+    }
+
+    pub(super) fn fit_header(&self, st: &BlockStyle) -> String {
+        let full = self.header_text.clone();
+        let measure = |s: &str| -> f32 {
+            let sh = shape::shape(plain(s, st), self.ts.fonts, &self.lang);
+            sh.glyphs.iter().map(|g| g.x_advance).sum::<f32>() * st.size
+        };
+        if measure(&full) <= self.ts.width {
+            return full;
+        }
+        let words: Vec<&str> = full.split(' ').collect();
+        let mut lo = 0;
+        let mut hi = words.len();
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if measure(&format!("{}…", words[..mid].join(" "))) <= self.ts.width {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        format!("{}…", words[..lo.max(1)].join(" "))
+    }
+
+    pub(super) fn page_x(&self) -> f32 {
+        self.pages.last().map_or(self.margin, |p| p.area[0])
+    }
+
+    pub(super) fn at_top(&self) -> bool {
+        (self.y - self.top).abs() < 0.01
+    }
+
+    pub(super) fn remaining(&self) -> f32 {
+        self.bottom - self.y
+    }
+
+    pub(super) fn place_line(&mut self, mut line: Line, pitch: f32) {
+        let x = self.page_x();
+        shift_x(&mut line, x);
+        let glyph_box = line.ascent + line.descent;
+        line.baseline = self.y + line.ascent + (pitch - glyph_box).max(0.0) / 2.0;
+        self.y += pitch;
+        self.pages
+            .last_mut()
+            .expect("a page")
+            .items
+            .push(Item::Line(line));
+    }
+
+    /// The height the start of a flow needs (for keep-with-next).
+    pub(super) fn head_height(flow: &Flow, content_height: f32) -> f32 {
+        match flow {
+            Flow::Lines {
+                lines,
+                pitch,
+                style,
+                ..
+            } => {
+                let n = if style.keep_together {
+                    lines.len()
+                } else {
+                    lines.len().min(2)
+                };
+                style.space_before + pitch * n as f32
+            }
+            Flow::Figure {
+                caption,
+                pitch,
+                style,
+                ..
+            } => style.space_before + (content_height * 0.25) + pitch * caption.len() as f32,
+        }
+    }
+
+    /// Places the flows of article `article` (`None`: front matter) after what is placed
+    /// already, adding a bookmark for each title and heading.
+    pub(super) fn place_all(
+        &mut self,
+        flows: Vec<Flow>,
+        outline: &mut Vec<OutlineEntry>,
+        article: Option<usize>,
+    ) {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        if let Some(ai) = article {
+            self.first_pages.push((ai, self.pages.len() - 1));
+        }
+        let content_height = self.bottom - self.top;
+        let mut iter = flows.into_iter().peekable();
+        while let Some(flow) = iter.next() {
+            match flow {
+                Flow::Lines {
+                    lines,
+                    pitch,
+                    style,
+                    outline: bookmark,
+                } => {
+                    let next_head = iter
+                        .peek()
+                        .map_or(0.0, |f| Self::head_height(f, content_height));
+                    self.start_lines(lines.len(), pitch, &style, next_head);
+                    if let Some((level, title)) = bookmark {
+                        outline.push(OutlineEntry {
+                            level,
+                            title,
+                            page: self.pages.len() - 1,
+                            y: self.y,
+                        });
+                    }
+                    self.place_lines(lines, pitch);
+                    self.y += style.space_after;
+                }
+                Flow::Figure {
+                    article,
+                    block,
+                    aspect,
+                    natural_width,
+                    caption,
+                    pitch,
+                    style,
+                } => {
+                    let image = FigureBox {
+                        article,
+                        block,
+                        aspect,
+                        natural_width,
+                    };
+                    self.place_figure(image, caption, pitch, &style, content_height);
+                }
+            }
+        }
+    }
+
+    /// Moves to a new page when the start of a flow of `n` lines (all of them when kept
+    /// together; with the head of the next flow when kept with it; else the two lines
+    /// an orphan rule needs) does not fit; else adds the space before it.
+    fn start_lines(&mut self, n: usize, pitch: f32, style: &BlockStyle, next_head: f32) {
+        let before = if self.at_top() {
+            0.0
+        } else {
+            style.space_before
+        };
+        let need_first = if style.keep_with_next {
+            before + pitch * n as f32 + style.space_after + next_head
+        } else if style.keep_together {
+            before + pitch * n as f32
+        } else {
+            before + pitch * n.min(2) as f32
+        };
+        if need_first > self.remaining() && !self.at_top() {
+            self.new_page();
+        } else {
+            self.y += before;
+        }
+    }
+
+    /// Places lines, breaking pages so that no page starts or ends a block with a single
+    /// line ([`lines_before_break`]).
+    fn place_lines(&mut self, mut rest: Vec<Line>, pitch: f32) {
+        while !rest.is_empty() {
+            let fit = ((self.remaining() + 0.01) / pitch).floor().max(0.0) as usize;
+            let left = rest.len();
+            if fit >= left {
+                for l in rest.drain(..) {
+                    self.place_line(l, pitch);
+                }
+                break;
+            }
+            let take = lines_before_break(fit, left, self.at_top());
+            for l in rest.drain(..take.min(left)) {
+                self.place_line(l, pitch);
+            }
+            if !rest.is_empty() {
+                self.new_page();
+            }
+        }
+    }
+
+    /// Places a figure's image, scaled to fit the text area (and shrunk by up to a quarter
+    /// to stay on the current page), then its caption lines.
+    fn place_figure(
+        &mut self,
+        image: FigureBox,
+        caption: Vec<Line>,
+        pitch: f32,
+        style: &BlockStyle,
+        content_height: f32,
+    ) {
+        let caption_h = pitch * caption.len() as f32;
+        let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
+        let max_h = (content_height - caption_h - gap).max(content_height * MIN_FIGURE_SHARE);
+        let mut w = image.natural_width.min(self.ts.width);
+        let mut h = w * image.aspect;
+        if h > max_h {
+            h = max_h;
+            w = h / image.aspect;
+        }
+        let before = if self.at_top() {
+            0.0
+        } else {
+            style.space_before
+        };
+        if before + h + gap + caption_h > self.remaining() && !self.at_top() {
+            // Shrink to the space left when that keeps the image reasonably large.
+            let room = self.remaining() - before - gap - caption_h;
+            if room >= h * MAX_FIGURE_SHRINK && room > 0.0 {
+                h = room;
+                w = h / image.aspect;
+            } else {
+                self.new_page();
+            }
+        }
+        if !self.at_top() {
+            self.y += before;
+        }
+        let x = self.page_x();
+        self.pages
+            .last_mut()
+            .expect("a page")
+            .items
+            .push(Item::Image(PlacedImage {
+                article: image.article,
+                block: image.block,
+                x,
+                y: self.y,
+                width: w,
+                height: h,
+            }));
+        self.y += h + gap;
+        for l in caption {
+            if self.remaining() < pitch - 0.01 {
+                self.new_page();
+            }
+            self.place_line(l, pitch);
+        }
+        self.y += self.ts.metrics.paragraph_gap_em * self.ts.metrics.body_pt;
+    }
+
+    pub(super) fn finish(self) -> Vec<Page> {
+        self.pages
+    }
+}
+
+pub(super) fn shift_x(line: &mut Line, dx: f32) {
+    for r in &mut line.runs {
+        r.x += dx;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_before_break;
+
+    #[test]
+    fn no_widows_and_no_orphans() {
+        // 10 lines, 5 fit: 5 now, 5 on the next page.
+        assert_eq!(lines_before_break(5, 10, false), 5);
+        // 10 lines, 9 fit: one would be a widow, so 8 now.
+        assert_eq!(lines_before_break(9, 10, false), 8);
+        // 10 lines, 1 fits: it would be an orphan, so none now.
+        assert_eq!(lines_before_break(1, 10, false), 0);
+        // On an empty page, as many as fit, at least one.
+        assert_eq!(lines_before_break(1, 10, true), 1);
+        assert_eq!(lines_before_break(0, 10, true), 1);
+    }
+}
