@@ -81,10 +81,12 @@ fn editions(c: &mut Criterion) {
         b.iter(|| load(black_box(&manifest)).articles.len())
     });
     g.bench_function("layout +3 A5", |b| {
-        b.iter(|| layout(black_box(&bulletin), &lay)
+        b.iter(|| {
+            layout(black_box(&bulletin), &lay)
                 .expect("layout")
                 .pages
-                .len())
+                .len()
+        })
     });
     g.bench_function("pdf +3 A5", |b| {
         b.iter(|| {

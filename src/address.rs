@@ -171,10 +171,15 @@ mod tests {
         assert!(names.windows(2).all(|w| w[0].order() <= w[1].order()));
         assert_eq!(parts[1].1, "Hương Dịu");
         assert_eq!(parts[3].1, "Ông A");
-        let Block::Figure(f) = &p.articles[0].blocks[1] else { unreachable!() };
+        let Block::Figure(f) = &p.articles[0].blocks[1] else {
+            unreachable!()
+        };
         let cap = &parts[5].1;
         assert_eq!(&cap[credit_offset(f)..], "Ảnh: TTXVN");
         let printed = printed_attribution("Ông A");
-        assert_eq!(&"Ông A"[attribution_offset(printed.find('A').unwrap())..], "A");
+        assert_eq!(
+            &"Ông A"[attribution_offset(printed.find('A').unwrap())..],
+            "A"
+        );
     }
 }

@@ -18,8 +18,8 @@ use crate::fonts::{FontFamily, FontSet};
 use crate::input::{self, Loaded, Manifest, PageSizeName};
 use crate::model::Publication;
 use crate::prepare::Prepared;
-use crate::timestamp::Timestamp;
 use crate::scale::FontScale;
+use crate::timestamp::Timestamp;
 use crate::validate::slugify;
 
 /// Options of a batch, as given on the command line. `None` means "the manifest's
@@ -187,27 +187,25 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
     }
     let mut jobs = Vec::new();
     let mut slugs: Vec<String> = Vec::new();
-    let mut push = |name: String,
-                    publication: Result<Prepared>,
-                    manifest: Option<&Manifest>,
-                    path: &Path| {
-        let mut slug = publication
-            .as_ref()
-            .map_or_else(|_| slugify(&name), |p| slug_of(p, path));
-        // Two articles with the same slug get -2, -3 … in input order.
-        let base = slug.clone();
-        let mut n = 1;
-        while slugs.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        slugs.push(slug.clone());
-        jobs.push(Job {
-            name,
-            plan: make_plan(options, manifest, slug, font.clone()),
-            publication,
-        });
-    };
+    let mut push =
+        |name: String, publication: Result<Prepared>, manifest: Option<&Manifest>, path: &Path| {
+            let mut slug = publication
+                .as_ref()
+                .map_or_else(|_| slugify(&name), |p| slug_of(p, path));
+            // Two articles with the same slug get -2, -3 … in input order.
+            let base = slug.clone();
+            let mut n = 1;
+            while slugs.contains(&slug) {
+                n += 1;
+                slug = format!("{base}-{n}");
+            }
+            slugs.push(slug.clone());
+            jobs.push(Job {
+                name,
+                plan: make_plan(options, manifest, slug, font.clone()),
+                publication,
+            });
+        };
     for input in inputs {
         let files = if input.is_dir() {
             input::article_files_in(input)?

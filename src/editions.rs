@@ -178,7 +178,11 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
         }
         if let Some(e) = pdf {
             // Request order (a scale asked for twice is built once, listed once).
-            let at = request.pdf_scales.iter().position(|s| *s == scale).unwrap_or(0);
+            let at = request
+                .pdf_scales
+                .iter()
+                .position(|s| *s == scale)
+                .unwrap_or(0);
             pdfs.insert(at, e);
         }
     }
@@ -214,8 +218,14 @@ mod tests {
     #[test]
     fn file_names() {
         assert_eq!(EditionKind::Epub.file_name("a"), "a.epub");
-        assert_eq!(EditionKind::Pdf(FontScale::STANDARD).file_name("a"), "a.pdf");
-        assert_eq!(EditionKind::Pdf(FontScale::LARGE).file_name("a"), "a.large.pdf");
+        assert_eq!(
+            EditionKind::Pdf(FontScale::STANDARD).file_name("a"),
+            "a.pdf"
+        );
+        assert_eq!(
+            EditionKind::Pdf(FontScale::LARGE).file_name("a"),
+            "a.large.pdf"
+        );
     }
 
     #[test]

@@ -106,8 +106,14 @@ mod tests {
             "2022-11-10T00:00:00Z"
         );
         assert_eq!(Timestamp::of_publication(None), Timestamp::from_unix(0));
-        assert_eq!(Timestamp::of_publication(Some("10/11/2022")), Timestamp::from_unix(0));
-        assert_eq!(Timestamp::from_epoch_text(" 86400\n"), Some(Timestamp::from_unix(86_400)));
+        assert_eq!(
+            Timestamp::of_publication(Some("10/11/2022")),
+            Timestamp::from_unix(0)
+        );
+        assert_eq!(
+            Timestamp::from_epoch_text(" 86400\n"),
+            Some(Timestamp::from_unix(86_400))
+        );
         assert_eq!(Timestamp::from_epoch_text("soon"), None);
     }
 }

@@ -631,8 +631,12 @@ fn figure_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result
     match &f.image {
         Some(img) => {
             let checked = check_image_cached(img.bytes.as_ref().clone()).map_err(|why| {
-                Diagnostic::field(file, field, format!("the image given for `{}`: {why}", f.src))
-                    .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
+                Diagnostic::field(
+                    file,
+                    field,
+                    format!("the image given for `{}`: {why}", f.src),
+                )
+                .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
             })?;
             f.image = Some(checked);
             Ok(())

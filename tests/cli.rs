@@ -299,3 +299,33 @@ fn help_is_complete_and_check_reports() {
     let o = anpham().arg("scales").output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("+3       18 pt     137.5 %  large"));
 }
+
+#[test]
+fn check_and_build_agree_on_a_mark_no_font_can_place() {
+    // The text fuzzer's finding: `3` and U+035D are each in a bundled font, the cluster
+    // is in none. `check` used to accept it and `build` to fail inside krilla, placeless.
+    let dir = common::out_dir("cli-cluster");
+    let article = dir.join("so.json");
+    std::fs::write(
+        &article,
+        "{\"title\": \"Số\", \"blocks\": [{\"type\": \"paragraph\", \"text\": \"Có 3\u{35d} cái\"}]}",
+    )
+    .unwrap();
+    for args in [vec!["check"], vec!["build", "-o"]] {
+        let mut cmd = anpham();
+        cmd.args(&args);
+        if args[0] == "build" {
+            cmd.arg(&dir);
+        }
+        let out = cmd.arg(&article).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "so.json: blocks[0].text, character 4: `3\u{35d}` (U+0033 U+035D) cannot be drawn"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!dir.join("so.epub").exists() && !dir.join("so.large.pdf").exists());
+}

@@ -11,10 +11,10 @@ mod common;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use anpham::epub::{EpubOptions, write_epub};
-use anpham::model::{Article, Block, Figure, Publication, Span, Text};
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
+use anpham::epub::{EpubOptions, write_epub};
+use anpham::model::{Article, Block, Figure, Publication, Span, Text};
 use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 

@@ -19,10 +19,10 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use unicode_normalization::UnicodeNormalization;
 
-use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
-use anpham::model::{Article, Block, Publication, Span, Text};
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
+use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
+use anpham::model::{Article, Block, Publication, Span, Text};
 use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 

@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 pub use manifest::{EditionSpec, Manifest, PageSizeName};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::prepare::Prepared;
 use crate::model::{Article, Origin, Publication};
+use crate::prepare::Prepared;
 use crate::validate;
 
 /// The largest input file read, in bytes (16 MiB). A larger file is refused before it is read.

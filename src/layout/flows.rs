@@ -3,8 +3,8 @@
 
 use rayon::prelude::*;
 
-use super::typeset::{BlockStyle, Flow, Typesetter, plain, styled};
 use super::Owner;
+use super::typeset::{BlockStyle, Flow, Typesetter, plain, styled};
 use crate::address::{self, ArticlePart};
 use crate::model::{Article, Block, Text};
 
@@ -65,7 +65,13 @@ pub(super) fn article_flows(ts: &Typesetter<'_>, ai: usize, a: &Article, lang: &
 
 /// The flows of one block of article `ai` (paragraphs, headings, quotes, list items,
 /// figures with their captions).
-pub(super) fn block_flows(ts: &Typesetter<'_>, ai: usize, bi: usize, block: &Block, lang: &str) -> Vec<Flow> {
+pub(super) fn block_flows(
+    ts: &Typesetter<'_>,
+    ai: usize,
+    bi: usize,
+    block: &Block,
+    lang: &str,
+) -> Vec<Flow> {
     let m = ts.metrics;
     let body = m.body_pt;
     let mut flows = Vec::new();

@@ -33,7 +33,6 @@ use front::front_matter;
 use pager::Pager;
 use typeset::{Flow, Typesetter};
 
-
 /// Millimetres to points.
 pub const MM: f32 = 72.0 / 25.4;
 /// The outer, top and bottom margin, mm.

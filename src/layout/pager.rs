@@ -4,7 +4,7 @@
 use super::front::roman;
 use super::shape;
 use super::typeset::{BlockStyle, Flow, Typesetter, plain};
-use super::{Furniture, FrontPart, Item, Line, OutlineEntry, Owner, Page, PlacedImage};
+use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedImage};
 
 /// The gap between a figure's image and its caption, in body sizes.
 const FIGURE_GAP_EM: f32 = 0.3;

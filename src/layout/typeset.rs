@@ -156,7 +156,14 @@ impl Typesetter<'_> {
         lines
     }
 
-    pub(super) fn line(&self, owner: Owner, shaped: &Shaped, b: &LineBreak, size: f32, indent: f32) -> Line {
+    pub(super) fn line(
+        &self,
+        owner: Owner,
+        shaped: &Shaped,
+        b: &LineBreak,
+        size: f32,
+        indent: f32,
+    ) -> Line {
         let mut runs: Vec<GlyphRun> = Vec::new();
         let mut x = indent;
         let glyphs = &shaped.glyphs[b.glyphs.clone()];

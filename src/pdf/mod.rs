@@ -576,7 +576,11 @@ fn build_tree(
 
 fn build_outline(lay: &Layout) -> Outline {
     /// Entries after `*i` deeper than `parent` become children, recursively.
-    fn children(entries: &[crate::layout::OutlineEntry], i: &mut usize, parent: u8) -> Vec<OutlineNode> {
+    fn children(
+        entries: &[crate::layout::OutlineEntry],
+        i: &mut usize,
+        parent: u8,
+    ) -> Vec<OutlineNode> {
         let mut out = Vec::new();
         while *i < entries.len() && entries[*i].level > parent {
             let e = &entries[*i];

@@ -78,10 +78,12 @@ impl Checker<'_> {
         }
         // Clusters only need shaping when a combining mark may sit on a base whose face
         // lacks it (NFC Vietnamese has none, so this is rare and cheap).
-        if has_mark && seen.is_empty() && self.diags.len() < MAX_REPORTED {
-            if let Some(d) = self.notdef_cluster(file, field, text, lang) {
-                self.diags.push(d);
-            }
+        if has_mark
+            && seen.is_empty()
+            && self.diags.len() < MAX_REPORTED
+            && let Some(d) = self.notdef_cluster(file, field, text, lang)
+        {
+            self.diags.push(d);
         }
     }
 
@@ -121,7 +123,13 @@ impl Checker<'_> {
     }
 
     /// The first cluster of `text` that shapes to `.notdef` in one of the four styles.
-    fn notdef_cluster(&self, file: &Path, field: &str, text: &str, lang: &str) -> Option<Diagnostic> {
+    fn notdef_cluster(
+        &self,
+        file: &Path,
+        field: &str,
+        text: &str,
+        lang: &str,
+    ) -> Option<Diagnostic> {
         for (bold, italic) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut st = StyledText::default();
             st.push(
@@ -139,7 +147,10 @@ impl Checker<'_> {
             let cluster = &text[g.cluster.start as usize..g.cluster.end as usize];
             let index = text[..g.cluster.start as usize].chars().count() + 1;
             let face = &shaped.faces[g.face as usize].name;
-            let codes: Vec<String> = cluster.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+            let codes: Vec<String> = cluster
+                .chars()
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
             return Some(Diagnostic {
                 file: file.to_path_buf(),
                 place: Place::Char {

@@ -167,15 +167,25 @@ mod tests {
         a.blocks.push(Block::Paragraph {
             text: Text::plain("a\u{0}b"),
         });
-        let e = prepare(Publication::single(a.clone())).unwrap_err().to_string();
-        assert!(e.contains("<article>: blocks[0].text, character 2: U+0000"), "{e}");
+        let e = prepare(Publication::single(a.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("<article>: blocks[0].text, character 2: U+0000"),
+            "{e}"
+        );
         a.blocks[0] = Block::Paragraph {
             text: Text::plain(" Xin   chào "),
         };
         let p = prepare(Publication::single(a)).unwrap();
         assert_eq!(p.articles[0].title, "Việt Nam");
         assert_eq!(p.articles[0].slug.as_deref(), Some("viet-nam"));
-        assert_eq!(p.articles[0].blocks[0], Block::Paragraph { text: Text::plain("Xin chào") });
+        assert_eq!(
+            p.articles[0].blocks[0],
+            Block::Paragraph {
+                text: Text::plain("Xin chào")
+            }
+        );
     }
 
     #[test]
