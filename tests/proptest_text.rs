@@ -189,55 +189,10 @@ fn page_text(p: &anpham::layout::Page, drawn: bool) -> String {
 
 /// (c): every glyph of every line, and every line's extent, inside the page's text area.
 fn check_geometry(lay: &Layout) -> Result<(), TestCaseError> {
-    const EPS: f32 = 0.01;
-    for (pi, page) in lay.pages.iter().enumerate() {
-        let [l, t, r, b] = page.area;
-        let mut lines: Vec<&Line> = page
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Line(l) => Some(l),
-                Item::Image(_) => None,
-            })
-            .collect();
-        lines.extend(page.furniture.header.iter());
-        lines.push(&page.furniture.page_number);
-        for line in lines {
-            let (top, bottom) = (line.baseline - line.ascent, line.baseline + line.descent);
-            prop_assert!(
-                top >= t - EPS && bottom <= b + EPS,
-                "page {}: line `{}` spans {}..{}, outside {}..{}",
-                pi,
-                drawn_text(line),
-                top,
-                bottom,
-                t,
-                b
-            );
-            for run in &line.runs {
-                let mut x = run.x;
-                for g in &run.glyphs {
-                    let right = x + g.x_advance * run.size;
-                    // A line's trailing space is kept (so extraction keeps the word
-                    // boundary) and may hang past the right edge: it draws nothing.
-                    let ink = !run.text[g.text.clone()].chars().all(char::is_whitespace);
-                    prop_assert!(
-                        !ink || (x.min(right) >= l - EPS && x.max(right) <= r + EPS),
-                        "page {}: glyph `{}` of `{}` spans {}..{}, outside {}..{}",
-                        pi,
-                        &run.text[g.text.clone()],
-                        run.text,
-                        x,
-                        right,
-                        l,
-                        r
-                    );
-                    x = right;
-                }
-            }
-        }
+    match anpham::layout::geometry::outside_text_area(lay) {
+        Some(why) => Err(TestCaseError::fail(why)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `pdftotext -raw` of each page, or None when poppler is missing outside CI.

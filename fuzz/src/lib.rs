@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use anpham::epub::{EpubOptions, write_epub};
 use anpham::fonts::FontSet;
 use anpham::input::{Loaded, load_input};
-use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
+use anpham::layout::{Layout, LayoutOptions, layout};
 use anpham::model::Publication;
 use anpham::Prepared;
 use anpham::pdf::write_pdf;
@@ -134,52 +134,11 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
 }
 
 /// Every glyph of every line (furniture included; a trailing space, which draws nothing,
-/// excepted) and every image lies inside its page's text area (with a 0.5 pt tolerance).
+/// excepted) and every image lies inside its page's text area: the library's one check,
+/// [`anpham::layout::geometry::outside_text_area`], shared with tests/pdf.rs and tests/proptest_text.rs.
 pub fn check_geometry(lay: &Layout) {
-    const EPS: f32 = 0.5;
-    for (pi, page) in lay.pages.iter().enumerate() {
-        let [l, t, r, b] = page.area;
-        let check_line = |line: &Line| {
-            let top = line.baseline - line.ascent;
-            let bottom = line.baseline + line.descent;
-            assert!(
-                top >= t - EPS && bottom <= b + EPS,
-                "page {pi}: line at baseline {} ({top}..{bottom}) outside {t}..{b}",
-                line.baseline
-            );
-            for run in &line.runs {
-                let mut x = run.x;
-                for g in &run.glyphs {
-                    let right = x + g.x_advance * run.size;
-                    // A line's trailing space is kept for text extraction and may hang
-                    // into the margin: it draws nothing.
-                    let ink = !run.text[g.text.clone()].chars().all(char::is_whitespace);
-                    assert!(
-                        !ink || (x.min(right) >= l - EPS && x.max(right) <= r + EPS),
-                        "page {pi}: glyph {} of `{}` at {x}..{right} outside {l}..{r}",
-                        g.id,
-                        run.text
-                    );
-                    x = right;
-                }
-            }
-        };
-        for item in &page.items {
-            match item {
-                Item::Line(line) => check_line(line),
-                Item::Image(img) => assert!(
-                    img.x >= l - EPS
-                        && img.x + img.width <= r + EPS
-                        && img.y >= t - EPS
-                        && img.y + img.height <= b + EPS,
-                    "page {pi}: image outside the text area"
-                ),
-            }
-        }
-        if let Some(h) = &page.furniture.header {
-            check_line(h);
-        }
-        check_line(&page.furniture.page_number);
+    if let Some(why) = anpham::layout::geometry::outside_text_area(lay) {
+        panic!("{why}");
     }
 }
 

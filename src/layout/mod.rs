@@ -11,6 +11,7 @@
 
 mod flows;
 mod front;
+pub mod geometry;
 pub mod linebreak;
 mod pager;
 pub mod shape;
