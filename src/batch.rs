@@ -13,9 +13,11 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use crate::edition::{EditionPlan, Written};
+use crate::error::{Diagnostic, Place};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
-use crate::input::{self, Loaded, Manifest, PageSizeName};
+use crate::input::{self, LoadOptions, Loaded, Manifest, PageSizeName, Reader};
+use crate::model::Article;
 use crate::model::Publication;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
@@ -51,6 +53,8 @@ pub struct BatchOptions {
     /// The date of every edition (the CLI passes `SOURCE_DATE_EPOCH`); `None`: each
     /// publication's date.
     pub date: Option<Timestamp>,
+    /// Repair stray control characters (with warnings) instead of refusing them.
+    pub repair: bool,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -175,7 +179,8 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         let _ = FontSet::with_primary(f.clone());
     }
     if !options.each {
-        let (publication, manifest) = input::load_prepared(inputs)?;
+        let (publication, manifest) =
+            input::load_prepared_with(inputs, LoadOptions::repairing(options.repair))?;
         let first = inputs.first().cloned().unwrap_or_default();
         let slug = slug_of(&publication, &first);
         let plan = make_plan(options, manifest.as_ref(), slug, font);
@@ -213,10 +218,14 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
             vec![input.clone()]
         };
         for f in files {
-            match input::load_input(&f) {
+            let reader = Reader::new(LoadOptions::repairing(options.repair));
+            let loaded = input::load_input_with(&f, &reader);
+            let warnings = reader.into_warnings();
+            match loaded {
                 Ok(Loaded::Article(a)) => push(
                     f.display().to_string(),
-                    Prepared::from_loaded(Publication::single(*a), &f),
+                    Prepared::from_loaded(Publication::single(*a), &f)
+                        .map(|p| p.with_warnings(warnings.clone())),
                     None,
                     &f,
                 ),
@@ -229,7 +238,9 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
                         let mut p = Publication::single(a.clone());
                         p.publisher = m.publication.publisher.clone();
                         let path = a.origin.as_ref().map_or(f.clone(), |o| o.file.clone());
-                        push(name, Prepared::from_loaded(p, &path), Some(&m), &path);
+                        let own = warnings_of(&warnings, a);
+                        let p = Prepared::from_loaded(p, &path).map(|p| p.with_warnings(own));
+                        push(name, p, Some(&m), &path);
                     }
                 }
                 Err(e) => push(f.display().to_string(), Err(e), None, &f),
@@ -237,6 +248,23 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         }
     }
     Ok(jobs)
+}
+
+/// The warnings that belong to one article of a bulletin: those in its file (and, for an
+/// article written inside the manifest, under its field path).
+fn warnings_of(warnings: &[Diagnostic], a: &Article) -> Vec<Diagnostic> {
+    let Some(o) = &a.origin else {
+        return Vec::new();
+    };
+    warnings
+        .iter()
+        .filter(|d| {
+            d.file == o.file
+                && (o.field.is_empty()
+                    || matches!(&d.place, Place::Char { field, .. } if field.starts_with(&format!("{}.", o.field))))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Builds the jobs on a pool of `options.jobs` threads, calling `on_event` (on this
@@ -329,15 +357,20 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
 
 /// Loads and checks inputs (including font coverage, on shaped clusters, with both
 /// bundled font sets, as `build` will) and says what they hold.
-pub fn check(inputs: &[PathBuf]) -> Result<String> {
-    let (p, _) = input::load_prepared(inputs)?;
+pub fn check(inputs: &[PathBuf], repair: bool) -> Result<String> {
+    let (p, _) = input::load_prepared_with(inputs, LoadOptions::repairing(repair))?;
     p.check_fonts(&FontSet::bundled(true))?;
     p.check_fonts(&FontSet::bundled(false))?;
     let blocks: usize = p.articles.iter().map(|a| a.blocks.len()).sum();
     let figures = p.figures().count();
     let chars = p.reading_text().chars().count();
+    let warnings: String = p
+        .warnings()
+        .iter()
+        .map(|w| format!("warning: {w}\n"))
+        .collect();
     Ok(format!(
-        "ok: {} article(s), {blocks} block(s), {figures} figure(s), {chars} characters, language {}",
+        "{warnings}ok: {} article(s), {blocks} block(s), {figures} figure(s), {chars} characters, language {}",
         p.articles.len(),
         p.lang
     ))

@@ -29,17 +29,30 @@ pub enum Place {
     },
 }
 
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// The input is refused.
+    #[default]
+    Error,
+    /// The input was accepted (e.g. after a repair the user asked for); the user should
+    /// know.
+    Warning,
+}
+
 /// One located problem with an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// The input file.
     pub file: PathBuf,
     /// Where in it.
     pub place: Place,
     /// What is wrong.
     pub message: String,
-    /// What to do about it.
-    pub hint: Option<String>,
+    /// What to do about it, one line each.
+    pub hints: Vec<String>,
 }
 
 impl Diagnostic {
@@ -49,7 +62,8 @@ impl Diagnostic {
             file: file.to_path_buf(),
             place: Place::Field(field.into()),
             message: message.into(),
-            hint: None,
+            hints: Vec::new(),
+            severity: Severity::Error,
         }
     }
 
@@ -59,7 +73,8 @@ impl Diagnostic {
             file: file.to_path_buf(),
             place: Place::File,
             message: message.into(),
-            hint: None,
+            hints: Vec::new(),
+            severity: Severity::Error,
         }
     }
 
@@ -69,13 +84,20 @@ impl Diagnostic {
             file: file.to_path_buf(),
             place: Place::LineColumn { line, column },
             message: message.into(),
-            hint: None,
+            hints: Vec::new(),
+            severity: Severity::Error,
         }
     }
 
-    /// Adds a hint.
+    /// Adds a hint (a diagnostic may carry several).
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Makes it a warning.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
         self
     }
 }
@@ -90,7 +112,7 @@ impl fmt::Display for Diagnostic {
             Place::Char { field, index } => write!(f, ": {field}, character {index}")?,
         }
         write!(f, ": {}", self.message)?;
-        if let Some(h) = &self.hint {
+        for h in &self.hints {
             write!(f, "\n  hint: {h}")?;
         }
         Ok(())

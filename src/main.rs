@@ -35,6 +35,9 @@ enum Command {
         /// Article files, folders or a bulletin manifest.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        /// Repair stray control characters instead of refusing them (see build --repair).
+        #[arg(long)]
+        repair: bool,
     },
     /// Print the font-scale ladder (print sizes and EPUB sizes).
     Scales,
@@ -86,6 +89,11 @@ struct BuildArgs {
     /// Print only errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Repair stray control characters instead of refusing the article: C1 controls
+    /// (U+0080–U+009F) become the Windows-1252 characters they stand for, other control
+    /// characters are dropped; each change is printed as a warning with its place.
+    #[arg(long)]
+    repair: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,7 +137,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Check { inputs } => match batch::check(&inputs) {
+        Command::Check { inputs, repair } => match batch::check(&inputs, repair) {
             Ok(summary) => {
                 println!("{summary}");
                 ExitCode::SUCCESS
@@ -157,6 +165,7 @@ fn build(args: BuildArgs) -> ExitCode {
         each: args.each,
         jobs: args.jobs,
         fail_fast: args.fail_fast,
+        repair: args.repair,
         // Reproducible builds: the one place anpham reads the environment for a date.
         date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
@@ -169,6 +178,13 @@ fn build(args: BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for job in &jobs {
+        if let Ok(p) = &job.publication {
+            for w in p.warnings() {
+                eprintln!("warning: {w}");
+            }
+        }
+    }
     let interactive = std::io::stderr().is_terminal() && !args.quiet;
     let total: usize = jobs.iter().map(Job::outputs).sum();
     let bar = interactive.then(|| {

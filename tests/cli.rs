@@ -329,3 +329,51 @@ fn check_and_build_agree_on_a_mark_no_font_can_place() {
     }
     assert!(!dir.join("so.epub").exists() && !dir.join("so.large.pdf").exists());
 }
+
+#[test]
+fn repair_turns_stray_controls_into_warnings_and_without_it_they_are_refused() {
+    let dir = common::out_dir("cli-repair");
+    let article = dir.join("cms.json");
+    // A CMS export: U+0096 (a Windows-1252 en dash read as Latin-1), raw, and a
+    // backspace, escaped (JSON cannot carry it raw).
+    std::fs::write(
+        &article,
+        "{\"title\": \"Bắc Kạn \u{96} tin\", \"blocks\": [{\"type\": \"paragraph\", \"text\": \"Xin\\b chào\"}]}",
+    )
+    .unwrap();
+    let refused = anpham().arg("check").arg(&article).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("cms.json: title, character 9: U+0096 is a C1 control character"),
+        "{stderr}"
+    );
+    let out = anpham()
+        .args(["build", "--repair", "--format", "epub", "-o"])
+        .arg(&dir)
+        .arg(&article)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: ")
+            && stderr
+                .contains("cms.json: title, character 9: U+0096 (a C1 control) replaced by `–`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "cms.json: blocks[0].text, character 4: U+0008 (a control character) dropped"
+        ),
+        "{stderr}"
+    );
+    assert!(dir.join("cms.epub").exists());
+    let checked = anpham()
+        .args(["check", "--repair"])
+        .arg(&article)
+        .output()
+        .unwrap();
+    assert!(checked.status.success());
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("warning: "));
+}

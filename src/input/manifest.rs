@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Format, from_json, from_toml, load_article_file};
+use super::{Format, Reader, from_json, from_toml, load_article_file_with};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Origin, Publication};
 use crate::scale::{FontScale, ScaleParseError};
@@ -116,7 +116,7 @@ pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
 }
 
 /// Parses a manifest and loads every article it names.
-pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest> {
+pub(super) fn parse(path: &Path, format: Format, text: &str, reader: &Reader) -> Result<Manifest> {
     let file: ManifestFile = match format {
         Format::Json => from_json(path, text)?,
         Format::Toml => from_toml(path, text)?,
@@ -144,7 +144,7 @@ pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest>
                     .into()));
                     continue;
                 }
-                push(load_article_file(&full));
+                push(load_article_file_with(&full, reader));
             }
             ArticleEntry::Inline(a) => {
                 let mut a = *a;
@@ -155,7 +155,7 @@ pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest>
                 if a.slug.is_none() {
                     a.slug = Some(format!("article-{}", i + 1));
                 }
-                push(validate::prepare_article(&mut a).map(|()| a));
+                push(reader.prepare(&mut a).map(|()| a));
             }
         }
     }
@@ -170,7 +170,9 @@ pub(super) fn parse(path: &Path, format: Format, text: &str) -> Result<Manifest>
                 )
                 .with_hint("put .json, .toml or .md articles in it"),
             ),
-            Ok(files) => files.iter().for_each(|f| push(load_article_file(f))),
+            Ok(files) => files
+                .iter()
+                .for_each(|f| push(load_article_file_with(f, reader))),
             Err(e) => diags.push(Diagnostic::field(path, "folder", e.to_string())),
         }
     }

@@ -147,6 +147,49 @@ fn char_column(s: &str, line: usize, column: usize) -> usize {
     text[..end].chars().count() + 1
 }
 
+/// How inputs are read.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Repair stray control characters instead of refusing them (each change becomes a
+    /// warning: [`crate::validate::repair`]).
+    pub repair: bool,
+}
+
+impl LoadOptions {
+    /// Options with the repair of control characters on or off.
+    pub fn repairing(repair: bool) -> LoadOptions {
+        LoadOptions { repair }
+    }
+}
+
+/// The state of one load: its options and the warnings gathered so far.
+#[derive(Debug, Default)]
+pub(crate) struct Reader {
+    options: LoadOptions,
+    warnings: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl Reader {
+    pub(crate) fn new(options: LoadOptions) -> Reader {
+        Reader {
+            options,
+            warnings: Default::default(),
+        }
+    }
+
+    /// Prepares one parsed article, keeping the repair's warnings.
+    pub(crate) fn prepare(&self, article: &mut Article) -> Result<()> {
+        let w = validate::prepare_article_with(article, self.options.repair)?;
+        self.warnings.borrow_mut().extend(w);
+        Ok(())
+    }
+
+    pub(crate) fn into_warnings(self) -> Vec<Diagnostic> {
+        self.warnings.into_inner()
+    }
+}
+
 /// What one input file holds.
 #[derive(Debug, Clone)]
 pub enum Loaded {
@@ -162,7 +205,7 @@ pub enum Loaded {
 /// Several articles make a bulletin whose title is the first article's unless a
 /// manifest gives one.
 pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
-    let (publication, manifest, file) = load(inputs)?;
+    let (publication, manifest, file) = load(inputs, &Reader::default())?;
     validate::check_publication_size(&publication, &file)?;
     Ok((publication, manifest))
 }
@@ -171,18 +214,29 @@ pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manif
 /// the writers take (every article was prepared while it was read, so nothing is
 /// checked twice).
 pub fn load_prepared(inputs: &[PathBuf]) -> Result<(Prepared, Option<Manifest>)> {
-    let (publication, manifest, file) = load(inputs)?;
-    Ok((Prepared::from_loaded(publication, &file)?, manifest))
+    load_prepared_with(inputs, LoadOptions::default())
+}
+
+/// [`load_prepared`] with options (e.g. the repair of control characters, whose
+/// warnings [`Prepared::warnings`] lists).
+pub fn load_prepared_with(
+    inputs: &[PathBuf],
+    options: LoadOptions,
+) -> Result<(Prepared, Option<Manifest>)> {
+    let reader = Reader::new(options);
+    let (publication, manifest, file) = load(inputs, &reader)?;
+    let prepared = Prepared::from_loaded(publication, &file)?;
+    Ok((prepared.with_warnings(reader.into_warnings()), manifest))
 }
 
 /// Reads the inputs; the publication's size is not checked yet. Returns the file that
 /// publication-level messages name.
-fn load(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>, PathBuf)> {
+fn load(inputs: &[PathBuf], reader: &Reader) -> Result<(Publication, Option<Manifest>, PathBuf)> {
     let mut articles = Vec::new();
     let mut manifest = None;
     let mut diagnostics = Vec::new();
     for input in inputs {
-        match load_input(input) {
+        match load_input_with(input, reader) {
             Ok(Loaded::Article(a)) => articles.push(*a),
             Ok(Loaded::Bulletin(m)) => {
                 if manifest.is_some() || inputs.len() > 1 {
@@ -226,6 +280,11 @@ fn load(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>, PathBuf)> 
 /// Loads one path: a folder (every article file in it, sorted by name), a manifest, or an
 /// article file.
 pub fn load_input(path: &Path) -> Result<Loaded> {
+    load_input_with(path, &Reader::default())
+}
+
+/// [`load_input`] with a reader's options, gathering its warnings.
+pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
     if path.is_dir() {
         let files = article_files_in(path)?;
         if files.is_empty() {
@@ -238,7 +297,7 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
         let mut articles = Vec::new();
         let mut diags = Vec::new();
         for f in &files {
-            match load_article_file(f) {
+            match load_article_file_with(f, reader) {
                 Ok(a) => articles.push(a),
                 Err(Error::Input(d)) => diags.extend(d.0),
                 Err(e) => return Err(e),
@@ -261,11 +320,11 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
         )
     })?;
     if format != Format::Markdown && manifest::looks_like_bulletin(format, &text) {
-        let m = manifest::parse(path, format, &text)?;
+        let m = manifest::parse(path, format, &text, reader)?;
         return Ok(Loaded::Bulletin(Box::new(m)));
     }
-    Ok(Loaded::Article(Box::new(parse_article(
-        path, format, &text,
+    Ok(Loaded::Article(Box::new(parse_article_with(
+        path, format, &text, reader,
     )?)))
 }
 
@@ -288,6 +347,10 @@ pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads and validates one article file.
 pub fn load_article_file(path: &Path) -> Result<Article> {
+    load_article_file_with(path, &Reader::default())
+}
+
+pub(crate) fn load_article_file_with(path: &Path, reader: &Reader) -> Result<Article> {
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
         Error::input(
@@ -295,12 +358,16 @@ pub fn load_article_file(path: &Path) -> Result<Article> {
                 .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
         )
     })?;
-    parse_article(path, format, &text)
+    parse_article_with(path, format, &text, reader)
 }
 
 /// Parses article text of a known format; `path` names it in messages and anchors
 /// its image paths. The result is normalised, validated, and has its images loaded.
 pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
+    parse_article_with(path, format, text, &Reader::default())
+}
+
+fn parse_article_with(path: &Path, format: Format, text: &str, reader: &Reader) -> Result<Article> {
     let mut article: Article = match format {
         Format::Json => from_json(path, text)?,
         Format::Toml => from_toml(path, text)?,
@@ -317,7 +384,7 @@ pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article>
             .map(validate::slugify)
             .filter(|s| !s.is_empty());
     }
-    validate::prepare_article(&mut article)?;
+    reader.prepare(&mut article)?;
     Ok(article)
 }
 
@@ -333,7 +400,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
             char_column(text, inner.line(), inner.column()),
             json_message(&inner, &field),
         );
-        d.hint = Some(match inner.classify() {
+        d.hints.push(match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
                 "the file is not valid JSON; check quotes, commas and brackets near that place"
                     .into()

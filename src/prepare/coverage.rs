@@ -109,7 +109,8 @@ impl Checker<'_> {
                 },
                 self.family_names()
             ),
-            hint: Some("remove or replace it, or supply a font that has it with --font".into()),
+            severity: crate::error::Severity::Error,
+            hints: vec!["remove or replace it, or supply a font that has it with --font".into()],
         }
     }
 
@@ -161,9 +162,10 @@ impl Checker<'_> {
                     "`{cluster}` ({}) cannot be drawn: its base character's font {face} has no glyph for the combination",
                     codes.join(" ")
                 ),
-                hint: Some(
+                severity: crate::error::Severity::Error,
+                    hints: vec![
                     "remove the combining mark or use the precomposed letter, or supply a font that has both with --font".into(),
-                ),
+                ],
             });
         }
         None

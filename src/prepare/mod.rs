@@ -29,7 +29,7 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::FontSet;
 use crate::model::Publication;
 use crate::validate;
@@ -43,6 +43,8 @@ pub struct Prepared {
     publication: Publication,
     /// The font sets (by [`font_set_key`]) whose coverage has been checked.
     checked_fonts: Mutex<BTreeSet<String>>,
+    /// Warnings of the preparation (repairs the user asked for).
+    warnings: Vec<Diagnostic>,
 }
 
 impl Clone for Prepared {
@@ -50,6 +52,7 @@ impl Clone for Prepared {
         Prepared {
             publication: self.publication.clone(),
             checked_fonts: Mutex::new(self.lock_checked().clone()),
+            warnings: self.warnings.clone(),
         }
     }
 }
@@ -75,7 +78,18 @@ impl Prepared {
         Ok(Prepared {
             publication,
             checked_fonts: Mutex::new(BTreeSet::new()),
+            warnings: Vec::new(),
         })
+    }
+
+    pub(crate) fn with_warnings(mut self, warnings: Vec<Diagnostic>) -> Prepared {
+        self.warnings.extend(warnings);
+        self
+    }
+
+    /// The warnings of the preparation: each repair made (`--repair`), with its place.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The publication.
@@ -127,11 +141,18 @@ fn font_set_key(fonts: &FontSet) -> String {
 /// every rule of [`crate::validate`] on every article and on the publication's own
 /// fields, images read (from paths relative to each article's file) and checked once, a
 /// slug for every article. All problems found are returned together.
-pub fn prepare(mut publication: Publication) -> Result<Prepared> {
+pub fn prepare(publication: Publication) -> Result<Prepared> {
+    prepare_with(publication, false)
+}
+
+/// [`prepare`], first repairing stray control characters when `repair` is set (each
+/// change is listed by [`Prepared::warnings`]); without it they are refused.
+pub fn prepare_with(mut publication: Publication, repair: bool) -> Result<Prepared> {
     let mut diags = Vec::new();
+    let mut warnings = Vec::new();
     for a in &mut publication.articles {
-        match validate::prepare_article(a) {
-            Ok(()) => {}
+        match validate::prepare_article_with(a, repair) {
+            Ok(w) => warnings.extend(w),
             Err(Error::Input(d)) => diags.extend(d.0),
             Err(e) => return Err(e),
         }
@@ -145,7 +166,7 @@ pub fn prepare(mut publication: Publication) -> Result<Prepared> {
     if !diags.is_empty() {
         return Err(Error::Input(crate::error::Diagnostics(diags)));
     }
-    Prepared::from_loaded(publication, &file)
+    Ok(Prepared::from_loaded(publication, &file)?.with_warnings(warnings))
 }
 
 /// The file named in publication-level messages: the first article's, else `<publication>`.

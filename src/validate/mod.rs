@@ -38,8 +38,16 @@ pub const MAX_TEXT_CHARS: usize = 8 * 1024 * 1024;
 /// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
 pub const MAX_COMBINING_MARKS: usize = 3;
 
+pub mod repair;
+
 /// Normalises, validates and loads the images of one article.
 pub fn prepare_article(article: &mut Article) -> Result<()> {
+    prepare_article_with(article, false).map(drop)
+}
+
+/// [`prepare_article`], first repairing control characters when `repair` is set
+/// ([`repair::repair_controls`]); returns the warnings of the repair.
+pub fn prepare_article_with(article: &mut Article, repair: bool) -> Result<Vec<Diagnostic>> {
     let (file, prefix) = match &article.origin {
         Some(o) => (
             o.file.clone(),
@@ -61,6 +69,11 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
     ) {
         return Err(d.into());
     }
+    let warnings = if repair {
+        repair::repair_controls(article, &file, &prefix)
+    } else {
+        Vec::new()
+    };
     let mut diags = Vec::new();
     check_controls(article, &file, &prefix, &mut diags);
     if !diags.is_empty() {
@@ -87,7 +100,7 @@ pub fn prepare_article(article: &mut Article) -> Result<()> {
         });
     }
     if diags.is_empty() {
-        Ok(())
+        Ok(warnings)
     } else {
         Err(Error::Input(Diagnostics(diags)))
     }
@@ -453,9 +466,10 @@ fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>
                     "U+{:04X} is combining mark number {marks} on one letter; at most {MAX_COMBINING_MARKS} are accepted (a taller stack is drawn outside the line)",
                     c as u32
                 ),
-                hint: Some(
+                severity: crate::error::Severity::Error,
+                    hints: vec![
                     "remove the extra marks (Vietnamese needs at most two on a letter)".into(),
-                ),
+                ],
             });
         }
         if let Some(why) = forbidden_char(c)
@@ -468,14 +482,15 @@ fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>
                     index: i + 1,
                 },
                 message: format!("U+{:04X} is {why}", c as u32),
-                hint: Some(
+                severity: crate::error::Severity::Error,
+                    hints: vec![
                     if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
                         "remove it: it can make text display in another order than it is stored"
                     } else {
                         "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)"
                     }
                     .into(),
-                ),
+                ],
             });
         }
     }
