@@ -7,7 +7,7 @@
 //!
 //! A [`FontSet`] is a fallback chain of families: text is set in the first family that
 //! has a glyph for each character. A character that no family covers is an error naming
-//! the character and where it is ([`FontSet::check_coverage`]), never a silent `.notdef`.
+//! the character and where it is ([`crate::prepare::Prepared::check_fonts`]), never a silent `.notdef`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

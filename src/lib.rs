@@ -3,7 +3,7 @@
 //! portal's "Tăng cỡ chữ / Giảm cỡ chữ" (enlarge / shrink text) buttons.
 //!
 //! Data flows one way, one stage per module: [`input`] (JSON, TOML, Markdown) →
-//! [`prepare`] (a checked [`Prepared`] publication: NFC, every rule, images, font
+//! [`mod@prepare`] (a checked [`Prepared`] publication: NFC, every rule, images, font
 //! coverage) → [`layout`] (shaping, line breaking, pagination: a [`layout::Layout`] with
 //! its page map) → [`pdf`] / [`epub`] writers, with [`editions`] building a set of them
 //! in memory. [`address`] names every readable part of an article once; `docs/architecture.md`
@@ -23,7 +23,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod address;
 pub mod batch;
@@ -33,7 +33,7 @@ pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod input;
-pub mod labels;
+pub(crate) mod labels;
 pub mod layout;
 pub mod model;
 pub mod pagemap;

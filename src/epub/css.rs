@@ -40,6 +40,7 @@ pub fn num(x: f32) -> String {
 }
 
 /// Relative luminance (WCAG 2).
+#[cfg(test)]
 pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
     let ch = |c: u8| {
         let c = f64::from(c) / 255.0;
@@ -53,6 +54,7 @@ pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
 }
 
 /// Contrast ratio between two colours (WCAG 2).
+#[cfg(test)]
 pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };

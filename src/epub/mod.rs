@@ -5,14 +5,14 @@
 //!
 //! | file | made by |
 //! |---|---|
-//! | `mimetype`, `META-INF/container.xml` | [`package`] (the OCF ZIP, deterministic) |
+//! | `mimetype`, `META-INF/container.xml` | `package` (the OCF ZIP, deterministic) |
 //! | `META-INF/fonts/*-OFL.txt` | the licence of each embedded font family |
-//! | `EPUB/package.opf` | [`opf`] (metadata with accessibility metadata, manifest, spine) |
-//! | `EPUB/nav.xhtml` | [`nav`] (table of contents, landmarks, page list) |
-//! | `EPUB/title.xhtml` | [`content::title_page`] (bulletins only) |
-//! | `EPUB/article-NNN.xhtml` | [`content::article_document`], one per article |
-//! | `EPUB/css/anpham.css` | [`css`] (font scale, large-print rules, contrast) |
-//! | `EPUB/fonts/*.ttf` | [`webfont`] (the font faces used, subset to the characters shown) |
+//! | `EPUB/package.opf` | `opf` (metadata with accessibility metadata, manifest, spine) |
+//! | `EPUB/nav.xhtml` | `nav` (table of contents, landmarks, page list) |
+//! | `EPUB/title.xhtml` | `content::title_page` (bulletins only) |
+//! | `EPUB/article-NNN.xhtml` | `content::article_document`, one per article |
+//! | `EPUB/css/anpham.css` | `css` (font scale, large-print rules, contrast) |
+//! | `EPUB/fonts/*.ttf` | `webfont` (the font faces used, subset to the characters shown) |
 //! | `EPUB/images/*` | the figures' images, each stored once |
 //!
 //! Font licences live in `META-INF/`, which holds no publication resources and needs no
@@ -42,14 +42,14 @@
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
 
-pub mod content;
-pub mod css;
-pub mod nav;
-pub mod opf;
-pub mod package;
-pub mod pages;
-pub mod webfont;
-pub mod xml;
+pub(crate) mod content;
+pub(crate) mod css;
+pub(crate) mod nav;
+pub(crate) mod opf;
+pub(crate) mod package;
+pub(crate) mod pages;
+pub(crate) mod webfont;
+pub(crate) mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -59,8 +59,6 @@ pub struct PagePlan {
     pub articles: Vec<ArticleMarks>,
 }
 
-pub use crate::address::{caption_text, parts_of as part_texts};
-
 /// The largest character boundary of `s` at or below `i`.
 fn floor_boundary(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -101,7 +99,7 @@ fn marker_ids(map: &PageMap) -> Vec<Marker> {
 }
 
 /// Resolves a page map against the publication's articles. `parts(i)` gives the parts
-/// of article `i` as [`part_texts`] does.
+/// of article `i` as [`crate::address::article_parts`] does.
 pub fn plan(
     map: &PageMap,
     articles: usize,
@@ -204,6 +202,7 @@ pub fn interleave<'a>(runs: &[&'a str], marks: &[(usize, usize)]) -> Vec<Piece<'
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::address::{caption_text, parts_of as part_texts};
     use crate::model::{Article, Block, Figure, Text};
     use crate::pagemap::PageStart;
 

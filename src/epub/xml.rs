@@ -28,6 +28,7 @@ pub fn escape_into(out: &mut String, s: &str) {
 }
 
 /// `s` escaped for XML (see [`escape_into`]).
+#[cfg(test)]
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     escape_into(&mut out, s);

@@ -1,7 +1,7 @@
 //! Layout: a publication → pages of positioned glyph runs and images.
 //!
-//! One stage per file: [`shape`] (itemise by font and style, shape with harfrust),
-//! [`linebreak`] (UAX #14 + hyphenation + minimum-raggedness breaking), `typeset`
+//! One stage per file: `shape` (itemise by font and style, shape with harfrust),
+//! `linebreak` (UAX #14 + hyphenation + minimum-raggedness breaking), `typeset`
 //! (styled text → lines), `flows` (the model's blocks → flows of lines with their
 //! styles), `pager` (page geometry, widows and orphans, headings kept with what follows,
 //! figures kept with their captions) and `front` (a bulletin's title page and
@@ -12,9 +12,9 @@
 mod flows;
 mod front;
 pub mod geometry;
-pub mod linebreak;
+pub(crate) mod linebreak;
 mod pager;
-pub mod shape;
+pub(crate) mod shape;
 mod typeset;
 
 use std::sync::Arc;

@@ -733,7 +733,7 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
 }
 
 /// How many checked images [`check_image_cached`] remembers.
-const IMAGE_CACHE_ENTRIES: usize = 256;
+pub const IMAGE_CACHE_ENTRIES: usize = 256;
 
 /// [`check_image`], remembering the images that passed by the SHA-256 of their bytes, so
 /// that a bulletin that uses the same photo many times decodes it once. The cache holds
