@@ -36,6 +36,8 @@ pub mod model;
 pub mod pagemap;
 pub mod pdf;
 pub mod scale;
+pub mod sentences;
+pub mod speech;
 pub mod timestamp;
 pub mod validate;
 
