@@ -11,13 +11,14 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::epub::{EpubOptions, write_epub};
+use crate::epub::{EpubOptions, write_epub, write_talking_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::input::PageSizeName;
 use crate::model::Publication;
 use crate::pdf::{PdfOptions, PdfOutput, write_pdf};
 use crate::scale::FontScale;
+use crate::speech::SpeechOptions;
 use crate::timestamp::Timestamp;
 
 /// What to build from one publication.
@@ -39,6 +40,10 @@ pub struct EditionPlan {
     pub page_list: Option<FontScale>,
     /// A main font family instead of the bundled ones.
     pub font: Option<FontFamily>,
+    /// Build the talking-book EPUB (`SLUG.talking.epub`) with this speech. When it
+    /// fails (e.g. espeak-ng is missing) the other editions are still written and the
+    /// error is returned after them.
+    pub talking: Option<SpeechOptions>,
 }
 
 /// A file that was written.
@@ -65,6 +70,11 @@ pub fn pdf_file_name(slug: &str, scale: FontScale) -> String {
 /// The output file name of the EPUB edition: `slug.epub`.
 pub fn epub_file_name(slug: &str) -> String {
     format!("{slug}.epub")
+}
+
+/// The output file name of the talking-book EPUB: `slug.talking.epub`.
+pub fn talking_file_name(slug: &str) -> String {
+    format!("{slug}.talking.epub")
 }
 
 impl EditionPlan {
@@ -94,16 +104,19 @@ impl EditionPlan {
         if self.epub {
             v.push(self.out_dir.join(epub_file_name(&self.slug)));
         }
+        if self.talking.is_some() {
+            v.push(self.out_dir.join(talking_file_name(&self.slug)));
+        }
         v
     }
 
     /// Builds every edition of the plan; returns the files written, in plan order.
     pub fn build(&self, publication: &Publication) -> Result<Vec<Written>> {
-        if self.pdf_scales.is_empty() && !self.epub {
+        if self.pdf_scales.is_empty() && !self.epub && self.talking.is_none() {
             return Err(Error::Usage("nothing to build: no format selected".into()));
         }
         let date = Timestamp::for_build(publication.date.as_deref());
-        let page_list = if self.epub {
+        let page_list = if self.epub || self.talking.is_some() {
             self.page_list.or_else(|| self.pdf_scales.first().copied())
         } else {
             None
@@ -129,7 +142,8 @@ impl EditionPlan {
             let path = self.out_dir.join(pdf_file_name(&self.slug, scale));
             built.push((path, out.bytes, Some(out.pages), seconds));
         }
-        if self.epub {
+        let mut talking_error = None;
+        if self.epub || self.talking.is_some() {
             let t = Instant::now();
             if page_map.is_none()
                 && let Some(scale) = page_list
@@ -141,9 +155,23 @@ impl EditionPlan {
             opts.fonts = self.fonts(self.epub_scale);
             opts.page_map = page_map;
             opts.modified = date;
-            let bytes = write_epub(publication, &opts)?;
-            let path = self.out_dir.join(epub_file_name(&self.slug));
-            built.push((path, bytes, None, t.elapsed().as_secs_f64()));
+            if self.epub {
+                let bytes = write_epub(publication, &opts)?;
+                let path = self.out_dir.join(epub_file_name(&self.slug));
+                built.push((path, bytes, None, t.elapsed().as_secs_f64()));
+            }
+            if let Some(speech) = &self.talking {
+                let t = Instant::now();
+                match crate::speech::narrate(publication, speech)
+                    .and_then(|o| write_talking_epub(publication, &opts, &o))
+                {
+                    Ok(bytes) => {
+                        let path = self.out_dir.join(talking_file_name(&self.slug));
+                        built.push((path, bytes, None, t.elapsed().as_secs_f64()));
+                    }
+                    Err(e) => talking_error = Some(e),
+                }
+            }
         }
         let mut written = Vec::with_capacity(built.len());
         for (path, bytes, pages, seconds) in built {
@@ -156,7 +184,11 @@ impl EditionPlan {
                 seconds: seconds + t.elapsed().as_secs_f64(),
             });
         }
-        Ok(written)
+        match talking_error {
+            // The other editions are written; the talking book's failure is reported.
+            Some(e) => Err(e),
+            None => Ok(written),
+        }
     }
 }
 
