@@ -274,9 +274,16 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     }
     let voice = speech.voice.clone().unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
     Ok(Overlay {
-        narrator: format!("{version}, voice {voice} (synthetic speech)"),
+        narrator: format!("{}, voice {voice} (synthetic speech)", program_name(&version)),
         documents: docs,
     })
+}
+
+/// The program and version of `espeak-ng --version` without its data path:
+/// `eSpeak NG 1.51`.
+fn program_name(version: &str) -> String {
+    let v = version.split("Data at").next().unwrap_or(version).trim();
+    v.replace(" text-to-speech:", "")
 }
 
 /// Whether the samples are (nearly) silent: RMS below 1/1000 of full scale.
@@ -291,6 +298,14 @@ fn is_silent(s: &[i16]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_narrator_is_named_without_paths() {
+        assert_eq!(
+            program_name("eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/espeak-ng-data"),
+            "eSpeak NG 1.51"
+        );
+    }
 
     #[test]
     fn silence_is_detected() {

@@ -123,7 +123,19 @@ impl Pronunciations {
                     i += n;
                     continue;
                 }
+                // A hyphen between spaces is a dash: "Thanh - Phó Bí thư".
+                let spaced_hyphen = chars[i] == '-'
+                    && i > 0
+                    && chars[i - 1].is_whitespace()
+                    && chars.get(i + 1).is_some_and(|c| c.is_whitespace());
                 match chars[i] {
+                    '-' if spaced_hyphen => {
+                        let t = out.trim_end().len();
+                        out.truncate(t);
+                        out.push_str(", ");
+                        i += 1;
+                        continue;
+                    }
                     '%' => {
                         push_word(&mut out, "phần trăm");
                         i += 1;
@@ -372,6 +384,10 @@ mod tests {
         );
         assert_eq!(p.spoken("Ngày 10/11/2022.", "vi"), "Ngày mười tháng mười một năm hai nghìn không trăm hai mươi hai.");
         assert_eq!(p.spoken("TP. Bắc Kạn", "vi"), "thành phố Bắc Kạn");
+        assert_eq!(
+            p.spoken("Đồng chí Thanh - Phó Bí thư, kinh tế - xã hội, COVID-19", "vi"),
+            "Đồng chí Thanh, Phó Bí thư, kinh tế, xã hội, cô vít mười chín"
+        );
         assert_eq!(p.spoken("số 0912", "vi"), "số không chín một hai");
     }
 
