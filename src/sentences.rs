@@ -112,7 +112,10 @@ mod tests {
             split("Đ/c. Hoàng Duy Chinh phát biểu. GS. Lê nói."),
             ["Đ/c. Hoàng Duy Chinh phát biểu.", "GS. Lê nói."]
         );
-        assert_eq!(split("Tại P. Phùng Chí Kiên, TP.HCM."), ["Tại P. Phùng Chí Kiên, TP.HCM."]);
+        assert_eq!(
+            split("Tại P. Phùng Chí Kiên, TP.HCM."),
+            ["Tại P. Phùng Chí Kiên, TP.HCM."]
+        );
     }
 
     #[test]
@@ -136,7 +139,10 @@ mod tests {
     fn ranges_cover_every_visible_character() {
         let t = " A. B c.\n\nD “e.” F ";
         let rs = sentence_ranges(t);
-        let covered: usize = rs.iter().map(|r| t[r.clone()].chars().filter(|c| !c.is_whitespace()).count()).sum();
+        let covered: usize = rs
+            .iter()
+            .map(|r| t[r.clone()].chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
         assert_eq!(covered, t.chars().filter(|c| !c.is_whitespace()).count());
         assert!(rs.windows(2).all(|w| w[0].end <= w[1].start));
         assert!(sentence_ranges("  \n ").is_empty());

@@ -63,7 +63,10 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
     assert!(st.success());
     let stem = input.file_stem().unwrap().to_string_lossy();
     let epub = out.join(format!("{stem}.talking.epub"));
-    assert!(!out.join(format!("{stem}.epub")).exists(), "only the talking book was asked for");
+    assert!(
+        !out.join(format!("{stem}.epub")).exists(),
+        "only the talking book was asked for"
+    );
 
     // Every sentence element is in a par; durations add up.
     let opf = unzip(&epub, "EPUB/package.opf");
@@ -75,7 +78,10 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
         sentences += xhtml.matches(" id=\"snt-").count();
         pars += smil.matches("<par ").count();
         for k in 1..=xhtml.matches(" id=\"snt-").count() {
-            assert!(smil.contains(&format!("#snt-{k}\"")), "article {i}: snt-{k} has no par");
+            assert!(
+                smil.contains(&format!("#snt-{k}\"")),
+                "article {i}: snt-{k} has no par"
+            );
         }
     }
     assert_eq!(sentences, pars);
@@ -87,7 +93,9 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
     assert_eq!(durations.len(), docs + 1);
     let (total, each) = durations.split_last().unwrap();
     assert_eq!(*total, each.iter().sum::<u64>());
-    assert!(opf.contains("<meta property=\"schema:accessibilityFeature\">synchronizedAudioText</meta>"));
+    assert!(
+        opf.contains("<meta property=\"schema:accessibilityFeature\">synchronizedAudioText</meta>")
+    );
     assert!(opf.contains("<meta property=\"schema:accessMode\">auditory</meta>"));
     assert!(opf.contains("<meta property=\"media:active-class\">anpham-narrating</meta>"));
     assert!(unzip(&epub, "EPUB/css/anpham.css").contains(".anpham-narrating"));
@@ -186,7 +194,15 @@ fn talking_books_rebuild_byte_identical() {
     for name in ["talking-rebuild-1", "talking-rebuild-2"] {
         let out = common::out_dir(name);
         let st = anpham()
-            .args(["build", "-f", "talking", "-q", "-j", if bytes.is_empty() { "1" } else { "2" }, "-o"])
+            .args([
+                "build",
+                "-f",
+                "talking",
+                "-q",
+                "-j",
+                if bytes.is_empty() { "1" } else { "2" },
+                "-o",
+            ])
             .arg(&out)
             .arg(&input)
             .status()
@@ -233,7 +249,14 @@ fn a_part_the_voice_cannot_speak_is_reported_with_its_place() {
         .unwrap();
     assert!(!r.status.success());
     let err = String::from_utf8_lossy(&r.stderr);
-    assert!(err.contains("blocks[5].items[2]: voice `vi` says nothing for “]]>]]>]]>”"), "{err}");
+    assert!(
+        err.contains("blocks[5].items[2]: voice `vi` says nothing for “]]>]]>]]>”"),
+        "{err}"
+    );
     assert!(err.contains("--pronunciations"), "{err}");
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no partial file");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no partial file"
+    );
 }

@@ -294,12 +294,26 @@ pub fn article_document_narrated(
         out.push('\n');
     }
     out.push_str("<h1 id=\"title\">");
-    write_part(&mut out, &[Run::plain(&a.title)], inside, markers, narration, ArticlePart::Title);
+    write_part(
+        &mut out,
+        &[Run::plain(&a.title)],
+        inside,
+        markers,
+        narration,
+        ArticlePart::Title,
+    );
     out.push_str("</h1>\n");
     let shown = a.date.as_deref().map(|d| labels::display_date(d, lang));
     if let Some(runs) = byline_runs(a, shown.as_deref()) {
         out.push_str("<p class=\"byline\">");
-        write_part(&mut out, &runs, marks.part(ArticlePart::Meta), markers, narration, ArticlePart::Meta);
+        write_part(
+            &mut out,
+            &runs,
+            marks.part(ArticlePart::Meta),
+            markers,
+            narration,
+            ArticlePart::Meta,
+        );
         out.push_str("</p>\n");
     }
     if let Some(lead) = &a.lead {
@@ -320,13 +334,27 @@ pub fn article_document_narrated(
         match block {
             Block::Paragraph { text } => {
                 out.push_str("<p>");
-                write_part(&mut out, &text_runs(text, lang), bm, markers, narration, ArticlePart::Block(b));
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str("</p>\n");
             }
             Block::Heading { level, text } => {
                 let level = (*level).clamp(2, 6);
                 out.push_str(&format!("<h{level} id=\"h-{b}\">"));
-                write_part(&mut out, &text_runs(text, lang), bm, markers, narration, ArticlePart::Block(b));
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Quote { text, attribution } => {
@@ -334,7 +362,14 @@ pub fn article_document_narrated(
                     out.push_str("<figure class=\"quote\">\n");
                 }
                 out.push_str("<blockquote><p>");
-                write_part(&mut out, &text_runs(text, lang), bm, markers, narration, ArticlePart::Block(b));
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str("</p></blockquote>\n");
                 if let Some(at) = attribution {
                     out.push_str("<figcaption class=\"attribution\">");
@@ -477,7 +512,14 @@ fn write_figure(
                 ..Run::plain(cr)
             });
         }
-        write_part(out, &runs, caption_marks, markers, narration, ArticlePart::Caption(b));
+        write_part(
+            out,
+            &runs,
+            caption_marks,
+            markers,
+            narration,
+            ArticlePart::Caption(b),
+        );
         out.push_str("</figcaption>\n");
     }
     out.push_str("</figure>\n");

@@ -386,7 +386,8 @@ fn write_epub_with_overlay(
                 properties: None,
                 spine: None,
             });
-            mo.items.push((format!("article-{:03}", i + 1), smil_id.clone()));
+            mo.items
+                .push((format!("article-{:03}", i + 1), smil_id.clone()));
             mo.durations
                 .push((smil_id, overlay::duration_clock(d.duration_ms)));
             overlay_files.push((
@@ -558,13 +559,15 @@ fn talking_metadata(m: &mut opf::Metadata) {
     m.access_mode_sufficient.push("auditory");
     m.access_mode_sufficient.push("textual,auditory");
     m.features.push("synchronizedAudioText");
-    m.summary.1.push_str(if crate::labels::is_lang(m.summary.0, "vi") {
-        " Bản sách nói: mọi câu của bài, cả lời mô tả ảnh, được đọc bằng giọng tổng hợp và \
+    m.summary
+        .1
+        .push_str(if crate::labels::is_lang(m.summary.0, "vi") {
+            " Bản sách nói: mọi câu của bài, cả lời mô tả ảnh, được đọc bằng giọng tổng hợp và \
          được tô sáng (chữ đen trên nền vàng) khi đang đọc."
-    } else {
-        " Talking book: every sentence, including image descriptions, is read by a synthetic \
+        } else {
+            " Talking book: every sentence, including image descriptions, is read by a synthetic \
          voice and highlighted (black on yellow) while it is read."
-    });
+        });
 }
 
 /// Every inline text of an article (lead, paragraphs, headings, quotes, items, captions).

@@ -184,7 +184,10 @@ pub fn package_document_with_overlays(
             element(
                 &mut out,
                 "meta",
-                &[("property", "media:duration"), ("refines", &format!("#{id}"))],
+                &[
+                    ("property", "media:duration"),
+                    ("refines", &format!("#{id}")),
+                ],
                 d,
             );
         }
@@ -201,7 +204,8 @@ pub fn package_document_with_overlays(
         if let Some(p) = it.properties {
             attr(&mut out, "properties", p);
         }
-        if let Some((_, smil)) = overlays.and_then(|mo| mo.items.iter().find(|(d, _)| *d == it.id)) {
+        if let Some((_, smil)) = overlays.and_then(|mo| mo.items.iter().find(|(d, _)| *d == it.id))
+        {
             attr(&mut out, "media-overlay", smil);
         }
         out.push_str("/>\n");

@@ -83,7 +83,13 @@ pub fn clip_clock(ms: u64) -> String {
 /// A full clock value for `media:duration`: `0:01:02.345`.
 pub fn duration_clock(ms: u64) -> String {
     let s = ms / 1000;
-    format!("{}:{:02}:{:02}.{:03}", s / 3600, s / 60 % 60, s % 60, ms % 1000)
+    format!(
+        "{}:{:02}:{:02}.{:03}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000
+    )
 }
 
 /// The SMIL document of a content document at `text_href` whose audio is `audio_href`
@@ -155,7 +161,9 @@ pub fn write_runs_with_sentences(
                 cuts.dedup();
                 let mut a = start;
                 for b in cuts {
-                    let inside = sentences.iter().position(|(s, _)| s.start <= a && a < s.end);
+                    let inside = sentences
+                        .iter()
+                        .position(|(s, _)| s.start <= a && a < s.end);
                     if inside != open_sentence {
                         if open_href.take().is_some() {
                             out.push_str("</a>");
@@ -219,7 +227,11 @@ mod tests {
         let text: String = runs.iter().map(|r| r.text).collect();
         let s = crate::sentences::sentence_ranges(&text);
         assert_eq!(s.len(), 3);
-        let sents = ids(&[(s[0].clone(), "snt-1"), (s[1].clone(), "snt-2"), (s[2].clone(), "snt-3")]);
+        let sents = ids(&[
+            (s[0].clone(), "snt-1"),
+            (s[1].clone(), "snt-2"),
+            (s[2].clone(), "snt-3"),
+        ]);
         let mut out = String::new();
         write_runs_with_sentences(&mut out, &runs, &[], &[], &sents);
         assert_eq!(
@@ -248,10 +260,15 @@ mod tests {
             id: "page-2".into(),
             label: "2".into(),
         }];
-        let sents = ids(&[(0..14, "snt-1"), (15..20, "snt-2")]);
+        let s = crate::sentences::sentence_ranges(runs[0].text);
+        let sents = ids(&[(s[0].clone(), "snt-1"), (s[1].clone(), "snt-2")]);
         let mut out = String::new();
-        write_runs_with_sentences(&mut out, &runs, &[(4, 0)], &markers, &sents);
-        assert!(out.starts_with("<span id=\"snt-1\">Một <span role=\"doc-pagebreak\""), "{out}");
+        // A page begins before "câu" (byte 6: "Một " is six bytes).
+        write_runs_with_sentences(&mut out, &runs, &[(6, 0)], &markers, &sents);
+        assert!(
+            out.starts_with("<span id=\"snt-1\">Một <span role=\"doc-pagebreak\""),
+            "{out}"
+        );
         assert!(out.ends_with("<span id=\"snt-2\">Hai.</span>"), "{out}");
     }
 

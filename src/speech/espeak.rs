@@ -57,7 +57,11 @@ impl Espeak {
             .map_err(|e| self.missing(&e))?;
         if !out.status.success() {
             return Err(Error::Speech {
-                message: format!("`{} --version` failed ({})", self.program.display(), out.status),
+                message: format!(
+                    "`{} --version` failed ({})",
+                    self.program.display(),
+                    out.status
+                ),
                 hint: INSTALL_HINT.into(),
             });
         }
@@ -101,7 +105,10 @@ impl Espeak {
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
         if !out.status.success() || stderr.contains("does not exist") {
             return Err(Error::Speech {
-                message: format!("espeak-ng failed with voice `{voice}` ({}): {stderr}", out.status),
+                message: format!(
+                    "espeak-ng failed with voice `{voice}` ({}): {stderr}",
+                    out.status
+                ),
                 hint: "list the voices with `espeak-ng --voices`; Vietnamese: vi, \
                        vi-vn-x-central, vi-vn-x-south"
                     .into(),
@@ -121,7 +128,10 @@ pub fn read_wav(path: &Path) -> Result<Samples> {
     };
     let mut r = hound::WavReader::open(path).map_err(|e| bad(e.to_string()))?;
     let spec = r.spec();
-    if spec.channels != 1 || spec.bits_per_sample != 16 || spec.sample_format != hound::SampleFormat::Int {
+    if spec.channels != 1
+        || spec.bits_per_sample != 16
+        || spec.sample_format != hound::SampleFormat::Int
+    {
         return Err(bad(format!(
             "{} channel(s), {} bits: not mono 16-bit PCM",
             spec.channels, spec.bits_per_sample

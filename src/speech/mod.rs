@@ -132,9 +132,14 @@ fn sentence_lang<'a>(text: Option<&'a Text>, range: &Range<usize>, default: &'a 
     for s in &t.spans {
         let r = pos..pos + s.text.len();
         pos = r.end;
-        let overlap = r.end.min(range.end).saturating_sub(r.start.max(range.start));
+        let overlap = r
+            .end
+            .min(range.end)
+            .saturating_sub(r.start.max(range.start));
         if overlap > 0 {
-            *counts.entry(s.lang.as_deref().unwrap_or(default)).or_default() += overlap;
+            *counts
+                .entry(s.lang.as_deref().unwrap_or(default))
+                .or_default() += overlap;
         }
     }
     counts
@@ -154,7 +159,9 @@ fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) -> Vec<Job> {
         format!("snt-{n}")
     };
     let figure_alt = |b: usize| match a.blocks.get(b) {
-        Some(Block::Figure(f)) if !f.decorative => f.alt.as_deref().filter(|t| !t.trim().is_empty()),
+        Some(Block::Figure(f)) if !f.decorative => {
+            f.alt.as_deref().filter(|t| !t.trim().is_empty())
+        }
         _ => None,
     };
     for (part, text) in part_texts(a, byline_text(p, i)) {
@@ -216,7 +223,9 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         .par_iter()
         .enumerate()
         .map(|(k, j)| {
-            let s = speech.espeak.speak(&j.voice, &j.spoken, dir.path(), &k.to_string())?;
+            let s = speech
+                .espeak
+                .speak(&j.voice, &j.spoken, dir.path(), &k.to_string())?;
             if is_silent(&s.data) {
                 let place = match j.part {
                     Some(part) => part_name(part),
@@ -238,14 +247,20 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
             Ok(s)
         })
         .collect();
-    let mut docs: Vec<DocumentOverlay> = (0..p.articles.len()).map(|_| DocumentOverlay::default()).collect();
+    let mut docs: Vec<DocumentOverlay> = (0..p.articles.len())
+        .map(|_| DocumentOverlay::default())
+        .collect();
     let mut samples: Vec<Vec<i16>> = vec![Vec::new(); p.articles.len()];
     let mut rate = None;
     for (j, a) in jobs.into_iter().zip(audio) {
         let a = a?;
         if *rate.get_or_insert(a.rate) != a.rate {
             return Err(Error::Speech {
-                message: format!("espeak-ng spoke at {} Hz and at {} Hz", rate.unwrap_or(0), a.rate),
+                message: format!(
+                    "espeak-ng spoke at {} Hz and at {} Hz",
+                    rate.unwrap_or(0),
+                    a.rate
+                ),
                 hint: "use voices of one espeak-ng installation".into(),
             });
         }
@@ -255,7 +270,11 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         let end = buf.len() as u64;
         let d = &mut docs[j.doc];
         match j.part {
-            Some(part) => d.sentences.entry(part).or_default().push((j.range, j.id.clone())),
+            Some(part) => d
+                .sentences
+                .entry(part)
+                .or_default()
+                .push((j.range, j.id.clone())),
             None => {
                 d.image_ids.insert(j.range.start, j.id.clone());
             }
@@ -272,9 +291,15 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         d.audio = e?;
         d.duration_ms = d.clips.last().map_or(0, |c| c.end_ms);
     }
-    let voice = speech.voice.clone().unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
+    let voice = speech
+        .voice
+        .clone()
+        .unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
     Ok(Overlay {
-        narrator: format!("{}, voice {voice} (synthetic speech)", program_name(&version)),
+        narrator: format!(
+            "{}, voice {voice} (synthetic speech)",
+            program_name(&version)
+        ),
         documents: docs,
     })
 }

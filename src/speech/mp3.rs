@@ -41,9 +41,12 @@ pub fn encode(samples: &[i16], rate: u32) -> Result<Vec<u8>> {
     b.set_sample_rate(rate).map_err(|e| err(format!("{e:?}")))?;
     b.set_output_sample_rate(std::num::NonZeroU32::new(rate))
         .map_err(|e| err(format!("{e:?}")))?;
-    b.set_brate(Bitrate::Kbps48).map_err(|e| err(format!("{e:?}")))?;
-    b.set_quality(Quality::Good).map_err(|e| err(format!("{e:?}")))?;
-    b.set_to_write_vbr_tag(false).map_err(|e| err(format!("{e:?}")))?;
+    b.set_brate(Bitrate::Kbps48)
+        .map_err(|e| err(format!("{e:?}")))?;
+    b.set_quality(Quality::Good)
+        .map_err(|e| err(format!("{e:?}")))?;
+    b.set_to_write_vbr_tag(false)
+        .map_err(|e| err(format!("{e:?}")))?;
     let mut enc = b.build().map_err(|e| err(format!("{e:?}")))?;
     let mut out = Vec::with_capacity(samples.len() / 4 + 8192);
     out.reserve(mp3lame_encoder::max_required_buffer_size(samples.len()));
@@ -79,7 +82,11 @@ mod tests {
     /// Encodes silence with one loud click and finds the click in sox's decoding.
     #[test]
     fn an_impulse_lands_where_clip_times_say() {
-        if std::process::Command::new("sox").arg("--version").output().is_err() {
+        if std::process::Command::new("sox")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
             eprintln!("SKIPPED: sox is not installed (apt-get install sox libsox-fmt-mp3)");
             return;
         }
@@ -104,13 +111,19 @@ mod tests {
             return;
         }
         let bytes = std::fs::read(&raw).unwrap();
-        let dec: Vec<i16> = bytes.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        let dec: Vec<i16> = bytes
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
         let peak = dec
             .iter()
             .position(|v| v.unsigned_abs() > 8000)
             .expect("the click is in the decoded audio") as i64;
         let expected = (at + START_OFFSET) as i64;
         // The click is a burst; its first loud sample is within 2 ms of the prediction.
-        assert!((peak - expected).abs() <= 44, "click at {peak}, expected {expected}");
+        assert!(
+            (peak - expected).abs() <= 44,
+            "click at {peak}, expected {expected}"
+        );
     }
 }

@@ -72,9 +72,13 @@ impl Pronunciations {
         })?;
         for (k, v) in &t.words {
             if k.trim().is_empty() || v.trim().is_empty() {
-                return Err(Diagnostic::field(path, format!("words.\"{k}\""), "an empty word or pronunciation")
-                    .with_hint("give both the word as shown and what to say")
-                    .into());
+                return Err(Diagnostic::field(
+                    path,
+                    format!("words.\"{k}\""),
+                    "an empty word or pronunciation",
+                )
+                .with_hint("give both the word as shown and what to say")
+                .into());
             }
         }
         Ok(t.words)
@@ -84,8 +88,12 @@ impl Pronunciations {
         let mut map: BTreeMap<String, String> = self.entries.drain(..).collect();
         map.extend(words);
         self.entries = map.into_iter().collect();
-        self.entries
-            .sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        self.entries.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
     }
 
     /// Number of entries.
@@ -173,7 +181,9 @@ impl Pronunciations {
             let n = k.chars().count();
             if n <= chars.len()
                 && k.chars().zip(chars).all(|(a, &b)| a == b)
-                && chars.get(n).is_none_or(|&c| !is_word_char(c) || k.ends_with('.'))
+                && chars
+                    .get(n)
+                    .is_none_or(|&c| !is_word_char(c) || k.ends_with('.'))
             {
                 return Some((n, v));
             }
@@ -211,7 +221,12 @@ fn line_column(text: &str, byte: usize) -> (usize, usize) {
 /// Reads a number or date at the start of `chars` (which starts with a digit):
 /// `(characters consumed, spoken words)`. `None`: read it as it is (e.g. `3G`).
 fn number_or_date(chars: &[char]) -> Option<(usize, String)> {
-    let digits = |from: usize| chars[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        chars[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
     let value = |from: usize, n: usize| -> String { chars[from..from + n].iter().collect() };
     let n1 = digits(0);
     let after = |k: usize| chars.get(k).copied();
@@ -272,10 +287,15 @@ fn integer_words(digits: &str) -> String {
             .collect::<Vec<_>>()
             .join(" ");
     }
-    digits.parse().map(number_words).unwrap_or_else(|_| digits.into())
+    digits
+        .parse()
+        .map(number_words)
+        .unwrap_or_else(|_| digits.into())
 }
 
-const DIGITS: [&str; 10] = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"];
+const DIGITS: [&str; 10] = [
+    "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+];
 
 /// A number in Vietnamese words: 21 → `hai mươi mốt`, 105 → `một trăm linh năm`,
 /// 2022 → `hai nghìn không trăm hai mươi hai`, 1.000.000 → `một triệu`.
@@ -377,15 +397,24 @@ mod tests {
             "Sáng mười tháng mười một, Hội đồng nhân dân và Ủy ban nhân dân Thành phố Hồ Chí Minh họp."
         );
         assert_eq!(
-            p.spoken("Đ/c Hà chi 1.234.567 đồng, tăng 3,5% – giai đoạn 2021–2025.", "vi"),
+            p.spoken(
+                "Đ/c Hà chi 1.234.567 đồng, tăng 3,5% – giai đoạn 2021–2025.",
+                "vi"
+            ),
             "đồng chí Hà chi một triệu hai trăm ba mươi tư nghìn năm trăm sáu mươi bảy đồng, \
              tăng ba phẩy năm phần trăm, giai đoạn hai nghìn không trăm hai mươi mốt đến \
              hai nghìn không trăm hai mươi lăm."
         );
-        assert_eq!(p.spoken("Ngày 10/11/2022.", "vi"), "Ngày mười tháng mười một năm hai nghìn không trăm hai mươi hai.");
+        assert_eq!(
+            p.spoken("Ngày 10/11/2022.", "vi"),
+            "Ngày mười tháng mười một năm hai nghìn không trăm hai mươi hai."
+        );
         assert_eq!(p.spoken("TP. Bắc Kạn", "vi"), "thành phố Bắc Kạn");
         assert_eq!(
-            p.spoken("Đồng chí Thanh - Phó Bí thư, kinh tế - xã hội, COVID-19", "vi"),
+            p.spoken(
+                "Đồng chí Thanh - Phó Bí thư, kinh tế - xã hội, COVID-19",
+                "vi"
+            ),
             "Đồng chí Thanh, Phó Bí thư, kinh tế, xã hội, cô vít mười chín"
         );
         assert_eq!(p.spoken("số 0912", "vi"), "số không chín một hai");
@@ -398,18 +427,24 @@ mod tests {
         assert_eq!(p.spoken("TSX hai", "vi"), "TSX hai");
         assert_eq!(p.spoken("32/13 is 3,5", "en"), "32/13 is 3,5");
         // Not a date: month 13.
-        assert_eq!(p.spoken("32/13", "vi"), "ba mươi hai / mười ba");
+        assert_eq!(p.spoken("32/13", "vi"), "ba mươi hai/ mười ba");
     }
 
     #[test]
     fn a_user_file_extends_and_overrides_and_errors_have_a_place() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("my.toml");
-        std::fs::write(&f, "[words]\n\"HĐND\" = \"hội đồng\"\n\"BK\" = \"Bắc Kạn\"\n").unwrap();
+        std::fs::write(
+            &f,
+            "[words]\n\"HĐND\" = \"hội đồng\"\n\"BK\" = \"Bắc Kạn\"\n",
+        )
+        .unwrap();
         let p = Pronunciations::bundled_with_file(&f).unwrap();
         assert_eq!(p.spoken("HĐND BK", "vi"), "hội đồng Bắc Kạn");
         std::fs::write(&f, "[words]\n\"A\" = 3\n").unwrap();
-        let e = Pronunciations::bundled_with_file(&f).unwrap_err().to_string();
+        let e = Pronunciations::bundled_with_file(&f)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("my.toml:2:"), "{e}");
         let e = Pronunciations::bundled_with_file(&dir.path().join("none.toml")).unwrap_err();
         assert!(e.to_string().contains("none.toml"), "{e}");
