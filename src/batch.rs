@@ -34,6 +34,10 @@ pub struct BatchOptions {
     pub epub: Option<bool>,
     /// Build PDFs.
     pub pdf: Option<bool>,
+    /// Build the talking-book EPUB.
+    pub talking: Option<bool>,
+    /// Voice, rate and pronunciations of the talking book.
+    pub speech: Option<crate::speech::SpeechOptions>,
     /// PDF scales (default: large).
     pub scales: Option<Vec<FontScale>>,
     /// EPUB base size (default: standard).
@@ -71,7 +75,9 @@ pub struct Job {
 impl Job {
     /// How many files this job writes.
     pub fn outputs(&self) -> usize {
-        self.plan.pdf_scales.len() + usize::from(self.plan.epub)
+        self.plan.pdf_scales.len()
+            + usize::from(self.plan.epub)
+            + usize::from(self.plan.talking.is_some())
     }
 }
 
@@ -115,6 +121,7 @@ fn make_plan(
 ) -> EditionPlan {
     let ed = manifest.and_then(|m| m.editions.as_ref());
     let epub = options.epub.or(ed.map(|e| e.epub)).unwrap_or(true);
+    let talking = options.talking.or(ed.map(|e| e.talking)).unwrap_or(false);
     let pdf_scales = match (options.pdf, &options.scales) {
         (Some(false), _) => Vec::new(),
         (_, Some(s)) => s.clone(),
@@ -145,6 +152,7 @@ fn make_plan(
         pdf_scales,
         font,
         date: options.date,
+        talking: talking.then(|| options.speech.clone().unwrap_or_default()),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::fonts::FontFamily;
 use crate::input::PageSizeName;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
+use crate::speech::SpeechOptions;
 use crate::timestamp::Timestamp;
 
 /// What to build from one publication.
@@ -36,6 +37,8 @@ pub struct EditionPlan {
     pub font: Option<FontFamily>,
     /// The date of every edition; `None`: the publication's date.
     pub date: Option<Timestamp>,
+    /// Build the talking-book EPUB (`SLUG.talking.epub`) with this speech.
+    pub talking: Option<SpeechOptions>,
 }
 
 /// A file that was written.
@@ -61,6 +64,11 @@ pub fn epub_file_name(slug: &str) -> String {
     EditionKind::Epub.file_name(slug)
 }
 
+/// The output file name of the talking-book EPUB: `slug.talking.epub`.
+pub fn talking_file_name(slug: &str) -> String {
+    EditionKind::TalkingEpub.file_name(slug)
+}
+
 impl EditionPlan {
     /// The editions this plan asks the facade for.
     pub fn request(&self) -> EditionRequest {
@@ -71,6 +79,7 @@ impl EditionPlan {
             page_list: self.page_list,
             font: self.font.clone(),
             date: self.date,
+            talking: self.talking.clone(),
         }
     }
 
@@ -84,14 +93,35 @@ impl EditionPlan {
         if self.epub {
             v.push(self.out_dir.join(epub_file_name(&self.slug)));
         }
+        if self.talking.is_some() {
+            v.push(self.out_dir.join(talking_file_name(&self.slug)));
+        }
         v
     }
 
     /// Builds every edition of the plan, then writes them; returns the files written, in
     /// plan order. Every edition is built before the first file is written, so an
     /// edition that fails leaves all earlier outputs untouched, not just its own.
+    ///
+    /// One exception, so that a machine without a speech synthesiser still gets its
+    /// other editions: when the talking book is asked for and `espeak-ng` cannot be run,
+    /// the other editions are built and written, then that error is returned.
     pub fn build(&self, publication: &Prepared) -> Result<Vec<Written>> {
-        let built = editions::build(publication, &self.request())?;
+        let mut request = self.request();
+        let mut talking_error = None;
+        if let Some(speech) = &request.talking
+            && let Err(e) = speech.espeak.version()
+        {
+            talking_error = Some(e);
+            request.talking = None;
+        }
+        if request.epub.is_none()
+            && request.pdf_scales.is_empty()
+            && let Some(e) = talking_error
+        {
+            return Err(e);
+        }
+        let built = editions::build(publication, &request)?;
         let mut written = Vec::with_capacity(built.len());
         for e in built {
             let t = Instant::now();
@@ -104,7 +134,11 @@ impl EditionPlan {
                 seconds: e.seconds + t.elapsed().as_secs_f64(),
             });
         }
-        Ok(written)
+        match talking_error {
+            // The other editions are written; the talking book's failure is reported.
+            Some(e) => Err(e),
+            None => Ok(written),
+        }
     }
 }
 

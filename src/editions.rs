@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::epub::{EpubOptions, write_epub};
+use crate::epub::{EpubOptions, write_epub, write_talking_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::input::PageSizeName;
@@ -33,6 +33,7 @@ use crate::layout::{self, Layout, LayoutOptions};
 use crate::pdf::{self, PdfOptions, PdfOutput};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
+use crate::speech::SpeechOptions;
 use crate::timestamp::Timestamp;
 
 /// A kind of edition.
@@ -43,6 +44,8 @@ pub enum EditionKind {
     Epub,
     /// A tagged PDF/UA-1 at a font scale.
     Pdf(FontScale),
+    /// The talking-book EPUB: the EPUB with sentence-synchronised speech (Media Overlays).
+    TalkingEpub,
 }
 
 impl EditionKind {
@@ -51,6 +54,7 @@ impl EditionKind {
     pub fn file_name(self, slug: &str) -> String {
         match self {
             EditionKind::Epub => format!("{slug}.epub"),
+            EditionKind::TalkingEpub => format!("{slug}.talking.epub"),
             EditionKind::Pdf(scale) => match scale.file_suffix().as_str() {
                 "" => format!("{slug}.pdf"),
                 s => format!("{slug}.{s}.pdf"),
@@ -75,6 +79,8 @@ pub struct EditionRequest {
     pub font: Option<FontFamily>,
     /// The date every edition carries; `None`: [`Timestamp::of_publication`].
     pub date: Option<Timestamp>,
+    /// The talking-book EPUB with this speech; `None`: no talking book.
+    pub talking: Option<SpeechOptions>,
 }
 
 impl Default for EditionRequest {
@@ -93,6 +99,7 @@ impl EditionRequest {
             page_list: None,
             font: None,
             date: None,
+            talking: None,
         }
     }
 
@@ -114,7 +121,9 @@ impl EditionRequest {
 
     /// The scale whose page map the EPUB follows.
     fn page_list_scale(&self) -> Option<FontScale> {
-        self.epub?;
+        if self.epub.is_none() && self.talking.is_none() {
+            return None;
+        }
         self.page_list.or_else(|| self.pdf_scales.first().copied())
     }
 }
@@ -136,7 +145,7 @@ pub struct Edition {
 /// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
 /// nothing is built half.
 pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
-    if request.pdf_scales.is_empty() && request.epub.is_none() {
+    if request.pdf_scales.is_empty() && request.epub.is_none() && request.talking.is_none() {
         return Err(Error::Usage("nothing to build: no format selected".into()));
     }
     let date = request
@@ -187,15 +196,30 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
         }
     }
     let mut out: Vec<Edition> = pdfs.into_values().collect();
-    if let Some(scale) = request.epub {
-        let t = Instant::now();
+    let epub_options = |scale: FontScale| {
         let mut opts = EpubOptions::new(scale);
         opts.fonts = request.fonts(scale);
-        opts.page_map = page_map;
+        opts.page_map = page_map.clone();
         opts.modified = Some(date);
-        let bytes = write_epub(prepared, &opts)?;
+        opts
+    };
+    let epub_scale = request.epub.unwrap_or(FontScale::STANDARD);
+    if request.epub.is_some() {
+        let t = Instant::now();
+        let bytes = write_epub(prepared, &epub_options(epub_scale))?;
         out.push(Edition {
             kind: EditionKind::Epub,
+            bytes,
+            pages: None,
+            seconds: t.elapsed().as_secs_f64(),
+        });
+    }
+    if let Some(speech) = &request.talking {
+        let t = Instant::now();
+        let overlay = crate::speech::narrate(prepared, speech)?;
+        let bytes = write_talking_epub(prepared, &epub_options(epub_scale), &overlay)?;
+        out.push(Edition {
+            kind: EditionKind::TalkingEpub,
             bytes,
             pages: None,
             seconds: t.elapsed().as_secs_f64(),

@@ -175,6 +175,15 @@ pub enum Error {
     /// The EPUB could not be assembled.
     #[error("the EPUB could not be written: {0}")]
     Epub(String),
+    /// Speech for the talking-book edition could not be made (espeak-ng missing or
+    /// failing, a sentence the voice cannot speak).
+    #[error("the talking book could not be made: {message}\n  hint: {hint}")]
+    Speech {
+        /// What is wrong, with the place (article, part, sentence) when there is one.
+        message: String,
+        /// What to do.
+        hint: String,
+    },
     /// Options that do not fit together.
     #[error("{0}")]
     Usage(String),

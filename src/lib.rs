@@ -40,6 +40,7 @@ pub mod pagemap;
 pub mod pdf;
 pub mod prepare;
 pub mod scale;
+pub mod speech;
 pub mod timestamp;
 pub mod validate;
 

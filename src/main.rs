@@ -47,6 +47,8 @@ enum Command {
 enum Format {
     Epub,
     Pdf,
+    /// The talking-book EPUB (SLUG.talking.epub): Media Overlays with espeak-ng speech.
+    Talking,
 }
 
 #[derive(Args)]
@@ -57,7 +59,8 @@ struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = ".")]
     out_dir: PathBuf,
-    /// Formats to build [default: epub,pdf, or the manifest's editions].
+    /// Formats to build: epub, pdf, talking (combinable: -f epub,pdf,talking)
+    /// [default: epub,pdf, or the manifest's editions].
     #[arg(short, long, value_delimiter = ',')]
     format: Vec<Format>,
     /// PDF font scale: a step from -2 to +6, a name (small, standard, large, extra-large,
@@ -77,6 +80,17 @@ struct BuildArgs {
     /// styles) or an installed family name; the bundled fonts stay as fallbacks.
     #[arg(long)]
     font: Option<String>,
+    /// Talking book: the espeak-ng voice for text in the publication's language
+    /// (vi, vi-vn-x-central, vi-vn-x-south, or any `espeak-ng --voices` name) [default: the language].
+    #[arg(long)]
+    voice: Option<String>,
+    /// Talking book: speech rate in words per minute (80 to 450) [default: espeak-ng's 175].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(80..=450))]
+    speech_rate: Option<u32>,
+    /// Talking book: a TOML file of pronunciations ([words] "shown" = "spoken") added to
+    /// the bundled table (src/speech/vi.toml).
+    #[arg(long)]
+    pronunciations: Option<PathBuf>,
     /// Build separate editions for each article instead of one bulletin.
     #[arg(long)]
     each: bool,
@@ -153,10 +167,24 @@ fn main() -> ExitCode {
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
+    let mut speech = anpham::speech::SpeechOptions::new();
+    speech.voice = args.voice.clone();
+    speech.espeak.rate = args.speech_rate;
+    if let Some(f) = &args.pronunciations {
+        match anpham::speech::Pronunciations::bundled_with_file(f) {
+            Ok(p) => speech.pronunciations = p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let options = BatchOptions {
         out_dir: args.out_dir.clone(),
         epub: (!args.format.is_empty()).then(|| args.format.contains(&Format::Epub)),
         pdf: (!args.format.is_empty()).then(|| args.format.contains(&Format::Pdf)),
+        talking: (!args.format.is_empty()).then(|| args.format.contains(&Format::Talking)),
+        speech: Some(speech),
         scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
         epub_scale: args.epub_scale,
         page_list: args.page_list,

@@ -10,6 +10,7 @@
 //! `span lang xml:lang`. Page-break markers of the print edition are placed by
 //! [`super::pages`].
 
+use super::overlay::{DocumentOverlay, write_runs_with_sentences};
 use super::pages::{ArticleMarks, Marker, Piece, interleave};
 use super::xml::{attr, escape_into, lang_attrs};
 use crate::labels::{self, BYLINE_SEPARATOR, Labels};
@@ -116,7 +117,8 @@ pub fn write_marker(out: &mut String, m: &Marker) {
     out.push_str("/>");
 }
 
-fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
+/// Writes one piece of a run's text with the run's inline markup.
+pub(super) fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
     if let Some(c) = r.class {
         out.push_str("<span");
         attr(out, "class", c);
@@ -228,7 +230,23 @@ pub struct ArticleFiles {
     pub images: Vec<Option<String>>,
 }
 
-/// Writes the XHTML document of article `i`.
+/// Writes runs of `part`: with its sentences wrapped when the document is narrated.
+fn write_part(
+    out: &mut String,
+    runs: &[Run<'_>],
+    marks: &[(usize, usize)],
+    markers: &[Marker],
+    narration: Option<&DocumentOverlay>,
+    part: ArticlePart,
+) {
+    match narration.and_then(|n| n.sentences.get(&part)) {
+        Some(s) => write_runs_with_sentences(out, runs, marks, markers, s),
+        None => write_runs(out, runs, marks, markers),
+    }
+}
+
+/// Writes the XHTML document of article `i`; with `narration` (a talking book), each
+/// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
 pub fn article_document(
     p: &Publication,
     i: usize,
@@ -236,6 +254,7 @@ pub fn article_document(
     marks: Option<&ArticleMarks>,
     markers: &[Marker],
     front: &[usize],
+    narration: Option<&DocumentOverlay>,
 ) -> String {
     let a = &p.articles[i];
     let lang = p.article_lang(i);
@@ -258,21 +277,37 @@ pub fn article_document(
         out.push('\n');
     }
     out.push_str("<h1 id=\"title\">");
-    write_runs(&mut out, &[Run::plain(&a.title)], inside, markers);
+    write_part(
+        &mut out,
+        &[Run::plain(&a.title)],
+        inside,
+        markers,
+        narration,
+        ArticlePart::Title,
+    );
     out.push_str("</h1>\n");
     let shown = a.date.as_deref().map(|d| labels::display_date(d, lang));
     if let Some(runs) = byline_runs(a, shown.as_deref()) {
         out.push_str("<p class=\"byline\">");
-        write_runs(&mut out, &runs, marks.part(ArticlePart::Meta), markers);
+        write_part(
+            &mut out,
+            &runs,
+            marks.part(ArticlePart::Meta),
+            markers,
+            narration,
+            ArticlePart::Meta,
+        );
         out.push_str("</p>\n");
     }
     if let Some(lead) = &a.lead {
         out.push_str("<p class=\"lead\">");
-        write_runs(
+        write_part(
             &mut out,
             &text_runs(lead, lang),
             marks.part(ArticlePart::Lead),
             markers,
+            narration,
+            ArticlePart::Lead,
         );
         out.push_str("</p>\n");
     }
@@ -282,13 +317,27 @@ pub fn article_document(
         match block {
             Block::Paragraph { text } => {
                 out.push_str("<p>");
-                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str("</p>\n");
             }
             Block::Heading { level, text } => {
                 let level = (*level).clamp(2, 6);
                 out.push_str(&format!("<h{level} id=\"h-{b}\">"));
-                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Quote { text, attribution } => {
@@ -296,15 +345,24 @@ pub fn article_document(
                     out.push_str("<figure class=\"quote\">\n");
                 }
                 out.push_str("<blockquote><p>");
-                write_runs(&mut out, &text_runs(text, lang), bm, markers);
+                write_part(
+                    &mut out,
+                    &text_runs(text, lang),
+                    bm,
+                    markers,
+                    narration,
+                    ArticlePart::Block(b),
+                );
                 out.push_str("</p></blockquote>\n");
                 if let Some(at) = attribution {
                     out.push_str("<figcaption class=\"attribution\">");
-                    write_runs(
+                    write_part(
                         &mut out,
                         &[Run::plain(at)],
                         marks.part(ArticlePart::Attribution(b)),
                         markers,
+                        narration,
+                        ArticlePart::Attribution(b),
                     );
                     out.push_str("</figcaption>\n</figure>\n");
                 }
@@ -317,11 +375,13 @@ pub fn article_document(
                 out.push_str(if *ordered { "<ol>\n" } else { "<ul>\n" });
                 for (j, it) in items.iter().enumerate() {
                     out.push_str("<li>");
-                    write_runs(
+                    write_part(
                         &mut out,
                         &text_runs(it, lang),
                         marks.part(ArticlePart::Item(b, j)),
                         markers,
+                        narration,
+                        ArticlePart::Item(b, j),
                     );
                     out.push_str("</li>\n");
                 }
@@ -341,6 +401,7 @@ pub fn article_document(
                     lang,
                     marks.part(ArticlePart::Caption(b)),
                     markers,
+                    narration,
                 );
             }
         }
@@ -377,6 +438,7 @@ pub fn write_label(out: &mut String, lab: &Labels, doc_lang: &str, text: &str) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_figure(
     out: &mut String,
     f: &Figure,
@@ -385,6 +447,7 @@ fn write_figure(
     lang: &str,
     caption_marks: &[(usize, usize)],
     markers: &[Marker],
+    narration: Option<&DocumentOverlay>,
 ) {
     let has_caption = f.caption.is_some() || f.credit.is_some();
     if f.decorative && !has_caption && caption_marks.is_empty() {
@@ -394,6 +457,9 @@ fn write_figure(
     }
     if let Some(src) = src {
         out.push_str("<img");
+        if let Some(id) = narration.and_then(|n| n.image_ids.get(&b)) {
+            attr(out, "id", id);
+        }
         attr(out, "src", src);
         if f.decorative {
             out.push_str(" alt=\"\" role=\"presentation\"");
@@ -429,7 +495,14 @@ fn write_figure(
                 ..Run::plain(cr)
             });
         }
-        write_runs(out, &runs, caption_marks, markers);
+        write_part(
+            out,
+            &runs,
+            caption_marks,
+            markers,
+            narration,
+            ArticlePart::Caption(b),
+        );
         out.push_str("</figcaption>\n");
     }
     out.push_str("</figure>\n");

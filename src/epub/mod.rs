@@ -46,6 +46,7 @@ pub(crate) mod content;
 pub(crate) mod css;
 pub(crate) mod nav;
 pub(crate) mod opf;
+pub mod overlay;
 pub(crate) mod package;
 pub(crate) mod pages;
 pub(crate) mod webfont;
@@ -132,6 +133,31 @@ pub fn derived_identifier(p: &Publication) -> String {
 
 /// Writes the EPUB of `publication`.
 pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u8>> {
+    write_epub_with_overlay(publication, options, None)
+}
+
+/// Writes the talking-book EPUB of `publication`: the EPUB of [`write_epub`] with the
+/// Media Overlays of `overlay` (one per article; see [`overlay`]).
+pub fn write_talking_epub(
+    publication: &Prepared,
+    options: &EpubOptions,
+    overlay: &overlay::Overlay,
+) -> Result<Vec<u8>> {
+    if overlay.documents.len() != publication.articles.len() {
+        return Err(Error::Epub(format!(
+            "the narration has {} document(s) for {} article(s)",
+            overlay.documents.len(),
+            publication.articles.len()
+        )));
+    }
+    write_epub_with_overlay(publication, options, Some(overlay))
+}
+
+fn write_epub_with_overlay(
+    publication: &Prepared,
+    options: &EpubOptions,
+    overlay: Option<&overlay::Overlay>,
+) -> Result<Vec<u8>> {
     publication.check_fonts(&options.fonts)?;
     let p: &Publication = publication;
     if p.articles.is_empty() {
@@ -204,7 +230,15 @@ pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u
         let fr: &[usize] = if !bulletin && i == 0 { front } else { &[] };
         docs.push((
             article_hrefs[i].clone(),
-            content::article_document(p, i, &files[i], marks, markers, fr),
+            content::article_document(
+                p,
+                i,
+                &files[i],
+                marks,
+                markers,
+                fr,
+                overlay.map(|o| &o.documents[i]),
+            ),
         ));
     }
     let mut marker_docs: Vec<&str> = vec![""; markers.len()];
@@ -251,7 +285,10 @@ pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u
         "sans-serif"
     };
     let families: Vec<String> = fonts.families.clone();
-    let stylesheet = css::stylesheet(options.scale, &fonts.rules, &families, generic);
+    let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &families, generic);
+    if overlay.is_some() {
+        stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
+    }
 
     // Package document.
     let mut items = Vec::new();
@@ -307,12 +344,52 @@ pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u
             spine: None,
         });
     }
-    let metadata = metadata(
+    let mut metadata = metadata(
         p,
         options,
         plan.as_ref().map(|pl| pl.markers.len()).unwrap_or(0),
     );
-    let opf_doc = opf::package_document(&metadata, &items);
+    // Media Overlays: a SMIL document and an MP3 per article.
+    let mut overlay_files: Vec<(String, Vec<u8>)> = Vec::new();
+    let media = overlay.map(|o| {
+        talking_metadata(&mut metadata);
+        let mut mo = opf::MediaOverlays {
+            total: overlay::duration_clock(o.total_ms()),
+            narrator: o.narrator.clone(),
+            active_class: overlay::ACTIVE_CLASS.into(),
+            ..Default::default()
+        };
+        for (i, d) in o.documents.iter().enumerate() {
+            let smil_id = format!("article-{:03}-overlay", i + 1);
+            let smil_href = format!("article-{:03}.smil", i + 1);
+            let audio_href = format!("audio/article-{:03}.mp3", i + 1);
+            items.push(opf::Item {
+                id: smil_id.clone(),
+                href: smil_href.clone(),
+                media_type: "application/smil+xml",
+                properties: None,
+                spine: None,
+            });
+            items.push(opf::Item {
+                id: format!("audio-{:03}", i + 1),
+                href: audio_href.clone(),
+                media_type: "audio/mpeg",
+                properties: None,
+                spine: None,
+            });
+            mo.items
+                .push((format!("article-{:03}", i + 1), smil_id.clone()));
+            mo.durations
+                .push((smil_id, overlay::duration_clock(d.duration_ms)));
+            overlay_files.push((
+                smil_href,
+                overlay::smil_document(&article_hrefs[i], &audio_href, d).into_bytes(),
+            ));
+            overlay_files.push((audio_href, d.audio.clone()));
+        }
+        mo
+    });
+    let opf_doc = opf::package_document(&metadata, &items, media.as_ref());
 
     // The container.
     let mut entries = Vec::with_capacity(docs.len() + images.len() + fonts.files.len() + 6);
@@ -343,6 +420,15 @@ pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u
             path: format!("{ROOT}/{href}"),
             data: bytes.as_ref().clone(),
             compress: false,
+        });
+    }
+    for (href, data) in overlay_files {
+        // SMIL compresses well; MP3 does not.
+        let compress = href.ends_with(".smil");
+        entries.push(package::Entry {
+            path: format!("{ROOT}/{href}"),
+            data,
+            compress,
         });
     }
     package::write_container(&format!("{ROOT}/package.opf"), &entries)
@@ -458,6 +544,24 @@ fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> opf::Metada
             .or_else(|| p.publisher.clone())
             .unwrap_or_else(|| "anpham".into()),
     }
+}
+
+/// The accessibility metadata of a talking book: the auditory access mode, sufficient
+/// on its own, and synchronised audio text; the summary says so.
+fn talking_metadata(m: &mut opf::Metadata) {
+    m.access_modes.push("auditory");
+    m.access_mode_sufficient.push("auditory");
+    m.access_mode_sufficient.push("textual,auditory");
+    m.features.push("synchronizedAudioText");
+    m.summary
+        .1
+        .push_str(if crate::labels::is_lang(m.summary.0, "vi") {
+            " Bản sách nói: mọi câu của bài, cả lời mô tả ảnh, được đọc bằng giọng tổng hợp và \
+         được tô sáng (chữ đen trên nền vàng) khi đang đọc."
+        } else {
+            " Talking book: every sentence, including image descriptions, is read by a synthetic \
+         voice and highlighted (black on yellow) while it is read."
+        });
 }
 
 /// Every inline text of an article (lead, paragraphs, headings, quotes, items, captions).

@@ -72,8 +72,24 @@ fn meta(out: &mut String, property: &str, text: &str) {
     element(out, "meta", &[("property", property)], text);
 }
 
-/// Writes the package document.
-pub fn package_document(m: &Metadata, items: &[Item]) -> String {
+/// Media Overlay additions to a package document.
+#[derive(Debug, Clone, Default)]
+pub struct MediaOverlays {
+    /// `(content document item id, SMIL item id)`: `media-overlay` on the first.
+    pub items: Vec<(String, String)>,
+    /// `(SMIL item id, duration clock value)`: `media:duration` refining each overlay.
+    pub durations: Vec<(String, String)>,
+    /// The total `media:duration`.
+    pub total: String,
+    /// `media:narrator`.
+    pub narrator: String,
+    /// `media:active-class`.
+    pub active_class: String,
+}
+
+/// Writes the package document; with Media Overlay metadata and `media-overlay`
+/// attributes when `overlays` is given.
+pub fn package_document(m: &Metadata, items: &[Item], overlays: Option<&MediaOverlays>) -> String {
     let mut out = String::with_capacity(4096 + items.len() * 120);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\"");
     attr(&mut out, "xml:lang", &m.lang);
@@ -154,6 +170,22 @@ pub fn package_document(m: &Metadata, items: &[Item]) -> String {
         ],
         &m.certified_by,
     );
+    if let Some(mo) = overlays {
+        for (id, d) in &mo.durations {
+            element(
+                &mut out,
+                "meta",
+                &[
+                    ("property", "media:duration"),
+                    ("refines", &format!("#{id}")),
+                ],
+                d,
+            );
+        }
+        meta(&mut out, "media:duration", &mo.total);
+        meta(&mut out, "media:narrator", &mo.narrator);
+        meta(&mut out, "media:active-class", &mo.active_class);
+    }
     out.push_str("  </metadata>\n  <manifest>\n");
     for it in items {
         out.push_str("    <item");
@@ -162,6 +194,10 @@ pub fn package_document(m: &Metadata, items: &[Item]) -> String {
         attr(&mut out, "media-type", it.media_type);
         if let Some(p) = it.properties {
             attr(&mut out, "properties", p);
+        }
+        if let Some((_, smil)) = overlays.and_then(|mo| mo.items.iter().find(|(d, _)| *d == it.id))
+        {
+            attr(&mut out, "media-overlay", smil);
         }
         out.push_str("/>\n");
     }

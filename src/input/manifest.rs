@@ -42,6 +42,9 @@ pub struct EditionSpec {
     /// The EPUB's base text size (a scale); standard when absent.
     #[serde(default)]
     pub epub_scale: Option<String>,
+    /// Build the talking-book EPUB (Media Overlays with synthetic speech; needs espeak-ng).
+    #[serde(default)]
+    pub talking: bool,
 }
 
 fn yes() -> bool {

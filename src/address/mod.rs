@@ -12,6 +12,10 @@
 //! * a figure's [`ArticlePart::Caption`] is the caption, a space, then the credit
 //!   ([`caption_text`], [`credit_offset`]).
 
+pub mod sentences;
+
+pub use sentences::sentence_ranges;
+
 use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 

@@ -1,0 +1,293 @@
+//! Media Overlays (EPUB 3 talking books): sentence elements in the content documents,
+//! one SMIL document per content document, and their metadata.
+//!
+//! The overlay itself is made elsewhere (speech in [`crate::speech`]); this module only
+//! writes it. With an [`Overlay`], the writer wraps each sentence of a part's text in a
+//! `<span id="snt-N">` (no class, no style: nothing changes on screen), gives each
+//! described image an `id`, and adds per content document a SMIL file with a `par` per
+//! sentence (`text` → the sentence, `audio` → its clip in the document's MP3), manifest
+//! items for the SMIL and the audio, `media-overlay` on the content document's item,
+//! `media:duration` per overlay and in total (the sum of the same whole milliseconds),
+//! `media:narrator` and `media:active-class` (styled in [`ACTIVE_CLASS_CSS`]).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::content::{Run, write_marker, write_piece_text};
+use super::pages::{Marker, Piece, interleave};
+use super::xml::attr;
+use crate::pagemap::ArticlePart;
+
+/// The class a reading system gives the element being read (`media:active-class`).
+pub const ACTIVE_CLASS: &str = "anpham-narrating";
+
+/// The highlight of the sentence being read: black on yellow (contrast 19:1), with an
+/// outline that also shows in forced-colour modes.
+pub const ACTIVE_CLASS_CSS: &str = "\n/* Media Overlays: the sentence being read */\n\
+.anpham-narrating {\n  background-color: #ffff00 !important;\n  color: #000000 !important;\n  \
+outline: 0.15em solid #000000;\n}\n";
+
+/// A clip: the sentence element `id` is heard from `begin_ms` to `end_ms` of the audio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clip {
+    /// The sentence element's id in the content document.
+    pub id: String,
+    /// Start in the decoded audio, milliseconds.
+    pub begin_ms: u64,
+    /// End in the decoded audio, milliseconds.
+    pub end_ms: u64,
+}
+
+/// The overlay of one content document (one article).
+#[derive(Debug, Clone, Default)]
+pub struct DocumentOverlay {
+    /// Per part: the sentences' byte ranges in the part's text
+    /// ([`super::pages::part_texts`]) and their element ids, in order.
+    pub sentences: BTreeMap<ArticlePart, Vec<(Range<usize>, String)>>,
+    /// Per figure block: the id of its `img`, whose alt text is spoken.
+    pub image_ids: BTreeMap<usize, String>,
+    /// The clips in reading order.
+    pub clips: Vec<Clip>,
+    /// The document's audio (MP3).
+    pub audio: Vec<u8>,
+    /// The overlay's duration in milliseconds (the end of its last clip).
+    pub duration_ms: u64,
+}
+
+/// The Media Overlays of a publication: one per article, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    /// `media:narrator`.
+    pub narrator: String,
+    /// Per article.
+    pub documents: Vec<DocumentOverlay>,
+}
+
+impl Overlay {
+    /// The total duration: the sum of the documents' durations.
+    pub fn total_ms(&self) -> u64 {
+        self.documents.iter().map(|d| d.duration_ms).sum()
+    }
+
+    /// The number of sentences (clips).
+    pub fn sentences(&self) -> usize {
+        self.documents.iter().map(|d| d.clips.len()).sum()
+    }
+}
+
+/// A SMIL clock value in seconds with milliseconds: `12.345s`.
+pub fn clip_clock(ms: u64) -> String {
+    format!("{}.{:03}s", ms / 1000, ms % 1000)
+}
+
+/// A full clock value for `media:duration`: `0:01:02.345`.
+pub fn duration_clock(ms: u64) -> String {
+    let s = ms / 1000;
+    format!(
+        "{}:{:02}:{:02}.{:03}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000
+    )
+}
+
+/// The SMIL document of a content document at `text_href` whose audio is `audio_href`
+/// (both relative to the SMIL file).
+pub fn smil_document(text_href: &str, audio_href: &str, overlay: &DocumentOverlay) -> String {
+    let mut out = String::with_capacity(256 + overlay.clips.len() * 200);
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<smil xmlns=\"http://www.w3.org/ns/SMIL\" \
+         xmlns:epub=\"http://www.idpf.org/2007/ops\" version=\"3.0\">\n<body>\n<seq id=\"seq-1\"",
+    );
+    attr(&mut out, "epub:textref", text_href);
+    out.push_str(">\n");
+    for (k, c) in overlay.clips.iter().enumerate() {
+        out.push_str(&format!("<par id=\"par-{}\"><text", k + 1));
+        attr(&mut out, "src", &format!("{text_href}#{}", c.id));
+        out.push_str("/><audio");
+        attr(&mut out, "src", audio_href);
+        attr(&mut out, "clipBegin", &clip_clock(c.begin_ms));
+        attr(&mut out, "clipEnd", &clip_clock(c.end_ms));
+        out.push_str("/></par>\n");
+    }
+    out.push_str("</seq>\n</body>\n</smil>\n");
+    out
+}
+
+/// Like [`super::content::write_runs`], with each sentence of `sentences` (byte ranges
+/// into the runs' concatenated text) wrapped in `<span id>`. A link that a sentence
+/// boundary cuts is closed and opened again, as at a page marker.
+pub fn write_runs_with_sentences(
+    out: &mut String,
+    runs: &[Run<'_>],
+    marks: &[(usize, usize)],
+    markers: &[Marker],
+    sentences: &[(Range<usize>, String)],
+) {
+    let texts: Vec<&str> = runs.iter().map(|r| r.text).collect();
+    let pieces: Vec<Piece<'_>> = if marks.is_empty() {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(run, text)| Piece::Text { run, text })
+            .collect()
+    } else {
+        interleave(&texts, marks)
+    };
+    let mut open_href: Option<&str> = None;
+    let mut open_sentence: Option<usize> = None;
+    let mut pos = 0usize;
+    for piece in pieces {
+        match piece {
+            Piece::Marker(k) => {
+                if open_href.take().is_some() {
+                    out.push_str("</a>");
+                }
+                write_marker(out, &markers[k]);
+            }
+            Piece::Text { run, text } => {
+                let r = &runs[run];
+                let start = pos;
+                pos += text.len();
+                // Cut the piece where sentences begin and end.
+                let mut cuts: Vec<usize> = sentences
+                    .iter()
+                    .flat_map(|(s, _)| [s.start, s.end])
+                    .filter(|&c| c > start && c < pos && text.is_char_boundary(c - start))
+                    .collect();
+                cuts.push(pos);
+                cuts.sort_unstable();
+                cuts.dedup();
+                let mut a = start;
+                for b in cuts {
+                    let inside = sentences
+                        .iter()
+                        .position(|(s, _)| s.start <= a && a < s.end);
+                    if inside != open_sentence {
+                        if open_href.take().is_some() {
+                            out.push_str("</a>");
+                        }
+                        if open_sentence.is_some() {
+                            out.push_str("</span>");
+                        }
+                        if let Some(s) = inside {
+                            out.push_str("<span");
+                            attr(out, "id", &sentences[s].1);
+                            out.push('>');
+                        }
+                        open_sentence = inside;
+                    }
+                    if open_href != r.href {
+                        if open_href.is_some() {
+                            out.push_str("</a>");
+                        }
+                        if let Some(h) = r.href {
+                            out.push_str("<a");
+                            attr(out, "href", &super::xml::href(h));
+                            out.push('>');
+                        }
+                        open_href = r.href;
+                    }
+                    write_piece_text(out, r, &text[a - start..b - start]);
+                    a = b;
+                }
+            }
+        }
+    }
+    if open_href.is_some() {
+        out.push_str("</a>");
+    }
+    if open_sentence.is_some() {
+        out.push_str("</span>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: &[(Range<usize>, &str)]) -> Vec<(Range<usize>, String)> {
+        n.iter().map(|(r, s)| (r.clone(), s.to_string())).collect()
+    }
+
+    #[test]
+    fn sentences_are_wrapped_and_links_cut_at_their_boundaries() {
+        let runs = [
+            Run::plain("Một câu. Hai "),
+            Run {
+                href: Some("https://x.vn/"),
+                ..Run::plain("câu có liên kết. Ba")
+            },
+            Run {
+                emphasis: true,
+                ..Run::plain(" câu.")
+            },
+        ];
+        let text: String = runs.iter().map(|r| r.text).collect();
+        let s = crate::address::sentences::sentence_ranges(&text);
+        assert_eq!(s.len(), 3);
+        let sents = ids(&[
+            (s[0].clone(), "snt-1"),
+            (s[1].clone(), "snt-2"),
+            (s[2].clone(), "snt-3"),
+        ]);
+        let mut out = String::new();
+        write_runs_with_sentences(&mut out, &runs, &[], &[], &sents);
+        assert_eq!(
+            out,
+            "<span id=\"snt-1\">Một câu.</span> <span id=\"snt-2\">Hai <a href=\"https://x.vn/\">câu có liên kết.</a></span>\
+             <a href=\"https://x.vn/\"> </a><span id=\"snt-3\"><a href=\"https://x.vn/\">Ba</a><em> câu.</em></span>"
+        );
+        // What is shown is unchanged: the text without tags is the text.
+        let mut bare = String::new();
+        let mut tag = false;
+        for c in out.chars() {
+            match c {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => bare.push(c),
+                _ => {}
+            }
+        }
+        assert_eq!(bare, text);
+    }
+
+    #[test]
+    fn page_markers_stay_inside_sentences() {
+        let runs = [Run::plain("Một câu dài. Hai.")];
+        let markers = [Marker {
+            id: "page-2".into(),
+            label: "2".into(),
+        }];
+        let s = crate::address::sentences::sentence_ranges(runs[0].text);
+        let sents = ids(&[(s[0].clone(), "snt-1"), (s[1].clone(), "snt-2")]);
+        let mut out = String::new();
+        // A page begins before "câu" (byte 6: "Một " is six bytes).
+        write_runs_with_sentences(&mut out, &runs, &[(6, 0)], &markers, &sents);
+        assert!(
+            out.starts_with("<span id=\"snt-1\">Một <span role=\"doc-pagebreak\""),
+            "{out}"
+        );
+        assert!(out.ends_with("<span id=\"snt-2\">Hai.</span>"), "{out}");
+    }
+
+    #[test]
+    fn smil_and_clocks() {
+        assert_eq!(clip_clock(12_345), "12.345s");
+        assert_eq!(clip_clock(5), "0.005s");
+        assert_eq!(duration_clock(3_723_004), "1:02:03.004");
+        let d = DocumentOverlay {
+            clips: vec![Clip {
+                id: "snt-1".into(),
+                begin_ms: 50,
+                end_ms: 1200,
+            }],
+            ..Default::default()
+        };
+        let s = smil_document("article-001.xhtml", "audio/article-001.mp3", &d);
+        assert!(s.contains(
+            "<par id=\"par-1\"><text src=\"article-001.xhtml#snt-1\"/><audio src=\"audio/article-001.mp3\" clipBegin=\"0.050s\" clipEnd=\"1.200s\"/></par>"
+        ));
+    }
+}

@@ -1,0 +1,366 @@
+//! Speech for the talking-book EPUB: what each sentence says, the voice that says it,
+//! and the audio with its clip times.
+//!
+//! [`narrate`] takes every readable part of every article in reading order (the parts
+//! of [`crate::address::article_parts`]: title, byline, lead, headings, paragraphs,
+//! quotations and their attributions, list items, captions; plus each described image's
+//! alt text, spoken as "Ảnh: …"), cuts it into sentences ([`crate::address::sentences`]), turns
+//! each sentence into what a listener should hear ([`pronounce`]), speaks the sentences
+//! in parallel with espeak-ng ([`espeak`], one process per sentence, rayon across cores),
+//! joins each content document's sentences into one MP3 ([`mp3`]) and records where each
+//! sentence begins and ends in it, from sample counts. The EPUB writer turns the result
+//! ([`crate::epub::overlay::Overlay`]) into sentence elements, SMIL and metadata.
+//!
+//! Voice: text in the publication's language gets `--voice` (default: the language, e.g.
+//! `vi`, espeak-ng's northern Vietnamese); an article or a sentence in another language
+//! (a sentence takes the language of most of its characters) gets that language's
+//! espeak-ng voice.
+
+pub mod espeak;
+pub mod mp3;
+pub mod pronounce;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::address::sentences::sentence_ranges;
+use crate::epub::overlay::{Clip, DocumentOverlay, Overlay};
+use crate::error::{Error, Result};
+use crate::model::{Article, Block, Publication, Text};
+use crate::pagemap::ArticlePart;
+
+pub use espeak::Espeak;
+pub use pronounce::Pronunciations;
+
+/// How to speak.
+#[derive(Debug, Clone)]
+pub struct SpeechOptions {
+    /// The espeak-ng program and speech rate.
+    pub espeak: Espeak,
+    /// The voice for text in the publication's language (`vi`, `vi-vn-x-central`,
+    /// `vi-vn-x-south`, or any espeak-ng voice); `None`: the language itself.
+    pub voice: Option<String>,
+    /// The pronunciation table.
+    pub pronunciations: Pronunciations,
+}
+
+impl SpeechOptions {
+    /// espeak-ng from `PATH` (or `ANPHAM_ESPEAK`), default voice and rate, bundled table.
+    pub fn new() -> SpeechOptions {
+        SpeechOptions {
+            espeak: Espeak::from_env(None),
+            voice: None,
+            pronunciations: Pronunciations::bundled(),
+        }
+    }
+
+    fn voice_for(&self, lang: &str, main_lang: &str) -> String {
+        if crate::labels::is_lang(lang, primary(main_lang))
+            && let Some(v) = &self.voice
+        {
+            return v.clone();
+        }
+        primary(lang).to_ascii_lowercase()
+    }
+}
+
+impl Default for SpeechOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn primary(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or(lang)
+}
+
+/// One sentence to speak.
+struct Job {
+    doc: usize,
+    id: String,
+    part: Option<ArticlePart>,
+    range: Range<usize>,
+    shown: String,
+    spoken: String,
+    voice: String,
+}
+
+/// What a part of an article is, for error messages.
+fn part_name(part: ArticlePart) -> String {
+    match part {
+        ArticlePart::Title => "the title".into(),
+        ArticlePart::Meta => "the byline".into(),
+        ArticlePart::Lead => "the lead".into(),
+        ArticlePart::Block(b) => format!("blocks[{b}]"),
+        ArticlePart::Item(b, j) => format!("blocks[{b}].items[{j}]"),
+        ArticlePart::Caption(b) => format!("blocks[{b}].caption"),
+        ArticlePart::Attribution(b) => format!("blocks[{b}].attribution"),
+    }
+}
+
+/// The inline text behind a part, when it has one (for span languages).
+fn part_text(a: &Article, part: ArticlePart) -> Option<&Text> {
+    match part {
+        ArticlePart::Lead => a.lead.as_ref(),
+        ArticlePart::Block(b) => match a.blocks.get(b)? {
+            Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
+                Some(text)
+            }
+            _ => None,
+        },
+        ArticlePart::Item(b, j) => match a.blocks.get(b)? {
+            Block::List { items, .. } => items.get(j),
+            _ => None,
+        },
+        ArticlePart::Caption(b) => match a.blocks.get(b)? {
+            Block::Figure(f) => f.caption.as_ref(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The language of most characters of `range` of a part whose spans are `text`.
+fn sentence_lang<'a>(text: Option<&'a Text>, range: &Range<usize>, default: &'a str) -> &'a str {
+    let Some(t) = text else { return default };
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pos = 0;
+    for s in &t.spans {
+        let r = pos..pos + s.text.len();
+        pos = r.end;
+        let overlap = r
+            .end
+            .min(range.end)
+            .saturating_sub(r.start.max(range.start));
+        if overlap > 0 {
+            *counts
+                .entry(s.lang.as_deref().unwrap_or(default))
+                .or_default() += overlap;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(l, n)| (n, l == default))
+        .map_or(default, |(l, _)| l)
+}
+
+/// The sentences of article `i`, in reading order, with their sentence ids.
+fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) -> Vec<Job> {
+    let a = &p.articles[i];
+    let lang = p.article_lang(i);
+    let mut jobs = Vec::new();
+    let mut n = 0;
+    let mut next_id = || {
+        n += 1;
+        format!("snt-{n}")
+    };
+    let figure_alt = |b: usize| match a.blocks.get(b) {
+        Some(Block::Figure(f)) if !f.decorative => {
+            f.alt.as_deref().filter(|t| !t.trim().is_empty())
+        }
+        _ => None,
+    };
+    for (part, text) in crate::address::article_parts(p, i) {
+        if let ArticlePart::Block(b) = part
+            && let Some(alt) = figure_alt(b)
+        {
+            let shown = format!("{}: {alt}", image_word(lang));
+            jobs.push(Job {
+                doc: i,
+                id: next_id(),
+                part: None,
+                range: b..b,
+                spoken: speech.pronunciations.spoken(&shown, lang),
+                voice: speech.voice_for(lang, &p.lang),
+                shown,
+            });
+        }
+        let spans = part_text(a, part);
+        for r in sentence_ranges(&text) {
+            let l = sentence_lang(spans, &r, lang);
+            let shown = text[r.clone()].to_string();
+            jobs.push(Job {
+                doc: i,
+                id: next_id(),
+                part: Some(part),
+                spoken: speech.pronunciations.spoken(&shown, l),
+                voice: speech.voice_for(l, &p.lang),
+                range: r,
+                shown,
+            });
+        }
+    }
+    jobs
+}
+
+/// "Image" in the article's language (what is said before an alt text).
+fn image_word(lang: &str) -> &'static str {
+    if crate::labels::is_lang(lang, "vi") {
+        "Ảnh"
+    } else {
+        "Image"
+    }
+}
+
+/// Speaks every article of `p`: one MP3 and one list of clips per article.
+pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
+    let version = speech.espeak.version()?;
+    let jobs: Vec<Job> = (0..p.articles.len())
+        .flat_map(|i| article_jobs(p, i, speech))
+        .collect();
+    let dir = tempfile::Builder::new()
+        .prefix("anpham-speech.")
+        .tempdir()
+        .map_err(|e| Error::Speech {
+            message: format!("cannot make a temporary folder for speech: {e}"),
+            hint: "check TMPDIR".into(),
+        })?;
+    let audio: Vec<Result<espeak::Samples>> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(k, j)| {
+            let s = speech
+                .espeak
+                .speak(&j.voice, &j.spoken, dir.path(), &k.to_string())?;
+            if is_silent(&s.data) {
+                let place = match j.part {
+                    Some(part) => part_name(part),
+                    None => format!("blocks[{}].alt", j.range.start),
+                };
+                return Err(Error::Speech {
+                    message: format!(
+                        "article {} (`{}`), {place}: voice `{}` says nothing for “{}”",
+                        j.doc + 1,
+                        p.articles[j.doc].title,
+                        j.voice,
+                        j.shown
+                    ),
+                    hint: "give its pronunciation in a file passed with --pronunciations \
+                           ([words] \"shown\" = \"spoken\"), or choose another --voice"
+                        .into(),
+                });
+            }
+            Ok(s)
+        })
+        .collect();
+    let mut docs: Vec<DocumentOverlay> = (0..p.articles.len())
+        .map(|_| DocumentOverlay::default())
+        .collect();
+    let mut samples: Vec<Vec<i16>> = vec![Vec::new(); p.articles.len()];
+    let mut rate = None;
+    for (j, a) in jobs.into_iter().zip(audio) {
+        let a = a?;
+        if *rate.get_or_insert(a.rate) != a.rate {
+            return Err(Error::Speech {
+                message: format!(
+                    "espeak-ng spoke at {} Hz and at {} Hz",
+                    rate.unwrap_or(0),
+                    a.rate
+                ),
+                hint: "use voices of one espeak-ng installation".into(),
+            });
+        }
+        let buf = &mut samples[j.doc];
+        let begin = buf.len() as u64;
+        buf.extend_from_slice(&a.data);
+        let end = buf.len() as u64;
+        let d = &mut docs[j.doc];
+        match j.part {
+            Some(part) => d
+                .sentences
+                .entry(part)
+                .or_default()
+                .push((j.range, j.id.clone())),
+            None => {
+                d.image_ids.insert(j.range.start, j.id.clone());
+            }
+        }
+        d.clips.push(Clip {
+            id: j.id,
+            begin_ms: mp3::decoded_millis(begin, a.rate),
+            end_ms: mp3::decoded_millis(end, a.rate),
+        });
+    }
+    let rate = rate.unwrap_or(22050);
+    let encoded: Vec<Result<Vec<u8>>> = samples.par_iter().map(|s| mp3::encode(s, rate)).collect();
+    for (d, e) in docs.iter_mut().zip(encoded) {
+        d.audio = e?;
+        d.duration_ms = d.clips.last().map_or(0, |c| c.end_ms);
+    }
+    let voice = speech
+        .voice
+        .clone()
+        .unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
+    Ok(Overlay {
+        narrator: format!(
+            "{}, voice {voice} (synthetic speech)",
+            program_name(&version)
+        ),
+        documents: docs,
+    })
+}
+
+/// The program and version of `espeak-ng --version` without its data path:
+/// `eSpeak NG 1.51`.
+fn program_name(version: &str) -> String {
+    let v = version.split("Data at").next().unwrap_or(version).trim();
+    v.replace(" text-to-speech:", "")
+}
+
+/// Whether the samples are (nearly) silent: RMS below 1/1000 of full scale.
+fn is_silent(s: &[i16]) -> bool {
+    if s.is_empty() {
+        return true;
+    }
+    let sum: f64 = s.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+    (sum / s.len() as f64).sqrt() < 32.768
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_narrator_is_named_without_paths() {
+        assert_eq!(
+            program_name("eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/espeak-ng-data"),
+            "eSpeak NG 1.51"
+        );
+    }
+
+    #[test]
+    fn silence_is_detected() {
+        assert!(is_silent(&[]));
+        assert!(is_silent(&[0; 1000]));
+        assert!(!is_silent(&[3000, -3000, 2000, -1000]));
+    }
+
+    #[test]
+    fn voices_follow_languages() {
+        let mut s = SpeechOptions::new();
+        assert_eq!(s.voice_for("vi", "vi"), "vi");
+        assert_eq!(s.voice_for("en-GB", "vi"), "en");
+        s.voice = Some("vi-vn-x-south".into());
+        assert_eq!(s.voice_for("vi-VN", "vi"), "vi-vn-x-south");
+        assert_eq!(s.voice_for("en", "vi"), "en");
+    }
+
+    #[test]
+    fn a_sentence_takes_the_language_of_most_of_its_characters() {
+        let t = Text {
+            spans: vec![
+                crate::model::Span::plain("Ông nói: "),
+                crate::model::Span {
+                    lang: Some("en".into()),
+                    ..crate::model::Span::plain("Thank you very much.")
+                },
+            ],
+        };
+        let plain = t.to_plain();
+        let r = sentence_ranges(&plain);
+        assert_eq!(sentence_lang(Some(&t), &r[0], "vi"), "en");
+        assert_eq!(sentence_lang(Some(&t), &(0..9), "vi"), "vi");
+    }
+}

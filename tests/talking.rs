@@ -1,0 +1,262 @@
+//! The talking-book EPUB (`--format talking`) end to end: the real checkers on the
+//! example and a 3-article bulletin, clip times against espeak-ng's sample counts,
+//! byte-identical rebuilds, and the errors (espeak-ng missing, a part the voice cannot
+//! speak).
+//!
+//! These tests need espeak-ng. Outside CI a test without it says SKIPPED and passes; in
+//! CI (`CI` set) a missing espeak-ng fails it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anpham::speech::{Espeak, Pronunciations, SpeechOptions, narrate};
+
+fn anpham() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_anpham"))
+}
+
+fn examples() -> PathBuf {
+    common::root().join("examples")
+}
+
+/// Whether espeak-ng can run; `false` (with a SKIPPED line) outside CI when it cannot.
+fn have_espeak() -> bool {
+    if Espeak::from_env(None).version().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "espeak-ng is not installed (CI must install it: apt-get install espeak-ng)"
+    );
+    eprintln!("SKIPPED: espeak-ng is not installed (apt-get install espeak-ng)");
+    false
+}
+
+fn unzip(epub: &Path, name: &str) -> String {
+    let f = std::fs::File::open(epub).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+/// Milliseconds of a clock value `H:MM:SS.mmm`.
+fn clock_ms(v: &str) -> u64 {
+    let (hms, ms) = v.split_once('.').unwrap();
+    let p: Vec<u64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+    ((p[0] * 60 + p[1]) * 60 + p[2]) * 1000 + ms.parse::<u64>().unwrap()
+}
+
+/// Builds a talking book and checks it with check-epub: EPUBCheck 0/0, Ace 0, a `par`
+/// for every sentence element, no clip past the end, no silent audio, the total
+/// duration the sum of the overlays'. Returns the check-epub summary.
+fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::Value> {
+    let out = common::out_dir(name);
+    let st = anpham()
+        .args(["build", "-f", "talking", "-q", "-o"])
+        .arg(&out)
+        .arg(input)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let stem = input.file_stem().unwrap().to_string_lossy();
+    let epub = out.join(format!("{stem}.talking.epub"));
+    assert!(
+        !out.join(format!("{stem}.epub")).exists(),
+        "only the talking book was asked for"
+    );
+
+    // Every sentence element is in a par; durations add up.
+    let opf = unzip(&epub, "EPUB/package.opf");
+    let mut sentences = 0;
+    let mut pars = 0;
+    for i in 1..=docs {
+        let xhtml = unzip(&epub, &format!("EPUB/article-{i:03}.xhtml"));
+        let smil = unzip(&epub, &format!("EPUB/article-{i:03}.smil"));
+        sentences += xhtml.matches(" id=\"snt-").count();
+        pars += smil.matches("<par ").count();
+        for k in 1..=xhtml.matches(" id=\"snt-").count() {
+            assert!(
+                smil.contains(&format!("#snt-{k}\"")),
+                "article {i}: snt-{k} has no par"
+            );
+        }
+    }
+    assert_eq!(sentences, pars);
+    let durations: Vec<u64> = opf
+        .lines()
+        .filter(|l| l.contains("property=\"media:duration\""))
+        .map(|l| clock_ms(l.split('>').nth(1).unwrap().split('<').next().unwrap()))
+        .collect();
+    assert_eq!(durations.len(), docs + 1);
+    let (total, each) = durations.split_last().unwrap();
+    assert_eq!(*total, each.iter().sum::<u64>());
+    assert!(
+        opf.contains("<meta property=\"schema:accessibilityFeature\">synchronizedAudioText</meta>")
+    );
+    assert!(opf.contains("<meta property=\"schema:accessMode\">auditory</meta>"));
+    assert!(opf.contains("<meta property=\"media:active-class\">anpham-narrating</meta>"));
+    assert!(unzip(&epub, "EPUB/css/anpham.css").contains(".anpham-narrating"));
+
+    let s = common::run_checker("check-epub", &[&epub])?;
+    assert_eq!(s["epubcheck_errors"], 0, "{s}");
+    assert_eq!(s["epubcheck_warnings"], 0, "{s}");
+    if s["ace_ran"] == true {
+        assert_eq!(s["ace_violations"], 0, "{s}");
+    } else {
+        eprintln!("SKIPPED: Ace did not run");
+    }
+    assert_eq!(s["mo_pars"], pars as u64, "{s}");
+    assert_eq!(s["mo_pars_broken"], 0, "{s}");
+    assert_eq!(s["mo_clips_past_end_or_empty"], 0, "{s}");
+    assert_eq!(s["mo_silent_audio"], 0, "{s}");
+    assert_eq!(s["mo_audio_files"], docs as u64, "{s}");
+    Some(s)
+}
+
+#[test]
+fn the_example_talking_book_passes_the_checkers() {
+    if !have_espeak() {
+        return;
+    }
+    let Some(s) = build_and_check("talking-example", &examples().join("bac-kan/bac-kan.md"), 1)
+    else {
+        return;
+    };
+    // A single article: every word of the document is narrated.
+    assert_eq!(s["mo_text_coverage"], 1.0, "{s}");
+}
+
+#[test]
+fn a_three_article_bulletin_talking_book_passes_the_checkers() {
+    if !have_espeak() {
+        return;
+    }
+    let dir = common::out_dir("talking-bulletin-input");
+    let ex = examples();
+    let manifest = dir.join("bulletin-3.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "title = \"Bản tin ba bài\"\nlang = \"vi\"\ndate = \"2022-11-14\"\n\
+             publisher = \"Cổng Thông tin điện tử tỉnh Bắc Kạn\"\n\
+             articles = [{:?}, {:?}, {:?}]\n",
+            ex.join("bac-kan/bac-kan.md"),
+            ex.join("english/english.json"),
+            ex.join("nfd/nfd.toml")
+        ),
+    )
+    .unwrap();
+    let Some(s) = build_and_check("talking-bulletin", &manifest, 3) else {
+        return;
+    };
+    // The title page and the source links are not narrated (see docs/talking-book.md).
+    assert!(s["mo_text_coverage"].as_f64().unwrap() > 0.97, "{s}");
+}
+
+#[test]
+fn clip_times_are_espeak_sample_counts_after_the_mp3_start_offset() {
+    if !have_espeak() {
+        return;
+    }
+    let (p, _) = anpham::input::load_publication(&[examples().join("nfd/nfd.toml")]).unwrap();
+    let speech = SpeechOptions::new();
+    let o = narrate(&p, &speech).unwrap();
+    let clips = &o.documents[0].clips;
+    assert!(clips.len() > 5);
+    // The first clip starts after the encoder and decoder delay (1105 samples at 22050 Hz).
+    assert_eq!(clips[0].begin_ms, 50);
+    // Clips follow each other with no gap and no overlap.
+    for w in clips.windows(2) {
+        assert_eq!(w[0].end_ms, w[1].begin_ms);
+        assert!(w[0].begin_ms < w[0].end_ms);
+    }
+    // The first clip (the title) lasts as many samples as espeak-ng makes for it.
+    let dir = tempfile::tempdir().unwrap();
+    let spoken = Pronunciations::bundled().spoken(&p.articles[0].title, "vi");
+    let s = speech.espeak.speak("vi", &spoken, dir.path(), "t").unwrap();
+    let expect_ms = s.data.len() as f64 * 1000.0 / f64::from(s.rate);
+    let got = (clips[0].end_ms - clips[0].begin_ms) as f64;
+    assert!((got - expect_ms).abs() <= 1.0, "{got} ms vs {expect_ms} ms");
+    assert_eq!(o.documents[0].duration_ms, clips.last().unwrap().end_ms);
+    assert_eq!(o.total_ms(), o.documents[0].duration_ms);
+}
+
+#[test]
+fn talking_books_rebuild_byte_identical() {
+    if !have_espeak() {
+        return;
+    }
+    let input = examples().join("nfd/nfd.toml");
+    let mut bytes = Vec::new();
+    for name in ["talking-rebuild-1", "talking-rebuild-2"] {
+        let out = common::out_dir(name);
+        let st = anpham()
+            .args([
+                "build",
+                "-f",
+                "talking",
+                "-q",
+                "-j",
+                if bytes.is_empty() { "1" } else { "2" },
+                "-o",
+            ])
+            .arg(&out)
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        bytes.push(std::fs::read(out.join("nfd.talking.epub")).unwrap());
+    }
+    assert!(bytes[0] == bytes[1], "two builds differ");
+}
+
+#[test]
+fn without_espeak_the_talking_book_fails_clearly_and_the_other_editions_are_built() {
+    let out = common::out_dir("talking-no-espeak");
+    let r = anpham()
+        .env("ANPHAM_ESPEAK", "/nonexistent/espeak-ng")
+        .args(["build", "-f", "epub,talking", "-q", "-o"])
+        .arg(&out)
+        .arg(examples().join("nfd/nfd.toml"))
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("needs the espeak-ng program"), "{err}");
+    assert!(err.contains("apt-get install espeak-ng"), "{err}");
+    assert!(out.join("nfd.epub").exists(), "the EPUB is still built");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["nfd.epub"], "no talking book, no partial file");
+}
+
+#[test]
+fn a_part_the_voice_cannot_speak_is_reported_with_its_place() {
+    if !have_espeak() {
+        return;
+    }
+    let out = common::out_dir("talking-unspeakable");
+    let r = anpham()
+        .args(["build", "-f", "talking", "-q", "-o"])
+        .arg(&out)
+        .arg(examples().join("escaping/escaping.json"))
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("blocks[5].items[2]: voice `vi` says nothing for “]]>]]>]]>”"),
+        "{err}"
+    );
+    assert!(err.contains("--pronunciations"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no partial file"
+    );
+}
