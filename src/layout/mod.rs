@@ -320,8 +320,8 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
         pager.place_all(flows, &mut outline, Some(ai));
         article_pages.push(pager.first_page_of(ai).unwrap_or(0));
     }
-    let mut pages = pager.finish();
-    let mut page_map = PageMap {
+    let pages = pager.finish();
+    let page_map = PageMap {
         source: String::new(),
         pages: pages
             .iter()
@@ -331,63 +331,69 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
             })
             .collect(),
     };
-    // Bulletins: a title page with the contents in front, numbered i, ii, ….
-    if publication.is_bulletin() {
-        let labels: Vec<(String, usize)> = article_pages
-            .iter()
-            .map(|&i| (pages[i].label.clone(), i))
-            .collect();
-        let front = front_matter(&ts, publication, &labels, ph, margin, gutter);
-        let n = front.len();
-        for o in &mut outline {
-            o.page += n;
-        }
-        for p in &mut article_pages {
-            *p += n;
-        }
-        let mut all = front;
-        for p in &mut all {
-            for item in &mut p.items {
-                if let Item::Line(l) = item {
-                    for r in &mut l.runs {
-                        if let Some(LinkTarget::Page(pg, _)) = &mut r.link {
-                            *pg += n;
-                        }
-                    }
-                }
-            }
-        }
-        outline.insert(
-            0,
-            OutlineEntry {
-                level: 1,
-                title: publication.title.clone(),
-                page: 0,
-                y: margin,
-            },
-        );
-        page_map.pages.splice(
-            0..0,
-            all.iter().map(|p| PageStart {
-                label: p.label.clone(),
-                anchor: TextAnchor::FrontMatter,
-            }),
-        );
-        all.append(&mut pages);
-        pages = all;
-        // Outline: article entries nest under the publication title.
-        for o in outline.iter_mut().skip(1) {
-            o.level = (o.level + 1).min(6);
-        }
-    }
-    Layout {
+    let mut lay = Layout {
         width: pw,
         height: ph,
         pages,
         outline,
         page_map,
         article_pages,
+    };
+    // Bulletins: a title page with the contents in front, numbered i, ii, ….
+    if publication.is_bulletin() {
+        let labels: Vec<(String, usize)> = lay
+            .article_pages
+            .iter()
+            .map(|&i| (lay.pages[i].label.clone(), i))
+            .collect();
+        let front = front_matter(&ts, publication, &labels, ph, margin, gutter);
+        prepend_front_matter(&mut lay, front, &publication.title, margin);
     }
+    lay
+}
+
+/// Puts a bulletin's front matter pages before the articles' pages: every page index
+/// (outline, article starts, contents links) moves by their number, the page map gets
+/// front-matter entries, and the outline nests the articles under the publication title.
+fn prepend_front_matter(lay: &mut Layout, mut front: Vec<Page>, title: &str, top: f32) {
+    let n = front.len();
+    for o in &mut lay.outline {
+        o.page += n;
+        // Article entries nest under the publication title.
+        o.level = (o.level + 1).min(6);
+    }
+    for p in &mut lay.article_pages {
+        *p += n;
+    }
+    for p in &mut front {
+        for item in &mut p.items {
+            if let Item::Line(l) = item {
+                for r in &mut l.runs {
+                    if let Some(LinkTarget::Page(pg, _)) = &mut r.link {
+                        *pg += n;
+                    }
+                }
+            }
+        }
+    }
+    lay.outline.insert(
+        0,
+        OutlineEntry {
+            level: 1,
+            title: title.to_string(),
+            page: 0,
+            y: top,
+        },
+    );
+    lay.page_map.pages.splice(
+        0..0,
+        front.iter().map(|p| PageStart {
+            label: p.label.clone(),
+            anchor: TextAnchor::FrontMatter,
+        }),
+    );
+    front.append(&mut lay.pages);
+    lay.pages = front;
 }
 
 fn first_anchor(p: &Page) -> TextAnchor {

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{Diagnostic, Diagnostics, Error, Place, Result};
-use crate::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Span, Text};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Text};
 
 /// Largest image file read, in bytes (32 MiB).
 pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
@@ -38,7 +38,16 @@ pub const MAX_TEXT_CHARS: usize = 8 * 1024 * 1024;
 /// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
 pub const MAX_COMBINING_MARKS: usize = 3;
 
+mod chars;
+mod normalize;
 pub mod repair;
+mod size;
+
+use chars::{check_chars, check_controls};
+pub use chars::{for_each_text, forbidden_char};
+use normalize::{collapse, nfc, normalize_article};
+use size::Size;
+pub use size::check_publication_size;
 
 /// Normalises, validates and loads the images of one article.
 pub fn prepare_article(article: &mut Article) -> Result<()> {
@@ -153,346 +162,6 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Input(Diagnostics(diags)))
-    }
-}
-
-fn nfc(s: &str) -> String {
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        s.to_string()
-    } else {
-        s.nfc().collect()
-    }
-}
-
-/// Collapses white space runs to one space and trims; drops U+FEFF.
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if c == '\u{feff}' {
-            continue;
-        }
-        if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn normalize_text(t: &mut Text) {
-    let mut spans: Vec<Span> = Vec::with_capacity(t.spans.len());
-    for mut s in std::mem::take(&mut t.spans) {
-        s.text = nfc(&s.text);
-        s.lang = s.lang.map(|l| l.trim().to_string());
-        match spans.last_mut() {
-            Some(last) if last.same_style(&s) => last.text.push_str(&s.text),
-            _ => spans.push(s),
-        }
-    }
-    // Collapse white space across span boundaries.
-    let mut prev_space = true;
-    for s in &mut spans {
-        let mut out = String::with_capacity(s.text.len());
-        for c in s.text.chars() {
-            if c == '\u{feff}' {
-                continue;
-            }
-            if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
-                if !prev_space {
-                    out.push(' ');
-                    prev_space = true;
-                }
-                continue;
-            }
-            out.push(c);
-            prev_space = false;
-        }
-        s.text = out;
-    }
-    if let Some(last) = spans.iter_mut().rev().find(|s| !s.text.is_empty()) {
-        let trimmed = last.text.trim_end_matches(' ').len();
-        last.text.truncate(trimmed);
-    }
-    spans.retain(|s| !s.text.is_empty());
-    t.spans = spans;
-}
-
-fn normalize_article(a: &mut Article) {
-    a.title = collapse(&nfc(&a.title));
-    for s in [
-        &mut a.author,
-        &mut a.date,
-        &mut a.slug,
-        &mut a.source_url,
-        &mut a.lang,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        *s = collapse(&nfc(s));
-    }
-    if let Some(l) = &mut a.lead {
-        normalize_text(l);
-    }
-    if a.lead.as_ref().is_some_and(Text::is_blank) {
-        a.lead = None;
-    }
-    for b in &mut a.blocks {
-        match b {
-            Block::Paragraph { text } | Block::Heading { text, .. } => normalize_text(text),
-            Block::Quote { text, attribution } => {
-                normalize_text(text);
-                if let Some(at) = attribution {
-                    *at = collapse(&nfc(at));
-                }
-            }
-            Block::List { items, .. } => items.iter_mut().for_each(normalize_text),
-            Block::Figure(f) => {
-                f.src = nfc(f.src.trim());
-                for s in [&mut f.alt, &mut f.credit].into_iter().flatten() {
-                    *s = collapse(&nfc(s));
-                }
-                if let Some(c) = &mut f.caption {
-                    normalize_text(c);
-                }
-                if f.caption.as_ref().is_some_and(Text::is_blank) {
-                    f.caption = None;
-                }
-            }
-        }
-    }
-    // Empty paragraphs (a CMS's `<p>&nbsp;</p>`) are dropped.
-    a.blocks
-        .retain(|b| !matches!(b, Block::Paragraph { text } if text.is_blank()));
-}
-
-/// How many blocks, list items and inline spans some articles hold.
-#[derive(Debug, Default, Clone, Copy)]
-struct Size {
-    blocks: usize,
-    items: usize,
-    spans: usize,
-    chars: usize,
-}
-
-impl Size {
-    fn of(articles: &[Article]) -> Size {
-        let mut n = Size::default();
-        let text = |n: &mut Size, t: &Text| {
-            n.spans += t.spans.len();
-            n.chars += t
-                .spans
-                .iter()
-                .map(|s| s.text.chars().count())
-                .sum::<usize>();
-        };
-        let chars = |s: &Option<String>| s.as_ref().map_or(0, |s| s.chars().count());
-        for a in articles {
-            n.chars += a.title.chars().count() + chars(&a.author) + chars(&a.date);
-            n.blocks += a.blocks.len();
-            if let Some(t) = &a.lead {
-                text(&mut n, t);
-            }
-            for b in &a.blocks {
-                match b {
-                    Block::Paragraph { text: t } | Block::Heading { text: t, .. } => {
-                        text(&mut n, t)
-                    }
-                    Block::Quote {
-                        text: t,
-                        attribution,
-                    } => {
-                        text(&mut n, t);
-                        n.chars += chars(attribution);
-                    }
-                    Block::List { items, .. } => {
-                        n.items += items.len();
-                        items.iter().for_each(|t| text(&mut n, t));
-                    }
-                    Block::Figure(f) => {
-                        n.chars += chars(&f.alt) + chars(&f.credit);
-                        if let Some(t) = &f.caption {
-                            text(&mut n, t);
-                        }
-                    }
-                }
-            }
-        }
-        n
-    }
-
-    /// A diagnostic at `field` when a count is over its limit.
-    fn check(&self, file: &Path, field: &str, what: &str, hint: &str) -> Option<Diagnostic> {
-        let over = [
-            (self.blocks, MAX_BLOCKS, "blocks"),
-            (self.items, MAX_LIST_ITEMS, "list items"),
-            (self.spans, MAX_SPANS, "inline spans"),
-            (self.chars, MAX_TEXT_CHARS, "characters of text"),
-        ]
-        .into_iter()
-        .filter(|(n, max, _)| n > max)
-        .map(|(n, max, name)| format!("{n} {name} (at most {max})"))
-        .collect::<Vec<_>>();
-        (!over.is_empty()).then(|| {
-            Diagnostic::field(
-                file,
-                field,
-                format!("{what} is too large: {}", over.join(", ")),
-            )
-            .with_hint(hint)
-        })
-    }
-}
-
-/// Refuses a publication whose articles together hold more than [`MAX_BLOCKS`] blocks,
-/// [`MAX_LIST_ITEMS`] list items, [`MAX_SPANS`] inline spans or [`MAX_TEXT_CHARS`]
-/// characters of text (each article was checked on its own when it was loaded).
-pub fn check_publication_size(p: &Publication, file: &Path) -> Result<()> {
-    match Size::of(&p.articles).check(
-        file,
-        "articles",
-        "the publication",
-        "build the articles separately (--each) or in several bulletins",
-    ) {
-        Some(d) => Err(d.into()),
-        None => Ok(()),
-    }
-}
-
-/// Calls `f(field_path, text)` for every text field of an article, in reading order.
-pub fn for_each_text(a: &Article, mut f: impl FnMut(&str, &str)) {
-    f("title", &a.title);
-    for (name, v) in [("author", &a.author), ("date", &a.date)] {
-        if let Some(v) = v {
-            f(name, v);
-        }
-    }
-    let mut text = |field: &str, t: &Text| {
-        for (j, s) in t.spans.iter().enumerate() {
-            if t.spans.len() == 1 {
-                f(field, &s.text);
-            } else {
-                f(&format!("{field}[{j}].text"), &s.text);
-            }
-        }
-    };
-    if let Some(l) = &a.lead {
-        text("lead", l);
-    }
-    for (i, b) in a.blocks.iter().enumerate() {
-        match b {
-            Block::Paragraph { text: t } | Block::Heading { text: t, .. } => {
-                text(&format!("blocks[{i}].text"), t)
-            }
-            Block::Quote {
-                text: t,
-                attribution,
-            } => {
-                text(&format!("blocks[{i}].text"), t);
-                if let Some(at) = attribution {
-                    text(
-                        &format!("blocks[{i}].attribution"),
-                        &Text::plain(at.clone()),
-                    );
-                }
-            }
-            Block::List { items, .. } => {
-                for (j, it) in items.iter().enumerate() {
-                    text(&format!("blocks[{i}].items[{j}]"), it);
-                }
-            }
-            Block::Figure(fig) => {
-                if let Some(alt) = &fig.alt {
-                    text(&format!("blocks[{i}].alt"), &Text::plain(alt.clone()));
-                }
-                if let Some(c) = &fig.caption {
-                    text(&format!("blocks[{i}].caption"), c);
-                }
-                if let Some(c) = &fig.credit {
-                    text(&format!("blocks[{i}].credit"), &Text::plain(c.clone()));
-                }
-            }
-        }
-    }
-}
-
-/// Why a character is refused, if it is.
-pub fn forbidden_char(c: char) -> Option<&'static str> {
-    match c {
-        '\t' | '\n' | '\r' => None,
-        '\u{0}'..='\u{1f}' | '\u{7f}' => Some("a control character"),
-        '\u{80}'..='\u{9f}' => {
-            Some("a C1 control character (often a Windows-1252 dash or quote decoded as Latin-1)")
-        }
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-            Some("a bidirectional control character (anpham lays out left-to-right text)")
-        }
-        '\u{fffe}' | '\u{ffff}' => Some("a Unicode non-character"),
-        _ => None,
-    }
-}
-
-fn check_controls(a: &Article, file: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
-    for_each_text(a, |field, text| {
-        check_chars(file, &format!("{prefix}{field}"), text, diags)
-    });
-}
-
-/// Refuses the [`forbidden_char`]s of one text field, and stacks of more than
-/// [`MAX_COMBINING_MARKS`] combining marks, by character index (at most 50 diagnostics in
-/// all).
-fn check_chars(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    let mut marks = 0usize;
-    for (i, c) in text.chars().enumerate() {
-        marks = if unicode_normalization::char::is_combining_mark(c) {
-            marks + 1
-        } else {
-            0
-        };
-        if marks == MAX_COMBINING_MARKS + 1 && diags.len() < 50 {
-            diags.push(Diagnostic {
-                file: file.to_path_buf(),
-                place: Place::Char {
-                    field: field.to_string(),
-                    index: i + 1,
-                },
-                message: format!(
-                    "U+{:04X} is combining mark number {marks} on one letter; at most {MAX_COMBINING_MARKS} are accepted (a taller stack is drawn outside the line)",
-                    c as u32
-                ),
-                severity: crate::error::Severity::Error,
-                    hints: vec![
-                    "remove the extra marks (Vietnamese needs at most two on a letter)".into(),
-                ],
-            });
-        }
-        if let Some(why) = forbidden_char(c)
-            && diags.len() < 50
-        {
-            diags.push(Diagnostic {
-                file: file.to_path_buf(),
-                place: Place::Char {
-                    field: field.to_string(),
-                    index: i + 1,
-                },
-                message: format!("U+{:04X} is {why}", c as u32),
-                severity: crate::error::Severity::Error,
-                    hints: vec![
-                    if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-                        "remove it: it can make text display in another order than it is stored"
-                    } else {
-                        "remove it, or replace it with the character that was meant (e.g. U+0096 → – en dash)"
-                    }
-                    .into(),
-                ],
-            });
-        }
     }
 }
 
@@ -971,7 +640,7 @@ mod tests {
     #[test]
     fn nfd_becomes_nfc() {
         let mut t = Text::plain("Vie\u{0323}\u{0302}t Nam  \n  đe\u{0323}p ");
-        normalize_text(&mut t);
+        normalize::normalize_text(&mut t);
         assert_eq!(t.to_plain(), "Việt Nam đẹp");
     }
 
