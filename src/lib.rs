@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod braille;
 pub mod edition;
 pub mod epub;
 pub mod error;
