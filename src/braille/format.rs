@@ -172,6 +172,7 @@ impl Flow {
                 Piece::Cells(cells) => {
                     for word in cells.split(BLANK).filter(|w| !w.is_empty()) {
                         let mut word = word.to_string();
+                        let mut divided = false;
                         loop {
                             let avail = self.cols - indent;
                             let need = if line.is_empty() {
@@ -194,9 +195,12 @@ impl Flow {
                                 continue;
                             }
                             // One word wider than the line: divide it.
+                            if !divided {
+                                self.divided_words += 1;
+                                divided = true;
+                            }
                             let head: String = word.chars().take(avail).collect();
                             word = word.chars().skip(avail).collect();
-                            self.divided_words += 1;
                             self.push(finish(&head, indent, style, self.cols), keep);
                             indent = runover;
                         }
@@ -267,12 +271,18 @@ pub fn paginate(flow: &[Line], rows: usize) -> Vec<Vec<String>> {
         }
         let group = group.min(flow.len() - i);
         if page.len() + group > rows && !page.is_empty() && group < rows {
+            while page.last().is_some_and(String::is_empty) {
+                page.pop();
+            }
             pages.push(std::mem::take(&mut page));
             continue;
         }
         page.push(line.cells.clone());
         i += 1;
         if page.len() == rows {
+            while page.last().is_some_and(String::is_empty) {
+                page.pop();
+            }
             pages.push(std::mem::take(&mut page));
         }
     }

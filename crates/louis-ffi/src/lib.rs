@@ -208,7 +208,7 @@ mod tests {
         let t = format!("{SYS}en-ueb-g1.ctb");
         let b = translate(&t, "abc", DOTS_IO | UC_BRL).unwrap();
         assert_eq!(b, "\u{2801}\u{2803}\u{2809}");
-        let back = back_translate(&t, &b, DOTS_IO | UC_BRL).unwrap();
+        let back = back_translate(&format!("{SYS}unicode.dis,{t}"), &b, 0).unwrap();
         assert_eq!(back, "abc");
     }
 
