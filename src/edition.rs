@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::braille::{BraillePlan, brf_file_name, pef_file_name, write_braille};
 use crate::epub::{EpubOptions, write_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
@@ -39,6 +40,8 @@ pub struct EditionPlan {
     pub page_list: Option<FontScale>,
     /// A main font family instead of the bundled ones.
     pub font: Option<FontFamily>,
+    /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
+    pub braille: Option<BraillePlan>,
 }
 
 /// A file that was written.
@@ -94,12 +97,21 @@ impl EditionPlan {
         if self.epub {
             v.push(self.out_dir.join(epub_file_name(&self.slug)));
         }
+        if let Some(b) = &self.braille {
+            if b.brf {
+                v.push(self.out_dir.join(brf_file_name(&self.slug)));
+            }
+            if b.pef {
+                v.push(self.out_dir.join(pef_file_name(&self.slug)));
+            }
+        }
         v
     }
 
     /// Builds every edition of the plan; returns the files written, in plan order.
     pub fn build(&self, publication: &Publication) -> Result<Vec<Written>> {
-        if self.pdf_scales.is_empty() && !self.epub {
+        let braille = self.braille.as_ref().filter(|b| b.brf || b.pef);
+        if self.pdf_scales.is_empty() && !self.epub && braille.is_none() {
             return Err(Error::Usage("nothing to build: no format selected".into()));
         }
         let date = Timestamp::for_build(publication.date.as_deref());
@@ -121,10 +133,14 @@ impl EditionPlan {
             .collect();
         let mut built: Vec<(PathBuf, Vec<u8>, Option<usize>, f64)> = Vec::new();
         let mut page_map = None;
+        let mut page_maps = Vec::new();
         for r in results {
             let (scale, out, seconds) = r?;
             if Some(scale) == page_list {
-                page_map = Some(out.page_map);
+                page_map = Some(out.page_map.clone());
+            }
+            if self.braille.is_some() {
+                page_maps.push((scale, out.page_map));
             }
             let path = self.out_dir.join(pdf_file_name(&self.slug, scale));
             built.push((path, out.bytes, Some(out.pages), seconds));
@@ -144,6 +160,33 @@ impl EditionPlan {
             let bytes = write_epub(publication, &opts)?;
             let path = self.out_dir.join(epub_file_name(&self.slug));
             built.push((path, bytes, None, t.elapsed().as_secs_f64()));
+        }
+        if let Some(b) = braille {
+            // Print page indicators follow the large-print PDF: the large edition when one is
+            // built, else the first PDF edition, else a large layout made for its page map.
+            let t = Instant::now();
+            let scale = if self.pdf_scales.contains(&FontScale::LARGE) {
+                FontScale::LARGE
+            } else {
+                self.pdf_scales.first().copied().unwrap_or(FontScale::LARGE)
+            };
+            let map = match page_maps.iter().find(|(s, _)| *s == scale) {
+                Some((_, m)) => m.clone(),
+                None => write_pdf(publication, &self.pdf_options(scale, date))?.page_map,
+            };
+            let mut options = b.options.clone();
+            options.date = date;
+            let out = write_braille(publication, Some(&map), &options)?;
+            let seconds = t.elapsed().as_secs_f64();
+            let pages = Some(out.pages());
+            if b.brf {
+                let path = self.out_dir.join(brf_file_name(&self.slug));
+                built.push((path, out.brf, pages, seconds));
+            }
+            if b.pef {
+                let path = self.out_dir.join(pef_file_name(&self.slug));
+                built.push((path, out.pef, pages, 0.0));
+            }
         }
         let mut written = Vec::with_capacity(built.len());
         for (path, bytes, pages, seconds) in built {

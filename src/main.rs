@@ -43,6 +43,10 @@ enum Command {
 enum Format {
     Epub,
     Pdf,
+    /// Braille Ready Format (ASCII braille).
+    Brf,
+    /// Portable Embosser Format (PEF 2008-1).
+    Pef,
 }
 
 #[derive(Args)]
@@ -85,6 +89,24 @@ struct BuildArgs {
     /// Print only errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Braille grade: 0 uncontracted, 1, 2 contracted [default: 0].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
+    braille_grade: Option<u8>,
+    /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
+    #[arg(long, value_parser = parse_braille_page)]
+    braille_page: Option<anpham::braille::format::Geometry>,
+    /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    braille_volume_sheets: Option<u16>,
+    /// Interpoint braille (both sides of each sheet; PEF duplex="true").
+    #[arg(long)]
+    braille_duplex: bool,
+}
+
+fn parse_braille_page(s: &str) -> Result<anpham::braille::format::Geometry, String> {
+    anpham::braille::format::Geometry::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -156,6 +178,20 @@ fn build(args: BuildArgs) -> ExitCode {
         each: args.each,
         jobs: args.jobs,
         fail_fast: args.fail_fast,
+        brf: (!args.format.is_empty()).then(|| args.format.contains(&Format::Brf)),
+        pef: (!args.format.is_empty()).then(|| args.format.contains(&Format::Pef)),
+        braille: Some(anpham::braille::BrailleOptions {
+            grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
+                .unwrap_or_default(),
+            geometry: args
+                .braille_page
+                .unwrap_or(anpham::braille::format::Geometry::DEFAULT),
+            volume_sheets: args
+                .braille_volume_sheets
+                .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
+            duplex: args.braille_duplex,
+            ..anpham::braille::BrailleOptions::default()
+        }),
     };
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,

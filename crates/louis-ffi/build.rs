@@ -13,7 +13,10 @@ fn main() {
              liblouis: install it with `apt-get install liblouis-dev` (Debian/Ubuntu) and build again."
         );
     }
-    if let Ok(out) = Command::new("pkg-config").args(["--libs-only-L", "liblouis"]).output() {
+    if let Ok(out) = Command::new("pkg-config")
+        .args(["--libs-only-L", "liblouis"])
+        .output()
+    {
         for dir in String::from_utf8_lossy(&out.stdout).split_whitespace() {
             if let Some(d) = dir.strip_prefix("-L") {
                 println!("cargo:rustc-link-search=native={d}");

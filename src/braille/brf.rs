@@ -18,7 +18,11 @@ pub fn write_brf(volumes: &[Volume]) -> Vec<u8> {
     for v in volumes {
         for page in &v.pages {
             for line in page {
-                out.extend(line.trim_end_matches(super::format::BLANK).chars().map(ascii_cell));
+                out.extend(
+                    line.trim_end_matches(super::format::BLANK)
+                        .chars()
+                        .map(ascii_cell),
+                );
                 out.extend_from_slice(b"\r\n");
             }
             out.push(0x0C);
@@ -38,7 +42,10 @@ mod tests {
         assert_eq!(ascii_cell('\u{283C}'), b'#');
         assert_eq!(ascii_cell('\u{283F}'), b'=');
         let v = Volume {
-            pages: vec![vec!["\u{2801}\u{2800}\u{2803}\u{2800}".into(), String::new()]],
+            pages: vec![vec![
+                "\u{2801}\u{2800}\u{2803}\u{2800}".into(),
+                String::new(),
+            ]],
         };
         assert_eq!(write_brf(&[v]), b"A B\r\n\r\n\x0c");
     }

@@ -349,7 +349,13 @@ mod tests {
     fn cells(s: &str) -> String {
         // Letters a–j as cells, space as blank: enough to test layout.
         s.chars()
-            .map(|c| if c == ' ' { BLANK } else { char::from_u32(0x2801 + (c as u32 % 32)).unwrap() })
+            .map(|c| {
+                if c == ' ' {
+                    BLANK
+                } else {
+                    char::from_u32(0x2801 + (c as u32 % 32)).unwrap()
+                }
+            })
             .collect()
     }
 
@@ -366,7 +372,13 @@ mod tests {
         let joined: Vec<String> = f
             .lines
             .iter()
-            .flat_map(|l| l.cells.split(BLANK).filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>())
+            .flat_map(|l| {
+                l.cells
+                    .split(BLANK)
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let words: Vec<String> = text.split(BLANK).map(String::from).collect();
         assert_eq!(joined, words);
@@ -434,7 +446,10 @@ mod tests {
 
     #[test]
     fn geometry_parses_sensible_sizes_only() {
-        assert_eq!(Geometry::parse("32x28"), Some(Geometry { cols: 32, rows: 28 }));
+        assert_eq!(
+            Geometry::parse("32x28"),
+            Some(Geometry { cols: 32, rows: 28 })
+        );
         assert_eq!(Geometry::parse("40×25"), Some(Geometry::DEFAULT));
         assert_eq!(Geometry::parse("3x2"), None);
         assert_eq!(Geometry::parse("forty"), None);

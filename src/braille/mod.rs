@@ -64,6 +64,27 @@ impl Default for BrailleOptions {
     }
 }
 
+/// The braille files an edition plan asks for.
+#[derive(Debug, Clone)]
+pub struct BraillePlan {
+    /// Write `SLUG.brf`.
+    pub brf: bool,
+    /// Write `SLUG.pef`.
+    pub pef: bool,
+    /// Grade, page size, volumes, duplex.
+    pub options: BrailleOptions,
+}
+
+/// The output file name of the BRF edition: `slug.brf`.
+pub fn brf_file_name(slug: &str) -> String {
+    format!("{slug}.brf")
+}
+
+/// The output file name of the PEF edition: `slug.pef`.
+pub fn pef_file_name(slug: &str) -> String {
+    format!("{slug}.pef")
+}
+
 /// The pages of one volume, each a list of lines of Unicode braille cells.
 #[derive(Debug, Clone, Default)]
 pub struct Volume {
@@ -148,7 +169,8 @@ fn lang_key(lang: &str) -> String {
 impl Translators {
     fn new(p: &Publication, options: &BrailleOptions) -> Result<Translators> {
         let mut map = HashMap::new();
-        let langs = std::iter::once(p.lang.as_str()).chain((0..p.articles.len()).map(|i| p.article_lang(i)));
+        let langs = std::iter::once(p.lang.as_str())
+            .chain((0..p.articles.len()).map(|i| p.article_lang(i)));
         for lang in langs {
             let key = lang_key(lang);
             if !map.contains_key(&key) {
@@ -214,7 +236,9 @@ fn cut_at(text: &str, offset: usize) -> usize {
     if before_space || after_space {
         return o;
     }
-    text[o..].find(char::is_whitespace).map_or(text.len(), |k| o + k)
+    text[o..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |k| o + k)
 }
 
 /// One block of an article, ready for [`Flow::block`].
@@ -266,7 +290,9 @@ fn article_pieces(
     let mut note: Option<StyledBlock> = None;
     let translate_label = |label: &str, labels_out: &mut Vec<String>| -> Result<Piece> {
         labels_out.push(label.to_string());
-        Ok(Piece::PrintPage(tr.translate(label, &place("print page number"))?))
+        Ok(Piece::PrintPage(
+            tr.translate(label, &place("print page number"))?,
+        ))
     };
     for (k, (part, text)) in parts.iter().enumerate() {
         let part_name = match part {
@@ -302,9 +328,8 @@ fn article_pieces(
             (ArticlePart::Meta, _) => Style::Flush,
             (ArticlePart::Lead, _) => Style::Paragraph,
             (ArticlePart::Block(_), Some(Block::Heading { .. })) => Style::Heading,
-            (ArticlePart::Block(_), Some(Block::Quote { .. })) | (ArticlePart::Attribution(_), _) => {
-                Style::Quote
-            }
+            (ArticlePart::Block(_), Some(Block::Quote { .. }))
+            | (ArticlePart::Attribution(_), _) => Style::Quote,
             (ArticlePart::Block(_), Some(Block::List { .. })) => {
                 // The list's own (empty) part: its marks go before the first item.
                 pending = pieces;
@@ -327,7 +352,9 @@ fn article_pieces(
                 pieces.push(Piece::Cells(
                     tr.translate(&t, &place(&format!("block {}, alt text", i + 1)))?,
                 ));
-                let has_caption = parts.get(k + 1).is_some_and(|(q, _)| *q == ArticlePart::Caption(*i));
+                let has_caption = parts
+                    .get(k + 1)
+                    .is_some_and(|(q, _)| *q == ArticlePart::Caption(*i));
                 let b = StyledBlock {
                     style: Style::Note,
                     pieces,
@@ -497,7 +524,10 @@ pub fn write_braille(
     let mut start = 0;
     for k in 0..articles.len() {
         if k > start {
-            let body: usize = articles[start..=k].iter().map(|a| a.pages.len().max(1)).sum();
+            let body: usize = articles[start..=k]
+                .iter()
+                .map(|a| a.pages.len().max(1))
+                .sum();
             let front = 1 + contents_pages(start..k + 1)?.len();
             if sheets(front + body, options.duplex) > options.volume_sheets {
                 groups.push(start..k);
@@ -518,7 +548,11 @@ pub fn write_braille(
     for (vi, range) in groups.iter().enumerate() {
         let mut pages = vec![title_page(publication, options, front_tr, vi, total)?];
         for (ci, body) in contents_pages(range.clone())?.into_iter().enumerate() {
-            let mut page = vec![format::head_line(&pub_head, &number(&format!("p{}", ci + 2))?, g.cols)];
+            let mut page = vec![format::head_line(
+                &pub_head,
+                &number(&format!("p{}", ci + 2))?,
+                g.cols,
+            )];
             page.extend(body);
             pages.push(page);
         }
@@ -527,7 +561,11 @@ pub fn write_braille(
             let blank = vec![Vec::new()];
             let body = if a.pages.is_empty() { &blank } else { &a.pages };
             for (pi, lines) in body.iter().enumerate() {
-                let mut page = vec![format::head_line(&a.head, &number(&(first_page[k] + pi).to_string())?, g.cols)];
+                let mut page = vec![format::head_line(
+                    &a.head,
+                    &number(&(first_page[k] + pi).to_string())?,
+                    g.cols,
+                )];
                 page.extend(lines.iter().cloned());
                 pages.push(page);
             }
@@ -540,7 +578,13 @@ pub fn write_braille(
             h.update(publication.title.as_bytes());
             h.update(publication.date.as_deref().unwrap_or("").as_bytes());
             let d = h.finalize();
-            format!("urn:anpham:{}", d[..8].iter().map(|b| format!("{b:02x}")).collect::<String>())
+            format!(
+                "urn:anpham:{}",
+                d[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            )
         }),
         title: publication.title.clone(),
         language: publication.lang.clone(),

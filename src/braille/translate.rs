@@ -77,7 +77,11 @@ pub fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
 /// The folders searched for tables, in order.
 pub fn table_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os(TABLES_ENV)
-        .map(|v| std::env::split_paths(&v).filter(|p| !p.as_os_str().is_empty()).collect())
+        .map(|v| {
+            std::env::split_paths(&v)
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.push(PathBuf::from(SYSTEM_TABLES));
     dirs
@@ -105,7 +109,9 @@ pub struct Translator {
 
 impl std::fmt::Debug for Translator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Translator").field("table", &self.table).finish()
+        f.debug_struct("Translator")
+            .field("table", &self.table)
+            .finish()
     }
 }
 
@@ -156,14 +162,15 @@ impl Translator {
                 )));
             }
         }
-        let cells = louis_ffi::translate(&self.table, text, MODE).map_err(|e| {
-            Error::Braille(format!("{}: {}: {e}", place.file, place.part))
-        })?;
+        let cells = louis_ffi::translate(&self.table, text, MODE)
+            .map_err(|e| Error::Braille(format!("{}: {}: {e}", place.file, place.part)))?;
         // liblouis may write 8-dot patterns; BRF and 6-dot embossers know only dots 1–6.
         Ok(cells
             .chars()
             .map(|c| match c as u32 {
-                0x2800..=0x28FF => char::from_u32(0x2800 | ((c as u32) & 0x3F)).unwrap_or('\u{2800}'),
+                0x2800..=0x28FF => {
+                    char::from_u32(0x2800 | ((c as u32) & 0x3F)).unwrap_or('\u{2800}')
+                }
                 _ => '\u{2800}',
             })
             .collect())
@@ -205,7 +212,9 @@ fn check_vietnamese_capitals(table: &Path) -> Result<()> {
     } else {
         Err(Error::Braille(format!(
             "the Vietnamese braille tables in {} are older than liblouis 3.25: they mistranslate capitals (\"{probe}\" does not read back)\n  hint: set {TABLES_ENV} to a folder with liblouis ≥ 3.25's vi-vn-g0/g1/g2 tables and their vi-*.uti includes",
-            table.parent().map_or_else(String::new, |p| p.display().to_string())
+            table
+                .parent()
+                .map_or_else(String::new, |p| p.display().to_string())
         )))
     }
 }
@@ -234,14 +243,20 @@ pub(crate) mod tests {
     fn old_vietnamese_tables_are_refused() {
         let e = Translator::new("vi", Grade::G0, &[PathBuf::from(SYSTEM_TABLES)]).unwrap_err();
         let m = e.to_string();
-        assert!(m.contains("older than liblouis 3.25") && m.contains(TABLES_ENV), "{m}");
+        assert!(
+            m.contains("older than liblouis 3.25") && m.contains(TABLES_ENV),
+            "{m}"
+        );
     }
 
     #[test]
     fn missing_table_names_the_folders_and_what_to_install() {
         let e = Translator::new("vi", Grade::G0, &[PathBuf::from("/nonexistent")]).unwrap_err();
         let m = e.to_string();
-        assert!(m.contains("vi-vn-g0.utb") && m.contains("/nonexistent") && m.contains("liblouis-data"), "{m}");
+        assert!(
+            m.contains("vi-vn-g0.utb") && m.contains("/nonexistent") && m.contains("liblouis-data"),
+            "{m}"
+        );
         let e = Translator::new("fr", Grade::G0, &test_dirs()).unwrap_err();
         assert!(e.to_string().contains("`fr`"));
     }
@@ -252,7 +267,10 @@ pub(crate) mod tests {
         let e = t.translate("Giá 5 \u{20BF} hôm nay", &place()).unwrap_err();
         let m = e.to_string();
         assert!(
-            m.contains("test.md") && m.contains("article 1, block 2") && m.contains("U+20BF") && m.contains("character 7"),
+            m.contains("test.md")
+                && m.contains("article 1, block 2")
+                && m.contains("U+20BF")
+                && m.contains("character 7"),
             "{m}"
         );
     }

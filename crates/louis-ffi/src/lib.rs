@@ -216,7 +216,10 @@ mod tests {
     fn missing_table_is_an_error_not_a_crash() {
         let e = translate("/nonexistent/table.ctb", "abc", DOTS_IO | UC_BRL).unwrap_err();
         assert!(matches!(e, LouisError::Table(_)), "{e:?}");
-        assert_eq!(translate("a\0b", "x", 0).unwrap_err(), LouisError::BadTableName);
+        assert_eq!(
+            translate("a\0b", "x", 0).unwrap_err(),
+            LouisError::BadTableName
+        );
     }
 
     #[test]
