@@ -16,7 +16,9 @@ pub mod format;
 pub mod pef;
 pub mod translate;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
@@ -159,31 +161,72 @@ fn volume_word(lang: &str, k: usize, n: usize) -> String {
     }
 }
 
-/// The translators of a publication, one per language (the primary subtag).
-struct Translators(HashMap<String, Translator>);
+/// The translators of a publication, one per language (the primary subtag), made on first
+/// use: the articles' languages, and the languages of spans marked with another `lang`.
+struct Translators<'a> {
+    options: &'a BrailleOptions,
+    map: RefCell<HashMap<String, Rc<Translator>>>,
+}
 
 fn lang_key(lang: &str) -> String {
     lang.split('-').next().unwrap_or("").to_ascii_lowercase()
 }
 
-impl Translators {
-    fn new(p: &Publication, options: &BrailleOptions) -> Result<Translators> {
-        let mut map = HashMap::new();
-        let langs = std::iter::once(p.lang.as_str())
-            .chain((0..p.articles.len()).map(|i| p.article_lang(i)));
-        for lang in langs {
-            let key = lang_key(lang);
-            if !map.contains_key(&key) {
-                let t = Translator::new(&key, options.grade, &options.table_dirs)?;
-                map.insert(key, t);
-            }
+impl Translators<'_> {
+    fn get(&self, lang: &str) -> Result<Rc<Translator>> {
+        let key = lang_key(lang);
+        if let Some(t) = self.map.borrow().get(&key) {
+            return Ok(t.clone());
         }
-        Ok(Translators(map))
+        let t = Rc::new(Translator::new(&key, self.options.grade, &self.options.table_dirs)?);
+        self.map.borrow_mut().insert(key, t.clone());
+        Ok(t)
     }
 
-    fn get(&self, lang: &str) -> &Translator {
-        &self.0[&lang_key(lang)]
+    /// The translator of a span's language, or `fallback` when anpham has no table for it.
+    fn for_span(&self, lang: &str, fallback: &Rc<Translator>) -> Result<Rc<Translator>> {
+        if translate::table_file(lang, self.options.grade).is_some() {
+            self.get(lang)
+        } else {
+            Ok(fallback.clone())
+        }
     }
+}
+
+/// Where the language changes inside a part's text: `(byte offset, lang)` for each span whose
+/// `lang` differs from the article's, merged with its neighbours of the same language.
+fn lang_runs(article: &crate::model::Article, part: ArticlePart) -> Vec<(usize, Option<String>)> {
+    let text = match part {
+        ArticlePart::Lead => article.lead.as_ref(),
+        ArticlePart::Block(i) => match article.blocks.get(i) {
+            Some(Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. }) => {
+                Some(text)
+            }
+            _ => None,
+        },
+        ArticlePart::Item(i, j) => match article.blocks.get(i) {
+            Some(Block::List { items, .. }) => items.get(j),
+            _ => None,
+        },
+        ArticlePart::Caption(i) => match article.blocks.get(i) {
+            Some(Block::Figure(f)) => f.caption.as_ref(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut runs: Vec<(usize, Option<String>)> = vec![(0, None)];
+    let mut at = 0;
+    for span in text.map_or(&[][..], |t| t.spans.as_slice()) {
+        let lang = span
+            .lang
+            .clone()
+            .filter(|l| article.lang.as_deref().is_none_or(|a| lang_key(a) != lang_key(l)));
+        if runs.last().is_some_and(|r| r.1 != lang) {
+            runs.push((at, lang));
+        }
+        at += span.text.len();
+    }
+    runs
 }
 
 /// Print page starts of one article: `(part, byte offset, label)`, in page order.
@@ -252,10 +295,12 @@ struct StyledBlock {
 fn article_pieces(
     p: &Publication,
     index: usize,
-    marks: &Marks,
-    tr: &Translator,
+        marks: &Marks,
+    trs: &Translators,
     labels_out: &mut Vec<String>,
 ) -> Result<Vec<StyledBlock>> {
+    let tr_rc = trs.get(p.article_lang(index))?;
+    let tr: &Translator = &tr_rc;
     let article = &p.articles[index];
     let lang = p.article_lang(index);
     let w = words(lang);
@@ -306,17 +351,36 @@ fn article_pieces(
         };
         let mut marks_here = by_part[k].clone();
         marks_here.sort_by_key(|m| m.0);
-        let mut pieces = std::mem::take(&mut pending);
+                let mut pieces = std::mem::take(&mut pending);
+        // Cut points: print page starts (Some(label)) and language changes (None).
+        let runs = lang_runs(article, *part);
+        let mut cuts: Vec<(usize, Option<&str>)> = marks_here
+            .iter()
+            .map(|&(o, l)| (cut_at(text, o), Some(l)))
+            .chain(runs.iter().skip(1).map(|r| (r.0.min(text.len()), None)))
+            .collect();
+        cuts.sort_by_key(|c| (c.0, c.1.is_none()));
+        let lang_at = |o: usize| runs.iter().rev().find(|r| r.0 <= o).and_then(|r| r.1.clone());
         let mut from = 0;
-        for (offset, label) in marks_here {
-            let cut = cut_at(text, offset).max(from);
+        for (cut, label) in cuts {
+            let cut = cut.max(from);
             let seg = text[from..cut].trim();
             if !seg.is_empty() {
-                pieces.push(Piece::Cells(tr.translate(seg, &place(&part_name))?));
+                let t = match lang_at(from) {
+                    Some(l) => trs.for_span(&l, &tr_rc)?,
+                    None => tr_rc.clone(),
+                };
+                pieces.push(Piece::Cells(t.translate(seg, &place(&part_name))?));
             }
-            pieces.push(translate_label(label, labels_out)?);
+            if let Some(label) = label {
+                pieces.push(translate_label(label, labels_out)?);
+            }
             from = cut;
         }
+        let rest_tr = match lang_at(from) {
+            Some(l) => trs.for_span(&l, &tr_rc)?,
+            None => tr_rc.clone(),
+        };
         let rest = text[from..].trim();
         let block = match part {
             ArticlePart::Block(i) => article.blocks.get(*i),
@@ -373,8 +437,8 @@ fn article_pieces(
                 });
                 n.pieces.extend(pieces);
                 if !rest.is_empty() {
-                    n.pieces
-                        .push(Piece::Cells(tr.translate(rest, &place(&part_name))?));
+                                        n.pieces
+                        .push(Piece::Cells(rest_tr.translate(rest, &place(&part_name))?));
                 }
                 blocks.push(n);
                 continue;
@@ -388,8 +452,8 @@ fn article_pieces(
             _ => Style::Paragraph,
         };
         if !rest.is_empty() {
-            let t = format!("{prefix}{rest}");
-            pieces.push(Piece::Cells(tr.translate(&t, &place(&part_name))?));
+                        let t = format!("{prefix}{rest}");
+            pieces.push(Piece::Cells(rest_tr.translate(&t, &place(&part_name))?));
         }
         if let Some(n) = note.take() {
             blocks.push(n);
@@ -448,14 +512,17 @@ pub fn write_braille(
             Geometry::MIN.rows
         )));
     }
-    let trs = Translators::new(publication, options)?;
+        let trs = Translators {
+        options,
+        map: RefCell::new(HashMap::new()),
+    };
     let marks = marks_by_article(publication, page_map);
     let mut print_pages = Vec::new();
     let mut divided_words = 0;
     let mut articles = Vec::with_capacity(publication.articles.len());
     for i in 0..publication.articles.len() {
-        let tr = trs.get(publication.article_lang(i));
-        let blocks = article_pieces(publication, i, &marks[i], tr, &mut print_pages)?;
+                let tr = trs.get(publication.article_lang(i))?;
+        let blocks = article_pieces(publication, i, &marks[i], &trs, &mut print_pages)?;
         let mut flow = Flow::new(g.cols);
         for b in &blocks {
             flow.block(b.style, &b.pieces);
@@ -480,7 +547,8 @@ pub fn write_braille(
         n += a.pages.len().max(1);
     }
     let lang = publication.lang.as_str();
-    let front_tr = trs.get(lang);
+        let front_tr_rc = trs.get(lang)?;
+    let front_tr: &Translator = &front_tr_rc;
     let number = |label: &str| -> Result<String> {
         front_tr.translate(
             label,
