@@ -18,8 +18,8 @@ pub mod translate;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
 
@@ -178,7 +178,11 @@ impl Translators<'_> {
         if let Some(t) = self.map.borrow().get(&key) {
             return Ok(t.clone());
         }
-        let t = Rc::new(Translator::new(&key, self.options.grade, &self.options.table_dirs)?);
+        let t = Rc::new(Translator::new(
+            &key,
+            self.options.grade,
+            &self.options.table_dirs,
+        )?);
         self.map.borrow_mut().insert(key, t.clone());
         Ok(t)
     }
@@ -199,9 +203,9 @@ fn lang_runs(article: &crate::model::Article, part: ArticlePart) -> Vec<(usize, 
     let text = match part {
         ArticlePart::Lead => article.lead.as_ref(),
         ArticlePart::Block(i) => match article.blocks.get(i) {
-            Some(Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. }) => {
-                Some(text)
-            }
+            Some(
+                Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. },
+            ) => Some(text),
             _ => None,
         },
         ArticlePart::Item(i, j) => match article.blocks.get(i) {
@@ -217,10 +221,12 @@ fn lang_runs(article: &crate::model::Article, part: ArticlePart) -> Vec<(usize, 
     let mut runs: Vec<(usize, Option<String>)> = vec![(0, None)];
     let mut at = 0;
     for span in text.map_or(&[][..], |t| t.spans.as_slice()) {
-        let lang = span
-            .lang
-            .clone()
-            .filter(|l| article.lang.as_deref().is_none_or(|a| lang_key(a) != lang_key(l)));
+        let lang = span.lang.clone().filter(|l| {
+            article
+                .lang
+                .as_deref()
+                .is_none_or(|a| lang_key(a) != lang_key(l))
+        });
         if runs.last().is_some_and(|r| r.1 != lang) {
             runs.push((at, lang));
         }
@@ -295,7 +301,7 @@ struct StyledBlock {
 fn article_pieces(
     p: &Publication,
     index: usize,
-        marks: &Marks,
+    marks: &Marks,
     trs: &Translators,
     labels_out: &mut Vec<String>,
 ) -> Result<Vec<StyledBlock>> {
@@ -351,7 +357,7 @@ fn article_pieces(
         };
         let mut marks_here = by_part[k].clone();
         marks_here.sort_by_key(|m| m.0);
-                let mut pieces = std::mem::take(&mut pending);
+        let mut pieces = std::mem::take(&mut pending);
         // Cut points: print page starts (Some(label)) and language changes (None).
         let runs = lang_runs(article, *part);
         let mut cuts: Vec<(usize, Option<&str>)> = marks_here
@@ -360,7 +366,12 @@ fn article_pieces(
             .chain(runs.iter().skip(1).map(|r| (r.0.min(text.len()), None)))
             .collect();
         cuts.sort_by_key(|c| (c.0, c.1.is_none()));
-        let lang_at = |o: usize| runs.iter().rev().find(|r| r.0 <= o).and_then(|r| r.1.clone());
+        let lang_at = |o: usize| {
+            runs.iter()
+                .rev()
+                .find(|r| r.0 <= o)
+                .and_then(|r| r.1.clone())
+        };
         let mut from = 0;
         for (cut, label) in cuts {
             let cut = cut.max(from);
@@ -437,7 +448,7 @@ fn article_pieces(
                 });
                 n.pieces.extend(pieces);
                 if !rest.is_empty() {
-                                        n.pieces
+                    n.pieces
                         .push(Piece::Cells(rest_tr.translate(rest, &place(&part_name))?));
                 }
                 blocks.push(n);
@@ -452,7 +463,7 @@ fn article_pieces(
             _ => Style::Paragraph,
         };
         if !rest.is_empty() {
-                        let t = format!("{prefix}{rest}");
+            let t = format!("{prefix}{rest}");
             pieces.push(Piece::Cells(rest_tr.translate(&t, &place(&part_name))?));
         }
         if let Some(n) = note.take() {
@@ -512,7 +523,7 @@ pub fn write_braille(
             Geometry::MIN.rows
         )));
     }
-        let trs = Translators {
+    let trs = Translators {
         options,
         map: RefCell::new(HashMap::new()),
     };
@@ -521,7 +532,7 @@ pub fn write_braille(
     let mut divided_words = 0;
     let mut articles = Vec::with_capacity(publication.articles.len());
     for i in 0..publication.articles.len() {
-                let tr = trs.get(publication.article_lang(i))?;
+        let tr = trs.get(publication.article_lang(i))?;
         let blocks = article_pieces(publication, i, &marks[i], &trs, &mut print_pages)?;
         let mut flow = Flow::new(g.cols);
         for b in &blocks {
@@ -547,7 +558,7 @@ pub fn write_braille(
         n += a.pages.len().max(1);
     }
     let lang = publication.lang.as_str();
-        let front_tr_rc = trs.get(lang)?;
+    let front_tr_rc = trs.get(lang)?;
     let front_tr: &Translator = &front_tr_rc;
     let number = |label: &str| -> Result<String> {
         front_tr.translate(
