@@ -275,6 +275,35 @@ pub(crate) mod tests {
         );
     }
 
+    /// Cases in the form of upstream liblouis `tests/braille-specs/vi.yaml` (Sao Mai Center's
+    /// rules): digits, decimals, capitals (letter, word, phrase), tones, đ, the "qu" rule; each
+    /// translated through the FFI and read back (the yaml's `bothDirections` mode).
+    #[test]
+    fn vietnamese_g0_follows_the_upstream_cases() {
+        let t = Translator::new("vi", Grade::G0, &test_dirs()).unwrap();
+        let back_table = format!("{SYSTEM_TABLES}/unicode.dis,{}", t.table());
+        let cases = [
+            ("1 2 3 0", "⠼⠁⠀⠼⠃⠀⠼⠉⠀⠼⠚"),
+            ("123 1.234,56", "⠼⠁⠃⠉⠀⠼⠁⠄⠃⠉⠙⠲⠑⠋"),
+            ("a A b k w", "⠁⠀⠨⠁⠀⠃⠀⠅⠀⠺"),
+            ("Hoa", "⠨⠓⠕⠁"),
+            ("HOA", "⠸⠓⠕⠁"),
+            ("HOA THẮM TƯƠI MUÔN ĐỜI!", "⠨⠨⠓⠕⠁⠀⠞⠓⠔⠜⠍⠀⠞⠳⠪⠊⠀⠍⠥⠹⠝⠀⠮⠰⠪⠊⠖⠱"),
+            ("quở thuở quyết", "⠟⠥⠢⠪⠀⠞⠓⠢⠥⠪⠀⠟⠥⠔⠽⠣⠞"),
+            ("á à ả ã ạ ă ắ", "⠔⠁⠀⠰⠁⠀⠢⠁⠀⠤⠁⠀⠠⠁⠀⠜⠀⠔⠜"),
+            ("ó ò ỏ õ ọ ô ơ ợ", "⠔⠕⠀⠰⠕⠀⠢⠕⠀⠤⠕⠀⠠⠕⠀⠹⠀⠪⠀⠠⠪"),
+            ("ư ự", "⠳⠀⠠⠳"),
+        ];
+        for (print, braille) in cases {
+            assert_eq!(t.translate(print, &place()).unwrap(), braille, "{print}");
+            let back = louis_ffi::back_translate(&back_table, braille, 0).unwrap();
+            assert_eq!(back, print, "back-translation of {braille}");
+        }
+        // The capital K that liblouis < 3.25 got wrong, and đ.
+        let b = t.translate("Bắc Kạn, đường", &place()).unwrap();
+        assert_eq!(louis_ffi::back_translate(&back_table, &b, 0).unwrap(), "Bắc Kạn, đường");
+    }
+
     #[test]
     fn grades_pick_their_tables() {
         assert_eq!(table_file("vi-VN", Grade::G2), Some("vi-vn-g2.ctb"));
