@@ -560,14 +560,21 @@ pub fn write_braille(
     let lang = publication.lang.as_str();
     let front_tr_rc = trs.get(lang)?;
     let front_tr: &Translator = &front_tr_rc;
+    // Page numbers repeat (every page, every contents entry while volumes are planned): translate each once.
+    let numbers: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
     let number = |label: &str| -> Result<String> {
-        front_tr.translate(
+        if let Some(n) = numbers.borrow().get(label) {
+            return Ok(n.clone());
+        }
+        let n = front_tr.translate(
             label,
             &Place {
                 file: publication.title.clone(),
                 part: "braille page number".into(),
             },
-        )
+        )?;
+        numbers.borrow_mut().insert(label.to_string(), n.clone());
+        Ok(n)
     };
     let w = words(lang);
     let bulletin = publication.articles.len() > 1;

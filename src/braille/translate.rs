@@ -301,7 +301,10 @@ pub(crate) mod tests {
         }
         // The capital K that liblouis < 3.25 got wrong, and đ.
         let b = t.translate("Bắc Kạn, đường", &place()).unwrap();
-        assert_eq!(louis_ffi::back_translate(&back_table, &b, 0).unwrap(), "Bắc Kạn, đường");
+        assert_eq!(
+            louis_ffi::back_translate(&back_table, &b, 0).unwrap(),
+            "Bắc Kạn, đường"
+        );
     }
 
     #[test]
