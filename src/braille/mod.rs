@@ -531,9 +531,9 @@ pub fn write_braille(
     let mut print_pages = Vec::new();
     let mut divided_words = 0;
     let mut articles = Vec::with_capacity(publication.articles.len());
-    for i in 0..publication.articles.len() {
+    for (i, article_marks) in marks.iter().enumerate() {
         let tr = trs.get(publication.article_lang(i))?;
-        let blocks = article_pieces(publication, i, &marks[i], &trs, &mut print_pages)?;
+        let blocks = article_pieces(publication, i, article_marks, &trs, &mut print_pages)?;
         let mut flow = Flow::new(g.cols);
         for b in &blocks {
             flow.block(b.style, &b.pieces);

@@ -32,7 +32,7 @@ const VI: &str = "---\ntitle: Bắc Kạn họp\nauthor: Hương Dịu\ndate: 20
 /// Every page and line fits the geometry, at two page sizes.
 #[test]
 fn geometry_holds_at_two_page_sizes() {
-    let p = article(&VI.repeat(1).replace(
+    let p = article(&VI.replace(
         "năm 2022.",
         &"năm 2022. Tiếp tục đổi mới phương thức lãnh đạo của Đảng. ".repeat(30),
     ));
@@ -67,7 +67,7 @@ fn title_page_running_head_and_page_numbers() {
     let p = article(VI);
     let out = write_braille(&p, None, &options(40, 25)).unwrap();
     let t = Translator::new("vi", Grade::G0, &test_dirs()).unwrap();
-    let pl = |s: &str| Place {
+    let pl = |_: &str| Place {
         file: "t".into(),
         part: "t".into(),
     };
