@@ -2,14 +2,14 @@
 //! liblouis and laid out as braille books are (see `docs/braille.md`).
 //!
 //! Stages: [`translate`] (print → Unicode braille cells, per language and grade) →
-//! [`format`] (lines and pages: title page, running head, page numbers, print page
+//! [`format`](mod@format) (lines and pages: title page, running head, page numbers, print page
 //! indicators, headings, paragraphs, lists, quotations, transcriber's notes, contents) →
 //! volumes at article boundaries → [`brf`] | [`pef`].
 //!
 //! The text of each article is read through its text addresses
 //! ([`crate::epub::pages::part_texts`] with [`ArticlePart`]), the same addresses the large-print
 //! PDF's [`PageMap`] uses, so print page indicators fall where the PDF's pages begin. That
-//! use is confined to [`article_pieces`].
+//! use is confined to one private function, `article_pieces`.
 
 pub mod brf;
 pub mod format;
