@@ -19,6 +19,9 @@
 #   one-pdf         the example article to PDF at +3 (large), A5
 #   bulletin-epub   a bulletin of 100 copies of the article to EPUB
 #   bulletin-pdf    the same bulletin to PDF at +3, A5
+#   bulletin-braille  the same bulletin to BRF + PEF (grade 0, 40x25; includes laying out the
+#                   large-print PDF for its page map); tables from $ANPHAM_BRAILLE_TABLES,
+#                   default ../shared/tools/liblouis-vi
 #   long-pdf        one article of 1.5 million characters to PDF at +3, A5
 #
 # Peers: typst from `typst` on PATH, else the PyPI `typst` package in $TYPST_PYTHON,
@@ -178,6 +181,8 @@ measure anpham-one-epub "$(a "$in/article/bac-kan.md" -o "$o/one-epub" --format 
 measure anpham-one-pdf "$(a "$in/article/bac-kan.md" -o "$o/one-pdf" --format pdf --scale large --page-size a5)"
 measure anpham-bulletin-epub "$(a "$in/$bulletin.toml" -o "$o/bulletin-epub" --format epub)"
 measure anpham-bulletin-pdf "$(a "$in/$bulletin.toml" -o "$o/bulletin-pdf" --format pdf --scale large --page-size a5)"
+export ANPHAM_BRAILLE_TABLES="${ANPHAM_BRAILLE_TABLES:-$repo/../shared/tools/liblouis-vi}"
+measure anpham-bulletin-braille "$(a "$in/$bulletin.toml" -o "$o/bulletin-braille" --format brf,pef)"
 measure anpham-long-pdf "$(a "$in/long/long.md" -o "$o/long-pdf" --format pdf --scale large --page-size a5)"
 if [ "${#typst_cmd[@]}" -gt 0 ]; then
   echo "typst: $typst_version"

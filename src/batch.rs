@@ -59,6 +59,12 @@ pub struct BatchOptions {
     pub date: Option<Timestamp>,
     /// Repair stray control characters (with warnings) instead of refusing them.
     pub repair: bool,
+    /// Build a BRF braille edition.
+    pub brf: Option<bool>,
+    /// Build a PEF braille edition.
+    pub pef: Option<bool>,
+    /// Braille grade, page size, volume size, duplex (default: grade 0, 40x25, 80 sheets).
+    pub braille: Option<crate::braille::BrailleOptions>,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -75,9 +81,7 @@ pub struct Job {
 impl Job {
     /// How many files this job writes.
     pub fn outputs(&self) -> usize {
-        self.plan.pdf_scales.len()
-            + usize::from(self.plan.epub)
-            + usize::from(self.plan.talking.is_some())
+        self.plan.outputs().len()
     }
 }
 
@@ -153,6 +157,16 @@ fn make_plan(
         font,
         date: options.date,
         talking: talking.then(|| options.speech.clone().unwrap_or_default()),
+        braille: {
+            let asked = |f: &str| ed.is_some_and(|e| e.braille.iter().any(|b| b == f));
+            let brf = options.brf.unwrap_or_else(|| asked("brf"));
+            let pef = options.pef.unwrap_or_else(|| asked("pef"));
+            (brf || pef).then(|| crate::braille::BraillePlan {
+                brf,
+                pef,
+                options: options.braille.clone().unwrap_or_default(),
+            })
+        },
     }
 }
 

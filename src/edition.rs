@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::braille::{BraillePlan, brf_file_name, pef_file_name};
 use crate::editions::{self, EditionKind, EditionRequest};
 use crate::error::{Error, Result};
 use crate::fonts::FontFamily;
@@ -39,6 +40,8 @@ pub struct EditionPlan {
     pub date: Option<Timestamp>,
     /// Build the talking-book EPUB (`SLUG.talking.epub`) with this speech.
     pub talking: Option<SpeechOptions>,
+    /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
+    pub braille: Option<BraillePlan>,
 }
 
 /// A file that was written.
@@ -80,6 +83,7 @@ impl EditionPlan {
             font: self.font.clone(),
             date: self.date,
             talking: self.talking.clone(),
+            braille: self.braille.clone().filter(|b| b.brf || b.pef),
         }
     }
 
@@ -95,6 +99,14 @@ impl EditionPlan {
         }
         if self.talking.is_some() {
             v.push(self.out_dir.join(talking_file_name(&self.slug)));
+        }
+        if let Some(b) = &self.braille {
+            if b.brf {
+                v.push(self.out_dir.join(brf_file_name(&self.slug)));
+            }
+            if b.pef {
+                v.push(self.out_dir.join(pef_file_name(&self.slug)));
+            }
         }
         v
     }

@@ -25,6 +25,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::braille::{BraillePlan, write_braille};
 use crate::epub::{EpubOptions, write_epub, write_talking_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
@@ -46,6 +47,10 @@ pub enum EditionKind {
     Pdf(FontScale),
     /// The talking-book EPUB: the EPUB with sentence-synchronised speech (Media Overlays).
     TalkingEpub,
+    /// Braille Ready Format: North American ASCII braille for embossers.
+    Brf,
+    /// Portable Embosser Format (PEF 2008-1).
+    Pef,
 }
 
 impl EditionKind {
@@ -55,6 +60,8 @@ impl EditionKind {
         match self {
             EditionKind::Epub => format!("{slug}.epub"),
             EditionKind::TalkingEpub => format!("{slug}.talking.epub"),
+            EditionKind::Brf => format!("{slug}.brf"),
+            EditionKind::Pef => format!("{slug}.pef"),
             EditionKind::Pdf(scale) => match scale.file_suffix().as_str() {
                 "" => format!("{slug}.pdf"),
                 s => format!("{slug}.{s}.pdf"),
@@ -81,6 +88,8 @@ pub struct EditionRequest {
     pub date: Option<Timestamp>,
     /// The talking-book EPUB with this speech; `None`: no talking book.
     pub talking: Option<SpeechOptions>,
+    /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
+    pub braille: Option<BraillePlan>,
 }
 
 impl Default for EditionRequest {
@@ -100,6 +109,7 @@ impl EditionRequest {
             font: None,
             date: None,
             talking: None,
+            braille: None,
         }
     }
 
@@ -116,6 +126,18 @@ impl EditionRequest {
             scale,
             page_size: self.page_size,
             fonts: self.fonts(scale),
+        }
+    }
+
+    /// The scale whose page map the braille print page indicators follow: the large
+    /// edition when one is built, else the first PDF, else a large layout made only for
+    /// its page map.
+    fn braille_scale(&self) -> Option<FontScale> {
+        self.braille.as_ref()?;
+        if self.pdf_scales.contains(&FontScale::LARGE) {
+            Some(FontScale::LARGE)
+        } else {
+            Some(self.pdf_scales.first().copied().unwrap_or(FontScale::LARGE))
         }
     }
 
@@ -145,7 +167,11 @@ pub struct Edition {
 /// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
 /// nothing is built half.
 pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
-    if request.pdf_scales.is_empty() && request.epub.is_none() && request.talking.is_none() {
+    if request.pdf_scales.is_empty()
+        && request.epub.is_none()
+        && request.talking.is_none()
+        && request.braille.is_none()
+    {
         return Err(Error::Usage("nothing to build: no format selected".into()));
     }
     let date = request
@@ -154,7 +180,14 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
     let page_list = request.page_list_scale();
     // Every scale that needs a layout, once, in a fixed order.
     let mut scales: Vec<FontScale> = Vec::new();
-    for s in request.pdf_scales.iter().copied().chain(page_list) {
+    let braille_scale = request.braille_scale();
+    for s in request
+        .pdf_scales
+        .iter()
+        .copied()
+        .chain(page_list)
+        .chain(braille_scale)
+    {
         if !scales.contains(&s) {
             scales.push(s);
         }
@@ -180,8 +213,12 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
         .collect();
     let mut pdfs: BTreeMap<usize, Edition> = BTreeMap::new();
     let mut page_map = None;
+    let mut braille_map = None;
     for r in laid_out {
         let (scale, lay, pdf) = r?;
+        if Some(scale) == braille_scale {
+            braille_map = Some(lay.page_map.clone());
+        }
         if Some(scale) == page_list {
             page_map = Some(lay.page_map);
         }
@@ -224,6 +261,30 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
             pages: None,
             seconds: t.elapsed().as_secs_f64(),
         });
+    }
+    if let Some(plan) = &request.braille {
+        let t = Instant::now();
+        let mut options = plan.options.clone();
+        options.date = date;
+        let braille = write_braille(prepared, braille_map.as_ref(), &options)?;
+        let seconds = t.elapsed().as_secs_f64();
+        let pages = Some(braille.pages());
+        if plan.brf {
+            out.push(Edition {
+                kind: EditionKind::Brf,
+                bytes: braille.brf,
+                pages,
+                seconds,
+            });
+        }
+        if plan.pef {
+            out.push(Edition {
+                kind: EditionKind::Pef,
+                bytes: braille.pef,
+                pages,
+                seconds: 0.0,
+            });
+        }
     }
     Ok(out)
 }

@@ -187,6 +187,10 @@ pub enum Error {
     /// Options that do not fit together.
     #[error("{0}")]
     Usage(String),
+    /// The braille edition could not be made (a missing table, or text with no braille);
+    /// the message names the place and what to do.
+    #[error("the braille edition could not be written: {0}")]
+    Braille(String),
 }
 
 impl Error {

@@ -27,6 +27,7 @@
 
 pub mod address;
 pub mod batch;
+pub mod braille;
 pub mod edition;
 pub mod editions;
 pub mod epub;
@@ -43,6 +44,7 @@ pub mod scale;
 pub mod speech;
 pub mod timestamp;
 pub mod validate;
+pub(crate) mod xml;
 
 pub use error::{Diagnostic, Error, Result};
 pub use model::{Article, Block, Publication};

@@ -29,7 +29,7 @@ enum Command {
     ///
     /// Output names: SLUG.epub, SLUG.pdf (standard), SLUG.large.pdf (+3), SLUG.extra-large.pdf (+5),
     /// SLUG.step+1.pdf, SLUG.19pt.pdf … where SLUG is the article's slug (or the manifest's file name).
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Check inputs (syntax, fields, images, font coverage) without writing anything.
     Check {
         /// Article files, folders or a bulletin manifest.
@@ -49,6 +49,10 @@ enum Format {
     Pdf,
     /// The talking-book EPUB (SLUG.talking.epub): Media Overlays with espeak-ng speech.
     Talking,
+    /// Braille Ready Format (ASCII braille).
+    Brf,
+    /// Portable Embosser Format (PEF 2008-1).
+    Pef,
 }
 
 #[derive(Args)]
@@ -108,6 +112,24 @@ struct BuildArgs {
     /// characters are dropped; each change is printed as a warning with its place.
     #[arg(long)]
     repair: bool,
+    /// Braille grade: 0 uncontracted, 1, 2 contracted [default: 0].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
+    braille_grade: Option<u8>,
+    /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
+    #[arg(long, value_parser = parse_braille_page)]
+    braille_page: Option<anpham::braille::format::Geometry>,
+    /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    braille_volume_sheets: Option<u16>,
+    /// Interpoint braille (both sides of each sheet; PEF duplex="true").
+    #[arg(long)]
+    braille_duplex: bool,
+}
+
+fn parse_braille_page(s: &str) -> Result<anpham::braille::format::Geometry, String> {
+    anpham::braille::format::Geometry::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -161,7 +183,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Build(args) => build(args),
+        Command::Build(args) => build(*args),
     }
 }
 
@@ -198,6 +220,20 @@ fn build(args: BuildArgs) -> ExitCode {
         date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| Timestamp::from_epoch_text(&v)),
+        brf: (!args.format.is_empty()).then(|| args.format.contains(&Format::Brf)),
+        pef: (!args.format.is_empty()).then(|| args.format.contains(&Format::Pef)),
+        braille: Some(anpham::braille::BrailleOptions {
+            grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
+                .unwrap_or_default(),
+            geometry: args
+                .braille_page
+                .unwrap_or(anpham::braille::format::Geometry::DEFAULT),
+            volume_sheets: args
+                .braille_volume_sheets
+                .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
+            duplex: args.braille_duplex,
+            ..anpham::braille::BrailleOptions::default()
+        }),
     };
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,

@@ -12,10 +12,10 @@
 
 use super::overlay::{DocumentOverlay, write_runs_with_sentences};
 use super::pages::{ArticleMarks, Marker, Piece, interleave};
-use super::xml::{attr, escape_into, lang_attrs};
 use crate::labels::{self, BYLINE_SEPARATOR, Labels};
 use crate::model::{Article, Block, Figure, Publication, Text};
 use crate::pagemap::ArticlePart;
+use crate::xml::{attr, escape_into, lang_attrs};
 
 /// The XHTML namespace declarations and prologue shared by every document.
 pub fn open_document(out: &mut String, lang: &str, title: &str, css_href: &str, body_attrs: &str) {
@@ -207,7 +207,7 @@ fn write_pieces<'a>(
                     }
                     if let Some(h) = r.href {
                         out.push_str("<a");
-                        attr(out, "href", &super::xml::href(h));
+                        attr(out, "href", &crate::xml::href(h));
                         out.push('>');
                     }
                     open_href = r.href;
@@ -410,7 +410,7 @@ pub fn article_document(
         out.push_str("<p class=\"source\">");
         write_label(&mut out, lab, lang, lab.source);
         out.push_str(": <a");
-        attr(&mut out, "href", &super::xml::href(url));
+        attr(&mut out, "href", &crate::xml::href(url));
         out.push('>');
         escape_into(&mut out, url);
         out.push_str("</a></p>\n");

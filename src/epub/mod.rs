@@ -50,7 +50,6 @@ pub mod overlay;
 pub(crate) mod package;
 pub(crate) mod pages;
 pub(crate) mod webfont;
-pub(crate) mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -6,9 +6,9 @@
 
 use super::content::{close_document, open_document, write_label};
 use super::pages::Marker;
-use super::xml::{attr, escape_into, lang_attrs};
 use crate::labels;
 use crate::model::{Block, Publication};
+use crate::xml::{attr, escape_into, lang_attrs};
 
 /// Where things are, for linking.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The package document (`package.opf`): metadata, including the EPUB Accessibility 1.1
 //! discovery metadata derived from the content, the manifest and the spine.
 
-use super::xml::{attr, escape_into};
+use crate::xml::{attr, escape_into};
 
 /// A manifest item.
 #[derive(Debug, Clone)]

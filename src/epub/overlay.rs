@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use super::content::{Run, write_marker, write_piece_text};
 use super::pages::{Marker, Piece, interleave};
-use super::xml::attr;
 use crate::pagemap::ArticlePart;
+use crate::xml::attr;
 
 /// The class a reading system gives the element being read (`media:active-class`).
 pub const ACTIVE_CLASS: &str = "anpham-narrating";
@@ -184,7 +184,7 @@ pub fn write_runs_with_sentences(
                         }
                         if let Some(h) = r.href {
                             out.push_str("<a");
-                            attr(out, "href", &super::xml::href(h));
+                            attr(out, "href", &crate::xml::href(h));
                             out.push('>');
                         }
                         open_href = r.href;

@@ -59,7 +59,7 @@ pub fn write_container(rootfile: &str, entries: &[Entry]) -> Result<Vec<u8>> {
          <container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n\
          <rootfiles>\n<rootfile",
     );
-    super::xml::attr(&mut container, "full-path", rootfile);
+    crate::xml::attr(&mut container, "full-path", rootfile);
     container
         .push_str(" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n");
     zip.start_file("META-INF/container.xml", deflated)

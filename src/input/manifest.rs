@@ -45,6 +45,9 @@ pub struct EditionSpec {
     /// Build the talking-book EPUB (Media Overlays with synthetic speech; needs espeak-ng).
     #[serde(default)]
     pub talking: bool,
+    /// Braille editions: `"brf"`, `"pef"` (see `docs/braille.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub braille: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -223,6 +226,18 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
             && let Err(e) = s.parse::<FontScale>()
         {
             diags.push(scale_error(path, name.to_string(), &e));
+        }
+    }
+    for (i, b) in ed.braille.iter().enumerate() {
+        if b != "brf" && b != "pef" {
+            diags.push(
+                Diagnostic::field(
+                    path,
+                    format!("editions.braille[{i}]"),
+                    format!("unknown braille format `{b}`"),
+                )
+                .with_hint("use \"brf\" and/or \"pef\""),
+            );
         }
     }
     if let Some(pl) = &ed.page_list {
