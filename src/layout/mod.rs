@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::fonts::{FontFace, FontSet};
 use crate::input::PageSizeName;
+use crate::labels;
 use crate::model::Publication;
 use crate::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use crate::prepare::Prepared;
@@ -295,14 +296,18 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
         ascent_em,
         descent_em,
     };
-    let mut pager = Pager::new(
-        ph,
-        margin,
-        gutter,
-        &ts,
-        &publication.title,
-        &publication.lang,
-    );
+    // The running header names the publication; a bulletin's also carries its date, as a
+    // newspaper's does (its title page opens with the title alone, which a reader or an
+    // extraction tool must not take for page furniture).
+    let header = match (&publication.date, publication.is_bulletin()) {
+        (Some(d), true) => format!(
+            "{} — {}",
+            publication.title,
+            labels::display_date(d, &publication.lang)
+        ),
+        _ => publication.title.clone(),
+    };
+    let mut pager = Pager::new(ph, margin, gutter, &ts, &header, &publication.lang);
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
     // Articles are set in parallel (each one's blocks too: see `article_flows`), then
