@@ -14,9 +14,10 @@ use rayon::prelude::*;
 use crate::epub::{EpubOptions, write_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
+use crate::images::ImagePpi;
 use crate::input::PageSizeName;
 use crate::model::Publication;
-use crate::pdf::{PdfOptions, PdfOutput, write_pdf};
+use crate::pdf::{PdfOptions, PdfOutput, PdfStandard, write_pdf};
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
@@ -39,6 +40,10 @@ pub struct EditionPlan {
     pub page_list: Option<FontScale>,
     /// A main font family instead of the bundled ones.
     pub font: Option<FontFamily>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
+    pub pdf_standard: PdfStandard,
 }
 
 /// A file that was written.
@@ -81,6 +86,8 @@ impl EditionPlan {
             page_size: self.page_size,
             fonts: self.fonts(scale),
             date: Some(date),
+            image_ppi: self.image_ppi,
+            standard: self.pdf_standard,
         }
     }
 

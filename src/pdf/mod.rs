@@ -20,7 +20,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::configure::{Accessibility, ConfigurationBuilder, ValidationError};
+use krilla::configure::ValidationError;
 use krilla::destination::XyzDestination;
 use krilla::error::KrillaError;
 use krilla::geom::{Point, Rect, Size, Transform};
@@ -38,6 +38,7 @@ use krilla::{Document, SerializeSettings};
 
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
+use crate::images::ImagePpi;
 use crate::input::PageSizeName;
 use crate::layout::{
     self, FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
@@ -46,6 +47,9 @@ use crate::model::{Block, Publication};
 use crate::pagemap::{ArticlePart, PageMap};
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
+
+mod standard;
+pub use standard::PdfStandard;
 
 /// Options for a PDF edition.
 #[derive(Debug, Clone)]
@@ -58,6 +62,10 @@ pub struct PdfOptions {
     pub fonts: FontSet,
     /// Document date (metadata); [`Timestamp::for_build`] by default.
     pub date: Option<Timestamp>,
+    /// Print resolution of images (300 ppi, resampling those above 450, by default).
+    pub image_ppi: ImagePpi,
+    /// The standards claimed and validated (PDF/A-2a + PDF/UA-1 by default).
+    pub standard: PdfStandard,
 }
 
 impl PdfOptions {
@@ -68,6 +76,8 @@ impl PdfOptions {
             page_size: PageSizeName::A5,
             fonts: FontSet::bundled(scale.is_large_print()),
             date: None,
+            image_ppi: ImagePpi::default(),
+            standard: PdfStandard::default(),
         }
     }
 }
@@ -160,7 +170,7 @@ fn describe_validation(v: &ValidationError) -> String {
         }
         ValidationError::MissingAltText(_) => "a figure has no alt text (PDF/UA 7.3)".into(),
         ValidationError::NoDocumentTitle => "the document has no title (PDF/UA 7.1)".into(),
-        other => format!("PDF/UA-1 rule broken: {other:?}"),
+        other => format!("PDF/A or PDF/UA-1 rule broken: {other:?}"),
     }
 }
 
@@ -202,10 +212,7 @@ fn build_document(
     lay: &Layout,
     options: &PdfOptions,
 ) -> Result<(Document, String)> {
-    let configuration = ConfigurationBuilder::new()
-        .with_accessibility_validator(Accessibility::UA1)
-        .finish()
-        .map_err(|e| Error::Pdf(format!("{e:?}")))?;
+    let configuration = options.standard.configuration().map_err(Error::Pdf)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         ..SerializeSettings::default()
@@ -252,34 +259,40 @@ fn build_document(
     }
     document.set_metadata(meta);
 
-    // Images, embedded once per distinct file content: krilla decodes and recompresses
-    // an image when it is made, so a picture that several figures show (a bulletin
-    // repeating a logo or an article) is made and written once.
+    // Images: prepared (upright, resampled for print) once per distinct content, in
+    // parallel; one krilla image per content, so each is written once.
+    let placed = lay
+        .pages
+        .iter()
+        .flat_map(|pg| &pg.items)
+        .filter_map(|it| match it {
+            Item::Image(i) => Some((i.article, i.block, i.width, i.height)),
+            Item::Line(_) => None,
+        });
+    let prepared = crate::images::for_print(p, placed, options.image_ppi)?;
     let mut images: HashMap<(usize, usize), Image> = HashMap::new();
-    let mut by_content: HashMap<&[u8], Image> = HashMap::new();
-    for (ai, a) in p.articles.iter().enumerate() {
-        for (bi, b) in a.blocks.iter().enumerate() {
-            if let Block::Figure(f) = b
-                && let Some(img) = &f.image
-            {
-                let image = match by_content.get(img.bytes.as_slice()) {
-                    Some(image) => image.clone(),
-                    None => {
-                        let data = krilla::Data::from(img.bytes.clone());
-                        let image = match img.format {
-                            crate::model::ImageFormat::Png => Image::from_png(data, false),
-                            crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
-                        }
-                        .map_err(|e| {
-                            Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1))
-                        })?;
-                        by_content.insert(img.bytes.as_slice(), image.clone());
-                        image
-                    }
-                };
-                images.insert((ai, bi), image);
+    let mut by_content: HashMap<usize, Image> = HashMap::new();
+    let mut keys: Vec<_> = prepared.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let img = &prepared[&key];
+        let content = std::sync::Arc::as_ptr(&img.bytes) as usize;
+        let image = match by_content.get(&content) {
+            Some(image) => image.clone(),
+            None => {
+                let data = krilla::Data::from(img.bytes.clone());
+                let image = match img.format {
+                    crate::model::ImageFormat::Png => Image::from_png(data, false),
+                    crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
+                }
+                .map_err(|e| {
+                    Error::Pdf(format!("figure {} of article {}: {e}", key.1, key.0 + 1))
+                })?;
+                by_content.insert(content, image.clone());
+                image
             }
-        }
+        };
+        images.insert(key, image);
     }
 
     let mut col = Collector {
