@@ -439,6 +439,23 @@ fn pdfs_are_pdf_a_2a_and_pdf_ua_1_by_default() {
     let b = std::fs::read(u.join("bac-kan.large.pdf")).unwrap();
     let s = "<pdfaid:conformance>U</pdfaid:conformance>";
     assert!(b.windows(s.len()).any(|w| w == s.as_bytes()));
+    // a-3a: the source article is embedded as an associated file.
+    let a3 = dir.join("a3a");
+    let o = build(
+        &ex,
+        &a3,
+        &["--format", "pdf", "--pdf-standard", "a-3a,ua-1"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let b = std::fs::read(a3.join("bac-kan.large.pdf")).unwrap();
+    for s in [
+        "<pdfaid:part>3</pdfaid:part>",
+        "/EmbeddedFiles",
+        "/AF",
+        "001-bac-kan.md",
+    ] {
+        assert!(b.windows(s.len()).any(|w| w == s.as_bytes()), "{s}");
+    }
     // An unknown set is a usage error naming the choices.
     let o = build(&ex, &u, &["--pdf-standard", "a-1b"]);
     assert!(!o.status.success());

@@ -58,7 +58,7 @@ pub fn probe(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
 const DAMAGED: &str = "the image data is truncated or damaged";
 
 fn probe_jpeg(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
-    let seg = jpeg_segments(bytes)?;
+    let seg = jpeg_segments(bytes, max_side)?;
     let options = zune_jpeg::zune_core::options::DecoderOptions::default()
         .set_max_width(max_side as usize)
         .set_max_height(max_side as usize);
@@ -102,9 +102,12 @@ struct JpegSegments<'a> {
 
 /// Walks a JPEG's segments by their lengths and its entropy-coded scans to the EOI marker
 /// (`FF D9`); bytes after EOI (some cameras append data) are allowed.
-fn jpeg_segments(b: &[u8]) -> Result<JpegSegments<'_>, String> {
+/// A frame header declaring more than `max_side` pixels a side is refused as soon as it is
+/// read.
+fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
     let n = b.len();
     let mut exif = None;
+    let mut frame_seen = false;
     let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
     let mut i = 2; // after SOI
     loop {
@@ -130,7 +133,7 @@ fn jpeg_segments(b: &[u8]) -> Result<JpegSegments<'_>, String> {
         let len = u16::from_be_bytes([b[i], b[i + 1]]) as usize;
         if len < 2 || i + len > n {
             return Err(format!(
-                "a segment (marker FF {marker:02X}) at byte {} claims {len} bytes, past the end of the file",
+                "{DAMAGED} (a segment, marker FF {marker:02X}, at byte {} claims {len} bytes, past the end of the file)",
                 i - 2
             ));
         }
@@ -139,6 +142,18 @@ fn jpeg_segments(b: &[u8]) -> Result<JpegSegments<'_>, String> {
             0xE1 if exif.is_none() && data.starts_with(b"Exif\0\0") => exif = Some(&data[6..]),
             0xE2 if data.starts_with(b"ICC_PROFILE\0") && data.len() >= 14 => {
                 icc_parts.push((data[12], &data[14..]))
+            }
+            0xC0..=0xCF
+                if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !frame_seen && data.len() >= 5 =>
+            {
+                let h = u16::from_be_bytes([data[1], data[2]]) as u32;
+                let w = u16::from_be_bytes([data[3], data[4]]) as u32;
+                if w > max_side || h > max_side {
+                    return Err(format!(
+                        "the header declares {w} × {h} pixels, more than anpham decodes"
+                    ));
+                }
+                frame_seen = true;
             }
             _ => {}
         }
@@ -228,14 +243,14 @@ fn probe_png(b: &[u8], max_side: u32) -> Result<Probe, String> {
         let end = (i + 8).checked_add(len).filter(|e| e + 4 <= b.len());
         let Some(end) = end else {
             return Err(format!(
-                "the `{}` chunk at byte {i} claims {len} bytes, past the end of the file",
+                "{DAMAGED} (the `{}` chunk at byte {i} claims {len} bytes, past the end of the file)",
                 String::from_utf8_lossy(kind)
             ));
         };
         let crc = u32::from_be_bytes([b[end], b[end + 1], b[end + 2], b[end + 3]]);
         if crc32fast::hash(&b[i + 4..end]) != crc {
             return Err(format!(
-                "the `{}` chunk at byte {i} is damaged (CRC mismatch)",
+                "{DAMAGED} (the `{}` chunk at byte {i} fails its CRC)",
                 String::from_utf8_lossy(kind)
             ));
         }
@@ -330,6 +345,11 @@ mod tests {
         let n = png.len();
         png[n - 20] ^= 0x55;
         assert!(probe(&png, 16_384).unwrap_err().contains("CRC"));
+        assert!(
+            probe(&jpg[..jpg.len() - 40], 16_384)
+                .unwrap_err()
+                .contains("truncated")
+        );
         assert!(probe(b"GIF89a", 16_384).is_err());
     }
 

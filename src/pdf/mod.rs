@@ -258,6 +258,20 @@ fn build_document(
         meta = meta.keywords(vec![publ.clone()]);
     }
     document.set_metadata(meta);
+    if options.standard.embeds_sources() {
+        standard::embed_sources(
+            &mut document,
+            p,
+            DateTime::new(date.year)
+                .month(date.month)
+                .day(date.day)
+                .hour(date.hour)
+                .minute(date.minute)
+                .second(date.second)
+                .utc_offset_hour(0)
+                .utc_offset_minute(0),
+        )?;
+    }
 
     // Images: prepared (upright, resampled for print) once per distinct content, in
     // parallel; one krilla image per content, so each is written once.

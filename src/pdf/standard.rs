@@ -110,3 +110,46 @@ mod tests {
         assert_eq!(PdfStandard::default(), PdfStandard::A2aUa1);
     }
 }
+
+/// Embeds each article's source file as an associated file of the document
+/// (`AFRelationship /Source`), for PDF/A-3: with its media type, a description and the
+/// build date, as PDF/A-3 requires. Articles without a source file are skipped.
+pub fn embed_sources(
+    document: &mut krilla::Document,
+    p: &crate::model::Publication,
+    date: krilla::metadata::DateTime,
+) -> crate::error::Result<()> {
+    use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
+    let mut seen = std::collections::HashSet::new();
+    for (i, a) in p.articles.iter().enumerate() {
+        let Some(origin) = &a.origin else { continue };
+        if !seen.insert(origin.file.clone()) {
+            continue; // several articles of one manifest file
+        }
+        let data = std::fs::read(&origin.file).map_err(|source| crate::error::Error::Read {
+            path: origin.file.clone(),
+            source,
+        })?;
+        let name = origin
+            .file
+            .file_name()
+            .map_or_else(|| "article".into(), |n| n.to_string_lossy().into_owned());
+        let mime = match origin.file.extension().and_then(|e| e.to_str()) {
+            Some("json") => "application/json",
+            Some("toml") => "application/toml",
+            Some("md") => "text/markdown",
+            _ => "text/plain",
+        };
+        document.embed_file(EmbeddedFile {
+            path: format!("{:03}-{name}", i + 1),
+            mime_type: MimeType::new(mime),
+            description: Some(format!("Source of the article “{}”", a.title)),
+            association_kind: AssociationKind::Source,
+            data: data.into(),
+            modification_date: Some(date),
+            compress: Some(true),
+            location: None,
+        });
+    }
+    Ok(())
+}
