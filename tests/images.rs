@@ -299,8 +299,8 @@ fn picture_mean(page: &RgbImage, is_picture: impl Fn([u8; 3]) -> bool) -> ([f32;
     let mut n = 0;
     for p in page.pixels() {
         if is_picture(p.0) {
-            for c in 0..3 {
-                sum[c] += p.0[c] as f32;
+            for (s, v) in sum.iter_mut().zip(p.0) {
+                *s += v as f32;
             }
             n += 1;
         }

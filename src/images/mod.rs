@@ -169,18 +169,19 @@ fn figure_place(p: &Publication, article: usize, block: usize) -> (PathBuf, Stri
     }
 }
 
+/// A figure (article, block) and the pixel size its image should have (`None`: its own).
+type Wanted = (usize, usize, Option<(u32, u32)>);
+/// One distinct image: its data, the size wanted, and the figures that show it.
+type Group = (ImageData, Option<(u32, u32)>, Vec<(usize, usize)>);
+
 /// Prepares the images of many figures, each distinct content once, in parallel.
 ///
 /// `wanted` lists `(article, block, size)`; figures sharing one loaded image (the same
 /// bytes, which the loader shares) with different sizes get the largest. Errors name each
 /// figure's file and field.
-fn prepare_all(
-    p: &Publication,
-    wanted: Vec<(usize, usize, Option<(u32, u32)>)>,
-) -> Result<HashMap<(usize, usize), Prepared>> {
+fn prepare_all(p: &Publication, wanted: Vec<Wanted>) -> Result<HashMap<(usize, usize), Prepared>> {
     // Group by content (the loader shares one `Arc` per distinct content).
-    let mut groups: HashMap<usize, (ImageData, Option<(u32, u32)>, Vec<(usize, usize)>)> =
-        HashMap::new();
+    let mut groups: HashMap<usize, Group> = HashMap::new();
     for (a, b, size) in wanted {
         let Some(Block::Figure(f)) = p.articles[a].blocks.get(b) else {
             continue;

@@ -85,32 +85,6 @@ impl FromStr for PdfStandard {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_parse_in_any_order() {
-        for s in [
-            PdfStandard::Ua1,
-            PdfStandard::A2uUa1,
-            PdfStandard::A2aUa1,
-            PdfStandard::A3aUa1,
-        ] {
-            assert_eq!(s.name().parse::<PdfStandard>(), Ok(s));
-            assert!(s.configuration().is_ok(), "{s:?}");
-        }
-        assert_eq!("UA-1, A-2A".parse::<PdfStandard>(), Ok(PdfStandard::A2aUa1));
-        assert_eq!(
-            "PDF/A-2a,PDF/UA-1".parse::<PdfStandard>(),
-            Ok(PdfStandard::A2aUa1)
-        );
-        let e = "a-2b".parse::<PdfStandard>().unwrap_err();
-        assert!(e.contains("a-2a,ua-1"), "{e}");
-        assert_eq!(PdfStandard::default(), PdfStandard::A2aUa1);
-    }
-}
-
 /// Embeds each article's source file as an associated file of the document
 /// (`AFRelationship /Source`), for PDF/A-3: with its media type, a description and the
 /// build date, as PDF/A-3 requires. Articles without a source file are skipped.
@@ -152,4 +126,30 @@ pub fn embed_sources(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_in_any_order() {
+        for s in [
+            PdfStandard::Ua1,
+            PdfStandard::A2uUa1,
+            PdfStandard::A2aUa1,
+            PdfStandard::A3aUa1,
+        ] {
+            assert_eq!(s.name().parse::<PdfStandard>(), Ok(s));
+            assert!(s.configuration().is_ok(), "{s:?}");
+        }
+        assert_eq!("UA-1, A-2A".parse::<PdfStandard>(), Ok(PdfStandard::A2aUa1));
+        assert_eq!(
+            "PDF/A-2a,PDF/UA-1".parse::<PdfStandard>(),
+            Ok(PdfStandard::A2aUa1)
+        );
+        let e = "a-2b".parse::<PdfStandard>().unwrap_err();
+        assert!(e.contains("a-2a,ua-1"), "{e}");
+        assert_eq!(PdfStandard::default(), PdfStandard::A2aUa1);
+    }
 }
