@@ -16,9 +16,11 @@ use crate::edition::{EditionPlan, Written};
 use crate::error::{Diagnostic, Place};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
+use crate::images::ImagePpi;
 use crate::input::{self, LoadOptions, Loaded, Manifest, PageSizeName, Reader};
 use crate::model::Article;
 use crate::model::Publication;
+use crate::pdf::PdfStandard;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
@@ -65,6 +67,13 @@ pub struct BatchOptions {
     pub pef: Option<bool>,
     /// Braille grade, page size, volume size, duplex (default: grade 0, 40x25, 80 sheets).
     pub braille: Option<crate::braille::BrailleOptions>,
+    /// Print resolution of the PDFs' images (default: 300 ppi, resampling above 450).
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (default: PDF/A-2a + PDF/UA-1).
+    pub pdf_standard: PdfStandard,
+    /// The output name of a bulletin (default: the manifest's or folder's name, else the
+    /// first article's slug).
+    pub name: Option<String>,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -167,6 +176,8 @@ fn make_plan(
                 options: options.braille.clone().unwrap_or_default(),
             })
         },
+        image_ppi: options.image_ppi,
+        pdf_standard: options.pdf_standard,
     }
 }
 
@@ -187,6 +198,35 @@ fn slug_of(p: &Publication, fallback: &Path) -> String {
     }
 }
 
+/// The output name of one publication built from `inputs`: a single article's slug; a
+/// manifest's file name; a folder's name; else the first article's slug.
+fn bulletin_slug(p: &Publication, inputs: &[PathBuf]) -> String {
+    if p.articles.len() == 1 || inputs.len() != 1 {
+        if let Some(s) = p
+            .articles
+            .first()
+            .and_then(|a| a.slug.clone())
+            .filter(|s| !s.is_empty())
+        {
+            return s;
+        }
+        return slug_of(p, inputs.first().map_or(Path::new(""), |f| f.as_path()));
+    }
+    let input = &inputs[0];
+    // `.` or `dir/` name the folder they are.
+    if input.is_dir() {
+        let dir = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+        let name = dir
+            .file_name()
+            .map(|n| slugify(&n.to_string_lossy()))
+            .unwrap_or_default();
+        if !name.is_empty() {
+            return name;
+        }
+    }
+    slug_of(p, input)
+}
+
 /// Plans the jobs for some inputs. Without `each`, every input goes into one publication
 /// and a load error is returned; with `each`, every article is its own job and a load
 /// error becomes a failed job, so the others are still built.
@@ -200,11 +240,21 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         // Fail early on a font that cannot be used at all.
         let _ = FontSet::with_primary(f.clone());
     }
+    if let Some(n) = &options.name
+        && !crate::validate::is_slug(n)
+    {
+        return Err(Error::Usage(format!(
+            "--name `{n}` is not a file name slug\n  hint: use ASCII letters, digits, `-`, `_` and `.`, e.g. --name ban-tin-11"
+        )));
+    }
     if !options.each {
         let (publication, manifest) =
             input::load_prepared_with(inputs, LoadOptions::repairing(options.repair))?;
         let first = inputs.first().cloned().unwrap_or_default();
-        let slug = slug_of(&publication, &first);
+        let slug = match &options.name {
+            Some(n) => n.clone(),
+            None => bulletin_slug(&publication, inputs),
+        };
         let plan = make_plan(options, manifest.as_ref(), slug, font);
         return Ok(vec![Job {
             name: first.display().to_string(),

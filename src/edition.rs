@@ -11,7 +11,9 @@ use crate::braille::{BraillePlan, brf_file_name, pef_file_name};
 use crate::editions::{self, EditionKind, EditionRequest};
 use crate::error::{Error, Result};
 use crate::fonts::FontFamily;
+use crate::images::ImagePpi;
 use crate::input::PageSizeName;
+use crate::pdf::PdfStandard;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::speech::SpeechOptions;
@@ -42,6 +44,10 @@ pub struct EditionPlan {
     pub talking: Option<SpeechOptions>,
     /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
     pub braille: Option<BraillePlan>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
+    pub pdf_standard: PdfStandard,
 }
 
 /// A file that was written.
@@ -84,6 +90,8 @@ impl EditionPlan {
             date: self.date,
             talking: self.talking.clone(),
             braille: self.braille.clone().filter(|b| b.brf || b.pef),
+            image_ppi: self.image_ppi,
+            pdf_standard: self.pdf_standard,
         }
     }
 

@@ -29,9 +29,10 @@ use crate::braille::{BraillePlan, write_braille};
 use crate::epub::{EpubOptions, write_epub, write_talking_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
+use crate::images::ImagePpi;
 use crate::input::PageSizeName;
 use crate::layout::{self, Layout, LayoutOptions};
-use crate::pdf::{self, PdfOptions, PdfOutput};
+use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard, WriteSettings};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::speech::SpeechOptions;
@@ -90,6 +91,10 @@ pub struct EditionRequest {
     pub talking: Option<SpeechOptions>,
     /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
     pub braille: Option<BraillePlan>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
+    pub pdf_standard: PdfStandard,
 }
 
 impl Default for EditionRequest {
@@ -110,6 +115,8 @@ impl EditionRequest {
             date: None,
             talking: None,
             braille: None,
+            image_ppi: ImagePpi::default(),
+            pdf_standard: PdfStandard::default(),
         }
     }
 
@@ -198,7 +205,12 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
             let t = Instant::now();
             let lay = layout::layout(prepared, &request.layout_options(scale))?;
             let pdf = if request.pdf_scales.contains(&scale) {
-                let out = pdf::write_pdf(prepared, &lay, Some(date))?;
+                let settings = WriteSettings {
+                    date: Some(date),
+                    image_ppi: request.image_ppi,
+                    standard: request.pdf_standard,
+                };
+                let out = pdf::write_pdf(prepared, &lay, &settings)?;
                 Some(Edition {
                     kind: EditionKind::Pdf(scale),
                     bytes: out.bytes,
@@ -293,7 +305,7 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
 /// [`layout::layout`] then [`pdf::write_pdf`]).
 pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
     let lay = layout::layout(prepared, &options.layout_options())?;
-    pdf::write_pdf(prepared, &lay, options.date)
+    pdf::write_pdf(prepared, &lay, &options.write_settings())
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod editions;
 pub mod epub;
 pub mod error;
 pub mod fonts;
+pub mod images;
 pub mod input;
 pub(crate) mod labels;
 pub mod layout;

@@ -98,6 +98,18 @@ struct BuildArgs {
     /// Build separate editions for each article instead of one bulletin.
     #[arg(long)]
     each: bool,
+    /// Output name (SLUG) of a bulletin [default: the manifest's or the folder's name,
+    /// else the first article's slug].
+    #[arg(long, value_name = "SLUG")]
+    name: Option<String>,
+    /// Print resolution of PDF images: images above 1.5× N ppi at their printed size are
+    /// resampled to N; `original` keeps every image [default: 300].
+    #[arg(long, value_name = "N|original")]
+    image_ppi: Option<anpham::images::ImagePpi>,
+    /// PDF standards: ua-1, a-2u,ua-1, a-2a,ua-1 or a-3a,ua-1 (embeds the source articles)
+    /// [default: a-2a,ua-1].
+    #[arg(long, value_name = "SET")]
+    pdf_standard: Option<anpham::pdf::PdfStandard>,
     /// Worker threads [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -234,6 +246,9 @@ fn build(args: BuildArgs) -> ExitCode {
             duplex: args.braille_duplex,
             ..anpham::braille::BrailleOptions::default()
         }),
+        image_ppi: args.image_ppi.unwrap_or_default(),
+        pdf_standard: args.pdf_standard.unwrap_or_default(),
+        name: args.name.clone(),
     };
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,

@@ -238,9 +238,9 @@ pub struct ImageData {
     pub bytes: Arc<Vec<u8>>,
     /// Its format.
     pub format: ImageFormat,
-    /// Width in pixels, from the header.
+    /// Width in pixels as displayed (from the header, after the EXIF orientation).
     pub width: u32,
-    /// Height in pixels, from the header.
+    /// Height in pixels as displayed (from the header, after the EXIF orientation).
     pub height: u32,
 }
 

@@ -119,7 +119,7 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
     )
     .expect("a prepared publication whose characters are covered lays out");
     check_geometry(&lay);
-    let pdf = write_pdf(p, &lay, None)
+    let pdf = write_pdf(p, &lay, &anpham::pdf::WriteSettings::default())
         .expect("a validated publication whose characters are covered writes a PDF");
     assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
     assert!(

@@ -177,7 +177,9 @@ fn write_epub_with_overlay(
     let markers = plan.as_ref().map_or(&no_markers, |pl| &pl.markers);
     let front: &[usize] = plan.as_ref().map_or(&[], |pl| &pl.front);
 
-    // Images: each distinct image stored once.
+    // Images: each distinct image stored once, upright and at most 4 megapixels
+    // (crate::images, in parallel).
+    let prepared = crate::images::for_epub(p)?;
     let mut images: Vec<(String, &'static str, Arc<Vec<u8>>)> = Vec::new();
     let mut by_hash: BTreeMap<[u8; 32], usize> = BTreeMap::new();
     let mut files = Vec::with_capacity(n);
@@ -186,7 +188,7 @@ fn write_epub_with_overlay(
         let mut hrefs = vec![None; a.blocks.len()];
         for (b, block) in a.blocks.iter().enumerate() {
             if let Block::Figure(f) = block {
-                let img = f.image.as_ref().ok_or_else(|| {
+                let img = prepared.get(&(i, b)).ok_or_else(|| {
                     Error::Epub(format!(
                         "figure {} of article {} (`{}`) has no image loaded",
                         b + 1,

@@ -296,6 +296,8 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
         }
         let mut articles = Vec::new();
         let mut diags = Vec::new();
+        // Loaded in name order, one after the other: the reader collects repair warnings
+        // in order, and checking an image reads only its headers (no pixel decoding).
         for f in &files {
             match load_article_file_with(f, reader) {
                 Ok(a) => articles.push(a),
@@ -328,20 +330,49 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
     )?)))
 }
 
-/// The article files of a folder, sorted by file name (byte order), not recursing.
+/// The article files of a folder and of its article folders (one article file at their
+/// top), sorted by name (byte order).
 pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let read_err = |source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
+    let read_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Read { path, source }
     };
+    // Entries in name order: article files, and folders holding one article file at
+    // their top (an article kept with its `img/`); other folders are passed over.
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_err(dir))? {
+        entries.push(entry.map_err(read_err(dir))?.path());
+    }
+    entries.sort();
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(read_err)? {
-        let p = entry.map_err(read_err)?.path();
+    for p in entries {
         if p.is_file() && Format::from_path(&p).is_some() {
             files.push(p);
+        } else if p.is_dir() {
+            let mut inner = Vec::new();
+            for entry in std::fs::read_dir(&p).map_err(read_err(&p))? {
+                let f = entry.map_err(read_err(&p))?.path();
+                if f.is_file() && Format::from_path(&f).is_some() {
+                    inner.push(f);
+                }
+            }
+            inner.sort();
+            match inner.len() {
+                0 => {}
+                1 => files.extend(inner),
+                n => {
+                    return Err(Diagnostic::file(
+                        &p,
+                        format!("the folder holds {n} article files; an article folder holds one"),
+                    )
+                    .with_hint(
+                        "keep one article per folder (with its images), or name the files directly",
+                    )
+                    .into());
+                }
+            }
         }
     }
-    files.sort();
     Ok(files)
 }
 

@@ -20,7 +20,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::configure::{Accessibility, ConfigurationBuilder, ValidationError};
+use krilla::configure::ValidationError;
 use krilla::destination::XyzDestination;
 use krilla::error::KrillaError;
 use krilla::geom::{Point, Rect, Size, Transform};
@@ -38,6 +38,7 @@ use krilla::{Document, SerializeSettings};
 
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
+use crate::images::ImagePpi;
 use crate::input::PageSizeName;
 use crate::layout::{
     FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
@@ -47,6 +48,9 @@ use crate::pagemap::{ArticlePart, PageMap};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
+
+mod standard;
+pub use standard::PdfStandard;
 
 /// Options for a PDF edition: how to lay it out, and its date.
 #[derive(Debug, Clone)]
@@ -60,6 +64,10 @@ pub struct PdfOptions {
     /// Document date (metadata); `None`: [`Timestamp::of_publication`], the same date
     /// the EPUB gets by default.
     pub date: Option<Timestamp>,
+    /// Print resolution of images (300 ppi, resampling those above 450, by default).
+    pub image_ppi: ImagePpi,
+    /// The standards claimed and validated (PDF/A-2a + PDF/UA-1 by default).
+    pub standard: PdfStandard,
 }
 
 impl PdfOptions {
@@ -70,6 +78,17 @@ impl PdfOptions {
             page_size: PageSizeName::A5,
             fonts: FontSet::bundled(scale.is_large_print()),
             date: None,
+            image_ppi: ImagePpi::default(),
+            standard: PdfStandard::default(),
+        }
+    }
+
+    /// How the layout is written: date, images, standards.
+    pub fn write_settings(&self) -> WriteSettings {
+        WriteSettings {
+            date: self.date,
+            image_ppi: self.image_ppi,
+            standard: self.standard,
         }
     }
 
@@ -81,6 +100,17 @@ impl PdfOptions {
             fonts: self.fonts.clone(),
         }
     }
+}
+
+/// How a laid-out publication is written (what [`write_pdf`] needs beyond the layout).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteSettings {
+    /// Document date (metadata); `None`: [`Timestamp::of_publication`].
+    pub date: Option<Timestamp>,
+    /// Print resolution of images.
+    pub image_ppi: ImagePpi,
+    /// The standards claimed and validated.
+    pub standard: PdfStandard,
 }
 
 /// A written PDF and what the EPUB needs from it.
@@ -96,13 +126,12 @@ pub struct PdfOutput {
 
 /// Writes a laid-out publication as a tagged PDF/UA-1 (the writer never lays out:
 /// [`crate::layout::layout`] made `layout` from the same prepared publication).
-/// `date`: `None` for [`Timestamp::of_publication`].
 pub fn write_pdf(
     publication: &Prepared,
     layout: &Layout,
-    date: Option<Timestamp>,
+    settings: &WriteSettings,
 ) -> Result<PdfOutput> {
-    let (document, _) = build_document(publication, layout, date)?;
+    let (document, _) = build_document(publication, layout, settings)?;
     let bytes = document.finish().map_err(krilla_error)?;
     Ok(PdfOutput {
         bytes,
@@ -114,7 +143,7 @@ pub fn write_pdf(
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
 /// tests and review).
 pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
-    let (_, dump) = build_document(publication, layout, None)?;
+    let (_, dump) = build_document(publication, layout, &WriteSettings::default())?;
     Ok(dump)
 }
 
@@ -143,7 +172,7 @@ fn describe_validation(v: &ValidationError) -> String {
         }
         ValidationError::MissingAltText(_) => "a figure has no alt text (PDF/UA 7.3)".into(),
         ValidationError::NoDocumentTitle => "the document has no title (PDF/UA 7.1)".into(),
-        other => format!("PDF/UA-1 rule broken: {other:?}"),
+        other => format!("PDF/A or PDF/UA-1 rule broken: {other:?}"),
     }
 }
 
@@ -183,17 +212,16 @@ impl Collector {
 fn build_document(
     p: &Publication,
     lay: &Layout,
-    date: Option<Timestamp>,
+    options: &WriteSettings,
 ) -> Result<(Document, String)> {
-    let configuration = ConfigurationBuilder::new()
-        .with_accessibility_validator(Accessibility::UA1)
-        .finish()
-        .map_err(|e| Error::Pdf(format!("{e:?}")))?;
+    let configuration = options.standard.configuration().map_err(Error::Pdf)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         ..SerializeSettings::default()
     });
-    let date = date.unwrap_or_else(|| Timestamp::of_publication(p.date.as_deref()));
+    let date = options
+        .date
+        .unwrap_or_else(|| Timestamp::of_publication(p.date.as_deref()));
     let mut authors: Vec<String> = Vec::new();
     for a in &p.articles {
         if let Some(au) = &a.author
@@ -232,35 +260,55 @@ fn build_document(
         meta = meta.keywords(vec![publ.clone()]);
     }
     document.set_metadata(meta);
+    if options.standard.embeds_sources() {
+        standard::embed_sources(
+            &mut document,
+            p,
+            DateTime::new(date.year)
+                .month(date.month)
+                .day(date.day)
+                .hour(date.hour)
+                .minute(date.minute)
+                .second(date.second)
+                .utc_offset_hour(0)
+                .utc_offset_minute(0),
+        )?;
+    }
 
-    // Images, embedded once per distinct file content: krilla decodes and recompresses
-    // an image when it is made, so a picture that several figures show (a bulletin
-    // repeating a logo or an article) is made and written once.
+    // Images: prepared (upright, resampled for print) once per distinct content, in
+    // parallel; one krilla image per content, so each is written once.
+    let placed = lay
+        .pages
+        .iter()
+        .flat_map(|pg| &pg.items)
+        .filter_map(|it| match it {
+            Item::Image(i) => Some((i.article, i.block, i.width, i.height)),
+            Item::Line(_) => None,
+        });
+    let prepared = crate::images::for_print(p, placed, options.image_ppi)?;
     let mut images: HashMap<(usize, usize), Image> = HashMap::new();
-    let mut by_content: HashMap<&[u8], Image> = HashMap::new();
-    for (ai, a) in p.articles.iter().enumerate() {
-        for (bi, b) in a.blocks.iter().enumerate() {
-            if let Block::Figure(f) = b
-                && let Some(img) = &f.image
-            {
-                let image = match by_content.get(img.bytes.as_slice()) {
-                    Some(image) => image.clone(),
-                    None => {
-                        let data = krilla::Data::from(img.bytes.clone());
-                        let image = match img.format {
-                            crate::model::ImageFormat::Png => Image::from_png(data, false),
-                            crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
-                        }
-                        .map_err(|e| {
-                            Error::Pdf(format!("figure {} of article {}: {e}", bi, ai + 1))
-                        })?;
-                        by_content.insert(img.bytes.as_slice(), image.clone());
-                        image
-                    }
-                };
-                images.insert((ai, bi), image);
+    let mut by_content: HashMap<usize, Image> = HashMap::new();
+    let mut keys: Vec<_> = prepared.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let img = &prepared[&key];
+        let content = std::sync::Arc::as_ptr(&img.bytes) as usize;
+        let image = match by_content.get(&content) {
+            Some(image) => image.clone(),
+            None => {
+                let data = krilla::Data::from(img.bytes.clone());
+                let image = match img.format {
+                    crate::model::ImageFormat::Png => Image::from_png(data, false),
+                    crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
+                }
+                .map_err(|e| {
+                    Error::Pdf(format!("figure {} of article {}: {e}", key.1, key.0 + 1))
+                })?;
+                by_content.insert(content, image.clone());
+                image
             }
-        }
+        };
+        images.insert(key, image);
     }
 
     let mut col = Collector {

@@ -427,19 +427,14 @@ pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
     Ok(image)
 }
 
-/// Checks an image file's bytes: format by signature, dimensions from the header (before
-/// any decoding), then a full decode to catch truncated or fake files.
+/// Checks an image file's bytes from its headers and structure ([`crate::images::probe`]:
+/// format, dimensions before any decoding, EXIF orientation, ICC profile, segments to the
+/// end marker); PNG rows are decoded too (a damaged zlib stream is only found that way).
+/// JPEG pixels are not decoded here: only an edition that resamples or turns the picture
+/// decodes them. Width and height are as displayed (after the EXIF orientation).
 pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
-    let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        ImageFormat::Png
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        ImageFormat::Jpeg
-    } else {
-        return Err("not a PNG or JPEG image".into());
-    };
-    let size =
-        imagesize::blob_size(&bytes).map_err(|e| format!("unreadable image header ({e})"))?;
-    let (w, h) = (size.width as u64, size.height as u64);
+    let probe = crate::images::probe(&bytes, MAX_IMAGE_SIDE)?;
+    let (w, h) = (probe.stored_width as u64, probe.stored_height as u64);
     if w == 0 || h == 0 {
         return Err("the image has no pixels".into());
     }
@@ -448,16 +443,15 @@ pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
             "the header declares {w} × {h} pixels, more than anpham decodes"
         ));
     }
-    match format {
-        ImageFormat::Png => decode_png(&bytes)?,
-        ImageFormat::Jpeg => decode_jpeg(&bytes, w as usize, h as usize)?,
+    if probe.format == ImageFormat::Png {
+        decode_png(&bytes)?;
     }
-    let bytes = Arc::new(bytes);
+    let (width, height) = probe.displayed();
     Ok(ImageData {
-        bytes,
-        format,
-        width: w as u32,
-        height: h as u32,
+        bytes: Arc::new(bytes),
+        format: probe.format,
+        width,
+        height,
     })
 }
 
@@ -480,65 +474,6 @@ fn decode_png(bytes: &[u8]) -> Result<(), String> {
     {}
     reader.finish().map_err(|_| DAMAGED.to_string())?;
     Ok(())
-}
-
-/// Decodes a whole JPEG (into a buffer of at most [`MAX_IMAGE_PIXELS`] × 4 bytes, since
-/// the dimensions were checked first), then walks its marker structure to the end-of-image
-/// marker: zune-jpeg fills a cut-off scan with grey instead of failing, so a truncated
-/// file is only caught by its missing EOI (see [`jpeg_reaches_eoi`]).
-fn decode_jpeg(bytes: &[u8], w: usize, h: usize) -> Result<(), String> {
-    let options = zune_jpeg::zune_core::options::DecoderOptions::default()
-        .set_max_width(w.max(1))
-        .set_max_height(h.max(1));
-    let mut decoder =
-        zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(bytes), options);
-    decoder.decode().map_err(|_| DAMAGED.to_string())?;
-    if !jpeg_reaches_eoi(bytes) {
-        return Err(DAMAGED.into());
-    }
-    Ok(())
-}
-
-/// Whether a JPEG's segments and entropy-coded scans lead, within the data, to an EOI
-/// marker (`FF D9`). Segments are skipped by their length (so a thumbnail inside APP1 does
-/// not count); scan data is read up to the next marker other than a restart marker or a
-/// stuffed `FF 00`. Bytes after EOI (some cameras append data) are allowed.
-pub fn jpeg_reaches_eoi(b: &[u8]) -> bool {
-    let n = b.len();
-    let mut i = 2; // after SOI
-    loop {
-        // Find the next marker (tolerating stray bytes and fill bytes `FF FF`).
-        while i < n && b[i] != 0xFF {
-            i += 1;
-        }
-        while i + 1 < n && b[i + 1] == 0xFF {
-            i += 1;
-        }
-        if i + 1 >= n {
-            return false;
-        }
-        let marker = b[i + 1];
-        i += 2;
-        match marker {
-            0xD9 => return true,
-            0x01 | 0xD0..=0xD8 => continue, // markers without a length
-            _ => {}
-        }
-        if i + 2 > n {
-            return false;
-        }
-        let len = u16::from_be_bytes([b[i], b[i + 1]]) as usize;
-        if len < 2 || i + len > n {
-            return false;
-        }
-        i += len;
-        if marker == 0xDA {
-            // Entropy-coded data runs to the next real marker.
-            while i + 1 < n && (b[i] != 0xFF || matches!(b[i + 1], 0x00 | 0xD0..=0xD7)) {
-                i += 1;
-            }
-        }
-    }
 }
 
 /// A slug usable as a file name on every system: 1–100 ASCII letters, digits, `-`, `_`
