@@ -29,6 +29,7 @@ pub mod edition;
 pub mod epub;
 pub mod error;
 pub mod fonts;
+pub mod import;
 pub mod input;
 pub mod labels;
 pub mod layout;

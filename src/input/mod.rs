@@ -47,9 +47,9 @@ impl Format {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
-/// line and column of the first invalid byte.
-pub fn read_text(path: &Path) -> Result<String> {
+/// Reads a file's bytes, refusing folders, pipes, devices and files over
+/// [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -92,6 +92,13 @@ pub fn read_text(path: &Path) -> Result<String> {
         )
         .into());
     }
+    Ok(bytes)
+}
+
+/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
+/// line and column of the first invalid byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -145,6 +152,8 @@ fn char_column(s: &str, line: usize, column: usize) -> usize {
     }
     text[..end].chars().count() + 1
 }
+
+const UNKNOWN_FORMAT_HINT: &str = "use a .json, .toml or .md (Markdown with YAML front matter) file, or a saved page (.html, .htm) or its text copy (.txt), which are imported (docs/import.md)";
 
 /// What one input file holds.
 #[derive(Debug, Clone)]
@@ -237,12 +246,14 @@ pub fn load_input(path: &Path) -> Result<Loaded> {
             p, path,
         ))));
     }
+    if crate::import::SourceKind::from_path(path).is_some() {
+        return Ok(Loaded::Article(Box::new(crate::import::load_article(
+            path,
+        )?)));
+    }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
-        Error::input(
-            Diagnostic::file(path, "unknown input format")
-                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
-        )
+        Error::input(Diagnostic::file(path, "unknown input format").with_hint(UNKNOWN_FORMAT_HINT))
     })?;
     if format != Format::Markdown && manifest::looks_like_bulletin(format, &text) {
         let m = manifest::parse(path, format, &text)?;
@@ -272,12 +283,12 @@ pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads and validates one article file.
 pub fn load_article_file(path: &Path) -> Result<Article> {
+    if crate::import::SourceKind::from_path(path).is_some() {
+        return crate::import::load_article(path);
+    }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
-        Error::input(
-            Diagnostic::file(path, "unknown input format")
-                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
-        )
+        Error::input(Diagnostic::file(path, "unknown input format").with_hint(UNKNOWN_FORMAT_HINT))
     })?;
     parse_article(path, format, &text)
 }
