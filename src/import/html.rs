@@ -644,6 +644,9 @@ struct Converter<'a> {
     in_caption: usize,
     /// True once an end marker (`Tin liên quan`) was seen.
     ended: bool,
+    /// False for the sub-converters of headings, list items, quotations and captions:
+    /// chrome and end markers are recognised on whole blocks only.
+    top: bool,
 }
 
 impl<'a> Converter<'a> {
@@ -664,12 +667,15 @@ impl<'a> Converter<'a> {
             open_figure: None,
             in_caption: 0,
             ended: false,
+            top: true,
         }
     }
 
     /// A sub-converter for a list item, quotation or caption, sharing the settings.
     fn child(&self) -> Converter<'a> {
-        Converter::new(self.page, self.source, &self.title, self.skip.clone())
+        let mut c = Converter::new(self.page, self.source, &self.title, self.skip.clone());
+        c.top = false;
+        c
     }
 
     fn note(&mut self, kind: NoteKind, place: String, message: String) {
@@ -1041,6 +1047,10 @@ impl<'a> Converter<'a> {
             return;
         }
         let plain = text.to_plain();
+        if !self.top {
+            self.blocks.push(Block::Paragraph { text });
+            return;
+        }
         if chrome::is_chrome_line(&plain) {
             let shown = shorten(&plain);
             let place = match self.source.find(plain.as_str()) {
@@ -1289,8 +1299,15 @@ fn tidy(spans: Vec<Span>) -> Text {
             if c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}' {
                 pending_space = true;
             } else {
-                if pending_space && (!t.is_empty() || out.iter().any(|o| !o.text.is_empty())) {
-                    t.push(' ');
+                if pending_space && (!t.is_empty() || !out.is_empty()) {
+                    // Between spans, the space goes to the plain one (never inside a
+                    // link or emphasis when it can be outside).
+                    match out.last_mut() {
+                        Some(last) if t.is_empty() && last.same_style(&Span::default()) => {
+                            last.text.push(' ')
+                        }
+                        _ => t.push(' '),
+                    }
                 }
                 pending_space = false;
                 t.push(c);
@@ -1394,7 +1411,11 @@ mod tests {
         assert_eq!(p.to_plain(), "Đoạn một có liên kết và nhấn.");
         let hrefs: Vec<_> = p.spans.iter().filter_map(|s| s.href.as_deref()).collect();
         assert_eq!(hrefs, ["https://baobackan.vn/x"]);
-        assert!(p.spans.iter().any(|s| s.emphasis && s.text == "nhấn"));
+        assert!(
+            p.spans.iter().any(|s| s.emphasis && s.text == "nhấn"),
+            "{:?}",
+            p.spans
+        );
         assert!(im.notes.iter().any(|n| n.message.contains("javascript:")));
     }
 

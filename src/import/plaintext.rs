@@ -267,7 +267,7 @@ mod tests {
             .iter()
             .filter_map(|b| match b {
                 Block::Paragraph { text } if text.spans.iter().all(|s| s.emphasis) => {
-                    Some(text.to_plain())
+                    Some(text.to_plain().replace('\u{a0}', " "))
                 }
                 _ => None,
             })

@@ -311,10 +311,11 @@ mod tests {
                 spans: vec![
                     Span::plain("Ông nói "),
                     Span {
-                        text: "“rất hay” ".into(),
+                        text: "“rất hay”".into(),
                         emphasis: true,
                         ..Span::default()
                     },
+                    Span::plain(" "),
                     Span {
                         text: "liên kết".into(),
                         href: Some("https://a.vn/x?q=1&r=(2)".into()),
@@ -332,7 +333,7 @@ mod tests {
             },
         });
         blocks.push(Block::Heading {
-            level: 3,
+            level: 2,
             text: Text::plain("Mục *một*"),
         });
         blocks.push(Block::List {
