@@ -322,6 +322,18 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     if let Some(u) = meta.url.take().filter(|u| is_safe_url(u)) {
         imported.article.source_url = Some(u);
     }
+    // Pages skip heading levels (an <h3> under the <h1>); articles may not.
+    let mut previous = 1u8;
+    for b in &mut blocks {
+        if let Block::Heading { level, .. } = b {
+            *level = (*level).min(previous + 1);
+            previous = *level;
+        }
+    }
+    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == imported.article.title)
+    {
+        blocks.remove(0);
+    }
     let figures = blocks
         .iter()
         .filter(|b| matches!(b, Block::Figure(_)))
@@ -1435,6 +1447,24 @@ mod tests {
             im.attention()
                 .any(|n| n.message.contains("only on the web"))
         );
+    }
+
+    #[test]
+    fn heading_levels_have_no_gaps_and_the_title_is_not_repeated() {
+        let im = read_str(
+            "<html lang=vi><body><article><h1>Tiêu đề</h1><p>Một.</p><h4>Mục</h4><p>Hai.</p><h2>Mục hai</h2></article></body></html>",
+        );
+        let levels: Vec<u8> = im
+            .article
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, .. } => Some(*level),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(im.article.title, "Tiêu đề");
+        assert_eq!(levels, [2, 2]);
     }
 
     #[test]
