@@ -49,10 +49,11 @@ pub fn find_date(s: &str) -> Option<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) {
-            if let Some((date, _)) = day_month_year(&chars[i..]) {
-                return Some(date);
-            }
+        if chars[i].is_ascii_digit()
+            && (i == 0 || !chars[i - 1].is_ascii_digit())
+            && let Some((date, _)) = day_month_year(&chars[i..])
+        {
+            return Some(date);
         }
         i += 1;
     }
@@ -73,10 +74,7 @@ pub fn is_date_line(s: &str) -> bool {
         }
     }
     // What is left may only be digits, separators, "gmt", "ngày/tháng/năm/lúc/giờ".
-    let mut words = rest.replace(
-        |c: char| matches!(c, ',' | '|' | '(' | ')' | '-' | '/' | ':' | '.' | '+'),
-        " ",
-    );
+    let mut words = rest.replace([',', '|', '(', ')', '-', '/', ':', '.', '+'], " ");
     for w in [
         "gmt",
         "ngày",
