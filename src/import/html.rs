@@ -322,6 +322,10 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     if let Some(u) = meta.url.take().filter(|u| is_safe_url(u)) {
         imported.article.source_url = Some(u);
     }
+    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == imported.article.title)
+    {
+        blocks.remove(0);
+    }
     // Pages skip heading levels (an <h3> under the <h1>); articles may not.
     let mut previous = 1u8;
     for b in &mut blocks {
@@ -329,10 +333,6 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
             *level = (*level).min(previous + 1);
             previous = *level;
         }
-    }
-    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == imported.article.title)
-    {
-        blocks.remove(0);
     }
     let figures = blocks
         .iter()
