@@ -21,7 +21,7 @@ cd "$here/.."
 
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(json toml markdown manifest image text)
+  targets=(json toml markdown manifest image text html)
 fi
 
 toolchain="${ANPHAM_FUZZ_TOOLCHAIN:-nightly}"

@@ -34,6 +34,7 @@ pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod images;
+pub mod import;
 pub mod input;
 pub(crate) mod labels;
 pub mod layout;

@@ -39,6 +39,22 @@ enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// Import saved article pages (.html/.htm, with their NAME_files folder) or the portal's
+    /// plain-text copy (.txt) as Markdown articles: OUT_DIR/SLUG.md and OUT_DIR/img/SLUG/….
+    ///
+    /// Prints what was recognised (title, date, author, lead, figures) and what was not,
+    /// with its place in the source. See docs/import.md.
+    Import {
+        /// Saved pages (.html, .htm) or text copies (.txt).
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(short, long)]
+        out_dir: PathBuf,
+        /// Print only what needs attention and errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Print the font-scale ladder (print sizes and EPUB sizes).
     Scales,
 }
@@ -196,6 +212,50 @@ fn main() -> ExitCode {
             }
         },
         Command::Build(args) => build(*args),
+        Command::Import {
+            sources,
+            out_dir,
+            quiet,
+        } => import(&sources, &out_dir, quiet),
+    }
+}
+
+fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCode {
+    let mut failed = 0;
+    for source in sources {
+        match anpham::import::write::import_to(source, out_dir) {
+            Ok(done) => {
+                println!("{}:", source.display());
+                for note in &done.imported.notes {
+                    if !quiet || note.kind == anpham::import::NoteKind::Attention {
+                        println!("  {note}");
+                    }
+                }
+                println!("wrote {}", done.written.markdown.display());
+                for image in &done.written.images {
+                    println!("wrote {}", image.display());
+                }
+                if let Err(e) = &done.reads_back {
+                    println!(
+                        "  to fix in {} before building:",
+                        done.written.markdown.display()
+                    );
+                    for line in e.to_string().lines() {
+                        println!("    {line}");
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} source(s) could not be imported");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -723,8 +723,9 @@ fn oversized_file_is_refused_before_reading() {
 #[test]
 fn unknown_extension_is_refused() {
     let dir = TempDir::new().unwrap();
-    let f = write(dir.path(), "a.txt", "title: x");
-    assert_contains(&refused(&f), &["a.txt: unknown input format"]);
+    // (.txt is the portal's text copy, imported: see tests/import.rs.)
+    let f = write(dir.path(), "a.docx", "title: x");
+    assert_contains(&refused(&f), &["a.docx: unknown input format"]);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -48,9 +48,9 @@ impl Format {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
-/// line and column of the first invalid byte.
-pub fn read_text(path: &Path) -> Result<String> {
+/// Reads a file's bytes, refusing folders, pipes, devices and files over
+/// [`MAX_INPUT_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let read_err = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -93,6 +93,13 @@ pub fn read_text(path: &Path) -> Result<String> {
         )
         .into());
     }
+    Ok(bytes)
+}
+
+/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
+/// line and column of the first invalid byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
@@ -189,6 +196,8 @@ impl Reader {
         self.warnings.into_inner()
     }
 }
+
+const UNKNOWN_FORMAT_HINT: &str = "use a .json, .toml or .md (Markdown with YAML front matter) file, or a saved page (.html, .htm) or its text copy (.txt), which are imported (docs/import.md)";
 
 /// What one input file holds.
 #[derive(Debug, Clone)]
@@ -314,12 +323,14 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
             p, path,
         ))));
     }
+    if crate::import::SourceKind::from_path(path).is_some() {
+        return Ok(Loaded::Article(Box::new(crate::import::load_article(
+            path,
+        )?)));
+    }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
-        Error::input(
-            Diagnostic::file(path, "unknown input format")
-                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
-        )
+        Error::input(Diagnostic::file(path, "unknown input format").with_hint(UNKNOWN_FORMAT_HINT))
     })?;
     if format != Format::Markdown && manifest::looks_like_bulletin(format, &text) {
         let m = manifest::parse(path, format, &text, reader)?;
@@ -382,12 +393,12 @@ pub fn load_article_file(path: &Path) -> Result<Article> {
 }
 
 pub(crate) fn load_article_file_with(path: &Path, reader: &Reader) -> Result<Article> {
+    if crate::import::SourceKind::from_path(path).is_some() {
+        return crate::import::load_article(path);
+    }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
-        Error::input(
-            Diagnostic::file(path, "unknown input format")
-                .with_hint("use a .json, .toml or .md (Markdown with YAML front matter) file"),
-        )
+        Error::input(Diagnostic::file(path, "unknown input format").with_hint(UNKNOWN_FORMAT_HINT))
     })?;
     parse_article_with(path, format, &text, reader)
 }

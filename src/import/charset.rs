@@ -1,0 +1,190 @@
+//! Turning the bytes of a saved page into text: byte-order marks, the charset a page
+//! declares (`<meta charset>`, `<meta http-equiv="Content-Type" content="…; charset=…">`),
+//! and UTF-8 otherwise. Vietnamese pages from before Unicode took over are often
+//! `windows-1258`, whose letters are a base letter plus a combining tone mark: the text
+//! is put in NFC here so that later rules see the same letters as in a UTF-8 page.
+
+use encoding_rs::Encoding;
+use unicode_normalization::UnicodeNormalization;
+
+/// How the bytes were read: the encoding and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, in NFC, without a byte-order mark.
+    pub text: String,
+    /// The encoding's name (`UTF-8`, `windows-1258`, …).
+    pub encoding: &'static str,
+    /// Where the choice came from: `byte-order mark`, `<meta charset>`, or `default`.
+    pub source: &'static str,
+    /// Byte offset of the first byte the encoding could not read (replaced by U+FFFD).
+    pub first_malformed: Option<usize>,
+}
+
+/// Why bytes could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CharsetError {
+    /// No charset was declared and the bytes are not UTF-8.
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        at: usize,
+        /// That byte.
+        byte: u8,
+    },
+    /// The page declares a charset that no decoder knows.
+    UnknownCharset(String),
+}
+
+/// Decodes a page's bytes. `html` enables the `<meta>` prescan of the first 1024 bytes
+/// (HTML's rule); plain text is UTF-8 or UTF-16 with a byte-order mark.
+pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(finish(enc, &bytes[bom_len..], "byte-order mark", bom_len));
+    }
+    if html && let Some(label) = declared_charset(bytes) {
+        let enc = Encoding::for_label(label.as_bytes())
+            .ok_or_else(|| CharsetError::UnknownCharset(label.clone()))?;
+        // A page saved as UTF-16 cannot declare it in ASCII; HTML reads such a
+        // declaration as UTF-8.
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
+        return Ok(finish(enc, bytes, "<meta charset>", 0));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(Decoded {
+            text: s.nfc().collect(),
+            encoding: "UTF-8",
+            source: "default",
+            first_malformed: None,
+        }),
+        Err(e) => {
+            let at = e.valid_up_to();
+            Err(CharsetError::NotUtf8 {
+                at,
+                byte: bytes[at],
+            })
+        }
+    }
+}
+
+fn finish(enc: &'static Encoding, bytes: &[u8], source: &'static str, skip: usize) -> Decoded {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let first_malformed = had_errors.then(|| {
+        // Decoded once more without replacement, to learn where the first bad byte is.
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        let capacity = decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len());
+        let mut out = String::with_capacity(capacity);
+        let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+        match result {
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                skip + read.saturating_sub(bad as usize + after as usize)
+            }
+            _ => skip,
+        }
+    });
+    Decoded {
+        text: text.nfc().collect(),
+        encoding: enc.name(),
+        source,
+        first_malformed,
+    }
+}
+
+/// The charset a page declares in its first 1024 bytes, if any: `<meta charset="…">` or
+/// `<meta http-equiv="Content-Type" content="text/html; charset=…">`. A byte-level scan
+/// (the HTML prescan, simplified): the page cannot be parsed before it is decoded.
+pub fn declared_charset(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(i) = find(&lower[from..], b"<meta") {
+        let start = from + i + 5;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(j) = find(tag, b"charset") {
+            let mut k = j + 7;
+            while k < tag.len() && tag[k].is_ascii_whitespace() {
+                k += 1;
+            }
+            if k < tag.len() && tag[k] == b'=' {
+                k += 1;
+                while k < tag.len()
+                    && (tag[k].is_ascii_whitespace() || tag[k] == b'"' || tag[k] == b'\'')
+                {
+                    k += 1;
+                }
+                let v_end = tag[k..]
+                    .iter()
+                    .position(|&b| {
+                        matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace()
+                    })
+                    .map_or(tag.len(), |e| k + e);
+                let label = String::from_utf8_lossy(&tag[k..v_end]).into_owned();
+                if !label.is_empty() {
+                    return Some(label);
+                }
+            }
+        }
+        from = end;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom() {
+        let d = decode("\u{feff}<p>Bắc Kạn</p>".as_bytes(), true).unwrap();
+        assert_eq!(d.text, "<p>Bắc Kạn</p>");
+        assert_eq!(d.source, "byte-order mark");
+    }
+
+    #[test]
+    fn windows_1258_is_decoded_and_composed() {
+        // "Bắc Kạn" in windows-1258: ă = 0xE3, combining acute = 0xEC, combining dot below = 0xF2.
+        let mut page = b"<meta charset=\"windows-1258\"><p>B\xe3\xecc Ka\xf2n</p>".to_vec();
+        page.extend_from_slice(b"");
+        let d = decode(&page, true).unwrap();
+        assert_eq!(d.encoding, "windows-1258");
+        assert!(d.text.contains("Bắc Kạn"), "{}", d.text);
+        assert_eq!(d.first_malformed, None);
+    }
+
+    #[test]
+    fn http_equiv_declaration() {
+        let page =
+            b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=windows-1258'><p>x</p>";
+        assert_eq!(declared_charset(page).as_deref(), Some("windows-1258"));
+    }
+
+    #[test]
+    fn undeclared_non_utf8_is_refused_with_its_offset() {
+        let e = decode(b"<p>ab\xe3</p>", true).unwrap_err();
+        assert_eq!(e, CharsetError::NotUtf8 { at: 5, byte: 0xE3 });
+    }
+
+    #[test]
+    fn unknown_charset_is_named() {
+        let e = decode(b"<meta charset=klingon><p>x</p>", true).unwrap_err();
+        assert_eq!(e, CharsetError::UnknownCharset("klingon".into()));
+    }
+
+    #[test]
+    fn plain_text_ignores_meta() {
+        let d = decode(b"<meta charset=windows-1258> Bac", false).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+    }
+}

@@ -1,0 +1,168 @@
+//! The portal's own words around an article ("chrome"): toolbars, share buttons, print
+//! links, and the headings after which related articles or comments begin. Both readers
+//! use these lists; `docs/import.md` says where each comes from.
+
+use super::normalize_space;
+
+/// Lines or elements made only of these words are toolbar buttons and links, not
+/// article text (compared in lower case, white space collapsed).
+const TOOLBAR_WORDS: &[&str] = &[
+    "tăng cỡ chữ",
+    "giảm cỡ chữ",
+    "cỡ chữ",
+    "in bài viết",
+    "in bài",
+    "bản in",
+    "gửi email",
+    "gửi e-mail",
+    "gửi bài viết",
+    "gửi bài",
+    "chia sẻ",
+    "lưu bài",
+    "lưu",
+    "về đầu trang",
+    "đầu trang",
+    "quay lại",
+    "trở về",
+    "nghe đọc bài",
+    "nghe bài",
+    "đọc bài",
+    "facebook",
+    "zalo",
+    "twitter",
+    "tweet",
+    "email",
+    "like",
+    "share",
+    "print",
+    "a-",
+    "a+",
+    "a",
+    "|",
+    ":",
+];
+
+/// A heading or line with this text ends the article: what follows is related
+/// articles, comments or the site's footer.
+const END_MARKERS: &[&str] = &[
+    "tin liên quan",
+    "tin cùng chuyên mục",
+    "các tin khác",
+    "tin khác",
+    "tin mới hơn",
+    "tin cũ hơn",
+    "tin đã đưa",
+    "bài viết liên quan",
+    "bài liên quan",
+    "xem thêm",
+    "ý kiến bạn đọc",
+    "bình luận",
+    "gửi bình luận",
+    "gửi ý kiến",
+];
+
+/// True for a line of portal chrome: a SharePoint web-part title (`PublishingPortal -
+/// Block_BanTin_Toolbar`), or a line made only of toolbar words (`Tăng cỡ chữ Giảm cỡ
+/// chữ`, `Chia sẻ: Facebook Zalo`, `Lượt xem: 120`).
+pub fn is_chrome_line(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    if l.is_empty() || l == "a" {
+        return false;
+    }
+    if l.starts_with("publishingportal") || l.contains("block_bantin") || l.starts_with("webpart") {
+        return true;
+    }
+    if let Some(rest) = l.strip_prefix("lượt xem") {
+        return rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | ' ' | '.' | ','));
+    }
+    only_toolbar_words(&l)
+}
+
+/// True when `lower` (lower case, collapsed) is made only of toolbar words.
+fn only_toolbar_words(lower: &str) -> bool {
+    let mut rest = lower.trim();
+    'outer: while !rest.is_empty() {
+        // Longest words first, so "tăng cỡ chữ" wins over "cỡ chữ".
+        for w in TOOLBAR_WORDS {
+            if let Some(r) = rest.strip_prefix(w)
+                && (r.is_empty() || r.starts_with([' ', ':', '|', ',']))
+            {
+                rest = r.trim_start_matches([' ', ':', '|', ',']);
+                continue 'outer;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+/// True for a heading or line after which the article has ended (`Tin liên quan`,
+/// `Các tin khác`, `Ý kiến bạn đọc`, …, with or without a final colon).
+pub fn is_end_marker(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    let l = l.trim_end_matches([':', ' ']);
+    END_MARKERS.contains(&l)
+}
+
+/// Class or id fragments of elements that are chrome on Vietnamese portals and
+/// newspapers (compared in lower case, as substrings of the class or id).
+pub const CHROME_CLASS_PARTS: &[&str] = &[
+    "toolbar",
+    "share",
+    "social",
+    "sharing",
+    "related",
+    "lienquan",
+    "lien-quan",
+    "tinkhac",
+    "tin-khac",
+    "othernews",
+    "other-news",
+    "comment",
+    "binhluan",
+    "breadcrumb",
+    "menu",
+    "navbar",
+    "footer",
+    "header-top",
+    "banner",
+    "advert",
+    "quangcao",
+    "print",
+    "fontsize",
+    "font-size",
+    "textsize",
+    "rating",
+    "tags",
+    "keyword",
+    "ms-webpart-chrome-title",
+    "ms-webpart-titletext",
+    "ms-hide",
+    "hidden",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_chrome_lines() {
+        assert!(is_chrome_line("PublishingPortal - Block_BanTin_Toolbar"));
+        assert!(is_chrome_line(" PublishingPortal - Block_BanTin_ViewData"));
+        assert!(is_chrome_line("Tăng cỡ chữ Giảm cỡ chữ"));
+        assert!(is_chrome_line("Chia sẻ: Facebook | Zalo"));
+        assert!(is_chrome_line("Lượt xem: 1.204"));
+        assert!(!is_chrome_line("Toàn cảnh Hội thảo"));
+        assert!(!is_chrome_line("Chia sẻ kinh nghiệm làm kinh tế"));
+        assert!(!is_chrome_line("A"));
+    }
+
+    #[test]
+    fn end_markers() {
+        assert!(is_end_marker("Tin liên quan"));
+        assert!(is_end_marker("Các tin khác:"));
+        assert!(!is_end_marker("Tin liên quan đến hội thảo đã được đăng"));
+    }
+}

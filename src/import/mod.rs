@@ -1,0 +1,226 @@
+//! Importing the portal's own pages: a page saved from a browser (`.html`/`.htm`, with
+//! its `NAME_files/` folder of photos) or the portal's plain-text copy (`.txt`), turned
+//! into an [`Article`] with a report of what was recognised and what was not.
+//!
+//! [`import_file`] reads a source into an [`Imported`] (the article, its figures' image
+//! paths relative to the source's folder and checked to lie inside it, and the
+//! [`Note`]s); [`load_article`] is what `anpham build`/`check` use for such a source
+//! (imported in memory, then validated like any article); [`write::write_markdown`] is
+//! `anpham import`: the article as Markdown with front matter, and its images copied.
+//!
+//! Stages, one per file: [`charset`] (bytes → text), [`plaintext`] and [`html`] (text →
+//! article), with [`dates`] and [`chrome`] (the portal's words) shared by both, and
+//! [`images`] (a page's image reference → a file inside the page's folder).
+
+pub mod charset;
+pub mod chrome;
+pub mod dates;
+pub mod html;
+pub mod images;
+pub mod plaintext;
+pub mod write;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::{Article, Origin};
+use crate::validate;
+
+/// The kinds of source the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A saved web page (`.html`, `.htm`, `.xhtml`).
+    Html,
+    /// The portal's plain-text copy of a page (`.txt`).
+    PlainText,
+}
+
+impl SourceKind {
+    /// The kind a file name implies, if any.
+    pub fn from_path(path: &Path) -> Option<SourceKind> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "html" | "htm" | "xhtml" => Some(SourceKind::Html),
+            "txt" => Some(SourceKind::PlainText),
+            _ => None,
+        }
+    }
+}
+
+/// What a note says about a part of the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoteKind {
+    /// A field or block was recognised (title, date, author, lead, figure…).
+    Recognised,
+    /// Something was left out on purpose (portal chrome, scripts, related articles).
+    Dropped,
+    /// Something the editor should look at: a remote or missing image, missing alt
+    /// text, a caption kept without its photo, a link that was not kept.
+    Attention,
+}
+
+/// One line of the import report: what, and where in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Recognised, dropped, or needing attention.
+    pub kind: NoteKind,
+    /// Where in the source: `line 12` / `12:5` for text, an element path such as
+    /// `body > div#content > figure[2]` (with the line when it could be found) for HTML.
+    pub place: String,
+    /// What was found or done.
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = match self.kind {
+            NoteKind::Recognised => "recognised",
+            NoteKind::Dropped => "dropped",
+            NoteKind::Attention => "attention",
+        };
+        write!(f, "{tag:>10}  {}: {}", self.place, self.message)
+    }
+}
+
+/// An imported source: the article (not yet validated or normalised beyond NFC) and the
+/// report.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The article. Figure `src` paths are relative to the source's folder, point to
+    /// files inside it, and exist.
+    pub article: Article,
+    /// What was recognised and what was not, in source order within each stage.
+    pub notes: Vec<Note>,
+}
+
+impl Imported {
+    fn note(&mut self, kind: NoteKind, place: impl Into<String>, message: impl Into<String>) {
+        self.notes.push(Note {
+            kind,
+            place: place.into(),
+            message: message.into(),
+        });
+    }
+
+    /// The notes that need the editor's attention.
+    pub fn attention(&self) -> impl Iterator<Item = &Note> {
+        self.notes.iter().filter(|n| n.kind == NoteKind::Attention)
+    }
+}
+
+/// Reads and imports one source file (size and file-type checks as for articles).
+pub fn import_file(path: &Path) -> Result<Imported> {
+    let kind =
+        SourceKind::from_path(path).ok_or_else(|| {
+            Error::input(Diagnostic::file(path, "not an importable page").with_hint(
+                "import reads saved web pages (.html, .htm) and plain-text copies (.txt)",
+            ))
+        })?;
+    let bytes = crate::input::read_bytes(path)?;
+    import_bytes(path, kind, &bytes)
+}
+
+/// Imports a source from its bytes; `path` names it in messages and anchors its images.
+pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Imported> {
+    let decoded = charset::decode(bytes, kind == SourceKind::Html).map_err(|e| {
+        let d = match e {
+            charset::CharsetError::NotUtf8 { at, byte } => {
+                let valid = String::from_utf8_lossy(&bytes[..at]);
+                let (line, column) = crate::input::line_column(&valid, valid.len());
+                Diagnostic::at(
+                    path,
+                    line,
+                    column,
+                    format!("the page is not UTF-8 (invalid byte 0x{byte:02X} at byte {at}) and declares no charset"),
+                )
+                .with_hint(match kind {
+                    SourceKind::Html => "add `<meta charset=\"windows-1258\">` (or the page's real charset) to its <head>, or save it as UTF-8",
+                    SourceKind::PlainText => "save the text as UTF-8, e.g. `iconv -f windows-1258 -t utf-8 in.txt > out.txt`",
+                })
+            }
+            charset::CharsetError::UnknownCharset(label) => Diagnostic::file(
+                path,
+                format!("the page declares the charset `{label}`, which anpham cannot read"),
+            )
+            .with_hint("save the page as UTF-8 from the browser, or correct its <meta charset>"),
+        };
+        Error::input(d)
+    })?;
+    let mut imported = match kind {
+        SourceKind::Html => html::read(path, &decoded.text)?,
+        SourceKind::PlainText => plaintext::read(path, &decoded.text)?,
+    };
+    if decoded.encoding != "UTF-8" || decoded.source == "byte-order mark" {
+        imported.notes.insert(
+            0,
+            Note {
+                kind: NoteKind::Recognised,
+                place: "file".into(),
+                message: format!("charset {} (from the {})", decoded.encoding, decoded.source),
+            },
+        );
+    }
+    if let Some(at) = decoded.first_malformed {
+        imported.note(
+            NoteKind::Attention,
+            format!("byte {at}"),
+            format!(
+                "bytes that are not {} were replaced by U+FFFD (�)",
+                decoded.encoding
+            ),
+        );
+    }
+    if imported.article.slug.is_none() {
+        imported.article.slug = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(validate::slugify)
+            .filter(|s| !s.is_empty());
+    }
+    Ok(imported)
+}
+
+/// Imports a source in memory and validates it like an article file: what `anpham build`
+/// and `anpham check` do with `.html`, `.htm` and `.txt` inputs.
+pub fn load_article(path: &Path) -> Result<Article> {
+    let mut article = import_file(path)?.article;
+    article.origin = Some(Origin {
+        file: path.to_path_buf(),
+        field: String::new(),
+    });
+    validate::prepare_article(&mut article)?;
+    Ok(article)
+}
+
+/// Collapses runs of white space (not no-break spaces) to one space and trims.
+pub(crate) fn normalize_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}') {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Ends a sentence or a paragraph: `.`, `!`, `?`, `…`, `:`, `;`, also inside closing
+/// quotes or brackets (`…”`, `.)`).
+pub(crate) fn ends_like_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(['”', '"', '’', '\'', ')', '»', ' ']);
+    t.ends_with(['.', '!', '?', '…', ':', ';'])
+}
+
+/// The first 60 characters of `s`, with `…` when cut.
+pub(crate) fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
