@@ -160,6 +160,18 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
     }
     let dir = common::out_dir("talking-bulletin-input");
     let ex = examples();
+    // The third article with a source line ("Nguồn: URL"), which is narrated too.
+    let nfd = std::fs::read_to_string(ex.join("nfd/nfd.toml")).unwrap();
+    let sourced = dir.join("nfd-source.toml");
+    std::fs::write(
+        &sourced,
+        nfd.replacen(
+            "lang = \"vi\"\n",
+            "lang = \"vi\"\nsource_url = \"https://www.baobackan.org.vn/thu-vien-123.htm\"\n",
+            1,
+        ),
+    )
+    .unwrap();
     let manifest = dir.join("bulletin-3.toml");
     std::fs::write(
         &manifest,
@@ -169,13 +181,19 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
              articles = [{:?}, {:?}, {:?}]\n",
             ex.join("bac-kan/bac-kan.md"),
             ex.join("english/english.json"),
-            ex.join("nfd/nfd.toml")
+            sourced
         ),
     )
     .unwrap();
     let Some(s) = build_and_check_with("talking-bulletin", &manifest, 3, true) else {
         return;
     };
+    let epub = common::root().join("target/test-out/talking-bulletin/bulletin-3.talking.epub");
+    let third = unzip(&epub, "EPUB/article-003.xhtml");
+    assert!(
+        third.contains("<p class=\"source\"><span id=\"snt-"),
+        "the source line is a sentence element"
+    );
     // The title page and the source lines are narrated too: every word of the spine's
     // content documents (the contents page, a list of links, is not counted).
     assert_eq!(s["mo_text_coverage"], 1.0, "{s}");
