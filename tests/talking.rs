@@ -53,6 +53,16 @@ fn clock_ms(v: &str) -> u64 {
 /// for every sentence element, no clip past the end, no silent audio, the total
 /// duration the sum of the overlays'. Returns the check-epub summary.
 fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::Value> {
+    build_and_check_with(name, input, docs, false)
+}
+
+/// [`build_and_check`] of a bulletin (`title_page`): its title page is narrated too.
+fn build_and_check_with(
+    name: &str,
+    input: &Path,
+    docs: usize,
+    title_page: bool,
+) -> Option<serde_json::Value> {
     let out = common::out_dir(name);
     let st = anpham()
         .args(["build", "-f", "talking", "-q", "-o"])
@@ -72,17 +82,31 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
     let opf = unzip(&epub, "EPUB/package.opf");
     let mut sentences = 0;
     let mut pars = 0;
-    for i in 1..=docs {
-        let xhtml = unzip(&epub, &format!("EPUB/article-{i:03}.xhtml"));
-        let smil = unzip(&epub, &format!("EPUB/article-{i:03}.smil"));
-        sentences += xhtml.matches(" id=\"snt-").count();
+    let stems: Vec<String> = title_page
+        .then(|| "title".to_string())
+        .into_iter()
+        .chain((1..=docs).map(|i| format!("article-{i:03}")))
+        .collect();
+    for stem in &stems {
+        let xhtml = unzip(&epub, &format!("EPUB/{stem}.xhtml"));
+        let smil = unzip(&epub, &format!("EPUB/{stem}.smil"));
+        let n = xhtml.matches(" id=\"snt-").count();
+        assert!(n > 0, "{stem}: no sentence element");
+        sentences += n;
         pars += smil.matches("<par ").count();
-        for k in 1..=xhtml.matches(" id=\"snt-").count() {
+        for k in 1..=n {
             assert!(
                 smil.contains(&format!("#snt-{k}\"")),
-                "article {i}: snt-{k} has no par"
+                "{stem}: snt-{k} has no par"
             );
         }
+        let href = if stem == "title" { "titlepage" } else { stem };
+        assert!(
+            opf.contains(&format!(
+                "id=\"{href}\" href=\"{stem}.xhtml\" media-type=\"application/xhtml+xml\" media-overlay=\"{stem}-overlay\""
+            )),
+            "{stem}: no media-overlay on its manifest item"
+        );
     }
     assert_eq!(sentences, pars);
     let durations: Vec<u64> = opf
@@ -90,7 +114,7 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
         .filter(|l| l.contains("property=\"media:duration\""))
         .map(|l| clock_ms(l.split('>').nth(1).unwrap().split('<').next().unwrap()))
         .collect();
-    assert_eq!(durations.len(), docs + 1);
+    assert_eq!(durations.len(), stems.len() + 1);
     let (total, each) = durations.split_last().unwrap();
     assert_eq!(*total, each.iter().sum::<u64>());
     assert!(
@@ -112,7 +136,7 @@ fn build_and_check(name: &str, input: &Path, docs: usize) -> Option<serde_json::
     assert_eq!(s["mo_pars_broken"], 0, "{s}");
     assert_eq!(s["mo_clips_past_end_or_empty"], 0, "{s}");
     assert_eq!(s["mo_silent_audio"], 0, "{s}");
-    assert_eq!(s["mo_audio_files"], docs as u64, "{s}");
+    assert_eq!(s["mo_audio_files"], stems.len() as u64, "{s}");
     Some(s)
 }
 
@@ -136,6 +160,18 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
     }
     let dir = common::out_dir("talking-bulletin-input");
     let ex = examples();
+    // The third article with a source line ("Nguồn: URL"), which is narrated too.
+    let nfd = std::fs::read_to_string(ex.join("nfd/nfd.toml")).unwrap();
+    let sourced = dir.join("nfd-source.toml");
+    std::fs::write(
+        &sourced,
+        nfd.replacen(
+            "lang = \"vi\"\n",
+            "lang = \"vi\"\nsource_url = \"https://www.baobackan.org.vn/thu-vien-123.htm\"\n",
+            1,
+        ),
+    )
+    .unwrap();
     let manifest = dir.join("bulletin-3.toml");
     std::fs::write(
         &manifest,
@@ -145,15 +181,22 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
              articles = [{:?}, {:?}, {:?}]\n",
             ex.join("bac-kan/bac-kan.md"),
             ex.join("english/english.json"),
-            ex.join("nfd/nfd.toml")
+            sourced
         ),
     )
     .unwrap();
-    let Some(s) = build_and_check("talking-bulletin", &manifest, 3) else {
+    let Some(s) = build_and_check_with("talking-bulletin", &manifest, 3, true) else {
         return;
     };
-    // The title page and the source links are not narrated (see docs/talking-book.md).
-    assert!(s["mo_text_coverage"].as_f64().unwrap() > 0.97, "{s}");
+    let epub = common::root().join("target/test-out/talking-bulletin/bulletin-3.talking.epub");
+    let third = unzip(&epub, "EPUB/article-003.xhtml");
+    assert!(
+        third.contains("<p class=\"source\"><span id=\"snt-"),
+        "the source line is a sentence element"
+    );
+    // The title page and the source lines are narrated too: every word of the spine's
+    // content documents (the contents page, a list of links, is not counted).
+    assert_eq!(s["mo_text_coverage"], 1.0, "{s}");
 }
 
 #[test]

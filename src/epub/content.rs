@@ -10,7 +10,7 @@
 //! `span lang xml:lang`. Page-break markers of the print edition are placed by
 //! [`super::pages`].
 
-use super::overlay::{DocumentOverlay, write_runs_with_sentences};
+use super::overlay::{DocumentOverlay, Line, write_runs_with_sentences};
 use super::pages::{ArticleMarks, Marker, Piece, interleave};
 use crate::labels::{self, BYLINE_SEPARATOR, Labels};
 use crate::model::{Article, Block, Figure, Publication, Text};
@@ -245,6 +245,31 @@ fn write_part(
     }
 }
 
+/// Opens `<span id>` around a line of the writer's own that is narrated as one sentence;
+/// whether it did (and the caller must close it).
+fn open_line(out: &mut String, narration: Option<&DocumentOverlay>, line: Line) -> bool {
+    match narration
+        .and_then(|n| n.lines.get(&line))
+        .and_then(|s| s.first())
+    {
+        Some((_, id)) => {
+            out.push_str("<span");
+            attr(out, "id", id);
+            out.push('>');
+            true
+        }
+        None => false,
+    }
+}
+
+/// Writes a plain line of the writer's own: with its sentences wrapped when narrated.
+fn write_plain_line(out: &mut String, text: &str, narration: Option<&DocumentOverlay>, line: Line) {
+    match narration.and_then(|n| n.lines.get(&line)) {
+        Some(s) => write_runs_with_sentences(out, &[Run::plain(text)], &[], &[], s),
+        None => escape_into(out, text),
+    }
+}
+
 /// Writes the XHTML document of article `i`; with `narration` (a talking book), each
 /// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
 pub fn article_document(
@@ -408,12 +433,17 @@ pub fn article_document(
     }
     if let Some(url) = &a.source_url {
         out.push_str("<p class=\"source\">");
+        let span = open_line(&mut out, narration, Line::Source);
         write_label(&mut out, lab, lang, lab.source);
         out.push_str(": <a");
         attr(&mut out, "href", &crate::xml::href(url));
         out.push('>');
         escape_into(&mut out, url);
-        out.push_str("</a></p>\n");
+        out.push_str("</a>");
+        if span {
+            out.push_str("</span>");
+        }
+        out.push_str("</p>\n");
     }
     for &k in &marks.end {
         write_marker(&mut out, &markers[k]);
@@ -510,7 +540,15 @@ fn write_figure(
 
 /// A bulletin's title page: title, description, publisher, date. Front-matter page
 /// markers go here: the first before the title, the others after the page's content.
-pub fn title_page(p: &Publication, css: &str, front: &[usize], markers: &[Marker]) -> String {
+/// With `narration` (a talking book), the title's and description's sentences and the
+/// publisher and date lines are wrapped in `<span id>`.
+pub fn title_page(
+    p: &Publication,
+    css: &str,
+    front: &[usize],
+    markers: &[Marker],
+    narration: Option<&DocumentOverlay>,
+) -> String {
     let lang = p.lang.as_str();
     let lab = labels::for_lang(lang);
     let mut out = String::with_capacity(2048);
@@ -523,26 +561,36 @@ pub fn title_page(p: &Publication, css: &str, front: &[usize], markers: &[Marker
         out.push('\n');
     }
     out.push_str("<h1 id=\"title\">");
-    escape_into(&mut out, &p.title);
+    write_plain_line(&mut out, &p.title, narration, Line::Title);
     out.push_str("</h1>\n");
     if let Some(d) = &p.description {
         out.push_str("<p class=\"description\">");
-        escape_into(&mut out, d);
+        write_plain_line(&mut out, d, narration, Line::Description);
         out.push_str("</p>\n");
     }
     if let Some(pb) = &p.publisher {
         out.push_str("<p class=\"publisher\">");
+        let span = open_line(&mut out, narration, Line::Publisher);
         write_label(&mut out, lab, lang, lab.publisher);
         out.push_str(": ");
         escape_into(&mut out, pb);
+        if span {
+            out.push_str("</span>");
+        }
         out.push_str("</p>\n");
     }
     if let Some(d) = &p.date {
-        out.push_str("<p class=\"date\"><time");
+        out.push_str("<p class=\"date\">");
+        let span = open_line(&mut out, narration, Line::Date);
+        out.push_str("<time");
         attr(&mut out, "datetime", d);
         out.push('>');
         escape_into(&mut out, &labels::display_date(d, lang));
-        out.push_str("</time></p>\n");
+        out.push_str("</time>");
+        if span {
+            out.push_str("</span>");
+        }
+        out.push_str("</p>\n");
     }
     for &k in front.iter().skip(1) {
         write_marker(&mut out, &markers[k]);

@@ -149,6 +149,11 @@ pub fn write_talking_epub(
             publication.articles.len()
         )));
     }
+    if overlay.title_page.is_some() != publication.is_bulletin() {
+        return Err(Error::Epub(
+            "the narration has a title page if and only if the publication is a bulletin".into(),
+        ));
+    }
     write_epub_with_overlay(publication, options, Some(overlay))
 }
 
@@ -223,7 +228,13 @@ fn write_epub_with_overlay(
     if bulletin {
         docs.push((
             TITLE_HREF.into(),
-            content::title_page(p, CSS_HREF, front, markers),
+            content::title_page(
+                p,
+                CSS_HREF,
+                front,
+                markers,
+                overlay.and_then(|o| o.title_page.as_ref()),
+            ),
         ));
     }
     for i in 0..n {
@@ -360,10 +371,19 @@ fn write_epub_with_overlay(
             active_class: overlay::ACTIVE_CLASS.into(),
             ..Default::default()
         };
-        for (i, d) in o.documents.iter().enumerate() {
-            let smil_id = format!("article-{:03}-overlay", i + 1);
-            let smil_href = format!("article-{:03}.smil", i + 1);
-            let audio_href = format!("audio/article-{:03}.mp3", i + 1);
+        // (content item id, its href, file stem, the overlay): the title page first.
+        let title = o
+            .title_page
+            .as_ref()
+            .map(|d| ("titlepage".to_string(), TITLE_HREF, "title".to_string(), d));
+        let articles = o.documents.iter().enumerate().map(|(i, d)| {
+            let stem = format!("article-{:03}", i + 1);
+            (stem.clone(), article_hrefs[i].as_str(), stem, d)
+        });
+        for (item_id, text_href, stem, d) in title.into_iter().chain(articles) {
+            let smil_id = format!("{stem}-overlay");
+            let smil_href = format!("{stem}.smil");
+            let audio_href = format!("audio/{stem}.mp3");
             items.push(opf::Item {
                 id: smil_id.clone(),
                 href: smil_href.clone(),
@@ -372,19 +392,18 @@ fn write_epub_with_overlay(
                 spine: None,
             });
             items.push(opf::Item {
-                id: format!("audio-{:03}", i + 1),
+                id: format!("audio-{stem}"),
                 href: audio_href.clone(),
                 media_type: "audio/mpeg",
                 properties: None,
                 spine: None,
             });
-            mo.items
-                .push((format!("article-{:03}", i + 1), smil_id.clone()));
+            mo.items.push((item_id, smil_id.clone()));
             mo.durations
                 .push((smil_id, overlay::duration_clock(d.duration_ms)));
             overlay_files.push((
                 smil_href,
-                overlay::smil_document(&article_hrefs[i], &audio_href, d).into_bytes(),
+                overlay::smil_document(text_href, &audio_href, d).into_bytes(),
             ));
             overlay_files.push((audio_href, d.audio.clone()));
         }

@@ -38,12 +38,32 @@ pub struct Clip {
     pub end_ms: u64,
 }
 
-/// The overlay of one content document (one article).
+/// A line the EPUB writer adds around the text-address model's parts: a bulletin's
+/// title page (title, description, publisher, date) and an article's source line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Line {
+    /// The bulletin's title (title page `h1`).
+    Title,
+    /// The bulletin's description.
+    Description,
+    /// "Publisher: …" on the title page.
+    Publisher,
+    /// The bulletin's date on the title page.
+    Date,
+    /// An article's "Source: URL" line.
+    Source,
+}
+
+/// The overlay of one content document (an article, or a bulletin's title page).
 #[derive(Debug, Clone, Default)]
 pub struct DocumentOverlay {
     /// Per part: the sentences' byte ranges in the part's text
     /// ([`super::pages::part_texts`]) and their element ids, in order.
     pub sentences: BTreeMap<ArticlePart, Vec<(Range<usize>, String)>>,
+    /// Per line of the writer's own ([`Line`]): the sentences' byte ranges in the line's
+    /// text and their ids. Title and description are cut into sentences; the publisher,
+    /// date and source lines are one sentence each (range `0..0`: the whole line).
+    pub lines: BTreeMap<Line, Vec<(Range<usize>, String)>>,
     /// Per figure block: the id of its `img`, whose alt text is spoken.
     pub image_ids: BTreeMap<usize, String>,
     /// The clips in reading order.
@@ -54,24 +74,32 @@ pub struct DocumentOverlay {
     pub duration_ms: u64,
 }
 
-/// The Media Overlays of a publication: one per article, in order.
+/// The Media Overlays of a publication: one per article, in order, and one for a
+/// bulletin's title page.
 #[derive(Debug, Clone, Default)]
 pub struct Overlay {
     /// `media:narrator`.
     pub narrator: String,
+    /// A bulletin's title page (`None` for a single article).
+    pub title_page: Option<DocumentOverlay>,
     /// Per article.
     pub documents: Vec<DocumentOverlay>,
 }
 
 impl Overlay {
+    /// Every document's overlay: the title page's first, then the articles'.
+    pub fn all(&self) -> impl Iterator<Item = &DocumentOverlay> {
+        self.title_page.iter().chain(&self.documents)
+    }
+
     /// The total duration: the sum of the documents' durations.
     pub fn total_ms(&self) -> u64 {
-        self.documents.iter().map(|d| d.duration_ms).sum()
+        self.all().map(|d| d.duration_ms).sum()
     }
 
     /// The number of sentences (clips).
     pub fn sentences(&self) -> usize {
-        self.documents.iter().map(|d| d.clips.len()).sum()
+        self.all().map(|d| d.clips.len()).sum()
     }
 }
 

@@ -4,7 +4,8 @@
 //! [`narrate`] takes every readable part of every article in reading order (the parts
 //! of [`crate::address::article_parts`]: title, byline, lead, headings, paragraphs,
 //! quotations and their attributions, list items, captions; plus each described image's
-//! alt text, spoken as "Ảnh: …"), cuts it into sentences ([`crate::address::sentences`]), turns
+//! alt text, spoken as "Ảnh: …", and the "Nguồn: URL" source line, spoken with the
+//! URL's host only) and a bulletin's title page (title, description, publisher, date), cuts it into sentences ([`crate::address::sentences`]), turns
 //! each sentence into what a listener should hear ([`pronounce`]), speaks the sentences
 //! in parallel with espeak-ng ([`espeak`], one process per sentence, rayon across cores),
 //! joins each content document's sentences into one MP3 ([`mp3`]) and records where each
@@ -26,7 +27,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::address::sentences::sentence_ranges;
-use crate::epub::overlay::{Clip, DocumentOverlay, Overlay};
+use crate::epub::overlay::{Clip, DocumentOverlay, Line, Overlay};
 use crate::error::{Error, Result};
 use crate::model::{Article, Block, Publication, Text};
 use crate::pagemap::ArticlePart;
@@ -76,15 +77,40 @@ fn primary(lang: &str) -> &str {
     lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
+/// Where a sentence is shown.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// A part of the text-address model.
+    Part(ArticlePart),
+    /// The alt text of the image of figure block `b`.
+    Image(usize),
+    /// A line of the writer's own (title page, source line).
+    Line(Line),
+}
+
 /// One sentence to speak.
 struct Job {
+    /// The document: article `i`, or (`i` = the number of articles) the title page.
     doc: usize,
     id: String,
-    part: Option<ArticlePart>,
+    key: Key,
     range: Range<usize>,
     shown: String,
     spoken: String,
     voice: String,
+}
+
+/// Where a sentence is, for error messages.
+fn key_name(key: Key) -> String {
+    match key {
+        Key::Part(part) => part_name(part),
+        Key::Image(b) => format!("blocks[{b}].alt"),
+        Key::Line(Line::Title) => "the title".into(),
+        Key::Line(Line::Description) => "the description".into(),
+        Key::Line(Line::Publisher) => "the publisher".into(),
+        Key::Line(Line::Date) => "the date".into(),
+        Key::Line(Line::Source) => "the source line".into(),
+    }
 }
 
 /// What a part of an article is, for error messages.
@@ -170,7 +196,7 @@ fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) -> Vec<Job> {
             jobs.push(Job {
                 doc: i,
                 id: next_id(),
-                part: None,
+                key: Key::Image(b),
                 range: b..b,
                 spoken: speech.pronunciations.spoken(&shown, lang),
                 voice: speech.voice_for(lang, &p.lang),
@@ -184,13 +210,80 @@ fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) -> Vec<Job> {
             jobs.push(Job {
                 doc: i,
                 id: next_id(),
-                part: Some(part),
+                key: Key::Part(part),
                 spoken: speech.pronunciations.spoken(&shown, l),
                 voice: speech.voice_for(l, &p.lang),
                 range: r,
                 shown,
             });
         }
+    }
+    if let Some(url) = &a.source_url {
+        // The line shows "Nguồn: URL"; a listener hears the label and the site's host
+        // (a full URL read aloud is a string of letters and signs).
+        let lab = crate::labels::for_lang(lang);
+        let shown = format!("{}: {url}", lab.source);
+        let said = format!("{}: {}", lab.source, url_host(url));
+        jobs.push(Job {
+            doc: i,
+            id: next_id(),
+            key: Key::Line(Line::Source),
+            range: 0..0,
+            spoken: speech.pronunciations.spoken(&said, lab.lang),
+            voice: speech.voice_for(lab.lang, &p.lang),
+            shown,
+        });
+    }
+    jobs
+}
+
+/// The host of a URL without `www.`: `https://www.baobackan.vn/a/b.htm` →
+/// `baobackan.vn`; a string that is not an absolute URL is returned unchanged.
+fn url_host(url: &str) -> &str {
+    let Some((_, rest)) = url.split_once("://") else {
+        return url;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    if host.is_empty() { url } else { host }
+}
+
+/// The sentences of a bulletin's title page (document `doc`), in reading order: the
+/// title and description cut into sentences, the publisher line and the date whole.
+fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOptions) -> Vec<Job> {
+    let lang = p.lang.as_str();
+    let lab = crate::labels::for_lang(lang);
+    let mut jobs = Vec::new();
+    let mut push = |key: Line, range: Range<usize>, shown: String, said: &str, l: &str| {
+        jobs.push(Job {
+            doc,
+            id: format!("snt-{}", jobs.len() + 1),
+            key: Key::Line(key),
+            range,
+            spoken: speech.pronunciations.spoken(said, l),
+            voice: speech.voice_for(l, &p.lang),
+            shown,
+        });
+    };
+    for (line, text) in [
+        (Line::Title, Some(&p.title)),
+        (Line::Description, p.description.as_ref()),
+    ] {
+        let Some(text) = text else { continue };
+        for r in sentence_ranges(text) {
+            let t = &text[r.clone()];
+            push(line, r, t.to_string(), t, lang);
+        }
+    }
+    if let Some(pb) = &p.publisher {
+        let shown = format!("{}: {pb}", lab.publisher);
+        push(Line::Publisher, 0..0, shown.clone(), &shown, lab.lang);
+    }
+    if let Some(d) = &p.date {
+        let shown = crate::labels::display_date(d, lang);
+        push(Line::Date, 0..0, shown.clone(), &shown, lang);
     }
     jobs
 }
@@ -204,12 +297,18 @@ fn image_word(lang: &str) -> &'static str {
     }
 }
 
-/// Speaks every article of `p`: one MP3 and one list of clips per article.
+/// Speaks every article of `p` and a bulletin's title page: one MP3 and one list of
+/// clips per content document.
 pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
-    let jobs: Vec<Job> = (0..p.articles.len())
-        .flat_map(|i| article_jobs(p, i, speech))
-        .collect();
+    let n = p.articles.len();
+    let bulletin = p.is_bulletin();
+    let mut jobs: Vec<Job> = if bulletin {
+        title_page_jobs(p, n, speech)
+    } else {
+        Vec::new()
+    };
+    jobs.extend((0..n).flat_map(|i| article_jobs(p, i, speech)));
     let dir = tempfile::Builder::new()
         .prefix("anpham-speech.")
         .tempdir()
@@ -225,15 +324,14 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
                 .espeak
                 .speak(&j.voice, &j.spoken, dir.path(), &k.to_string())?;
             if is_silent(&s.data) {
-                let place = match j.part {
-                    Some(part) => part_name(part),
-                    None => format!("blocks[{}].alt", j.range.start),
+                let doc = match p.articles.get(j.doc) {
+                    Some(a) => format!("article {} (`{}`)", j.doc + 1, a.title),
+                    None => "the title page".into(),
                 };
                 return Err(Error::Speech {
                     message: format!(
-                        "article {} (`{}`), {place}: voice `{}` says nothing for “{}”",
-                        j.doc + 1,
-                        p.articles[j.doc].title,
+                        "{doc}, {}: voice `{}` says nothing for “{}”",
+                        key_name(j.key),
                         j.voice,
                         j.shown
                     ),
@@ -245,10 +343,10 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
             Ok(s)
         })
         .collect();
-    let mut docs: Vec<DocumentOverlay> = (0..p.articles.len())
-        .map(|_| DocumentOverlay::default())
-        .collect();
-    let mut samples: Vec<Vec<i16>> = vec![Vec::new(); p.articles.len()];
+    // Documents 0..n are the articles, n the title page.
+    let slots = n + usize::from(bulletin);
+    let mut docs: Vec<DocumentOverlay> = (0..slots).map(|_| DocumentOverlay::default()).collect();
+    let mut samples: Vec<Vec<i16>> = vec![Vec::new(); slots];
     let mut rate = None;
     for (j, a) in jobs.into_iter().zip(audio) {
         let a = a?;
@@ -267,15 +365,20 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         buf.extend_from_slice(&a.data);
         let end = buf.len() as u64;
         let d = &mut docs[j.doc];
-        match j.part {
-            Some(part) => d
+        match j.key {
+            Key::Part(part) => d
                 .sentences
                 .entry(part)
                 .or_default()
                 .push((j.range, j.id.clone())),
-            None => {
-                d.image_ids.insert(j.range.start, j.id.clone());
+            Key::Image(b) => {
+                d.image_ids.insert(b, j.id.clone());
             }
+            Key::Line(line) => d
+                .lines
+                .entry(line)
+                .or_default()
+                .push((j.range, j.id.clone())),
         }
         d.clips.push(Clip {
             id: j.id,
@@ -293,11 +396,13 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         .voice
         .clone()
         .unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
+    let title_page = if bulletin { docs.pop() } else { None };
     Ok(Overlay {
         narrator: format!(
             "{}, voice {voice} (synthetic speech)",
             program_name(&version)
         ),
+        title_page,
         documents: docs,
     })
 }
@@ -328,6 +433,18 @@ mod tests {
             program_name("eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/espeak-ng-data"),
             "eSpeak NG 1.51"
         );
+    }
+
+    #[test]
+    fn a_source_line_is_heard_by_its_host() {
+        assert_eq!(
+            url_host("https://www.baobackan.vn/hoi-thao-123.htm?x=1#a"),
+            "baobackan.vn"
+        );
+        assert_eq!(url_host("http://user@example.org:8080/"), "example.org");
+        assert_eq!(url_host("https://bac-kan.gov.vn"), "bac-kan.gov.vn");
+        assert_eq!(url_host("không phải URL"), "không phải URL");
+        assert_eq!(url_host("file:///"), "file:///");
     }
 
     #[test]
