@@ -256,18 +256,6 @@ fn marks_by_article(p: &Publication, page_map: Option<&PageMap>) -> Vec<Marks> {
     marks
 }
 
-/// Reading order of parts (a list's items and a figure's caption follow their block).
-fn reading_key(part: ArticlePart) -> (usize, usize, usize) {
-    match part {
-        ArticlePart::Title => (0, 0, 0),
-        ArticlePart::Meta => (1, 0, 0),
-        ArticlePart::Lead => (2, 0, 0),
-        ArticlePart::Block(i) => (3, i, 0),
-        ArticlePart::Caption(i) | ArticlePart::Attribution(i) => (3, i, 1),
-        ArticlePart::Item(i, j) => (3, i, 1 + j),
-    }
-}
-
 /// Where a page-map offset cuts a part's text: on a character boundary, and at the end of
 /// the word it falls in (a print page may begin inside a hyphenated word; braille does not
 /// divide words there).
@@ -325,7 +313,7 @@ fn article_pieces(
             .or_else(|| {
                 parts
                     .iter()
-                    .position(|(q, _)| reading_key(*q) > reading_key(*part))
+                    .position(|(q, _)| q.order() > part.order())
                     .map(|k| (k, 0))
             })
             .unwrap_or((parts.len(), 0));

@@ -236,20 +236,19 @@ fn build_document(
             .and_then(|a| a.lead.as_ref())
             .map(|l| l.to_plain())
     });
+    let created = DateTime::new(date.year)
+        .month(date.month)
+        .day(date.day)
+        .hour(date.hour)
+        .minute(date.minute)
+        .second(date.second)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0);
     let mut meta = Metadata::new()
         .title(p.title.clone())
         .language(p.lang.clone())
         .creator(format!("anpham {}", env!("CARGO_PKG_VERSION")))
-        .creation_date(
-            DateTime::new(date.year)
-                .month(date.month)
-                .day(date.day)
-                .hour(date.hour)
-                .minute(date.minute)
-                .second(date.second)
-                .utc_offset_hour(0)
-                .utc_offset_minute(0),
-        );
+        .creation_date(created);
     if !authors.is_empty() {
         meta = meta.authors(authors);
     }
@@ -261,18 +260,7 @@ fn build_document(
     }
     document.set_metadata(meta);
     if options.standard.embeds_sources() {
-        standard::embed_sources(
-            &mut document,
-            p,
-            DateTime::new(date.year)
-                .month(date.month)
-                .day(date.day)
-                .hour(date.hour)
-                .minute(date.minute)
-                .second(date.second)
-                .utc_offset_hour(0)
-                .utc_offset_minute(0),
-        )?;
+        standard::embed_sources(&mut document, p, created)?;
     }
 
     // Images: prepared (upright, resampled for print) once per distinct content, in
