@@ -185,7 +185,7 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
     if let Some(slug) = a.slug.as_deref().filter(|s| !s.is_empty())
         && !is_slug(slug)
     {
-        let shown: String = slug.chars().take(60).collect();
+        let shown = shown(slug);
         diags.push(
             Diagnostic::field(file, format!("{p}slug"), format!("`{shown}` is not a usable slug"))
                 .with_hint("the slug names output files: use ASCII letters, digits, `-`, `_` and `.` (at most 100, not starting with `.` or `-`), e.g. bac-kan"),
@@ -525,12 +525,26 @@ pub fn is_safe_url(u: &str) -> bool {
     ok_scheme && !u.chars().any(|c| c.is_control() || c.is_whitespace()) && u.len() <= 2048
 }
 
+/// A value as a message shows it: its first 60 characters, with control and
+/// bidirectional characters written as `\u{…}` escapes (never raw on the terminal).
+fn shown(s: &str) -> String {
+    s.chars()
+        .take(60)
+        .map(|c| {
+            if forbidden_char(c).is_some() || c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn bad_url(file: &Path, field: &str, u: &str) -> Diagnostic {
-    let shown: String = u.chars().take(60).collect();
     Diagnostic::field(
         file,
         field,
-        format!("link `{shown}` is not an http, https or mailto URL"),
+        format!("link `{}` is not an http, https or mailto URL", shown(u)),
     )
     .with_hint(
         "only web and e-mail links are kept; remove the link or give a full https:// address",
@@ -538,12 +552,12 @@ fn bad_url(file: &Path, field: &str, u: &str) -> Diagnostic {
 }
 
 fn bad_lang(file: &Path, field: &str, l: &str) -> Diagnostic {
-    Diagnostic::field(file, field, format!("`{l}` is not a language tag"))
+    Diagnostic::field(file, field, format!("`{}` is not a language tag", shown(l)))
         .with_hint("use a BCP 47 tag such as vi, en or fr-CA")
 }
 
 fn bad_date(file: &Path, field: &str, d: &str) -> Diagnostic {
-    Diagnostic::field(file, field, format!("`{d}` is not a date"))
+    Diagnostic::field(file, field, format!("`{}` is not a date", shown(d)))
         .with_hint("write dates as YYYY-MM-DD, e.g. 2022-11-10")
 }
 
@@ -600,6 +614,7 @@ mod tests {
         assert!(is_safe_url("mailto:a@b.vn"));
         assert!(!is_safe_url("javascript:alert(1)"));
         assert!(!is_safe_url("file:///etc/passwd"));
+        assert_eq!(shown("a\u{7}b\u{202e}"), "a\\u{7}b\\u{202e}");
     }
 
     #[test]
