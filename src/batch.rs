@@ -292,12 +292,15 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         for f in files {
             let reader = Reader::new(LoadOptions::repairing(options.repair));
             let loaded = input::load_input_with(&f, &reader);
+            let places = reader.places();
             let warnings = reader.into_warnings();
             match loaded {
                 Ok(Loaded::Article(a)) => push(
                     f.display().to_string(),
-                    Prepared::from_loaded(Publication::single(*a), &f)
-                        .map(|p| p.with_warnings(warnings.clone())),
+                    Prepared::from_loaded(Publication::single(*a), &f).map(|p| {
+                        p.with_warnings(warnings.clone())
+                            .with_places(places.clone())
+                    }),
                     None,
                     &f,
                 ),
@@ -311,7 +314,8 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
                         p.publisher = m.publication.publisher.clone();
                         let path = a.origin.as_ref().map_or(f.clone(), |o| o.file.clone());
                         let own = warnings_of(&warnings, a);
-                        let p = Prepared::from_loaded(p, &path).map(|p| p.with_warnings(own));
+                        let p = Prepared::from_loaded(p, &path)
+                            .map(|p| p.with_warnings(own).with_places(places.clone()));
                         push(name, p, Some(&m), &path);
                     }
                 }

@@ -559,7 +559,8 @@ fn bad_images_give_located_errors_and_write_nothing() {
         assert!(!o.status.success(), "{name} was accepted");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(
-            err.contains("a.md") && err.contains("blocks[1].src"),
+            // The figure's line and column in the Markdown file (it was `blocks[1].src`).
+            err.contains("a.md:10:1: "),
             "{name}: {err}"
         );
         assert!(err.contains(says), "{name}: {err}");

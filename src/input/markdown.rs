@@ -15,6 +15,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
+use super::places::{Segment, SourceMap, TextSource};
 use crate::error::{Diagnostic, Result};
 use crate::model::{Article, Block, Figure, Span, Text};
 use crate::validate;
@@ -37,23 +38,77 @@ struct FrontMatter {
     source_url: Option<String>,
 }
 
-/// Splits `---\n…\n---\n` off the start; returns (yaml, body, body's first line number).
-fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+/// The parts of a Markdown file: the YAML front matter and the body, with where each
+/// starts in the file.
+struct Parts<'a> {
+    yaml: &'a str,
+    yaml_start: usize,
+    body: &'a str,
+    body_start: usize,
+    body_line: usize,
+}
+
+/// Splits `---\n…\n---\n` off the start.
+fn split_front_matter(text: &str) -> Option<Parts<'_>> {
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;
+    let yaml_start = text.len() - rest.len();
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         let trimmed = line.trim_end_matches(['\r', '\n']);
         if trimmed == "---" || trimmed == "..." {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            let body_line = 2 + yaml.matches('\n').count() + 1;
-            return Some((yaml, body, body_line));
+            return Some(Parts {
+                yaml,
+                yaml_start,
+                body,
+                body_start: text.len() - body.len(),
+                body_line: 2 + yaml.matches('\n').count() + 1,
+            });
         }
         offset += line.len();
     }
     None
+}
+
+/// Where each front-matter field's value starts in the file (a `key: value` line at the
+/// top level of the YAML); its characters are placed one by one when the value is
+/// written plain on that line.
+fn front_places(parts: &Parts<'_>, fm: &FrontMatter, map: &mut SourceMap) {
+    let fields = [
+        ("title", Some(&fm.title)),
+        ("lang", fm.lang.as_ref()),
+        ("date", fm.date.as_ref()),
+        ("author", fm.author.as_ref()),
+        ("lead", fm.lead.as_ref()),
+        ("slug", fm.slug.as_ref()),
+        ("source_url", fm.source_url.as_ref()),
+    ];
+    let mut offset = parts.yaml_start;
+    for line in parts.yaml.split_inclusive('\n') {
+        let here = offset;
+        offset += line.len();
+        let Some((key, rest)) = line.split_once(':') else {
+            continue;
+        };
+        let Some((name, Some(value))) = fields.iter().find(|(n, _)| *n == key) else {
+            continue;
+        };
+        let raw = rest.trim_start();
+        let at = here + key.len() + 1 + (rest.len() - raw.len());
+        let literal = raw.trim_end() == value.as_str();
+        let source = TextSource {
+            start: at,
+            spans: vec![vec![Segment {
+                chars: 0,
+                at,
+                literal,
+            }]],
+        };
+        map.front(name, source);
+    }
 }
 
 /// A YAML error message with places in the file's lines: the first " at line L column C"
@@ -92,9 +147,15 @@ fn yaml_message(msg: &str) -> String {
     out
 }
 
-/// Parses a Markdown article.
-pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
-    let Some((yaml, body, body_line)) = split_front_matter(text) else {
+/// `… at position N` (a byte offset in the YAML) → (N, the message without it).
+fn yaml_position(message: &str) -> Option<(usize, &str)> {
+    let (shorter, n) = message.rsplit_once(" at position ")?;
+    Some((n.trim().parse().ok()?, shorter))
+}
+
+/// Parses a Markdown article; the source map places its fields in the file.
+pub(super) fn parse(path: &Path, text: &str) -> Result<(Article, SourceMap)> {
+    let Some(parts) = split_front_matter(text) else {
         return Err(Diagnostic::at(
             path,
             1,
@@ -106,15 +167,24 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
         )
         .into());
     };
-    let fm: FrontMatter = serde_norway::from_str(yaml).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((2, 1), |l| (l.line() + 1, l.column()));
-        Diagnostic::at(path, line, column, format!("front matter: {}", yaml_message(&e.to_string())))
+    let fm: FrontMatter = serde_norway::from_str(parts.yaml).map_err(|e| {
+        let message = e.to_string();
+        let (line, column, message) = match (yaml_position(&message), e.location()) {
+            // Some scanner errors give a byte position in the YAML (and no real place).
+            (Some((at, shorter)), _) => {
+                let (line, column) = super::line_column(text, parts.yaml_start + at);
+                (line, column, shorter.to_string())
+            }
+            (None, Some(l)) => (l.line() + 1, l.column(), yaml_message(&message)),
+            (None, None) => (2, 1, message),
+        };
+        Diagnostic::at(path, line, column, format!("front matter: {message}"))
             .with_hint("the front matter is YAML: `title: …`, `date: 2022-11-10`, `author: …`, `lang: vi`, `lead: …`")
     })?;
-    let blocks = parse_body(path, body, body_line)?;
-    Ok(Article {
+    let mut map = SourceMap::new(text);
+    front_places(&parts, &fm, &mut map);
+    let blocks = parse_body(path, &parts, &mut map)?;
+    let article = Article {
         lang: fm.lang,
         title: fm.title,
         date: fm.date,
@@ -124,12 +194,18 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Article> {
         source_url: fm.source_url,
         blocks,
         origin: None,
-    })
+    };
+    Ok((article, map))
 }
 
+/// The inline text being gathered, with where each run of it came from.
 #[derive(Default)]
 struct Inline {
     spans: Vec<Span>,
+    sources: Vec<Vec<Segment>>,
+    /// Characters in the last span so far.
+    last_chars: usize,
+    start: Option<usize>,
     emphasis: usize,
     strong: usize,
     link: Vec<String>,
@@ -137,7 +213,8 @@ struct Inline {
 }
 
 impl Inline {
-    fn push(&mut self, s: &str) {
+    /// Adds text that came from the file at byte `at` (`literal`: character for character).
+    fn push(&mut self, s: &str, at: usize, literal: bool) {
         let span = Span {
             text: s.to_string(),
             emphasis: self.emphasis > 0,
@@ -145,21 +222,61 @@ impl Inline {
             href: self.link.last().cloned(),
             lang: self.lang.last().cloned(),
         };
-        match self.spans.last_mut() {
-            Some(last) if last.same_style(&span) => last.text.push_str(s),
-            _ => self.spans.push(span),
+        self.start.get_or_insert(at);
+        match (self.spans.last_mut(), self.sources.last_mut()) {
+            (Some(last), Some(segments)) if last.same_style(&span) => {
+                last.text.push_str(s);
+                segments.push(Segment {
+                    chars: self.last_chars,
+                    at,
+                    literal,
+                });
+            }
+            _ => {
+                self.spans.push(span);
+                self.sources.push(vec![Segment {
+                    chars: 0,
+                    at,
+                    literal,
+                }]);
+                self.last_chars = 0;
+            }
         }
+        self.last_chars += s.chars().count();
     }
-    fn take(&mut self) -> Text {
-        Text {
+
+    /// The text gathered so far and where it came from (`fallback` when it is empty).
+    fn take(&mut self, fallback: usize) -> Sourced {
+        let source = TextSource {
+            start: self.start.take().unwrap_or(fallback),
+            spans: std::mem::take(&mut self.sources),
+        };
+        self.last_chars = 0;
+        let text = Text {
             spans: std::mem::take(&mut self.spans),
-        }
+        };
+        (text, source)
     }
 }
 
+/// A text and where it came from.
+type Sourced = (Text, TextSource);
+
+/// A block and where it and its text fields (by field name: `text`, `items[2]`, …) came
+/// from.
+struct Placed {
+    block: Block,
+    start: usize,
+    texts: Vec<(String, TextSource)>,
+}
+
 enum Container {
-    Quote(Vec<Text>),
-    List { ordered: bool, items: Vec<Text> },
+    Quote(Vec<Sourced>, usize),
+    List {
+        ordered: bool,
+        items: Vec<Sourced>,
+        start: usize,
+    },
 }
 
 /// Most lines and markup characters in a Markdown body. The CommonMark parser keeps a
@@ -168,8 +285,10 @@ enum Container {
 /// limit) would take gigabytes; 2 million is some 25,000 pages of prose.
 pub const MAX_MARKDOWN_WEIGHT: usize = 2_000_000;
 
-fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> {
-    let weight = body
+/// Refuses a body over [`MAX_MARKDOWN_WEIGHT`] before it is parsed.
+fn check_weight(path: &Path, parts: &Parts<'_>) -> Result<()> {
+    let weight = parts
+        .body
         .bytes()
         .filter(|b| {
             matches!(
@@ -181,7 +300,7 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
     if weight > MAX_MARKDOWN_WEIGHT {
         return Err(Diagnostic::at(
             path,
-            first_line,
+            parts.body_line,
             1,
             format!(
                 "the article is too large: {weight} lines and markup characters (* _ [ ] < > ` ! | & \\); at most {MAX_MARKDOWN_WEIGHT} are accepted"
@@ -190,20 +309,24 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
         .with_hint("split the article")
         .into());
     }
-    let mut blocks = Vec::new();
-    let mut inline = Inline::default();
-    let mut containers: Vec<Container> = Vec::new();
-    let mut image: Option<(String, String, String)> = None; // (src, title, alt)
-    let mut image_in_paragraph: Option<(String, String, String)> = None;
-    let mut paragraph_has_text = false;
-    let mut heading: Option<u8> = None;
-    let opts = Options::empty();
-    let line_of = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count();
+    Ok(())
+}
 
+fn parse_body(path: &Path, parts: &Parts<'_>, map: &mut SourceMap) -> Result<Vec<Block>> {
+    check_weight(path, parts)?;
+    let body = parts.body;
+    let base = parts.body_start;
+    let line_of =
+        |offset: usize| parts.body_line + body[..offset.min(body.len())].matches('\n').count();
+    let mut reader = BodyReader {
+        body,
+        base,
+        ..BodyReader::default()
+    };
     // Counted as the events come, so that a huge body is refused before its whole model
     // is built (see validate::MAX_BLOCKS and MAX_LIST_ITEMS).
     let (mut started_blocks, mut started_items) = (0usize, 0usize);
-    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Item) => started_items += 1,
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_)) => {
@@ -226,156 +349,276 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
             .with_hint("split the article")
             .into());
         }
+        if let Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }) = event
+        {
+            return Err(Diagnostic::at(
+                path,
+                line_of(range.start),
+                1,
+                "a level-1 heading in the body",
+            )
+            .with_hint("the article title comes from the front matter; use `##` for subheadings")
+            .into());
+        }
+        reader.event(event, range);
+    }
+    Ok(reader.finish(map))
+}
+
+/// The state of reading a body's events into blocks.
+#[derive(Default)]
+struct BodyReader<'a> {
+    body: &'a str,
+    /// The body's byte offset in the file.
+    base: usize,
+    blocks: Vec<Placed>,
+    inline: Inline,
+    containers: Vec<Container>,
+    /// The image being read: (src, title, alt, where it starts).
+    image: Option<(String, String, String, usize)>,
+    image_in_paragraph: Option<(String, String, String, usize)>,
+    paragraph_has_text: bool,
+    heading: Option<(u8, usize)>,
+}
+
+impl BodyReader<'_> {
+    fn event(&mut self, event: Event<'_>, range: std::ops::Range<usize>) {
+        let at = self.base + range.start;
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                let l = heading_level(level);
-                if l == 1 {
-                    return Err(Diagnostic::at(
-                        path,
-                        line_of(range.start),
-                        1,
-                        "a level-1 heading in the body",
-                    )
-                    .with_hint(
-                        "the article title comes from the front matter; use `##` for subheadings",
-                    )
-                    .into());
-                }
-                heading = Some(l);
+            Event::Start(tag) => self.start(tag, at),
+            Event::End(tag) => self.end(tag, at),
+            Event::Text(t) => {
+                let literal = self.body.get(range.clone()) == Some(&*t);
+                self.text(&t, at, literal)
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let text = inline.take();
-                blocks.push(Block::Heading {
-                    level: heading.take().unwrap_or(2),
-                    text,
-                });
-            }
-            Event::Start(Tag::Paragraph) => {
-                paragraph_has_text = false;
-                image_in_paragraph = None;
-            }
-            Event::End(TagEnd::Paragraph) => {
-                let text = inline.take();
-                if let (Some((src, title, alt)), false) =
-                    (image_in_paragraph.take(), paragraph_has_text)
-                {
-                    let decorative = title == "decorative";
-                    blocks.push(Block::Figure(Figure {
-                        src,
-                        alt: (!alt.is_empty()).then_some(alt),
-                        caption: (!title.is_empty() && !decorative).then(|| Text::plain(title)),
-                        credit: None,
-                        decorative,
-                        image: None,
-                    }));
-                } else {
-                    finish_text(&mut containers, &mut blocks, text);
-                }
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                image = Some((dest_url.to_string(), title.to_string(), String::new()));
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some(img) = image.take() {
-                    if paragraph_has_text || image_in_paragraph.is_some() {
-                        // An image inside running text: keep its alt text as text.
-                        inline.push(&img.2);
-                        paragraph_has_text = true;
-                    } else {
-                        image_in_paragraph = Some(img);
-                    }
-                }
-            }
-            Event::Start(Tag::Emphasis) => inline.emphasis += 1,
-            Event::End(TagEnd::Emphasis) => inline.emphasis = inline.emphasis.saturating_sub(1),
-            Event::Start(Tag::Strong) => inline.strong += 1,
-            Event::End(TagEnd::Strong) => inline.strong = inline.strong.saturating_sub(1),
-            Event::Start(Tag::Link { dest_url, .. }) => inline.link.push(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                inline.link.pop();
-            }
-            Event::Start(Tag::BlockQuote(_)) => containers.push(Container::Quote(Vec::new())),
-            Event::End(TagEnd::BlockQuote(_)) => {
-                if let Some(Container::Quote(parts)) = containers.pop() {
-                    let block = quote_block(parts);
-                    push_block(&mut containers, &mut blocks, block);
-                }
-            }
-            Event::Start(Tag::List(start)) => {
-                // A list nested in a list item is flattened into its parent. The text of a
-                // tight item before its nested list is still pending: it is an item itself.
-                if let Some(Container::List { items, .. }) = containers.last_mut() {
-                    let text = inline.take();
-                    if !text.is_blank() {
-                        items.push(text);
-                    }
-                }
-                if !matches!(containers.last(), Some(Container::List { .. })) {
-                    containers.push(Container::List {
-                        ordered: start.is_some(),
-                        items: Vec::new(),
-                    });
-                } else {
-                    containers.push(Container::List {
-                        ordered: false,
-                        items: Vec::new(),
-                    });
-                }
-            }
-            Event::End(TagEnd::List(_)) => {
-                if let Some(Container::List { ordered, items }) = containers.pop() {
-                    if let Some(Container::List { items: parent, .. }) = containers.last_mut() {
-                        parent.extend(items);
-                    } else if !items.is_empty() {
-                        push_block(&mut containers, &mut blocks, Block::List { ordered, items });
-                    }
-                }
-            }
-            Event::End(TagEnd::Item) => {
-                // Tight list items have no paragraph: their text is still pending.
-                let text = inline.take();
-                if !text.is_blank()
-                    && let Some(Container::List { items, .. }) = containers.last_mut()
-                {
-                    items.push(text);
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(img) = image.as_mut() {
-                    img.2.push_str(&t);
-                } else {
-                    inline.push(&t);
-                    if !t.trim().is_empty() {
-                        paragraph_has_text = true;
-                    }
-                }
-            }
+            Event::Code(t) => self.text(&t, at, false),
             Event::InlineHtml(h) | Event::Html(h) => {
                 let tag = h.trim();
                 if let Some(lang) = span_lang(tag) {
-                    inline.lang.push(lang);
-                } else if tag.eq_ignore_ascii_case("</span>") && !inline.lang.is_empty() {
-                    inline.lang.pop();
+                    self.inline.lang.push(lang);
+                } else if tag.eq_ignore_ascii_case("</span>") && !self.inline.lang.is_empty() {
+                    self.inline.lang.pop();
                 } else {
-                    inline.push(&h);
-                    paragraph_has_text = true;
+                    let literal = self.body.get(range.clone()) == Some(&*h);
+                    self.inline.push(&h, at, literal);
+                    self.paragraph_has_text = true;
                 }
             }
-            Event::SoftBreak | Event::HardBreak => inline.push(" "),
-            Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::HtmlBlock) => {
-                let text = inline.take();
-                finish_text(&mut containers, &mut blocks, text);
+            Event::SoftBreak | Event::HardBreak => self.inline.push(" ", at, false),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str, at: usize, literal: bool) {
+        if let Some(img) = self.image.as_mut() {
+            img.2.push_str(t);
+        } else {
+            self.inline.push(t, at, literal);
+            if !t.trim().is_empty() {
+                self.paragraph_has_text = true;
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, at: usize) {
+        match tag {
+            Tag::Heading { level, .. } => self.heading = Some((heading_level(level), at)),
+            Tag::Paragraph => {
+                self.paragraph_has_text = false;
+                self.image_in_paragraph = None;
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.image = Some((dest_url.to_string(), title.to_string(), String::new(), at));
+            }
+            Tag::Emphasis => self.inline.emphasis += 1,
+            Tag::Strong => self.inline.strong += 1,
+            Tag::Link { dest_url, .. } => self.inline.link.push(dest_url.to_string()),
+            Tag::BlockQuote(_) => self.containers.push(Container::Quote(Vec::new(), at)),
+            Tag::List(start) => {
+                // A list nested in a list item is flattened into its parent. The text of a
+                // tight item before its nested list is still pending: it is an item itself.
+                let nested = matches!(self.containers.last(), Some(Container::List { .. }));
+                if nested {
+                    let pending = self.inline.take(at);
+                    if let Some(Container::List { items, .. }) = self.containers.last_mut()
+                        && !pending.0.is_blank()
+                    {
+                        items.push(pending);
+                    }
+                }
+                self.containers.push(Container::List {
+                    ordered: start.is_some() && !nested,
+                    items: Vec::new(),
+                    start: at,
+                });
             }
             _ => {}
         }
     }
-    let rest = inline.take();
-    if !rest.is_blank() {
-        blocks.push(Block::Paragraph { text: rest });
+
+    fn end(&mut self, tag: TagEnd, at: usize) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let (level, start) = self.heading.take().unwrap_or((2, at));
+                let (text, source) = self.inline.take(start);
+                self.blocks.push(Placed {
+                    block: Block::Heading { level, text },
+                    start,
+                    texts: vec![("text".into(), source)],
+                });
+            }
+            TagEnd::Paragraph => self.end_paragraph(at),
+            TagEnd::Image => {
+                if let Some(img) = self.image.take() {
+                    if self.paragraph_has_text || self.image_in_paragraph.is_some() {
+                        // An image inside running text: keep its alt text as text.
+                        self.inline.push(&img.2, img.3, false);
+                        self.paragraph_has_text = true;
+                    } else {
+                        self.image_in_paragraph = Some(img);
+                    }
+                }
+            }
+            TagEnd::Emphasis => self.inline.emphasis = self.inline.emphasis.saturating_sub(1),
+            TagEnd::Strong => self.inline.strong = self.inline.strong.saturating_sub(1),
+            TagEnd::Link => {
+                self.inline.link.pop();
+            }
+            TagEnd::BlockQuote(_) => {
+                if let Some(Container::Quote(parts, start)) = self.containers.pop() {
+                    let placed = quote_block(parts, start);
+                    self.push_block(placed);
+                }
+            }
+            TagEnd::List(_) => {
+                if let Some(Container::List {
+                    ordered,
+                    items,
+                    start,
+                }) = self.containers.pop()
+                {
+                    if let Some(Container::List { items: parent, .. }) = self.containers.last_mut()
+                    {
+                        parent.extend(items);
+                    } else if !items.is_empty() {
+                        self.push_block(list_block(ordered, items, start));
+                    }
+                }
+            }
+            TagEnd::Item => {
+                // Tight list items have no paragraph: their text is still pending.
+                let pending = self.inline.take(at);
+                if !pending.0.is_blank()
+                    && let Some(Container::List { items, .. }) = self.containers.last_mut()
+                {
+                    items.push(pending);
+                }
+            }
+            TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                let pending = self.inline.take(at);
+                self.finish_text(pending);
+            }
+            _ => {}
+        }
     }
-    Ok(blocks)
+
+    fn end_paragraph(&mut self, at: usize) {
+        let pending = self.inline.take(at);
+        if let (Some((src, title, alt, start)), false) =
+            (self.image_in_paragraph.take(), self.paragraph_has_text)
+        {
+            let decorative = title == "decorative";
+            self.blocks.push(Placed {
+                block: Block::Figure(Figure {
+                    src,
+                    alt: (!alt.is_empty()).then_some(alt),
+                    caption: (!title.is_empty() && !decorative).then(|| Text::plain(title)),
+                    credit: None,
+                    decorative,
+                    image: None,
+                }),
+                start,
+                texts: Vec::new(),
+            });
+        } else {
+            self.finish_text(pending);
+        }
+    }
+
+    fn finish_text(&mut self, pending: Sourced) {
+        if pending.0.is_blank() {
+            return;
+        }
+        match self.containers.last_mut() {
+            Some(Container::Quote(parts, _)) => parts.push(pending),
+            Some(Container::List { items, .. }) => items.push(pending),
+            None => {
+                let (text, source) = pending;
+                self.blocks.push(Placed {
+                    block: Block::Paragraph { text },
+                    start: source.start,
+                    texts: vec![("text".into(), source)],
+                });
+            }
+        }
+    }
+
+    fn push_block(&mut self, placed: Placed) {
+        let Placed {
+            block,
+            start,
+            mut texts,
+        } = placed;
+        let text_source = |texts: &mut Vec<(String, TextSource)>| {
+            texts
+                .iter()
+                .position(|(k, _)| k == "text")
+                .map_or(TextSource::at(start), |i| texts.swap_remove(i).1)
+        };
+        match (self.containers.last_mut(), block) {
+            (Some(Container::Quote(parts, _)), Block::Quote { text, .. }) => {
+                parts.push((text, text_source(&mut texts)))
+            }
+            (Some(Container::List { items, .. }), Block::Quote { text, .. }) => {
+                items.push((text, text_source(&mut texts)))
+            }
+            (Some(Container::Quote(parts, _)), Block::List { items, .. }) => {
+                parts.extend(items.into_iter().zip(texts.into_iter().map(|(_, s)| s)))
+            }
+            (_, block) => self.blocks.push(Placed {
+                block,
+                start,
+                texts,
+            }),
+        }
+    }
+
+    /// The blocks; their places go into `map` (`blocks[i]`, `blocks[i].text`, …).
+    fn finish(mut self, map: &mut SourceMap) -> Vec<Block> {
+        let (rest, source) = self.inline.take(self.base + self.body.len());
+        if !rest.is_blank() {
+            self.blocks.push(Placed {
+                block: Block::Paragraph { text: rest },
+                start: source.start,
+                texts: vec![("text".into(), source)],
+            });
+        }
+        map.body("blocks".into(), TextSource::at(self.base));
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        for (i, placed) in self.blocks.into_iter().enumerate() {
+            map.body(format!("blocks[{i}]"), TextSource::at(placed.start));
+            for (name, source) in placed.texts {
+                map.body(format!("blocks[{i}].{name}"), source);
+            }
+            blocks.push(placed.block);
+        }
+        blocks
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -398,43 +641,53 @@ fn span_lang(tag: &str) -> Option<String> {
         .then(|| v.to_string())
 }
 
-fn finish_text(containers: &mut [Container], blocks: &mut Vec<Block>, text: Text) {
-    if text.is_blank() {
-        return;
-    }
-    match containers.last_mut() {
-        Some(Container::Quote(parts)) => parts.push(text),
-        Some(Container::List { items, .. }) => items.push(text),
-        None => blocks.push(Block::Paragraph { text }),
-    }
-}
-
-fn push_block(containers: &mut [Container], blocks: &mut Vec<Block>, block: Block) {
-    match (containers.last_mut(), block) {
-        (Some(Container::Quote(parts)), Block::Quote { text, .. }) => parts.push(text),
-        (Some(Container::List { items, .. }), Block::Quote { text, .. }) => items.push(text),
-        (Some(Container::Quote(parts)), Block::List { items, .. }) => parts.extend(items),
-        (_, b) => blocks.push(b),
+fn list_block(ordered: bool, items: Vec<Sourced>, start: usize) -> Placed {
+    let mut texts = Vec::with_capacity(items.len());
+    let items = items
+        .into_iter()
+        .enumerate()
+        .map(|(j, (text, source))| {
+            texts.push((format!("items[{j}]"), source));
+            text
+        })
+        .collect();
+    Placed {
+        block: Block::List { ordered, items },
+        start,
+        texts,
     }
 }
 
-fn quote_block(mut parts: Vec<Text>) -> Block {
+fn quote_block(mut parts: Vec<Sourced>, start: usize) -> Placed {
+    let mut texts = Vec::new();
     let attribution = match parts.last() {
-        Some(t) if parts.len() > 1 && t.to_plain().trim_start().starts_with("— ") => {
+        Some((t, _)) if parts.len() > 1 && t.to_plain().trim_start().starts_with("— ") => {
             let s = t.to_plain();
-            parts.pop();
-            Some(s.trim_start().trim_start_matches("— ").trim().to_string())
+            let (last, source) = parts.pop().expect("a last part");
+            let kept = s.trim_start().trim_start_matches("— ").trim();
+            let prefix = &s[..s.len() - s.trim_start().trim_start_matches("— ").len()];
+            let lens: Vec<usize> = last.spans.iter().map(|p| p.text.chars().count()).collect();
+            texts.push(("attribution".to_string(), source.flattened(&lens, prefix)));
+            Some(kept.to_string())
         }
         _ => None,
     };
     let mut text = Text::default();
-    for (i, p) in parts.into_iter().enumerate() {
+    let mut source = TextSource::at(parts.first().map_or(start, |(_, s)| s.start));
+    for (i, (p, s)) in parts.into_iter().enumerate() {
         if i > 0 {
             text.spans.push(Span::plain(" "));
+            source.spans.push(Vec::new());
         }
         text.spans.extend(p.spans);
+        source.spans.extend(s.spans);
     }
-    Block::Quote { text, attribution }
+    texts.push(("text".to_string(), source));
+    Placed {
+        block: Block::Quote { text, attribution },
+        start,
+        texts,
+    }
 }
 
 #[cfg(test)]
@@ -442,7 +695,7 @@ mod tests {
     use super::*;
 
     fn md(s: &str) -> Article {
-        parse(Path::new("t.md"), s).expect("parses")
+        parse(Path::new("t.md"), s).expect("parses").0
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod manifest;
 mod markdown;
+mod places;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Origin, Publication};
 use crate::prepare::Prepared;
 use crate::validate;
+use places::SourceMap;
+pub(crate) use places::SourcePlaces;
 
 /// The largest input file read, in bytes (16 MiB). A larger file is refused before it is read.
 /// (Parsing a file of tiny list items costs up to ~40× its size before the content limits
@@ -175,6 +178,7 @@ impl LoadOptions {
 pub(crate) struct Reader {
     options: LoadOptions,
     warnings: std::cell::RefCell<Vec<Diagnostic>>,
+    places: std::cell::RefCell<SourcePlaces>,
 }
 
 impl Reader {
@@ -182,18 +186,41 @@ impl Reader {
         Reader {
             options,
             warnings: Default::default(),
+            places: Default::default(),
         }
     }
 
     /// Prepares one parsed article, keeping the repair's warnings.
     pub(crate) fn prepare(&self, article: &mut Article) -> Result<()> {
-        let w = validate::prepare_article_with(article, self.options.repair)?;
-        self.warnings.borrow_mut().extend(w);
-        Ok(())
+        self.prepare_located(article, None)
+    }
+
+    /// [`Reader::prepare`], placing the diagnostics (errors and warnings) by the
+    /// article's source map when it has one (Markdown: line and column).
+    fn prepare_located(&self, article: &mut Article, places: Option<&SourceMap>) -> Result<()> {
+        let locate = |d: Diagnostic| match places {
+            Some(map) => map.locate(d),
+            None => d,
+        };
+        match validate::prepare_article_with(article, self.options.repair) {
+            Ok(w) => {
+                self.warnings.borrow_mut().extend(w.into_iter().map(locate));
+                Ok(())
+            }
+            Err(Error::Input(d)) => Err(Error::Input(Diagnostics(
+                d.0.into_iter().map(locate).collect(),
+            ))),
+            Err(e) => Err(e),
+        }
     }
 
     pub(crate) fn into_warnings(self) -> Vec<Diagnostic> {
         self.warnings.into_inner()
+    }
+
+    /// The source maps of the Markdown files read so far.
+    pub(crate) fn places(&self) -> SourcePlaces {
+        self.places.borrow().clone()
     }
 }
 
@@ -234,7 +261,7 @@ pub fn load_prepared_with(
 ) -> Result<(Prepared, Option<Manifest>)> {
     let reader = Reader::new(options);
     let (publication, manifest, file) = load(inputs, &reader)?;
-    let prepared = Prepared::from_loaded(publication, &file)?;
+    let prepared = Prepared::from_loaded(publication, &file)?.with_places(reader.places());
     Ok((prepared.with_warnings(reader.into_warnings()), manifest))
 }
 
@@ -410,10 +437,13 @@ pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article>
 }
 
 fn parse_article_with(path: &Path, format: Format, text: &str, reader: &Reader) -> Result<Article> {
-    let mut article: Article = match format {
-        Format::Json => from_json(path, text)?,
-        Format::Toml => from_toml(path, text)?,
-        Format::Markdown => markdown::parse(path, text)?,
+    let (mut article, places): (Article, Option<SourceMap>) = match format {
+        Format::Json => (from_json(path, text)?, None),
+        Format::Toml => (from_toml(path, text)?, None),
+        Format::Markdown => {
+            let (article, places) = markdown::parse(path, text)?;
+            (article, Some(places))
+        }
     };
     article.origin = Some(Origin {
         file: path.to_path_buf(),
@@ -426,7 +456,10 @@ fn parse_article_with(path: &Path, format: Format, text: &str, reader: &Reader) 
             .map(validate::slugify)
             .filter(|s| !s.is_empty());
     }
-    reader.prepare(&mut article)?;
+    reader.prepare_located(&mut article, places.as_ref())?;
+    if let Some(map) = places {
+        reader.places.borrow_mut().push(path.to_path_buf(), map);
+    }
     Ok(article)
 }
 

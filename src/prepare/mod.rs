@@ -31,6 +31,7 @@ use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::FontSet;
+use crate::input::SourcePlaces;
 use crate::model::Publication;
 use crate::validate;
 
@@ -45,6 +46,8 @@ pub struct Prepared {
     checked_fonts: Mutex<BTreeSet<String>>,
     /// Warnings of the preparation (repairs the user asked for).
     warnings: Vec<Diagnostic>,
+    /// Where the Markdown articles' parts are in their files (places coverage findings).
+    places: SourcePlaces,
 }
 
 impl Clone for Prepared {
@@ -53,6 +56,7 @@ impl Clone for Prepared {
             publication: self.publication.clone(),
             checked_fonts: Mutex::new(self.lock_checked().clone()),
             warnings: self.warnings.clone(),
+            places: self.places.clone(),
         }
     }
 }
@@ -79,7 +83,15 @@ impl Prepared {
             publication,
             checked_fonts: Mutex::new(BTreeSet::new()),
             warnings: Vec::new(),
+            places: SourcePlaces::default(),
         })
+    }
+
+    /// Keeps the source maps of the loaded Markdown files, so that the font coverage
+    /// findings name lines and columns in them.
+    pub(crate) fn with_places(mut self, places: SourcePlaces) -> Prepared {
+        self.places.extend(places);
+        self
     }
 
     pub(crate) fn with_warnings(mut self, warnings: Vec<Diagnostic>) -> Prepared {
@@ -118,7 +130,7 @@ impl Prepared {
         if self.lock_checked().contains(&key) {
             return Ok(());
         }
-        coverage::check_coverage(fonts, &self.publication)?;
+        coverage::check_coverage(fonts, &self.publication).map_err(|e| self.places.locate(e))?;
         self.lock_checked().insert(key);
         Ok(())
     }
