@@ -21,6 +21,7 @@
 //! | `# input: PATH` | the input named instead of `NAME` (e.g. `/dev/zero`) |
 //! | `# out: PATH` | the output folder instead of `out` |
 //! | `# seconds: N` | each command must refuse within N seconds (e.g. from a size, before reading) |
+//! | `# needs: PATH` | a file of the system the case needs (e.g. a font with private-use glyphs); without it the case is skipped and says so, except in CI, where it fails |
 //! | `# expand` | the input holds `{{repeat N}}TEXT{{end}}`, written out N times before the run |
 //! | `# setup: sparse FILE BYTES` | a sparse file of that size (never read) |
 //! | `# setup: fifo FILE` | a named pipe |
@@ -56,6 +57,7 @@ struct Case {
     out: Option<String>,
     expand: bool,
     seconds: Option<u64>,
+    needs: Vec<String>,
     setup: Vec<Vec<String>>,
     expected: String,
     header: String,
@@ -70,6 +72,7 @@ fn parse_case(name: &str, text: &str) -> Case {
         out: None,
         expand: false,
         seconds: None,
+        needs: Vec::new(),
         setup: Vec::new(),
         expected: String::new(),
         header: String::new(),
@@ -90,6 +93,7 @@ fn parse_case(name: &str, text: &str) -> Case {
             "out" => case.out = Some(value.trim().to_string()),
             "expand" => case.expand = true,
             "seconds" => case.seconds = Some(value.trim().parse().expect("seconds")),
+            "needs" => case.needs.extend(words),
             "setup" => case.setup.push(words),
             other => panic!("{name}.expected: unknown directive `{other}`"),
         }
@@ -440,6 +444,14 @@ fn every_refusal_case_gives_its_exact_message_and_writes_nothing() {
     for name in &names {
         let path = fixtures.join(format!("{name}.expected"));
         let case = parse_case(name, &std::fs::read_to_string(&path).unwrap());
+        if let Some(missing) = case.needs.iter().find(|p| !Path::new(p).exists()) {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{name}: {missing} is missing (CI must have it)"
+            );
+            eprintln!("SKIPPED {name}: {missing} is not installed");
+            continue;
+        }
         let (failures, build_stderr) = run_case(&case, &fixtures, &earlier);
         if bless && let Some(s) = build_stderr {
             std::fs::write(&path, format!("{}{s}", case.header)).unwrap();

@@ -11,7 +11,8 @@
 //!   artifacts.
 //! * Title in XMP with DisplayDocTitle; an outline of every heading; page labels
 //!   (i, ii … for a bulletin's front matter, then 1, 2 …).
-//! * Every krilla validation error becomes an [`Error::Pdf`] naming what went wrong.
+//! * Every krilla validation finding is mapped back to the article part that caused it
+//!   (`pdf/validation.rs`: each part is drawn with its own krilla `Location`).
 //!
 //! `docs/pdf-ua.md` lists each PDF/UA-1 rule, where it is enforced and which test shows it.
 
@@ -20,15 +21,13 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
-use krilla::configure::ValidationError;
 use krilla::destination::XyzDestination;
-use krilla::error::KrillaError;
 use krilla::geom::{Point, Rect, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
-use krilla::surface::Surface;
+use krilla::surface::{Location, Surface};
 use krilla::tagging::{
     Artifact, ArtifactType, BBox, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag,
     TagGroup, TagTree,
@@ -50,7 +49,9 @@ use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
 mod standard;
+mod validation;
 pub use standard::PdfStandard;
+use validation::{Drawn, Locations};
 
 /// Options for a PDF edition: how to lay it out, and its date.
 #[derive(Debug, Clone)]
@@ -131,8 +132,10 @@ pub fn write_pdf(
     layout: &Layout,
     settings: &WriteSettings,
 ) -> Result<PdfOutput> {
-    let (document, _) = build_document(publication, layout, settings)?;
-    let bytes = document.finish().map_err(krilla_error)?;
+    let (document, _, locations) = build_document(publication, layout, settings)?;
+    let bytes = document
+        .finish()
+        .map_err(|e| validation::pdf_error(e, publication, layout, &locations))?;
     Ok(PdfOutput {
         bytes,
         pages: layout.pages.len(),
@@ -143,37 +146,8 @@ pub fn write_pdf(
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
 /// tests and review).
 pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
-    let (_, dump) = build_document(publication, layout, &WriteSettings::default())?;
+    let (_, dump, _) = build_document(publication, layout, &WriteSettings::default())?;
     Ok(dump)
-}
-
-fn krilla_error(e: KrillaError) -> Error {
-    match e {
-        KrillaError::Validation(list) => Error::Pdf(
-            list.iter()
-                .map(|(v, _)| describe_validation(v))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        KrillaError::Font(font, msg) => Error::Pdf(format!("font {:?}: {msg}", font)),
-        KrillaError::Image(_, _, msg) => {
-            Error::Pdf(format!("an image could not be embedded: {msg}"))
-        }
-        other => Error::Pdf(other.to_string()),
-    }
-}
-
-fn describe_validation(v: &ValidationError) -> String {
-    match v {
-        ValidationError::ContainsNotDefGlyph(_, _, text) => {
-            format!(
-                "the text `{text}` has no glyph in its font (PDF/UA forbids .notdef); hint: supply a font that has it with --font"
-            )
-        }
-        ValidationError::MissingAltText(_) => "a figure has no alt text (PDF/UA 7.3)".into(),
-        ValidationError::NoDocumentTitle => "the document has no title (PDF/UA 7.1)".into(),
-        other => format!("PDF/A or PDF/UA-1 rule broken: {other:?}"),
-    }
 }
 
 /// What goes into the structure tree for one owner, in order.
@@ -210,10 +184,10 @@ impl Collector {
 }
 
 fn build_document(
-    p: &Publication,
+    p: &Prepared,
     lay: &Layout,
     options: &WriteSettings,
-) -> Result<(Document, String)> {
+) -> Result<(Document, String, Locations)> {
     let configuration = options.standard.configuration().map_err(Error::Pdf)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
@@ -289,9 +263,7 @@ fn build_document(
                     crate::model::ImageFormat::Png => Image::from_png(data, false),
                     crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
                 }
-                .map_err(|e| {
-                    Error::Pdf(format!("figure {} of article {}: {e}", key.1, key.0 + 1))
-                })?;
+                .map_err(|e| validation::image_error(p, key.0, key.1, e))?;
                 by_content.insert(content, image.clone());
                 image
             }
@@ -303,6 +275,8 @@ fn build_document(
         nodes: HashMap::new(),
         annots: Vec::new(),
     };
+    // Each part drawn gets a location, so that a validator's finding names it.
+    let mut locations = Locations::default();
     let mut figure_boxes: HashMap<(usize, usize), BBox> = HashMap::new();
     let front_count = lay.pages.iter().filter(|pg| pg.front_matter).count();
     for (pi, page) in lay.pages.iter().enumerate() {
@@ -323,22 +297,29 @@ fn build_document(
             .ok_or_else(|| Error::Pdf("bad page size".into()))?
             .with_page_label(label);
         let mut pdf_page = document.start_page_with(settings);
-        let mut links: Vec<(Rect, LinkTarget, String, usize)> = Vec::new();
+        let mut links: Vec<(Rect, LinkTarget, String, usize, Owner)> = Vec::new();
         {
             let mut surface = pdf_page.surface();
             // Furniture first in the content stream; artifacts are outside the tree.
             if let Some(h) = &page.furniture.header {
-                draw_line_artifact(&mut surface, h, ArtifactType::Header);
+                let at = locations.of(Drawn::Header);
+                draw_line_artifact(&mut surface, h, ArtifactType::Header, at);
             }
             draw_line_artifact(
                 &mut surface,
                 &page.furniture.page_number,
                 ArtifactType::PageNumber,
+                locations.of(Drawn::PageNumber),
             );
             for item in &page.items {
                 match item {
-                    Item::Line(line) => draw_line(&mut surface, line, &mut col, &mut links),
+                    Item::Line(line) => {
+                        let at = locations.of(Drawn::Part(line.owner));
+                        draw_line(&mut surface, line, &mut col, &mut links, at)
+                    }
                     Item::Image(img) => {
+                        let owner = Owner::Article(img.article, ArticlePart::Block(img.block));
+                        surface.set_location(locations.of(Drawn::Part(owner)));
                         let Some(image) = images.get(&(img.article, img.block)) else {
                             continue;
                         };
@@ -372,17 +353,17 @@ fn build_document(
             }
             surface.finish();
         }
-        for (rect, target, alt, slot) in links {
+        for (rect, target, alt, slot, owner) in links {
             let target = match target {
                 LinkTarget::Uri(u) => Target::Action(Action::Link(LinkAction::new(u))),
                 LinkTarget::Page(page_index, y) => Target::Destination(
                     XyzDestination::new(page_index, Point::from_xy(0.0, y)).into(),
                 ),
             };
-            let id = pdf_page.add_tagged_annotation(Annotation::new_link(
-                LinkAnnotation::new(rect, target),
-                Some(alt),
-            ));
+            let id = pdf_page.add_tagged_annotation(
+                Annotation::new_link(LinkAnnotation::new(rect, target), Some(alt))
+                    .with_location(Some(locations.of(Drawn::Link(owner)))),
+            );
             if col.annots.len() <= slot {
                 col.annots.resize(slot + 1, None);
             }
@@ -398,10 +379,12 @@ fn build_document(
     };
     document.set_tag_tree(tree);
     document.set_outline(build_outline(lay));
-    Ok((document, dump))
+    Ok((document, dump, locations))
 }
 
-fn to_krilla_glyphs(run: &GlyphRun) -> Vec<krilla::text::KrillaGlyph> {
+/// The run's glyphs for krilla, each carrying the location of the part it belongs to
+/// (krilla's glyph checks report it: [`validation`]).
+fn to_krilla_glyphs(run: &GlyphRun, location: Location) -> Vec<krilla::text::KrillaGlyph> {
     run.glyphs
         .iter()
         .map(|g: &PlacedGlyph| {
@@ -412,16 +395,17 @@ fn to_krilla_glyphs(run: &GlyphRun) -> Vec<krilla::text::KrillaGlyph> {
                 g.y_offset,
                 0.0,
                 g.text.clone(),
-                None,
+                Some(location),
             )
         })
         .collect()
 }
 
-fn draw_run(surface: &mut Surface<'_>, run: &GlyphRun, baseline: f32) {
+fn draw_run(surface: &mut Surface<'_>, run: &GlyphRun, baseline: f32, location: Location) {
+    surface.set_location(location);
     surface.draw_glyphs(
         Point::from_xy(run.x, baseline),
-        &to_krilla_glyphs(run),
+        &to_krilla_glyphs(run, location),
         run.face.krilla.clone(),
         &run.text,
         run.size,
@@ -429,10 +413,15 @@ fn draw_run(surface: &mut Surface<'_>, run: &GlyphRun, baseline: f32) {
     );
 }
 
-fn draw_line_artifact(surface: &mut Surface<'_>, line: &Line, kind: ArtifactType) {
+fn draw_line_artifact(
+    surface: &mut Surface<'_>,
+    line: &Line,
+    kind: ArtifactType,
+    location: Location,
+) {
     surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
     for run in &line.runs {
-        draw_run(surface, run, line.baseline);
+        draw_run(surface, run, line.baseline, location);
     }
     surface.end_tagged();
 }
@@ -441,13 +430,14 @@ fn draw_line(
     surface: &mut Surface<'_>,
     line: &Line,
     col: &mut Collector,
-    links: &mut Vec<(Rect, LinkTarget, String, usize)>,
+    links: &mut Vec<(Rect, LinkTarget, String, usize, Owner)>,
+    location: Location,
 ) {
     for run in &line.runs {
         let id = surface.start_tagged(ContentTag::Span(
             SpanTag::empty().with_lang(run.lang.as_deref()),
         ));
-        draw_run(surface, run, line.baseline);
+        draw_run(surface, run, line.baseline, location);
         surface.end_tagged();
         let entry = col.nodes.entry(line.owner).or_default();
         match &run.link {
@@ -466,7 +456,7 @@ fn draw_line(
                     LinkTarget::Page(..) => run.text.trim().to_string(),
                 };
                 if let Some(rect) = rect {
-                    links.push((rect, target.clone(), alt, slot));
+                    links.push((rect, target.clone(), alt, slot, line.owner));
                 }
                 entry.push(Pending::Link {
                     ids: vec![id],

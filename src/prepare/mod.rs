@@ -48,6 +48,8 @@ pub struct Prepared {
     warnings: Vec<Diagnostic>,
     /// Where the Markdown articles' parts are in their files (places coverage findings).
     places: SourcePlaces,
+    /// The file publication-level messages name (the manifest, else the first article's).
+    file: PathBuf,
 }
 
 impl Clone for Prepared {
@@ -57,6 +59,7 @@ impl Clone for Prepared {
             checked_fonts: Mutex::new(self.lock_checked().clone()),
             warnings: self.warnings.clone(),
             places: self.places.clone(),
+            file: self.file.clone(),
         }
     }
 }
@@ -84,7 +87,18 @@ impl Prepared {
             checked_fonts: Mutex::new(BTreeSet::new()),
             warnings: Vec::new(),
             places: SourcePlaces::default(),
+            file: file.to_path_buf(),
         })
+    }
+
+    /// The file publication-level messages name (the manifest, else the first article's).
+    pub(crate) fn file(&self) -> &Path {
+        &self.file
+    }
+
+    /// The error with each diagnostic about a Markdown file placed at its line and column.
+    pub(crate) fn locate(&self, e: Error) -> Error {
+        self.places.locate(e)
     }
 
     /// Keeps the source maps of the loaded Markdown files, so that the font coverage
