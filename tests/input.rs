@@ -634,3 +634,21 @@ fn the_schema_refuses_what_the_loader_refuses() {
         );
     }
 }
+
+#[test]
+fn repair_applies_to_imported_pages_too() {
+    // Without --repair the page is refused (tests/refusals/control.html); with it, each
+    // control character becomes a warning with its place.
+    let page = root().join("tests/refusals/control.html");
+    let (p, _) = input::load_prepared_with(&[page], input::LoadOptions::repairing(true)).unwrap();
+    let warnings: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with("control.html: title, character 3: U+0096 (a C1 control) replaced by `–` (U+2013), the Windows-1252 character it stands for\n  hint: check the text there; fix the source to silence this warning"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("blocks[0].text, character 9: U+0008 (a control character) dropped")
+    );
+    assert_eq!(p.articles[0].title, "Ti–u đề");
+}

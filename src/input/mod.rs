@@ -351,9 +351,7 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
         ))));
     }
     if crate::import::SourceKind::from_path(path).is_some() {
-        return Ok(Loaded::Article(Box::new(crate::import::load_article(
-            path,
-        )?)));
+        return Ok(Loaded::Article(Box::new(import_article(path, reader)?)));
     }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
@@ -414,6 +412,18 @@ pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Imports a saved page or text copy ([`crate::import`]) and prepares it as the reader
+/// prepares every article (so `--repair` applies to imported pages too).
+fn import_article(path: &Path, reader: &Reader) -> Result<Article> {
+    let mut article = crate::import::import_file(path)?.article;
+    article.origin = Some(Origin {
+        file: path.to_path_buf(),
+        field: String::new(),
+    });
+    reader.prepare(&mut article)?;
+    Ok(article)
+}
+
 /// Reads and validates one article file.
 pub fn load_article_file(path: &Path) -> Result<Article> {
     load_article_file_with(path, &Reader::default())
@@ -421,7 +431,7 @@ pub fn load_article_file(path: &Path) -> Result<Article> {
 
 pub(crate) fn load_article_file_with(path: &Path, reader: &Reader) -> Result<Article> {
     if crate::import::SourceKind::from_path(path).is_some() {
-        return crate::import::load_article(path);
+        return import_article(path, reader);
     }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
