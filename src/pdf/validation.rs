@@ -23,6 +23,7 @@ use crate::layout::{FrontPart, Item, Layout, Owner};
 use crate::model::Block;
 use crate::pagemap::ArticlePart;
 use crate::prepare::Prepared;
+use crate::validate::{MAX_PDF_STRING, pdf_string_bytes};
 
 /// What a krilla [`Location`] stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,9 +62,6 @@ impl Locations {
         self.drawn.get(i).copied()
     }
 }
-
-/// Largest string krilla's validators accept in a PDF (PDF/A's implementation limit).
-const MAX_PDF_STRING: usize = 32_767;
 
 /// A krilla error as anpham reports it: validation findings and image errors as located
 /// diagnostics, a font krilla cannot embed as a font error, anything else (a bug) as
@@ -371,19 +369,10 @@ fn part_diagnostic(p: &Prepared, owner: Owner, leaf: &str) -> Diagnostic {
     Diagnostic::field(&file, format!("{prefix}{field}"), "")
 }
 
-/// How many bytes a text string takes in the PDF: one a character when every character
-/// is ASCII (PDFDocEncoding), else UTF-16BE with its byte-order mark.
-fn pdf_string_bytes(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        2 + 2 * s.encode_utf16().count()
-    }
-}
-
 /// The fields whose text becomes a PDF string (document title, author, description,
 /// publisher, headings and their outline entries, alt text) and is over
-/// [`MAX_PDF_STRING`] bytes: (file, field, bytes).
+/// [`MAX_PDF_STRING`] bytes: (file, field, bytes). (The prepare stage refuses them, so
+/// this only places a finding on a publication prepared some other way.)
 fn too_long_strings(p: &Prepared) -> Vec<(PathBuf, String, usize)> {
     let mut out = Vec::new();
     let mut check = |file: &PathBuf, field: String, s: &str| {

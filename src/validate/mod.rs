@@ -37,6 +37,36 @@ pub const MAX_SPANS: usize = 100_000;
 pub const MAX_TEXT_CHARS: usize = 8 * 1024 * 1024;
 /// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
 pub const MAX_COMBINING_MARKS: usize = 3;
+/// Most bytes of a text that the PDF writes as one string (titles, author, lead as the
+/// document's description, headings as bookmarks, alt text): PDF/A's limit, 32,767 bytes
+/// ([`pdf_string_bytes`]; about 16,000 Vietnamese letters).
+pub const MAX_PDF_STRING: usize = 32_767;
+
+/// How many bytes a text takes as a PDF string: one a character when it is all ASCII
+/// (PDFDocEncoding), else UTF-16BE with its byte-order mark.
+pub fn pdf_string_bytes(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        2 + 2 * s.encode_utf16().count()
+    }
+}
+
+/// Refuses a text the PDF writes as one string when it is over [`MAX_PDF_STRING`] bytes
+/// (else `anpham check` would accept what the PDF/A validator refuses).
+fn check_pdf_string(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    let n = pdf_string_bytes(text);
+    if n > MAX_PDF_STRING {
+        diags.push(
+            Diagnostic::field(
+                file,
+                field,
+                format!("the text is {n} bytes long as a PDF string; PDF/A allows at most {MAX_PDF_STRING}"),
+            )
+            .with_hint("shorten it: titles, headings and alt text are read out in one go; a long description belongs in the body"),
+        );
+    }
+}
 
 mod chars;
 mod normalize;
@@ -150,6 +180,15 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
                 .with_hint("add `title = \"…\"`"),
         );
     }
+    for (field, v) in [
+        ("title", Some(&p.title)),
+        ("publisher", p.publisher.as_ref()),
+        ("description", p.description.as_ref()),
+    ] {
+        if let Some(v) = v {
+            check_pdf_string(file, field, v, &mut diags);
+        }
+    }
     if !is_language_tag(&p.lang) {
         diags.push(bad_lang(file, "lang", &p.lang));
     }
@@ -171,6 +210,13 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
             Diagnostic::field(file, format!("{p}title"), "the article has no title")
                 .with_hint("every article needs a headline"),
         );
+    }
+    check_pdf_string(file, &format!("{p}title"), &a.title, diags);
+    if let Some(au) = &a.author {
+        check_pdf_string(file, &format!("{p}author"), au, diags);
+    }
+    if let Some(l) = &a.lead {
+        check_pdf_string(file, &format!("{p}lead"), &l.to_plain(), diags);
     }
     if let Some(l) = &a.lang
         && !is_language_tag(l)
@@ -244,6 +290,7 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
                             .with_hint("give the heading text or remove it"),
                     );
                 }
+                check_pdf_string(file, &format!("{at}.text"), &text.to_plain(), diags);
                 check_text(format!("{at}.text"), text, diags);
             }
             Block::Paragraph { text } => check_text(format!("{at}.text"), text, diags),
@@ -298,6 +345,9 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
                             .with_hint("describe what the image shows"),
                     ),
                     _ => {}
+                }
+                if let Some(alt) = &f.alt {
+                    check_pdf_string(file, &format!("{at}.alt"), alt, diags);
                 }
                 if let Some(c) = &f.caption {
                     check_text(format!("{at}.caption"), c, diags);
