@@ -13,12 +13,11 @@
 //! `docs/robustness.md` lists every rule with its test.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::model::{Article, Block, Figure, ImageData, ImageFormat, Publication, Text};
+use crate::model::{Article, Block, Publication, Text};
 
 /// Largest image file read, in bytes (32 MiB).
 pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
@@ -69,12 +68,15 @@ fn check_pdf_string(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagno
 }
 
 mod chars;
+mod figure;
 mod normalize;
 pub mod repair;
 mod size;
 
 use chars::{check_chars, check_controls};
 pub use chars::{for_each_text, forbidden_char};
+use figure::figure_image;
+pub use figure::{IMAGE_CACHE_ENTRIES, check_image, check_image_cached};
 use normalize::{collapse, nfc, normalize_article};
 use size::Size;
 pub use size::check_publication_size;
@@ -204,7 +206,8 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
     }
 }
 
-fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
+/// The article's own fields: title, author, lead, language, date, slug, source link.
+fn check_metadata(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
     if a.title.is_empty() {
         diags.push(
             Diagnostic::field(file, format!("{p}title"), "the article has no title")
@@ -242,288 +245,139 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
     {
         diags.push(bad_url(file, &format!("{p}source_url"), u));
     }
-    let mut level = 1u8;
-    let check_text = |field: String, t: &Text, diags: &mut Vec<Diagnostic>| {
-        for (j, s) in t.spans.iter().enumerate() {
-            if let Some(h) = &s.href
-                && !is_safe_url(h)
-            {
-                diags.push(bad_url(file, &format!("{field}[{j}].href"), h));
-            }
-            if let Some(l) = &s.lang
-                && !is_language_tag(l)
-            {
-                diags.push(bad_lang(file, &format!("{field}[{j}].lang"), l));
-            }
+}
+
+/// Links and language tags of a text's spans.
+fn check_spans(file: &Path, field: String, t: &Text, diags: &mut Vec<Diagnostic>) {
+    for (j, s) in t.spans.iter().enumerate() {
+        if let Some(h) = &s.href
+            && !is_safe_url(h)
+        {
+            diags.push(bad_url(file, &format!("{field}[{j}].href"), h));
         }
-    };
+        if let Some(l) = &s.lang
+            && !is_language_tag(l)
+        {
+            diags.push(bad_lang(file, &format!("{field}[{j}].lang"), l));
+        }
+    }
+}
+
+fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>) {
+    check_metadata(a, file, p, diags);
     if let Some(l) = &a.lead {
-        check_text(format!("{p}lead"), l, diags);
+        check_spans(file, format!("{p}lead"), l, diags);
     }
+    let mut level = 1u8;
     for (i, b) in a.blocks.iter().enumerate() {
-        let at = format!("{p}blocks[{i}]");
-        match b {
-            Block::Heading { level: l, text } => {
-                if !(2..=6).contains(l) {
-                    diags.push(
-                        Diagnostic::field(file, format!("{at}.level"), format!("heading level {l} is outside 2–6"))
-                            .with_hint("the article title is the level-1 heading; subheadings use levels 2 to 6"),
-                    );
-                } else if *l > level + 1 {
-                    diags.push(
-                        Diagnostic::field(
-                            file,
-                            format!("{at}.level"),
-                            format!("heading level {l} follows level {level}: a level is skipped"),
-                        )
-                        .with_hint(format!(
-                            "use level {} here (screen-reader users navigate by heading level)",
-                            level + 1
-                        )),
-                    );
-                } else {
-                    level = *l;
-                }
-                if text.is_blank() {
-                    diags.push(
-                        Diagnostic::field(file, format!("{at}.text"), "empty heading")
-                            .with_hint("give the heading text or remove it"),
-                    );
-                }
-                check_pdf_string(file, &format!("{at}.text"), &text.to_plain(), diags);
-                check_text(format!("{at}.text"), text, diags);
+        check_block(b, &format!("{p}blocks[{i}]"), file, &mut level, diags);
+    }
+}
+
+/// One block at field path `at`; `level` is the last heading level seen.
+fn check_block(b: &Block, at: &str, file: &Path, level: &mut u8, diags: &mut Vec<Diagnostic>) {
+    match b {
+        Block::Heading { level: l, text } => check_heading(*l, text, at, file, level, diags),
+        Block::Paragraph { text } => check_spans(file, format!("{at}.text"), text, diags),
+        Block::Quote { text, .. } => {
+            if text.is_blank() {
+                diags.push(
+                    Diagnostic::field(file, format!("{at}.text"), "empty quotation")
+                        .with_hint("give the quoted text or remove the block"),
+                );
             }
-            Block::Paragraph { text } => check_text(format!("{at}.text"), text, diags),
-            Block::Quote { text, .. } => {
-                if text.is_blank() {
+            check_spans(file, format!("{at}.text"), text, diags);
+        }
+        Block::List { items, .. } => {
+            if items.is_empty() {
+                diags.push(
+                    Diagnostic::field(file, format!("{at}.items"), "a list with no items")
+                        .with_hint("add items or remove the list"),
+                );
+            }
+            for (j, it) in items.iter().enumerate() {
+                if it.is_blank() {
                     diags.push(
-                        Diagnostic::field(file, format!("{at}.text"), "empty quotation")
-                            .with_hint("give the quoted text or remove the block"),
+                        Diagnostic::field(file, format!("{at}.items[{j}]"), "empty list item")
+                            .with_hint("remove the empty item"),
                     );
                 }
-                check_text(format!("{at}.text"), text, diags);
+                check_spans(file, format!("{at}.items[{j}]"), it, diags);
             }
-            Block::List { items, .. } => {
-                if items.is_empty() {
-                    diags.push(
-                        Diagnostic::field(file, format!("{at}.items"), "a list with no items")
-                            .with_hint("add items or remove the list"),
-                    );
-                }
-                for (j, it) in items.iter().enumerate() {
-                    if it.is_blank() {
-                        diags.push(
-                            Diagnostic::field(file, format!("{at}.items[{j}]"), "empty list item")
-                                .with_hint("remove the empty item"),
-                        );
-                    }
-                    check_text(format!("{at}.items[{j}]"), it, diags);
-                }
-            }
-            Block::Figure(f) => {
-                if f.src.is_empty() {
-                    diags.push(
-                        Diagnostic::field(
-                            file,
-                            format!("{at}.src"),
-                            "a figure needs an image path",
-                        )
+        }
+        Block::Figure(f) => {
+            if f.src.is_empty() {
+                diags.push(
+                    Diagnostic::field(file, format!("{at}.src"), "a figure needs an image path")
                         .with_hint("give `src`, relative to the article file"),
-                    );
-                }
-                match (&f.alt, f.decorative) {
-                    (None, false) => diags.push(
-                        Diagnostic::field(file, format!("{at}.alt"), "a figure needs alt text")
-                            .with_hint("describe what the image shows for readers who cannot see it, or set `decorative: true` if it carries no information"),
-                    ),
-                    (Some(alt), false) if alt.is_empty() => diags.push(
-                        Diagnostic::field(file, format!("{at}.alt"), "the alt text is empty")
-                            .with_hint("describe what the image shows, or set `decorative: true`"),
-                    ),
-                    (Some(alt), false) if alt.eq_ignore_ascii_case(&f.src) || Path::new(&f.src).file_name().is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(alt)) => diags.push(
-                        Diagnostic::field(file, format!("{at}.alt"), "the alt text is the file name")
-                            .with_hint("describe what the image shows"),
-                    ),
-                    _ => {}
-                }
-                if let Some(alt) = &f.alt {
-                    check_pdf_string(file, &format!("{at}.alt"), alt, diags);
-                }
-                if let Some(c) = &f.caption {
-                    check_text(format!("{at}.caption"), c, diags);
-                }
+                );
+            }
+            match (&f.alt, f.decorative) {
+                (None, false) => diags.push(
+                    Diagnostic::field(file, format!("{at}.alt"), "a figure needs alt text")
+                        .with_hint("describe what the image shows for readers who cannot see it, or set `decorative: true` if it carries no information"),
+                ),
+                (Some(alt), false) if alt.is_empty() => diags.push(
+                    Diagnostic::field(file, format!("{at}.alt"), "the alt text is empty")
+                        .with_hint("describe what the image shows, or set `decorative: true`"),
+                ),
+                (Some(alt), false) if alt.eq_ignore_ascii_case(&f.src) || Path::new(&f.src).file_name().is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case(alt)) => diags.push(
+                    Diagnostic::field(file, format!("{at}.alt"), "the alt text is the file name")
+                        .with_hint("describe what the image shows"),
+                ),
+                _ => {}
+            }
+            if let Some(alt) = &f.alt {
+                check_pdf_string(file, &format!("{at}.alt"), alt, diags);
+            }
+            if let Some(c) = &f.caption {
+                check_spans(file, format!("{at}.caption"), c, diags);
             }
         }
     }
 }
 
-/// The one call behind which a figure's image is read and checked: a figure built in
-/// code with its image bytes already in memory is checked without touching the disk
-/// (the checker remembers images that passed, so a loaded image costs a hash), else
-/// the file named by `src` is read.
-fn figure_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(), Diagnostic> {
-    match &f.image {
-        Some(img) => {
-            let checked = check_image_cached(img.bytes.as_ref().clone()).map_err(|why| {
-                Diagnostic::field(
-                    file,
-                    field,
-                    format!("the image given for `{}`: {why}", f.src),
-                )
-                .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
-            })?;
-            f.image = Some(checked);
-            Ok(())
-        }
-        None => load_image(f, base, file, field),
-    }
-}
-
-fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(), Diagnostic> {
-    let src = &f.src;
-    let d = |msg: String| Diagnostic::field(file, field, msg);
-    if src.contains("://") || src.starts_with("data:") {
-        return Err(d(format!("`{src}` is a URL; anpham does not fetch images"))
-            .with_hint("download the image next to the article and give its relative path"));
-    }
-    let rel = Path::new(src);
-    if rel.is_absolute() {
-        return Err(d(format!("`{src}` is an absolute path"))
-            .with_hint("give the image path relative to the article file, inside its folder"));
-    }
-    let mut depth = 0usize;
-    for c in rel.components() {
-        match c {
-            std::path::Component::Normal(_) => depth += 1,
-            std::path::Component::ParentDir if depth == 0 => {
-                // Refused before touching the disk: whether such a file exists is not
-                // the input's business.
-                return Err(d(format!("`{src}` leaves the article's folder"))
-                    .with_hint("copy the image into the article's folder (paths with `..` or symlinks out of it are refused)"));
-            }
-            std::path::Component::ParentDir => depth -= 1,
-            _ => {}
-        }
-    }
-    let full = base.join(rel);
-    let base_real = std::fs::canonicalize(if base.as_os_str().is_empty() {
-        Path::new(".")
+/// A heading: its level (2–6, none skipped after `level`, the last seen), its text.
+fn check_heading(
+    l: u8,
+    text: &Text,
+    at: &str,
+    file: &Path,
+    level: &mut u8,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !(2..=6).contains(&l) {
+        diags.push(
+            Diagnostic::field(
+                file,
+                format!("{at}.level"),
+                format!("heading level {l} is outside 2–6"),
+            )
+            .with_hint("the article title is the level-1 heading; subheadings use levels 2 to 6"),
+        );
+    } else if l > *level + 1 {
+        diags.push(
+            Diagnostic::field(
+                file,
+                format!("{at}.level"),
+                format!("heading level {l} follows level {level}: a level is skipped"),
+            )
+            .with_hint(format!(
+                "use level {} here (screen-reader users navigate by heading level)",
+                *level + 1
+            )),
+        );
     } else {
-        base
-    })
-    .map_err(|e| d(format!("cannot resolve the article's folder: {e}")))?;
-    let real = match std::fs::canonicalize(&full) {
-        Ok(r) => r,
-        Err(_) => {
-            return Err(d(format!("image not found: {}", full.display()))
-                .with_hint("image paths are relative to the article file"));
-        }
-    };
-    if !real.starts_with(&base_real) {
-        return Err(d(format!(
-            "`{src}` resolves to {}, outside the article's folder {}",
-            real.display(),
-            base_real.display()
-        ))
-        .with_hint("copy the image into the article's folder (paths with `..` or symlinks out of it are refused)"));
+        *level = l;
     }
-    let meta =
-        std::fs::metadata(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
-    if !meta.is_file() {
-        return Err(d(format!("{} is not a file", full.display())));
+    if text.is_blank() {
+        diags.push(
+            Diagnostic::field(file, format!("{at}.text"), "empty heading")
+                .with_hint("give the heading text or remove it"),
+        );
     }
-    if meta.len() > MAX_IMAGE_BYTES {
-        return Err(d(format!(
-            "{} is {} MiB; images of at most {} MiB are accepted",
-            full.display(),
-            meta.len() >> 20,
-            MAX_IMAGE_BYTES >> 20
-        ))
-        .with_hint("scale the image down; print needs about 300 dpi at the printed size"));
-    }
-    let bytes =
-        std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
-    let image = check_image_cached(bytes).map_err(|why| {
-        d(format!("{}: {why}", full.display()))
-            .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
-    })?;
-    f.image = Some(image);
-    Ok(())
-}
-
-/// How many checked images [`check_image_cached`] remembers.
-pub const IMAGE_CACHE_ENTRIES: usize = 256;
-
-/// [`check_image`], remembering the images that passed by the SHA-256 of their bytes, so
-/// that a bulletin that uses the same photo many times decodes it once. The cache holds
-/// at most [`IMAGE_CACHE_ENTRIES`] images and is cleared when full.
-pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
-    use sha2::{Digest, Sha256};
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], ImageData>>> = OnceLock::new();
-    let key: [u8; 32] = Sha256::digest(&bytes).into();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(hit);
-    }
-    let image = check_image(bytes)?;
-    if let Ok(mut c) = cache.lock() {
-        if c.len() >= IMAGE_CACHE_ENTRIES {
-            c.clear();
-        }
-        c.insert(key, image.clone());
-    }
-    Ok(image)
-}
-
-/// Checks an image file's bytes from its headers and structure ([`crate::images::probe()`]:
-/// format, dimensions before any decoding, EXIF orientation, ICC profile, segments to the
-/// end marker); PNG rows are decoded too (a damaged zlib stream is only found that way).
-/// JPEG pixels are not decoded here: only an edition that resamples or turns the picture
-/// decodes them. Width and height are as displayed (after the EXIF orientation).
-pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
-    let probe = crate::images::probe(&bytes, MAX_IMAGE_SIDE)?;
-    let (w, h) = (probe.stored_width as u64, probe.stored_height as u64);
-    if w == 0 || h == 0 {
-        return Err("the image has no pixels".into());
-    }
-    if w > MAX_IMAGE_SIDE as u64 || h > MAX_IMAGE_SIDE as u64 || w * h > MAX_IMAGE_PIXELS {
-        return Err(format!(
-            "the header declares {w} × {h} pixels, more than anpham decodes"
-        ));
-    }
-    if probe.format == ImageFormat::Png {
-        decode_png(&bytes)?;
-    }
-    let (width, height) = probe.displayed();
-    Ok(ImageData {
-        bytes: Arc::new(bytes),
-        format: probe.format,
-        width,
-        height,
-    })
-}
-
-const DAMAGED: &str = "the image data is truncated or damaged";
-
-/// Decodes a whole PNG, one row at a time (memory: one row, not the whole image), and
-/// reads on to the `IEND` chunk. Called only after the header's dimensions were checked.
-fn decode_png(bytes: &[u8]) -> Result<(), String> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    // The decoder's own buffers (a few rows, chunk data), not the image: ample for
-    // 16384 pixels of 16-bit RGBA per row.
-    decoder.set_limits(png::Limits {
-        bytes: 64 * 1024 * 1024,
-    });
-    let mut reader = decoder.read_info().map_err(|_| DAMAGED.to_string())?;
-    while reader
-        .next_row()
-        .map_err(|_| DAMAGED.to_string())?
-        .is_some()
-    {}
-    reader.finish().map_err(|_| DAMAGED.to_string())?;
-    Ok(())
+    check_pdf_string(file, &format!("{at}.text"), &text.to_plain(), diags);
+    check_spans(file, format!("{at}.text"), text, diags);
 }
 
 /// A slug usable as a file name on every system: 1–100 ASCII letters, digits, `-`, `_`
