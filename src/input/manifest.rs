@@ -111,14 +111,68 @@ enum ArticleEntry {
 /// Whether a JSON or TOML file is a bulletin (it has `articles` or `folder` at the top).
 pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
     match format {
-        Format::Json => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
-            .map(|m| m.contains_key("articles") || m.contains_key("folder"))
-            .unwrap_or(false),
+        Format::Json => {
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
+                Ok(m) => m.contains_key("articles") || m.contains_key("folder"),
+                // A file the parser refuses (a syntax error, values nested too deep) is
+                // still a bulletin when its top level says so: its error then names the
+                // place in the manifest, not "unknown field `articles`" of an article.
+                Err(_) => json_top_level_keys(text)
+                    .iter()
+                    .any(|k| k == "articles" || k == "folder"),
+            }
+        }
         Format::Toml => text
             .parse::<toml::Table>()
             .is_ok_and(|t| t.contains_key("articles") || t.contains_key("folder")),
         Format::Markdown => false,
     }
+}
+
+/// The keys of a JSON object's top level, found without parsing the values.
+fn json_top_level_keys(text: &str) -> Vec<String> {
+    if !text.trim_start().starts_with('{') {
+        return Vec::new();
+    }
+    let mut keys = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut expect_key) = (0usize, false, false, false);
+    let mut current = String::new();
+    for c in text.chars() {
+        let in_key = depth == 1 && expect_key;
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+                continue;
+            } else if c == '"' {
+                in_string = false;
+                if in_key {
+                    keys.push(std::mem::take(&mut current));
+                    expect_key = false;
+                }
+                continue;
+            }
+            if in_key {
+                current.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                current.clear();
+            }
+            '{' | '[' => {
+                depth += 1;
+                expect_key = depth == 1;
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+    }
+    keys
 }
 
 /// Parses a manifest and loads every article it names.
@@ -277,5 +331,25 @@ impl Manifest {
             publication,
             editions: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_keys_are_found_without_parsing_values() {
+        let deep = format!(r#"{{"title": "x", "articles": [{}"#, "[".repeat(500));
+        assert_eq!(json_top_level_keys(&deep), ["title", "articles"]);
+        assert!(looks_like_bulletin(Format::Json, &deep));
+        assert_eq!(
+            json_top_level_keys(r#"{"a\"b": {"articles": 1}, "c": "d,\"e"}"#),
+            ["a\"b", "c"]
+        );
+        assert!(!looks_like_bulletin(
+            Format::Json,
+            r#"{"title": "x", "blocks": [[["#
+        ));
     }
 }
