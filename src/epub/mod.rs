@@ -83,6 +83,9 @@ pub struct EpubOptions {
     pub modified: Option<Timestamp>,
     /// `a11y:certifiedBy`; default: the publisher, else `anpham`.
     pub certified_by: Option<String>,
+    /// Images already prepared for every edition of the build (see
+    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    pub images: Option<Arc<crate::images::ImageStore>>,
 }
 
 impl EpubOptions {
@@ -95,6 +98,7 @@ impl EpubOptions {
             page_map: None,
             modified: None,
             certified_by: None,
+            images: None,
         }
     }
 }
@@ -183,8 +187,8 @@ fn write_epub_with_overlay(
     let front: &[usize] = plan.as_ref().map_or(&[], |pl| &pl.front);
 
     // Images: each distinct image stored once, upright and at most 4 megapixels
-    // (crate::images, in parallel).
-    let prepared = crate::images::for_epub(p)?;
+    // (crate::images, in parallel, or from the build's shared store).
+    let prepared = crate::images::for_epub(p, options.images.as_deref())?;
     let mut images: Vec<(String, &'static str, Arc<Vec<u8>>)> = Vec::new();
     let mut by_hash: BTreeMap<[u8; 32], usize> = BTreeMap::new();
     let mut files = Vec::with_capacity(n);

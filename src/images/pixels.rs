@@ -20,6 +20,8 @@ const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024 * 8;
 
 /// Decodes a whole image and applies its EXIF orientation.
 pub fn decode_upright(bytes: &[u8], probe: &Probe) -> Result<DynamicImage, String> {
+    #[cfg(test)]
+    decode_counter::count(bytes);
     let mut img = match probe.format {
         ImageFormat::Jpeg => decode_jpeg(bytes, probe)?,
         ImageFormat::Png => {
@@ -115,4 +117,29 @@ pub fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
     img.write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
         .map_err(|e| format!("the PNG encoder failed ({e})"))?;
     Ok(out)
+}
+
+/// Unit tests count decodes per source content (tests run in parallel, so a global count
+/// would mix theirs; each test's image has its own bytes).
+#[cfg(test)]
+pub(crate) mod decode_counter {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use sha2::{Digest, Sha256};
+
+    static DECODES: Mutex<Option<HashMap<[u8; 32], usize>>> = Mutex::new(None);
+
+    pub(super) fn count(bytes: &[u8]) {
+        let key: [u8; 32] = Sha256::digest(bytes).into();
+        let mut map = DECODES.lock().unwrap_or_else(|e| e.into_inner());
+        *map.get_or_insert_with(HashMap::new).entry(key).or_default() += 1;
+    }
+
+    /// How many times an image with these bytes has been decoded in this test process.
+    pub(crate) fn decodes_of(bytes: &[u8]) -> usize {
+        let key: [u8; 32] = Sha256::digest(bytes).into();
+        let map = DECODES.lock().unwrap_or_else(|e| e.into_inner());
+        map.as_ref().and_then(|m| m.get(&key)).copied().unwrap_or(0)
+    }
 }
