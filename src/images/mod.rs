@@ -597,6 +597,19 @@ mod tests {
     }
 
     #[test]
+    fn plain_cmyk_is_not_inverted() {
+        // CMYK without Adobe's marker, cyan 100 %, magenta 40 %: R 0, G 153, B 255.
+        let img = testdata::image_data(testdata::plain_cmyk_jpeg(32, 16));
+        let p = prepare(&img, None).unwrap();
+        let px = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
+        let c = px.get_pixel(16, 8);
+        assert!(
+            c[0] < 30 && (133..=173).contains(&c[1]) && c[2] > 225,
+            "{c:?}"
+        );
+    }
+
+    #[test]
     fn cmyk_becomes_rgb_with_the_right_colours() {
         // Adobe CMYK (inverted samples), pure cyan: R 0, G 255, B 255.
         let img = testdata::image_data(testdata::cmyk_jpeg(32, 16));
