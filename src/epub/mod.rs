@@ -51,6 +51,7 @@ pub(crate) mod package;
 pub(crate) mod pages;
 pub(crate) mod webfont;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -366,7 +367,7 @@ fn write_epub_with_overlay(
         plan.as_ref().map(|pl| pl.markers.len()).unwrap_or(0),
     );
     // Media Overlays: a SMIL document and an MP3 per article.
-    let mut overlay_files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut overlay_files: Vec<(String, Cow<[u8]>)> = Vec::new();
     let media = overlay.map(|o| {
         talking_metadata(&mut metadata);
         let mut mo = opf::MediaOverlays {
@@ -407,9 +408,9 @@ fn write_epub_with_overlay(
                 .push((smil_id, overlay::duration_clock(d.duration_ms)));
             overlay_files.push((
                 smil_href,
-                overlay::smil_document(text_href, &audio_href, d).into_bytes(),
+                Cow::Owned(overlay::smil_document(text_href, &audio_href, d).into_bytes()),
             ));
-            overlay_files.push((audio_href, d.audio.clone()));
+            overlay_files.push((audio_href, Cow::Borrowed(d.audio.as_slice())));
         }
         mo
     });
@@ -435,14 +436,14 @@ fn write_epub_with_overlay(
     for (href, bytes) in fonts.files {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: bytes,
+            data: Cow::Owned(bytes),
             compress: true,
         });
     }
-    for (href, _, bytes) in images {
+    for (href, _, bytes) in &images {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: bytes.as_ref().clone(),
+            data: Cow::Borrowed(bytes.as_slice()),
             compress: false,
         });
     }
