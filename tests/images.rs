@@ -526,6 +526,23 @@ fn bad_images_give_located_errors_and_write_nothing() {
         e.encode(rgb.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
             .unwrap();
     }
+    // An EXIF segment (APP1) whose length field claims more bytes than the file holds.
+    let mut long_app1 = Vec::new();
+    {
+        let mut e = jpeg_encoder::Encoder::new(&mut long_app1, 90);
+        let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        tiff.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+        e.add_app_segment(1, tiff).unwrap();
+        let rgb = photo(64, 48).to_rgb8();
+        e.encode(rgb.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+    }
+    let app1 = long_app1
+        .windows(2)
+        .position(|w| w == [0xFF, 0xE1])
+        .unwrap();
+    assert!(long_app1.len() < 0xFFF0);
+    long_app1[app1 + 2..app1 + 4].copy_from_slice(&0xFFF0u16.to_be_bytes());
     // An ICC profile that declares more bytes than it holds.
     let mut icc = vec![0u8; 200];
     icc[0..4].copy_from_slice(&9_999u32.to_be_bytes());
@@ -545,6 +562,11 @@ fn bad_images_give_located_errors_and_write_nothing() {
     refused[sof + 4] = 3;
     for (name, bytes, says) in [
         ("lying-exif.jpg", lying, "EXIF block is damaged"),
+        (
+            "long-app1.jpg",
+            long_app1,
+            "marker FF E1, at byte 20 claims 65520 bytes, past the end of the file",
+        ),
         ("broken-icc.jpg", broken_icc, "ICC colour profile is broken"),
         ("refused.jpg", refused, "JPEG decoder refuses it"),
         ("cut.jpg", good[..good.len() / 2].to_vec(), "truncated"),
