@@ -21,6 +21,7 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -29,7 +30,7 @@ use crate::braille::{BraillePlan, write_braille};
 use crate::epub::{EpubOptions, write_epub, write_talking_epub};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
-use crate::images::ImagePpi;
+use crate::images::{ImagePlan, ImagePpi, ImageStore};
 use crate::input::PageSizeName;
 use crate::layout::{self, Layout, LayoutOptions};
 use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard, WriteSettings};
@@ -174,6 +175,14 @@ pub struct Edition {
 /// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
 /// nothing is built half.
 pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
+    build_sharing_images(prepared, request).map(|(editions, _)| editions)
+}
+
+/// [`build`], also giving the store of images its editions shared.
+fn build_sharing_images(
+    prepared: &Prepared,
+    request: &EditionRequest,
+) -> Result<(Vec<Edition>, Arc<ImageStore>)> {
     if request.pdf_scales.is_empty()
         && request.epub.is_none()
         && request.talking.is_none()
@@ -199,42 +208,60 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
             scales.push(s);
         }
     }
-    let laid_out: Vec<Result<(FontScale, Layout, Option<Edition>)>> = scales
+    let laid_out: Vec<Result<(FontScale, Layout, f64)>> = scales
         .par_iter()
         .map(|&scale| {
             let t = Instant::now();
             let lay = layout::layout(prepared, &request.layout_options(scale))?;
-            let pdf = if request.pdf_scales.contains(&scale) {
-                let settings = WriteSettings {
-                    date: Some(date),
-                    image_ppi: request.image_ppi,
-                    standard: request.pdf_standard,
-                };
-                let out = pdf::write_pdf(prepared, &lay, &settings)?;
-                Some(Edition {
-                    kind: EditionKind::Pdf(scale),
-                    bytes: out.bytes,
-                    pages: Some(out.pages),
-                    seconds: t.elapsed().as_secs_f64(),
-                })
-            } else {
-                None
+            Ok((scale, lay, t.elapsed().as_secs_f64()))
+        })
+        .collect();
+    let laid_out = laid_out.into_iter().collect::<Result<Vec<_>>>()?;
+    // Images: every distinct image decoded at most once for all the editions of this
+    // build, before any of them is written; the store keeps only encoded results.
+    let mut plan = ImagePlan::new();
+    for (scale, lay, _) in &laid_out {
+        if request.pdf_scales.contains(scale) {
+            plan.add_print(prepared, lay, request.image_ppi);
+        }
+    }
+    if request.epub.is_some() || request.talking.is_some() {
+        plan.add_epub(prepared);
+    }
+    let images = Arc::new(plan.prepare(prepared)?);
+    let written: Vec<Result<Option<Edition>>> = laid_out
+        .par_iter()
+        .map(|(scale, lay, layout_seconds)| {
+            if !request.pdf_scales.contains(scale) {
+                return Ok(None);
+            }
+            let t = Instant::now();
+            let settings = WriteSettings {
+                date: Some(date),
+                image_ppi: request.image_ppi,
+                standard: request.pdf_standard,
+                images: Some(images.clone()),
             };
-            Ok((scale, lay, pdf))
+            let out = pdf::write_pdf(prepared, lay, &settings)?;
+            Ok(Some(Edition {
+                kind: EditionKind::Pdf(*scale),
+                bytes: out.bytes,
+                pages: Some(out.pages),
+                seconds: layout_seconds + t.elapsed().as_secs_f64(),
+            }))
         })
         .collect();
     let mut pdfs: BTreeMap<usize, Edition> = BTreeMap::new();
     let mut page_map = None;
     let mut braille_map = None;
-    for r in laid_out {
-        let (scale, lay, pdf) = r?;
+    for ((scale, lay, _), pdf) in laid_out.into_iter().zip(written) {
         if Some(scale) == braille_scale {
             braille_map = Some(lay.page_map.clone());
         }
         if Some(scale) == page_list {
             page_map = Some(lay.page_map);
         }
-        if let Some(e) = pdf {
+        if let Some(e) = pdf? {
             // Request order (a scale asked for twice is built once, listed once).
             let at = request
                 .pdf_scales
@@ -250,6 +277,7 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
         opts.fonts = request.fonts(scale);
         opts.page_map = page_map.clone();
         opts.modified = Some(date);
+        opts.images = Some(images.clone());
         opts
     };
     let epub_scale = request.epub.unwrap_or(FontScale::STANDARD);
@@ -298,7 +326,7 @@ pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Editio
             });
         }
     }
-    Ok(out)
+    Ok((out, images))
 }
 
 /// One PDF edition: lays out with `options` and writes the result (a shortcut for
@@ -323,6 +351,61 @@ mod tests {
             EditionKind::Pdf(FontScale::LARGE).file_name("a"),
             "a.large.pdf"
         );
+    }
+
+    #[test]
+    fn a_camera_photo_is_decoded_once_for_all_editions() {
+        let dir = tempfile::tempdir().unwrap();
+        // 2400 × 1800 px: 4.3 MP, above the EPUB's 4 MP, and about 620 ppi across an A5
+        // text column, above 450: every edition below resamples it.
+        let photo = crate::images::testdata::jpeg_with_exif(2400, 1800, 1);
+        std::fs::create_dir_all(dir.path().join("img")).unwrap();
+        std::fs::write(dir.path().join("img/cam.jpg"), &photo).unwrap();
+        let article = dir.path().join("cam.md");
+        std::fs::write(
+            &article,
+            "---\ntitle: Ảnh máy ảnh\nlang: vi\ndate: 2026-11-27\n---\n\nĐoạn mở đầu.\n\n\
+             ![Hội trường nhìn từ phía sau](img/cam.jpg \"Toàn cảnh\")\n",
+        )
+        .unwrap();
+        let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
+        let mut request = EditionRequest::new();
+        request.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
+        // Each of the three editions alone would decode the photo.
+        use crate::images::pixels::decode_counter::decodes_of;
+        let p: &crate::model::Publication = &prepared;
+        for scale in &request.pdf_scales {
+            let lay = layout::layout(&prepared, &request.layout_options(*scale)).unwrap();
+            let mut alone = ImagePlan::new();
+            alone.add_print(p, &lay, request.image_ppi);
+            assert_eq!(alone.prepare(p).unwrap().decodes(), 1, "{scale:?}");
+        }
+        let mut alone = ImagePlan::new();
+        alone.add_epub(p);
+        assert_eq!(alone.prepare(p).unwrap().decodes(), 1, "EPUB");
+        assert_eq!(decodes_of(&photo), 3);
+        // Built together, they share one decode (counted by the store, and by the decoder
+        // whatever path called it).
+        let (editions, images) = build_sharing_images(&prepared, &request).unwrap();
+        assert_eq!(images.decodes(), 1);
+        assert_eq!(decodes_of(&photo), 4);
+        assert_eq!(editions.len(), 3);
+        // And each got its own size: the EPUB's at most 4 MP, the PDFs' smaller still.
+        let epub = editions
+            .iter()
+            .find(|e| e.kind == EditionKind::Epub)
+            .unwrap();
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).unwrap();
+        let stored: Vec<_> = zip.file_names().filter(|n| n.contains("images/")).collect();
+        assert_eq!(stored.len(), 1, "{stored:?}");
+        for e in &editions {
+            assert!(
+                e.bytes.len() < photo.len(),
+                "{:?}: {} bytes",
+                e.kind,
+                e.bytes.len()
+            );
+        }
     }
 
     #[test]

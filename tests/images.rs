@@ -526,6 +526,23 @@ fn bad_images_give_located_errors_and_write_nothing() {
         e.encode(rgb.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
             .unwrap();
     }
+    // An EXIF segment (APP1) whose length field claims more bytes than the file holds.
+    let mut long_app1 = Vec::new();
+    {
+        let mut e = jpeg_encoder::Encoder::new(&mut long_app1, 90);
+        let mut tiff = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        tiff.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+        e.add_app_segment(1, tiff).unwrap();
+        let rgb = photo(64, 48).to_rgb8();
+        e.encode(rgb.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+    }
+    let app1 = long_app1
+        .windows(2)
+        .position(|w| w == [0xFF, 0xE1])
+        .unwrap();
+    assert!(long_app1.len() < 0xFFF0);
+    long_app1[app1 + 2..app1 + 4].copy_from_slice(&0xFFF0u16.to_be_bytes());
     // An ICC profile that declares more bytes than it holds.
     let mut icc = vec![0u8; 200];
     icc[0..4].copy_from_slice(&9_999u32.to_be_bytes());
@@ -545,6 +562,11 @@ fn bad_images_give_located_errors_and_write_nothing() {
     refused[sof + 4] = 3;
     for (name, bytes, says) in [
         ("lying-exif.jpg", lying, "EXIF block is damaged"),
+        (
+            "long-app1.jpg",
+            long_app1,
+            "marker FF E1, at byte 20 claims 65520 bytes, past the end of the file",
+        ),
         ("broken-icc.jpg", broken_icc, "ICC colour profile is broken"),
         ("refused.jpg", refused, "JPEG decoder refuses it"),
         ("cut.jpg", good[..good.len() / 2].to_vec(), "truncated"),
@@ -567,5 +589,216 @@ fn bad_images_give_located_errors_and_write_nothing() {
         assert!(!err.contains("panicked"), "{name}: {err}");
         assert_eq!(std::fs::read(out.join("a.large.pdf")).unwrap(), b"earlier");
         assert!(!out.join("a.epub").exists());
+    }
+}
+
+/// A PNG with Adam7 interlacing (the `png` crate writes none): each of the seven passes'
+/// rows with filter type 0, in one zlib stream of stored (uncompressed) blocks.
+fn interlaced_png(img: &RgbImage) -> Vec<u8> {
+    let (w, h) = img.dimensions();
+    let mut raw = Vec::new();
+    for (x0, y0, dx, dy) in [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ] {
+        if x0 >= w || y0 >= h {
+            continue; // an empty pass has no rows at all
+        }
+        for y in (y0..h).step_by(dy) {
+            raw.push(0);
+            for x in (x0..w).step_by(dx) {
+                raw.extend_from_slice(&img.get_pixel(x, y).0);
+            }
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, b) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        zlib.extend_from_slice(&(b.len() as u16).to_le_bytes());
+        zlib.extend_from_slice(&(!(b.len() as u16)).to_le_bytes());
+        zlib.extend_from_slice(b);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + byte as u32) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32fast::hash(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 1]); // 8-bit RGB, deflate, adaptive, Adam7
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &zlib);
+    chunk(b"IEND", &[]);
+    out
+}
+
+/// Compares the picture on a rendered page with its source, pixel by pixel: the picture
+/// is the bounding box of the page's saturated pixels (paper and text are not); each
+/// rendered pixel is mapped to the source pixel under it. Pixels whose source
+/// neighbourhood (`edge` source pixels around) holds another colour are skipped: JPEG
+/// chroma subsampling and the rendering's filtering blur edges. Returns the share of
+/// compared pixels within ±`tolerance` on every channel, and how many were compared.
+fn rendered_matches(page: &RgbImage, source: &RgbImage, edge: u32, tolerance: i32) -> (f32, usize) {
+    let saturated = |p: &Rgb<u8>| {
+        let (max, min) = (*p.0.iter().max().unwrap(), *p.0.iter().min().unwrap());
+        max - min > 60
+    };
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+    for (x, y, p) in page.enumerate_pixels() {
+        if saturated(p) {
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        }
+    }
+    assert!(x1 > x0 + 20 && y1 > y0 + 20, "no picture on the page");
+    let (bw, bh) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+    let (sw, sh) = source.dimensions();
+    let uniform = |sx: u32, sy: u32| {
+        let c = source.get_pixel(sx, sy);
+        (sx.saturating_sub(edge)..=(sx + edge).min(sw - 1)).all(|x| {
+            (sy.saturating_sub(edge)..=(sy + edge).min(sh - 1)).all(|y| source.get_pixel(x, y) == c)
+        })
+    };
+    let (mut good, mut n) = (0, 0);
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            let sx = (((x - x0) as f32 + 0.5) / bw * sw as f32) as u32;
+            let sy = (((y - y0) as f32 + 0.5) / bh * sh as f32) as u32;
+            let (sx, sy) = (sx.min(sw - 1), sy.min(sh - 1));
+            if !uniform(sx, sy) {
+                continue;
+            }
+            n += 1;
+            let (r, s) = (page.get_pixel(x, y).0, source.get_pixel(sx, sy).0);
+            if (0..3).all(|c| (r[c] as i32 - s[c] as i32).abs() <= tolerance) {
+                good += 1;
+            }
+        }
+    }
+    (good as f32 / n.max(1) as f32, n)
+}
+
+#[test]
+fn interlaced_png_and_plain_cmyk_jpeg_render_like_their_source() {
+    if !have("pdftoppm") {
+        return;
+    }
+    let dir = common::out_dir("images-interlaced-cmyk");
+    let (w, h) = (160u32, 96u32);
+    // Interlaced PNG: 8 × 8 blocks of four saturated colours in a pattern that any
+    // mistake in putting the seven passes together would scramble.
+    let colours = [[220, 30, 40], [30, 160, 60], [40, 70, 210], [230, 180, 20]];
+    let png_source = RgbImage::from_fn(w, h, |x, y| {
+        Rgb(colours[((x / 8) + (y / 8) * 3 + (x / 24)) as usize % 4])
+    });
+    // A CMYK JPEG without Adobe's APP14 marker: plain ink amounts, four quadrants.
+    let inks: [[u8; 4]; 4] = [
+        [0, 153, 255, 51], // C 0, M 60, Y 100, K 20 %
+        [255, 102, 0, 0],  // C 100, M 40
+        [51, 255, 0, 26],  // C 20, M 100, K 10 %
+        [204, 0, 230, 0],  // C 80, Y 90
+    ];
+    let quadrant = |x: u32, y: u32| (x >= w / 2) as usize + 2 * (y >= h / 2) as usize;
+    let plain_cmyk: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .flat_map(|(x, y)| inks[quadrant(x, y)])
+        .collect();
+    // jpeg-encoder stores CMYK inverted and marks it with APP14: give it the inverse,
+    // then drop the marker.
+    let inverted: Vec<u8> = plain_cmyk.iter().map(|v| 255 - v).collect();
+    let mut cmyk_jpg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut cmyk_jpg, 95)
+        .encode(&inverted, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let cmyk_jpg = {
+        let j = cmyk_jpg;
+        let mut out = j[..2].to_vec();
+        let mut i = 2;
+        while j[i] == 0xFF && j[i + 1] != 0xDA {
+            let len = u16::from_be_bytes([j[i + 2], j[i + 3]]) as usize;
+            if j[i + 1] != 0xEE {
+                out.extend_from_slice(&j[i..i + 2 + len]);
+            }
+            i += 2 + len;
+        }
+        out.extend_from_slice(&j[i..]);
+        out
+    };
+    assert!(!cmyk_jpg.windows(5).any(|s| s == b"Adobe"));
+    // What the inks leave of white paper.
+    let leave = |ink: u8, k: u8| ((255 - ink as u32) * (255 - k as u32) / 255) as u8;
+    let cmyk_source = RgbImage::from_fn(w, h, |x, y| {
+        let [c, m, y_, k] = inks[quadrant(x, y)];
+        Rgb([leave(c, k), leave(m, k), leave(y_, k)])
+    });
+    let png_bytes = interlaced_png(&png_source);
+    // The interlaced file decodes to the source (so the test exercises Adam7, not a typo).
+    assert_eq!(
+        image::load_from_memory(&png_bytes).unwrap().to_rgb8(),
+        png_source
+    );
+    // Tolerance: ±24 of 255 per channel on at least 97 % of the compared pixels (JPEG
+    // quantisation and poppler's filtering move flat colours by a few units; a colour
+    // inverted or a pass misplaced is off by far more on most pixels).
+    for (name, bytes, source, edge) in [
+        ("adam7.png", png_bytes, png_source, 1),
+        ("plain-cmyk.jpg", cmyk_jpg, cmyk_source, 4),
+    ] {
+        let d = dir.join(name.replace('.', "-"));
+        write(&d.join(format!("img/{name}")), &bytes);
+        let art = article(&d, "a.md", "Màu", &format!("img/{name}"));
+        let o = build(
+            &art,
+            &d.join("out"),
+            &["--scale", "standard", "--format", "pdf,epub"],
+        );
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // Rendered at 150 ppi, the picture's own resolution on the page: one pixel each.
+        let pages = render(&d.join("out/a.pdf"), 150);
+        let (share, n) = pages
+            .iter()
+            .filter(|pg| {
+                pg.pixels()
+                    .filter(|p| p.0.iter().max().unwrap() - p.0.iter().min().unwrap() > 60)
+                    .count()
+                    > 1_000
+            })
+            .map(|pg| rendered_matches(pg, &source, edge, 24))
+            .next()
+            .expect("a page with the picture");
+        eprintln!(
+            "{name}: {n} pixels compared, {:.1} % within ±24",
+            share * 100.0
+        );
+        assert!(n > 5_000, "{name}: only {n} pixels compared");
+        assert!(
+            share >= 0.97,
+            "{name}: {:.1} % of pixels within ±24",
+            share * 100.0
+        );
+        // The EPUB's copy too (decoded as a reader would).
+        let imgs = epub_images(&d.join("out/a.epub"));
+        let epub_px = imgs[0].2.to_rgb8();
+        let (share, _) = rendered_matches(&epub_px, &source, edge, 24);
+        assert!(share >= 0.97, "{name} in the EPUB: {:.1} %", share * 100.0);
     }
 }

@@ -10,7 +10,9 @@
 //! `span lang xml:lang`. Page-break markers of the print edition are placed by
 //! [`super::pages`].
 
-use super::overlay::{DocumentOverlay, Line, write_runs_with_sentences};
+use std::ops::Range;
+
+use super::overlay::{DocumentOverlay, Line};
 use super::pages::{ArticleMarks, Marker, Piece, interleave};
 use crate::labels::{self, BYLINE_SEPARATOR, Labels};
 use crate::model::{Article, Block, Figure, Publication, Text};
@@ -118,7 +120,7 @@ pub fn write_marker(out: &mut String, m: &Marker) {
 }
 
 /// Writes one piece of a run's text with the run's inline markup.
-pub(super) fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
+fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
     if let Some(c) = r.class {
         out.push_str("<span");
         attr(out, "class", c);
@@ -158,39 +160,33 @@ pub(super) fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
     }
 }
 
-/// Writes runs with page markers at their offsets. Consecutive runs with the same link
-/// share one `<a>`; a marker closes the link and opens it again after itself, so a
-/// marker is never inside a link.
+/// Writes runs with page markers at their offsets and, in a talking book, each sentence of
+/// `sentences` (byte ranges into the runs' concatenated text, in reading order, with their
+/// element ids) wrapped in `<span id>`; no sentences for the plain EPUB. Consecutive runs
+/// with the same link share one `<a>`; a marker or a sentence boundary closes the link and
+/// opens it again after itself, so a marker is never inside a link and a link never
+/// straddles two sentences.
 pub fn write_runs(
     out: &mut String,
     runs: &[Run<'_>],
     marks: &[(usize, usize)],
     markers: &[Marker],
+    sentences: &[(Range<usize>, String)],
 ) {
-    if marks.is_empty() {
-        // The common case: no cutting needed.
-        write_pieces(
-            out,
-            runs,
-            runs.iter().enumerate().map(|(i, r)| Piece::Text {
-                run: i,
-                text: r.text,
-            }),
-            markers,
-        );
+    let pieces: Vec<Piece<'_>> = if marks.is_empty() {
+        // The common case: no cutting at page markers.
+        runs.iter()
+            .enumerate()
+            .map(|(run, r)| Piece::Text { run, text: r.text })
+            .collect()
     } else {
         let texts: Vec<&str> = runs.iter().map(|r| r.text).collect();
-        write_pieces(out, runs, interleave(&texts, marks).into_iter(), markers);
-    }
-}
-
-fn write_pieces<'a>(
-    out: &mut String,
-    runs: &[Run<'_>],
-    pieces: impl Iterator<Item = Piece<'a>>,
-    markers: &[Marker],
-) {
+        interleave(&texts, marks)
+    };
     let mut open_href: Option<&str> = None;
+    let mut open_sentence: Option<usize> = None;
+    let mut pos = 0usize;
+    let mut cuts: Vec<usize> = Vec::new();
     for piece in pieces {
         match piece {
             Piece::Marker(k) => {
@@ -201,23 +197,60 @@ fn write_pieces<'a>(
             }
             Piece::Text { run, text } => {
                 let r = &runs[run];
-                if open_href != r.href {
-                    if open_href.is_some() {
-                        out.push_str("</a>");
+                let start = pos;
+                pos += text.len();
+                // Cut the piece where sentences begin and end.
+                cuts.clear();
+                cuts.extend(
+                    sentences
+                        .iter()
+                        .flat_map(|(s, _)| [s.start, s.end])
+                        .filter(|&c| c > start && c < pos && text.is_char_boundary(c - start)),
+                );
+                cuts.push(pos);
+                cuts.sort_unstable();
+                cuts.dedup();
+                let mut a = start;
+                for &b in &cuts {
+                    let inside = sentences
+                        .iter()
+                        .position(|(s, _)| s.start <= a && a < s.end);
+                    if inside != open_sentence {
+                        if open_href.take().is_some() {
+                            out.push_str("</a>");
+                        }
+                        if open_sentence.is_some() {
+                            out.push_str("</span>");
+                        }
+                        if let Some(s) = inside {
+                            out.push_str("<span");
+                            attr(out, "id", &sentences[s].1);
+                            out.push('>');
+                        }
+                        open_sentence = inside;
                     }
-                    if let Some(h) = r.href {
-                        out.push_str("<a");
-                        attr(out, "href", &crate::xml::href(h));
-                        out.push('>');
+                    if open_href != r.href {
+                        if open_href.is_some() {
+                            out.push_str("</a>");
+                        }
+                        if let Some(h) = r.href {
+                            out.push_str("<a");
+                            attr(out, "href", &crate::xml::href(h));
+                            out.push('>');
+                        }
+                        open_href = r.href;
                     }
-                    open_href = r.href;
+                    write_piece_text(out, r, &text[a - start..b - start]);
+                    a = b;
                 }
-                write_piece_text(out, r, text);
             }
         }
     }
     if open_href.is_some() {
         out.push_str("</a>");
+    }
+    if open_sentence.is_some() {
+        out.push_str("</span>");
     }
 }
 
@@ -239,10 +272,14 @@ fn write_part(
     narration: Option<&DocumentOverlay>,
     part: ArticlePart,
 ) {
-    match narration.and_then(|n| n.sentences.get(&part)) {
-        Some(s) => write_runs_with_sentences(out, runs, marks, markers, s),
-        None => write_runs(out, runs, marks, markers),
-    }
+    let sentences = narration.and_then(|n| n.sentences.get(&part));
+    write_runs(
+        out,
+        runs,
+        marks,
+        markers,
+        sentences.map_or(&[], Vec::as_slice),
+    );
 }
 
 /// Opens `<span id>` around a line of the writer's own that is narrated as one sentence;
@@ -264,10 +301,14 @@ fn open_line(out: &mut String, narration: Option<&DocumentOverlay>, line: Line) 
 
 /// Writes a plain line of the writer's own: with its sentences wrapped when narrated.
 fn write_plain_line(out: &mut String, text: &str, narration: Option<&DocumentOverlay>, line: Line) {
-    match narration.and_then(|n| n.lines.get(&line)) {
-        Some(s) => write_runs_with_sentences(out, &[Run::plain(text)], &[], &[], s),
-        None => escape_into(out, text),
-    }
+    let sentences = narration.and_then(|n| n.lines.get(&line));
+    write_runs(
+        out,
+        &[Run::plain(text)],
+        &[],
+        &[],
+        sentences.map_or(&[], Vec::as_slice),
+    );
 }
 
 /// Writes the XHTML document of article `i`; with `narration` (a talking book), each

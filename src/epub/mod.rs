@@ -51,6 +51,7 @@ pub(crate) mod package;
 pub(crate) mod pages;
 pub(crate) mod webfont;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -83,6 +84,9 @@ pub struct EpubOptions {
     pub modified: Option<Timestamp>,
     /// `a11y:certifiedBy`; default: the publisher, else `anpham`.
     pub certified_by: Option<String>,
+    /// Images already prepared for every edition of the build (see
+    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    pub images: Option<Arc<crate::images::ImageStore>>,
 }
 
 impl EpubOptions {
@@ -95,6 +99,7 @@ impl EpubOptions {
             page_map: None,
             modified: None,
             certified_by: None,
+            images: None,
         }
     }
 }
@@ -183,8 +188,8 @@ fn write_epub_with_overlay(
     let front: &[usize] = plan.as_ref().map_or(&[], |pl| &pl.front);
 
     // Images: each distinct image stored once, upright and at most 4 megapixels
-    // (crate::images, in parallel).
-    let prepared = crate::images::for_epub(p)?;
+    // (crate::images, in parallel, or from the build's shared store).
+    let prepared = crate::images::for_epub(p, options.images.as_deref())?;
     let mut images: Vec<(String, &'static str, Arc<Vec<u8>>)> = Vec::new();
     let mut by_hash: BTreeMap<[u8; 32], usize> = BTreeMap::new();
     let mut files = Vec::with_capacity(n);
@@ -362,7 +367,7 @@ fn write_epub_with_overlay(
         plan.as_ref().map(|pl| pl.markers.len()).unwrap_or(0),
     );
     // Media Overlays: a SMIL document and an MP3 per article.
-    let mut overlay_files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut overlay_files: Vec<(String, Cow<[u8]>)> = Vec::new();
     let media = overlay.map(|o| {
         talking_metadata(&mut metadata);
         let mut mo = opf::MediaOverlays {
@@ -403,9 +408,9 @@ fn write_epub_with_overlay(
                 .push((smil_id, overlay::duration_clock(d.duration_ms)));
             overlay_files.push((
                 smil_href,
-                overlay::smil_document(text_href, &audio_href, d).into_bytes(),
+                Cow::Owned(overlay::smil_document(text_href, &audio_href, d).into_bytes()),
             ));
-            overlay_files.push((audio_href, d.audio.clone()));
+            overlay_files.push((audio_href, Cow::Borrowed(d.audio.as_slice())));
         }
         mo
     });
@@ -431,14 +436,14 @@ fn write_epub_with_overlay(
     for (href, bytes) in fonts.files {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: bytes,
+            data: Cow::Owned(bytes),
             compress: true,
         });
     }
-    for (href, _, bytes) in images {
+    for (href, _, bytes) in &images {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: bytes.as_ref().clone(),
+            data: Cow::Borrowed(bytes.as_slice()),
             compress: false,
         });
     }

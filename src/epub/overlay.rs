@@ -2,7 +2,8 @@
 //! one SMIL document per content document, and their metadata.
 //!
 //! The overlay itself is made elsewhere (speech in [`crate::speech`]); this module only
-//! writes it. With an [`Overlay`], the writer wraps each sentence of a part's text in a
+//! writes it. With an [`Overlay`], the writer
+//! ([`super::content::write_runs`]) wraps each sentence of a part's text in a
 //! `<span id="snt-N">` (no class, no style: nothing changes on screen), gives each
 //! described image an `id`, and adds per content document a SMIL file with a `par` per
 //! sentence (`text` → the sentence, `audio` → its clip in the document's MP3), manifest
@@ -13,8 +14,6 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::content::{Run, write_marker, write_piece_text};
-use super::pages::{Marker, Piece, interleave};
 use crate::pagemap::ArticlePart;
 use crate::xml::attr;
 
@@ -143,96 +142,10 @@ pub fn smil_document(text_href: &str, audio_href: &str, overlay: &DocumentOverla
     out
 }
 
-/// Like [`super::content::write_runs`], with each sentence of `sentences` (byte ranges
-/// into the runs' concatenated text) wrapped in `<span id>`. A link that a sentence
-/// boundary cuts is closed and opened again, as at a page marker.
-pub fn write_runs_with_sentences(
-    out: &mut String,
-    runs: &[Run<'_>],
-    marks: &[(usize, usize)],
-    markers: &[Marker],
-    sentences: &[(Range<usize>, String)],
-) {
-    let texts: Vec<&str> = runs.iter().map(|r| r.text).collect();
-    let pieces: Vec<Piece<'_>> = if marks.is_empty() {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(run, text)| Piece::Text { run, text })
-            .collect()
-    } else {
-        interleave(&texts, marks)
-    };
-    let mut open_href: Option<&str> = None;
-    let mut open_sentence: Option<usize> = None;
-    let mut pos = 0usize;
-    for piece in pieces {
-        match piece {
-            Piece::Marker(k) => {
-                if open_href.take().is_some() {
-                    out.push_str("</a>");
-                }
-                write_marker(out, &markers[k]);
-            }
-            Piece::Text { run, text } => {
-                let r = &runs[run];
-                let start = pos;
-                pos += text.len();
-                // Cut the piece where sentences begin and end.
-                let mut cuts: Vec<usize> = sentences
-                    .iter()
-                    .flat_map(|(s, _)| [s.start, s.end])
-                    .filter(|&c| c > start && c < pos && text.is_char_boundary(c - start))
-                    .collect();
-                cuts.push(pos);
-                cuts.sort_unstable();
-                cuts.dedup();
-                let mut a = start;
-                for b in cuts {
-                    let inside = sentences
-                        .iter()
-                        .position(|(s, _)| s.start <= a && a < s.end);
-                    if inside != open_sentence {
-                        if open_href.take().is_some() {
-                            out.push_str("</a>");
-                        }
-                        if open_sentence.is_some() {
-                            out.push_str("</span>");
-                        }
-                        if let Some(s) = inside {
-                            out.push_str("<span");
-                            attr(out, "id", &sentences[s].1);
-                            out.push('>');
-                        }
-                        open_sentence = inside;
-                    }
-                    if open_href != r.href {
-                        if open_href.is_some() {
-                            out.push_str("</a>");
-                        }
-                        if let Some(h) = r.href {
-                            out.push_str("<a");
-                            attr(out, "href", &crate::xml::href(h));
-                            out.push('>');
-                        }
-                        open_href = r.href;
-                    }
-                    write_piece_text(out, r, &text[a - start..b - start]);
-                    a = b;
-                }
-            }
-        }
-    }
-    if open_href.is_some() {
-        out.push_str("</a>");
-    }
-    if open_sentence.is_some() {
-        out.push_str("</span>");
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::content::{Run, write_runs};
+    use super::super::pages::Marker;
     use super::*;
 
     fn ids(n: &[(Range<usize>, &str)]) -> Vec<(Range<usize>, String)> {
@@ -261,7 +174,7 @@ mod tests {
             (s[2].clone(), "snt-3"),
         ]);
         let mut out = String::new();
-        write_runs_with_sentences(&mut out, &runs, &[], &[], &sents);
+        write_runs(&mut out, &runs, &[], &[], &sents);
         assert_eq!(
             out,
             "<span id=\"snt-1\">Một câu.</span> <span id=\"snt-2\">Hai <a href=\"https://x.vn/\">câu có liên kết.</a></span>\
@@ -292,7 +205,7 @@ mod tests {
         let sents = ids(&[(s[0].clone(), "snt-1"), (s[1].clone(), "snt-2")]);
         let mut out = String::new();
         // A page begins before "câu" (byte 6: "Một " is six bytes).
-        write_runs_with_sentences(&mut out, &runs, &[(6, 0)], &markers, &sents);
+        write_runs(&mut out, &runs, &[(6, 0)], &markers, &sents);
         assert!(
             out.starts_with("<span id=\"snt-1\">Một <span role=\"doc-pagebreak\""),
             "{out}"

@@ -6,6 +6,7 @@
 //! (1980-01-01 00:00, the earliest a ZIP can hold) and the same permissions, the order
 //! is the caller's, and no extra fields are written.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Write};
 
 use zip::write::SimpleFileOptions;
@@ -15,21 +16,22 @@ use crate::error::{Error, Result};
 
 /// One file of the container.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// Path inside the container, e.g. `EPUB/package.opf`.
     pub path: String,
-    /// The bytes.
-    pub data: Vec<u8>,
+    /// The bytes: made for the container, or borrowed (images, a talking book's MP3s) so
+    /// that large files are not copied before they are packed.
+    pub data: Cow<'a, [u8]>,
     /// Deflate it (text) or store it (already-compressed images and the like).
     pub compress: bool,
 }
 
-impl Entry {
+impl Entry<'_> {
     /// A text file, compressed.
-    pub fn text(path: impl Into<String>, text: String) -> Entry {
+    pub fn text(path: impl Into<String>, text: String) -> Entry<'static> {
         Entry {
             path: path.into(),
-            data: text.into_bytes(),
+            data: Cow::Owned(text.into_bytes()),
             compress: true,
         }
     }
@@ -40,8 +42,12 @@ pub const MIMETYPE: &str = "application/epub+zip";
 
 /// Writes the container with `rootfile` (the package document's path) and `entries`.
 pub fn write_container(rootfile: &str, entries: &[Entry]) -> Result<Vec<u8>> {
-    let total: usize = entries.iter().map(|e| e.data.len()).sum();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 2 + 4096)));
+    // Stored files whole, deflated ones about halved, and the headers.
+    let guess: usize = entries
+        .iter()
+        .map(|e| if e.compress { e.data.len() / 2 } else { e.data.len() } + 128)
+        .sum();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(guess + 4096)));
     let base = SimpleFileOptions::default()
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);

@@ -19,14 +19,16 @@ pub mod probe;
 #[cfg(test)]
 pub(crate) mod testdata;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::layout::{Item, Layout};
 use crate::model::{Block, ImageData, ImageFormat, Publication};
 pub use probe::{Probe, probe};
 
@@ -126,33 +128,65 @@ pub struct Prepared {
 /// Prepares one image at `size` (`None`: its own pixel size): the source file when no
 /// change is needed, else one decode, orientation, resampling and encoding.
 pub fn prepare(img: &ImageData, size: Option<(u32, u32)>) -> std::result::Result<Prepared, String> {
+    let mut out = prepare_sizes(img, &[size])?;
+    out.pop()
+        .ok_or_else(|| "the image was not prepared".to_string())
+}
+
+/// Prepares one image at each of `sizes` (`None`: its own pixel size) with at most one
+/// decode: the pixels are decoded only when some size needs them (resampling, turning
+/// upright, CMYK), resampled from that one decode for each size, encoded, and dropped
+/// before this returns. The results are in the order of `sizes`.
+pub fn prepare_sizes(
+    img: &ImageData,
+    sizes: &[Option<(u32, u32)>],
+) -> std::result::Result<Vec<Prepared>, String> {
     let probe = probe::probe(&img.bytes, crate::validate::MAX_IMAGE_SIDE)?;
     let displayed = probe.displayed();
-    let size = size.filter(|s| *s != displayed);
-    if size.is_none() && !probe.needs_pixels() {
-        return Ok(Prepared {
-            bytes: img.bytes.clone(),
+    // A size equal to the picture's own is no resampling.
+    let resample_to = |size: Option<(u32, u32)>| size.filter(|s| *s != displayed);
+    let needs_pixels = |size| resample_to(size).is_some() || probe.needs_pixels();
+    let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
+        Some(pixels::decode_upright(&img.bytes, &probe)?)
+    } else {
+        None
+    };
+    let mut out = Vec::with_capacity(sizes.len());
+    for &size in sizes {
+        let full = match &decoded {
+            Some(full) if needs_pixels(size) => full,
+            _ => {
+                out.push(Prepared {
+                    bytes: img.bytes.clone(),
+                    format: probe.format,
+                    width: displayed.0,
+                    height: displayed.1,
+                    changed: false,
+                });
+                continue;
+            }
+        };
+        let resampled;
+        let px = match resample_to(size) {
+            Some((w, h)) => {
+                resampled = pixels::resample(full, w, h)?;
+                &resampled
+            }
+            None => full,
+        };
+        let bytes = match probe.format {
+            ImageFormat::Jpeg => pixels::encode_jpeg(px)?,
+            ImageFormat::Png => pixels::encode_png(px)?,
+        };
+        out.push(Prepared {
+            bytes: Arc::new(bytes),
             format: probe.format,
-            width: displayed.0,
-            height: displayed.1,
-            changed: false,
+            width: px.width(),
+            height: px.height(),
+            changed: true,
         });
     }
-    let mut pixels = pixels::decode_upright(&img.bytes, &probe)?;
-    if let Some((w, h)) = size {
-        pixels = pixels::resample(&pixels, w, h)?;
-    }
-    let bytes = match probe.format {
-        ImageFormat::Jpeg => pixels::encode_jpeg(&pixels)?,
-        ImageFormat::Png => pixels::encode_png(&pixels)?,
-    };
-    Ok(Prepared {
-        bytes: Arc::new(bytes),
-        format: probe.format,
-        width: pixels.width(),
-        height: pixels.height(),
-        changed: true,
-    })
+    Ok(out)
 }
 
 /// Where a figure's image came from: the article file and the field of its `src`.
@@ -169,91 +203,85 @@ fn figure_place(p: &Publication, article: usize, block: usize) -> (PathBuf, Stri
     }
 }
 
+/// The error of an image that cannot be prepared, at each figure that shows it.
+fn not_embeddable(
+    p: &Publication,
+    figures: &[(usize, usize)],
+    why: &str,
+) -> Vec<((usize, usize), Diagnostic)> {
+    figures
+        .iter()
+        .map(|&(a, b)| {
+            let (file, field) = figure_place(p, a, b);
+            (
+                (a, b),
+                Diagnostic::field(&file, field, format!("the image cannot be embedded: {why}"))
+                    .with_hint("re-save the image as a plain PNG or JPEG"),
+            )
+        })
+        .collect()
+}
+
+/// The located errors, in figure order, as one input error.
+fn input_error(mut diags: Vec<((usize, usize), Diagnostic)>) -> Error {
+    diags.sort_by_key(|(at, _)| *at);
+    Error::Input(Diagnostics(diags.into_iter().map(|(_, d)| d).collect()))
+}
+
+/// The key of an image's content: the loader shares one buffer per distinct content
+/// (SHA-256), so its address names the content within one publication.
+fn content_key(img: &ImageData) -> usize {
+    Arc::as_ptr(&img.bytes) as usize
+}
+
 /// A figure (article, block) and the pixel size its image should have (`None`: its own).
 type Wanted = (usize, usize, Option<(u32, u32)>);
-/// One distinct image: its data, the size wanted, and the figures that show it.
-type Group = (ImageData, Option<(u32, u32)>, Vec<(usize, usize)>);
 
-/// Prepares the images of many figures, each distinct content once, in parallel.
-///
-/// `wanted` lists `(article, block, size)`; figures sharing one loaded image (the same
-/// bytes, which the loader shares) with different sizes get the largest. Errors name each
-/// figure's file and field.
-fn prepare_all(p: &Publication, wanted: Vec<Wanted>) -> Result<HashMap<(usize, usize), Prepared>> {
-    // Group by content (the loader shares one `Arc` per distinct content).
-    let mut groups: HashMap<usize, Group> = HashMap::new();
+/// One distinct image of one edition: its data, the size wanted, and the figures that
+/// show it.
+struct Group {
+    image: ImageData,
+    size: Option<(u32, u32)>,
+    figures: Vec<(usize, usize)>,
+}
+
+/// Groups an edition's figures by image content: figures sharing one loaded image with
+/// different sizes get the largest. Keyed by [`content_key`].
+fn group(p: &Publication, wanted: Vec<Wanted>) -> BTreeMap<usize, Group> {
+    let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
     for (a, b, size) in wanted {
         let Some(Block::Figure(f)) = p.articles[a].blocks.get(b) else {
             continue;
         };
         let Some(img) = &f.image else { continue };
-        let key = Arc::as_ptr(&img.bytes) as usize;
-        let g = groups
-            .entry(key)
-            .or_insert_with(|| (img.clone(), size, Vec::new()));
-        g.1 = match (g.1, size) {
+        let g = groups.entry(content_key(img)).or_insert_with(|| Group {
+            image: img.clone(),
+            size,
+            figures: Vec::new(),
+        });
+        g.size = match (g.size, size) {
             (Some(x), Some(y)) => Some(if y.0 > x.0 { y } else { x }),
             _ => None,
         };
-        g.2.push((a, b));
+        g.figures.push((a, b));
     }
-    let mut jobs: Vec<_> = groups.into_values().collect();
-    // Largest first, so that the last job to finish is a short one.
-    jobs.sort_by_key(|(img, _, figs)| (std::cmp::Reverse(img.bytes.len()), figs[0]));
-    let results: Vec<_> = jobs
-        .par_iter()
-        .map(|(img, size, figs)| (prepare(img, *size), figs))
-        .collect();
-    let mut out = HashMap::new();
-    let mut diags = Vec::new();
-    for (r, figs) in results {
-        match r {
-            Ok(prepared) => {
-                for f in figs {
-                    out.insert(*f, prepared.clone());
-                }
-            }
-            Err(why) => {
-                for &(a, b) in figs {
-                    let (file, field) = figure_place(p, a, b);
-                    diags.push((
-                        (a, b),
-                        Diagnostic::field(
-                            &file,
-                            field,
-                            format!("the image cannot be embedded: {why}"),
-                        )
-                        .with_hint("re-save the image as a plain PNG or JPEG"),
-                    ));
-                }
-            }
-        }
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        diags.sort_by_key(|(at, _)| *at);
-        Err(Error::Input(Diagnostics(
-            diags.into_iter().map(|(_, d)| d).collect(),
-        )))
-    }
+    groups
 }
 
-/// The images of a PDF edition, keyed by (article, block): `placed` gives each figure's
-/// printed width and height in points (the largest placement counts).
-pub fn for_print(
-    p: &Publication,
-    placed: impl IntoIterator<Item = (usize, usize, f32, f32)>,
-    ppi: ImagePpi,
-) -> Result<HashMap<(usize, usize), Prepared>> {
-    let mut largest: HashMap<(usize, usize), (f32, f32)> = HashMap::new();
-    for (a, b, w, h) in placed {
-        let e = largest.entry((a, b)).or_insert((w, h));
-        if w > e.0 {
-            *e = (w, h);
+/// What a PDF edition wants: each placed figure (the largest placement counts) at its
+/// print size for `ppi`.
+fn print_wanted(p: &Publication, lay: &Layout, ppi: ImagePpi) -> Vec<Wanted> {
+    let mut largest: BTreeMap<(usize, usize), (f32, f32)> = BTreeMap::new();
+    for it in lay.pages.iter().flat_map(|pg| &pg.items) {
+        let Item::Image(i) = it else { continue };
+        let e = largest
+            .entry((i.article, i.block))
+            .or_insert((i.width, i.height));
+        if i.width > e.0 {
+            *e = (i.width, i.height);
         }
     }
-    let mut wanted: Vec<_> = largest
+    largest
         .into_iter()
         .filter_map(|((a, b), pt)| {
             let Some(Block::Figure(f)) = p.articles[a].blocks.get(b) else {
@@ -262,13 +290,11 @@ pub fn for_print(
             let img = f.image.as_ref()?;
             Some((a, b, print_size((img.width, img.height), pt, ppi)))
         })
-        .collect();
-    wanted.sort_by_key(|w| (w.0, w.1));
-    prepare_all(p, wanted)
+        .collect()
 }
 
-/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`].
-pub fn for_epub(p: &Publication) -> Result<HashMap<(usize, usize), Prepared>> {
+/// What the EPUB wants: every figure's image, at most [`EPUB_MAX_PIXELS`].
+fn epub_wanted(p: &Publication) -> Vec<Wanted> {
     let mut wanted = Vec::new();
     for (a, art) in p.articles.iter().enumerate() {
         for (b, block) in art.blocks.iter().enumerate() {
@@ -279,7 +305,195 @@ pub fn for_epub(p: &Publication) -> Result<HashMap<(usize, usize), Prepared>> {
             }
         }
     }
-    prepare_all(p, wanted)
+    wanted
+}
+
+/// What the editions of one build want of each image, collected before any image is
+/// prepared, so that [`ImagePlan::prepare`] decodes each distinct content once for all
+/// of them.
+#[derive(Debug, Default)]
+pub struct ImagePlan {
+    /// Per content (its [`content_key`]): what is wanted of it.
+    wanted: BTreeMap<usize, Planned>,
+}
+
+/// One distinct image in an [`ImagePlan`].
+#[derive(Debug)]
+struct Planned {
+    image: ImageData,
+    /// The pixel sizes any edition wants (`None`: its own).
+    sizes: BTreeSet<Option<(u32, u32)>>,
+    /// Every figure showing it, for the errors.
+    figures: BTreeSet<(usize, usize)>,
+}
+
+impl ImagePlan {
+    /// An empty plan.
+    pub fn new() -> ImagePlan {
+        ImagePlan::default()
+    }
+
+    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>) {
+        for (key, g) in group(p, wanted) {
+            let e = self.wanted.entry(key).or_insert_with(|| Planned {
+                image: g.image,
+                sizes: BTreeSet::new(),
+                figures: BTreeSet::new(),
+            });
+            e.sizes.insert(g.size);
+            e.figures.extend(g.figures);
+        }
+    }
+
+    /// Adds the images a PDF edition places in `lay`, at their print size for `ppi`.
+    pub fn add_print(&mut self, p: &Publication, lay: &Layout, ppi: ImagePpi) {
+        self.add(p, print_wanted(p, lay, ppi));
+    }
+
+    /// Adds the images of the EPUB (and the talking book, which has the same).
+    pub fn add_epub(&mut self, p: &Publication) {
+        self.add(p, epub_wanted(p));
+    }
+
+    /// Prepares every planned image, each distinct content in one job (at most one
+    /// decode, every size from it), in parallel, the largest first. Only the encoded
+    /// results are kept. Errors name each figure's file and field.
+    pub fn prepare(self, p: &Publication) -> Result<ImageStore> {
+        let mut jobs: Vec<_> = self.wanted.into_iter().collect();
+        // Largest first, so that the last job to finish is a short one.
+        jobs.sort_by_key(|(key, job)| (std::cmp::Reverse(job.image.bytes.len()), *key));
+        let results: Vec<_> = jobs
+            .par_iter()
+            .map(|(_, job)| {
+                let sizes: Vec<_> = job.sizes.iter().copied().collect();
+                prepare_sizes(&job.image, &sizes).map(|r| (sizes, r))
+            })
+            .collect();
+        let mut prepared = HashMap::new();
+        let mut diags = Vec::new();
+        let mut decodes = 0;
+        for ((key, job), r) in jobs.into_iter().zip(results) {
+            match r {
+                Ok((sizes, done)) => {
+                    decodes += usize::from(done.iter().any(|d| d.changed));
+                    for (size, d) in sizes.into_iter().zip(done) {
+                        prepared.insert((key, size), (job.image.bytes.clone(), d));
+                    }
+                }
+                Err(why) => {
+                    let figures: Vec<_> = job.figures.into_iter().collect();
+                    diags.extend(not_embeddable(p, &figures, &why));
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(input_error(diags));
+        }
+        Ok(ImageStore {
+            prepared,
+            decodes: AtomicUsize::new(decodes),
+        })
+    }
+}
+
+/// An image's content key and a pixel size (`None`: its own).
+type StoreKey = (usize, Option<(u32, u32)>);
+
+/// The prepared images of one build, shared by all its editions (the PDFs at every scale,
+/// the EPUB, the talking book): made by [`ImagePlan::prepare`], keyed by image content and
+/// pixel size. It holds encoded files, never decoded pixels, so a bulletin of hundreds of
+/// camera photos keeps only their (small) prepared copies.
+#[derive(Debug, Default)]
+pub struct ImageStore {
+    /// Each prepared image with its source buffer, kept so that the key (the buffer's
+    /// address) stays its own and a lookup can check it is the same buffer.
+    prepared: HashMap<StoreKey, (Arc<Vec<u8>>, Prepared)>,
+    /// Decodes made for this build, by the plan and by any edition that wanted an image
+    /// the plan did not foresee.
+    decodes: AtomicUsize,
+}
+
+impl ImageStore {
+    /// How many images were decoded for this build (each distinct content at most once when
+    /// the plan covered every edition).
+    pub fn decodes(&self) -> usize {
+        self.decodes.load(Ordering::Relaxed)
+    }
+
+    /// The prepared image of `img` at `size`: from the store, or prepared now (and counted)
+    /// when the plan did not include it.
+    fn get_or_prepare(
+        &self,
+        img: &ImageData,
+        size: Option<(u32, u32)>,
+    ) -> std::result::Result<Prepared, String> {
+        if let Some((source, p)) = self.prepared.get(&(content_key(img), size))
+            && Arc::ptr_eq(source, &img.bytes)
+        {
+            return Ok(p.clone());
+        }
+        let p = prepare(img, size)?;
+        if p.changed {
+            self.decodes.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(p)
+    }
+}
+
+/// Prepares the images of an edition's figures, each distinct content once, in parallel;
+/// from `store` when given.
+fn prepare_all(
+    p: &Publication,
+    wanted: Vec<Wanted>,
+    store: Option<&ImageStore>,
+) -> Result<HashMap<(usize, usize), Prepared>> {
+    let mut jobs: Vec<Group> = group(p, wanted).into_values().collect();
+    // Largest first, so that the last job to finish is a short one.
+    jobs.sort_by_key(|g| (std::cmp::Reverse(g.image.bytes.len()), g.figures[0]));
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|g| match store {
+            Some(s) => s.get_or_prepare(&g.image, g.size),
+            None => prepare(&g.image, g.size),
+        })
+        .collect();
+    let mut out = HashMap::new();
+    let mut diags = Vec::new();
+    for (g, r) in jobs.iter().zip(results) {
+        match r {
+            Ok(prepared) => {
+                for f in &g.figures {
+                    out.insert(*f, prepared.clone());
+                }
+            }
+            Err(why) => diags.extend(not_embeddable(p, &g.figures, &why)),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(input_error(diags))
+    }
+}
+
+/// The images of a PDF edition laid out as `lay`, keyed by (article, block): each figure at
+/// its print size for `ppi` (the largest placement counts); from `store` when given.
+pub fn for_print(
+    p: &Publication,
+    lay: &Layout,
+    ppi: ImagePpi,
+    store: Option<&ImageStore>,
+) -> Result<HashMap<(usize, usize), Prepared>> {
+    prepare_all(p, print_wanted(p, lay, ppi), store)
+}
+
+/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`];
+/// from `store` when given.
+pub fn for_epub(
+    p: &Publication,
+    store: Option<&ImageStore>,
+) -> Result<HashMap<(usize, usize), Prepared>> {
+    prepare_all(p, epub_wanted(p), store)
 }
 
 #[cfg(test)]
@@ -380,6 +594,19 @@ mod tests {
         let px = image::load_from_memory(&p.bytes).unwrap();
         assert!(px.color().has_alpha());
         assert_eq!((px.width(), px.height()), (100, 50));
+    }
+
+    #[test]
+    fn plain_cmyk_is_not_inverted() {
+        // CMYK without Adobe's marker, cyan 100 %, magenta 40 %: R 0, G 153, B 255.
+        let img = testdata::image_data(testdata::plain_cmyk_jpeg(32, 16));
+        let p = prepare(&img, None).unwrap();
+        let px = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
+        let c = px.get_pixel(16, 8);
+        assert!(
+            c[0] < 30 && (133..=173).contains(&c[1]) && c[2] > 225,
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024 * 8;
 
 /// Decodes a whole image and applies its EXIF orientation.
 pub fn decode_upright(bytes: &[u8], probe: &Probe) -> Result<DynamicImage, String> {
+    #[cfg(test)]
+    decode_counter::count(bytes);
     let mut img = match probe.format {
         ImageFormat::Jpeg => decode_jpeg(bytes, probe)?,
         ImageFormat::Png => {
@@ -41,16 +43,21 @@ pub fn decode_upright(bytes: &[u8], probe: &Probe) -> Result<DynamicImage, Strin
     Ok(img)
 }
 
-/// A JPEG to 8-bit greyscale or RGB (CMYK and YCCK are converted as Adobe writes them,
-/// with inverted samples; zune-jpeg does the conversion).
+/// A JPEG to 8-bit greyscale or RGB. CMYK and YCCK with Adobe's APP14 marker are
+/// converted as Adobe writes them, with inverted samples (zune-jpeg does the conversion);
+/// a CMYK JPEG without the marker holds plain ink amounts ([`plain_cmyk_to_rgb`]).
+/// No colour management: the naive conversion every browser without a CMYK profile makes.
 fn decode_jpeg(bytes: &[u8], probe: &Probe) -> Result<DynamicImage, String> {
     use zune_jpeg::zune_core::colorspace::ColorSpace;
     let grey = probe.jpeg_components == 1;
+    let plain_cmyk = probe.jpeg_components == 4 && !probe.jpeg_adobe;
     let options = zune_jpeg::zune_core::options::DecoderOptions::default()
         .set_max_width(probe.stored_width as usize)
         .set_max_height(probe.stored_height as usize)
         .jpeg_set_out_colorspace(if grey {
             ColorSpace::Luma
+        } else if plain_cmyk {
+            ColorSpace::CMYK
         } else {
             ColorSpace::RGB
         });
@@ -64,11 +71,28 @@ fn decode_jpeg(bytes: &[u8], probe: &Probe) -> Result<DynamicImage, String> {
         .ok_or_else(|| "the JPEG has no frame header".to_string())?;
     let (w, h) = (w as u32, h as u32);
     let short = || "the JPEG decoder returned fewer pixels than the header declares".to_string();
+    if plain_cmyk && data.len() != w as usize * h as usize * 4 {
+        return Err(short());
+    }
+    let data = if plain_cmyk {
+        plain_cmyk_to_rgb(&data)
+    } else {
+        data
+    };
     Ok(if grey {
         DynamicImage::ImageLuma8(GrayImage::from_raw(w, h, data).ok_or_else(short)?)
     } else {
         DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, data).ok_or_else(short)?)
     })
+}
+
+/// Plain CMYK samples (ink amounts, 0 = none) to RGB: each channel is what its
+/// complementary ink and black leave of the paper, `(255 − C) × (255 − K) / 255`, rounded.
+fn plain_cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
+    let leave = |ink: u8, k: u8| ((255 - ink as u32) * (255 - k as u32) + 127) / 255;
+    cmyk.chunks_exact(4)
+        .flat_map(|p| [leave(p[0], p[3]), leave(p[1], p[3]), leave(p[2], p[3])].map(|v| v as u8))
+        .collect()
 }
 
 /// Resamples to `width` × `height`: nearest-neighbour down to twice the target size, then
@@ -115,4 +139,41 @@ pub fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, String> {
     img.write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
         .map_err(|e| format!("the PNG encoder failed ({e})"))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_cmyk_leaves_what_the_inks_do_not_cover() {
+        // No ink: white; full black: black; cyan 100 %, magenta 40 %; yellow with 20 % black.
+        let rgb = plain_cmyk_to_rgb(&[0, 0, 0, 0, 0, 0, 0, 255, 255, 102, 0, 0, 0, 0, 255, 51]);
+        assert_eq!(rgb, [255, 255, 255, 0, 0, 0, 0, 153, 255, 204, 204, 0]);
+    }
+}
+
+/// Unit tests count decodes per source content (tests run in parallel, so a global count
+/// would mix theirs; each test's image has its own bytes).
+#[cfg(test)]
+pub(crate) mod decode_counter {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use sha2::{Digest, Sha256};
+
+    static DECODES: Mutex<Option<HashMap<[u8; 32], usize>>> = Mutex::new(None);
+
+    pub(super) fn count(bytes: &[u8]) {
+        let key: [u8; 32] = Sha256::digest(bytes).into();
+        let mut map = DECODES.lock().unwrap_or_else(|e| e.into_inner());
+        *map.get_or_insert_with(HashMap::new).entry(key).or_default() += 1;
+    }
+
+    /// How many times an image with these bytes has been decoded in this test process.
+    pub(crate) fn decodes_of(bytes: &[u8]) -> usize {
+        let key: [u8; 32] = Sha256::digest(bytes).into();
+        let map = DECODES.lock().unwrap_or_else(|e| e.into_inner());
+        map.as_ref().and_then(|m| m.get(&key)).copied().unwrap_or(0)
+    }
 }

@@ -23,6 +23,10 @@ pub struct Probe {
     pub orientation: u8,
     /// Colour components of a JPEG (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK); PNG: 0.
     pub jpeg_components: u8,
+    /// Whether a JPEG carries Adobe's APP14 marker: its CMYK samples are then stored
+    /// inverted (as Photoshop writes them); without it, a CMYK JPEG's samples are plain
+    /// ink amounts (0 = no ink).
+    pub jpeg_adobe: bool,
 }
 
 impl Probe {
@@ -89,6 +93,7 @@ fn probe_jpeg(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
         stored_height: h as u32,
         orientation,
         jpeg_components: components,
+        jpeg_adobe: seg.adobe,
     })
 }
 
@@ -98,6 +103,8 @@ struct JpegSegments<'a> {
     exif: Option<&'a [u8]>,
     /// The ICC profile from the APP2 segments, in sequence order.
     icc: Vec<u8>,
+    /// Whether an Adobe APP14 segment is present.
+    adobe: bool,
 }
 
 /// Walks a JPEG's segments by their lengths and its entropy-coded scans to the EOI marker
@@ -107,6 +114,7 @@ struct JpegSegments<'a> {
 fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
     let n = b.len();
     let mut exif = None;
+    let mut adobe = false;
     let mut frame_seen = false;
     let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
     let mut i = 2; // after SOI
@@ -143,6 +151,7 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
             0xE2 if data.starts_with(b"ICC_PROFILE\0") && data.len() >= 14 => {
                 icc_parts.push((data[12], &data[14..]))
             }
+            0xEE if data.starts_with(b"Adobe") => adobe = true,
             0xC0..=0xCF
                 if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !frame_seen && data.len() >= 5 =>
             {
@@ -167,6 +176,7 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
     icc_parts.sort_by_key(|(seq, _)| *seq);
     Ok(JpegSegments {
         exif,
+        adobe,
         icc: icc_parts
             .into_iter()
             .flat_map(|(_, d)| d.iter().copied())
@@ -275,6 +285,7 @@ fn probe_png(b: &[u8], max_side: u32) -> Result<Probe, String> {
         stored_height: h,
         orientation,
         jpeg_components: 0,
+        jpeg_adobe: false,
     })
 }
 
@@ -357,6 +368,15 @@ mod tests {
     fn cmyk_jpeg_needs_pixels() {
         let p = probe(&testdata::cmyk_jpeg(16, 8), 16_384).unwrap();
         assert_eq!(p.jpeg_components, 4);
+        assert!(p.jpeg_adobe);
         assert!(p.needs_pixels());
+        let plain = probe(&testdata::plain_cmyk_jpeg(16, 8), 16_384).unwrap();
+        assert_eq!(plain.jpeg_components, 4);
+        assert!(!plain.jpeg_adobe);
+        assert!(
+            !probe(&testdata::jpeg_with_exif(16, 8, 1), 16_384)
+                .unwrap()
+                .jpeg_adobe
+        );
     }
 }

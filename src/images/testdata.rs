@@ -98,6 +98,34 @@ pub fn cmyk_jpeg(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// A CMYK JPEG without Adobe's APP14 marker, its samples plain ink amounts: cyan 100 %,
+/// magenta 40 % (R 0, G 153, B 255 on screen).
+pub fn plain_cmyk_jpeg(w: u32, h: u32) -> Vec<u8> {
+    // jpeg-encoder stores CMYK inverted, with APP14: give it the inverse of the plain
+    // samples wanted, then drop the marker.
+    let px: Vec<u8> = (0..w * h).flat_map(|_| [0u8, 153, 255, 255]).collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 95)
+        .encode(&px, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+        .expect("encode CMYK");
+    without_app14(out)
+}
+
+/// A JPEG with its Adobe APP14 segments removed.
+pub fn without_app14(j: Vec<u8>) -> Vec<u8> {
+    let mut out = j[..2].to_vec();
+    let mut i = 2;
+    while i + 4 <= j.len() && j[i] == 0xFF && j[i + 1] != 0xDA {
+        let len = u16::from_be_bytes([j[i + 2], j[i + 3]]) as usize;
+        if j[i + 1] != 0xEE {
+            out.extend_from_slice(&j[i..i + 2 + len]);
+        }
+        i += 2 + len;
+    }
+    out.extend_from_slice(&j[i..]);
+    out
+}
+
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
     let start = out.len();

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32};
+use std::sync::Arc;
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
@@ -37,7 +38,7 @@ use krilla::{Document, SerializeSettings};
 
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
-use crate::images::ImagePpi;
+use crate::images::{ImagePpi, ImageStore};
 use crate::input::PageSizeName;
 use crate::layout::{
     FrontPart, GlyphRun, Item, Layout, LayoutOptions, Line, LinkTarget, Owner, PlacedGlyph,
@@ -90,6 +91,7 @@ impl PdfOptions {
             date: self.date,
             image_ppi: self.image_ppi,
             standard: self.standard,
+            images: None,
         }
     }
 
@@ -104,7 +106,7 @@ impl PdfOptions {
 }
 
 /// How a laid-out publication is written (what [`write_pdf`] needs beyond the layout).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteSettings {
     /// Document date (metadata); `None`: [`Timestamp::of_publication`].
     pub date: Option<Timestamp>,
@@ -112,6 +114,9 @@ pub struct WriteSettings {
     pub image_ppi: ImagePpi,
     /// The standards claimed and validated.
     pub standard: PdfStandard,
+    /// Images already prepared for every edition of the build (see
+    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    pub images: Option<Arc<ImageStore>>,
 }
 
 /// A written PDF and what the EPUB needs from it.
@@ -238,16 +243,9 @@ fn build_document(
     }
 
     // Images: prepared (upright, resampled for print) once per distinct content, in
-    // parallel; one krilla image per content, so each is written once.
-    let placed = lay
-        .pages
-        .iter()
-        .flat_map(|pg| &pg.items)
-        .filter_map(|it| match it {
-            Item::Image(i) => Some((i.article, i.block, i.width, i.height)),
-            Item::Line(_) => None,
-        });
-    let prepared = crate::images::for_print(p, placed, options.image_ppi)?;
+    // parallel, or taken from the build's shared store; one krilla image per content, so
+    // each is written once.
+    let prepared = crate::images::for_print(p, lay, options.image_ppi, options.images.as_deref())?;
     let mut images: HashMap<(usize, usize), Image> = HashMap::new();
     let mut by_content: HashMap<usize, Image> = HashMap::new();
     let mut keys: Vec<_> = prepared.keys().copied().collect();

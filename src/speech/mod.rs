@@ -23,6 +23,8 @@ pub mod pronounce;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -299,16 +301,22 @@ fn image_word(lang: &str) -> &'static str {
 
 /// Speaks every article of `p` and a bulletin's title page: one MP3 and one list of
 /// clips per content document.
+///
+/// Sentences are spoken on all worker threads, taken in reading order; the thread that
+/// speaks a document's last missing sentence joins the document's samples, encodes its
+/// MP3 and drops them. So the samples held at once belong to the documents with a
+/// sentence in progress (at most one per worker thread) and the documents being encoded,
+/// not to the whole bulletin: a 100-article book holds a few articles' samples, not 100.
 pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
     let n = p.articles.len();
     let bulletin = p.is_bulletin();
-    let mut jobs: Vec<Job> = if bulletin {
-        title_page_jobs(p, n, speech)
-    } else {
-        Vec::new()
-    };
-    jobs.extend((0..n).flat_map(|i| article_jobs(p, i, speech)));
+    // Documents in reading order: a bulletin's title page first, then the articles.
+    let mut documents: Vec<Vec<Job>> = Vec::with_capacity(n + 1);
+    if bulletin {
+        documents.push(title_page_jobs(p, n, speech));
+    }
+    documents.extend((0..n).map(|i| article_jobs(p, i, speech)));
     let dir = tempfile::Builder::new()
         .prefix("anpham-speech.")
         .tempdir()
@@ -316,87 +324,29 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
             message: format!("cannot make a temporary folder for speech: {e}"),
             hint: "check TMPDIR".into(),
         })?;
-    let audio: Vec<Result<espeak::Samples>> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(k, j)| {
-            let s = speech
-                .espeak
-                .speak(&j.voice, &j.spoken, dir.path(), &k.to_string())?;
-            if is_silent(&s.data) {
-                let doc = match p.articles.get(j.doc) {
-                    Some(a) => format!("article {} (`{}`)", j.doc + 1, a.title),
-                    None => "the title page".into(),
-                };
-                return Err(Error::Speech {
-                    message: format!(
-                        "{doc}, {}: voice `{}` says nothing for “{}”",
-                        key_name(j.key),
-                        j.voice,
-                        j.shown
-                    ),
-                    hint: "give its pronunciation in a file passed with --pronunciations \
-                           ([words] \"shown\" = \"spoken\"), or choose another --voice"
-                        .into(),
-                });
-            }
-            Ok(s)
-        })
-        .collect();
-    // Documents 0..n are the articles, n the title page.
-    let slots = n + usize::from(bulletin);
-    let mut docs: Vec<DocumentOverlay> = (0..slots).map(|_| DocumentOverlay::default()).collect();
-    let mut samples: Vec<Vec<i16>> = vec![Vec::new(); slots];
+    let spoken = speak_streaming(&documents, |doc, k| {
+        speak_sentence(p, speech, dir.path(), &documents[doc][k])
+    })
+    .into_iter()
+    .zip(&documents)
+    .map(|(audio, jobs)| audio.and_then(|audio| document_overlay(jobs, audio)));
+    // The first error in reading order wins.
+    let mut docs: Vec<DocumentOverlay> = Vec::with_capacity(documents.len());
     let mut rate = None;
-    for (j, a) in jobs.into_iter().zip(audio) {
-        let a = a?;
-        if *rate.get_or_insert(a.rate) != a.rate {
-            return Err(Error::Speech {
-                message: format!(
-                    "espeak-ng spoke at {} Hz and at {} Hz",
-                    rate.unwrap_or(0),
-                    a.rate
-                ),
-                hint: "use voices of one espeak-ng installation".into(),
-            });
+    for r in spoken {
+        let (d, doc_rate) = r?;
+        if let Some(r) = doc_rate
+            && *rate.get_or_insert(r) != r
+        {
+            return Err(two_rates(rate.unwrap_or(0), r));
         }
-        let buf = &mut samples[j.doc];
-        let begin = buf.len() as u64;
-        buf.extend_from_slice(&a.data);
-        let end = buf.len() as u64;
-        let d = &mut docs[j.doc];
-        match j.key {
-            Key::Part(part) => d
-                .sentences
-                .entry(part)
-                .or_default()
-                .push((j.range, j.id.clone())),
-            Key::Image(b) => {
-                d.image_ids.insert(b, j.id.clone());
-            }
-            Key::Line(line) => d
-                .lines
-                .entry(line)
-                .or_default()
-                .push((j.range, j.id.clone())),
-        }
-        d.clips.push(Clip {
-            id: j.id,
-            begin_ms: mp3::decoded_millis(begin, a.rate),
-            end_ms: mp3::decoded_millis(end, a.rate),
-        });
-    }
-    let rate = rate.unwrap_or(22050);
-    let encoded: Vec<Result<Vec<u8>>> = samples.par_iter().map(|s| mp3::encode(s, rate)).collect();
-    for (d, e) in docs.iter_mut().zip(encoded) {
-        d.audio = e?;
-        d.duration_ms = d.clips.last().map_or(0, |c| c.end_ms);
+        docs.push(d);
     }
     let voice = speech
         .voice
         .clone()
         .unwrap_or_else(|| primary(&p.lang).to_ascii_lowercase());
-    let title_page = if bulletin { docs.pop() } else { None };
+    let title_page = if bulletin { Some(docs.remove(0)) } else { None };
     Ok(Overlay {
         narrator: format!(
             "{}, voice {voice} (synthetic speech)",
@@ -405,6 +355,190 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         title_page,
         documents: docs,
     })
+}
+
+/// One document's spoken sentences, in reading order, once all are spoken; or the
+/// first error among them.
+type DocumentAudio = Result<Vec<espeak::Samples>>;
+
+/// Speaks the sentences of `documents` with `speak(document, sentence)` on every worker
+/// thread, taking them in reading order, and hands each document's audio to
+/// [`encode_document`] on the thread that finishes it, as soon as it is complete. Gives
+/// each document's encoded result, in document order.
+fn speak_streaming(
+    documents: &[Vec<Job>],
+    speak: impl Fn(usize, usize) -> Result<espeak::Samples> + Sync,
+) -> Vec<Result<EncodedAudio>> {
+    // Every sentence, in reading order: (document, sentence in it).
+    let order: Vec<(usize, usize)> = documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, jobs)| (0..jobs.len()).map(move |k| (d, k)))
+        .collect();
+    struct Pending {
+        audio: Vec<Option<Result<espeak::Samples>>>,
+        missing: usize,
+    }
+    let pending: Vec<Mutex<Pending>> = documents
+        .iter()
+        .map(|jobs| {
+            Mutex::new(Pending {
+                audio: (0..jobs.len()).map(|_| None).collect(),
+                missing: jobs.len(),
+            })
+        })
+        .collect();
+    let done: Vec<Mutex<Option<Result<EncodedAudio>>>> =
+        documents.iter().map(|_| Mutex::new(None)).collect();
+    let finish = |d: usize, audio: Vec<Option<Result<espeak::Samples>>>| {
+        let audio: DocumentAudio = audio
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| Err(internal("a sentence was not spoken"))))
+            .collect();
+        *lock(&done[d]) = Some(audio.and_then(encode_document));
+    };
+    // A document without sentences is complete from the start.
+    for (d, p) in pending.iter().enumerate() {
+        if lock(p).missing == 0 {
+            finish(d, Vec::new());
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().max(1);
+    (0..workers).into_par_iter().for_each(|_| {
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(d, k)) = order.get(at) else { break };
+            let samples = speak(d, k);
+            let complete = {
+                let mut p = lock(&pending[d]);
+                p.audio[k] = Some(samples);
+                p.missing -= 1;
+                (p.missing == 0).then(|| std::mem::take(&mut p.audio))
+            };
+            if let Some(audio) = complete {
+                finish(d, audio);
+            }
+        }
+    });
+    done.into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| Err(internal("a document was not finished")))
+        })
+        .collect()
+}
+
+/// A mutex's value, also after a panic elsewhere (the data is still whole: every
+/// critical section here is a few assignments).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn internal(what: &str) -> Error {
+    Error::Speech {
+        message: format!("{what} (internal error)"),
+        hint: "this is a bug in anpham; please report it".into(),
+    }
+}
+
+/// A document's audio as MP3, with where each sentence begins and ends in the input
+/// samples, and the sample rate (`None`: no sentence).
+struct EncodedAudio {
+    mp3: Vec<u8>,
+    spans: Vec<(u64, u64)>,
+    rate: Option<u32>,
+}
+
+/// Joins a document's sentences' samples in reading order and encodes them; the samples
+/// are dropped as they are joined and the joined ones when this returns.
+fn encode_document(audio: Vec<espeak::Samples>) -> Result<EncodedAudio> {
+    let total = audio.iter().map(|a| a.data.len()).sum();
+    let mut samples: Vec<i16> = Vec::with_capacity(total);
+    let mut spans = Vec::with_capacity(audio.len());
+    let mut rate = None;
+    for a in audio {
+        if *rate.get_or_insert(a.rate) != a.rate {
+            return Err(two_rates(rate.unwrap_or(0), a.rate));
+        }
+        let begin = samples.len() as u64;
+        samples.extend_from_slice(&a.data);
+        spans.push((begin, samples.len() as u64));
+    }
+    let mp3 = mp3::encode(&samples, rate.unwrap_or(22050))?;
+    Ok(EncodedAudio { mp3, spans, rate })
+}
+
+/// The error of sentences spoken at two sample rates.
+fn two_rates(a: u32, b: u32) -> Error {
+    Error::Speech {
+        message: format!("espeak-ng spoke at {a} Hz and at {b} Hz"),
+        hint: "use voices of one espeak-ng installation".into(),
+    }
+}
+
+/// Speaks one sentence; a sentence the voice makes no sound for is an error naming its
+/// place.
+fn speak_sentence(
+    p: &Publication,
+    speech: &SpeechOptions,
+    dir: &std::path::Path,
+    j: &Job,
+) -> Result<espeak::Samples> {
+    let s = speech
+        .espeak
+        .speak(&j.voice, &j.spoken, dir, &format!("{}-{}", j.doc, j.id))?;
+    if is_silent(&s.data) {
+        let doc = match p.articles.get(j.doc) {
+            Some(a) => format!("article {} (`{}`)", j.doc + 1, a.title),
+            None => "the title page".into(),
+        };
+        return Err(Error::Speech {
+            message: format!(
+                "{doc}, {}: voice `{}` says nothing for “{}”",
+                key_name(j.key),
+                j.voice,
+                j.shown
+            ),
+            hint: "give its pronunciation in a file passed with --pronunciations \
+                   ([words] \"shown\" = \"spoken\"), or choose another --voice"
+                .into(),
+        });
+    }
+    Ok(s)
+}
+
+/// A document's overlay from its sentences and their encoded audio: sentence ids by part,
+/// clips from sample counts, the MP3 and the duration.
+fn document_overlay(jobs: &[Job], audio: EncodedAudio) -> Result<(DocumentOverlay, Option<u32>)> {
+    let mut d = DocumentOverlay::default();
+    let rate = audio.rate.unwrap_or(22050);
+    for (j, &(begin, end)) in jobs.iter().zip(&audio.spans) {
+        match j.key {
+            Key::Part(part) => d
+                .sentences
+                .entry(part)
+                .or_default()
+                .push((j.range.clone(), j.id.clone())),
+            Key::Image(b) => {
+                d.image_ids.insert(b, j.id.clone());
+            }
+            Key::Line(line) => d
+                .lines
+                .entry(line)
+                .or_default()
+                .push((j.range.clone(), j.id.clone())),
+        }
+        d.clips.push(Clip {
+            id: j.id.clone(),
+            begin_ms: mp3::decoded_millis(begin, rate),
+            end_ms: mp3::decoded_millis(end, rate),
+        });
+    }
+    d.audio = audio.mp3;
+    d.duration_ms = d.clips.last().map_or(0, |c| c.end_ms);
+    Ok((d, audio.rate))
 }
 
 /// The program and version of `espeak-ng --version` without its data path:
