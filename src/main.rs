@@ -263,7 +263,10 @@ fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
     let mut speech = anpham::speech::SpeechOptions::new();
     speech.voice = args.voice.clone();
-    speech.espeak.rate = args.speech_rate;
+    speech.espeak = anpham::speech::Espeak::new(
+        std::env::var_os(anpham::speech::espeak::PROGRAM_ENV).map(PathBuf::from),
+        args.speech_rate,
+    );
     if let Some(f) = &args.pronunciations {
         match anpham::speech::Pronunciations::bundled_with_file(f) {
             Ok(p) => speech.pronunciations = p,
@@ -288,7 +291,9 @@ fn build(args: BuildArgs) -> ExitCode {
         jobs: args.jobs,
         fail_fast: args.fail_fast,
         repair: args.repair,
-        // Reproducible builds: the one place anpham reads the environment for a date.
+        // Reproducible builds: the one place anpham reads the environment for a date
+        // (the library reads no environment at all: ANPHAM_ESPEAK and
+        // ANPHAM_BRAILLE_TABLES are read above and below).
         date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| Timestamp::from_epoch_text(&v)),
@@ -304,6 +309,9 @@ fn build(args: BuildArgs) -> ExitCode {
                 .braille_volume_sheets
                 .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
             duplex: args.braille_duplex,
+            table_dirs: anpham::braille::translate::table_dirs(
+                std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
+            ),
             ..anpham::braille::BrailleOptions::default()
         }),
         image_ppi: args.image_ppi.unwrap_or_default(),

@@ -46,7 +46,8 @@ pub struct BrailleOptions {
     pub volume_sheets: usize,
     /// Interpoint (both sides of each sheet): two pages per sheet, and PEF `duplex="true"`.
     pub duplex: bool,
-    /// Folders to look for liblouis tables in, in order (see [`translate::table_dirs`]).
+    /// Folders to look for liblouis tables in, in order (see [`translate::table_dirs`]);
+    /// by default only the system's.
     pub table_dirs: Vec<PathBuf>,
     /// The build's date (PEF `dc:date`).
     pub date: Timestamp,
@@ -59,7 +60,7 @@ impl Default for BrailleOptions {
             geometry: Geometry::DEFAULT,
             volume_sheets: DEFAULT_VOLUME_SHEETS,
             duplex: false,
-            table_dirs: translate::table_dirs(),
+            table_dirs: translate::table_dirs(None),
             date: Timestamp::from_unix(0),
         }
     }
