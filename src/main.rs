@@ -183,7 +183,7 @@ fn main() -> ExitCode {
         Command::Scales => {
             println!("step  print body  EPUB base  name");
             for step in MIN_STEP..=MAX_STEP {
-                let s = FontScale::Step(step);
+                let s = FontScale::step(step);
                 let name = match step {
                     -2 => "smallest",
                     -1 => "small",

@@ -526,7 +526,11 @@ fn bad_headings_are_refused() {
     );
     assert_contains(
         &refused(&f),
-        &["h7.json: blocks[0].level: heading level 7 is outside 2–6"],
+        // A level outside 2–6 cannot be loaded (`HeadingLevel`): a located field error.
+        &[
+            "h7.json:1:",
+            "blocks[0].level: heading level 7 is outside 2–6",
+        ],
     );
     let f = write(
         dir.path(),

@@ -20,6 +20,7 @@ use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 
 /// A part of an article that text can be located in.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ArticlePart {
     /// The headline.

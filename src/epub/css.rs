@@ -180,11 +180,11 @@ mod tests {
     #[test]
     fn sizes_are_relative() {
         for step in -2..=6 {
-            let css = stylesheet(FontScale::Step(step), &[], &["X".into()], "serif");
+            let css = stylesheet(FontScale::step(step), &[], &["X".into()], "serif");
             assert!(!css.contains("pt;") && !css.contains("px"), "{css}");
             assert!(css.contains(&format!(
                 "font-size: {}%",
-                num(FontScale::Step(step).epub_percent())
+                num(FontScale::step(step).epub_percent())
             )));
             assert!(css.contains("line-height: 1.5"));
             assert!(!css.contains("justify"));

@@ -246,7 +246,7 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>> 
             Event::End(TagEnd::Heading(_)) => {
                 let text = inline.take();
                 blocks.push(Block::Heading {
-                    level: heading.take().unwrap_or(2),
+                    level: crate::model::HeadingLevel::clamped(heading.take().unwrap_or(2)),
                     text,
                 });
             }

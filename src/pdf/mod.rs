@@ -548,7 +548,7 @@ fn build_tree(
                     }
                 }
                 Block::Heading { level, text } => {
-                    if let Some(g) = group(heading(*level, &text.to_plain()), own) {
+                    if let Some(g) = group(heading(level.get(), &text.to_plain()), own) {
                         art.push(g);
                     }
                 }

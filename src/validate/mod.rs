@@ -218,12 +218,9 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
         let at = format!("{p}blocks[{i}]");
         match b {
             Block::Heading { level: l, text } => {
-                if !(2..=6).contains(l) {
-                    diags.push(
-                        Diagnostic::field(file, format!("{at}.level"), format!("heading level {l} is outside 2–6"))
-                            .with_hint("the article title is the level-1 heading; subheadings use levels 2 to 6"),
-                    );
-                } else if *l > level + 1 {
+                // A level outside 2–6 cannot be built (`HeadingLevel`); skipped levels can.
+                let l = l.get();
+                if l > level + 1 {
                     diags.push(
                         Diagnostic::field(
                             file,
@@ -236,7 +233,7 @@ fn check_article(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>)
                         )),
                     );
                 } else {
-                    level = *l;
+                    level = l;
                 }
                 if text.is_blank() {
                     diags.push(

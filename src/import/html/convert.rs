@@ -9,7 +9,7 @@ use scraper::{ElementRef, Node};
 use super::super::{Note, NoteKind, chrome, normalize_space, shorten};
 use super::spans::{join_text, tidy, unemphasised};
 use super::{MAX_DEPTH, MAX_NOTES, sel};
-use crate::model::{Block, Span, Text};
+use crate::model::{Block, HeadingLevel, Span, Text};
 use crate::validate::{is_language_tag, is_safe_url};
 
 /// Elements whose content is never article text.
@@ -226,7 +226,7 @@ impl<'a> Converter<'a> {
         if plain == self.title {
             return;
         }
-        let level = name[1..].parse::<u8>().unwrap_or(2).clamp(2, 6);
+        let level = HeadingLevel::clamped(name[1..].parse::<u8>().unwrap_or(2));
         self.blocks.push(Block::Heading { level, text });
     }
 

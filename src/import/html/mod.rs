@@ -32,7 +32,7 @@ use scraper::{Html, Selector};
 use super::plaintext::looks_like_author;
 use super::{Imported, NoteKind, dates, normalize_space, shorten};
 use crate::error::{Diagnostic, Result};
-use crate::model::{Article, Block, Text};
+use crate::model::{Article, Block, HeadingLevel, Text};
 use crate::validate::{is_language_tag, is_safe_url};
 use convert::Converter;
 pub use layouts::{GENERIC_BODY, LAYOUTS, Layout};
@@ -117,11 +117,11 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
         blocks.remove(0);
     }
     // Pages skip heading levels (an <h3> under the <h1>); articles may not.
-    let mut previous = 1u8;
+    let mut deepest_allowed = HeadingLevel::H2;
     for b in &mut blocks {
         if let Block::Heading { level, .. } = b {
-            *level = (*level).min(previous + 1);
-            previous = *level;
+            *level = (*level).min(deepest_allowed);
+            deepest_allowed = level.deeper();
         }
     }
     let figures = blocks

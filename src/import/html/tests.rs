@@ -106,7 +106,7 @@ fn heading_levels_have_no_gaps_and_the_title_is_not_repeated() {
         .blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Heading { level, .. } => Some(*level),
+            Block::Heading { level, .. } => Some(level.get()),
             _ => None,
         })
         .collect();
