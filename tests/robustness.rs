@@ -515,24 +515,9 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
     png.extend_from_slice(&w.to_be_bytes());
     png.extend_from_slice(&h.to_be_bytes());
     png.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let crc = crc32(&png[12..]);
+    let crc = crc32fast::hash(&png[12..]);
     png.extend_from_slice(&crc.to_be_bytes());
     png
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// A JPEG whose frame header (SOF0) declares `w` × `h` pixels, with no scan data.

@@ -236,12 +236,12 @@ fn build_document(
             .and_then(|a| a.lead.as_ref())
             .map(|l| l.to_plain())
     });
-    let created = DateTime::new(date.year)
-        .month(date.month)
-        .day(date.day)
-        .hour(date.hour)
-        .minute(date.minute)
-        .second(date.second)
+    let created = DateTime::new(date.year())
+        .month(date.month())
+        .day(date.day())
+        .hour(date.hour())
+        .minute(date.minute())
+        .second(date.second())
         .utc_offset_hour(0)
         .utc_offset_minute(0);
     let mut meta = Metadata::new()
