@@ -145,7 +145,7 @@ struct BuildArgs {
     braille_grade: Option<u8>,
     /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
     #[arg(long, value_parser = parse_braille_page)]
-    braille_page: Option<anpham::braille::format::Geometry>,
+    braille_page: Option<anpham::braille::Geometry>,
     /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     braille_volume_sheets: Option<u16>,
@@ -154,8 +154,8 @@ struct BuildArgs {
     braille_duplex: bool,
 }
 
-fn parse_braille_page(s: &str) -> Result<anpham::braille::format::Geometry, String> {
-    anpham::braille::format::Geometry::parse(s).ok_or_else(|| {
+fn parse_braille_page(s: &str) -> Result<anpham::braille::Geometry, String> {
+    anpham::braille::Geometry::parse(s).ok_or_else(|| {
         format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
     })
 }
@@ -304,7 +304,7 @@ fn build(args: BuildArgs) -> ExitCode {
                 .unwrap_or_default(),
             geometry: args
                 .braille_page
-                .unwrap_or(anpham::braille::format::Geometry::DEFAULT),
+                .unwrap_or(anpham::braille::Geometry::DEFAULT),
             volume_sheets: args
                 .braille_volume_sheets
                 .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),

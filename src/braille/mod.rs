@@ -2,18 +2,19 @@
 //! liblouis and laid out as braille books are (see `docs/braille.md`).
 //!
 //! Stages: [`translate`] (print → Unicode braille cells, per language and grade) →
-//! [`format`](mod@format) (lines and pages: title page, running head, page numbers, print page
+//! `format` (lines and pages: title page, running head, page numbers, print page
 //! indicators, headings, paragraphs, lists, quotations, transcriber's notes, contents) →
-//! volumes at article boundaries → [`brf`] | [`pef`].
+//! `volumes` (pages, front matter, volumes at article boundaries) → `brf` | `pef`;
+//! `pieces` turns an article's text addresses into translated, styled pieces.
 //!
 //! The text of each article is read through its text addresses
-//! ([`crate::address::article_parts`] with [`ArticlePart`]), the same addresses the large-print
+//! ([`crate::address::article_parts`] with [`crate::address::ArticlePart`]), the same addresses the large-print
 //! PDF's [`PageMap`] uses, so print page indicators fall where the PDF's pages begin. That
-//! use is confined to one private function, `article_pieces`.
+//! use is confined to one private function, `pieces::article_pieces`.
 
-pub mod brf;
-pub mod format;
-pub mod pef;
+pub(crate) mod brf;
+pub(crate) mod format;
+pub(crate) mod pef;
 mod pieces;
 pub mod translate;
 mod volumes;
@@ -29,9 +30,10 @@ use crate::model::Publication;
 use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::timestamp::Timestamp;
-use format::Geometry;
+pub use format::Geometry;
 use pieces::Translators;
-pub use translate::{Grade, Place, Translator};
+pub use translate::Grade;
+use translate::{Place, Translator};
 
 /// The default largest volume, in sheets (BANA and most presses bind at most about 80–100).
 pub const DEFAULT_VOLUME_SHEETS: usize = 80;

@@ -7,7 +7,7 @@
 //! [`table_dirs`]) and then in the system's `/usr/share/liblouis/tables` (Debian
 //! `liblouis-data`). A table's `include`s are resolved by liblouis next to the table and
 //! then in the system folder. The Vietnamese tables of liblouis < 3.25 (Debian 12) turn a
-//! capital K into the end-of-capitals sign; [`Translator::new`] refuses them with a hint
+//! capital K into the end-of-capitals sign; `Translator::new` refuses them with a hint
 //! instead of writing wrong braille.
 
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ impl Grade {
 }
 
 /// The table file of a language and grade, if anpham has one.
-pub fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
+pub(crate) fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
     if is_lang(lang, "vi") {
         Some(match grade {
             Grade::G0 => "vi-vn-g0.utb",
@@ -93,13 +93,13 @@ pub fn table_dirs(search_path: Option<&OsStr>) -> Vec<PathBuf> {
 }
 
 /// The first folder of `dirs` holding `file`.
-pub fn find_table(file: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_table(file: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     dirs.iter().map(|d| d.join(file)).find(|p| p.is_file())
 }
 
 /// Where a piece of text comes from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// The input file (or the publication's title when there is none).
     pub file: String,
     /// The article (1-based) and the part (`title`, `block 3`, `figure 2 alt text` …).
@@ -107,7 +107,7 @@ pub struct Place {
 }
 
 /// A translator for one language and grade.
-pub struct Translator {
+pub(crate) struct Translator {
     table: String,
     undefined: Mutex<HashMap<char, bool>>,
 }

@@ -108,7 +108,7 @@ const TITLE_HREF: &str = "title.xhtml";
 
 /// The identifier used when the publication has none: a `urn:uuid:` made from a SHA-256
 /// of the title, language and text, so rebuilding the same content keeps it.
-pub fn derived_identifier(p: &Publication) -> String {
+pub(crate) fn derived_identifier(p: &Publication) -> String {
     let mut h = Sha256::new();
     h.update(p.title.as_bytes());
     h.update([0]);

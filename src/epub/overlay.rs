@@ -58,7 +58,7 @@ pub enum Line {
 #[derive(Debug, Clone, Default)]
 pub struct DocumentOverlay {
     /// Per part: the sentences' byte ranges in the part's text
-    /// ([`super::pages::part_texts`]) and their element ids, in order.
+    /// (`crate::address::article_parts`) and their element ids, in order.
     pub sentences: BTreeMap<ArticlePart, Vec<(Range<usize>, String)>>,
     /// Per line of the writer's own ([`Line`]): the sentences' byte ranges in the line's
     /// text and their ids. Title and description are cut into sentences; the publisher,
@@ -143,7 +143,7 @@ pub fn smil_document(text_href: &str, audio_href: &str, overlay: &DocumentOverla
     out
 }
 
-/// Like [`super::content::write_runs`], with each sentence of `sentences` (byte ranges
+/// Like `content::write_runs`, with each sentence of `sentences` (byte ranges
 /// into the runs' concatenated text) wrapped in `<span id>`. A link that a sentence
 /// boundary cuts is closed and opened again, as at a page marker.
 pub fn write_runs_with_sentences(

@@ -424,7 +424,7 @@ pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
     Ok(image)
 }
 
-/// Checks an image file's bytes from its headers and structure ([`crate::images::probe`]:
+/// Checks an image file's bytes from its headers and structure ([`crate::images::probe`](mod@crate::images::probe):
 /// format, dimensions before any decoding, EXIF orientation, ICC profile, segments to the
 /// end marker); PNG rows are decoded too (a damaged zlib stream is only found that way).
 /// JPEG pixels are not decoded here: only an edition that resamples or turns the picture
