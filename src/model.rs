@@ -194,6 +194,8 @@ pub enum Block {
 }
 
 impl<'de> Deserialize<'de> for Block {
+    /// A little over 80 lines: the flat struct, the table of each kind's fields and the
+    /// construction of each kind, which must be read together.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Block, D::Error> {
         use serde::de::Error as _;
 

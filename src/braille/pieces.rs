@@ -279,6 +279,12 @@ fn part_name(part: ArticlePart) -> String {
 
 /// The one place that walks an article's text addresses: each part's text, split at the print
 /// page starts that fall in it, translated, and styled by the kind of block it belongs to.
+///
+/// Over 80 lines on purpose: one pass over the parts in reading order carrying two pieces
+/// of state (print page indicators pending for the next part; a figure's note waiting for
+/// its caption), and the match over (part, block) is the whole style table, kept in one
+/// place so the styles read together. Translation (`ArticleContext::segments`), the
+/// figure note and the placing of marks are functions of their own.
 pub(super) fn article_pieces(
     p: &Publication,
     index: usize,

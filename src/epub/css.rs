@@ -63,6 +63,10 @@ pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
 
 /// The stylesheet for `scale`, using `families` (CSS names, first preferred) with
 /// `generic` (`serif` or `sans-serif`) last.
+///
+/// Long (over 80 lines) on purpose: it is the stylesheet itself, rule after rule in the
+/// order written, with the scale's sizes filled in; cut into functions it would no longer
+/// read as one stylesheet.
 pub fn stylesheet(
     scale: FontScale,
     faces: &[FontFaceRule],

@@ -5,10 +5,40 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::{css, webfont};
+use super::{EpubOptions, css, overlay, webfont};
 use crate::error::Result;
 use crate::fonts::{FontFace, FontSet};
 use crate::model::{Block, Publication, Text};
+
+/// The fonts of a book, subset to the characters its documents show (emphasised ones in
+/// the italic faces at standard scales), and its stylesheet with their `@font-face` rules.
+pub(super) fn fonts_and_stylesheet(
+    p: &Publication,
+    options: &EpubOptions,
+    docs: &[(String, String)],
+    nav_doc: &str,
+    talking: bool,
+) -> Result<(EmbeddedFonts, String)> {
+    let mut shown = CharSet::default();
+    for (_, d) in docs {
+        shown.add_text_of_markup(d);
+    }
+    shown.add_text_of_markup(nav_doc);
+    shown.add_str(" \u{A0}\u{2014}"); // spaces and the quotation dash of the stylesheet
+    let emphasis = emphasis_chars(p);
+    let large = options.scale.is_large_print();
+    let fonts = embed_fonts(&options.fonts, &shown.set, (!large).then_some(&emphasis))?;
+    let generic = if options.fonts.primary().is_serif() {
+        "serif"
+    } else {
+        "sans-serif"
+    };
+    let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &fonts.families, generic);
+    if talking {
+        stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
+    }
+    Ok((fonts, stylesheet))
+}
 
 /// Every inline text of an article (lead, paragraphs, headings, quotes, items, captions).
 pub(super) fn texts_of(a: &crate::model::Article) -> impl Iterator<Item = &Text> {
@@ -117,6 +147,16 @@ pub(super) struct EmbeddedFonts {
     pub(super) licenses: Vec<(String, String)>,
 }
 
+/// The file-name stem of family `k`'s files: `1-be-vietnam-pro`.
+fn font_slug(name: &str, k: usize) -> String {
+    let s = crate::validate::slugify(name);
+    if s.is_empty() {
+        format!("font-{}", k + 1)
+    } else {
+        format!("{}-{}", k + 1, s)
+    }
+}
+
 fn css_family_name(name: &str, k: usize) -> String {
     let clean: String = name
         .chars()
@@ -165,14 +205,7 @@ pub(super) fn embed_fonts(
             name = format!("{name} {}", k + 1);
             used_names.insert(name.clone());
         }
-        let slug = {
-            let s = crate::validate::slugify(&fam.name);
-            if s.is_empty() {
-                format!("font-{}", k + 1)
-            } else {
-                format!("{}-{}", k + 1, s)
-            }
-        };
+        let slug = font_slug(&fam.name, k);
         let italic: BTreeSet<char> = italic_chars
             .map(|ic| {
                 ic.iter()

@@ -63,7 +63,6 @@ use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
-use embed::{CharSet, embed_fonts, emphasis_chars};
 
 /// The claim written as `dcterms:conformsTo`.
 pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
@@ -168,7 +167,6 @@ fn write_epub_with_overlay(
     if p.articles.is_empty() {
         return Err(Error::Epub("the publication has no articles".into()));
     }
-    let large = options.scale.is_large_print();
     let bulletin = p.is_bulletin();
     let n = p.articles.len();
 
@@ -197,26 +195,8 @@ fn write_epub_with_overlay(
         },
     );
 
-    // Fonts: the characters shown, per face.
-    let mut shown = CharSet::default();
-    for (_, d) in &docs {
-        shown.add_text_of_markup(d);
-    }
-    shown.add_text_of_markup(&nav_doc);
-    shown.add_str(" \u{A0}\u{2014}"); // spaces and the quotation dash of the stylesheet
-    let emphasis = emphasis_chars(p);
-    let fonts = embed_fonts(&options.fonts, &shown.set, (!large).then_some(&emphasis))?;
-
-    let generic = if options.fonts.primary().is_serif() {
-        "serif"
-    } else {
-        "sans-serif"
-    };
-    let families: Vec<String> = fonts.families.clone();
-    let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &families, generic);
-    if overlay.is_some() {
-        stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
-    }
+    let (fonts, stylesheet) =
+        embed::fonts_and_stylesheet(p, options, &docs, &nav_doc, overlay.is_some())?;
 
     // Package document.
     let mut items = book::manifest_items(bulletin, &article_hrefs, &fonts.files, &images);

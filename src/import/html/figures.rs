@@ -9,6 +9,18 @@ use super::sel;
 use super::spans::{emphasised, join_text, tidy, unemphasised};
 use crate::model::{Block, Figure, Span, Text};
 
+/// An image's address: lazy-loading pages put the real one in `data-src` /
+/// `data-original`.
+fn image_source(v: &scraper::node::Element) -> &str {
+    ["data-src", "data-original", "data-lazy-src", "src"]
+        .iter()
+        .filter_map(|a| v.attr(a))
+        .map(str::trim)
+        .find(|s| !s.is_empty() && !s.starts_with("data:"))
+        .or_else(|| v.attr("src"))
+        .unwrap_or("")
+}
+
 impl Converter<'_> {
     /// A table: an image with caption cells is a figure; other tables are read row by
     /// row, each row a paragraph with its cells separated by ` – `.
@@ -76,14 +88,7 @@ impl Converter<'_> {
     /// (or alt text) kept as an emphasised paragraph and the reason reported.
     pub(super) fn figure(&mut self, img: ElementRef<'_>, caption: Option<Text>) {
         let v = img.value();
-        // Lazy-loading pages put the real address in data-src / data-original.
-        let src = ["data-src", "data-original", "data-lazy-src", "src"]
-            .iter()
-            .filter_map(|a| v.attr(a))
-            .map(str::trim)
-            .find(|s| !s.is_empty() && !s.starts_with("data:"))
-            .or_else(|| v.attr("src"))
-            .unwrap_or("");
+        let src = image_source(v);
         let alt = v.attr("alt").map(normalize_space).filter(|a| !a.is_empty());
         // Spacers and tracking pixels.
         let tiny = |a: &str| {

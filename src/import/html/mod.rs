@@ -112,18 +112,7 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     imported.article.title = title;
 
     fields_beside_the_body(&mut imported, &mut meta, &mut blocks);
-    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == imported.article.title)
-    {
-        blocks.remove(0);
-    }
-    // Pages skip heading levels (an <h3> under the <h1>); articles may not.
-    let mut deepest_allowed = HeadingLevel::H2;
-    for b in &mut blocks {
-        if let Block::Heading { level, .. } = b {
-            *level = (*level).min(deepest_allowed);
-            deepest_allowed = level.deeper();
-        }
-    }
+    tidy_headings(&mut blocks, &imported.article.title);
     let figures = blocks
         .iter()
         .filter(|b| matches!(b, Block::Figure(_)))
@@ -137,6 +126,22 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     imported.notes.extend(notes);
     imported.article.blocks = blocks;
     Ok(imported)
+}
+
+/// Drops a first heading that repeats the title, and closes gaps in heading levels:
+/// pages skip levels (an `<h3>` under the `<h1>`); articles may not.
+fn tidy_headings(blocks: &mut Vec<Block>, title: &str) {
+    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == title)
+    {
+        blocks.remove(0);
+    }
+    let mut deepest_allowed = HeadingLevel::H2;
+    for b in blocks {
+        if let Block::Heading { level, .. } = b {
+            *level = (*level).min(deepest_allowed);
+            deepest_allowed = level.deeper();
+        }
+    }
 }
 
 /// The metadata (JSON-LD, `<meta>`, `<time>`, `lang`), the layout that matched, and the
