@@ -21,7 +21,7 @@ impl Timestamp {
 
     /// From a `YYYY-MM-DD` date, at midnight.
     pub fn from_date(date: &str) -> Option<Timestamp> {
-        let date = crate::validate::calendar_date(date)?;
+        let date = calendar_date(date)?;
         jiff::tz::Offset::UTC
             .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
             .ok()
@@ -90,6 +90,24 @@ impl Timestamp {
             t.second()
         )
     }
+}
+
+/// The calendar date of a `YYYY-MM-DD` string (year 1000 or later), checked by `jiff`.
+pub(crate) fn calendar_date(s: &str) -> Option<jiff::civil::Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<i16>().ok())
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if y < 1000 {
+        return None;
+    }
+    jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
 #[cfg(test)]
