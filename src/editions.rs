@@ -414,8 +414,8 @@ mod tests {
         assert_eq!(r.page_list_scale(), None);
         r.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
         assert_eq!(r.page_list_scale(), Some(FontScale::LARGE));
-        r.page_list = Some(FontScale::Step(6));
-        assert_eq!(r.page_list_scale(), Some(FontScale::Step(6)));
+        r.page_list = Some(FontScale::step(6));
+        assert_eq!(r.page_list_scale(), Some(FontScale::step(6)));
         r.epub = None;
         assert_eq!(r.page_list_scale(), None);
     }

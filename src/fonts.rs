@@ -18,7 +18,7 @@ use skrifa::instance::{LocationRef, Size};
 use crate::error::{Error, Result};
 
 /// Bundled font files: (file name, bytes).
-pub mod bundled {
+pub(crate) mod bundled {
     /// Be Vietnam Pro Regular.
     pub static SANS_REGULAR: &[u8] =
         include_bytes!("../fonts/be-vietnam-pro/BeVietnamPro-Regular.ttf");
@@ -50,7 +50,7 @@ pub mod bundled {
 const TALL_SAMPLE: &str = "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYÀẰẦÈỀÌÒỒỜÙỪỲÁẮẤÉẾÍÓỐỚÚỨÝẢẲẨẺỂỈỎỔỞỦỬỶÃẴẪẼỄĨÕỖỠŨỮỸẠẶẬẸỆỊỌỘỢỤỰỴàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵgjpqyÅÇ()[]{}|/";
 
 /// The largest font file read, in bytes (64 MiB); a larger file is refused before it is read.
-pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One font face, ready for shaping (harfrust) and embedding (krilla).
 pub struct FontFace {
@@ -205,7 +205,7 @@ impl FontFace {
     }
 
     /// Runs `f` with a harfrust shaper for this face.
-    pub fn with_shaper<R>(&self, f: impl FnOnce(&harfrust::Shaper<'_>) -> R) -> R {
+    pub(crate) fn with_shaper<R>(&self, f: impl FnOnce(&harfrust::Shaper<'_>) -> R) -> R {
         let font_ref = harfrust::FontRef::from_index(self.data.as_ref(), self.index)
             .expect("the font was parsed when loaded");
         let shaper = self.shaper_data.shaper(&font_ref).build();
@@ -214,7 +214,7 @@ impl FontFace {
 }
 
 /// Characters that take no glyph of their own.
-pub fn is_default_ignorable(c: char) -> bool {
+pub(crate) fn is_default_ignorable(c: char) -> bool {
     matches!(c, '\u{00AD}' | '\u{034F}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}')
 }
 

@@ -9,7 +9,7 @@
 //! in memory. [`address`] names every readable part of an article once; `docs/architecture.md`
 //! says who may call whom.
 //!
-//! ```no_run
+//! ```
 //! use anpham::editions::{self, EditionKind, EditionRequest};
 //! use anpham::{FontScale, input};
 //!
@@ -17,9 +17,20 @@
 //! // A large-print PDF (Be Vietnam Pro 18 pt, A5) and an EPUB whose page list follows
 //! // it, both dated with the article's date.
 //! let request = EditionRequest { pdf_scales: vec![FontScale::LARGE], ..EditionRequest::new() };
-//! for edition in editions::build(&prepared, &request)? {
-//!     std::fs::write(edition.kind.file_name("bac-kan"), &edition.bytes)?;
+//! let built = editions::build(&prepared, &request)?;
+//! # let out = tempfile::tempdir()?;
+//! # let out = out.path();
+//! for edition in &built {
+//!     std::fs::write(out.join(edition.kind.file_name("bac-kan")), &edition.bytes)?;
 //! }
+//! # // The two editions carry the same date: the article's (2022-11-10).
+//! # let pdf = built.iter().find(|e| matches!(e.kind, EditionKind::Pdf(_))).unwrap();
+//! # let pdf_text = String::from_utf8_lossy(&pdf.bytes);
+//! # assert!(pdf_text.contains("/CreationDate(D:20221110000000Z)"));
+//! # let epub = std::fs::File::open(out.join(EditionKind::Epub.file_name("bac-kan")))?;
+//! # let mut opf = String::new();
+//! # std::io::Read::read_to_string(&mut zip::ZipArchive::new(epub)?.by_name("EPUB/package.opf")?, &mut opf)?;
+//! # assert!(opf.contains(r#"<meta property="dcterms:modified">2022-11-10T00:00:00Z</meta>"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -52,3 +63,8 @@ pub use error::{Diagnostic, Error, Result};
 pub use model::{Article, Block, Publication};
 pub use prepare::{Prepared, prepare};
 pub use scale::FontScale;
+
+/// The README's code blocks, compiled as doctests so that its library example cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -145,7 +145,7 @@ struct BuildArgs {
     braille_grade: Option<u8>,
     /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
     #[arg(long, value_parser = parse_braille_page)]
-    braille_page: Option<anpham::braille::format::Geometry>,
+    braille_page: Option<anpham::braille::Geometry>,
     /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     braille_volume_sheets: Option<u16>,
@@ -154,8 +154,8 @@ struct BuildArgs {
     braille_duplex: bool,
 }
 
-fn parse_braille_page(s: &str) -> Result<anpham::braille::format::Geometry, String> {
-    anpham::braille::format::Geometry::parse(s).ok_or_else(|| {
+fn parse_braille_page(s: &str) -> Result<anpham::braille::Geometry, String> {
+    anpham::braille::Geometry::parse(s).ok_or_else(|| {
         format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
     })
 }
@@ -183,7 +183,7 @@ fn main() -> ExitCode {
         Command::Scales => {
             println!("step  print body  EPUB base  name");
             for step in MIN_STEP..=MAX_STEP {
-                let s = FontScale::Step(step);
+                let s = FontScale::step(step);
                 let name = match step {
                     -2 => "smallest",
                     -1 => "small",
@@ -263,7 +263,10 @@ fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
     let mut speech = anpham::speech::SpeechOptions::new();
     speech.voice = args.voice.clone();
-    speech.espeak.rate = args.speech_rate;
+    speech.espeak = anpham::speech::Espeak::new(
+        std::env::var_os(anpham::speech::espeak::PROGRAM_ENV).map(PathBuf::from),
+        args.speech_rate,
+    );
     if let Some(f) = &args.pronunciations {
         match anpham::speech::Pronunciations::bundled_with_file(f) {
             Ok(p) => speech.pronunciations = p,
@@ -288,7 +291,9 @@ fn build(args: BuildArgs) -> ExitCode {
         jobs: args.jobs,
         fail_fast: args.fail_fast,
         repair: args.repair,
-        // Reproducible builds: the one place anpham reads the environment for a date.
+        // Reproducible builds: the one place anpham reads the environment for a date
+        // (the library reads no environment at all: ANPHAM_ESPEAK and
+        // ANPHAM_BRAILLE_TABLES are read above and below).
         date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| Timestamp::from_epoch_text(&v)),
@@ -299,11 +304,14 @@ fn build(args: BuildArgs) -> ExitCode {
                 .unwrap_or_default(),
             geometry: args
                 .braille_page
-                .unwrap_or(anpham::braille::format::Geometry::DEFAULT),
+                .unwrap_or(anpham::braille::Geometry::DEFAULT),
             volume_sheets: args
                 .braille_volume_sheets
                 .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
             duplex: args.braille_duplex,
+            table_dirs: anpham::braille::translate::table_dirs(
+                std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
+            ),
             ..anpham::braille::BrailleOptions::default()
         }),
         image_ppi: args.image_ppi.unwrap_or_default(),

@@ -82,11 +82,82 @@ pub struct Origin {
     pub field: String,
 }
 
+/// The level of a subheading: 2 to 6 (the article title is the level-1 heading). Made
+/// with [`TryFrom<u8>`] or [`HeadingLevel::clamped`]; an article file with another level
+/// fails to load at that field (`blocks[3].level: heading level 7 is outside 2–6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct HeadingLevel(u8);
+
+/// A heading level outside 2–6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("heading level {0} is outside 2–6")]
+pub struct HeadingLevelError(pub u8);
+
+impl HeadingLevel {
+    /// Level 2, the first level under the article title.
+    pub const H2: HeadingLevel = HeadingLevel(2);
+    /// Level 3.
+    pub const H3: HeadingLevel = HeadingLevel(3);
+    /// Level 4.
+    pub const H4: HeadingLevel = HeadingLevel(4);
+    /// Level 5.
+    pub const H5: HeadingLevel = HeadingLevel(5);
+    /// Level 6, the deepest.
+    pub const H6: HeadingLevel = HeadingLevel(6);
+
+    /// The level as a number, 2 to 6.
+    pub const fn get(self) -> u8 {
+        self.0
+    }
+
+    /// `n` brought into 2–6 (an `<h1>` or `<h7>` of an imported page).
+    pub const fn clamped(n: u8) -> HeadingLevel {
+        HeadingLevel(if n < 2 {
+            2
+        } else if n > 6 {
+            6
+        } else {
+            n
+        })
+    }
+
+    /// One level deeper, saturating at 6.
+    pub const fn deeper(self) -> HeadingLevel {
+        HeadingLevel::clamped(self.0 + 1)
+    }
+}
+
+impl TryFrom<u8> for HeadingLevel {
+    type Error = HeadingLevelError;
+
+    fn try_from(n: u8) -> Result<HeadingLevel, HeadingLevelError> {
+        if (2..=6).contains(&n) {
+            Ok(HeadingLevel(n))
+        } else {
+            Err(HeadingLevelError(n))
+        }
+    }
+}
+
+impl From<HeadingLevel> for u8 {
+    fn from(level: HeadingLevel) -> u8 {
+        level.0
+    }
+}
+
+impl std::fmt::Display for HeadingLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A block of an article body.
 ///
 /// Deserialised through a flat struct rather than serde's internally tagged enum, which
 /// buffers the block and so loses the field path of errors inside it: with the flat struct
 /// a wrong type is reported at `blocks[3].level`, not just `blocks[3]`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Block {
@@ -98,7 +169,7 @@ pub enum Block {
     /// A subheading inside the article (the article title is level 1, so levels are 2–6).
     Heading {
         /// Level 2 to 6.
-        level: u8,
+        level: HeadingLevel,
         /// The heading text.
         text: Text,
     },
@@ -123,6 +194,8 @@ pub enum Block {
 }
 
 impl<'de> Deserialize<'de> for Block {
+    /// A little over 80 lines: the flat struct, the table of each kind's fields and the
+    /// construction of each kind, which must be read together.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Block, D::Error> {
         use serde::de::Error as _;
 
@@ -140,7 +213,7 @@ impl<'de> Deserialize<'de> for Block {
         struct Raw {
             #[serde(rename = "type")]
             kind: Kind,
-            level: Option<u8>,
+            level: Option<HeadingLevel>,
             text: Option<Text>,
             attribution: Option<String>,
             ordered: Option<bool>,
@@ -245,6 +318,7 @@ pub struct ImageData {
 }
 
 /// Image formats anpham embeds in both editions.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
     /// PNG.
@@ -487,5 +561,44 @@ impl Publication {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_levels_are_2_to_6_only() {
+        assert_eq!(HeadingLevel::try_from(1), Err(HeadingLevelError(1)));
+        assert_eq!(HeadingLevel::try_from(7), Err(HeadingLevelError(7)));
+        for n in 2..=6 {
+            assert_eq!(HeadingLevel::try_from(n).map(HeadingLevel::get), Ok(n));
+        }
+        assert_eq!(HeadingLevel::clamped(0), HeadingLevel::H2);
+        assert_eq!(HeadingLevel::clamped(9), HeadingLevel::H6);
+        assert_eq!(HeadingLevel::H6.deeper(), HeadingLevel::H6);
+        assert_eq!(HeadingLevel::H2.deeper(), HeadingLevel::H3);
+    }
+
+    #[test]
+    fn a_bad_heading_level_fails_to_deserialise_with_the_range() {
+        let e = serde_json::from_str::<Block>(r#"{"type": "heading", "level": 7, "text": "x"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("heading level 7 is outside 2–6"), "{e}");
+        let b: Block =
+            serde_json::from_str(r#"{"type": "heading", "level": 3, "text": "x"}"#).unwrap();
+        assert!(matches!(
+            b,
+            Block::Heading {
+                level: HeadingLevel::H3,
+                ..
+            }
+        ));
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            r#"{"type":"heading","level":3,"text":"x"}"#
+        );
     }
 }

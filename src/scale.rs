@@ -23,12 +23,18 @@ pub const LARGE_PRINT_STEP: i8 = 3;
 /// The smallest and largest explicit body sizes accepted, in points.
 pub const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
 
-/// A font scale: steps from the standard size, or an explicit body size.
+/// A font scale: a step from the standard size (−2 … +6), or an explicit body size
+/// (6 … 72 pt). Built by [`FontScale::step`] (saturating), [`FontScale::points`]
+/// (checked) or parsing; a step off the ladder or a NaN size cannot be built.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum FontScale {
+pub struct FontScale(Scale);
+
+/// What a [`FontScale`] holds; private so that only checked values exist.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scale {
     /// A step on the ladder, −2 … +6 (0 is the standard 12 pt).
     Step(i8),
-    /// An explicit body size in points (e.g. `19pt`).
+    /// An explicit body size in points, within [`EXPLICIT_RANGE_PT`].
     Points(f32),
 }
 
@@ -41,35 +47,61 @@ pub struct ScaleParseError(pub String);
 
 impl FontScale {
     /// The standard edition (step 0, 12 pt).
-    pub const STANDARD: FontScale = FontScale::Step(0);
+    pub const STANDARD: FontScale = FontScale(Scale::Step(0));
     /// The large-print default (step +3, 18 pt).
-    pub const LARGE: FontScale = FontScale::Step(3);
+    pub const LARGE: FontScale = FontScale(Scale::Step(3));
     /// Extra-large print (step +5, 24 pt).
-    pub const EXTRA_LARGE: FontScale = FontScale::Step(5);
+    pub const EXTRA_LARGE: FontScale = FontScale(Scale::Step(5));
 
-    /// One step larger ("Tăng cỡ chữ"), saturating at +6.
-    pub fn enlarge(self) -> FontScale {
-        match self {
-            FontScale::Step(s) => FontScale::Step((s + 1).min(MAX_STEP)),
-            FontScale::Points(p) => FontScale::Points(p * 1.125),
+    /// Step `s` of the ladder, brought into −2 … +6.
+    pub const fn step(s: i8) -> FontScale {
+        FontScale(Scale::Step(if s < MIN_STEP {
+            MIN_STEP
+        } else if s > MAX_STEP {
+            MAX_STEP
+        } else {
+            s
+        }))
+    }
+
+    /// An explicit body size; `None` outside [`EXPLICIT_RANGE_PT`] (and for NaN).
+    pub fn points(pt: f32) -> Option<FontScale> {
+        (EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1)
+            .contains(&pt)
+            .then_some(FontScale(Scale::Points(pt)))
+    }
+
+    /// The step on the ladder, if this scale is one.
+    pub fn as_step(self) -> Option<i8> {
+        match self.0 {
+            Scale::Step(s) => Some(s),
+            Scale::Points(_) => None,
         }
     }
 
-    /// One step smaller ("Giảm cỡ chữ"), saturating at −2.
+    /// One step larger ("Tăng cỡ chữ"), saturating at +6 (an explicit size: ×1.125,
+    /// at most 72 pt).
+    pub fn enlarge(self) -> FontScale {
+        match self.0 {
+            Scale::Step(s) => FontScale::step(s + 1),
+            Scale::Points(p) => FontScale(Scale::Points((p * 1.125).min(EXPLICIT_RANGE_PT.1))),
+        }
+    }
+
+    /// One step smaller ("Giảm cỡ chữ"), saturating at −2 (an explicit size: ÷1.125, at
+    /// least 6 pt).
     pub fn shrink(self) -> FontScale {
-        match self {
-            FontScale::Step(s) => FontScale::Step((s - 1).max(MIN_STEP)),
-            FontScale::Points(p) => FontScale::Points((p / 1.125).max(EXPLICIT_RANGE_PT.0)),
+        match self.0 {
+            Scale::Step(s) => FontScale::step(s - 1),
+            Scale::Points(p) => FontScale(Scale::Points((p / 1.125).max(EXPLICIT_RANGE_PT.0))),
         }
     }
 
     /// Body text size in points.
     pub fn body_pt(self) -> f32 {
-        match self {
-            FontScale::Step(s) => {
-                PRINT_LADDER_PT[(s.clamp(MIN_STEP, MAX_STEP) - MIN_STEP) as usize]
-            }
-            FontScale::Points(p) => p,
+        match self.0 {
+            Scale::Step(s) => PRINT_LADDER_PT[(s - MIN_STEP) as usize],
+            Scale::Points(p) => p,
         }
     }
 
@@ -81,8 +113,8 @@ impl FontScale {
 
     /// The EPUB's base font size, in percent of the reading system's default.
     pub fn epub_percent(self) -> f32 {
-        match self {
-            FontScale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s.min(MAX_STEP) as usize],
+        match self.0 {
+            Scale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s as usize],
             _ => self.body_pt() / 12.0 * 100.0,
         }
     }
@@ -90,12 +122,12 @@ impl FontScale {
     /// The suffix used in output file names: `""` for standard, `large`, `extra-large`,
     /// `step-1`, `step+4`, `19pt`.
     pub fn file_suffix(self) -> String {
-        match self {
-            FontScale::Step(0) => String::new(),
-            FontScale::Step(3) => "large".into(),
-            FontScale::Step(5) => "extra-large".into(),
-            FontScale::Step(s) => format!("step{s:+}"),
-            FontScale::Points(p) => format!("{}pt", fmt_pt(p)),
+        match self.0 {
+            Scale::Step(0) => String::new(),
+            Scale::Step(3) => "large".into(),
+            Scale::Step(5) => "extra-large".into(),
+            Scale::Step(s) => format!("step{s:+}"),
+            Scale::Points(p) => format!("{}pt", fmt_pt(p)),
         }
     }
 
@@ -156,9 +188,9 @@ pub(crate) fn fmt_pt(p: f32) -> String {
 
 impl fmt::Display for FontScale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FontScale::Step(s) => write!(f, "{s:+} ({} pt)", fmt_pt(self.body_pt())),
-            FontScale::Points(p) => write!(f, "{} pt", fmt_pt(*p)),
+        match self.0 {
+            Scale::Step(s) => write!(f, "{s:+} ({} pt)", fmt_pt(self.body_pt())),
+            Scale::Points(p) => write!(f, "{} pt", fmt_pt(p)),
         }
     }
 }
@@ -179,14 +211,11 @@ impl FromStr for FontScale {
             _ => None,
         };
         if let Some(step) = named {
-            return Ok(FontScale::Step(step));
+            return Ok(FontScale::step(step));
         }
         if let Some(pt) = t.strip_suffix("pt") {
             let p: f32 = pt.trim().parse().map_err(|_| ScaleParseError(s.into()))?;
-            if !(EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1).contains(&p) {
-                return Err(ScaleParseError(s.into()));
-            }
-            return Ok(FontScale::Points(p));
+            return FontScale::points(p).ok_or_else(|| ScaleParseError(s.into()));
         }
         let step: i8 = t
             .strip_prefix('+')
@@ -196,7 +225,7 @@ impl FromStr for FontScale {
         if !(MIN_STEP..=MAX_STEP).contains(&step) {
             return Err(ScaleParseError(s.into()));
         }
-        Ok(FontScale::Step(step))
+        Ok(FontScale::step(step))
     }
 }
 
@@ -218,7 +247,7 @@ mod tests {
             (6, 28.0, 200.0),
         ];
         for (step, pt, pct) in expect {
-            let s = FontScale::Step(step);
+            let s = FontScale::step(step);
             assert_eq!(s.body_pt(), pt, "step {step}");
             assert!(
                 (s.epub_percent() - pct).abs() < 0.01,
@@ -233,9 +262,9 @@ mod tests {
     fn names_and_sizes_parse() {
         assert_eq!("large".parse(), Ok(FontScale::LARGE));
         assert_eq!("+5".parse(), Ok(FontScale::EXTRA_LARGE));
-        assert_eq!("extra-large".parse(), Ok(FontScale::Step(5)));
-        assert_eq!("-2".parse(), Ok(FontScale::Step(-2)));
-        assert_eq!("19pt".parse(), Ok(FontScale::Points(19.0)));
+        assert_eq!("extra-large".parse(), Ok(FontScale::step(5)));
+        assert_eq!("-2".parse(), Ok(FontScale::step(-2)));
+        assert_eq!("19pt".parse(), Ok(FontScale::points(19.0).unwrap()));
         assert!("+7".parse::<FontScale>().is_err());
         assert!("huge".parse::<FontScale>().is_err());
         assert!("500pt".parse::<FontScale>().is_err());
@@ -244,8 +273,8 @@ mod tests {
 
     #[test]
     fn buttons_saturate() {
-        assert_eq!(FontScale::Step(6).enlarge(), FontScale::Step(6));
-        assert_eq!(FontScale::Step(-2).shrink(), FontScale::Step(-2));
+        assert_eq!(FontScale::step(6).enlarge(), FontScale::step(6));
+        assert_eq!(FontScale::step(-2).shrink(), FontScale::step(-2));
         assert_eq!(
             FontScale::STANDARD.enlarge().enlarge().enlarge(),
             FontScale::LARGE
@@ -255,7 +284,7 @@ mod tests {
     #[test]
     fn large_print_furniture_never_below_body() {
         for step in LARGE_PRINT_STEP..=MAX_STEP {
-            let m = FontScale::Step(step).metrics();
+            let m = FontScale::step(step).metrics();
             assert!(m.caption_pt >= m.body_pt);
             assert!(m.page_number_pt >= m.body_pt);
             assert_eq!(m.line_height, 1.5);
@@ -264,10 +293,22 @@ mod tests {
     }
 
     #[test]
+    fn no_scale_off_the_ladder_or_nan_can_be_built() {
+        assert_eq!(FontScale::step(42), FontScale::step(MAX_STEP));
+        assert_eq!(FontScale::step(-9), FontScale::step(MIN_STEP));
+        assert_eq!(FontScale::points(f32::NAN), None);
+        assert_eq!(FontScale::points(5.9), None);
+        assert_eq!(FontScale::points(72.5), None);
+        let big = FontScale::points(70.0).unwrap().enlarge();
+        assert_eq!(big.body_pt(), EXPLICIT_RANGE_PT.1);
+        assert_eq!(FontScale::LARGE.as_step(), Some(3));
+    }
+
+    #[test]
     fn file_suffixes_are_predictable() {
         assert_eq!(FontScale::STANDARD.file_suffix(), "");
         assert_eq!(FontScale::LARGE.file_suffix(), "large");
-        assert_eq!(FontScale::Step(-1).file_suffix(), "step-1");
-        assert_eq!(FontScale::Points(19.5).file_suffix(), "19.5pt");
+        assert_eq!(FontScale::step(-1).file_suffix(), "step-1");
+        assert_eq!(FontScale::points(19.5).unwrap().file_suffix(), "19.5pt");
     }
 }

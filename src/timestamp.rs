@@ -3,61 +3,29 @@
 //! default [`Timestamp::of_publication`] (the publication date at midnight UTC, else the
 //! Unix epoch). Only the CLI reads `SOURCE_DATE_EPOCH` ([`Timestamp::from_epoch_text`]).
 
-/// A UTC date and time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timestamp {
-    /// Year.
-    pub year: u16,
-    /// Month, 1–12.
-    pub month: u8,
-    /// Day, 1–31.
-    pub day: u8,
-    /// Hour, 0–23.
-    pub hour: u8,
-    /// Minute.
-    pub minute: u8,
-    /// Second.
-    pub second: u8,
-}
+/// A UTC date and time, to the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(jiff::Timestamp);
 
 impl Timestamp {
-    /// From seconds since the Unix epoch (UTC).
+    /// From seconds since the Unix epoch (UTC); beyond jiff's range, its last whole
+    /// second (9999-12-30T22:00:00Z).
     pub fn from_unix(secs: u64) -> Timestamp {
-        let days = (secs / 86_400) as i64;
-        let rem = secs % 86_400;
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Timestamp {
-            year,
-            month,
-            day,
-            hour: (rem / 3600) as u8,
-            minute: (rem % 3600 / 60) as u8,
-            second: (rem % 60) as u8,
-        }
+        let secs = i64::try_from(secs).unwrap_or(i64::MAX);
+        Timestamp(jiff::Timestamp::from_second(secs).unwrap_or_else(|_| {
+            // The last whole second jiff represents.
+            jiff::Timestamp::from_second(jiff::Timestamp::MAX.as_second())
+                .unwrap_or(jiff::Timestamp::MAX)
+        }))
     }
 
     /// From a `YYYY-MM-DD` date, at midnight.
     pub fn from_date(date: &str) -> Option<Timestamp> {
-        if !crate::validate::is_date(date) {
-            return None;
-        }
-        Some(Timestamp {
-            year: date[0..4].parse().ok()?,
-            month: date[5..7].parse().ok()?,
-            day: date[8..10].parse().ok()?,
-            hour: 0,
-            minute: 0,
-            second: 0,
-        })
+        let date = calendar_date(date)?;
+        jiff::tz::Offset::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+            .ok()
+            .map(Timestamp)
     }
 
     /// The default date of a publication's editions: its date (`YYYY-MM-DD`) at
@@ -68,18 +36,78 @@ impl Timestamp {
     }
 
     /// Parses a `SOURCE_DATE_EPOCH` value (seconds since the Unix epoch); `None` when it
-    /// is not a number. The caller (the CLI) reads the environment, not the library.
+    /// is not a number or past the year 9999. The caller (the CLI) reads the environment,
+    /// not the library.
     pub fn from_epoch_text(value: &str) -> Option<Timestamp> {
-        value.trim().parse::<u64>().ok().map(Timestamp::from_unix)
+        let secs: i64 = value.trim().parse::<u64>().ok()?.try_into().ok()?;
+        jiff::Timestamp::from_second(secs).ok().map(Timestamp)
+    }
+
+    fn civil(&self) -> jiff::civil::DateTime {
+        jiff::tz::Offset::UTC.to_datetime(self.0)
+    }
+
+    /// Year (1970 … 9999 for the timestamps anpham makes).
+    pub fn year(&self) -> u16 {
+        u16::try_from(self.civil().year()).unwrap_or(0)
+    }
+
+    /// Month, 1–12.
+    pub fn month(&self) -> u8 {
+        self.civil().month().unsigned_abs()
+    }
+
+    /// Day of the month, 1–31.
+    pub fn day(&self) -> u8 {
+        self.civil().day().unsigned_abs()
+    }
+
+    /// Hour, 0–23.
+    pub fn hour(&self) -> u8 {
+        self.civil().hour().unsigned_abs()
+    }
+
+    /// Minute, 0–59.
+    pub fn minute(&self) -> u8 {
+        self.civil().minute().unsigned_abs()
+    }
+
+    /// Second, 0–59.
+    pub fn second(&self) -> u8 {
+        self.civil().second().unsigned_abs()
     }
 
     /// ISO 8601 / W3CDTF, `2022-11-10T00:00:00Z`.
     pub fn iso8601(&self) -> String {
+        let t = self.civil();
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
         )
     }
+}
+
+/// The calendar date of a `YYYY-MM-DD` string (year 1000 or later), checked by `jiff`.
+pub(crate) fn calendar_date(s: &str) -> Option<jiff::civil::Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<i16>().ok())
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if y < 1000 {
+        return None;
+    }
+    jiff::civil::Date::new(y, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
 }
 
 #[cfg(test)]
@@ -115,5 +143,11 @@ mod tests {
             Some(Timestamp::from_unix(86_400))
         );
         assert_eq!(Timestamp::from_epoch_text("soon"), None);
+        // Past jiff's range (year 9999): not a date.
+        assert_eq!(Timestamp::from_epoch_text("18446744073709551615"), None);
+        assert_eq!(
+            Timestamp::from_unix(u64::MAX).iso8601(),
+            "9999-12-30T22:00:00Z"
+        );
     }
 }

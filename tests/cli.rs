@@ -154,7 +154,10 @@ fn bad_input_leaves_earlier_outputs_untouched() {
         .unwrap();
     assert!(!o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("x.json: blocks[0].level"), "{stderr}");
+    assert!(
+        stderr.contains("x.json:1:") && stderr.contains("blocks[0].level"),
+        "{stderr}"
+    );
     assert_eq!(
         before,
         (read(&out.join("x.epub")), read(&out.join("x.large.pdf")))

@@ -81,7 +81,7 @@ fn seed_article() -> Article {
         para(SEED[3]),
         para(SEED[4]),
         Block::Heading {
-            level: 2,
+            level: anpham::model::HeadingLevel::H2,
             text: Text::plain("Những hạn chế cần khắc phục"),
         },
         para(SEED[5]),
@@ -207,7 +207,7 @@ fn bulletin() -> Publication {
                 "On 10 November the Provincial Party Committee held a conference on the state of Party building in Bac Kan province.",
             ),
             Block::Heading {
-                level: 2,
+                level: anpham::model::HeadingLevel::H2,
                 text: Text::plain("Recommendations"),
             },
             para(
@@ -304,7 +304,7 @@ fn hostile() -> Publication {
         blocks: vec![
             para(&format!("Đoạn văn {nasty}")),
             Block::Heading {
-                level: 2,
+                level: anpham::model::HeadingLevel::H2,
                 text: Text::plain(format!("Đề mục {nasty}")),
             },
             Block::Figure(Figure {
@@ -547,7 +547,7 @@ fn single_vietnamese_article_at_four_scales() {
             dir.path(),
             &format!("seed-step{step:+}"),
             &p,
-            &options(FontScale::Step(step)),
+            &options(FontScale::step(step)),
             step == 3,
         );
     }
@@ -844,7 +844,7 @@ fn small_publication() -> Publication {
                 blocks: vec![
                     para("Đoạn thứ nhất của bài, khá dài để có trang mới ở giữa."),
                     Block::Heading {
-                        level: 2,
+                        level: anpham::model::HeadingLevel::H2,
                         text: Text::plain("Đề mục"),
                     },
                     figure("Ảnh hội trường", "Chú thích", Some("Ảnh: TTXVN"), 1),

@@ -59,7 +59,7 @@ fn example_at_three_scales_and_two_sizes_passes_check_pdf() {
         for (step, name) in [(0, "s0"), (3, "s3"), (5, "s5")] {
             let (pdf, exp, n) = build(
                 "bac-kan",
-                FontScale::Step(step),
+                FontScale::step(step),
                 size,
                 &format!("pdf-bac-kan-{size:?}-{name}"),
             );
@@ -146,10 +146,10 @@ fn nothing_is_drawn_outside_the_text_area() {
         let (publication, _) =
             load_publication(&[common::root().join("examples").join(example)]).unwrap();
         for scale in [
-            FontScale::Step(-2),
+            FontScale::step(-2),
             FontScale::STANDARD,
             FontScale::LARGE,
-            FontScale::Step(6),
+            FontScale::step(6),
         ] {
             for size in [PageSizeName::A5, PageSizeName::A4, PageSizeName::Letter] {
                 let mut o = LayoutOptions::new(scale);
@@ -200,7 +200,7 @@ fn text_regressions_stay_inside_the_text_area() {
         };
         for step in -2..=6 {
             for size in [PageSizeName::A5, PageSizeName::A4] {
-                let mut o = LayoutOptions::new(FontScale::Step(step));
+                let mut o = LayoutOptions::new(FontScale::step(step));
                 o.page_size = size;
                 let Ok(lay) = layout(&publication, &o) else {
                     continue;

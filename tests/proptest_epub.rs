@@ -134,7 +134,10 @@ fn article(title: String, lead: Option<Text>, blocks: Vec<B>, english: bool) -> 
             // Levels go down freely and up one at a time.
             B::Heading(text) => {
                 level = if level >= 4 { 2 } else { level + 1 };
-                Block::Heading { level, text }
+                Block::Heading {
+                    level: anpham::model::HeadingLevel::clamped(level),
+                    text,
+                }
             }
             B::Quote(text, attribution) => Block::Quote { text, attribution },
             B::List(ordered, items) => Block::List { ordered, items },
@@ -190,7 +193,7 @@ proptest! {
     ) {
         let p = article(title, lead, blocks, english);
         let pdf = write_pdf(&p, &PdfOptions::new(FontScale::LARGE)).expect("PDF");
-        let mut opts = EpubOptions::new(FontScale::Step(step));
+        let mut opts = EpubOptions::new(FontScale::step(step));
         opts.page_map = Some(pdf.page_map);
         let bytes = write_epub(&p, &opts).expect("EPUB");
         let dir = tempfile::TempDir::new().unwrap();

@@ -240,7 +240,7 @@ proptest! {
     #[test]
     fn pdf_text_equals_the_nfc_input_and_no_glyph_leaves_the_text_area(c in case()) {
         let p = publication(&c);
-        let scale = FontScale::Step(c.step);
+        let scale = FontScale::step(c.step);
         let lay = layout(&p, &LayoutOptions::new(scale)).expect("layout");
         // The pages' content, without the running header and the page numbers.
         let own: String = lay.pages.iter().map(|p| page_text(p, false)).collect();

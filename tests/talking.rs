@@ -11,6 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anpham::speech::espeak::PROGRAM_ENV;
 use anpham::speech::{Espeak, Pronunciations, SpeechOptions, narrate};
 
 fn anpham() -> Command {
@@ -21,9 +22,17 @@ fn examples() -> PathBuf {
     common::root().join("examples")
 }
 
+/// The library's speech options with espeak-ng at `ANPHAM_ESPEAK` when it is set (as the
+/// CLI does).
+fn speech_options() -> SpeechOptions {
+    let mut s = SpeechOptions::new();
+    s.espeak = Espeak::new(std::env::var_os(PROGRAM_ENV).map(PathBuf::from), None);
+    s
+}
+
 /// Whether espeak-ng can run; `false` (with a SKIPPED line) outside CI when it cannot.
 fn have_espeak() -> bool {
-    if Espeak::from_env(None).version().is_ok() {
+    if speech_options().espeak.version().is_ok() {
         return true;
     }
     assert!(
@@ -205,7 +214,7 @@ fn clip_times_are_espeak_sample_counts_after_the_mp3_start_offset() {
         return;
     }
     let (p, _) = anpham::input::load_publication(&[examples().join("nfd/nfd.toml")]).unwrap();
-    let speech = SpeechOptions::new();
+    let speech = speech_options();
     let o = narrate(&p, &speech).unwrap();
     let clips = &o.documents[0].clips;
     assert!(clips.len() > 5);

@@ -142,7 +142,8 @@ fuzz_target!(|input: Input| {
         blocks.push(match b {
             FBlock::Paragraph(s) => Block::Paragraph { text: cx.spans(s) },
             FBlock::Heading(level, s) => Block::Heading {
-                level: level % 8,
+                // Levels outside 2–6 cannot be built any more (`HeadingLevel`).
+                level: anpham::model::HeadingLevel::clamped(level % 8),
                 text: cx.spans(s),
             },
             FBlock::Quote(s, a) => Block::Quote {
@@ -191,7 +192,7 @@ fuzz_target!(|input: Input| {
             return;
         }
     };
-    let scale = FontScale::Step(input.scale.rem_euclid(9) - 2);
+    let scale = FontScale::step(input.scale.rem_euclid(9) - 2);
     let fonts = anpham_fuzz::fonts(scale.is_large_print());
     if let Err(e) = publication.check_fonts(fonts) {
         let _ = e.to_string();

@@ -7,10 +7,10 @@
 //! `(ArticlePart, text)` for every part of an article in reading order. Two parts are
 //! printed with more than their text, and the conversion lives here:
 //!
-//! * a quotation's [`ArticlePart::Attribution`] is printed after [`ATTRIBUTION_PREFIX`]
-//!   ([`printed_attribution`], [`attribution_offset`]);
+//! * a quotation's [`ArticlePart::Attribution`] is printed after `ATTRIBUTION_PREFIX`
+//!   (`printed_attribution`, `attribution_offset`);
 //! * a figure's [`ArticlePart::Caption`] is the caption, a space, then the credit
-//!   ([`caption_text`], [`credit_offset`]).
+//!   (`caption_text`, `credit_offset`).
 
 pub mod sentences;
 
@@ -20,11 +20,12 @@ use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 
 /// A part of an article that text can be located in.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ArticlePart {
     /// The headline.
     Title,
-    /// The byline and date line ([`byline`]).
+    /// The byline and date line (`byline`).
     Meta,
     /// The lead paragraph.
     Lead,
@@ -33,7 +34,7 @@ pub enum ArticlePart {
     Block(usize),
     /// Item `j` of list block `i`.
     Item(usize, usize),
-    /// The caption and credit of figure block `i` ([`caption_text`]).
+    /// The caption and credit of figure block `i` (`caption_text`).
     Caption(usize),
     /// The attribution of quote block `i`.
     Attribution(usize),
@@ -55,30 +56,30 @@ impl ArticlePart {
 
 /// The byline as every edition shows it: `author — date` (the date as readers of `lang`
 /// write it); `None` when the article has neither.
-pub fn byline(article: &Article, lang: &str) -> Option<String> {
+pub(crate) fn byline(article: &Article, lang: &str) -> Option<String> {
     labels::byline(article, lang)
 }
 
 /// The byline of article `i` of a publication, in the article's language.
-pub fn article_byline(p: &Publication, i: usize) -> Option<String> {
+pub(crate) fn article_byline(p: &Publication, i: usize) -> Option<String> {
     byline(&p.articles[i], p.article_lang(i))
 }
 
 /// Printed before a quotation's attribution.
-pub const ATTRIBUTION_PREFIX: &str = "— ";
+pub(crate) const ATTRIBUTION_PREFIX: &str = "— ";
 
 /// The attribution as printed: [`ATTRIBUTION_PREFIX`] then the attribution.
-pub fn printed_attribution(attribution: &str) -> String {
+pub(crate) fn printed_attribution(attribution: &str) -> String {
     format!("{ATTRIBUTION_PREFIX}{attribution}")
 }
 
 /// An offset into [`printed_attribution`] as an offset into the attribution itself.
-pub fn attribution_offset(printed: usize) -> usize {
+pub(crate) fn attribution_offset(printed: usize) -> usize {
     printed.saturating_sub(ATTRIBUTION_PREFIX.len())
 }
 
 /// A figure's caption part: the caption, a space, the credit (either may be absent).
-pub fn caption_text(f: &Figure) -> Option<String> {
+pub(crate) fn caption_text(f: &Figure) -> Option<String> {
     match (&f.caption, &f.credit) {
         (Some(c), Some(cr)) => Some(format!("{} {cr}", c.to_plain())),
         (Some(c), None) => Some(c.to_plain()),
@@ -88,7 +89,7 @@ pub fn caption_text(f: &Figure) -> Option<String> {
 }
 
 /// Where the credit begins in [`caption_text`]: after the caption and its space.
-pub fn credit_offset(f: &Figure) -> usize {
+pub(crate) fn credit_offset(f: &Figure) -> usize {
     f.caption.as_ref().map_or(0, |c| c.to_plain().len() + 1)
 }
 
@@ -99,7 +100,7 @@ pub fn article_parts(p: &Publication, i: usize) -> Vec<(ArticlePart, String)> {
 }
 
 /// [`article_parts`] for an article on its own, with its byline given.
-pub fn parts_of(article: &Article, byline: Option<String>) -> Vec<(ArticlePart, String)> {
+pub(crate) fn parts_of(article: &Article, byline: Option<String>) -> Vec<(ArticlePart, String)> {
     let mut parts = vec![(ArticlePart::Title, article.title.clone())];
     if let Some(m) = byline {
         parts.push((ArticlePart::Meta, m));

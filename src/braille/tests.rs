@@ -6,7 +6,8 @@ use super::format::{BLANK, DOTS_36};
 use super::translate::tests::test_dirs;
 use super::*;
 use crate::input::{Format, parse_article};
-use crate::pagemap::PageStart;
+use crate::model::Block;
+use crate::pagemap::{ArticlePart, PageStart, TextAnchor};
 
 fn article(md: &str) -> Prepared {
     crate::prepare(Publication::single(

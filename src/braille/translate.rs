@@ -1,14 +1,17 @@
 //! Print to braille through liblouis: which table a language and grade use, where the
 //! table files are found, and the check that every character has braille.
 //!
-//! Tables are looked up, file by file, in the folders of `ANPHAM_BRAILLE_TABLES`
-//! (`:`-separated) and then in the system's `/usr/share/liblouis/tables` (Debian
+//! Tables are looked up, file by file, in the folders of
+//! [`BrailleOptions::table_dirs`](crate::braille::BrailleOptions::table_dirs)
+//! (the CLI puts the `:`-separated folders of `ANPHAM_BRAILLE_TABLES` first, see
+//! [`table_dirs`]) and then in the system's `/usr/share/liblouis/tables` (Debian
 //! `liblouis-data`). A table's `include`s are resolved by liblouis next to the table and
 //! then in the system folder. The Vietnamese tables of liblouis < 3.25 (Debian 12) turn a
-//! capital K into the end-of-capitals sign; [`Translator::new`] refuses them with a hint
+//! capital K into the end-of-capitals sign; `Translator::new` refuses them with a hint
 //! instead of writing wrong braille.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -18,7 +21,8 @@ use crate::labels::is_lang;
 /// The system's liblouis tables (Debian `liblouis-data`).
 pub const SYSTEM_TABLES: &str = "/usr/share/liblouis/tables";
 
-/// The environment variable naming extra table folders, searched first.
+/// The environment variable naming extra table folders, searched first (read by the CLI,
+/// named in hints).
 pub const TABLES_ENV: &str = "ANPHAM_BRAILLE_TABLES";
 
 const MODE: i32 = louis_ffi::DOTS_IO | louis_ffi::UC_BRL;
@@ -57,7 +61,7 @@ impl Grade {
 }
 
 /// The table file of a language and grade, if anpham has one.
-pub fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
+pub(crate) fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
     if is_lang(lang, "vi") {
         Some(match grade {
             Grade::G0 => "vi-vn-g0.utb",
@@ -74,11 +78,12 @@ pub fn table_file(lang: &str, grade: Grade) -> Option<&'static str> {
     }
 }
 
-/// The folders searched for tables, in order.
-pub fn table_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os(TABLES_ENV)
+/// The folders searched for tables, in order: those of `search_path` (a `:`-separated
+/// list, as `ANPHAM_BRAILLE_TABLES` holds it; empty entries skipped), then [`SYSTEM_TABLES`].
+pub fn table_dirs(search_path: Option<&OsStr>) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = search_path
         .map(|v| {
-            std::env::split_paths(&v)
+            std::env::split_paths(v)
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         })
@@ -88,13 +93,13 @@ pub fn table_dirs() -> Vec<PathBuf> {
 }
 
 /// The first folder of `dirs` holding `file`.
-pub fn find_table(file: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+pub(crate) fn find_table(file: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     dirs.iter().map(|d| d.join(file)).find(|p| p.is_file())
 }
 
 /// Where a piece of text comes from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// The input file (or the publication's title when there is none).
     pub file: String,
     /// The article (1-based) and the part (`title`, `block 3`, `figure 2 alt text` …).
@@ -102,7 +107,7 @@ pub struct Place {
 }
 
 /// A translator for one language and grade.
-pub struct Translator {
+pub(crate) struct Translator {
     table: String,
     undefined: Mutex<HashMap<char, bool>>,
 }
@@ -227,7 +232,7 @@ pub(crate) mod tests {
     pub(crate) fn test_dirs() -> Vec<PathBuf> {
         let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/liblouis-vi");
         let mut d = vec![shared];
-        d.extend(table_dirs());
+        d.extend(table_dirs(None));
         d
     }
 
@@ -305,6 +310,20 @@ pub(crate) mod tests {
             louis_ffi::back_translate(&back_table, &b, 0).unwrap(),
             "Bắc Kạn, đường"
         );
+    }
+
+    #[test]
+    fn search_path_folders_come_before_the_system_tables() {
+        let dirs = table_dirs(Some(OsStr::new("/a::/b")));
+        assert_eq!(
+            dirs,
+            [
+                PathBuf::from("/a"),
+                PathBuf::from("/b"),
+                PathBuf::from(SYSTEM_TABLES)
+            ]
+        );
+        assert_eq!(table_dirs(None), [PathBuf::from(SYSTEM_TABLES)]);
     }
 
     #[test]

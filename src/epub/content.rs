@@ -394,7 +394,7 @@ pub fn article_document(
                 out.push_str("</p>\n");
             }
             Block::Heading { level, text } => {
-                let level = (*level).clamp(2, 6);
+                let level = level.get();
                 out.push_str(&format!("<h{level} id=\"h-{b}\">"));
                 write_part(
                     &mut out,

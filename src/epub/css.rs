@@ -63,6 +63,10 @@ pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
 
 /// The stylesheet for `scale`, using `families` (CSS names, first preferred) with
 /// `generic` (`serif` or `sans-serif`) last.
+///
+/// Long (over 80 lines) on purpose: it is the stylesheet itself, rule after rule in the
+/// order written, with the scale's sizes filled in; cut into functions it would no longer
+/// read as one stylesheet.
 pub fn stylesheet(
     scale: FontScale,
     faces: &[FontFaceRule],
@@ -180,11 +184,11 @@ mod tests {
     #[test]
     fn sizes_are_relative() {
         for step in -2..=6 {
-            let css = stylesheet(FontScale::Step(step), &[], &["X".into()], "serif");
+            let css = stylesheet(FontScale::step(step), &[], &["X".into()], "serif");
             assert!(!css.contains("pt;") && !css.contains("px"), "{css}");
             assert!(css.contains(&format!(
                 "font-size: {}%",
-                num(FontScale::Step(step).epub_percent())
+                num(FontScale::step(step).epub_percent())
             )));
             assert!(css.contains("line-height: 1.5"));
             assert!(!css.contains("justify"));

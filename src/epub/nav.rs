@@ -59,9 +59,7 @@ pub fn nav_document(p: &Publication, t: &NavTargets<'_>) -> String {
                 .iter()
                 .enumerate()
                 .filter_map(|(b, blk)| match blk {
-                    Block::Heading { level, text } => {
-                        Some((b, (*level).clamp(2, 6), text.to_plain()))
-                    }
+                    Block::Heading { level, text } => Some((b, level.get(), text.to_plain())),
                     _ => None,
                 })
                 .collect();

@@ -89,6 +89,9 @@ pub struct MediaOverlays {
 
 /// Writes the package document; with Media Overlay metadata and `media-overlay`
 /// attributes when `overlays` is given.
+///
+/// Long (over 80 lines) on purpose: it writes the package document element by element
+/// (metadata, accessibility metadata, manifest, spine) in the order the file has them.
 pub fn package_document(m: &Metadata, items: &[Item], overlays: Option<&MediaOverlays>) -> String {
     let mut out = String::with_capacity(4096 + items.len() * 120);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\"");

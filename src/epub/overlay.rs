@@ -57,7 +57,7 @@ pub enum Line {
 #[derive(Debug, Clone, Default)]
 pub struct DocumentOverlay {
     /// Per part: the sentences' byte ranges in the part's text
-    /// ([`super::pages::part_texts`]) and their element ids, in order.
+    /// (`crate::address::article_parts`) and their element ids, in order.
     pub sentences: BTreeMap<ArticlePart, Vec<(Range<usize>, String)>>,
     /// Per line of the writer's own ([`Line`]): the sentences' byte ranges in the line's
     /// text and their ids. Title and description are cut into sentences; the publisher,

@@ -2,7 +2,7 @@
 //! decoded, turned upright, resampled and re-encoded — once per distinct content and in
 //! parallel (rayon).
 //!
-//! * **Check** ([`probe`]): format, size, EXIF orientation, ICC profile and file structure
+//! * **Check** ([`probe`](mod@probe)): format, size, EXIF orientation, ICC profile and file structure
 //!   from the headers and segments, without decoding JPEG pixels.
 //! * **Print** ([`print_size`]): like Acrobat Distiller's default, an image is resampled to
 //!   the target resolution (300 ppi, `--image-ppi N`) only when it would print above 1.5×

@@ -8,16 +8,16 @@
 //! (imported in memory, then validated like any article); [`write::write_markdown`] is
 //! `anpham import`: the article as Markdown with front matter, and its images copied.
 //!
-//! Stages, one per file: [`charset`] (bytes → text), [`plaintext`] and [`html`] (text →
-//! article), with [`dates`] and [`chrome`] (the portal's words) shared by both, and
-//! [`images`] (a page's image reference → a file inside the page's folder).
+//! Stages, one per file: `charset` (bytes → text), `plaintext` and `html` (text →
+//! article), with `dates` and `chrome` (the portal's words) shared by both, and
+//! `images` (a page's image reference → a file inside the page's folder).
 
-pub mod charset;
-pub mod chrome;
-pub mod dates;
-pub mod html;
-pub mod images;
-pub mod plaintext;
+pub(crate) mod charset;
+pub(crate) mod chrome;
+pub(crate) mod dates;
+pub(crate) mod html;
+pub(crate) mod images;
+pub(crate) mod plaintext;
 pub mod write;
 
 use std::fmt;

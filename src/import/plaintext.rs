@@ -46,7 +46,43 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
         },
         notes: Vec::new(),
     };
-    // (line number, text) of the article's lines, chrome removed.
+    let (mut body, title_line) = title_date_and_body(text, &mut imported);
+    if imported.article.title.is_empty() {
+        return Err(Diagnostic::file(
+            path,
+            "no article text found: every line is empty or portal chrome",
+        )
+        .with_hint("the first line that is not chrome or a date is taken as the title")
+        .into());
+    }
+    lead_and_author(&mut imported, &mut body, title_line);
+    paragraphs(&mut imported, body);
+    let paragraphs = imported.article.blocks.len();
+    imported.note(
+        NoteKind::Recognised,
+        "body",
+        format!("{paragraphs} paragraph(s)"),
+    );
+    if imported.article.date.is_none() {
+        imported.note(
+            NoteKind::Attention,
+            "file",
+            "no date line found: add `date:` to the front matter",
+        );
+    }
+    if imported.article.author.is_none() {
+        imported.note(
+            NoteKind::Attention,
+            "file",
+            "no author line found at the end",
+        );
+    }
+    Ok(imported)
+}
+
+/// The title and date lines, and the `(line number, text)` of the body's lines: chrome
+/// dropped, reading stopped at an end marker (`Tin liên quan`).
+fn title_date_and_body(text: &str, imported: &mut Imported) -> (Vec<(usize, String)>, usize) {
     let mut body: Vec<(usize, String)> = Vec::new();
     let mut title_line = 0;
     for (i, raw) in text.lines().enumerate() {
@@ -99,15 +135,12 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
         }
         body.push((n, line));
     }
-    if imported.article.title.is_empty() {
-        return Err(Diagnostic::file(
-            path,
-            "no article text found: every line is empty or portal chrome",
-        )
-        .with_hint("the first line that is not chrome or a date is taken as the title")
-        .into());
-    }
-    // The lead: the first line after the title when it reads as a sentence.
+    (body, title_line)
+}
+
+/// The lead (the first line after the title when it reads as a sentence) and the author
+/// (a short last line of capitalised names), taken out of `body`.
+fn lead_and_author(imported: &mut Imported, body: &mut Vec<(usize, String)>, title_line: usize) {
     if let Some((n, line)) = body.first()
         && *n > title_line
         && ends_like_sentence(line)
@@ -121,7 +154,7 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
         imported.article.lead = Some(Text::plain(line.clone()));
         body.remove(0);
     }
-    // The author: a short last line of capitalised names, without final punctuation.
+    // The author: without final punctuation.
     if body.len() > 1
         && let Some((n, line)) = body.last()
         && looks_like_author(line)
@@ -134,6 +167,11 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
         imported.article.author = Some(line.clone());
         body.pop();
     }
+}
+
+/// The body's lines as paragraphs; a caption-like line between paragraphs is kept as an
+/// emphasised paragraph and reported (a text copy has no photo).
+fn paragraphs(imported: &mut Imported, body: Vec<(usize, String)>) {
     let count = body.len();
     for (k, (n, line)) in body.into_iter().enumerate() {
         let between_paragraphs = k + 1 < count;
@@ -161,27 +199,6 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
             });
         }
     }
-    let paragraphs = imported.article.blocks.len();
-    imported.note(
-        NoteKind::Recognised,
-        "body",
-        format!("{paragraphs} paragraph(s)"),
-    );
-    if imported.article.date.is_none() {
-        imported.note(
-            NoteKind::Attention,
-            "file",
-            "no date line found: add `date:` to the front matter",
-        );
-    }
-    if imported.article.author.is_none() {
-        imported.note(
-            NoteKind::Attention,
-            "file",
-            "no author line found at the end",
-        );
-    }
-    Ok(imported)
 }
 
 /// A caption line: short, and not ending like a sentence.

@@ -169,7 +169,7 @@ pub fn to_markdown(a: &Article) -> Result<String> {
         match b {
             Block::Paragraph { text } => out.push_str(&line_start(&inline(text))),
             Block::Heading { level, text } => {
-                out.push_str(&"#".repeat(usize::from((*level).clamp(2, 6))));
+                out.push_str(&"#".repeat(usize::from(level.get())));
                 out.push(' ');
                 out.push_str(&inline(text));
             }
@@ -333,7 +333,7 @@ mod tests {
             },
         });
         blocks.push(Block::Heading {
-            level: 2,
+            level: crate::model::HeadingLevel::H2,
             text: Text::plain("Mục *một*"),
         });
         blocks.push(Block::List {

@@ -55,6 +55,7 @@ fn yes() -> bool {
 }
 
 /// Page sizes.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageSizeName {

@@ -490,7 +490,7 @@ pub(crate) fn from_json<T: DeserializeOwned>(path: &Path, text: &str) -> Result<
                 "the file is not valid JSON; check quotes, commas and brackets near that place"
                     .into()
             }
-            _ => "see docs/article-format.md for the fields and their types".into(),
+            _ => field_hint(&inner.to_string()).into(),
         });
         Error::input(d)
     })?;
@@ -541,10 +541,18 @@ fn toml_error(path: &Path, text: &str, e: toml::de::Error, field: &str) -> Error
     } else {
         format!("{field}: {msg}")
     };
-    Error::input(
-        Diagnostic::at(path, line, column, msg)
-            .with_hint("see docs/article-format.md for the fields and their types"),
-    )
+    let hint = field_hint(&msg);
+    Error::input(Diagnostic::at(path, line, column, msg).with_hint(hint))
+}
+
+/// The hint for a field the model refuses while loading: the heading rule where a
+/// level is out of range (`model::HeadingLevel`), else where the fields are described.
+fn field_hint(message: &str) -> &'static str {
+    if message.contains("heading level") {
+        "the article title is the level-1 heading; subheadings use levels 2 to 6"
+    } else {
+        "see docs/article-format.md for the fields and their types"
+    }
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ pub(super) fn block_flows(
     let mut flows = Vec::new();
     match block {
         Block::Paragraph { text } => at.paragraph(&mut flows, text),
-        Block::Heading { level, text } => at.heading(&mut flows, *level, text),
+        Block::Heading { level, text } => at.heading(&mut flows, level.get(), text),
         Block::Quote { text, attribution } => at.quote(&mut flows, text, attribution.as_deref()),
         Block::List { ordered, items } => at.list(&mut flows, *ordered, items),
         Block::Figure(f) => at.figure(&mut flows, f),

@@ -215,12 +215,12 @@ fn build_document(
             .and_then(|a| a.lead.as_ref())
             .map(|l| l.to_plain())
     });
-    let created = DateTime::new(date.year)
-        .month(date.month)
-        .day(date.day)
-        .hour(date.hour)
-        .minute(date.minute)
-        .second(date.second)
+    let created = DateTime::new(date.year())
+        .month(date.month())
+        .day(date.day())
+        .hour(date.hour())
+        .minute(date.minute())
+        .second(date.second())
         .utc_offset_hour(0)
         .utc_offset_minute(0);
     let mut meta = Metadata::new()
@@ -536,7 +536,7 @@ fn build_tree(
                     }
                 }
                 Block::Heading { level, text } => {
-                    if let Some(g) = group(heading(*level, &text.to_plain()), own) {
+                    if let Some(g) = group(heading(level.get(), &text.to_plain()), own) {
                         art.push(g);
                     }
                 }

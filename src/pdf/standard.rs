@@ -11,6 +11,7 @@ use std::str::FromStr;
 use krilla::configure::{Accessibility, Archival, Configuration, ConfigurationBuilder};
 
 /// The standards a PDF edition conforms to.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum PdfStandard {
     /// PDF/UA-1 only.

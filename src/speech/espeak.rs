@@ -1,7 +1,7 @@
 //! Speech synthesis by the `espeak-ng` program.
 //!
-//! espeak-ng is GPL-3.0: anpham runs it as a separate program (found on `PATH`, or at
-//! `ANPHAM_ESPEAK`) and never links it. Each call speaks one sentence into a WAV file
+//! espeak-ng is GPL-3.0: anpham runs it as a separate program (found on `PATH`, or at the
+//! path the caller gives; the CLI takes it from `ANPHAM_ESPEAK`) and never links it. Each call speaks one sentence into a WAV file
 //! in a private temporary folder (espeak-ng's WAV on standard output has no length in
 //! its header), which [`hound`] reads back as 16-bit samples.
 
@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
 
-/// The environment variable that names the espeak-ng program to run.
+/// The environment variable that names the espeak-ng program to run (read by the CLI,
+/// named in hints).
 pub const PROGRAM_ENV: &str = "ANPHAM_ESPEAK";
 
 /// What to install when espeak-ng is missing.
@@ -38,12 +39,11 @@ pub struct Samples {
 }
 
 impl Espeak {
-    /// The program named by `ANPHAM_ESPEAK`, else `espeak-ng` on `PATH`.
-    pub fn from_env(rate: Option<u32>) -> Espeak {
+    /// The program at `program` (the CLI passes `ANPHAM_ESPEAK`), else `espeak-ng` on
+    /// `PATH`.
+    pub fn new(program: Option<PathBuf>, rate: Option<u32>) -> Espeak {
         Espeak {
-            program: std::env::var_os(PROGRAM_ENV)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("espeak-ng")),
+            program: program.unwrap_or_else(|| PathBuf::from("espeak-ng")),
             rate,
         }
     }

@@ -50,10 +50,10 @@ pub struct SpeechOptions {
 }
 
 impl SpeechOptions {
-    /// espeak-ng from `PATH` (or `ANPHAM_ESPEAK`), default voice and rate, bundled table.
+    /// espeak-ng from `PATH`, default voice and rate, bundled table.
     pub fn new() -> SpeechOptions {
         SpeechOptions {
-            espeak: Espeak::from_env(None),
+            espeak: Espeak::new(None, None),
             voice: None,
             pronunciations: Pronunciations::bundled(),
         }

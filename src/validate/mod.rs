@@ -339,23 +339,16 @@ fn check_block(b: &Block, at: &str, file: &Path, level: &mut u8, diags: &mut Vec
 
 /// A heading: its level (2–6, none skipped after `level`, the last seen), its text.
 fn check_heading(
-    l: u8,
+    l: crate::model::HeadingLevel,
     text: &Text,
     at: &str,
     file: &Path,
     level: &mut u8,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if !(2..=6).contains(&l) {
-        diags.push(
-            Diagnostic::field(
-                file,
-                format!("{at}.level"),
-                format!("heading level {l} is outside 2–6"),
-            )
-            .with_hint("the article title is the level-1 heading; subheadings use levels 2 to 6"),
-        );
-    } else if l > *level + 1 {
+    // A level outside 2–6 cannot be built (`HeadingLevel`); skipped levels can.
+    let l = l.get();
+    if l > *level + 1 {
         diags.push(
             Diagnostic::field(
                 file,
@@ -400,24 +393,7 @@ pub fn is_language_tag(s: &str) -> bool {
 
 /// `YYYY-MM-DD` with a real month and day.
 pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            let days = match m {
-                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-                4 | 6 | 9 | 11 => 30,
-                2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-                2 => 28,
-                _ => return false,
-            };
-            (1..=days).contains(&d) && y >= 1000
-        }
-        _ => false,
-    }
+    crate::timestamp::calendar_date(s).is_some()
 }
 
 /// Only `http`, `https` and `mailto` links are accepted.
@@ -465,24 +441,37 @@ fn bad_date(file: &Path, field: &str, d: &str) -> Diagnostic {
         .with_hint("write dates as YYYY-MM-DD, e.g. 2022-11-10")
 }
 
-/// An ASCII file-name slug: Vietnamese letters lose their diacritics (`Bắc Kạn` → `bac-kan`).
+/// An ASCII file-name slug: each character transliterated by `deunicode` (Vietnamese
+/// letters lose their diacritics, `Bắc Kạn` → `bac-kan`, `Đ` → `d`; other scripts are
+/// spelled out, `北京` → `bei-jing`), lower case, anything but letters and digits a single
+/// `-`, at most 60 characters.
 pub fn slugify(s: &str) -> String {
     let mut out = String::new();
-    for c in s.nfd() {
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            c if unicode_normalization::char::is_combining_mark(c) => continue,
-            _ => '-',
+    let push = |c: char, out: &mut String| {
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
         };
-        if c == '-' && (out.is_empty() || out.ends_with('-')) {
-            continue;
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
         }
-        out.push(c);
+    };
+    for c in s.nfc() {
         if out.len() >= 60 {
             break;
         }
+        if c.is_ascii() {
+            push(c, &mut out);
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        } else {
+            for a in deunicode::deunicode_char(c).unwrap_or("-").chars() {
+                push(a, &mut out);
+            }
+        }
     }
+    out.truncate(60);
     out.trim_end_matches('-').to_string()
 }
 
@@ -501,6 +490,14 @@ mod tests {
     fn slugs() {
         assert_eq!(slugify("Hội thảo tỉnh Bắc Kạn"), "hoi-thao-tinh-bac-kan");
         assert_eq!(slugify("Đảng & <x>"), "dang-x");
+        // Decomposed input (a macOS file name) gives the same slug.
+        assert_eq!(slugify("Ba\u{0306}\u{0301}c Ka\u{0323}n"), "bac-kan");
+        assert_eq!(
+            slugify("Ưu tiên đường Hồ Chí Minh"),
+            "uu-tien-duong-ho-chi-minh"
+        );
+        assert_eq!(slugify("北京"), "bei-jing");
+        assert_eq!(slugify(&"a".repeat(70)).len(), 60);
     }
 
     #[test]

@@ -285,7 +285,10 @@ impl BodyReader<'_> {
                 let (level, start) = self.heading.take().unwrap_or((2, at));
                 let (text, source) = self.inline.take(start);
                 self.blocks.push(Placed {
-                    block: Block::Heading { level, text },
+                    block: Block::Heading {
+                        level: crate::model::HeadingLevel::clamped(level),
+                        text,
+                    },
                     start,
                     texts: vec![("text".into(), source)],
                 });

@@ -1,0 +1,551 @@
+//! The body, element by element: chrome left out, blocks and inline styles kept.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Node};
+
+use super::super::{Note, NoteKind, chrome, normalize_space, shorten};
+use super::spans::{join_text, tidy, unemphasised};
+use super::{MAX_DEPTH, MAX_NOTES, sel};
+use crate::model::{Block, HeadingLevel, Span, Text};
+use crate::validate::{is_language_tag, is_safe_url};
+
+/// Elements whose content is never article text.
+const DROPPED_ELEMENTS: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "form", "button", "input", "select",
+    "textarea", "nav", "aside", "footer", "header", "svg", "canvas", "object", "embed", "video",
+    "audio", "map", "link", "meta", "head", "title", "dialog", "menu",
+];
+
+/// Turns the body's elements into blocks.
+pub(super) struct Converter<'a> {
+    pub(super) page: &'a Path,
+    pub(super) source: &'a str,
+    pub(super) title: String,
+    pub(super) skip: HashSet<NodeId>,
+    pub(super) blocks: Vec<Block>,
+    pub(super) notes: Vec<Note>,
+    pub(super) notes_left_out: usize,
+    pub(super) spans: Vec<Span>,
+    pub(super) emphasis: usize,
+    pub(super) strong: usize,
+    pub(super) links: Vec<Option<String>>,
+    pub(super) langs: Vec<String>,
+    /// A figure just pushed that may still take the next emphasised line as its caption.
+    pub(super) open_figure: Option<usize>,
+    /// The element being read is a caption (class `caption`, `image_desc`, `Image`…).
+    pub(super) in_caption: usize,
+    /// True once an end marker (`Tin liên quan`) was seen.
+    pub(super) ended: bool,
+    /// False for the sub-converters of headings, list items, quotations and captions:
+    /// chrome and end markers are recognised on whole blocks only.
+    pub(super) top: bool,
+}
+
+impl<'a> Converter<'a> {
+    pub(super) fn new(page: &'a Path, source: &'a str, title: &str, skip: HashSet<NodeId>) -> Self {
+        Converter {
+            page,
+            source,
+            title: title.to_string(),
+            skip,
+            blocks: Vec::new(),
+            notes: Vec::new(),
+            notes_left_out: 0,
+            spans: Vec::new(),
+            emphasis: 0,
+            strong: 0,
+            links: Vec::new(),
+            langs: Vec::new(),
+            open_figure: None,
+            in_caption: 0,
+            ended: false,
+            top: true,
+        }
+    }
+
+    /// A sub-converter for a list item, quotation or caption, sharing the settings.
+    pub(super) fn child(&self) -> Converter<'a> {
+        let mut c = Converter::new(self.page, self.source, &self.title, self.skip.clone());
+        c.top = false;
+        c
+    }
+
+    pub(super) fn note(&mut self, kind: NoteKind, place: String, message: String) {
+        if self.notes.len() >= MAX_NOTES {
+            self.notes_left_out += 1;
+        } else {
+            self.notes.push(Note {
+                kind,
+                place,
+                message,
+            });
+        }
+    }
+
+    pub(super) fn absorb_notes(&mut self, other: Converter<'_>) {
+        for n in other.notes {
+            self.note(n.kind, n.place, n.message);
+        }
+        self.notes_left_out += other.notes_left_out;
+    }
+
+    /// `div#id.class > p[3]`-style path of an element, with its line when `needle`
+    /// can be found in the source.
+    pub(super) fn path_of(&self, e: ElementRef<'_>) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(e);
+        while let Some(el) = cur {
+            let v = el.value();
+            let mut s = v.name().to_string();
+            if let Some(id) = v.id() {
+                s.push('#');
+                s.push_str(&id.chars().take(40).collect::<String>());
+            } else if let Some(c) = v.classes().next() {
+                s.push('.');
+                s.push_str(&c.chars().take(40).collect::<String>());
+            }
+            parts.push(s);
+            if parts.len() >= 4 {
+                break;
+            }
+            cur = el
+                .parent()
+                .and_then(ElementRef::wrap)
+                .filter(|p| p.value().name() != "html");
+        }
+        parts.reverse();
+        parts.join(" > ")
+    }
+
+    pub(super) fn place(&self, e: ElementRef<'_>, needle: Option<&str>) -> String {
+        let path = self.path_of(e);
+        if self.notes.len() < MAX_NOTES
+            && let Some(n) = needle.filter(|n| n.len() >= 4)
+            && let Some(at) = self.source.find(n)
+        {
+            let (line, column) = crate::input::line_column(self.source, at);
+            return format!("{line}:{column} {path}");
+        }
+        path
+    }
+
+    pub(super) fn walk_children(&mut self, e: ElementRef<'_>, depth: usize) {
+        for child in e.children() {
+            if self.ended {
+                return;
+            }
+            match child.value() {
+                Node::Text(t) => self.push_text(t),
+                Node::Element(_) => {
+                    if let Some(el) = ElementRef::wrap(child) {
+                        self.walk(el, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn walk(&mut self, e: ElementRef<'_>, depth: usize) {
+        if depth > MAX_DEPTH || self.skip.contains(&e.id()) {
+            return;
+        }
+        let v = e.value();
+        let name = v.name();
+        if DROPPED_ELEMENTS.contains(&name) {
+            if matches!(
+                name,
+                "nav" | "aside" | "footer" | "form" | "header" | "iframe" | "video" | "audio"
+            ) {
+                let p = self.place(e, None);
+                self.note(NoteKind::Dropped, p, format!("<{name}>"));
+            }
+            return;
+        }
+        if is_hidden(v) {
+            return;
+        }
+        if let Some(part) = chrome_class(e) {
+            let p = self.place(e, None);
+            self.note(
+                NoteKind::Dropped,
+                p,
+                format!("chrome (class or id with `{part}`)"),
+            );
+            return;
+        }
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(e, name, depth),
+            "ul" | "ol" => self.list(e, name, depth),
+            "blockquote" => self.quotation(e, depth),
+            "figure" => self.figure_element(e, depth),
+            "table" => self.table(e, depth),
+            "img" => {
+                self.flush();
+                self.figure(e, None);
+            }
+            "br" => self.flush(),
+            "hr" => {
+                self.flush();
+                self.open_figure = None;
+            }
+            "a" => self.link(e, depth),
+            "em" | "i" | "cite" | "dfn" => {
+                self.emphasis += 1;
+                self.walk_children(e, depth);
+                self.emphasis -= 1;
+            }
+            "strong" | "b" => {
+                self.strong += 1;
+                self.walk_children(e, depth);
+                self.strong -= 1;
+            }
+            "span" | "q" | "font" | "abbr" | "small" | "sup" | "sub" | "u" | "mark" | "time"
+            | "code" | "label" | "bdi" | "bdo" | "s" | "del" | "ins" | "kbd" | "samp" | "var"
+            | "data" | "picture" | "source" => self.inline_element(e, depth),
+            _ => self.container(e, depth),
+        }
+    }
+
+    /// A heading: an end marker ends the article; the article's title is not repeated.
+    pub(super) fn heading(&mut self, e: ElementRef<'_>, name: &str, depth: usize) {
+        self.flush();
+        let text = self.inline_of(e, depth);
+        let plain = normalize_space(&text.to_plain());
+        if plain.is_empty() {
+            return;
+        }
+        if chrome::is_end_marker(&plain) {
+            self.end_here(e, &plain);
+            return;
+        }
+        self.open_figure = None;
+        if plain == self.title {
+            return;
+        }
+        let level = HeadingLevel::clamped(name[1..].parse::<u8>().unwrap_or(2));
+        self.blocks.push(Block::Heading { level, text });
+    }
+
+    /// A list: each item's blocks joined into one item; figures inside go after the list.
+    pub(super) fn list(&mut self, e: ElementRef<'_>, name: &str, depth: usize) {
+        self.flush();
+        self.open_figure = None;
+        let mut items = Vec::new();
+        let mut after = Vec::new();
+        for li in e.child_elements() {
+            if self.skip.contains(&li.id()) {
+                continue;
+            }
+            let mut c = self.child();
+            c.walk_children(li, depth + 1);
+            c.flush();
+            let mut item = Text::default();
+            for b in std::mem::take(&mut c.blocks) {
+                match b {
+                    Block::Paragraph { text }
+                    | Block::Heading { text, .. }
+                    | Block::Quote { text, .. } => join_text(&mut item, text),
+                    Block::List { items: nested, .. } => {
+                        if !item.is_blank() {
+                            items.push(std::mem::take(&mut item));
+                        }
+                        items.extend(nested);
+                    }
+                    fig @ Block::Figure(_) => after.push(fig),
+                }
+            }
+            self.absorb_notes(c);
+            if !item.is_blank() {
+                items.push(item);
+            }
+        }
+        if !items.is_empty() {
+            let plain: Vec<String> = items
+                .iter()
+                .map(|t| normalize_space(&t.to_plain()))
+                .collect();
+            if plain.iter().all(|t| chrome::is_chrome_line(t)) {
+                let p = self.place(e, None);
+                self.note(NoteKind::Dropped, p, "a list of toolbar links".into());
+            } else {
+                self.blocks.push(Block::List {
+                    ordered: name == "ol",
+                    items,
+                });
+            }
+        }
+        self.blocks.extend(after);
+    }
+
+    /// A quotation: its blocks joined into one; figures inside go after it.
+    pub(super) fn quotation(&mut self, e: ElementRef<'_>, depth: usize) {
+        self.flush();
+        self.open_figure = None;
+        let mut c = self.child();
+        c.walk_children(e, depth);
+        c.flush();
+        let mut text = Text::default();
+        let mut after = Vec::new();
+        for b in std::mem::take(&mut c.blocks) {
+            match b {
+                Block::Paragraph { text: t }
+                | Block::Heading { text: t, .. }
+                | Block::Quote { text: t, .. } => join_text(&mut text, t),
+                Block::List { items, .. } => {
+                    items.into_iter().for_each(|t| join_text(&mut text, t))
+                }
+                fig @ Block::Figure(_) => after.push(fig),
+            }
+        }
+        self.absorb_notes(c);
+        if !text.is_blank() {
+            self.blocks.push(Block::Quote {
+                text,
+                attribution: None,
+            });
+        }
+        self.blocks.extend(after);
+    }
+
+    /// A `<figure>`: its images, the first with the `<figcaption>`.
+    pub(super) fn figure_element(&mut self, e: ElementRef<'_>, depth: usize) {
+        self.flush();
+        let caption = e
+            .child_elements()
+            .find(|c| c.value().name() == "figcaption")
+            .map(|c| self.inline_of(c, depth))
+            .filter(|t| !t.is_blank());
+        let imgs: Vec<ElementRef<'_>> = e.select(&sel("img")).collect();
+        match imgs.as_slice() {
+            [] => {
+                if let Some(c) = caption {
+                    self.blocks.push(Block::Paragraph { text: c });
+                }
+            }
+            [img] => self.figure(*img, caption),
+            [first, rest @ ..] => {
+                self.figure(*first, caption);
+                for img in rest {
+                    self.figure(*img, None);
+                }
+            }
+        }
+        self.open_figure = None;
+    }
+
+    /// A link: http, https and mailto kept; others reported, their text kept.
+    pub(super) fn link(&mut self, e: ElementRef<'_>, depth: usize) {
+        let v = e.value();
+        let href = v.attr("href").map(str::trim).unwrap_or("");
+        let link = if href.is_empty() || href.starts_with('#') {
+            None
+        } else if is_safe_url(href) {
+            Some(href.to_string())
+        } else {
+            let shown: String = href.chars().take(60).collect();
+            let p = self.place(e, None);
+            let why = if href.to_ascii_lowercase().starts_with("javascript:") {
+                "a `javascript:` link"
+            } else if !href.contains(':') {
+                "a link relative to the portal"
+            } else {
+                "a link that is not http, https or mailto"
+            };
+            self.note(
+                NoteKind::Attention,
+                p,
+                format!("{why} (`{shown}`): its text is kept, the link is not"),
+            );
+            None
+        };
+        self.links.push(link);
+        self.walk_children(e, depth);
+        self.links.pop();
+    }
+
+    /// An inline element, with its `lang` when it has a valid one.
+    pub(super) fn inline_element(&mut self, e: ElementRef<'_>, depth: usize) {
+        let v = e.value();
+        let lang = v.attr("lang").map(str::trim).filter(|l| is_language_tag(l));
+        if let Some(l) = lang {
+            self.langs.push(l.to_string());
+        }
+        self.walk_children(e, depth);
+        if lang.is_some() {
+            self.langs.pop();
+        }
+    }
+
+    /// A block container (p, div, section, article, li outside lists, td…) or an unknown
+    /// element: a paragraph boundary before and after.
+    pub(super) fn container(&mut self, e: ElementRef<'_>, depth: usize) {
+        self.flush();
+        let caption = is_caption_class(e);
+        if caption {
+            self.in_caption += 1;
+        }
+        self.walk_children(e, depth);
+        self.flush();
+        if caption {
+            self.in_caption -= 1;
+        }
+    }
+
+    pub(super) fn end_here(&mut self, e: ElementRef<'_>, text: &str) {
+        let p = self.place(e, Some(text));
+        self.note(
+            NoteKind::Dropped,
+            p,
+            format!("`{text}` and everything after it (related articles or comments)"),
+        );
+        self.ended = true;
+    }
+
+    /// The inline text of an element (its blocks joined), for headings and captions.
+    pub(super) fn inline_of(&mut self, e: ElementRef<'_>, depth: usize) -> Text {
+        let mut c = self.child();
+        c.walk_children(e, depth);
+        c.flush();
+        let mut text = Text::default();
+        for b in std::mem::take(&mut c.blocks) {
+            match b {
+                Block::Paragraph { text: t }
+                | Block::Heading { text: t, .. }
+                | Block::Quote { text: t, .. } => join_text(&mut text, t),
+                Block::List { items, .. } => {
+                    items.into_iter().for_each(|t| join_text(&mut text, t))
+                }
+                Block::Figure(_) => {}
+            }
+        }
+        self.absorb_notes(c);
+        text
+    }
+
+    pub(super) fn push_text(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let span = Span {
+            text: s.to_string(),
+            emphasis: self.emphasis > 0,
+            strong: self.strong > 0,
+            href: self.links.last().cloned().flatten(),
+            lang: self.langs.last().cloned(),
+        };
+        match self.spans.last_mut() {
+            Some(last) if last.same_style(&span) => last.text.push_str(s),
+            _ => self.spans.push(span),
+        }
+    }
+
+    /// Ends the current paragraph: white space collapsed, chrome and end markers
+    /// recognised, an emphasised line after an image taken as its caption.
+    pub(super) fn flush(&mut self) {
+        if self.spans.is_empty() {
+            return;
+        }
+        let text = tidy(std::mem::take(&mut self.spans));
+        if text.is_blank() {
+            return;
+        }
+        let plain = text.to_plain();
+        if !self.top {
+            self.blocks.push(Block::Paragraph { text });
+            return;
+        }
+        if chrome::is_chrome_line(&plain) {
+            let shown = shorten(&plain);
+            let place = match self.source.find(plain.as_str()) {
+                Some(at) => {
+                    let (l, c) = crate::input::line_column(self.source, at);
+                    format!("{l}:{c}")
+                }
+                None => "body".into(),
+            };
+            self.note(NoteKind::Dropped, place, format!("portal chrome `{shown}`"));
+            return;
+        }
+        if chrome::is_end_marker(&plain) {
+            self.note(
+                NoteKind::Dropped,
+                "body".into(),
+                format!("`{plain}` and everything after it (related articles or comments)"),
+            );
+            self.ended = true;
+            return;
+        }
+        let all_emphasis = text
+            .spans
+            .iter()
+            .all(|s| s.emphasis || s.text.trim().is_empty());
+        if let Some(i) = self.open_figure
+            && (all_emphasis || self.in_caption > 0)
+            && let Some(Block::Figure(f)) = self.blocks.get_mut(i)
+            && f.caption.is_none()
+        {
+            let caption = unemphasised(text);
+            if f.alt.is_none() {
+                f.alt = Some(normalize_space(&caption.to_plain()));
+            }
+            f.caption = Some(caption);
+            self.open_figure = None;
+            return;
+        }
+        // A caption whose image could not be kept stays as an emphasised paragraph.
+        self.open_figure = None;
+        self.blocks.push(Block::Paragraph { text });
+    }
+}
+
+/// Whether an element is hidden (`hidden`, `aria-hidden="true"`, `display: none`,
+/// `visibility: hidden`).
+fn is_hidden(v: &scraper::node::Element) -> bool {
+    v.attr("hidden").is_some()
+        || v.attr("aria-hidden") == Some("true")
+        || v.attr("style").is_some_and(|s| {
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+}
+
+/// The class or id fragment that makes an element chrome, if any.
+fn chrome_class(e: ElementRef<'_>) -> Option<&'static str> {
+    let v = e.value();
+    let mut names = String::new();
+    for c in v.classes() {
+        names.push_str(c);
+        names.push(' ');
+    }
+    if let Some(id) = v.id() {
+        names.push_str(id);
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let lower = names.to_ascii_lowercase();
+    chrome::CHROME_CLASS_PARTS
+        .iter()
+        .copied()
+        .find(|p| lower.contains(p))
+}
+
+fn is_caption_class(e: ElementRef<'_>) -> bool {
+    e.value().classes().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c.contains("caption")
+            || c.contains("image_desc")
+            || c.contains("img_desc")
+            || c == "image"
+            || c.contains("chuthich")
+            || c.contains("photo_desc")
+    })
+}

@@ -1,0 +1,357 @@
+//! Saved article pages (`.html`, `.htm`): parsed with html5ever (through `scraper`),
+//! never with patterns over the markup.
+//!
+//! In order:
+//! 1. limits: at most [`MAX_DEPTH`] nested elements and [`MAX_ELEMENTS`] elements;
+//! 2. metadata: schema.org `NewsArticle` JSON-LD, then Open Graph / `article:*` /
+//!    `<meta name>`, then `<time datetime>`;
+//! 3. the article's element: the first [`LAYOUTS`] rule whose `detect` selector matches
+//!    (the CMS layouts of Vietnamese portals and newspapers, see `docs/import.md`), else
+//!    the generic [`GENERIC_BODY`] selectors, else a Readability-style extractor
+//!    (`dom_smoothie`);
+//! 4. the body, element by element ([`Converter`]): chrome (scripts, styles, forms,
+//!    menus, toolbars, share and related-article boxes) left out, headings, paragraphs,
+//!    lists, quotations, emphasis and http/https/mailto links kept, figures with their
+//!    caption (`figure`/`figcaption`, an image and a caption cell of a table, or an
+//!    image followed by an emphasised line or a caption-class element).
+
+mod convert;
+mod figures;
+mod layouts;
+mod metadata;
+mod spans;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use ego_tree::NodeId;
+use scraper::{Html, Selector};
+
+use super::plaintext::looks_like_author;
+use super::{Imported, NoteKind, dates, normalize_space, shorten};
+use crate::error::{Diagnostic, Result};
+use crate::model::{Article, Block, HeadingLevel, Text};
+use crate::validate::{is_language_tag, is_safe_url};
+use convert::Converter;
+pub use layouts::{GENERIC_BODY, LAYOUTS, Layout};
+use metadata::{Meta, generic_fields, json_ld, layout_fields, meta_tags, site_suffix_removed};
+
+/// The deepest element nesting accepted (real pages nest 20 to 40 deep).
+pub const MAX_DEPTH: usize = 256;
+/// The most elements accepted in a page (a long article page has a few thousand).
+pub const MAX_ELEMENTS: usize = 500_000;
+/// The most notes kept in a report; the rest are counted.
+const MAX_NOTES: usize = 500;
+/// The largest JSON-LD script read, in bytes.
+const MAX_JSON_LD: usize = 1 << 20;
+
+/// Reads a saved article page. `path` names the page and anchors its images.
+pub fn read(path: &Path, source: &str) -> Result<Imported> {
+    let doc = Html::parse_document(source);
+    check_limits(path, &doc)?;
+    let mut imported = Imported {
+        article: Article {
+            lang: None,
+            title: String::new(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: None,
+            source_url: None,
+            blocks: Vec::new(),
+            origin: None,
+        },
+        notes: Vec::new(),
+    };
+    let (mut meta, layout, skip) = fields_outside_the_body(&doc, &mut imported);
+    let title_text = meta
+        .title
+        .as_ref()
+        .map(|(t, _)| t.clone())
+        .unwrap_or_default();
+    let mut conv = Converter::new(path, source, &title_text, skip);
+    let readability_title = convert_body(&doc, source, layout, &mut meta, &mut conv, &mut imported);
+    conv.flush();
+    let Converter {
+        mut blocks, notes, ..
+    } = conv;
+
+    // Title: metadata, else the first heading of the body, else <title>.
+    let title = match meta.title.take() {
+        Some(t) => Some(t),
+        None => doc
+            .select(&sel("h1"))
+            .map(|h| normalize_space(&h.text().collect::<String>()))
+            .find(|t| !t.is_empty())
+            .map(|t| (t, "<h1>".into()))
+            .or_else(|| {
+                doc.select(&sel("title"))
+                    .next()
+                    .map(|t| {
+                        (
+                            site_suffix_removed(&t.text().collect::<String>()),
+                            "<title>".into(),
+                        )
+                    })
+                    .filter(|(t, _)| !t.is_empty())
+            })
+            .or_else(|| readability_title.map(|t| (t, "Readability".into()))),
+    };
+    let Some((title, from)) = title else {
+        return Err(Diagnostic::file(path, "the page has no title (no headline metadata, <h1> or <title>)")
+            .with_hint("import the article's own page, not a list of articles; or add the title to the imported Markdown")
+            .into());
+    };
+    imported.note(
+        NoteKind::Recognised,
+        from,
+        format!("title `{}`", shorten(&title)),
+    );
+    imported.article.title = title;
+
+    fields_beside_the_body(&mut imported, &mut meta, &mut blocks);
+    tidy_headings(&mut blocks, &imported.article.title);
+    let figures = blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Figure(_)))
+        .count();
+    let paragraphs = blocks.len() - figures;
+    imported.note(
+        NoteKind::Recognised,
+        "body",
+        format!("{paragraphs} text block(s), {figures} figure(s)"),
+    );
+    imported.notes.extend(notes);
+    imported.article.blocks = blocks;
+    Ok(imported)
+}
+
+/// Drops a first heading that repeats the title, and closes gaps in heading levels:
+/// pages skip levels (an `<h3>` under the `<h1>`); articles may not.
+fn tidy_headings(blocks: &mut Vec<Block>, title: &str) {
+    if matches!(blocks.first(), Some(Block::Heading { text, .. }) if normalize_space(&text.to_plain()) == title)
+    {
+        blocks.remove(0);
+    }
+    let mut deepest_allowed = HeadingLevel::H2;
+    for b in blocks {
+        if let Block::Heading { level, .. } = b {
+            *level = (*level).min(deepest_allowed);
+            deepest_allowed = level.deeper();
+        }
+    }
+}
+
+/// The metadata (JSON-LD, `<meta>`, `<time>`, `lang`), the layout that matched, and the
+/// elements its fields came from (to leave out of the body).
+fn fields_outside_the_body(
+    doc: &Html,
+    imported: &mut Imported,
+) -> (Meta, Option<&'static Layout>, HashSet<NodeId>) {
+    let mut meta = Meta::default();
+    json_ld(doc, &mut meta, imported);
+    meta_tags(doc, &mut meta);
+    if meta.date.is_none() {
+        for t in doc.select(&sel("time[datetime]")) {
+            if let Some(d) = t.attr("datetime").and_then(dates::find_date) {
+                meta.date = Some((d, "<time datetime>".into()));
+                break;
+            }
+        }
+    }
+    meta.lang = doc
+        .root_element()
+        .attr("lang")
+        .map(|l| l.trim().to_string())
+        .filter(|l| is_language_tag(l));
+
+    let mut skip: HashSet<NodeId> = HashSet::new();
+    let layout = LAYOUTS
+        .iter()
+        .find(|l| doc.select(&sel(l.detect)).next().is_some());
+    if let Some(l) = layout {
+        imported.note(NoteKind::Recognised, "page", format!("layout: {}", l.name));
+        layout_fields(doc, l, &mut meta, &mut skip);
+    }
+    generic_fields(doc, &mut meta, &mut skip);
+    (meta, layout, skip)
+}
+
+/// Walks the article's element (the layout's, a generic selector's, else what the
+/// Readability extractor finds) into `conv`; returns the extractor's title, if it ran.
+fn convert_body(
+    doc: &Html,
+    source: &str,
+    layout: Option<&Layout>,
+    meta: &mut Meta,
+    conv: &mut Converter<'_>,
+    imported: &mut Imported,
+) -> Option<String> {
+    let body_root = layout
+        .and_then(|l| doc.select(&sel(l.body)).next())
+        .or_else(|| {
+            GENERIC_BODY.iter().find_map(|s| {
+                doc.select(&sel(s))
+                    .find(|e| e.select(&sel("p")).take(2).count() == 2)
+            })
+        });
+    let mut readability_title = None;
+    match body_root {
+        Some(root) => {
+            if layout.is_none() {
+                let p = conv.path_of(root);
+                imported.note(NoteKind::Recognised, p, "article body (generic selector)");
+            }
+            conv.walk_children(root, 0);
+        }
+        None => {
+            // Readability-style fallback.
+            let cfg = dom_smoothie::Config {
+                max_elements_to_parse: MAX_ELEMENTS,
+                ..Default::default()
+            };
+            let extracted =
+                dom_smoothie::Readability::new(source, None, Some(cfg)).and_then(|mut r| r.parse());
+            match extracted {
+                Ok(article) => {
+                    imported.note(
+                        NoteKind::Recognised,
+                        "page",
+                        "no known layout: article body found by the Readability extractor (check the result)",
+                    );
+                    readability_title =
+                        Some(normalize_space(&article.title)).filter(|t| !t.is_empty());
+                    if meta.author.is_none()
+                        && let Some(b) = article
+                            .byline
+                            .as_deref()
+                            .map(normalize_space)
+                            .filter(|b| !b.is_empty())
+                    {
+                        meta.author = Some((b, "Readability".into()));
+                    }
+                    let fragment = Html::parse_fragment(&article.content);
+                    if fragment.tree.nodes().count() <= MAX_ELEMENTS {
+                        conv.walk_children(fragment.root_element(), 0);
+                    }
+                }
+                Err(e) => {
+                    imported.note(
+                        NoteKind::Attention,
+                        "page",
+                        format!("no article body found ({e})"),
+                    );
+                }
+            }
+        }
+    }
+    readability_title
+}
+
+/// Lead, author, date, language and source address: from the metadata, else from the
+/// first or last block (which is then removed from the body).
+fn fields_beside_the_body(imported: &mut Imported, meta: &mut Meta, blocks: &mut Vec<Block>) {
+    // Lead: the layout's or a sapo element; else the description when the body starts with it.
+    if let Some((lead, from)) = meta.lead.take() {
+        if let Some(Block::Paragraph { text }) = blocks.first()
+            && normalize_space(&text.to_plain()) == lead
+        {
+            blocks.remove(0);
+        }
+        imported.note(
+            NoteKind::Recognised,
+            from,
+            format!("lead `{}`", shorten(&lead)),
+        );
+        imported.article.lead = Some(Text::plain(lead));
+    }
+    // Author: metadata or the layout's element, else a short last paragraph of names.
+    if meta.author.is_none()
+        && let Some(Block::Paragraph { text }) = blocks.last()
+    {
+        let t = normalize_space(&text.to_plain());
+        if looks_like_author(&t) && blocks.len() > 1 {
+            meta.author = Some((t, "the last paragraph".into()));
+            blocks.pop();
+        }
+    } else if let Some((author, _)) = &meta.author
+        && let Some(Block::Paragraph { text }) = blocks.last()
+        && normalize_space(&text.to_plain()) == *author
+    {
+        blocks.pop();
+    }
+    match meta.author.take() {
+        Some((a, from)) => {
+            imported.note(NoteKind::Recognised, from, format!("author `{a}`"));
+            imported.article.author = Some(a);
+        }
+        None => imported.note(NoteKind::Attention, "page", "no author found"),
+    }
+    match meta.date.take() {
+        Some((d, from)) => {
+            imported.note(NoteKind::Recognised, from, format!("date {d}"));
+            imported.article.date = Some(d);
+        }
+        None => imported.note(
+            NoteKind::Attention,
+            "page",
+            "no date found: add `date:` to the front matter",
+        ),
+    }
+    if let Some(l) = meta.lang.take() {
+        imported.article.lang = Some(l);
+    } else {
+        imported.article.lang = Some("vi".into());
+        imported.note(
+            NoteKind::Attention,
+            "<html>",
+            "no `lang` on the page: assumed vi",
+        );
+    }
+    if let Some(u) = meta.url.take().filter(|u| is_safe_url(u)) {
+        imported.article.source_url = Some(u);
+    }
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap_or_else(|e| panic!("selector `{s}` in the layout table: {e}"))
+}
+
+/// Refuses pages nested deeper than [`MAX_DEPTH`] or with more than [`MAX_ELEMENTS`]
+/// elements, counted without recursion.
+fn check_limits(path: &Path, doc: &Html) -> Result<()> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut elements = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if n.value().is_element() {
+                    elements += 1;
+                }
+            }
+            ego_tree::iter::Edge::Close(_) => depth -= 1,
+        }
+    }
+    if deepest > MAX_DEPTH + 2 {
+        return Err(Diagnostic::file(
+            path,
+            format!("the page nests elements {deepest} deep; at most {MAX_DEPTH} are accepted"),
+        )
+        .with_hint("this is not an article page a browser saved; save the article page again")
+        .into());
+    }
+    if elements > MAX_ELEMENTS {
+        return Err(Diagnostic::file(
+            path,
+            format!("the page has {elements} elements; at most {MAX_ELEMENTS} are accepted"),
+        )
+        .with_hint("save only the article's page")
+        .into());
+    }
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Tests of the HTML import.
+
+use super::*;
+
+fn read_str(html: &str) -> Imported {
+    read(Path::new("/nonexistent/page.html"), html).unwrap()
+}
+
+#[test]
+fn layout_selectors_are_valid() {
+    for l in LAYOUTS {
+        for s in [l.detect, l.body, l.title, l.lead, l.date, l.author] {
+            Selector::parse(s).unwrap_or_else(|e| panic!("{}: `{s}`: {e}", l.name));
+        }
+    }
+    for s in GENERIC_BODY {
+        Selector::parse(s).unwrap();
+    }
+}
+
+#[test]
+fn json_ld_fields_win() {
+    let im = read_str(
+        r#"<html lang="vi"><head><title>Bài - Cổng TTĐT</title>
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},
+        {"@type":"NewsArticle","headline":"Tiêu đề JSON","datePublished":"2022-11-10T08:30:00+07:00","author":[{"@type":"Person","name":"Hương Dịu"}]}]}</script>
+        <meta property="og:title" content="Tiêu đề OG"></head>
+        <body><article><h1>Tiêu đề JSON</h1><p>Một.</p><p>Hai.</p></article></body></html>"#,
+    );
+    assert_eq!(im.article.title, "Tiêu đề JSON");
+    assert_eq!(im.article.date.as_deref(), Some("2022-11-10"));
+    assert_eq!(im.article.author.as_deref(), Some("Hương Dịu"));
+    assert_eq!(im.article.blocks.len(), 2, "{:?}", im.article.blocks);
+}
+
+#[test]
+fn open_graph_and_time() {
+    let im = read_str(
+        r#"<html><head><meta property="og:title" content="Tiêu đề OG"><meta name="author" content="Hương Dịu"></head>
+        <body><article><time datetime="2022-11-10">Thứ năm, 10/11/2022</time><p>Một.</p><p>Hai.</p></article></body></html>"#,
+    );
+    assert_eq!(im.article.title, "Tiêu đề OG");
+    assert_eq!(im.article.date.as_deref(), Some("2022-11-10"));
+    assert_eq!(im.article.author.as_deref(), Some("Hương Dịu"));
+    assert!(im.notes.iter().any(|n| n.message.contains("no `lang`")));
+}
+
+#[test]
+fn chrome_scripts_and_links() {
+    let im = read_str(
+        r#"<html lang="vi"><body><h1>Tiêu đề</h1><article>
+        <div class="toolbar"><a href="javascript:zoom(1)">Tăng cỡ chữ</a></div>
+        <p>Đoạn <a href="javascript:alert(1)">một</a> có <a href="https://baobackan.vn/x">liên kết</a> và <em>nhấn</em>.</p>
+        <script>document.write("không")</script><style>p{}</style>
+        <p>Đoạn <a href="mailto:a@b.vn">hai</a>.</p>
+        <div class="social-share">Chia sẻ Facebook</div>
+        <h3>Tin liên quan</h3><p>Bài khác.</p></article></body></html>"#,
+    );
+    let text = crate::model::Publication::single(im.article.clone()).reading_text();
+    assert!(
+        !text.contains("Tăng cỡ chữ")
+            && !text.contains("không")
+            && !text.contains("Bài khác")
+            && !text.contains("Chia sẻ"),
+        "{text}"
+    );
+    let Block::Paragraph { text: p } = &im.article.blocks[0] else {
+        panic!()
+    };
+    assert_eq!(p.to_plain(), "Đoạn một có liên kết và nhấn.");
+    let hrefs: Vec<_> = p.spans.iter().filter_map(|s| s.href.as_deref()).collect();
+    assert_eq!(hrefs, ["https://baobackan.vn/x"]);
+    assert!(
+        p.spans.iter().any(|s| s.emphasis && s.text == "nhấn"),
+        "{:?}",
+        p.spans
+    );
+    assert!(im.notes.iter().any(|n| n.message.contains("javascript:")));
+}
+
+#[test]
+fn remote_image_keeps_its_caption() {
+    let im = read_str(
+        r#"<html lang="vi"><body><h1>T</h1><article><p>Một.</p>
+        <figure><img src="https://backan.gov.vn/anh.jpg"><figcaption>Toàn cảnh <script>alert(1)</script>Hội thảo</figcaption></figure>
+        <p>Hai.</p></article></body></html>"#,
+    );
+    let Block::Paragraph { text } = &im.article.blocks[1] else {
+        panic!("{:?}", im.article.blocks)
+    };
+    assert_eq!(text.to_plain(), "Toàn cảnh Hội thảo");
+    assert!(text.spans.iter().all(|s| s.emphasis));
+    assert!(
+        im.attention()
+            .any(|n| n.message.contains("only on the web"))
+    );
+}
+
+#[test]
+fn heading_levels_have_no_gaps_and_the_title_is_not_repeated() {
+    let im = read_str(
+        "<html lang=vi><body><article><h1>Tiêu đề</h1><p>Một.</p><h4>Mục</h4><p>Hai.</p><h2>Mục hai</h2></article></body></html>",
+    );
+    let levels: Vec<u8> = im
+        .article
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, .. } => Some(level.get()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(im.article.title, "Tiêu đề");
+    assert_eq!(levels, [2, 2]);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let html = format!(
+        "<html><body>{}x</body></html>",
+        "<div>".repeat(MAX_DEPTH + 10)
+    );
+    let e = read(Path::new("p.html"), &html).unwrap_err().to_string();
+    assert!(e.contains("nests elements"), "{e}");
+}
+
+#[test]
+fn entity_bombs_are_just_text() {
+    let html = format!(
+        "<!DOCTYPE html [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><html><body><h1>T</h1><article><p>{}</p><p>&b;&amp;&#x1F600;&#0;</p></article></body></html>",
+        "&amp;".repeat(10_000)
+    );
+    let im = read(Path::new("p.html"), &html).unwrap();
+    let Block::Paragraph { text } = &im.article.blocks[1] else {
+        panic!()
+    };
+    assert_eq!(text.to_plain(), "&b;&😀\u{fffd}");
+}
+
+#[test]
+fn readability_fallback_finds_the_text() {
+    let para = "Đây là một đoạn văn dài của bài báo, đủ dài để bộ trích xuất nhận ra nội dung chính của trang. ".repeat(4);
+    let html = format!(
+        "<html lang=vi><head><title>Tiêu đề bài - Báo X</title></head><body><div class=menu-top><a href='/'>Trang chủ</a></div><div id=main><div class=c><p>{para}</p><p>{para}</p><p>{para}</p></div></div></body></html>"
+    );
+    let im = read(Path::new("p.html"), &html).unwrap();
+    assert!(
+        im.notes.iter().any(|n| n.message.contains("Readability")),
+        "{:#?}",
+        im.notes
+    );
+    assert_eq!(im.article.title, "Tiêu đề bài");
+    assert!(im.article.blocks.len() >= 3, "{:?}", im.article.blocks);
+}
