@@ -52,9 +52,10 @@ def size(path):
 
 
 def fmt_t(t, c=None):
+    """Wall time, then CPU time and CPU/wall: under load, CPU time is the steadier one."""
     if t is None:
         return "–"
-    return "%.3f s" % t if c is None else "%.3f s (%.2f)" % (t, c / t if t else 0)
+    return "%.3f s" % t if c is None else "%.3f s (CPU %.2f s, %.2f)" % (t, c, c / t if t else 0)
 
 
 def fmt_m(kb):
@@ -80,10 +81,10 @@ cases = [
 print()
 print("load average: %s before, %s after (1, 5, 15 min)" % (load_before, load_after))
 print()
-print("| case | anpham time (CPU/wall) | anpham peak RSS | peer time (CPU/wall) | peer peak RSS "
-      "| time anpham/peer | memory anpham/peer | pages anpham / peer | pages/s anpham / peer "
-      "| bytes anpham / peer |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| case | anpham time (CPU, CPU/wall) | anpham peak RSS | peer time (CPU, CPU/wall) | peer peak RSS "
+      "| time anpham/peer | CPU anpham/peer | memory anpham/peer | pages anpham / peer "
+      "| pages/s anpham / peer | bytes anpham / peer |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for label, ours, peer in cases:
     if ours not in res:
         continue
@@ -99,6 +100,7 @@ for label, ours, peer in cases:
         (peer_name + fmt_t(pt, pc)) if pt else "–",
         fmt_m(pm),
         "%.2f" % (t / pt) if t and pt else "–",
+        "%.2f" % (c / pc) if c and pc else "–",
         "%.2f" % (m / pm) if m and pm else "–",
         "%s / %s" % (pa or "–", pb or "–") if pa or pb else "–",
         "%s / %s" % ("%.0f" % (pa / t) if pa and t else "–", "%.0f" % (pb / pt) if pb and pt else "–")
