@@ -97,8 +97,16 @@ fn render(width: usize, height: usize, seed: u64) -> Vec<u8> {
     let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5DEE_CE66);
     let scale = width.max(height) as f32 / 1600.0;
     // A sky-to-ground gradient in two random colours, a horizon somewhere in the middle.
-    let top = [rng.range(60.0, 230.0), rng.range(60.0, 230.0), rng.range(90.0, 250.0)];
-    let bottom = [rng.range(20.0, 160.0), rng.range(20.0, 160.0), rng.range(10.0, 140.0)];
+    let top = [
+        rng.range(60.0, 230.0),
+        rng.range(60.0, 230.0),
+        rng.range(90.0, 250.0),
+    ];
+    let bottom = [
+        rng.range(20.0, 160.0),
+        rng.range(20.0, 160.0),
+        rng.range(10.0, 140.0),
+    ];
     let horizon = rng.range(0.3, 0.7);
     let octaves = [
         Octave::new(&mut rng, width, height, 220.0 * scale, 38.0),
