@@ -136,7 +136,11 @@ impl<'a> Pager<'a> {
         while let Some(f) = self.floating.first() {
             let (_, h) = self.figure_size(&f.image, f.caption.len(), f.pitch, f.content_height);
             let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-            let before = if self.at_top() { 0.0 } else { f.style.space_before };
+            let before = if self.at_top() {
+                0.0
+            } else {
+                f.style.space_before
+            };
             let need = before + h * MAX_FIGURE_SHRINK + gap + f.pitch * f.caption.len() as f32;
             if !self.at_top() && need > self.remaining() {
                 break;
@@ -422,7 +426,13 @@ impl<'a> Pager<'a> {
 
     /// A figure's image size on an empty page: its natural width, at most the text
     /// width, and at most the height that leaves room for its caption.
-    fn figure_size(&self, image: &FigureBox, caption_lines: usize, pitch: f32, content_height: f32) -> (f32, f32) {
+    fn figure_size(
+        &self,
+        image: &FigureBox,
+        caption_lines: usize,
+        pitch: f32,
+        content_height: f32,
+    ) -> (f32, f32) {
         let caption_h = pitch * caption_lines as f32;
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
         let max_h = (content_height - caption_h - gap).max(content_height * MIN_FIGURE_SHARE);
@@ -448,7 +458,11 @@ impl<'a> Pager<'a> {
     ) {
         let (_, h) = self.figure_size(&image, caption.len(), pitch, content_height);
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-        let before = if self.at_top() { 0.0 } else { style.space_before };
+        let before = if self.at_top() {
+            0.0
+        } else {
+            style.space_before
+        };
         let caption_h = pitch * caption.len() as f32;
         let room = self.remaining() - before - gap - caption_h;
         let fits = self.at_top() || h <= room || (room >= h * MAX_FIGURE_SHRINK && room > 0.0);
