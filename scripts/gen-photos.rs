@@ -167,16 +167,16 @@ fn render(width: usize, height: usize, seed: u64) -> Vec<u8> {
                     };
                     if d < 1.0 {
                         let a = s.opacity * ((1.0 - d) * 8.0).min(1.0);
-                        for c in 0..3 {
-                            rgb[c] += (s.colour[c] - rgb[c]) * a;
+                        for (v, target) in rgb.iter_mut().zip(s.colour) {
+                            *v += (target - *v) * a;
                         }
                     }
                 }
             }
             for (x, rgb) in rgb_row.iter().enumerate() {
                 let g = grain.range(-grain_amplitude, grain_amplitude);
-                for c in 0..3 {
-                    row_out[x * 3 + c] = (rgb[c] + light[x] + g).clamp(0.0, 255.0) as u8;
+                for (out, v) in row_out[x * 3..x * 3 + 3].iter_mut().zip(rgb) {
+                    *out = (v + light[x] + g).clamp(0.0, 255.0) as u8;
                 }
             }
         });
