@@ -48,20 +48,25 @@ fn print_text(p: &anpham::Prepared, lay: &anpham::layout::Layout) -> String {
         .flat_map(|pg| &pg.items)
         .filter_map(|it| match it {
             Item::Line(l) => match l.owner {
-                Owner::Article(a, part) => Some((a, part, l.offset)),
+                Owner::Article(a, part) => Some((a, part, l.offset, l.hyphenated)),
                 _ => None,
             },
             Item::Image(_) => None,
         })
         .collect();
     let mut out = String::new();
-    for (k, &(a, part, start)) in lines.iter().enumerate() {
+    for (k, &(a, part, start, hyphenated)) in lines.iter().enumerate() {
         let text = &texts[&(a, part)];
         let end = lines[k + 1..]
             .iter()
-            .find(|(b, q, _)| (*b, *q) == (a, part))
+            .find(|(b, q, _, _)| (*b, *q) == (a, part))
             .map_or(text.len(), |x| x.2);
         out.push_str(&text[start..end.max(start)]);
+        // A hyphenated line ends with the hyphen it prints; check-pdf joins "-\n" and a
+        // lowercase letter on both sides.
+        if hyphenated {
+            out.push('-');
+        }
         out.push('\n');
     }
     out
