@@ -1,44 +1,53 @@
 #!/usr/bin/env bash
 # Times the release `anpham` CLI on generated input and, where they are installed, typst
-# (PDF/UA-1) and pandoc (EPUB) on the same content in the same run; prints the medians,
-# the peak memory and the ratios against the targets of docs/performance.md.
+# (PDF/UA-1) and pandoc (EPUB) on the same content in the same run, in alternation; prints
+# a markdown table of medians (time, CPU/wall, peak memory, pages, pages/s, bytes) and the
+# targets of issue #10 (docs/performance.md).
 #
-# usage: scripts/bench.sh [--runs N] [--out DIR] [--no-build] [--no-peers] [--quick] [--profile]
+# usage: scripts/bench.sh [--runs N] [--out DIR] [--no-build] [--no-peers] [--quick]
+#                         [--camera] [--profile]
 #
-#   --runs N     timed runs per case (default 5; one warm-up run is added)
+#   --runs N     timed rounds (default 3; a warm-up run of every case comes first). In each
+#                round every case runs once, anpham and its peers alternating.
 #   --out DIR    where inputs and outputs go (default: TARGET_DIR/bench)
-#   --no-build   use the release binary as it is (default: `cargo build --release` first)
+#   --no-build   use the release binaries as they are (default: `cargo build --release` of
+#                the CLI and of the gen-photos example first)
 #   --no-peers   time anpham only
-#   --quick      10 copies in the bulletin, 150,000 characters in the long article
-#   --profile    also profile anpham on the bulletin (PDF, EPUB) and the long article with
-#                `perf record` (Debian linux-perf) and print where the time goes by stage
-#                (scripts/perf-categories.py)
+#   --quick      a smoke test: 10 realistic articles (40 for linearity), 150,000
+#                characters in the long article, no camera photos, 1 round
+#   --camera     add the camera-photo bulletin of issue #11 (300 photos of 4000 x 3000,
+#                ~2.7 MB each, made once, 0.8 GB): about 5 minutes more a round
+#   --profile    also profile anpham on the realistic bulletin (PDF, EPUB) and the long
+#                article with `perf record` (Debian linux-perf) and print where the time goes
+#                by stage (scripts/perf-categories.py)
 #
-# Cases (scripts/gen-input.py makes the inputs from examples/bac-kan):
-#   one-epub        the example article to EPUB
-#   one-pdf         the example article to PDF at +3 (large), A5
-#   bulletin-epub   a bulletin of 100 copies of the article to EPUB
-#   bulletin-pdf    the same bulletin to PDF at +3, A5
-#   bulletin-braille  the same bulletin to BRF + PEF (grade 0, 40x25; includes laying out the
-#                   large-print PDF for its page map); tables from $ANPHAM_BRAILLE_TABLES,
-#                   default ../shared/tools/liblouis-vi
-#   long-pdf        one article of 1.5 million characters to PDF at +3, A5
+# Cases (scripts/gen-input.py makes the inputs; photos by scripts/gen-photos.rs):
+#   one-epub / one-pdf     the example article (examples/bac-kan) to EPUB / PDF +3 A5
+#   real-epub / real-pdf   a bulletin of 100 different articles, 3 different photos each
+#                          (1600 x 1067 JPEG, ~170 KB), to EPUB / PDF +3 A5
+#   real4-epub / real4-pdf the same with 4 times the articles (linearity)
+#   long-pdf               one article of 1.5 million characters to PDF +3 A5
+#   camera-epub / camera-pdf  the 100-article bulletin with 4000 x 3000 photos (issue #11)
+# Peers: typst for each PDF but real4 (same content and anpham's page geometry), pandoc for
+# each EPUB but real4 (same content as Markdown).
 #
-# Peers: typst from `typst` on PATH, else the PyPI `typst` package in $TYPST_PYTHON,
+# typst from `typst` on PATH, else the PyPI `typst` package in $TYPST_PYTHON,
 # $CHECKERS_PREFIX/venv-typst (default /opt/bench) or python3; pandoc from $PANDOC,
 # /opt/bench/bin/pandoc3, `pandoc` on PATH, or the PyPI `pypandoc-binary` package.
-# Time: hyperfine's median (a loop over `date` when hyperfine is missing). Peak memory:
-# GNU time's "Maximum resident set size" (%M), the median over the timed runs.
+# Time: the median wall-clock time of the rounds; CPU: the median user + system time; peak
+# memory: the median of the kernel's maximum resident set size (scripts/bench-run.py).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-runs=5
+runs=3
 out=""
 build=1
 peers=1
 copies=100
 chars=1500000
+articles=100
+camera=0
 profile=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,7 +55,9 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-peers) peers=0; shift ;;
-    --quick) copies=10; chars=150000; shift ;;
+    --quick) copies=10; chars=150000; articles=10; camera=0; runs=1; shift ;;
+    --camera) camera=1; shift ;;
+    --no-camera) camera=0; shift ;;
     --profile) profile=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -59,22 +70,22 @@ target_dir="$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
   echo "${CARGO_TARGET_DIR:-$repo/target}")"
 out="${out:-$target_dir/bench}"
 if [ "$build" = 1 ]; then
-  cargo build --release --quiet --bin anpham
+  cargo build --release --quiet --bin anpham --example gen-photos
 fi
+photo_tool="$target_dir/release/examples/gen-photos"
 bin="$target_dir/release/anpham"
 [ -x "$bin" ] || { echo "bench.sh: $bin missing (cargo build --release)" >&2; exit 1; }
-gnu_time=/usr/bin/time
-if ! "$gnu_time" -f %M true >/dev/null 2>&1; then
-  echo "bench.sh: GNU time is missing (Debian package \`time\`): no peak memory" >&2
-  gnu_time=""
-fi
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 case "$out$repo" in
   *[[:space:]]*) echo "bench.sh: paths with spaces are not supported ($out, $repo)" >&2; exit 2 ;;
 esac
-python3 "$here/gen-input.py" "$out/input" --copies "$copies" --chars "$chars"
+sizes=(--photo-size 1600x1067)
+[ "$camera" = 1 ] && sizes+=(--photo-size 4000x3000)
+[ -x "$photo_tool" ] || { echo "bench.sh: $photo_tool missing (cargo build --release --example gen-photos)" >&2; exit 1; }
+python3 "$here/gen-input.py" "$out/input" --copies "$copies" --chars "$chars" \
+  --articles "$articles" --scale-up 4 "${sizes[@]}" --photo-tool "$photo_tool"
 in="$out/input"
 bulletin="bulletin-$copies"
 res="$out/results"
@@ -119,95 +130,61 @@ typst_args() { # SRC.typ DST.pdf
   fi
 }
 pandoc_args() { # SRC.md DST.epub
-  echo "$pandoc $1 -o $2 --resource-path=$in/article --css=$in/pandoc/large-print.css" \
+  echo "$pandoc $1 -o $2 --resource-path=$in/article:$in --css=$in/pandoc/large-print.css" \
     "--epub-embed-font=$fonts/BeVietnamPro-Regular.ttf --epub-embed-font=$fonts/BeVietnamPro-Bold.ttf" \
     "--split-level=1"
 }
 
-# --- timing ---------------------------------------------------------------------------------
-# measure NAME COMMAND…: median wall time (s) into $res/NAME.time, median peak RSS (KB)
-# into $res/NAME.rss, the command into $res/NAME.cmd.
-measure() {
-  local name="$1"; shift
-  local cmd="$*"
-  echo "$cmd" >"$res/$name.cmd"
-  local rss="$res/$name.rss-all"
-  : >"$rss"
-  local wrapped="$cmd"
-  [ -n "$gnu_time" ] && wrapped="$gnu_time -a -o $rss -f %M $cmd"
-  # A failing command is reported, not timed.
-  if ! $cmd >"$res/$name.log" 2>&1; then
-    echo "bench.sh: $name failed: $cmd" >&2
-    sed 's/^/  /' "$res/$name.log" >&2
-    echo "failed" >"$res/$name.time"
-    return 0
-  fi
-  : >"$rss"
-  if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$res/$name.json" \
-      "$wrapped" >/dev/null
-    python3 - "$res/$name.json" "$res/$name" <<'EOF'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-open(sys.argv[2] + ".time", "w").write("%.4f\n" % r["median"])
-open(sys.argv[2] + ".cpu", "w").write("%.4f\n" % (r["user"] + r["system"]))
-EOF
-  else
-    $wrapped >/dev/null 2>&1
-    : >"$rss"
-    local t=()
-    for _ in $(seq "$runs"); do
-      local a b
-      a=$(date +%s%N); $wrapped >/dev/null 2>&1; b=$(date +%s%N)
-      t+=("$(( (b - a) / 1000 ))")
-    done
-    printf '%s\n' "${t[@]}" | python3 -c 'import sys,statistics; print("%.4f" % (statistics.median(int(x) for x in sys.stdin) / 1e6))' >"$res/$name.time"
-  fi
-  if [ -s "$rss" ]; then
-    python3 -c 'import sys,statistics; print(int(statistics.median(int(l) for l in open(sys.argv[1]) if l.strip())))' \
-      "$rss" >"$res/$name.rss"
-  fi
-  printf '  %-22s %8s s  %8s s CPU  %6s MB\n' "$name" "$(cat "$res/$name.time")" \
-    "$(cat "$res/$name.cpu" 2>/dev/null || echo -)" \
-    "$( [ -s "$res/$name.rss" ] && echo $(( $(cat "$res/$name.rss") / 1024 )) || echo -)"
-}
-
+# --- cases --------------------------------------------------------------------------------
 a() { echo "$bin build -q $*"; }
 o="$out/out"
-echo "anpham: $("$bin" --version), $(nproc) cores, $runs runs per case (median)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "inputs: $in"
-measure anpham-one-epub "$(a "$in/article/bac-kan.md" -o "$o/one-epub" --format epub)"
-measure anpham-one-pdf "$(a "$in/article/bac-kan.md" -o "$o/one-pdf" --format pdf --scale large --page-size a5)"
-measure anpham-bulletin-epub "$(a "$in/$bulletin.toml" -o "$o/bulletin-epub" --format epub)"
-measure anpham-bulletin-pdf "$(a "$in/$bulletin.toml" -o "$o/bulletin-pdf" --format pdf --scale large --page-size a5)"
-export ANPHAM_BRAILLE_TABLES="${ANPHAM_BRAILLE_TABLES:-$repo/../shared/tools/liblouis-vi}"
-measure anpham-bulletin-braille "$(a "$in/$bulletin.toml" -o "$o/bulletin-braille" --format brf,pef)"
-measure anpham-long-pdf "$(a "$in/long/long.md" -o "$o/long-pdf" --format pdf --scale large --page-size a5)"
-if [ "${#typst_cmd[@]}" -gt 0 ]; then
-  echo "typst: $typst_version"
-  measure typst-one-pdf "$(typst_args "$in/typst/one.typ" "$o/typst-one.pdf")"
-  measure typst-bulletin-pdf "$(typst_args "$in/typst/$bulletin.typ" "$o/typst-bulletin.pdf")"
-  measure typst-long-pdf "$(typst_args "$in/typst/long.typ" "$o/typst-long.pdf")"
-elif [ "$peers" = 1 ]; then
-  echo "typst: not installed (PyPI \`typst\`): no PDF ratios"
+real="real-$articles-1600x1067"
+real4="real-$((articles * 4))-1600x1067"
+cam="real-$articles-4000x3000"
+pdf="--format pdf --scale large --page-size a5"
+cases="$res/cases.tsv"
+: >"$cases"
+add() { printf '%s\t%s\n' "$1" "$2" >>"$cases"; }
+have_typst() { [ "${#typst_cmd[@]}" -gt 0 ]; }
+have_pandoc() { [ -n "${pandoc:-}" ]; }
+add anpham-one-epub "$(a "$in/article/bac-kan.md" -o "$o/one-epub" --format epub)"
+have_pandoc && add pandoc-one-epub "$(pandoc_args "$in/pandoc/one.md" "$o/pandoc-one.epub")"
+add anpham-one-pdf "$(a "$in/article/bac-kan.md" -o "$o/one-pdf" $pdf)"
+have_typst && add typst-one-pdf "$(typst_args "$in/typst/one.typ" "$o/typst-one.pdf")"
+add anpham-real-epub "$(a "$in/$real.toml" -o "$o/real-epub" --format epub)"
+have_pandoc && add pandoc-real-epub "$(pandoc_args "$in/pandoc/$real.md" "$o/pandoc-real.epub")"
+add anpham-real-pdf "$(a "$in/$real.toml" -o "$o/real-pdf" $pdf)"
+have_typst && add typst-real-pdf "$(typst_args "$in/typst/$real.typ" "$o/typst-real.pdf")"
+add anpham-real4-epub "$(a "$in/$real4.toml" -o "$o/real4-epub" --format epub)"
+add anpham-real4-pdf "$(a "$in/$real4.toml" -o "$o/real4-pdf" $pdf)"
+add anpham-long-pdf "$(a "$in/long/long.md" -o "$o/long-pdf" $pdf)"
+have_typst && add typst-long-pdf "$(typst_args "$in/typst/long.typ" "$o/typst-long.pdf")"
+if [ "$camera" = 1 ]; then
+  add anpham-camera-epub "$(a "$in/$cam.toml" -o "$o/camera-epub" --format epub)"
+  have_pandoc && add pandoc-camera-epub "$(pandoc_args "$in/pandoc/$cam.md" "$o/pandoc-camera.epub")"
+  add anpham-camera-pdf "$(a "$in/$cam.toml" -o "$o/camera-pdf" $pdf)"
+  have_typst && add typst-camera-pdf "$(typst_args "$in/typst/$cam.typ" "$o/typst-camera.pdf")"
 fi
-if [ -n "${pandoc:-}" ]; then
-  echo "pandoc: $("$pandoc" --version | head -n 1)"
-  measure pandoc-one-epub "$(pandoc_args "$in/pandoc/one.md" "$o/pandoc-one.epub")"
-  measure pandoc-bulletin-epub "$(pandoc_args "$in/pandoc/$bulletin.md" "$o/pandoc-bulletin.epub")"
-elif [ "$peers" = 1 ]; then
-  echo "pandoc: not installed (Debian \`pandoc\` or PyPI \`pypandoc-binary\`): no EPUB ratios"
-fi
+cut -f1,2 "$cases" | while IFS=$'\t' read -r name cmd; do echo "$cmd" >"$res/$name.cmd"; done
 
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "anpham: $("$bin" --version), $(nproc) cores, $runs rounds (median), warm-up first"
+have_typst && echo "typst: $typst_version"
+have_typst || { [ "$peers" = 1 ] && echo "typst: not installed (PyPI \`typst\`): no PDF ratios"; }
+have_pandoc && echo "pandoc: $("$pandoc" --version | head -n 1)"
+have_pandoc || { [ "$peers" = 1 ] && echo "pandoc: not installed: no EPUB ratios"; }
+echo "inputs: $in"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $load_before"
+python3 "$here/bench-run.py" "$cases" "$res/results.json" --runs "$runs"
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $load_after"
 
 # --- profile --------------------------------------------------------------------------------
 if [ "$profile" = 1 ]; then
   if ! command -v perf >/dev/null 2>&1; then
     echo "bench.sh: perf is missing (Debian linux-perf): no profile" >&2
   else
-    for case in bulletin-pdf long-pdf bulletin-epub; do
+    for case in real-pdf real-epub long-pdf; do
       echo
       echo "profile of anpham-$case ($(cat "$res/anpham-$case.cmd" | sed "s|$bin|anpham|"))"
       # cpu-clock: a software event, so it works where hardware counters do not (VMs).
@@ -221,83 +198,4 @@ if [ "$profile" = 1 ]; then
 fi
 
 # --- report ---------------------------------------------------------------------------------
-python3 - "$res" "$o" "$copies" "$chars" <<'EOF'
-import glob, os, re, subprocess, sys
-
-res, out, copies, chars = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-
-def get(name, kind):
-    p = os.path.join(res, "%s.%s" % (name, kind))
-    if not os.path.exists(p):
-        return None
-    v = open(p).read().strip()
-    try:
-        return float(v)
-    except ValueError:
-        return None
-
-def pages(path):
-    try:
-        info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
-        m = re.search(r"^Pages:\s+(\d+)", info, re.M)
-        return m.group(1) if m else "?"
-    except OSError:
-        return "?"
-
-def pdf_of(pattern):
-    found = sorted(glob.glob(os.path.join(out, pattern)))
-    return found[0] if found else None
-
-cases = [
-    ("one article → EPUB", "anpham-one-epub", "pandoc-one-epub", None),
-    ("one article → PDF +3 A5", "anpham-one-pdf", "typst-one-pdf", ("one-pdf/*.pdf", "typst-one.pdf")),
-    ("%d-article bulletin → EPUB" % copies, "anpham-bulletin-epub", "pandoc-bulletin-epub", None),
-    ("%d-article bulletin → PDF +3 A5" % copies, "anpham-bulletin-pdf", "typst-bulletin-pdf",
-     ("bulletin-pdf/*.pdf", "typst-bulletin.pdf")),
-    ("%s-character article → PDF +3 A5" % format(chars, ","), "anpham-long-pdf", "typst-long-pdf",
-     ("long-pdf/*.pdf", "typst-long.pdf")),
-]
-fmt_t = lambda t: "–" if t is None else "%.3f s" % t
-fmt_m = lambda k: "–" if k is None else "%.0f MB" % (k / 1024)
-print()
-print("| case | anpham time (CPU) | anpham peak RSS | peer time (CPU) | peer peak RSS | time ratio (peer/anpham) | memory ratio | pages (anpham / typst) |")
-print("|---|---|---|---|---|---|---|---|")
-fmt_tc = lambda t, c: fmt_t(t) if c is None else "%s (%.2f)" % (fmt_t(t), c)
-for label, ours, peer, pdfs in cases:
-    t, m, pt, pm = get(ours, "time"), get(ours, "rss"), get(peer, "time"), get(peer, "rss")
-    c, pc = get(ours, "cpu"), get(peer, "cpu")
-    peer_name = peer.split("-")[0]
-    ratio = "%.1f×" % (pt / t) if t and pt else "–"
-    mratio = "%.1f×" % (pm / m) if m and pm else "–"
-    pg = "–"
-    if pdfs:
-        a, b = pdf_of(pdfs[0]), os.path.join(out, pdfs[1])
-        pg = "%s / %s" % (pages(a) if a else "?", pages(b) if os.path.exists(b) else "–")
-    print("| %s | %s | %s | %s %s | %s | %s | %s | %s |" % (
-        label, fmt_tc(t, c), fmt_m(m), peer_name, fmt_tc(pt, pc), fmt_m(pm), ratio, mratio, pg))
-print()
-
-def check(label, ok):
-    if ok is None:
-        print("  n/a   %s" % label)
-    else:
-        print("  %s  %s" % ("PASS" if ok else "MISS", label))
-
-t, m = get("anpham-bulletin-pdf", "time"), get("anpham-bulletin-pdf", "rss")
-tt, tm = get("typst-bulletin-pdf", "time"), get("typst-bulletin-pdf", "rss")
-e, pe = get("anpham-bulletin-epub", "time"), get("pandoc-bulletin-epub", "time")
-lt, lm = get("anpham-long-pdf", "time"), get("anpham-long-pdf", "rss")
-print("targets:")
-check("bulletin PDF in at most half of typst's time (%s vs %s)" % (fmt_t(t), fmt_t(tt)),
-      None if not (t and tt) else t <= tt / 2)
-check("bulletin PDF with at most half of typst's peak memory (%s vs %s)" % (fmt_m(m), fmt_m(tm)),
-      None if not (m and tm) else m <= tm / 2)
-check("bulletin EPUB at least 20 times faster than pandoc (%s)" % (
-      "%.1f×" % (pe / e) if e and pe else "–"), None if not (e and pe) else pe / e >= 20)
-check("%s-character article to PDF in under 2 s (%s)" % (format(chars, ","), fmt_t(lt)),
-      None if lt is None else lt < 2)
-check("%s-character article to PDF under 300 MB (%s)" % (format(chars, ","), fmt_m(lm)),
-      None if lm is None else lm < 300 * 1024)
-print("\ntime: median wall-clock seconds; CPU: mean user + system seconds per run (hyperfine)")
-print("commands: %s/*.cmd" % res)
-EOF
+python3 "$here/bench-report.py" "$res/results.json" "$o" "$articles" "$chars" "$load_before" "$load_after"

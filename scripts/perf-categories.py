@@ -4,7 +4,11 @@
 usage: perf script -i perf.data -F comm,tid,time,ip,sym | scripts/perf-categories.py
 
 Each sample is charged to the first frame, from the leaf up, that names a stage below;
-samples with no such frame are "other". Frames are matched by substring, in order.
+samples with no such frame are "other". Frames are matched by substring, in order. The
+second column is the share of the stage's samples taken on the main thread (the first
+thread seen): work there is serial unless the other threads have something to do, so a
+large main-thread share over a long stage is a serial step. With `-F 1000` one sample is
+one millisecond of CPU time.
 """
 
 import collections
@@ -12,6 +16,10 @@ import sys
 
 STAGES = [
     ("load: image checks (full decode)", ["anpham::validate::check_image"]),
+    ("images: JPEG/PNG decode", ["zune_jpeg::", "png::", "image::codecs", "fdeflate::", "zune_core::"]),
+    ("images: resample", ["fast_image_resize::"]),
+    ("images: JPEG encode", ["jpeg_encoder::"]),
+    ("images: other (orientation, headers)", ["anpham::images::"]),
     ("PDF: content-stream deflate (krilla)", ["krilla::stream::deflate_encode"]),
     ("PDF: images (krilla decode + deflate)", ["krilla::graphics::image::"]),
     ("PDF: glyph drawing (krilla)", ["krilla::surface::Surface::draw_glyphs", "anpham::pdf::draw_run"]),
@@ -39,13 +47,19 @@ def stage_of(frames):
 
 def main():
     counts = collections.Counter()
+    on_main = collections.Counter()
     frames = []
     total = 0
+    main_tid = None
+    tid = None
 
     def flush():
         nonlocal total
         if frames:
-            counts[stage_of(frames)] += 1
+            stage = stage_of(frames)
+            counts[stage] += 1
+            if tid == main_tid:
+                on_main[stage] += 1
             total += 1
 
     for line in sys.stdin:
@@ -58,10 +72,17 @@ def main():
         else:
             flush()
             frames = []
+            fields = line.split()
+            tid = fields[1] if len(fields) > 1 else None
+            if main_tid is None:
+                main_tid = tid
     flush()
+    print("  share  on main  stage")
     for name, n in counts.most_common():
-        print("%6.1f %%  %s" % (100.0 * n / max(total, 1), name))
-    print("%6d samples" % total)
+        print("%6.1f %%  %5.0f %%  %s" % (100.0 * n / max(total, 1), 100.0 * on_main[name] / n, name))
+    main = sum(on_main.values())
+    print("%6d samples (ms of CPU), %d on the main thread (%.0f %%)" % (
+        total, main, 100.0 * main / max(total, 1)))
 
 
 if __name__ == "__main__":

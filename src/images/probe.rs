@@ -119,9 +119,7 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
     let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
     let mut i = 2; // after SOI
     loop {
-        while i < n && b[i] != 0xFF {
-            i += 1;
-        }
+        i = memchr::memchr(0xFF, &b[i.min(n)..]).map_or(n, |k| i + k);
         while i + 1 < n && b[i + 1] == 0xFF {
             i += 1;
         }
@@ -168,8 +166,20 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
         }
         i += len;
         if marker == 0xDA {
-            while i + 1 < n && (b[i] != 0xFF || matches!(b[i + 1], 0x00 | 0xD0..=0xD7)) {
-                i += 1;
+            // The entropy-coded data: to the next FF that is neither a stuffed byte nor a
+            // restart marker (memchr: this walk is most of a photo's probe).
+            while i + 1 < n {
+                match memchr::memchr(0xFF, &b[i..n - 1]) {
+                    Some(k) if matches!(b[i + k + 1], 0x00 | 0xD0..=0xD7) => i += k + 2,
+                    Some(k) => {
+                        i += k;
+                        break;
+                    }
+                    None => {
+                        i = n - 1;
+                        break;
+                    }
+                }
             }
         }
     }

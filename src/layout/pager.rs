@@ -1,5 +1,12 @@
 //! Pagination: flows → pages, with page geometry, running headers and page numbers,
 //! widows and orphans, keep-with-next and figures kept with their captions.
+//!
+//! A figure (image and caption) that does not fit in what is left of a page floats: it
+//! waits for the top of the next page while the text after it fills the current one, as
+//! typst and LaTeX place figures. Figures keep their order among themselves, and an
+//! article's waiting figures are placed before the next article begins. Only the print
+//! position moves: the structure tree and the EPUB follow the model's order, so the
+//! figure is still read where the author put it.
 
 use super::front::roman;
 use super::shape;
@@ -16,6 +23,7 @@ const MAX_FIGURE_SHRINK: f32 = 0.75;
 const MIN_LINES_AT_BREAK: usize = 2;
 
 /// A figure's image before placing: where it comes from and its natural size.
+#[derive(Debug, Clone, Copy)]
 struct FigureBox {
     article: usize,
     block: usize,
@@ -23,6 +31,15 @@ struct FigureBox {
     aspect: f32,
     /// Width at 150 dpi, pt.
     natural_width: f32,
+}
+
+/// A figure waiting for the top of the next page.
+struct Floating {
+    image: FigureBox,
+    caption: Vec<Line>,
+    pitch: f32,
+    style: BlockStyle,
+    content_height: f32,
 }
 
 /// How many of a block's `left` remaining lines to place before a page break when `fit`
@@ -59,6 +76,10 @@ pub(super) struct Pager<'a> {
     pub(super) first_pages: Vec<(usize, usize)>,
     pub(super) label_base: usize,
     pub(super) front: bool,
+    /// Figures waiting for the next page, in order.
+    floating: Vec<Floating>,
+    /// A waiting figure is being placed (a page it opens must not place the next one).
+    placing_float: bool,
 }
 
 impl<'a> Pager<'a> {
@@ -85,6 +106,8 @@ impl<'a> Pager<'a> {
             first_pages: Vec::new(),
             label_base: 0,
             front: false,
+            floating: Vec::new(),
+            placing_float: false,
         }
     }
 
@@ -99,7 +122,44 @@ impl<'a> Pager<'a> {
             .map(|(_, p)| *p)
     }
 
+    /// Starts a page; figures waiting for it go first, as many as fit.
     pub(super) fn new_page(&mut self) {
+        self.open_page();
+        if !self.placing_float {
+            self.place_floating();
+        }
+    }
+
+    /// Places the waiting figures at the current position (the top of a fresh page), in
+    /// order, while they fit; the first always does.
+    fn place_floating(&mut self) {
+        while let Some(f) = self.floating.first() {
+            let (_, h) = self.figure_size(&f.image, f.caption.len(), f.pitch, f.content_height);
+            let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
+            let before = if self.at_top() {
+                0.0
+            } else {
+                f.style.space_before
+            };
+            let need = before + h * MAX_FIGURE_SHRINK + gap + f.pitch * f.caption.len() as f32;
+            if !self.at_top() && need > self.remaining() {
+                break;
+            }
+            let f = self.floating.remove(0);
+            self.placing_float = true;
+            self.place_figure_here(f.image, f.caption, f.pitch, &f.style, f.content_height);
+            self.placing_float = false;
+        }
+    }
+
+    /// Places the figures still waiting at the end of an article, on a new page.
+    fn flush_floating(&mut self) {
+        while !self.floating.is_empty() {
+            self.new_page();
+        }
+    }
+
+    fn open_page(&mut self) {
         let index = self.pages.len();
         // Recto pages (odd page numbers, even indices) bind on the left.
         let left = if index.is_multiple_of(2) {
@@ -316,6 +376,7 @@ impl<'a> Pager<'a> {
                 }
             }
         }
+        self.flush_floating();
     }
 
     /// Moves to a new page when the start of a flow of `n` lines (all of them when kept
@@ -363,9 +424,64 @@ impl<'a> Pager<'a> {
         }
     }
 
-    /// Places a figure's image, scaled to fit the text area (and shrunk by up to a quarter
-    /// to stay on the current page), then its caption lines.
+    /// A figure's image size on an empty page: its natural width, at most the text
+    /// width, and at most the height that leaves room for its caption.
+    fn figure_size(
+        &self,
+        image: &FigureBox,
+        caption_lines: usize,
+        pitch: f32,
+        content_height: f32,
+    ) -> (f32, f32) {
+        let caption_h = pitch * caption_lines as f32;
+        let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
+        let max_h = (content_height - caption_h - gap).max(content_height * MIN_FIGURE_SHARE);
+        let mut w = image.natural_width.min(self.ts.width);
+        let mut h = w * image.aspect;
+        if h > max_h {
+            h = max_h;
+            w = h / image.aspect;
+        }
+        (w, h)
+    }
+
+    /// Places a figure: here when it fits (shrunk by up to a quarter if need be), else it
+    /// floats to the top of the next page ([`Floating`]) and the text after it goes on.
+    /// Figures keep their order: while one waits, the next waits behind it.
     fn place_figure(
+        &mut self,
+        image: FigureBox,
+        caption: Vec<Line>,
+        pitch: f32,
+        style: &BlockStyle,
+        content_height: f32,
+    ) {
+        let (_, h) = self.figure_size(&image, caption.len(), pitch, content_height);
+        let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
+        let before = if self.at_top() {
+            0.0
+        } else {
+            style.space_before
+        };
+        let caption_h = pitch * caption.len() as f32;
+        let room = self.remaining() - before - gap - caption_h;
+        let fits = self.at_top() || h <= room || (room >= h * MAX_FIGURE_SHRINK && room > 0.0);
+        if !self.floating.is_empty() || !fits {
+            self.floating.push(Floating {
+                image,
+                caption,
+                pitch,
+                style: *style,
+                content_height,
+            });
+            return;
+        }
+        self.place_figure_here(image, caption, pitch, style, content_height);
+    }
+
+    /// Places a figure's image at the current position, scaled to fit the text area (and
+    /// shrunk by up to a quarter to stay on the current page), then its caption lines.
+    fn place_figure_here(
         &mut self,
         image: FigureBox,
         caption: Vec<Line>,
@@ -375,13 +491,7 @@ impl<'a> Pager<'a> {
     ) {
         let caption_h = pitch * caption.len() as f32;
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-        let max_h = (content_height - caption_h - gap).max(content_height * MIN_FIGURE_SHARE);
-        let mut w = image.natural_width.min(self.ts.width);
-        let mut h = w * image.aspect;
-        if h > max_h {
-            h = max_h;
-            w = h / image.aspect;
-        }
+        let (mut w, mut h) = self.figure_size(&image, caption.len(), pitch, content_height);
         let before = if self.at_top() {
             0.0
         } else {
