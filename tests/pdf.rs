@@ -321,6 +321,7 @@ fn floated_figure_keeps_its_place_in_the_structure_tree() {
             Block::Figure(_) => "Div",
             Block::Quote { .. } => "BlockQuote",
             Block::List { .. } => "L",
+            other => panic!("a block kind this test does not know: {other:?}"),
         });
     }
     assert_eq!(children, expected, "{dump}");

@@ -244,6 +244,26 @@ pub struct Layout {
     pub article_pages: Vec<usize>,
 }
 
+impl Layout {
+    /// The printed text in print order, page by page: each line's text as drawn (with the
+    /// hyphen of a broken word), a line break after each line (running headers and page
+    /// numbers left out). It is what copying from the PDF gives; it differs from the
+    /// reading order only where a figure floated to a later page (the structure tree and
+    /// the EPUB keep the author's order).
+    pub fn printed_text(&self) -> String {
+        let mut out = String::new();
+        for item in self.pages.iter().flat_map(|p| &p.items) {
+            if let Item::Line(line) = item {
+                for run in &line.runs {
+                    out.push_str(&run.text);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
 /// A human description of a print edition, used as its page map's `source` (the EPUB's
 /// `pageBreakSource`), e.g. `anpham large-print PDF edition, A5, 18 pt body`.
 pub fn edition_description(options: &LayoutOptions) -> String {

@@ -3,7 +3,10 @@
 //!
 //! A figure (image and caption) that does not fit in what is left of a page floats: it
 //! waits for the top of the next page while the text after it fills the current one, as
-//! typst and LaTeX place figures. Figures keep their order among themselves, and an
+//! typst and LaTeX place figures. It is not shrunk to stay on the page (as it was before
+//! figures floated): a photo printed smaller than the text width would print above
+//! 450 ppi and have to be decoded, resampled and re-encoded (`images::print_size`), which
+//! was half of a realistic bulletin's PDF time. Figures keep their order among themselves, and an
 //! article's waiting figures are placed before the next article begins. Only the print
 //! position moves: the structure tree and the EPUB follow the model's order, so the
 //! figure is still read where the author put it.
@@ -17,8 +20,6 @@ use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedI
 const FIGURE_GAP_EM: f32 = 0.3;
 /// The least share of the text area's height a figure's image may be scaled down to.
 const MIN_FIGURE_SHARE: f32 = 0.3;
-/// An image may shrink to this share of its size to stay on the current page.
-const MAX_FIGURE_SHRINK: f32 = 0.75;
 /// Lines a page must keep on each side of a break inside a block (no widows, no orphans).
 const MIN_LINES_AT_BREAK: usize = 2;
 
@@ -141,7 +142,7 @@ impl<'a> Pager<'a> {
             } else {
                 f.style.space_before
             };
-            let need = before + h * MAX_FIGURE_SHRINK + gap + f.pitch * f.caption.len() as f32;
+            let need = before + h + gap + f.pitch * f.caption.len() as f32;
             if !self.at_top() && need > self.remaining() {
                 break;
             }
@@ -445,8 +446,7 @@ impl<'a> Pager<'a> {
         (w, h)
     }
 
-    /// Places a figure: here when it fits (shrunk by up to a quarter if need be), else it
-    /// floats to the top of the next page ([`Floating`]) and the text after it goes on.
+    /// Places a figure: here when it fits, else it floats to the top of the next page ([`Floating`]) and the text after it goes on.
     /// Figures keep their order: while one waits, the next waits behind it.
     fn place_figure(
         &mut self,
@@ -465,7 +465,7 @@ impl<'a> Pager<'a> {
         };
         let caption_h = pitch * caption.len() as f32;
         let room = self.remaining() - before - gap - caption_h;
-        let fits = self.at_top() || h <= room || (room >= h * MAX_FIGURE_SHRINK && room > 0.0);
+        let fits = self.at_top() || h <= room;
         if !self.floating.is_empty() || !fits {
             self.floating.push(Floating {
                 image,
@@ -479,8 +479,8 @@ impl<'a> Pager<'a> {
         self.place_figure_here(image, caption, pitch, style, content_height);
     }
 
-    /// Places a figure's image at the current position, scaled to fit the text area (and
-    /// shrunk by up to a quarter to stay on the current page), then its caption lines.
+    /// Places a figure's image at the current position, scaled to fit the text area, then
+    /// its caption lines (on a new page when it does not fit here).
     fn place_figure_here(
         &mut self,
         image: FigureBox,
@@ -491,21 +491,14 @@ impl<'a> Pager<'a> {
     ) {
         let caption_h = pitch * caption.len() as f32;
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-        let (mut w, mut h) = self.figure_size(&image, caption.len(), pitch, content_height);
+        let (w, h) = self.figure_size(&image, caption.len(), pitch, content_height);
         let before = if self.at_top() {
             0.0
         } else {
             style.space_before
         };
         if before + h + gap + caption_h > self.remaining() && !self.at_top() {
-            // Shrink to the space left when that keeps the image reasonably large.
-            let room = self.remaining() - before - gap - caption_h;
-            if room >= h * MAX_FIGURE_SHRINK && room > 0.0 {
-                h = room;
-                w = h / image.aspect;
-            } else {
-                self.new_page();
-            }
+            self.new_page();
         }
         if !self.at_top() {
             self.y += before;
