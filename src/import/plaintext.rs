@@ -35,14 +35,7 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
     let mut imported = Imported {
         article: Article {
             lang: Some("vi".into()),
-            title: String::new(),
-            date: None,
-            author: None,
-            lead: None,
-            slug: None,
-            source_url: None,
-            blocks: Vec::new(),
-            origin: None,
+            ..Article::new(String::new())
         },
         notes: Vec::new(),
     };

@@ -137,11 +137,7 @@ impl<'a> Pager<'a> {
         while let Some(f) = self.floating.first() {
             let (_, h) = self.figure_size(&f.image, f.caption.len(), f.pitch, f.content_height);
             let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-            let before = if self.at_top() {
-                0.0
-            } else {
-                f.style.space_before
-            };
+            let before = self.space_before(&f.style);
             let need = before + h + gap + f.pitch * f.caption.len() as f32;
             if !self.at_top() && need > self.remaining() {
                 break;
@@ -380,15 +376,20 @@ impl<'a> Pager<'a> {
         self.flush_floating();
     }
 
+    /// The space before a block with `style`: none at the top of a page.
+    fn space_before(&self, style: &BlockStyle) -> f32 {
+        if self.at_top() {
+            0.0
+        } else {
+            style.space_before
+        }
+    }
+
     /// Moves to a new page when the start of a flow of `n` lines (all of them when kept
     /// together; with the head of the next flow when kept with it; else the two lines
     /// an orphan rule needs) does not fit; else adds the space before it.
     fn start_lines(&mut self, n: usize, pitch: f32, style: &BlockStyle, next_head: f32) {
-        let before = if self.at_top() {
-            0.0
-        } else {
-            style.space_before
-        };
+        let before = self.space_before(style);
         let need_first = if style.keep_with_next {
             before + pitch * n as f32 + style.space_after + next_head
         } else if style.keep_together {
@@ -458,11 +459,7 @@ impl<'a> Pager<'a> {
     ) {
         let (_, h) = self.figure_size(&image, caption.len(), pitch, content_height);
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
-        let before = if self.at_top() {
-            0.0
-        } else {
-            style.space_before
-        };
+        let before = self.space_before(style);
         let caption_h = pitch * caption.len() as f32;
         let room = self.remaining() - before - gap - caption_h;
         let fits = self.at_top() || h <= room;
@@ -492,11 +489,7 @@ impl<'a> Pager<'a> {
         let caption_h = pitch * caption.len() as f32;
         let gap = FIGURE_GAP_EM * self.ts.metrics.body_pt;
         let (w, h) = self.figure_size(&image, caption.len(), pitch, content_height);
-        let before = if self.at_top() {
-            0.0
-        } else {
-            style.space_before
-        };
+        let before = self.space_before(style);
         if before + h + gap + caption_h > self.remaining() && !self.at_top() {
             self.new_page();
         }

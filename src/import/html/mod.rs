@@ -52,17 +52,7 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     let doc = Html::parse_document(source);
     check_limits(path, &doc)?;
     let mut imported = Imported {
-        article: Article {
-            lang: None,
-            title: String::new(),
-            date: None,
-            author: None,
-            lead: None,
-            slug: None,
-            source_url: None,
-            blocks: Vec::new(),
-            origin: None,
-        },
+        article: Article::new(String::new()),
         notes: Vec::new(),
     };
     let (mut meta, layout, skip) = fields_outside_the_body(&doc, &mut imported);
