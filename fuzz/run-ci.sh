@@ -7,7 +7,8 @@
 # cargo-fuzz from crates.io when it is missing in CI (`CI` set) or with
 # ANPHAM_FUZZ_INSTALL=1 (about 3 minutes). Building the targets from scratch takes some
 # 10 minutes on 2 cores. The corpus grows in
-# fuzz/corpus/TARGET (git-ignored), seeded from fuzz/seeds/TARGET (committed). A crash,
+# fuzz/corpus/TARGET (git-ignored), seeded from fuzz/seeds/TARGET (committed; html also from
+# tests/fixtures/import). A crash,
 # hang (-timeout, 30 s per input) or out-of-memory (-rss_limit_mb, 2048 MiB) fails the
 # script; libFuzzer leaves the input in fuzz/artifacts/TARGET/. Minimise it with
 # `cargo +nightly fuzz tmin TARGET ARTIFACT`, fix the bug, and keep the minimised input
@@ -46,6 +47,9 @@ for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   seeds=()
   [ -d "fuzz/seeds/$t" ] && seeds=("fuzz/seeds/$t")
+  # The html target also starts from the import tests' saved portal pages (libFuzzer reads
+  # a seed folder recursively), rather than from copies of them.
+  [ "$t" = html ] && seeds+=("tests/fixtures/import")
   echo "fuzz: $t for ${seconds}s"
   start=$(date +%s)
   if cargo "+$toolchain" fuzz run -O "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
