@@ -141,16 +141,18 @@ impl EditionPlan {
         {
             return Err(e);
         }
-        let built = editions::build(publication, &request)?;
+        // Each edition is streamed into a temporary file beside its target; the files
+        // are renamed into place only once every edition is written.
+        let built = editions::build_into(publication, &request, self)?;
         let mut written = Vec::with_capacity(built.len());
         for e in built {
             let t = Instant::now();
-            let path = self.out_dir.join(e.kind.file_name(&self.slug));
-            write_atomically(&path, &e.bytes)?;
+            let path = e.output.path().to_path_buf();
+            e.output.commit()?;
             written.push(Written {
                 path,
                 pages: e.pages,
-                bytes: e.bytes.len(),
+                bytes: usize::try_from(e.bytes).unwrap_or(usize::MAX),
                 seconds: e.seconds + t.elapsed().as_secs_f64(),
             });
         }
@@ -162,38 +164,101 @@ impl EditionPlan {
     }
 }
 
+/// An output being written: a temporary file in the target folder (buffered), renamed
+/// into place by [`PendingFile::commit`] once complete. Dropped without a commit, the
+/// temporary file is removed and any earlier file at the path is untouched. It is
+/// `Write + Seek`, so that a writer (the EPUB's zip, the PDF's splice) streams into it
+/// instead of building the whole file in memory first.
+#[derive(Debug)]
+pub struct PendingFile {
+    path: PathBuf,
+    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl PendingFile {
+    /// Opens a temporary file beside `path` (`.NAME.XXXXXX.partial`).
+    pub fn create(path: &Path) -> Result<PendingFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .map_err(|source| write_error(path, source))?;
+        Ok(PendingFile {
+            path: path.to_path_buf(),
+            tmp: std::io::BufWriter::with_capacity(256 * 1024, tmp),
+        })
+    }
+
+    /// The path the file is renamed to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, gives the file the mode of the file it replaces (else rw-r--r--), syncs
+    /// it to disk and renames it into place.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        let err = |source| write_error(&path, source);
+        let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
+        // Temporary files are private (0600); an edition is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(err)?;
+        }
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(&path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for PendingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.tmp.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
+impl std::io::Seek for PendingFile {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.tmp.seek(pos)
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl editions::EditionSink for EditionPlan {
+    type Output = PendingFile;
+    fn open(&self, kind: EditionKind) -> Result<PendingFile> {
+        PendingFile::create(&self.out_dir.join(kind.file_name(&self.slug)))
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
 /// place when complete: readers never see a partial file, and a failure leaves any
 /// earlier file at `path` untouched.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".partial")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    // Temporary files are private (0600); an edition is an ordinary file: keep the mode of
-    // the file it replaces, else rw-r--r--.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(err)?;
-    }
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    let mut out = PendingFile::create(path)?;
+    out.write_all(bytes).map_err(|e| write_error(path, e))?;
+    out.commit()
 }

@@ -21,13 +21,14 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::io::{Cursor, Seek, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::braille::{BraillePlan, write_braille};
-use crate::epub::{EpubOptions, write_epub, write_talking_epub};
+use crate::epub::{EpubOptions, write_epub_to, write_talking_epub_to};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::images::{ImagePlan, ImagePpi, ImageStore};
@@ -171,6 +172,41 @@ pub struct Edition {
     pub seconds: f64,
 }
 
+/// Where [`build_into`] writes each edition: one `Write + Seek` output per edition (a
+/// temporary file beside the target for the CLI, a buffer in memory for [`build`]), so
+/// that a writer streams its file instead of building it whole in memory first.
+pub trait EditionSink: Sync {
+    /// What one edition is written into.
+    type Output: Write + Seek + Send;
+    /// Opens the output of one edition.
+    fn open(&self, kind: EditionKind) -> Result<Self::Output>;
+}
+
+/// One edition written into its [`EditionSink::Output`].
+#[derive(Debug)]
+pub struct WrittenEdition<O> {
+    /// What it is.
+    pub kind: EditionKind,
+    /// Where it was written (positioned at its end).
+    pub output: O,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Number of pages (print editions).
+    pub pages: Option<usize>,
+    /// Time to build and write it, seconds.
+    pub seconds: f64,
+}
+
+/// Editions kept in memory (what [`build`] returns).
+struct InMemory;
+
+impl EditionSink for InMemory {
+    type Output = Cursor<Vec<u8>>;
+    fn open(&self, _: EditionKind) -> Result<Cursor<Vec<u8>>> {
+        Ok(Cursor::new(Vec::new()))
+    }
+}
+
 /// Builds the requested editions of a prepared publication: PDFs in request order, then
 /// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
 /// nothing is built half.
@@ -183,6 +219,105 @@ fn build_sharing_images(
     prepared: &Prepared,
     request: &EditionRequest,
 ) -> Result<(Vec<Edition>, Arc<ImageStore>)> {
+    let (written, images) = build_with_store(prepared, request, &InMemory)?;
+    let editions = written
+        .into_iter()
+        .map(|w| Edition {
+            kind: w.kind,
+            bytes: w.output.into_inner(),
+            pages: w.pages,
+            seconds: w.seconds,
+        })
+        .collect();
+    Ok((editions, images))
+}
+
+/// [`build`], each edition written into an output of `sink` (in the same order). On an
+/// error, the outputs already opened are dropped (a temporary file is then removed).
+pub fn build_into<S: EditionSink>(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    sink: &S,
+) -> Result<Vec<WrittenEdition<S::Output>>> {
+    build_with_store(prepared, request, sink).map(|(written, _)| written)
+}
+
+/// A laid-out scale and the seconds its layout took.
+type LaidOut = (FontScale, Layout, f64);
+
+/// Every scale that needs a layout (the PDFs', the page list's, the braille page map's),
+/// once, in a fixed order, laid out in parallel.
+fn lay_out_scales(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<LaidOut>> {
+    let mut scales: Vec<FontScale> = Vec::new();
+    for s in request
+        .pdf_scales
+        .iter()
+        .copied()
+        .chain(request.page_list_scale())
+        .chain(request.braille_scale())
+    {
+        if !scales.contains(&s) {
+            scales.push(s);
+        }
+    }
+    let laid_out: Vec<Result<LaidOut>> = scales
+        .par_iter()
+        .map(|&scale| {
+            let t = Instant::now();
+            let lay = layout::layout(prepared, &request.layout_options(scale))?;
+            Ok((scale, lay, t.elapsed().as_secs_f64()))
+        })
+        .collect();
+    laid_out.into_iter().collect()
+}
+
+/// Images: every distinct image decoded at most once for all the editions of this build,
+/// before any of them is written; the store keeps only encoded results.
+fn prepare_images(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    laid_out: &[LaidOut],
+) -> Result<ImageStore> {
+    let mut plan = ImagePlan::new();
+    for (scale, lay, _) in laid_out {
+        if request.pdf_scales.contains(scale) {
+            plan.add_print(prepared, lay, request.image_ppi);
+        }
+    }
+    if request.epub.is_some() || request.talking.is_some() {
+        plan.add_epub(prepared);
+    }
+    plan.prepare(prepared)
+}
+
+/// One edition written into a new output of `sink` by `write`, timed and measured.
+fn write_one<S: EditionSink>(
+    sink: &S,
+    kind: EditionKind,
+    pages: Option<usize>,
+    write: impl FnOnce(&mut S::Output) -> Result<()>,
+) -> Result<WrittenEdition<S::Output>> {
+    let t = Instant::now();
+    let mut output = sink.open(kind)?;
+    write(&mut output)?;
+    let bytes = output
+        .stream_position()
+        .map_err(|e| Error::Epub(format!("cannot tell the size of the output: {e}")))?;
+    Ok(WrittenEdition {
+        kind,
+        output,
+        bytes,
+        pages,
+        seconds: t.elapsed().as_secs_f64(),
+    })
+}
+
+/// [`build_into`], also giving the store of images its editions shared.
+fn build_with_store<S: EditionSink>(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    sink: &S,
+) -> Result<(Vec<WrittenEdition<S::Output>>, Arc<ImageStore>)> {
     if request.pdf_scales.is_empty()
         && request.epub.is_none()
         && request.talking.is_none()
@@ -193,114 +328,60 @@ fn build_sharing_images(
     let date = request
         .date
         .unwrap_or_else(|| Timestamp::of_publication(prepared.date.as_deref()));
-    let page_list = request.page_list_scale();
-    // Every scale that needs a layout, once, in a fixed order.
-    let mut scales: Vec<FontScale> = Vec::new();
-    let braille_scale = request.braille_scale();
-    for s in request
-        .pdf_scales
-        .iter()
-        .copied()
-        .chain(page_list)
-        .chain(braille_scale)
-    {
-        if !scales.contains(&s) {
-            scales.push(s);
-        }
-    }
-    let laid_out: Vec<Result<(FontScale, Layout, f64)>> = scales
-        .par_iter()
-        .map(|&scale| {
-            let t = Instant::now();
-            let lay = layout::layout(prepared, &request.layout_options(scale))?;
-            Ok((scale, lay, t.elapsed().as_secs_f64()))
-        })
-        .collect();
-    let laid_out = laid_out.into_iter().collect::<Result<Vec<_>>>()?;
-    // Images: every distinct image decoded at most once for all the editions of this
-    // build, before any of them is written; the store keeps only encoded results.
-    let mut plan = ImagePlan::new();
-    for (scale, lay, _) in &laid_out {
-        if request.pdf_scales.contains(scale) {
-            plan.add_print(prepared, lay, request.image_ppi);
-        }
-    }
-    if request.epub.is_some() || request.talking.is_some() {
-        plan.add_epub(prepared);
-    }
-    let images = Arc::new(plan.prepare(prepared)?);
-    let written: Vec<Result<Option<Edition>>> = laid_out
+    let laid_out = lay_out_scales(prepared, request)?;
+    let images = Arc::new(prepare_images(prepared, request, &laid_out)?);
+    let written: Vec<Result<Option<WrittenEdition<S::Output>>>> = laid_out
         .par_iter()
         .map(|(scale, lay, layout_seconds)| {
             if !request.pdf_scales.contains(scale) {
                 return Ok(None);
             }
-            let t = Instant::now();
             let settings = WriteSettings {
                 date: Some(date),
                 image_ppi: request.image_ppi,
                 standard: request.pdf_standard,
                 images: Some(images.clone()),
             };
-            let out = pdf::write_pdf(prepared, lay, &settings)?;
-            Ok(Some(Edition {
-                kind: EditionKind::Pdf(*scale),
-                bytes: out.bytes,
-                pages: Some(out.pages),
-                seconds: layout_seconds + t.elapsed().as_secs_f64(),
-            }))
+            let kind = EditionKind::Pdf(*scale);
+            let mut e = write_one(sink, kind, Some(lay.pages.len()), |out| {
+                pdf::write_pdf_to(prepared, lay, &settings, out)
+            })?;
+            e.seconds += layout_seconds;
+            Ok(Some(e))
         })
         .collect();
-    let mut pdfs: BTreeMap<usize, Edition> = BTreeMap::new();
+    let mut pdfs = BTreeMap::new();
     let mut page_map = None;
     let mut braille_map = None;
     for ((scale, lay, _), pdf) in laid_out.into_iter().zip(written) {
-        if Some(scale) == braille_scale {
+        if Some(scale) == request.braille_scale() {
             braille_map = Some(lay.page_map.clone());
         }
-        if Some(scale) == page_list {
+        if Some(scale) == request.page_list_scale() {
             page_map = Some(lay.page_map);
         }
         if let Some(e) = pdf? {
             // Request order (a scale asked for twice is built once, listed once).
-            let at = request
-                .pdf_scales
-                .iter()
-                .position(|s| *s == scale)
-                .unwrap_or(0);
-            pdfs.insert(at, e);
+            let at = request.pdf_scales.iter().position(|s| *s == scale);
+            pdfs.insert(at.unwrap_or(0), e);
         }
     }
-    let mut out: Vec<Edition> = pdfs.into_values().collect();
-    let epub_options = |scale: FontScale| {
-        let mut opts = EpubOptions::new(scale);
-        opts.fonts = request.fonts(scale);
-        opts.page_map = page_map.clone();
-        opts.modified = Some(date);
-        opts.images = Some(images.clone());
-        opts
-    };
-    let epub_scale = request.epub.unwrap_or(FontScale::STANDARD);
+    let mut out: Vec<_> = pdfs.into_values().collect();
+    let mut epub_options = EpubOptions::new(request.epub.unwrap_or(FontScale::STANDARD));
+    epub_options.fonts = request.fonts(epub_options.scale);
+    epub_options.page_map = page_map;
+    epub_options.modified = Some(date);
+    epub_options.images = Some(images.clone());
     if request.epub.is_some() {
-        let t = Instant::now();
-        let bytes = write_epub(prepared, &epub_options(epub_scale))?;
-        out.push(Edition {
-            kind: EditionKind::Epub,
-            bytes,
-            pages: None,
-            seconds: t.elapsed().as_secs_f64(),
-        });
+        out.push(write_one(sink, EditionKind::Epub, None, |w| {
+            write_epub_to(prepared, &epub_options, w)
+        })?);
     }
     if let Some(speech) = &request.talking {
-        let t = Instant::now();
-        let overlay = crate::speech::narrate(prepared, speech)?;
-        let bytes = write_talking_epub(prepared, &epub_options(epub_scale), &overlay)?;
-        out.push(Edition {
-            kind: EditionKind::TalkingEpub,
-            bytes,
-            pages: None,
-            seconds: t.elapsed().as_secs_f64(),
-        });
+        out.push(write_one(sink, EditionKind::TalkingEpub, None, |w| {
+            let overlay = crate::speech::narrate(prepared, speech)?;
+            write_talking_epub_to(prepared, &epub_options, &overlay, w)
+        })?);
     }
     if let Some(plan) = &request.braille {
         let t = Instant::now();
@@ -309,21 +390,24 @@ fn build_sharing_images(
         let braille = write_braille(prepared, braille_map.as_ref(), &options)?;
         let seconds = t.elapsed().as_secs_f64();
         let pages = Some(braille.pages());
-        if plan.brf {
-            out.push(Edition {
-                kind: EditionKind::Brf,
-                bytes: braille.brf,
-                pages,
-                seconds,
-            });
-        }
-        if plan.pef {
-            out.push(Edition {
-                kind: EditionKind::Pef,
-                bytes: braille.pef,
-                pages,
-                seconds: 0.0,
-            });
+        let file = |out: &mut S::Output, bytes: &[u8]| {
+            out.write_all(bytes)
+                .map_err(|e| Error::Epub(format!("cannot write the braille edition: {e}")))
+        };
+        for (wanted, kind, bytes) in [
+            (plan.brf, EditionKind::Brf, &braille.brf),
+            (plan.pef, EditionKind::Pef, &braille.pef),
+        ] {
+            if wanted {
+                let mut e = write_one(sink, kind, pages, |out| file(out, bytes))?;
+                // The translation is counted once, with the first braille file.
+                e.seconds += if kind == EditionKind::Brf || !plan.brf {
+                    seconds
+                } else {
+                    0.0
+                };
+                out.push(e);
+            }
         }
     }
     Ok((out, images))

@@ -54,6 +54,8 @@ pub(crate) mod package;
 pub(crate) mod pages;
 pub(crate) mod webfont;
 
+use std::io::{Cursor, Seek, Write};
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -136,7 +138,19 @@ pub(crate) fn derived_identifier(p: &Publication) -> String {
 
 /// Writes the EPUB of `publication`.
 pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u8>> {
-    write_epub_with_overlay(publication, options, None)
+    let mut out = Cursor::new(Vec::new());
+    write_epub_with_overlay(publication, options, None, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// [`write_epub`] into `out` (a temporary file, say): the container is streamed, and an
+/// image is copied from its file into its entry with a small buffer.
+pub fn write_epub_to<W: Write + Seek>(
+    publication: &Prepared,
+    options: &EpubOptions,
+    out: &mut W,
+) -> Result<()> {
+    write_epub_with_overlay(publication, options, None, out)
 }
 
 /// Writes the talking-book EPUB of `publication`: the EPUB of [`write_epub`] with the
@@ -146,6 +160,18 @@ pub fn write_talking_epub(
     options: &EpubOptions,
     overlay: &overlay::Overlay,
 ) -> Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    write_talking_epub_to(publication, options, overlay, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// [`write_talking_epub`] into `out`.
+pub fn write_talking_epub_to<W: Write + Seek>(
+    publication: &Prepared,
+    options: &EpubOptions,
+    overlay: &overlay::Overlay,
+    out: &mut W,
+) -> Result<()> {
     if overlay.documents.len() != publication.articles.len() {
         return Err(Error::Epub(format!(
             "the narration has {} document(s) for {} article(s)",
@@ -158,14 +184,15 @@ pub fn write_talking_epub(
             "the narration has a title page if and only if the publication is a bulletin".into(),
         ));
     }
-    write_epub_with_overlay(publication, options, Some(overlay))
+    write_epub_with_overlay(publication, options, Some(overlay), out)
 }
 
-fn write_epub_with_overlay(
+fn write_epub_with_overlay<W: Write + Seek>(
     publication: &Prepared,
     options: &EpubOptions,
     overlay: Option<&overlay::Overlay>,
-) -> Result<Vec<u8>> {
+    out: &mut W,
+) -> Result<()> {
     publication.check_fonts(&options.fonts)?;
     let p: &Publication = publication;
     if p.articles.is_empty() {
@@ -224,5 +251,6 @@ fn write_epub_with_overlay(
         &images,
         overlay_files,
     );
-    package::write_container(&format!("{ROOT}/package.opf"), &entries)
+    package::write_container(out, &format!("{ROOT}/package.opf"), &entries)?;
+    Ok(())
 }

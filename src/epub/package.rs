@@ -7,10 +7,11 @@
 //! is the caller's, and no extra fields are written.
 
 use std::borrow::Cow;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
+use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::error::{Error, Result};
 
@@ -40,21 +41,12 @@ impl Entry<'_> {
 /// The media type stored in `mimetype`.
 pub const MIMETYPE: &str = "application/epub+zip";
 
-/// Writes the container with `rootfile` (the package document's path) and `entries`.
-pub fn write_container(rootfile: &str, entries: &[Entry]) -> Result<Vec<u8>> {
-    // Stored files whole, deflated ones about halved, and the headers.
-    let guess: usize = entries
-        .iter()
-        .map(|e| if e.compress { e.data.len() / 2 } else { e.data.len() } + 128)
-        .sum();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(guess + 4096)));
-    let base = SimpleFileOptions::default()
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let stored = base.compression_method(CompressionMethod::Stored);
-    let deflated = base
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6));
+/// Writes the container with `rootfile` (the package document's path) and `entries`
+/// into `out`, streaming: only the deflated text entries are held, each compressed on
+/// its own (in parallel) and then copied in as it is.
+pub fn write_container<W: Write + Seek>(out: W, rootfile: &str, entries: &[Entry]) -> Result<W> {
+    let mut zip = ZipWriter::new(out);
+    let stored = options(CompressionMethod::Stored);
     let err = |e: &dyn std::fmt::Display| Error::Epub(format!("zip: {e}"));
 
     zip.start_file("mimetype", stored).map_err(|e| err(&e))?;
@@ -68,16 +60,62 @@ pub fn write_container(rootfile: &str, entries: &[Entry]) -> Result<Vec<u8>> {
     crate::xml::attr(&mut container, "full-path", rootfile);
     container
         .push_str(" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n");
-    zip.start_file("META-INF/container.xml", deflated)
-        .map_err(|e| err(&e))?;
-    zip.write_all(container.as_bytes()).map_err(|e| err(&e))?;
+    let container = Entry::text("META-INF/container.xml", container);
 
-    for e in entries {
-        let opts = if e.compress { deflated } else { stored };
-        zip.start_file(e.path.as_str(), opts).map_err(|x| err(&x))?;
-        zip.write_all(&e.data).map_err(|x| err(&x))?;
+    // Deflate every compressed entry on its own, in parallel (the XHTML documents of a
+    // bulletin, the fonts): each becomes a one-entry zip whose compressed data is then
+    // copied in as it is (`raw_copy_file_touch`), so the result is what deflating in
+    // place gives, made on every core.
+    let all: Vec<&Entry> = std::iter::once(&container).chain(entries).collect();
+    let deflated: Vec<Option<Vec<u8>>> = all
+        .par_iter()
+        .map(|e| e.compress.then(|| deflate_alone(e)).transpose())
+        .collect::<Result<_>>()?;
+    for (e, pre) in all.into_iter().zip(deflated) {
+        match pre {
+            Some(one) => {
+                let mut archive = ZipArchive::new(Cursor::new(one)).map_err(|x| err(&x))?;
+                let file = archive.by_index_raw(0).map_err(|x| err(&x))?;
+                zip.raw_copy_file_touch(file, DateTime::default(), Some(0o644))
+                    .map_err(|x| err(&x))?;
+            }
+            None => {
+                zip.start_file(e.path.as_str(), stored)
+                    .map_err(|x| err(&x))?;
+                zip.write_all(&e.data).map_err(|x| err(&x))?;
+            }
+        }
     }
+    zip.finish().map_err(|e| err(&e))
+}
+
+/// The options of every entry: one timestamp (1980-01-01 00:00), rw-r--r--.
+fn options(method: CompressionMethod) -> SimpleFileOptions {
+    let base = SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+        .compression_method(method);
+    match method {
+        CompressionMethod::Deflated => base.compression_level(Some(6)),
+        _ => base,
+    }
+}
+
+/// A zip holding `entry` alone, deflated.
+fn deflate_alone(entry: &Entry) -> Result<Vec<u8>> {
+    let err = |e: &dyn std::fmt::Display| Error::Epub(format!("zip: {e}"));
+    let buf = Vec::with_capacity(entry.data.len() / 2 + entry.path.len() + 128);
+    let mut zip = ZipWriter::new(Cursor::new(buf));
+    zip.start_file(entry.path.as_str(), options(CompressionMethod::Deflated))
+        .map_err(|e| err(&e))?;
+    zip.write_all(&entry.data).map_err(|e| err(&e))?;
     Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+/// [`write_container`] into memory.
+#[cfg(test)]
+pub fn container_bytes(rootfile: &str, entries: &[Entry]) -> Result<Vec<u8>> {
+    Ok(write_container(Cursor::new(Vec::new()), rootfile, entries)?.into_inner())
 }
 
 #[cfg(test)]
@@ -86,7 +124,7 @@ mod tests {
 
     #[test]
     fn mimetype_is_first_and_stored() {
-        let bytes = write_container(
+        let bytes = container_bytes(
             "EPUB/package.opf",
             &[Entry::text("EPUB/a.txt", "hi".into())],
         )
@@ -109,8 +147,8 @@ mod tests {
     fn output_is_deterministic() {
         let entries = [Entry::text("EPUB/a.txt", "x".repeat(1000))];
         assert_eq!(
-            write_container("EPUB/package.opf", &entries).unwrap(),
-            write_container("EPUB/package.opf", &entries).unwrap()
+            container_bytes("EPUB/package.opf", &entries).unwrap(),
+            container_bytes("EPUB/package.opf", &entries).unwrap()
         );
     }
 }

@@ -137,15 +137,30 @@ pub fn write_pdf(
     layout: &Layout,
     settings: &WriteSettings,
 ) -> Result<PdfOutput> {
-    let (document, _, locations) = build_document(publication, layout, settings)?;
-    let bytes = document
-        .finish()
-        .map_err(|e| validation::pdf_error(e, publication, layout, &locations))?;
+    let mut bytes = Vec::new();
+    write_pdf_to(publication, layout, settings, &mut bytes)?;
     Ok(PdfOutput {
         bytes,
         pages: layout.pages.len(),
         page_map: layout.page_map.clone(),
     })
+}
+
+/// [`write_pdf`] into `out`: krilla's document (with a small stand-in for each JPEG
+/// passed through) is streamed into `out` with every stand-in replaced by its image's
+/// bytes, read from their file when the image was loaded from one ([`splice`]).
+pub fn write_pdf_to(
+    publication: &Prepared,
+    layout: &Layout,
+    settings: &WriteSettings,
+    out: &mut impl std::io::Write,
+) -> Result<()> {
+    let (document, _, locations) = build_document(publication, layout, settings)?;
+    let bytes = document
+        .finish()
+        .map_err(|e| validation::pdf_error(e, publication, layout, &locations))?;
+    out.write_all(&bytes)
+        .map_err(|e| Error::Pdf(format!("cannot write the PDF: {e}")))
 }
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
