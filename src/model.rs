@@ -7,7 +7,6 @@
 //! figure carries its image bytes, so writers never touch the file system for input.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -304,11 +303,14 @@ pub struct Figure {
     pub image: Option<ImageData>,
 }
 
-/// An image read from disk and checked (format, dimensions) before any decoding.
+/// An image read from disk and checked (format, dimensions) before any decoding. A file's
+/// bytes are not kept: they are read again (and checked) when an edition embeds them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
-    /// The file's bytes.
-    pub bytes: Arc<Vec<u8>>,
+    /// Where its bytes are: its file, or memory (an image given in code).
+    pub source: crate::images::ImageSource,
+    /// Whether every edition must decode its pixels (EXIF orientation 2–8, a CMYK JPEG).
+    pub needs_pixels: bool,
     /// Its format.
     pub format: ImageFormat,
     /// Width in pixels as displayed (from the header, after the EXIF orientation).

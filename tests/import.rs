@@ -412,8 +412,12 @@ fn import_command_writes_markdown_that_reads_back() {
                 (Block::Figure(x), Block::Figure(y)) => {
                     assert_eq!((&x.alt, &x.caption), (&y.alt, &y.caption));
                     assert_eq!(
-                        x.image.as_ref().map(|i| &i.bytes),
-                        y.image.as_ref().map(|i| &i.bytes)
+                        x.image
+                            .as_ref()
+                            .map(|i| i.source.read().unwrap().into_owned()),
+                        y.image
+                            .as_ref()
+                            .map(|i| i.source.read().unwrap().into_owned())
                     );
                 }
                 _ => assert_eq!(b, d),

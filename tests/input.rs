@@ -128,10 +128,10 @@ fn bac_kan_keeps_the_seed_text_exactly() {
         let img = f.image.as_ref().unwrap();
         assert_eq!((img.width, img.height), (800, 533));
         assert!(
-            img.bytes.len() < 60_000,
+            img.source.len() < 60_000,
             "{}: {} bytes",
             f.src,
-            img.bytes.len()
+            img.source.len()
         );
     }
     assert!(

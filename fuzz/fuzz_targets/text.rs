@@ -121,7 +121,8 @@ fn image(jpeg: bool) -> ImageData {
         anpham_fuzz::PNG
     };
     anpham::validate::check_image(bytes.to_vec()).unwrap_or_else(|_| ImageData {
-        bytes: std::sync::Arc::new(bytes.to_vec()),
+        source: anpham::images::ImageSource::memory(bytes.to_vec()),
+        needs_pixels: false,
         format: if jpeg {
             ImageFormat::Jpeg
         } else {

@@ -3,19 +3,17 @@
 //! Overlays and the container's entries. [`super::write_epub`] calls these in order.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 use super::embed::EmbeddedFonts;
 use super::pages::PagePlan;
 use super::{CSS_HREF, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
 use crate::error::{Error, Result};
+use crate::images::ImageSource;
 use crate::model::{Block, Publication};
 
-/// A stored image: its href inside `EPUB/`, media type and bytes.
-pub(super) type StoredImage = (String, &'static str, Arc<Vec<u8>>);
+/// A stored image: its href inside `EPUB/`, media type and where its bytes are.
+pub(super) type StoredImage = (String, &'static str, ImageSource);
 
 /// Images: each distinct image stored once, upright and at most 4 megapixels
 /// (crate::images, in parallel, or from the build's shared store); and each article's stylesheet and image hrefs.
@@ -26,7 +24,9 @@ pub(super) fn store_images(
     let n = p.articles.len();
     let prepared = crate::images::for_epub(p, store)?;
     let mut images: Vec<StoredImage> = Vec::new();
-    let mut by_hash: BTreeMap<[u8; 32], usize> = BTreeMap::new();
+    // Figures showing one content got one prepared image (crate::images shares equal
+    // contents, comparing same-fingerprint candidates byte for byte): no hashing here.
+    let mut by_source: HashMap<usize, usize> = HashMap::new();
     let mut files = Vec::with_capacity(n);
     for (i, a) in p.articles.iter().enumerate() {
         let mut hrefs = vec![None; a.blocks.len()];
@@ -40,8 +40,7 @@ pub(super) fn store_images(
                         f.src
                     ))
                 })?;
-                let hash: [u8; 32] = Sha256::digest(img.bytes.as_slice()).into();
-                let k = *by_hash.entry(hash).or_insert_with(|| {
+                let k = *by_source.entry(img.source.identity()).or_insert_with(|| {
                     images.push((
                         format!(
                             "images/image-{:03}.{}",
@@ -49,7 +48,7 @@ pub(super) fn store_images(
                             img.format.extension()
                         ),
                         img.format.media_type(),
-                        img.bytes.clone(),
+                        img.source.clone(),
                     ));
                     images.len() - 1
                 });
@@ -282,14 +281,14 @@ pub(super) fn container_entries<'a>(
     for (href, bytes) in fonts.files {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: Cow::Owned(bytes),
+            data: package::Data::Bytes(Cow::Owned(bytes)),
             compress: true,
         });
     }
-    for (href, _, bytes) in images {
+    for (href, _, source) in images {
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: Cow::Borrowed(bytes.as_slice()),
+            data: package::Data::Image(source.clone()),
             compress: false,
         });
     }
@@ -298,7 +297,7 @@ pub(super) fn container_entries<'a>(
         let compress = href.ends_with(".smil");
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data,
+            data: package::Data::Bytes(data),
             compress,
         });
     }

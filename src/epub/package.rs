@@ -14,17 +14,39 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::error::{Error, Result};
+use crate::images::ImageSource;
+use crate::images::source::CopyError;
 
 /// One file of the container.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     /// Path inside the container, e.g. `EPUB/package.opf`.
     pub path: String,
-    /// The bytes: made for the container, or borrowed (images, a talking book's MP3s) so
-    /// that large files are not copied before they are packed.
-    pub data: Cow<'a, [u8]>,
+    /// What it holds.
+    pub data: Data<'a>,
     /// Deflate it (text) or store it (already-compressed images and the like).
     pub compress: bool,
+}
+
+/// What an entry holds.
+#[derive(Debug, Clone)]
+pub enum Data<'a> {
+    /// Bytes made for the container, or borrowed (a talking book's MP3s) so that large
+    /// files are not copied before they are packed.
+    Bytes(Cow<'a, [u8]>),
+    /// An image, copied from its file (checked against what was loaded) with a small
+    /// buffer, or from memory; always stored.
+    Image(ImageSource),
+}
+
+impl Data<'_> {
+    /// Its length in bytes.
+    fn len(&self) -> usize {
+        match self {
+            Data::Bytes(b) => b.len(),
+            Data::Image(s) => usize::try_from(s.len()).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 impl Entry<'_> {
@@ -32,7 +54,7 @@ impl Entry<'_> {
     pub fn text(path: impl Into<String>, text: String) -> Entry<'static> {
         Entry {
             path: path.into(),
-            data: Cow::Owned(text.into_bytes()),
+            data: Data::Bytes(Cow::Owned(text.into_bytes())),
             compress: true,
         }
     }
@@ -82,7 +104,15 @@ pub fn write_container<W: Write + Seek>(out: W, rootfile: &str, entries: &[Entry
             None => {
                 zip.start_file(e.path.as_str(), stored)
                     .map_err(|x| err(&x))?;
-                zip.write_all(&e.data).map_err(|x| err(&x))?;
+                match &e.data {
+                    Data::Bytes(b) => zip.write_all(b).map_err(|x| err(&x))?,
+                    Data::Image(source) => {
+                        source.copy_to(&mut zip).map_err(|x| match x {
+                            CopyError::Image(why) => Error::Epub(why),
+                            CopyError::Write(x) => err(&x),
+                        })?;
+                    }
+                }
             }
         }
     }
@@ -108,7 +138,13 @@ fn deflate_alone(entry: &Entry) -> Result<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(buf));
     zip.start_file(entry.path.as_str(), options(CompressionMethod::Deflated))
         .map_err(|e| err(&e))?;
-    zip.write_all(&entry.data).map_err(|e| err(&e))?;
+    match &entry.data {
+        Data::Bytes(b) => zip.write_all(b).map_err(|e| err(&e))?,
+        Data::Image(source) => {
+            let bytes = source.read().map_err(Error::Epub)?;
+            zip.write_all(&bytes).map_err(|e| err(&e))?;
+        }
+    }
     Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
 }
 

@@ -15,22 +15,18 @@
 //!   RGB (or greyscale) pixels.
 
 pub mod pixels;
+mod plan;
 pub mod probe;
+pub mod source;
 #[cfg(test)]
 pub(crate) mod testdata;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::layout::{Item, Layout};
-use crate::model::{Block, ImageData, ImageFormat, Publication};
+use crate::model::{ImageData, ImageFormat};
+pub use plan::{ImagePlan, ImageStore, for_epub, for_print};
 pub use probe::{Probe, probe};
+pub use source::{Fingerprint, ImageFile, ImageSource};
 
 /// The print resolution images are resampled to by default, in pixels per inch.
 pub const DEFAULT_PPI: u32 = 300;
@@ -109,12 +105,12 @@ pub fn epub_size(displayed: (u32, u32)) -> Option<(u32, u32)> {
     ))
 }
 
-/// An image ready to embed: the original file, or a decoded, upright, resampled and
-/// re-encoded one.
+/// An image ready to embed: the original (its file, read when it is embedded), or a
+/// decoded, upright, resampled and re-encoded one (in memory).
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// The file bytes to embed.
-    pub bytes: Arc<Vec<u8>>,
+    /// Where the bytes to embed are.
+    pub source: ImageSource,
     /// Their format.
     pub format: ImageFormat,
     /// Width in pixels, upright.
@@ -134,20 +130,23 @@ pub fn prepare(img: &ImageData, size: Option<(u32, u32)>) -> std::result::Result
 }
 
 /// Prepares one image at each of `sizes` (`None`: its own pixel size) with at most one
-/// decode: the pixels are decoded only when some size needs them (resampling, turning
-/// upright, CMYK), resampled from that one decode for each size, encoded, and dropped
-/// before this returns. The results are in the order of `sizes`.
+/// decode: the file is read and its pixels decoded only when some size needs them
+/// (resampling, turning upright, CMYK; known from the check at load time, so an image
+/// passed through is neither read nor probed again), resampled from that one decode for
+/// each size, encoded, and dropped before this returns. The results are in the order of
+/// `sizes`.
 pub fn prepare_sizes(
     img: &ImageData,
     sizes: &[Option<(u32, u32)>],
 ) -> std::result::Result<Vec<Prepared>, String> {
-    let probe = probe::probe(&img.bytes, crate::validate::MAX_IMAGE_SIDE)?;
-    let displayed = probe.displayed();
+    let displayed = (img.width, img.height);
     // A size equal to the picture's own is no resampling.
     let resample_to = |size: Option<(u32, u32)>| size.filter(|s| *s != displayed);
-    let needs_pixels = |size| resample_to(size).is_some() || probe.needs_pixels();
+    let needs_pixels = |size| resample_to(size).is_some() || img.needs_pixels;
     let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
-        Some(pixels::decode_upright(&img.bytes, &probe)?)
+        let bytes = img.source.read()?;
+        let probe = probe::probe(&bytes, crate::validate::MAX_IMAGE_SIDE)?;
+        Some(pixels::decode_upright(&bytes, &probe)?)
     } else {
         None
     };
@@ -157,8 +156,8 @@ pub fn prepare_sizes(
             Some(full) if needs_pixels(size) => full,
             _ => {
                 out.push(Prepared {
-                    bytes: img.bytes.clone(),
-                    format: probe.format,
+                    source: img.source.clone(),
+                    format: img.format,
                     width: displayed.0,
                     height: displayed.1,
                     changed: false,
@@ -174,326 +173,19 @@ pub fn prepare_sizes(
             }
             None => full,
         };
-        let bytes = match probe.format {
+        let bytes = match img.format {
             ImageFormat::Jpeg => pixels::encode_jpeg(px)?,
             ImageFormat::Png => pixels::encode_png(px)?,
         };
         out.push(Prepared {
-            bytes: Arc::new(bytes),
-            format: probe.format,
+            source: ImageSource::memory(bytes),
+            format: img.format,
             width: px.width(),
             height: px.height(),
             changed: true,
         });
     }
     Ok(out)
-}
-
-/// Where a figure's image came from: the article file and the field of its `src`.
-fn figure_place(p: &Publication, article: usize, block: usize) -> (PathBuf, String) {
-    match &p.articles[article].origin {
-        Some(o) if !o.field.is_empty() => {
-            (o.file.clone(), format!("{}.blocks[{block}].src", o.field))
-        }
-        Some(o) => (o.file.clone(), format!("blocks[{block}].src")),
-        None => (
-            PathBuf::from("<article>"),
-            format!("articles[{article}].blocks[{block}].src"),
-        ),
-    }
-}
-
-/// The error of an image that cannot be prepared, at each figure that shows it.
-fn not_embeddable(
-    p: &Publication,
-    figures: &[(usize, usize)],
-    why: &str,
-) -> Vec<((usize, usize), Diagnostic)> {
-    figures
-        .iter()
-        .map(|&(a, b)| {
-            let (file, field) = figure_place(p, a, b);
-            (
-                (a, b),
-                Diagnostic::field(&file, field, format!("the image cannot be embedded: {why}"))
-                    .with_hint("re-save the image as a plain PNG or JPEG"),
-            )
-        })
-        .collect()
-}
-
-/// The located errors, in figure order, as one input error.
-fn input_error(mut diags: Vec<((usize, usize), Diagnostic)>) -> Error {
-    diags.sort_by_key(|(at, _)| *at);
-    Error::Input(Diagnostics(diags.into_iter().map(|(_, d)| d).collect()))
-}
-
-/// The key of an image's content: the loader shares one buffer per distinct content
-/// (SHA-256), so its address names the content within one publication.
-fn content_key(img: &ImageData) -> usize {
-    Arc::as_ptr(&img.bytes) as usize
-}
-
-/// A figure (article, block) and the pixel size its image should have (`None`: its own).
-type Wanted = (usize, usize, Option<(u32, u32)>);
-
-/// One distinct image of one edition: its data, the size wanted, and the figures that
-/// show it.
-struct Group {
-    image: ImageData,
-    size: Option<(u32, u32)>,
-    figures: Vec<(usize, usize)>,
-}
-
-/// Groups an edition's figures by image content: figures sharing one loaded image with
-/// different sizes get the largest. Keyed by [`content_key`].
-fn group(p: &Publication, wanted: Vec<Wanted>) -> BTreeMap<usize, Group> {
-    let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
-    for (a, b, size) in wanted {
-        let Some(Block::Figure(f)) = p.articles[a].blocks.get(b) else {
-            continue;
-        };
-        let Some(img) = &f.image else { continue };
-        let g = groups.entry(content_key(img)).or_insert_with(|| Group {
-            image: img.clone(),
-            size,
-            figures: Vec::new(),
-        });
-        g.size = match (g.size, size) {
-            (Some(x), Some(y)) => Some(if y.0 > x.0 { y } else { x }),
-            _ => None,
-        };
-        g.figures.push((a, b));
-    }
-    groups
-}
-
-/// What a PDF edition wants: each placed figure (the largest placement counts) at its
-/// print size for `ppi`.
-fn print_wanted(p: &Publication, lay: &Layout, ppi: ImagePpi) -> Vec<Wanted> {
-    let mut largest: BTreeMap<(usize, usize), (f32, f32)> = BTreeMap::new();
-    for it in lay.pages.iter().flat_map(|pg| &pg.items) {
-        let Item::Image(i) = it else { continue };
-        let e = largest
-            .entry((i.article, i.block))
-            .or_insert((i.width, i.height));
-        if i.width > e.0 {
-            *e = (i.width, i.height);
-        }
-    }
-    largest
-        .into_iter()
-        .filter_map(|((a, b), pt)| {
-            let Some(Block::Figure(f)) = p.articles[a].blocks.get(b) else {
-                return None;
-            };
-            let img = f.image.as_ref()?;
-            Some((a, b, print_size((img.width, img.height), pt, ppi)))
-        })
-        .collect()
-}
-
-/// What the EPUB wants: every figure's image, at most [`EPUB_MAX_PIXELS`].
-fn epub_wanted(p: &Publication) -> Vec<Wanted> {
-    let mut wanted = Vec::new();
-    for (a, art) in p.articles.iter().enumerate() {
-        for (b, block) in art.blocks.iter().enumerate() {
-            if let Block::Figure(f) = block
-                && let Some(img) = &f.image
-            {
-                wanted.push((a, b, epub_size((img.width, img.height))));
-            }
-        }
-    }
-    wanted
-}
-
-/// What the editions of one build want of each image, collected before any image is
-/// prepared, so that [`ImagePlan::prepare`] decodes each distinct content once for all
-/// of them.
-#[derive(Debug, Default)]
-pub struct ImagePlan {
-    /// Per content (its [`content_key`]): what is wanted of it.
-    wanted: BTreeMap<usize, Planned>,
-}
-
-/// One distinct image in an [`ImagePlan`].
-#[derive(Debug)]
-struct Planned {
-    image: ImageData,
-    /// The pixel sizes any edition wants (`None`: its own).
-    sizes: BTreeSet<Option<(u32, u32)>>,
-    /// Every figure showing it, for the errors.
-    figures: BTreeSet<(usize, usize)>,
-}
-
-impl ImagePlan {
-    /// An empty plan.
-    pub fn new() -> ImagePlan {
-        ImagePlan::default()
-    }
-
-    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>) {
-        for (key, g) in group(p, wanted) {
-            let e = self.wanted.entry(key).or_insert_with(|| Planned {
-                image: g.image,
-                sizes: BTreeSet::new(),
-                figures: BTreeSet::new(),
-            });
-            e.sizes.insert(g.size);
-            e.figures.extend(g.figures);
-        }
-    }
-
-    /// Adds the images a PDF edition places in `lay`, at their print size for `ppi`.
-    pub fn add_print(&mut self, p: &Publication, lay: &Layout, ppi: ImagePpi) {
-        self.add(p, print_wanted(p, lay, ppi));
-    }
-
-    /// Adds the images of the EPUB (and the talking book, which has the same).
-    pub fn add_epub(&mut self, p: &Publication) {
-        self.add(p, epub_wanted(p));
-    }
-
-    /// Prepares every planned image, each distinct content in one job (at most one
-    /// decode, every size from it), in parallel, the largest first. Only the encoded
-    /// results are kept. Errors name each figure's file and field.
-    pub fn prepare(self, p: &Publication) -> Result<ImageStore> {
-        let mut jobs: Vec<_> = self.wanted.into_iter().collect();
-        // Largest first, so that the last job to finish is a short one.
-        jobs.sort_by_key(|(key, job)| (std::cmp::Reverse(job.image.bytes.len()), *key));
-        let results: Vec<_> = jobs
-            .par_iter()
-            .map(|(_, job)| {
-                let sizes: Vec<_> = job.sizes.iter().copied().collect();
-                prepare_sizes(&job.image, &sizes).map(|r| (sizes, r))
-            })
-            .collect();
-        let mut prepared = HashMap::new();
-        let mut diags = Vec::new();
-        let mut decodes = 0;
-        for ((key, job), r) in jobs.into_iter().zip(results) {
-            match r {
-                Ok((sizes, done)) => {
-                    decodes += usize::from(done.iter().any(|d| d.changed));
-                    for (size, d) in sizes.into_iter().zip(done) {
-                        prepared.insert((key, size), (job.image.bytes.clone(), d));
-                    }
-                }
-                Err(why) => {
-                    let figures: Vec<_> = job.figures.into_iter().collect();
-                    diags.extend(not_embeddable(p, &figures, &why));
-                }
-            }
-        }
-        if !diags.is_empty() {
-            return Err(input_error(diags));
-        }
-        Ok(ImageStore {
-            prepared,
-            decodes: AtomicUsize::new(decodes),
-        })
-    }
-}
-
-/// An image's content key and a pixel size (`None`: its own).
-type StoreKey = (usize, Option<(u32, u32)>);
-
-/// The prepared images of one build, shared by all its editions (the PDFs at every scale,
-/// the EPUB, the talking book): made by [`ImagePlan::prepare`], keyed by image content and
-/// pixel size. It holds encoded files, never decoded pixels, so a bulletin of hundreds of
-/// camera photos keeps only their (small) prepared copies.
-#[derive(Debug, Default)]
-pub struct ImageStore {
-    /// Each prepared image with its source buffer, kept so that the key (the buffer's
-    /// address) stays its own and a lookup can check it is the same buffer.
-    prepared: HashMap<StoreKey, (Arc<Vec<u8>>, Prepared)>,
-    /// Decodes made for this build, by the plan and by any edition that wanted an image
-    /// the plan did not foresee.
-    decodes: AtomicUsize,
-}
-
-impl ImageStore {
-    /// How many images were decoded for this build (each distinct content at most once when
-    /// the plan covered every edition).
-    pub fn decodes(&self) -> usize {
-        self.decodes.load(Ordering::Relaxed)
-    }
-
-    /// The prepared image of `img` at `size`: from the store, or prepared now (and counted)
-    /// when the plan did not include it.
-    fn get_or_prepare(
-        &self,
-        img: &ImageData,
-        size: Option<(u32, u32)>,
-    ) -> std::result::Result<Prepared, String> {
-        if let Some((source, p)) = self.prepared.get(&(content_key(img), size))
-            && Arc::ptr_eq(source, &img.bytes)
-        {
-            return Ok(p.clone());
-        }
-        let p = prepare(img, size)?;
-        if p.changed {
-            self.decodes.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(p)
-    }
-}
-
-/// Prepares the images of an edition's figures, each distinct content once, in parallel;
-/// from `store` when given.
-fn prepare_all(
-    p: &Publication,
-    wanted: Vec<Wanted>,
-    store: Option<&ImageStore>,
-) -> Result<HashMap<(usize, usize), Prepared>> {
-    let mut jobs: Vec<Group> = group(p, wanted).into_values().collect();
-    // Largest first, so that the last job to finish is a short one.
-    jobs.sort_by_key(|g| (std::cmp::Reverse(g.image.bytes.len()), g.figures[0]));
-    let results: Vec<_> = jobs
-        .par_iter()
-        .map(|g| match store {
-            Some(s) => s.get_or_prepare(&g.image, g.size),
-            None => prepare(&g.image, g.size),
-        })
-        .collect();
-    let mut out = HashMap::new();
-    let mut diags = Vec::new();
-    for (g, r) in jobs.iter().zip(results) {
-        match r {
-            Ok(prepared) => {
-                for f in &g.figures {
-                    out.insert(*f, prepared.clone());
-                }
-            }
-            Err(why) => diags.extend(not_embeddable(p, &g.figures, &why)),
-        }
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(input_error(diags))
-    }
-}
-
-/// The images of a PDF edition laid out as `lay`, keyed by (article, block): each figure at
-/// its print size for `ppi` (the largest placement counts); from `store` when given.
-pub fn for_print(
-    p: &Publication,
-    lay: &Layout,
-    ppi: ImagePpi,
-    store: Option<&ImageStore>,
-) -> Result<HashMap<(usize, usize), Prepared>> {
-    prepare_all(p, print_wanted(p, lay, ppi), store)
-}
-
-/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`];
-/// from `store` when given.
-pub fn for_epub(
-    p: &Publication,
-    store: Option<&ImageStore>,
-) -> Result<HashMap<(usize, usize), Prepared>> {
-    prepare_all(p, epub_wanted(p), store)
 }
 
 #[cfg(test)]
@@ -548,7 +240,7 @@ mod tests {
         let img = testdata::image_data(bytes.clone());
         let p = prepare(&img, None).unwrap();
         assert!(!p.changed);
-        assert_eq!(p.bytes.as_slice(), bytes.as_slice());
+        assert_eq!(p.source.read().unwrap().as_ref(), bytes.as_slice());
     }
 
     #[test]
@@ -558,7 +250,9 @@ mod tests {
         for o in 1..=8u8 {
             let img = testdata::image_data(testdata::jpeg_with_exif(64, 32, o));
             let p = prepare(&img, None).unwrap();
-            let px = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
+            let px = image::load_from_memory(&p.source.read().unwrap())
+                .unwrap()
+                .to_rgb8();
             let want = if o >= 5 { (32, 64) } else { (64, 32) };
             assert_eq!((px.width(), px.height()), want, "orientation {o}");
             // Where the stored left-top pixel ends up (EXIF 1–8).
@@ -583,7 +277,7 @@ mod tests {
         let p = prepare(&img, Some((300, 225))).unwrap();
         assert!(p.changed);
         assert_eq!((p.width, p.height, p.format), (300, 225, ImageFormat::Jpeg));
-        assert!(p.bytes.len() < img.bytes.len());
+        assert!(p.source.len() < img.source.len());
     }
 
     #[test]
@@ -591,7 +285,7 @@ mod tests {
         let img = testdata::image_data(testdata::rgba_png(200, 100));
         let p = prepare(&img, Some((100, 50))).unwrap();
         assert_eq!(p.format, ImageFormat::Png);
-        let px = image::load_from_memory(&p.bytes).unwrap();
+        let px = image::load_from_memory(&p.source.read().unwrap()).unwrap();
         assert!(px.color().has_alpha());
         assert_eq!((px.width(), px.height()), (100, 50));
     }
@@ -601,7 +295,9 @@ mod tests {
         // CMYK without Adobe's marker, cyan 100 %, magenta 40 %: R 0, G 153, B 255.
         let img = testdata::image_data(testdata::plain_cmyk_jpeg(32, 16));
         let p = prepare(&img, None).unwrap();
-        let px = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
+        let px = image::load_from_memory(&p.source.read().unwrap())
+            .unwrap()
+            .to_rgb8();
         let c = px.get_pixel(16, 8);
         assert!(
             c[0] < 30 && (133..=173).contains(&c[1]) && c[2] > 225,
@@ -615,7 +311,9 @@ mod tests {
         let img = testdata::image_data(testdata::cmyk_jpeg(32, 16));
         let p = prepare(&img, None).unwrap();
         assert!(p.changed);
-        let px = image::load_from_memory(&p.bytes).unwrap().to_rgb8();
+        let px = image::load_from_memory(&p.source.read().unwrap())
+            .unwrap()
+            .to_rgb8();
         let c = px.get_pixel(16, 8);
         assert!(c[0] < 30 && c[1] > 225 && c[2] > 225, "{c:?}");
     }

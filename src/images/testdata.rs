@@ -165,18 +165,7 @@ pub fn rgba_png(w: u32, h: u32) -> Vec<u8> {
     png
 }
 
-/// Loaded image data for `bytes`, as the loader makes it.
+/// Loaded image data for `bytes`, as the loader makes it (kept in memory).
 pub fn image_data(bytes: Vec<u8>) -> ImageData {
-    let p = super::probe(&bytes, 16_384).expect("test image");
-    let (width, height) = p.displayed();
-    ImageData {
-        bytes: Arc::new(bytes),
-        format: if p.format == ImageFormat::Png {
-            ImageFormat::Png
-        } else {
-            ImageFormat::Jpeg
-        },
-        width,
-        height,
-    }
+    crate::validate::check_image(bytes).expect("test image")
 }

@@ -24,7 +24,6 @@ use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::destination::XyzDestination;
 use krilla::geom::{Point, Rect, Size, Transform};
-use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
@@ -49,6 +48,8 @@ use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
+mod images;
+mod splice;
 mod standard;
 mod validation;
 pub use standard::PdfStandard;
@@ -155,18 +156,17 @@ pub fn write_pdf_to(
     settings: &WriteSettings,
     out: &mut impl std::io::Write,
 ) -> Result<()> {
-    let (document, _, locations) = build_document(publication, layout, settings)?;
+    let (document, _, locations, splices) = build_document(publication, layout, settings)?;
     let bytes = document
         .finish()
         .map_err(|e| validation::pdf_error(e, publication, layout, &locations))?;
-    out.write_all(&bytes)
-        .map_err(|e| Error::Pdf(format!("cannot write the PDF: {e}")))
+    splice::splice(&bytes, &splices, out).map_err(Error::Pdf)
 }
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
 /// tests and review).
 pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
-    let (_, dump, _) = build_document(publication, layout, &WriteSettings::default())?;
+    let (_, dump, _, _) = build_document(publication, layout, &WriteSettings::default())?;
     Ok(dump)
 }
 
@@ -207,7 +207,7 @@ fn build_document(
     p: &Prepared,
     lay: &Layout,
     options: &WriteSettings,
-) -> Result<(Document, String, Locations)> {
+) -> Result<(Document, String, Locations, Vec<splice::Splice>)> {
     let configuration = options.standard.configuration().map_err(Error::Pdf)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
@@ -257,32 +257,12 @@ fn build_document(
         standard::embed_sources(&mut document, p, created)?;
     }
 
-    // Images: prepared (upright, resampled for print) once per distinct content, in
-    // parallel, or taken from the build's shared store; one krilla image per content, so
-    // each is written once.
-    let prepared = crate::images::for_print(p, lay, options.image_ppi, options.images.as_deref())?;
-    let mut images: HashMap<(usize, usize), Image> = HashMap::new();
-    let mut by_content: HashMap<usize, Image> = HashMap::new();
-    let mut keys: Vec<_> = prepared.keys().copied().collect();
-    keys.sort_unstable();
-    for key in keys {
-        let img = &prepared[&key];
-        let content = std::sync::Arc::as_ptr(&img.bytes) as usize;
-        let image = match by_content.get(&content) {
-            Some(image) => image.clone(),
-            None => {
-                let data = krilla::Data::from(img.bytes.clone());
-                let image = match img.format {
-                    crate::model::ImageFormat::Png => Image::from_png(data, false),
-                    crate::model::ImageFormat::Jpeg => Image::from_jpeg(data, false),
-                }
-                .map_err(|e| validation::image_error(p, key.0, key.1, e))?;
-                by_content.insert(content, image.clone());
-                image
-            }
-        };
-        images.insert(key, image);
-    }
+    // Images: one krilla image per distinct content; JPEGs passed through as stand-ins
+    // that the real files replace when the PDF is written (images.rs, splice.rs).
+    let images::PdfImages {
+        by_figure: images,
+        splices,
+    } = images::pdf_images(p, lay, options)?;
 
     let mut col = Collector {
         nodes: HashMap::new(),
@@ -392,7 +372,7 @@ fn build_document(
     };
     document.set_tag_tree(tree);
     document.set_outline(build_outline(lay));
-    Ok((document, dump, locations))
+    Ok((document, dump, locations, splices))
 }
 
 /// The run's glyphs for krilla, each carrying the location of the part it belongs to

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
 use crate::error::Diagnostic;
+use crate::images::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{Figure, ImageData, ImageFormat};
 
 /// The one call behind which a figure's image is read and checked: a figure built in
@@ -20,14 +21,20 @@ pub(super) fn figure_image(
 ) -> Result<(), Diagnostic> {
     match &f.image {
         Some(img) => {
-            let checked = check_image_cached(img.bytes.as_ref().clone()).map_err(|why| {
-                Diagnostic::field(
-                    file,
-                    field,
-                    format!("the image given for `{}`: {why}", f.src),
-                )
-                .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
-            })?;
+            let checked = img
+                .source
+                .read()
+                .and_then(|bytes| {
+                    check_cached(&bytes, Fingerprint::of(&bytes), || img.source.clone())
+                })
+                .map_err(|why| {
+                    Diagnostic::field(
+                        file,
+                        field,
+                        format!("the image given for `{}`: {why}", f.src),
+                    )
+                    .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
+                })?;
             f.image = Some(checked);
             Ok(())
         }
@@ -99,7 +106,15 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
     }
     let bytes =
         std::fs::read(&real).map_err(|e| d(format!("cannot read {}: {e}", full.display())))?;
-    let image = check_image_cached(bytes).map_err(|why| {
+    // The bytes are dropped once checked: the image is read again when it is embedded.
+    let key = Fingerprint::of(&bytes);
+    let source = || {
+        ImageSource::File(Arc::new(ImageFile {
+            path: real.clone(),
+            fingerprint: key,
+        }))
+    };
+    let image = check_cached(&bytes, key, source).map_err(|why| {
         d(format!("{}: {why}", full.display()))
             .with_hint("use a complete PNG or JPEG file of at most 16384 × 16384 pixels")
     })?;
@@ -107,23 +122,39 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
     Ok(())
 }
 
-/// How many checked images [`check_image_cached`] remembers.
-pub const IMAGE_CACHE_ENTRIES: usize = 256;
+/// How many checked images [`check_image_cached`] remembers (a few hundred bytes each: a
+/// file's bytes are not kept).
+pub const IMAGE_CACHE_ENTRIES: usize = 4096;
 
-/// [`check_image`], remembering the images that passed by the SHA-256 of their bytes, so
-/// that a bulletin that uses the same photo many times decodes it once. The cache holds
-/// at most [`IMAGE_CACHE_ENTRIES`] images and is cleared when full.
+/// [`check_image`] of bytes given in memory, remembering the images that passed, so that
+/// a bulletin that uses the same photo many times checks it once and shares one record.
 pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
-    use sha2::{Digest, Sha256};
+    let bytes = Arc::new(bytes);
+    let key = Fingerprint::of(&bytes);
+    check_cached(&bytes, key, || ImageSource::Memory(bytes.clone(), key))
+}
+
+/// Checks `bytes` (whose fingerprint is `key`) once per content: the images that passed
+/// are remembered by their [`Fingerprint`] (length and CRC-32) and, on a match, compared
+/// byte for byte with the remembered one (read again from its file) before its record is
+/// shared. `source` makes the record of a new image. At most [`IMAGE_CACHE_ENTRIES`] are
+/// remembered (cleared when full).
+fn check_cached(
+    bytes: &[u8],
+    key: Fingerprint,
+    source: impl FnOnce() -> ImageSource,
+) -> Result<ImageData, String> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], ImageData>>> = OnceLock::new();
-    let key: [u8; 32] = Sha256::digest(&bytes).into();
+    static CACHE: OnceLock<Mutex<HashMap<Fingerprint, ImageData>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    let hit = cache.lock().ok().and_then(|c| c.get(&key).cloned());
+    if let Some(hit) = hit
+        && hit.source.read().is_ok_and(|known| known.as_ref() == bytes)
+    {
         return Ok(hit);
     }
-    let image = check_image(bytes)?;
+    let image = check_image_bytes(bytes)?.with_source(source());
     if let Ok(mut c) = cache.lock() {
         if c.len() >= IMAGE_CACHE_ENTRIES {
             c.clear();
@@ -139,7 +170,32 @@ pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
 /// JPEG pixels are not decoded here: only an edition that resamples or turns the picture
 /// decodes them. Width and height are as displayed (after the EXIF orientation).
 pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
-    let probe = crate::images::probe(&bytes, MAX_IMAGE_SIDE)?;
+    Ok(check_image_bytes(&bytes)?.with_source(ImageSource::memory(bytes)))
+}
+
+/// What the check of an image's bytes learnt.
+struct Checked {
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    needs_pixels: bool,
+}
+
+impl Checked {
+    fn with_source(self, source: ImageSource) -> ImageData {
+        ImageData {
+            source,
+            needs_pixels: self.needs_pixels,
+            format: self.format,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// [`check_image`] without taking the bytes.
+fn check_image_bytes(bytes: &[u8]) -> Result<Checked, String> {
+    let probe = crate::images::probe(bytes, MAX_IMAGE_SIDE)?;
     let (w, h) = (probe.stored_width as u64, probe.stored_height as u64);
     if w == 0 || h == 0 {
         return Err("the image has no pixels".into());
@@ -150,14 +206,14 @@ pub fn check_image(bytes: Vec<u8>) -> Result<ImageData, String> {
         ));
     }
     if probe.format == ImageFormat::Png {
-        decode_png(&bytes)?;
+        decode_png(bytes)?;
     }
     let (width, height) = probe.displayed();
-    Ok(ImageData {
-        bytes: Arc::new(bytes),
+    Ok(Checked {
         format: probe.format,
         width,
         height,
+        needs_pixels: probe.needs_pixels(),
     })
 }
 
