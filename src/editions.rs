@@ -312,12 +312,15 @@ fn write_one<S: EditionSink>(
     })
 }
 
+/// The editions written, and the store of images they shared.
+type Built<O> = (Vec<WrittenEdition<O>>, Arc<ImageStore>);
+
 /// [`build_into`], also giving the store of images its editions shared.
 fn build_with_store<S: EditionSink>(
     prepared: &Prepared,
     request: &EditionRequest,
     sink: &S,
-) -> Result<(Vec<WrittenEdition<S::Output>>, Arc<ImageStore>)> {
+) -> Result<Built<S::Output>> {
     if request.pdf_scales.is_empty()
         && request.epub.is_none()
         && request.talking.is_none()

@@ -1,8 +1,6 @@
 //! Small images made in memory for the unit tests (no files in the repository).
 
-use std::sync::Arc;
-
-use crate::model::{ImageData, ImageFormat};
+use crate::model::ImageData;
 
 /// A big-endian TIFF block holding one IFD with the orientation tag.
 pub fn tiff_orientation(o: u8) -> Vec<u8> {
