@@ -35,6 +35,21 @@ pub struct Splice {
 /// The comment that starts every stand-in's identifying segment.
 const TAG: &[u8] = b"anpham stand-in for image ";
 
+/// Where the comment's text starts in a stand-in: after SOI, the COM marker and its
+/// length.
+const COMMENT_AT: usize = 6;
+
+/// The identifying comment of a stand-in starting at `standin[0]` (its text, through the
+/// closing parenthesis), if it is one.
+fn comment(standin: &[u8]) -> Option<&[u8]> {
+    if standin.get(..4) != Some(&[0xFF, 0xD8, 0xFF, 0xFE]) {
+        return None;
+    }
+    let len = usize::from(u16::from_be_bytes([*standin.get(4)?, *standin.get(5)?]));
+    let text = standin.get(COMMENT_AT..COMMENT_AT + len.checked_sub(2)?)?;
+    text.starts_with(TAG).then_some(text)
+}
+
 /// The largest JPEG head (the segments before the scan) a stand-in is made from; a file
 /// whose scan starts later (huge metadata) is given to krilla whole.
 pub const MAX_HEAD: usize = 256 * 1024;
@@ -105,11 +120,23 @@ impl Replacement<'_> {
 /// image file that changed since it was loaded (named, with what to do), the output.
 pub fn splice(pdf: &[u8], splices: &[Splice], out: &mut dyn Write) -> Result<(), String> {
     let xref = Xref::find(pdf)?;
+    // One pass over the file for the stand-ins' comments (not one search per image):
+    // each hit is checked to be a whole stand-in of `splices`.
+    let by_comment: std::collections::HashMap<&[u8], &Splice> = splices
+        .iter()
+        .filter_map(|s| Some((comment(&s.standin)?, s)))
+        .collect();
     let mut edits = Vec::with_capacity(splices.len() * 2);
-    for s in splices {
-        let Some(at) = memmem::find(&pdf[..xref.start], &s.standin) else {
+    for hit in memmem::find_iter(&pdf[..xref.start], TAG) {
+        let Some(at) = hit.checked_sub(COMMENT_AT) else {
             continue;
         };
+        let Some(s) = comment(&pdf[at..]).and_then(|c| by_comment.get(c)) else {
+            continue;
+        };
+        if !pdf[at..].starts_with(&s.standin) {
+            continue;
+        }
         let (length_at, length_len) = stream_length(pdf, at, s.standin.len())?;
         edits.push(Edit {
             at: length_at,
@@ -142,13 +169,20 @@ pub fn splice(pdf: &[u8], splices: &[Splice], out: &mut dyn Write) -> Result<(),
         cursor = e.at + e.old;
     }
     write(out, &pdf[cursor..xref.start])?;
-    // Where an offset of krilla's file is now.
+    // Where an offset of krilla's file is now: shifted by every edit before it (the
+    // running sum of the edits' changes in length, found by binary search).
+    let mut shift = 0i64;
+    let shifts: Vec<(usize, i64)> = edits
+        .iter()
+        .map(|e| {
+            shift += e.new.len() as i64 - e.old as i64;
+            (e.at, shift)
+        })
+        .collect();
     let moved = |offset: usize| -> u64 {
-        let mut o = offset as u64;
-        for e in edits.iter().take_while(|e| e.at < offset) {
-            o = o + e.new.len() - e.old as u64;
-        }
-        o
+        let before = shifts.partition_point(|(at, _)| *at < offset);
+        let shift = before.checked_sub(1).map_or(0, |k| shifts[k].1);
+        (offset as i64 + shift) as u64
     };
     xref.write(pdf, &moved, &mut |b| write(out, b))
 }
