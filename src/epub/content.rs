@@ -13,9 +13,9 @@
 use std::ops::Range;
 
 use super::overlay::{DocumentOverlay, Line};
-use super::pages::{ArticleMarks, Marker, Piece, interleave};
+use super::pages::{Marker, Piece, interleave};
 use crate::labels::{self, BYLINE_SEPARATOR, Labels};
-use crate::model::{Article, Block, Figure, Publication, Text};
+use crate::model::{Article, Publication, Text};
 use crate::pagemap::ArticlePart;
 use crate::xml::{attr, escape_into, lang_attrs};
 
@@ -263,8 +263,10 @@ pub struct ArticleFiles {
     pub images: Vec<Option<String>>,
 }
 
+pub use super::article::article_document;
+
 /// Writes runs of `part`: with its sentences wrapped when the document is narrated.
-fn write_part(
+pub(super) fn write_part(
     out: &mut String,
     runs: &[Run<'_>],
     marks: &[(usize, usize)],
@@ -284,7 +286,7 @@ fn write_part(
 
 /// Opens `<span id>` around a line of the writer's own that is narrated as one sentence;
 /// whether it did (and the caller must close it).
-fn open_line(out: &mut String, narration: Option<&DocumentOverlay>, line: Line) -> bool {
+pub(super) fn open_line(out: &mut String, narration: Option<&DocumentOverlay>, line: Line) -> bool {
     match narration
         .and_then(|n| n.lines.get(&line))
         .and_then(|s| s.first())
@@ -311,190 +313,6 @@ fn write_plain_line(out: &mut String, text: &str, narration: Option<&DocumentOve
     );
 }
 
-/// Writes the XHTML document of article `i`; with `narration` (a talking book), each
-/// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
-pub fn article_document(
-    p: &Publication,
-    i: usize,
-    files: &ArticleFiles,
-    marks: Option<&ArticleMarks>,
-    markers: &[Marker],
-    front: &[usize],
-    narration: Option<&DocumentOverlay>,
-) -> String {
-    let a = &p.articles[i];
-    let lang = p.article_lang(i);
-    let lab = labels::for_lang(lang);
-    let none = ArticleMarks::default();
-    let marks = marks.unwrap_or(&none);
-    let mut out = String::with_capacity(2048 + a.blocks.len() * 600);
-    open_document(&mut out, lang, &a.title, &files.css, "");
-    out.push_str("<article id=\"article\" aria-labelledby=\"title\">\n<header>\n");
-    for &k in front {
-        write_marker(&mut out, &markers[k]);
-        out.push('\n');
-    }
-    // Title: a marker at offset 0 goes before the h1, others inside it.
-    let title_marks = marks.part(ArticlePart::Title);
-    let split = title_marks.iter().take_while(|(off, _)| *off == 0).count();
-    let (before, inside) = title_marks.split_at(split);
-    for (_, k) in before {
-        write_marker(&mut out, &markers[*k]);
-        out.push('\n');
-    }
-    out.push_str("<h1 id=\"title\">");
-    write_part(
-        &mut out,
-        &[Run::plain(&a.title)],
-        inside,
-        markers,
-        narration,
-        ArticlePart::Title,
-    );
-    out.push_str("</h1>\n");
-    let shown = a.date.as_deref().map(|d| labels::display_date(d, lang));
-    if let Some(runs) = byline_runs(a, shown.as_deref()) {
-        out.push_str("<p class=\"byline\">");
-        write_part(
-            &mut out,
-            &runs,
-            marks.part(ArticlePart::Meta),
-            markers,
-            narration,
-            ArticlePart::Meta,
-        );
-        out.push_str("</p>\n");
-    }
-    if let Some(lead) = &a.lead {
-        out.push_str("<p class=\"lead\">");
-        write_part(
-            &mut out,
-            &text_runs(lead, lang),
-            marks.part(ArticlePart::Lead),
-            markers,
-            narration,
-            ArticlePart::Lead,
-        );
-        out.push_str("</p>\n");
-    }
-    out.push_str("</header>\n");
-    for (b, block) in a.blocks.iter().enumerate() {
-        let bm = marks.part(ArticlePart::Block(b));
-        match block {
-            Block::Paragraph { text } => {
-                out.push_str("<p>");
-                write_part(
-                    &mut out,
-                    &text_runs(text, lang),
-                    bm,
-                    markers,
-                    narration,
-                    ArticlePart::Block(b),
-                );
-                out.push_str("</p>\n");
-            }
-            Block::Heading { level, text } => {
-                let level = level.get();
-                out.push_str(&format!("<h{level} id=\"h-{b}\">"));
-                write_part(
-                    &mut out,
-                    &text_runs(text, lang),
-                    bm,
-                    markers,
-                    narration,
-                    ArticlePart::Block(b),
-                );
-                out.push_str(&format!("</h{level}>\n"));
-            }
-            Block::Quote { text, attribution } => {
-                if attribution.is_some() {
-                    out.push_str("<figure class=\"quote\">\n");
-                }
-                out.push_str("<blockquote><p>");
-                write_part(
-                    &mut out,
-                    &text_runs(text, lang),
-                    bm,
-                    markers,
-                    narration,
-                    ArticlePart::Block(b),
-                );
-                out.push_str("</p></blockquote>\n");
-                if let Some(at) = attribution {
-                    out.push_str("<figcaption class=\"attribution\">");
-                    write_part(
-                        &mut out,
-                        &[Run::plain(at)],
-                        marks.part(ArticlePart::Attribution(b)),
-                        markers,
-                        narration,
-                        ArticlePart::Attribution(b),
-                    );
-                    out.push_str("</figcaption>\n</figure>\n");
-                }
-            }
-            Block::List { ordered, items } => {
-                for &(_, k) in bm {
-                    write_marker(&mut out, &markers[k]);
-                    out.push('\n');
-                }
-                out.push_str(if *ordered { "<ol>\n" } else { "<ul>\n" });
-                for (j, it) in items.iter().enumerate() {
-                    out.push_str("<li>");
-                    write_part(
-                        &mut out,
-                        &text_runs(it, lang),
-                        marks.part(ArticlePart::Item(b, j)),
-                        markers,
-                        narration,
-                        ArticlePart::Item(b, j),
-                    );
-                    out.push_str("</li>\n");
-                }
-                out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
-            }
-            Block::Figure(f) => {
-                for &(_, k) in bm {
-                    write_marker(&mut out, &markers[k]);
-                    out.push('\n');
-                }
-                let src = files.images.get(b).and_then(|s| s.as_deref());
-                write_figure(
-                    &mut out,
-                    f,
-                    b,
-                    src,
-                    lang,
-                    marks.part(ArticlePart::Caption(b)),
-                    markers,
-                    narration,
-                );
-            }
-        }
-    }
-    if let Some(url) = &a.source_url {
-        out.push_str("<p class=\"source\">");
-        let span = open_line(&mut out, narration, Line::Source);
-        write_label(&mut out, lab, lang, lab.source);
-        out.push_str(": <a");
-        attr(&mut out, "href", &crate::xml::href(url));
-        out.push('>');
-        escape_into(&mut out, url);
-        out.push_str("</a>");
-        if span {
-            out.push_str("</span>");
-        }
-        out.push_str("</p>\n");
-    }
-    for &k in &marks.end {
-        write_marker(&mut out, &markers[k]);
-        out.push('\n');
-    }
-    out.push_str("</article>\n");
-    close_document(&mut out);
-    out
-}
-
 /// Writes one of the writer's own words, marked with its language when it differs
 /// from the document's.
 pub fn write_label(out: &mut String, lab: &Labels, doc_lang: &str, text: &str) {
@@ -507,76 +325,6 @@ pub fn write_label(out: &mut String, lab: &Labels, doc_lang: &str, text: &str) {
         escape_into(out, text);
         out.push_str("</span>");
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_figure(
-    out: &mut String,
-    f: &Figure,
-    b: usize,
-    src: Option<&str>,
-    lang: &str,
-    caption_marks: &[(usize, usize)],
-    markers: &[Marker],
-    narration: Option<&DocumentOverlay>,
-) {
-    let has_caption = f.caption.is_some() || f.credit.is_some();
-    if f.decorative && !has_caption && caption_marks.is_empty() {
-        out.push_str(&format!("<div class=\"figure decorative\" id=\"fig-{b}\">"));
-    } else {
-        out.push_str(&format!("<figure id=\"fig-{b}\">\n"));
-    }
-    if let Some(src) = src {
-        out.push_str("<img");
-        if let Some(id) = narration.and_then(|n| n.image_ids.get(&b)) {
-            attr(out, "id", id);
-        }
-        attr(out, "src", src);
-        if f.decorative {
-            out.push_str(" alt=\"\" role=\"presentation\"");
-        } else {
-            attr(out, "alt", f.alt.as_deref().unwrap_or(""));
-        }
-        if let Some(img) = &f.image {
-            out.push_str(&format!(
-                " width=\"{}\" height=\"{}\"",
-                img.width, img.height
-            ));
-        }
-        out.push_str("/>");
-    }
-    if f.decorative && !has_caption && caption_marks.is_empty() {
-        out.push_str("</div>\n");
-        return;
-    }
-    out.push('\n');
-    if has_caption || !caption_marks.is_empty() {
-        out.push_str("<figcaption>");
-        let mut runs = f
-            .caption
-            .as_ref()
-            .map(|c| text_runs(c, lang))
-            .unwrap_or_default();
-        if let Some(cr) = &f.credit {
-            if !runs.is_empty() {
-                runs.push(Run::plain(" "));
-            }
-            runs.push(Run {
-                class: Some("credit"),
-                ..Run::plain(cr)
-            });
-        }
-        write_part(
-            out,
-            &runs,
-            caption_marks,
-            markers,
-            narration,
-            ArticlePart::Caption(b),
-        );
-        out.push_str("</figcaption>\n");
-    }
-    out.push_str("</figure>\n");
 }
 
 /// A bulletin's title page: title, description, publisher, date. Front-matter page

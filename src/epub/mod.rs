@@ -42,6 +42,7 @@
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
 
+mod article;
 mod book;
 pub(crate) mod content;
 pub(crate) mod css;

@@ -1,0 +1,243 @@
+//! One article's XHTML content document ([`article_document`]): the `<header>` (title,
+//! byline, lead), each block, the source link, and the print edition's page markers
+//! where they fall. The pieces it shares with the title page and the navigation
+//! document (runs, markers, labels) are in [`super::content`].
+
+use super::content::{
+    ArticleFiles, Run, byline_runs, close_document, open_document, open_line, text_runs,
+    write_label, write_marker, write_part,
+};
+use super::overlay::DocumentOverlay;
+use super::pages::{ArticleMarks, Marker};
+use crate::labels;
+use crate::model::{Article, Block, Figure, Publication};
+use crate::pagemap::ArticlePart;
+use crate::xml::{attr, escape_into};
+
+/// A content document being written: the text, and what every part needs (the page
+/// markers falling in it, the narration's sentence ids).
+struct Doc<'a> {
+    out: String,
+    markers: &'a [Marker],
+    marks: &'a ArticleMarks,
+    narration: Option<&'a DocumentOverlay>,
+    lang: &'a str,
+}
+
+impl Doc<'_> {
+    /// Writes the runs of `part` with its page markers and sentence spans.
+    fn part(&mut self, runs: &[Run<'_>], part: ArticlePart) {
+        let marks = self.marks.part(part);
+        self.part_with(runs, marks, part);
+    }
+
+    fn part_with(&mut self, runs: &[Run<'_>], marks: &[(usize, usize)], part: ArticlePart) {
+        write_part(
+            &mut self.out,
+            runs,
+            marks,
+            self.markers,
+            self.narration,
+            part,
+        );
+    }
+
+    /// Writes the page markers `ks`, one a line.
+    fn markers(&mut self, ks: impl IntoIterator<Item = usize>) {
+        for k in ks {
+            write_marker(&mut self.out, &self.markers[k]);
+            self.out.push('\n');
+        }
+    }
+
+    /// `<open>` the runs of `part` `</close>`.
+    fn element(&mut self, open: &str, runs: &[Run<'_>], part: ArticlePart, close: &str) {
+        self.out.push_str(open);
+        self.part(runs, part);
+        self.out.push_str(close);
+    }
+}
+
+/// Writes the XHTML document of article `i`; with `narration` (a talking book), each
+/// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
+pub fn article_document(
+    p: &Publication,
+    i: usize,
+    files: &ArticleFiles,
+    marks: Option<&ArticleMarks>,
+    markers: &[Marker],
+    front: &[usize],
+    narration: Option<&DocumentOverlay>,
+) -> String {
+    let a = &p.articles[i];
+    let none = ArticleMarks::default();
+    let mut doc = Doc {
+        out: String::with_capacity(2048 + a.blocks.len() * 600),
+        markers,
+        marks: marks.unwrap_or(&none),
+        narration,
+        lang: p.article_lang(i),
+    };
+    open_document(&mut doc.out, doc.lang, &a.title, &files.css, "");
+    doc.out
+        .push_str("<article id=\"article\" aria-labelledby=\"title\">\n<header>\n");
+    doc.markers(front.iter().copied());
+    header(&mut doc, a);
+    doc.out.push_str("</header>\n");
+    for (b, block) in a.blocks.iter().enumerate() {
+        write_block(&mut doc, b, block, files);
+    }
+    if let Some(url) = &a.source_url {
+        source_line(&mut doc, url);
+    }
+    doc.markers(doc.marks.end.iter().copied());
+    doc.out.push_str("</article>\n");
+    close_document(&mut doc.out);
+    doc.out
+}
+
+/// The title (a marker at offset 0 goes before the `h1`, others inside it), the byline
+/// and the lead.
+fn header(doc: &mut Doc<'_>, a: &Article) {
+    let title_marks = doc.marks.part(ArticlePart::Title);
+    let split = title_marks.iter().take_while(|(off, _)| *off == 0).count();
+    let (before, inside) = title_marks.split_at(split);
+    doc.markers(before.iter().map(|(_, k)| *k));
+    doc.out.push_str("<h1 id=\"title\">");
+    doc.part_with(&[Run::plain(&a.title)], inside, ArticlePart::Title);
+    doc.out.push_str("</h1>\n");
+    let shown = a.date.as_deref().map(|d| labels::display_date(d, doc.lang));
+    if let Some(runs) = byline_runs(a, shown.as_deref()) {
+        doc.element("<p class=\"byline\">", &runs, ArticlePart::Meta, "</p>\n");
+    }
+    if let Some(lead) = &a.lead {
+        let runs = text_runs(lead, doc.lang);
+        doc.element("<p class=\"lead\">", &runs, ArticlePart::Lead, "</p>\n");
+    }
+}
+
+/// One block of the article.
+fn write_block(doc: &mut Doc<'_>, b: usize, block: &Block, files: &ArticleFiles) {
+    let part = ArticlePart::Block(b);
+    match block {
+        Block::Paragraph { text } => {
+            let runs = text_runs(text, doc.lang);
+            doc.element("<p>", &runs, part, "</p>\n");
+        }
+        Block::Heading { level, text } => {
+            let level = level.get();
+            let runs = text_runs(text, doc.lang);
+            let open = format!("<h{level} id=\"h-{b}\">");
+            doc.element(&open, &runs, part, &format!("</h{level}>\n"));
+        }
+        Block::Quote { text, attribution } => {
+            if attribution.is_some() {
+                doc.out.push_str("<figure class=\"quote\">\n");
+            }
+            let runs = text_runs(text, doc.lang);
+            doc.element("<blockquote><p>", &runs, part, "</p></blockquote>\n");
+            if let Some(at) = attribution {
+                doc.element(
+                    "<figcaption class=\"attribution\">",
+                    &[Run::plain(at)],
+                    ArticlePart::Attribution(b),
+                    "</figcaption>\n</figure>\n",
+                );
+            }
+        }
+        Block::List { ordered, items } => {
+            doc.markers(doc.marks.part(part).iter().map(|(_, k)| *k));
+            doc.out.push_str(if *ordered { "<ol>\n" } else { "<ul>\n" });
+            for (j, it) in items.iter().enumerate() {
+                let runs = text_runs(it, doc.lang);
+                doc.element("<li>", &runs, ArticlePart::Item(b, j), "</li>\n");
+            }
+            doc.out
+                .push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
+        }
+        Block::Figure(f) => {
+            doc.markers(doc.marks.part(part).iter().map(|(_, k)| *k));
+            let src = files.images.get(b).and_then(|s| s.as_deref());
+            write_figure(doc, f, b, src);
+        }
+    }
+}
+
+/// The source link, labelled in the writer's words.
+fn source_line(doc: &mut Doc<'_>, url: &str) {
+    let lab = labels::for_lang(doc.lang);
+    let out = &mut doc.out;
+    out.push_str("<p class=\"source\">");
+    let span = open_line(out, doc.narration, super::overlay::Line::Source);
+    write_label(out, lab, doc.lang, lab.source);
+    out.push_str(": <a");
+    attr(out, "href", &crate::xml::href(url));
+    out.push('>');
+    escape_into(out, url);
+    out.push_str("</a>");
+    if span {
+        out.push_str("</span>");
+    }
+    out.push_str("</p>\n");
+}
+
+/// A figure: `figure` with `img` and `figcaption` (caption, then credit), or a
+/// decorative image with no caption as a `div` with `alt=""`.
+fn write_figure(doc: &mut Doc<'_>, f: &Figure, b: usize, src: Option<&str>) {
+    let caption_marks = doc.marks.part(ArticlePart::Caption(b));
+    let has_caption = f.caption.is_some() || f.credit.is_some();
+    let bare = f.decorative && !has_caption && caption_marks.is_empty();
+    let out = &mut doc.out;
+    if bare {
+        out.push_str(&format!("<div class=\"figure decorative\" id=\"fig-{b}\">"));
+    } else {
+        out.push_str(&format!("<figure id=\"fig-{b}\">\n"));
+    }
+    if let Some(src) = src {
+        out.push_str("<img");
+        if let Some(id) = doc.narration.and_then(|n| n.image_ids.get(&b)) {
+            attr(out, "id", id);
+        }
+        attr(out, "src", src);
+        if f.decorative {
+            out.push_str(" alt=\"\" role=\"presentation\"");
+        } else {
+            attr(out, "alt", f.alt.as_deref().unwrap_or(""));
+        }
+        if let Some(img) = &f.image {
+            out.push_str(&format!(
+                " width=\"{}\" height=\"{}\"",
+                img.width, img.height
+            ));
+        }
+        out.push_str("/>");
+    }
+    if bare {
+        out.push_str("</div>\n");
+        return;
+    }
+    out.push('\n');
+    if has_caption || !caption_marks.is_empty() {
+        let mut runs = f
+            .caption
+            .as_ref()
+            .map(|c| text_runs(c, doc.lang))
+            .unwrap_or_default();
+        if let Some(cr) = &f.credit {
+            if !runs.is_empty() {
+                runs.push(Run::plain(" "));
+            }
+            runs.push(Run {
+                class: Some("credit"),
+                ..Run::plain(cr)
+            });
+        }
+        doc.element(
+            "<figcaption>",
+            &runs,
+            ArticlePart::Caption(b),
+            "</figcaption>\n",
+        );
+    }
+    doc.out.push_str("</figure>\n");
+}
