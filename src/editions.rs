@@ -300,9 +300,14 @@ fn write_one<S: EditionSink>(
     let t = Instant::now();
     let mut output = sink.open(kind)?;
     write(&mut output)?;
-    let bytes = output
-        .stream_position()
-        .map_err(|e| Error::Epub(format!("cannot tell the size of the output: {e}")))?;
+    let bytes = output.stream_position().map_err(|e| {
+        let why = format!("cannot tell the size of the output: {e}");
+        match kind {
+            EditionKind::Pdf(_) => Error::Pdf(why),
+            EditionKind::Brf | EditionKind::Pef => Error::Braille(why),
+            _ => Error::Epub(why),
+        }
+    })?;
     Ok(WrittenEdition {
         kind,
         output,
@@ -310,6 +315,41 @@ fn write_one<S: EditionSink>(
         pages,
         seconds: t.elapsed().as_secs_f64(),
     })
+}
+
+/// The BRF and/or PEF editions of `plan`, their print page indicators after `page_map`.
+fn write_braille_editions<S: EditionSink>(
+    prepared: &Prepared,
+    plan: &BraillePlan,
+    page_map: Option<crate::pagemap::PageMap>,
+    date: Timestamp,
+    sink: &S,
+) -> Result<Vec<WrittenEdition<S::Output>>> {
+    let t = Instant::now();
+    let mut options = plan.options.clone();
+    options.date = date;
+    let braille = write_braille(prepared, page_map.as_ref(), &options)?;
+    let seconds = t.elapsed().as_secs_f64();
+    let pages = Some(braille.pages());
+    let file = |out: &mut S::Output, bytes: &[u8]| {
+        out.write_all(bytes)
+            .map_err(|e| Error::Braille(format!("cannot write the braille edition: {e}")))
+    };
+    let mut out = Vec::new();
+    for (wanted, kind, bytes) in [
+        (plan.brf, EditionKind::Brf, &braille.brf),
+        (plan.pef, EditionKind::Pef, &braille.pef),
+    ] {
+        if wanted {
+            let mut e = write_one(sink, kind, pages, |w| file(w, bytes))?;
+            // The translation is counted once, with the first braille file.
+            if out.is_empty() {
+                e.seconds += seconds;
+            }
+            out.push(e);
+        }
+    }
+    Ok(out)
 }
 
 /// The editions written, and the store of images they shared.
@@ -387,31 +427,13 @@ fn build_with_store<S: EditionSink>(
         })?);
     }
     if let Some(plan) = &request.braille {
-        let t = Instant::now();
-        let mut options = plan.options.clone();
-        options.date = date;
-        let braille = write_braille(prepared, braille_map.as_ref(), &options)?;
-        let seconds = t.elapsed().as_secs_f64();
-        let pages = Some(braille.pages());
-        let file = |out: &mut S::Output, bytes: &[u8]| {
-            out.write_all(bytes)
-                .map_err(|e| Error::Epub(format!("cannot write the braille edition: {e}")))
-        };
-        for (wanted, kind, bytes) in [
-            (plan.brf, EditionKind::Brf, &braille.brf),
-            (plan.pef, EditionKind::Pef, &braille.pef),
-        ] {
-            if wanted {
-                let mut e = write_one(sink, kind, pages, |out| file(out, bytes))?;
-                // The translation is counted once, with the first braille file.
-                e.seconds += if kind == EditionKind::Brf || !plan.brf {
-                    seconds
-                } else {
-                    0.0
-                };
-                out.push(e);
-            }
-        }
+        out.extend(write_braille_editions(
+            prepared,
+            plan,
+            braille_map,
+            date,
+            sink,
+        )?);
     }
     Ok((out, images))
 }

@@ -183,16 +183,13 @@ pub fn write_runs(
         let texts: Vec<&str> = runs.iter().map(|r| r.text).collect();
         interleave(&texts, marks)
     };
-    let mut open_href: Option<&str> = None;
-    let mut open_sentence: Option<usize> = None;
+    let mut open = Open::default();
     let mut pos = 0usize;
     let mut cuts: Vec<usize> = Vec::new();
     for piece in pieces {
         match piece {
             Piece::Marker(k) => {
-                if open_href.take().is_some() {
-                    out.push_str("</a>");
-                }
+                open.close_link(out);
                 write_marker(out, &markers[k]);
             }
             Piece::Text { run, text } => {
@@ -215,42 +212,67 @@ pub fn write_runs(
                     let inside = sentences
                         .iter()
                         .position(|(s, _)| s.start <= a && a < s.end);
-                    if inside != open_sentence {
-                        if open_href.take().is_some() {
-                            out.push_str("</a>");
-                        }
-                        if open_sentence.is_some() {
-                            out.push_str("</span>");
-                        }
-                        if let Some(s) = inside {
-                            out.push_str("<span");
-                            attr(out, "id", &sentences[s].1);
-                            out.push('>');
-                        }
-                        open_sentence = inside;
-                    }
-                    if open_href != r.href {
-                        if open_href.is_some() {
-                            out.push_str("</a>");
-                        }
-                        if let Some(h) = r.href {
-                            out.push_str("<a");
-                            attr(out, "href", &crate::xml::href(h));
-                            out.push('>');
-                        }
-                        open_href = r.href;
-                    }
+                    open.sentence(out, inside, sentences);
+                    open.link(out, r.href);
                     write_piece_text(out, r, &text[a - start..b - start]);
                     a = b;
                 }
             }
         }
     }
-    if open_href.is_some() {
-        out.push_str("</a>");
+    open.close_link(out);
+    open.sentence(out, None, sentences);
+}
+
+/// The link and the sentence span open while runs are written.
+#[derive(Default)]
+struct Open<'a> {
+    href: Option<&'a str>,
+    sentence: Option<usize>,
+}
+
+impl<'a> Open<'a> {
+    fn close_link(&mut self, out: &mut String) {
+        if self.href.take().is_some() {
+            out.push_str("</a>");
+        }
     }
-    if open_sentence.is_some() {
-        out.push_str("</span>");
+
+    /// Moves into sentence `inside` (none: between sentences), closing the link and
+    /// the span of the sentence left.
+    fn sentence(
+        &mut self,
+        out: &mut String,
+        inside: Option<usize>,
+        all: &[(Range<usize>, String)],
+    ) {
+        if inside == self.sentence {
+            return;
+        }
+        self.close_link(out);
+        if self.sentence.is_some() {
+            out.push_str("</span>");
+        }
+        if let Some(s) = inside {
+            out.push_str("<span");
+            attr(out, "id", &all[s].1);
+            out.push('>');
+        }
+        self.sentence = inside;
+    }
+
+    /// Moves into the link `href` (none: outside links).
+    fn link(&mut self, out: &mut String, href: Option<&'a str>) {
+        if self.href == href {
+            return;
+        }
+        self.close_link(out);
+        if let Some(h) = href {
+            out.push_str("<a");
+            attr(out, "href", &crate::xml::href(h));
+            out.push('>');
+        }
+        self.href = href;
     }
 }
 
