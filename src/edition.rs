@@ -222,21 +222,29 @@ impl PendingFile {
     }
 }
 
+impl PendingFile {
+    /// An I/O error of the temporary file, naming the file it becomes (the writers pass
+    /// it on in their own error).
+    fn named(&self, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(e.kind(), format!("{}: {e}", self.path.display()))
+    }
+}
+
 impl Write for PendingFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.tmp.write(buf)
+        self.tmp.write(buf).map_err(|e| self.named(e))
     }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.tmp.write_all(buf)
+        self.tmp.write_all(buf).map_err(|e| self.named(e))
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.tmp.flush()
+        self.tmp.flush().map_err(|e| self.named(e))
     }
 }
 
 impl std::io::Seek for PendingFile {
     fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
-        self.tmp.seek(pos)
+        self.tmp.seek(pos).map_err(|e| self.named(e))
     }
 }
 
@@ -261,4 +269,62 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = PendingFile::create(path)?;
     out.write_all(bytes).map_err(|e| write_error(path, e))?;
     out.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A photo that changes between loading and writing fails the build with its name
+    /// and what to do, and leaves no file (not even a temporary one) in the output folder.
+    #[test]
+    fn a_photo_changed_after_loading_fails_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = crate::images::testdata::jpeg_with_exif(320, 240, 1);
+        std::fs::create_dir_all(dir.path().join("img")).unwrap();
+        std::fs::write(dir.path().join("img/a.jpg"), &photo).unwrap();
+        let article = dir.path().join("a.md");
+        std::fs::write(
+            &article,
+            "---\ntitle: Ảnh\nlang: vi\ndate: 2026-11-27\n---\n\nĐoạn mở đầu.\n\n\
+             ![Hội trường](img/a.jpg \"Toàn cảnh\")\n",
+        )
+        .unwrap();
+        let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let mut plan = EditionPlan {
+            slug: "a".into(),
+            out_dir: out.clone(),
+            epub: true,
+            epub_scale: FontScale::STANDARD,
+            pdf_scales: vec![FontScale::LARGE],
+            page_size: PageSizeName::A5,
+            page_list: None,
+            font: None,
+            date: None,
+            talking: None,
+            braille: None,
+            image_ppi: ImagePpi::Original,
+            pdf_standard: PdfStandard::default(),
+        };
+        let written = plan.build(&prepared).unwrap();
+        assert_eq!(written.len(), 2);
+        let mut changed = photo.clone();
+        let last = changed.len() - 3;
+        changed[last] ^= 0x55;
+        std::fs::write(dir.path().join("img/a.jpg"), &changed).unwrap();
+        for pdf in [true, false] {
+            std::fs::remove_dir_all(&out).unwrap();
+            std::fs::create_dir_all(&out).unwrap();
+            plan.epub = !pdf;
+            plan.pdf_scales = if pdf { vec![FontScale::LARGE] } else { vec![] };
+            let err = plan.build(&prepared).unwrap_err().to_string();
+            assert!(
+                err.contains("a.jpg") && err.contains("run anpham again"),
+                "{err}"
+            );
+            assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{err}");
+        }
+    }
 }
