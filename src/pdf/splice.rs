@@ -115,8 +115,8 @@ impl Replacement<'_> {
 }
 
 /// Writes `pdf` (krilla's finished document) into `out` with every stand-in of `splices`
-/// replaced by its image (see the module documentation). A stand-in krilla did not write
-/// (an image no page drew) is skipped. Errors: a PDF that is not laid out as expected, an
+/// replaced by its image (see the module documentation). Errors: a stand-in krilla did
+/// not write as it was given,: a PDF that is not laid out as expected, an
 /// image file that changed since it was loaded (named, with what to do), the output.
 pub fn splice(pdf: &[u8], splices: &[Splice], out: &mut dyn Write) -> Result<(), String> {
     let xref = Xref::find(pdf)?;
@@ -148,6 +148,16 @@ pub fn splice(pdf: &[u8], splices: &[Splice], out: &mut dyn Write) -> Result<(),
             old: s.standin.len(),
             new: Replacement::Image(&s.source),
         });
+    }
+    // Every image given to krilla is drawn, so every stand-in must be in its output
+    // (krilla writes a JPEG's data as it is; were it ever to encode it, a stand-in left
+    // in the file would be a wrong picture).
+    if edits.len() != 2 * by_comment.len() {
+        return Err(format!(
+            "{} of {} JPEG stand-ins were not found in the PDF krilla wrote\n  hint: this is a bug in anpham; please report it with the input",
+            by_comment.len() - edits.len() / 2,
+            by_comment.len()
+        ));
     }
     edits.sort_by_key(|e| e.at);
     let write = |out: &mut dyn Write, b: &[u8]| {
@@ -420,24 +430,30 @@ mod tests {
     }
 
     #[test]
-    fn an_image_drawn_twice_is_one_object_and_an_unused_standin_is_skipped() {
+    fn an_image_drawn_twice_is_one_object_and_a_missing_standin_is_an_error() {
         let (a, a_bytes) = jpeg(3);
-        let (unused, _) = jpeg(4);
+        let (missing, _) = jpeg(4);
         let sa = standin_of(0, &a);
         let pdf = pdf_with(&[&sa]);
-        let splices = [
+        let one = [Splice {
+            standin: sa.clone(),
+            source: a.clone(),
+        }];
+        let out = splice_of(&pdf, &one);
+        assert_consistent(&out);
+        assert_eq!(memmem::find_iter(&out, &a_bytes).count(), 1);
+        let two = [
             Splice {
-                standin: sa.clone(),
+                standin: sa,
                 source: a,
             },
             Splice {
-                standin: standin_of(1, &unused),
-                source: unused,
+                standin: standin_of(1, &missing),
+                source: missing,
             },
         ];
-        let out = splice_of(&pdf, &splices);
-        assert_consistent(&out);
-        assert_eq!(memmem::find_iter(&out, &a_bytes).count(), 1);
+        let err = splice(&pdf, &two, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("1 of 2"), "{err}");
     }
 
     #[test]
