@@ -443,7 +443,7 @@ pub fn check(inputs: &[PathBuf], repair: bool) -> Result<String> {
     let warnings: String = p
         .warnings()
         .iter()
-        .map(|w| format!("warning: {w}\n"))
+        .map(|w| format!("{}: {w}\n", w.severity))
         .collect();
     Ok(format!(
         "{warnings}ok: {} article(s), {blocks} block(s), {figures} figure(s), {chars} characters, language {}",

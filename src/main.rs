@@ -207,7 +207,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", e.report());
                 ExitCode::FAILURE
             }
         },
@@ -246,7 +246,7 @@ fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCo
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", e.report());
                 failed += 1;
             }
         }
@@ -271,7 +271,7 @@ fn build(args: BuildArgs) -> ExitCode {
         match anpham::speech::Pronunciations::bundled_with_file(f) {
             Ok(p) => speech.pronunciations = p,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", e.report());
                 return ExitCode::FAILURE;
             }
         }
@@ -321,14 +321,14 @@ fn build(args: BuildArgs) -> ExitCode {
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", e.report());
             return ExitCode::FAILURE;
         }
     };
     for job in &jobs {
         if let Ok(p) = &job.publication {
             for w in p.warnings() {
-                eprintln!("warning: {w}");
+                eprintln!("{}: {w}", w.severity);
             }
         }
     }
@@ -358,9 +358,9 @@ fn build(args: BuildArgs) -> ExitCode {
         Event::Finished { .. } => articles_done += 1,
         Event::Failed { error, .. } => {
             if let Some(b) = &bar {
-                b.suspend(|| eprintln!("error: {error}"));
+                b.suspend(|| eprintln!("{}", error.report()));
             } else {
-                eprintln!("error: {error}");
+                eprintln!("{}", error.report());
             }
         }
     });
