@@ -117,4 +117,48 @@ mod tests {
                 .collect::<Vec<_>>()
         );
     }
+
+    /// On the bundled example's real layouts at every scale from small to largest (where
+    /// its figures float), no page begins before text printed on an earlier page unless
+    /// it holds nothing later (figures flushed at the article's end), and the map has
+    /// one entry per page.
+    #[test]
+    fn no_page_of_the_example_begins_before_text_printed_earlier() {
+        let (p, _) = crate::input::load_prepared(&["examples/bac-kan/bac-kan.md".into()]).unwrap();
+        let mut floated_pages = 0;
+        for step in -1..=6 {
+            let options = crate::layout::LayoutOptions::new(crate::scale::FontScale::step(step));
+            let lay = crate::layout::layout(&p, &options).unwrap();
+            assert_eq!(lay.page_map.pages.len(), lay.pages.len());
+            let mut printed: Option<ReadingPlace> = None;
+            for (page, start) in lay.pages.iter().zip(&lay.page_map.pages) {
+                let places: Vec<_> = page.items.iter().filter_map(anchor_of).collect();
+                let anchor = places.iter().find(|(_, a)| *a == start.anchor).unwrap();
+                let later_exists = places.iter().any(|(q, _)| printed.is_none_or(|p| *q >= p));
+                if later_exists {
+                    assert!(
+                        printed.is_none_or(|p| anchor.0 >= p),
+                        "step {step}, page {}: begins at {:?}, before text printed earlier",
+                        start.label,
+                        start.anchor
+                    );
+                }
+                if places.first().is_some_and(|f| f.0 < anchor.0) {
+                    floated_pages += 1;
+                }
+                let last_text = page
+                    .items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Line(_)))
+                    .filter_map(anchor_of)
+                    .map(|(q, _)| q)
+                    .max();
+                printed = printed.max(last_text);
+            }
+        }
+        assert!(
+            floated_pages > 0,
+            "no page of the example opens with a floated figure"
+        );
+    }
 }
