@@ -94,23 +94,25 @@ pub(in crate::layout) fn figure(
     }
 }
 
-/// What a page holds, in print order: `L(block)` for a line, `I(block)` for an image,
-/// `C(block)` for a caption line.
+/// What a page holds, in print order, each thing with its article and block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::layout) enum Seen {
-    L(usize, usize),
-    C(usize, usize),
-    I(usize, usize),
+    /// A line of text.
+    Text(usize, usize),
+    /// A line of a figure's caption.
+    Caption(usize, usize),
+    /// A figure's image.
+    Image(usize, usize),
 }
 
 pub(in crate::layout) fn seen(page: &Page) -> Vec<Seen> {
     page.items
         .iter()
         .map(|item| match item {
-            Item::Image(i) => Seen::I(i.article, i.block),
+            Item::Image(i) => Seen::Image(i.article, i.block),
             Item::Line(l) => match l.owner {
-                Owner::Article(a, ArticlePart::Caption(b)) => Seen::C(a, b),
-                Owner::Article(a, ArticlePart::Block(b)) => Seen::L(a, b),
+                Owner::Article(a, ArticlePart::Caption(b)) => Seen::Caption(a, b),
+                Owner::Article(a, ArticlePart::Block(b)) => Seen::Text(a, b),
                 _ => panic!("an unexpected line {:?}", l.owner),
             },
         })
@@ -164,7 +166,12 @@ fn a_figure_that_fits_stays_where_it_is() {
     let figure_at = pages[0].len() - 4;
     assert_eq!(
         &pages[0][figure_at..],
-        &[Seen::I(0, 1), Seen::C(0, 1), Seen::L(0, 2), Seen::L(0, 2)]
+        &[
+            Seen::Image(0, 1),
+            Seen::Caption(0, 1),
+            Seen::Text(0, 2),
+            Seen::Text(0, 2)
+        ]
     );
 }
 
@@ -179,12 +186,12 @@ fn a_figure_that_does_not_fit_waits_while_the_text_after_it_fills_the_page() {
         (place(flows), cap)
     });
     // The three lines left on page 1 take the paragraph after the figure …
-    assert_eq!(count(&pages[0], Seen::L(0, 2)), 3, "{:?}", pages[0]);
-    assert_eq!(count(&pages[0], Seen::I(0, 1)), 0);
+    assert_eq!(count(&pages[0], Seen::Text(0, 2)), 3, "{:?}", pages[0]);
+    assert_eq!(count(&pages[0], Seen::Image(0, 1)), 0);
     assert_eq!(pages[0].len(), cap);
     // … and the figure opens page 2, its caption under it, then the rest of the text.
-    assert_eq!(&pages[1][..2], &[Seen::I(0, 1), Seen::C(0, 1)]);
-    assert_eq!(count(&pages[1], Seen::L(0, 2)), 3);
+    assert_eq!(&pages[1][..2], &[Seen::Image(0, 1), Seen::Caption(0, 1)]);
+    assert_eq!(count(&pages[1], Seen::Text(0, 2)), 3);
 }
 
 #[test]
@@ -203,16 +210,16 @@ fn figures_keep_their_order() {
         .enumerate()
         .flat_map(|(k, p)| {
             p.iter()
-                .filter(|s| matches!(s, Seen::I(..)))
+                .filter(|s| matches!(s, Seen::Image(..)))
                 .map(move |s| (k, *s))
         })
         .collect();
     assert_eq!(
         images,
-        [(1, Seen::I(0, 1)), (1, Seen::I(0, 2))],
+        [(1, Seen::Image(0, 1)), (1, Seen::Image(0, 2))],
         "{pages:?}"
     );
-    assert_eq!(count(&pages[0], Seen::L(0, 3)), 4);
+    assert_eq!(count(&pages[0], Seen::Text(0, 3)), 4);
 }
 
 #[test]
@@ -230,9 +237,9 @@ fn an_articles_waiting_figures_come_before_the_next_article() {
     p.new_page();
     p.place_all(vec![paragraph(&ts, 1, 0, 3)], &mut Vec::new(), Some(1));
     let pages: Vec<Vec<Seen>> = p.finish().iter().map(seen).collect();
-    assert_eq!(count(&pages[0], Seen::L(0, 2)), 2, "{pages:?}");
-    assert_eq!(pages[1], [Seen::I(0, 1), Seen::C(0, 1)]);
-    assert_eq!(pages[2], [Seen::L(1, 0); 3]);
+    assert_eq!(count(&pages[0], Seen::Text(0, 2)), 2, "{pages:?}");
+    assert_eq!(pages[1], [Seen::Image(0, 1), Seen::Caption(0, 1)]);
+    assert_eq!(pages[2], [Seen::Text(1, 0); 3]);
 }
 
 #[test]
@@ -261,15 +268,15 @@ fn a_heading_keeps_with_what_follows() {
         // With two lines left, the heading and the two lines an orphan rule needs do not
         // fit: the heading opens the next page. With three they do.
         assert_eq!(
-            count(&pages[heading_page], Seen::L(0, 1)),
+            count(&pages[heading_page], Seen::Text(0, 1)),
             1,
             "{left}: {pages:?}"
         );
         let after = pages[heading_page]
             .iter()
-            .position(|s| *s == Seen::L(0, 1))
+            .position(|s| *s == Seen::Text(0, 1))
             .unwrap();
-        assert_eq!(pages[heading_page].get(after + 1), Some(&Seen::L(0, 2)));
+        assert_eq!(pages[heading_page].get(after + 1), Some(&Seen::Text(0, 2)));
     }
 }
 
@@ -278,13 +285,13 @@ fn two_lines_at_least_on_each_side_of_a_page_break() {
     // One line left: a paragraph does not start there (no orphan).
     let pages =
         with_capacity(|ts, cap| place(vec![paragraph(ts, 0, 0, cap - 1), paragraph(ts, 0, 1, 5)]));
-    assert_eq!(count(&pages[0], Seen::L(0, 1)), 0, "{pages:?}");
-    assert_eq!(count(&pages[1], Seen::L(0, 1)), 5);
+    assert_eq!(count(&pages[0], Seen::Text(0, 1)), 0, "{pages:?}");
+    assert_eq!(count(&pages[1], Seen::Text(0, 1)), 5);
     // Three lines left of four: two and two (no widow).
     let pages =
         with_capacity(|ts, cap| place(vec![paragraph(ts, 0, 0, cap - 3), paragraph(ts, 0, 1, 4)]));
-    assert_eq!(count(&pages[0], Seen::L(0, 1)), 2, "{pages:?}");
-    assert_eq!(count(&pages[1], Seen::L(0, 1)), 2);
+    assert_eq!(count(&pages[0], Seen::Text(0, 1)), 2, "{pages:?}");
+    assert_eq!(count(&pages[1], Seen::Text(0, 1)), 2);
 }
 
 #[test]
@@ -305,9 +312,14 @@ fn a_figure_taller_than_a_page_is_scaled_onto_one_page_with_its_caption() {
     // The text after it does not wait for it; the figure fills the next page alone.
     assert_eq!(
         seen[0],
-        [Seen::L(0, 0), Seen::L(0, 0), Seen::L(0, 2), Seen::L(0, 2)]
+        [
+            Seen::Text(0, 0),
+            Seen::Text(0, 0),
+            Seen::Text(0, 2),
+            Seen::Text(0, 2)
+        ]
     );
-    assert_eq!(seen[1], [Seen::I(0, 1), Seen::C(0, 1)]);
+    assert_eq!(seen[1], [Seen::Image(0, 1), Seen::Caption(0, 1)]);
     let Item::Image(image) = &pages[1].items[0] else {
         panic!("an image first")
     };
