@@ -79,7 +79,7 @@ struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = ".")]
     out_dir: PathBuf,
-    /// Formats to build: epub, pdf, talking (combinable: -f epub,pdf,talking)
+    /// Formats to build: epub, pdf, talking, brf, pef (combinable: -f epub,pdf,brf)
     /// [default: epub,pdf, or the manifest's editions].
     #[arg(short, long, value_delimiter = ',')]
     format: Vec<Format>,
