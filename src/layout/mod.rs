@@ -9,6 +9,7 @@
 //! result is independent of the PDF library: [`crate::pdf`] draws it, and its page map
 //! is what the EPUB page list follows.
 
+mod anchors;
 mod flows;
 mod front;
 pub mod geometry;
@@ -348,13 +349,7 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     let pages = pager.finish();
     let page_map = PageMap {
         source: String::new(),
-        pages: pages
-            .iter()
-            .map(|p| PageStart {
-                label: p.label.clone(),
-                anchor: first_anchor(p),
-            })
-            .collect(),
+        pages: anchors::page_starts(&pages),
     };
     let mut lay = Layout {
         width: pw,
@@ -419,35 +414,4 @@ fn prepend_front_matter(lay: &mut Layout, mut front: Vec<Page>, title: &str, top
     );
     front.append(&mut lay.pages);
     lay.pages = front;
-}
-
-fn first_anchor(p: &Page) -> TextAnchor {
-    for item in &p.items {
-        match item {
-            Item::Line(l) => {
-                if let Owner::Article(a, part) = l.owner {
-                    return TextAnchor::Article {
-                        article: a,
-                        part,
-                        offset: l.offset,
-                    };
-                }
-                if let Owner::ListLabel(a, b, j) = l.owner {
-                    return TextAnchor::Article {
-                        article: a,
-                        part: ArticlePart::Item(b, j),
-                        offset: 0,
-                    };
-                }
-            }
-            Item::Image(img) => {
-                return TextAnchor::Article {
-                    article: img.article,
-                    part: ArticlePart::Block(img.block),
-                    offset: 0,
-                };
-            }
-        }
-    }
-    TextAnchor::FrontMatter
 }
