@@ -211,4 +211,66 @@ mod tests {
         assert!(Arc::ptr_eq(&buffer(&articles[2]), &first));
         assert!(!Arc::ptr_eq(&buffer(&articles[1]), &first));
     }
+
+    /// Articles `a00` … `a11` in a folder; those in `bad` carry a BEL character in
+    /// their title (refused, or repaired with a warning).
+    fn folder_of_articles(bad: &[usize]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for i in 0..12 {
+            let title = if bad.contains(&i) {
+                format!("Bài {i}\\u0007")
+            } else {
+                format!("Bài {i}")
+            };
+            let json = format!(
+                r#"{{"title": "{title}", "blocks": [{{"type": "paragraph", "text": "Đoạn {i}."}}]}}"#
+            );
+            std::fs::write(dir.path().join(format!("a{i:02}.json")), json).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn a_folder_read_in_parallel_keeps_name_order_for_articles_errors_and_warnings() {
+        let bad = [9, 2, 7];
+        let dir = folder_of_articles(&bad);
+        let reader = Reader::new(LoadOptions::default());
+        let Err(Error::Input(d)) = super::super::load_input_with(dir.path(), &reader) else {
+            panic!("the BEL characters must be refused");
+        };
+        let files: Vec<String> = d.0.iter().map(|d| d.file.display().to_string()).collect();
+        assert_eq!(files.len(), 3, "{files:?}");
+        for (file, i) in files.iter().zip([2, 7, 9]) {
+            assert!(file.ends_with(&format!("a{i:02}.json")), "{files:?}");
+        }
+
+        let reader = Reader::new(LoadOptions::repairing(true));
+        let Ok(super::super::Loaded::Bulletin(m)) =
+            super::super::load_input_with(dir.path(), &reader)
+        else {
+            panic!("repaired articles load");
+        };
+        let titles: Vec<&str> = m
+            .publication
+            .articles
+            .iter()
+            .map(|a| a.title.as_str())
+            .collect();
+        assert_eq!(titles.len(), 12);
+        assert!(
+            titles
+                .iter()
+                .enumerate()
+                .all(|(i, t)| t.starts_with(&format!("Bài {i}")))
+        );
+        let warned: Vec<String> = reader
+            .into_warnings()
+            .iter()
+            .map(|w| w.file.display().to_string())
+            .collect();
+        assert_eq!(warned.len(), 3, "{warned:?}");
+        for (file, i) in warned.iter().zip([2, 7, 9]) {
+            assert!(file.ends_with(&format!("a{i:02}.json")), "{warned:?}");
+        }
+    }
 }
