@@ -193,7 +193,7 @@ if [ "$profile" = 1 ]; then
       perf record -q -F 1000 -e cpu-clock --call-graph dwarf,16384 -o "$res/$case.perf" -- \
         $(cat "$res/anpham-$case.cmd") >/dev/null 2>&1
       perf script -i "$res/$case.perf" -F comm,tid,time,ip,sym 2>/dev/null |
-        python3 "$here/perf-categories.py"
+        python3 "$here/perf-categories.py" --timeline 100
     done
   fi
 fi
