@@ -97,7 +97,8 @@ fonts="$repo/fonts/be-vietnam-pro"
 typst_cmd=()
 if [ "$peers" = 1 ]; then
   if command -v typst >/dev/null 2>&1; then
-    typst_cmd=(typst compile --pdf-standard ua-1 --font-path "$fonts" --root "$in")
+    # The standards anpham claims by default (PDF/A-2a + PDF/UA-1); typst 0.15 writes both.
+    typst_cmd=(typst compile --pdf-standard a-2a,ua-1 --font-path "$fonts" --root "$in")
     typst_version="$(typst --version)"
   else
     for py in "${TYPST_PYTHON:-}" "${CHECKERS_PREFIX:-/opt/bench}/venv-typst/bin/python3" python3; do
@@ -106,7 +107,7 @@ if [ "$peers" = 1 ]; then
       cat >"$out/typst-compile.py" <<'EOF'
 import sys, typst
 src, dst, fonts, root = sys.argv[1:5]
-typst.compile(src, output=dst, root=root, font_paths=[fonts], pdf_standards=["ua-1"])
+typst.compile(src, output=dst, root=root, font_paths=[fonts], pdf_standards=["a-2a", "ua-1"])
 EOF
       typst_cmd=("$py" "$out/typst-compile.py")
       typst_version="typst $("$py" -c 'from importlib.metadata import version; print(version("typst"))') (PyPI)"
@@ -192,7 +193,7 @@ if [ "$profile" = 1 ]; then
       perf record -q -F 1000 -e cpu-clock --call-graph dwarf,16384 -o "$res/$case.perf" -- \
         $(cat "$res/anpham-$case.cmd") >/dev/null 2>&1
       perf script -i "$res/$case.perf" -F comm,tid,time,ip,sym 2>/dev/null |
-        python3 "$here/perf-categories.py"
+        python3 "$here/perf-categories.py" --timeline 100
     done
   fi
 fi

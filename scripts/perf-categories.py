@@ -9,6 +9,10 @@ second column is the share of the stage's samples taken on the main thread (the 
 thread seen): work there is serial unless the other threads have something to do, so a
 large main-thread share over a long stage is a serial step. With `-F 1000` one sample is
 one millisecond of CPU time.
+
+`--timeline MS` also prints the run in slices of MS milliseconds: per slice, the CPU
+milliseconds sampled (2 cores give at most 2 x MS), how many threads ran, and the two
+largest stages, which shows the stretches that run on one thread.
 """
 
 import collections
@@ -52,12 +56,23 @@ def main():
     total = 0
     main_tid = None
     tid = None
+    when = None
+    start = None
+    timeline = collections.defaultdict(lambda: [0, set(), collections.Counter()])
+    slice_ms = None
+    if len(sys.argv) == 3 and sys.argv[1] == "--timeline":
+        slice_ms = float(sys.argv[2])
 
     def flush():
         nonlocal total
         if frames:
             stage = stage_of(frames)
             counts[stage] += 1
+            if slice_ms and when is not None:
+                cell = timeline[int((when - start) * 1000 / slice_ms)]
+                cell[0] += 1
+                cell[1].add(tid)
+                cell[2][stage] += 1
             if tid == main_tid:
                 on_main[stage] += 1
             total += 1
@@ -74,6 +89,13 @@ def main():
             frames = []
             fields = line.split()
             tid = fields[1] if len(fields) > 1 else None
+            stamp = next((f for f in fields[2:] if f.endswith(":")), None)
+            try:
+                when = float(stamp[:-1]) if stamp else None
+            except ValueError:
+                when = None
+            if start is None and when is not None:
+                start = when
             if main_tid is None:
                 main_tid = tid
     flush()
@@ -83,6 +105,12 @@ def main():
     main = sum(on_main.values())
     print("%6d samples (ms of CPU), %d on the main thread (%.0f %%)" % (
         total, main, 100.0 * main / max(total, 1)))
+    if slice_ms:
+        print("\n   from  CPU ms  threads  stages")
+        for k in sorted(timeline):
+            n, tids, stages = timeline[k]
+            top = ", ".join("%s %d" % (name, c) for name, c in stages.most_common(2))
+            print("%5.0f ms  %6d  %7d  %s" % (k * slice_ms, n, len(tids), top))
 
 
 if __name__ == "__main__":

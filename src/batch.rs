@@ -262,6 +262,17 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
             plan,
         }]);
     }
+    each_article_jobs(inputs, options, font)
+}
+
+/// The jobs of `--each`: one per article (a bulletin manifest's articles each on their
+/// own), in input order; an input that fails to load is a failed job, so that the others
+/// are still built. Two articles with the same slug get `-2`, `-3` … in input order.
+fn each_article_jobs(
+    inputs: &[PathBuf],
+    options: &BatchOptions,
+    font: Option<FontFamily>,
+) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     let mut slugs: Vec<String> = Vec::new();
     let mut push =
@@ -347,30 +358,14 @@ fn warnings_of(warnings: &[Diagnostic], a: &Article) -> Vec<Diagnostic> {
 /// thread) as files are written.
 pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Event<'_>)) -> Report {
     let mut report = Report::default();
-    if let Err(source) = std::fs::create_dir_all(&options.out_dir) {
-        let e = Error::Write {
-            path: options.out_dir.clone(),
-            source,
-        };
-        on_event(Event::Failed {
-            name: "output folder",
-            error: &e,
-        });
-        report.failures = jobs.len().max(1);
-        return report;
-    }
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(p) => p,
-        Err(e) => {
-            let e = Error::Usage(format!("cannot start worker threads: {e}"));
+    let pool = match start(options, jobs.len()) {
+        Ok(pool) => pool,
+        Err(failed) => {
             on_event(Event::Failed {
-                name: "threads",
-                error: &e,
+                name: failed.name,
+                error: &failed.error,
             });
-            report.failures = 1;
+            report.failures = failed.failures;
             return report;
         }
     };
@@ -431,6 +426,36 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
     report
 }
 
+/// A run that could not start.
+struct StartFailure {
+    /// What failed, as the failure event names it.
+    name: &'static str,
+    error: Error,
+    /// The failures to count.
+    failures: usize,
+}
+
+/// Makes the output folder and starts the worker pool of a run of `jobs` jobs. Without
+/// an output folder every job fails; without threads the run does.
+fn start(options: &BatchOptions, jobs: usize) -> Result<rayon::ThreadPool, StartFailure> {
+    std::fs::create_dir_all(&options.out_dir).map_err(|source| StartFailure {
+        name: "output folder",
+        error: Error::Write {
+            path: options.out_dir.clone(),
+            source,
+        },
+        failures: jobs.max(1),
+    })?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| StartFailure {
+            name: "threads",
+            error: Error::Usage(format!("cannot start worker threads: {e}")),
+            failures: 1,
+        })
+}
+
 /// Loads and checks inputs (including font coverage, on shaped clusters, with both
 /// bundled font sets, as `build` will) and says what they hold.
 pub fn check(inputs: &[PathBuf], repair: bool) -> Result<String> {
@@ -443,7 +468,7 @@ pub fn check(inputs: &[PathBuf], repair: bool) -> Result<String> {
     let warnings: String = p
         .warnings()
         .iter()
-        .map(|w| format!("warning: {w}\n"))
+        .map(|w| format!("{}: {w}\n", w.severity))
         .collect();
     Ok(format!(
         "{warnings}ok: {} article(s), {blocks} block(s), {figures} figure(s), {chars} characters, language {}",

@@ -40,6 +40,16 @@ pub enum Severity {
     Warning,
 }
 
+impl fmt::Display for Severity {
+    /// `error` or `warning`, the prefix the CLI prints before a diagnostic.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
 /// One located problem with an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -194,6 +204,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error as the CLI prints it: every diagnostic of an input error starts its own
+    /// line with its own severity (`error: …`, `warning: …`), as rustc does; any other
+    /// error is one `error: …`.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Input(Diagnostics(list)) if !list.is_empty() => list
+                .iter()
+                .map(|d| format!("{}: {d}", d.severity))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => format!("error: {other}"),
+        }
+    }
+
     /// An input error made of one diagnostic.
     pub fn input(d: Diagnostic) -> Error {
         Error::Input(Diagnostics(vec![d]))
@@ -208,3 +232,25 @@ impl From<Diagnostic> for Error {
 
 /// anpham's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_diagnostic_of_a_report_carries_its_own_severity() {
+        let file = Path::new("a.json");
+        let e = Error::Input(Diagnostics(vec![
+            Diagnostic::field(file, "title", "no title").with_hint("add one"),
+            Diagnostic::field(file, "lang", "not a tag").as_warning(),
+            Diagnostic::at(file, 3, 4, "bad syntax"),
+        ]));
+        assert_eq!(
+            e.report(),
+            "error: a.json: title: no title\n  hint: add one\n\
+             warning: a.json: lang: not a tag\n\
+             error: a.json:3:4: bad syntax"
+        );
+        assert_eq!(Error::Usage("bad flag".into()).report(), "error: bad flag");
+    }
+}

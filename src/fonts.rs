@@ -79,6 +79,68 @@ pub struct FontFace {
     astral: Vec<u32>,
 }
 
+/// Why a font file that parsed cannot be used, if it cannot: a truncated or damaged file
+/// can still have a readable header and character map, so it is refused here, not after
+/// some editions were written; and it must survive subsetting, as every writer embeds it.
+fn refuse_damaged(sk: &skrifa::FontRef<'_>, data: &[u8], index: u32) -> Result<(), String> {
+    let end = data.len() as u64;
+    if let Some(rec) = sk
+        .table_directory
+        .table_records()
+        .iter()
+        .find(|r| u64::from(r.offset()) + u64::from(r.length()) > end)
+    {
+        return Err(format!(
+            "the font file is truncated or damaged (its `{}` table ends past the end of the file)",
+            rec.tag()
+        ));
+    }
+    let probe = [Some(0u16), sk.charmap().map('a').map(|g| g.to_u32() as u16)];
+    let remapper =
+        subsetter::GlyphRemapper::new_from_glyphs(&probe.into_iter().flatten().collect::<Vec<_>>());
+    subsetter::subset(data, index, &remapper)
+        .map(|_| ())
+        .map_err(|e| format!("the font cannot be embedded ({e})"))
+}
+
+/// The highest and lowest points (font units, lowest positive downwards) of the
+/// [`TALL_SAMPLE`] glyphs, at least the typographic `(ascent, descent)` given.
+fn sample_extents(
+    sk: &skrifa::FontRef<'_>,
+    gm: &skrifa::metrics::GlyphMetrics<'_>,
+    (mut top, mut bottom): (f32, f32),
+) -> (f32, f32) {
+    for c in TALL_SAMPLE.chars() {
+        if let Some(gid) = sk.charmap().map(c)
+            && let Some(b) = gm.bounds(gid)
+        {
+            top = top.max(b.y_max);
+            bottom = bottom.max(-b.y_min);
+        }
+    }
+    (top, bottom)
+}
+
+/// The characters a face maps to a glyph: one bit per BMP code point, and a sorted list
+/// of those above the BMP.
+fn mapped_characters(sk: &skrifa::FontRef<'_>) -> (Box<[u64]>, Vec<u32>) {
+    let mut bmp = vec![0u64; 1024].into_boxed_slice();
+    let mut astral = Vec::new();
+    for (cp, gid) in sk.charmap().mappings() {
+        if gid.to_u32() == 0 {
+            continue;
+        }
+        if cp < 0x1_0000 {
+            bmp[(cp >> 6) as usize] |= 1 << (cp & 63);
+        } else {
+            astral.push(cp);
+        }
+    }
+    astral.sort_unstable();
+    astral.dedup();
+    (bmp, astral)
+}
+
 impl std::fmt::Debug for FontFace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FontFace")
@@ -100,26 +162,7 @@ impl FontFace {
             .map_err(|_| bad("not a readable font file"))?;
         let sk = skrifa::FontRef::from_index(data.as_ref(), index)
             .map_err(|_| bad("not a readable font file"))?;
-        // A truncated or damaged file can still have a readable header and character map:
-        // refuse it here, not after some editions were written.
-        let end = data.as_ref().len() as u64;
-        if let Some(rec) = sk
-            .table_directory
-            .table_records()
-            .iter()
-            .find(|r| u64::from(r.offset()) + u64::from(r.length()) > end)
-        {
-            return Err(bad(&format!(
-                "the font file is truncated or damaged (its `{}` table ends past the end of the file)",
-                rec.tag()
-            )));
-        }
-        let probe = [Some(0u16), sk.charmap().map('a').map(|g| g.to_u32() as u16)];
-        let remapper = subsetter::GlyphRemapper::new_from_glyphs(
-            &probe.into_iter().flatten().collect::<Vec<_>>(),
-        );
-        subsetter::subset(data.as_ref(), index, &remapper)
-            .map_err(|e| bad(&format!("the font cannot be embedded ({e})")))?;
+        refuse_damaged(&sk, data.as_ref(), index).map_err(|m| bad(&m))?;
         let krilla_font = krilla::text::Font::new(data.clone(), index)
             .ok_or_else(|| bad("krilla cannot embed this font"))?;
         let metrics = sk.metrics(Size::unscaled(), LocationRef::default());
@@ -131,34 +174,13 @@ impl FontFace {
             return Err(bad("the font has no Unicode character map for Latin text"));
         }
         let gm = sk.glyph_metrics(Size::unscaled(), LocationRef::default());
-        let (mut top, mut bottom) = (metrics.ascent, -metrics.descent);
-        for c in TALL_SAMPLE.chars() {
-            if let Some(gid) = sk.charmap().map(c)
-                && let Some(b) = gm.bounds(gid)
-            {
-                top = top.max(b.y_max);
-                bottom = bottom.max(-b.y_min);
-            }
-        }
+        let (top, bottom) = sample_extents(&sk, &gm, (metrics.ascent, -metrics.descent));
         let italic = metrics.italic_angle != 0.0 || name.to_ascii_lowercase().contains("italic");
         let hyphen = sk
             .charmap()
             .map('-')
             .and_then(|g| gm.advance_width(g).map(|a| (g.to_u32(), a / upem)));
-        let mut bmp = vec![0u64; 1024].into_boxed_slice();
-        let mut astral = Vec::new();
-        for (cp, gid) in sk.charmap().mappings() {
-            if gid.to_u32() == 0 {
-                continue;
-            }
-            if cp < 0x1_0000 {
-                bmp[(cp >> 6) as usize] |= 1 << (cp & 63);
-            } else {
-                astral.push(cp);
-            }
-        }
-        astral.sort_unstable();
-        astral.dedup();
+        let (bmp, astral) = mapped_characters(&sk);
         Ok(FontFace {
             bmp,
             astral,

@@ -130,94 +130,105 @@ pub struct SummaryFacts {
 /// The accessibility summary: (language tag, text). Vietnamese for Vietnamese
 /// publications, English for everything else.
 pub fn summary(p: &Publication, f: &SummaryFacts) -> (&'static str, String) {
-    let mut s = String::new();
     if is_lang(&p.lang, "vi") {
-        s.push_str(
-            "Ấn phẩm này đáp ứng EPUB Accessibility 1.1 và WCAG 2.2 mức AA. \
+        ("vi", summary_vi(f))
+    } else {
+        ("en", summary_en(f))
+    }
+}
+
+/// The accessibility summary in Vietnamese.
+fn summary_vi(f: &SummaryFacts) -> String {
+    let mut s = String::new();
+    s.push_str(
+        "Ấn phẩm này đáp ứng EPUB Accessibility 1.1 và WCAG 2.2 mức AA. \
              Ấn phẩm có mục lục, thứ tự đọc hợp lý và các đề mục có cấu trúc để điều hướng",
-        );
-        if f.articles > 1 {
-            s.push_str(&format!(
-                "; mỗi bài trong {} bài là một chương riêng",
-                f.articles
-            ));
-        }
-        s.push_str(". ");
-        if f.described_images > 0 {
-            s.push_str("Mọi hình ảnh mang thông tin đều có văn bản thay thế và chú thích. ");
-        }
-        if f.decorative_images > 0 {
-            s.push_str("Hình trang trí được ẩn khỏi công nghệ hỗ trợ. ");
-        }
-        if let Some(src) = &f.page_source {
-            s.push_str(&format!(
+    );
+    if f.articles > 1 {
+        s.push_str(&format!(
+            "; mỗi bài trong {} bài là một chương riêng",
+            f.articles
+        ));
+    }
+    s.push_str(". ");
+    if f.described_images > 0 {
+        s.push_str("Mọi hình ảnh mang thông tin đều có văn bản thay thế và chú thích. ");
+    }
+    if f.decorative_images > 0 {
+        s.push_str("Hình trang trí được ẩn khỏi công nghệ hỗ trợ. ");
+    }
+    if let Some(src) = &f.page_source {
+        s.push_str(&format!(
                 "Vị trí bắt đầu của {} trang trong bản in ({src}) được đánh dấu và liệt kê trong danh sách trang. ",
                 f.pages
             ));
-        }
-        if f.foreign_passages {
-            s.push_str("Các đoạn bằng ngôn ngữ khác được đánh dấu ngôn ngữ. ");
-        }
-        if f.large_print {
-            s.push_str(&format!(
-                "Bản chữ lớn: cỡ chữ cơ bản {}%, kiểu chữ không chân, không in nghiêng. ",
-                f.base_percent
-            ));
-        } else {
-            s.push_str(&format!(
-                "Cỡ chữ cơ bản {}% cỡ chữ mặc định của ứng dụng đọc. ",
-                f.base_percent
-            ));
-        }
-        s.push_str(
-            "Giãn dòng 1,5, căn lề trái, không ngắt từ, độ tương phản màu tối thiểu 7:1; \
-             người đọc có thể thay đổi cỡ chữ, phông chữ và màu sắc trong ứng dụng đọc.",
-        );
-        ("vi", s)
+    }
+    if f.foreign_passages {
+        s.push_str("Các đoạn bằng ngôn ngữ khác được đánh dấu ngôn ngữ. ");
+    }
+    if f.large_print {
+        s.push_str(&format!(
+            "Bản chữ lớn: cỡ chữ cơ bản {}%, kiểu chữ không chân, không in nghiêng. ",
+            f.base_percent
+        ));
     } else {
-        s.push_str(
+        s.push_str(&format!(
+            "Cỡ chữ cơ bản {}% cỡ chữ mặc định của ứng dụng đọc. ",
+            f.base_percent
+        ));
+    }
+    s.push_str(
+        "Giãn dòng 1,5, căn lề trái, không ngắt từ, độ tương phản màu tối thiểu 7:1; \
+             người đọc có thể thay đổi cỡ chữ, phông chữ và màu sắc trong ứng dụng đọc.",
+    );
+    s
+}
+
+/// The accessibility summary in English.
+fn summary_en(f: &SummaryFacts) -> String {
+    let mut s = String::new();
+    s.push_str(
             "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. \
              It has a table of contents, a logical reading order and structured headings for navigation",
         );
-        if f.articles > 1 {
-            s.push_str(&format!(
-                "; each of its {} articles is a chapter of its own",
-                f.articles
-            ));
-        }
-        s.push_str(". ");
-        if f.described_images > 0 {
-            s.push_str("Every informative image has a text alternative and a caption. ");
-        }
-        if f.decorative_images > 0 {
-            s.push_str("Decorative images are hidden from assistive technology. ");
-        }
-        if let Some(src) = &f.page_source {
-            s.push_str(&format!(
+    if f.articles > 1 {
+        s.push_str(&format!(
+            "; each of its {} articles is a chapter of its own",
+            f.articles
+        ));
+    }
+    s.push_str(". ");
+    if f.described_images > 0 {
+        s.push_str("Every informative image has a text alternative and a caption. ");
+    }
+    if f.decorative_images > 0 {
+        s.push_str("Decorative images are hidden from assistive technology. ");
+    }
+    if let Some(src) = &f.page_source {
+        s.push_str(&format!(
                 "Where each of the {} pages of the print edition ({src}) begins is marked and listed in a page list. ",
                 f.pages
             ));
-        }
-        if f.foreign_passages {
-            s.push_str("Passages in other languages are marked with their language. ");
-        }
-        if f.large_print {
-            s.push_str(&format!(
-                "Large print: base text size {}%, a sans-serif typeface, no italics. ",
-                f.base_percent
-            ));
-        } else {
-            s.push_str(&format!(
-                "Base text size {}% of the reading system's default. ",
-                f.base_percent
-            ));
-        }
-        s.push_str(
-            "Line spacing 1.5, left-aligned text without hyphenation, colour contrast of at least 7:1; \
-             text size, typeface and colours can be changed in the reading system.",
-        );
-        ("en", s)
     }
+    if f.foreign_passages {
+        s.push_str("Passages in other languages are marked with their language. ");
+    }
+    if f.large_print {
+        s.push_str(&format!(
+            "Large print: base text size {}%, a sans-serif typeface, no italics. ",
+            f.base_percent
+        ));
+    } else {
+        s.push_str(&format!(
+            "Base text size {}% of the reading system's default. ",
+            f.base_percent
+        ));
+    }
+    s.push_str(
+        "Line spacing 1.5, left-aligned text without hyphenation, colour contrast of at least 7:1; \
+             text size, typeface and colours can be changed in the reading system.",
+    );
+    s
 }
 
 #[cfg(test)]

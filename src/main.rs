@@ -79,7 +79,7 @@ struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = ".")]
     out_dir: PathBuf,
-    /// Formats to build: epub, pdf, talking (combinable: -f epub,pdf,talking)
+    /// Formats to build: epub, pdf, talking, brf, pef (combinable: -f epub,pdf,brf)
     /// [default: epub,pdf, or the manifest's editions].
     #[arg(short, long, value_delimiter = ',')]
     format: Vec<Format>,
@@ -207,7 +207,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", e.report());
                 ExitCode::FAILURE
             }
         },
@@ -246,7 +246,7 @@ fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCo
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}", e.report());
                 failed += 1;
             }
         }
@@ -261,89 +261,31 @@ fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCo
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let mut speech = anpham::speech::SpeechOptions::new();
-    speech.voice = args.voice.clone();
-    speech.espeak = anpham::speech::Espeak::new(
-        std::env::var_os(anpham::speech::espeak::PROGRAM_ENV).map(PathBuf::from),
-        args.speech_rate,
-    );
-    if let Some(f) = &args.pronunciations {
-        match anpham::speech::Pronunciations::bundled_with_file(f) {
-            Ok(p) => speech.pronunciations = p,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
+    let speech = match speech_options(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}", e.report());
+            return ExitCode::FAILURE;
         }
-    }
-    let options = BatchOptions {
-        out_dir: args.out_dir.clone(),
-        epub: (!args.format.is_empty()).then(|| args.format.contains(&Format::Epub)),
-        pdf: (!args.format.is_empty()).then(|| args.format.contains(&Format::Pdf)),
-        talking: (!args.format.is_empty()).then(|| args.format.contains(&Format::Talking)),
-        speech: Some(speech),
-        scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
-        epub_scale: args.epub_scale,
-        page_list: args.page_list,
-        page_size: args.page_size.map(Into::into),
-        font: args.font.clone(),
-        each: args.each,
-        jobs: args.jobs,
-        fail_fast: args.fail_fast,
-        repair: args.repair,
-        // Reproducible builds: the one place anpham reads the environment for a date
-        // (the library reads no environment at all: ANPHAM_ESPEAK and
-        // ANPHAM_BRAILLE_TABLES are read above and below).
-        date: std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|v| Timestamp::from_epoch_text(&v)),
-        brf: (!args.format.is_empty()).then(|| args.format.contains(&Format::Brf)),
-        pef: (!args.format.is_empty()).then(|| args.format.contains(&Format::Pef)),
-        braille: Some(anpham::braille::BrailleOptions {
-            grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
-                .unwrap_or_default(),
-            geometry: args
-                .braille_page
-                .unwrap_or(anpham::braille::Geometry::DEFAULT),
-            volume_sheets: args
-                .braille_volume_sheets
-                .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
-            duplex: args.braille_duplex,
-            table_dirs: anpham::braille::translate::table_dirs(
-                std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
-            ),
-            ..anpham::braille::BrailleOptions::default()
-        }),
-        image_ppi: args.image_ppi.unwrap_or_default(),
-        pdf_standard: args.pdf_standard.unwrap_or_default(),
-        name: args.name.clone(),
     };
+    let options = batch_options(&args, speech);
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", e.report());
             return ExitCode::FAILURE;
         }
     };
     for job in &jobs {
         if let Ok(p) = &job.publication {
             for w in p.warnings() {
-                eprintln!("warning: {w}");
+                eprintln!("{}: {w}", w.severity);
             }
         }
     }
     let interactive = std::io::stderr().is_terminal() && !args.quiet;
     let total: usize = jobs.iter().map(Job::outputs).sum();
-    let bar = interactive.then(|| {
-        let b = indicatif::ProgressBar::new(total as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} editions, {msg} (ETA {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar = interactive.then(|| progress_bar(total));
     let quiet = args.quiet;
     let mut articles_done = 0usize;
     let report = batch::run(jobs, &options, |event| match event {
@@ -358,9 +300,9 @@ fn build(args: BuildArgs) -> ExitCode {
         Event::Finished { .. } => articles_done += 1,
         Event::Failed { error, .. } => {
             if let Some(b) = &bar {
-                b.suspend(|| eprintln!("error: {error}"));
+                b.suspend(|| eprintln!("{}", error.report()));
             } else {
-                eprintln!("error: {error}");
+                eprintln!("{}", error.report());
             }
         }
     });
@@ -368,24 +310,7 @@ fn build(args: BuildArgs) -> ExitCode {
         b.finish_and_clear();
     }
     if !quiet && !report.written.is_empty() {
-        println!(
-            "\n{:<48} {:>6} {:>10} {:>8}",
-            "file", "pages", "size", "time"
-        );
-        for w in &report.written {
-            println!(
-                "{:<48} {:>6} {:>10} {:>7.2}s",
-                w.path.display(),
-                w.pages.map_or("-".into(), |p| p.to_string()),
-                human_size(w.bytes),
-                w.seconds
-            );
-        }
-        println!(
-            "{} file(s) in {:.2}s",
-            report.written.len(),
-            started.elapsed().as_secs_f64()
-        );
+        print_written(&report, started);
     }
     if report.failures > 0 {
         eprintln!("{} article(s) or edition(s) failed", report.failures);
@@ -393,6 +318,109 @@ fn build(args: BuildArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The talking book's voice, rate and pronunciations (`ANPHAM_ESPEAK` names the
+/// espeak-ng program).
+fn speech_options(args: &BuildArgs) -> Result<anpham::speech::SpeechOptions, anpham::Error> {
+    let mut speech = anpham::speech::SpeechOptions::new();
+    speech.voice = args.voice.clone();
+    speech.espeak = anpham::speech::Espeak::new(
+        std::env::var_os(anpham::speech::espeak::PROGRAM_ENV).map(PathBuf::from),
+        args.speech_rate,
+    );
+    if let Some(f) = &args.pronunciations {
+        speech.pronunciations = anpham::speech::Pronunciations::bundled_with_file(f)?;
+    }
+    Ok(speech)
+}
+
+/// The batch options of the flags (a format not given is `None`: the manifest's, else
+/// the default).
+fn batch_options(args: &BuildArgs, speech: anpham::speech::SpeechOptions) -> BatchOptions {
+    let asked = |f: Format| (!args.format.is_empty()).then(|| args.format.contains(&f));
+    BatchOptions {
+        out_dir: args.out_dir.clone(),
+        epub: asked(Format::Epub),
+        pdf: asked(Format::Pdf),
+        talking: asked(Format::Talking),
+        speech: Some(speech),
+        scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
+        epub_scale: args.epub_scale,
+        page_list: args.page_list,
+        page_size: args.page_size.map(Into::into),
+        font: args.font.clone(),
+        each: args.each,
+        jobs: args.jobs,
+        fail_fast: args.fail_fast,
+        repair: args.repair,
+        // Reproducible builds: the one place anpham reads the environment for a date
+        // (the library reads no environment at all: ANPHAM_ESPEAK and
+        // ANPHAM_BRAILLE_TABLES are read in `speech_options` and `braille_options`).
+        date: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| Timestamp::from_epoch_text(&v)),
+        brf: asked(Format::Brf),
+        pef: asked(Format::Pef),
+        braille: Some(braille_options(args)),
+        image_ppi: args.image_ppi.unwrap_or_default(),
+        pdf_standard: args.pdf_standard.unwrap_or_default(),
+        name: args.name.clone(),
+    }
+}
+
+/// Grade, page, volumes and sides of the braille editions (`ANPHAM_BRAILLE_TABLES`
+/// names the folders of liblouis tables).
+fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
+    anpham::braille::BrailleOptions {
+        grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
+            .unwrap_or_default(),
+        geometry: args
+            .braille_page
+            .unwrap_or(anpham::braille::Geometry::DEFAULT),
+        volume_sheets: args
+            .braille_volume_sheets
+            .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
+        duplex: args.braille_duplex,
+        table_dirs: anpham::braille::translate::table_dirs(
+            std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
+        ),
+        ..anpham::braille::BrailleOptions::default()
+    }
+}
+
+/// The progress bar of an interactive build of `total` files.
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(total as u64);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} editions, {msg} (ETA {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// The table of files written: name, pages, size, time; and the total.
+fn print_written(report: &batch::Report, started: Instant) {
+    println!(
+        "\n{:<48} {:>6} {:>10} {:>8}",
+        "file", "pages", "size", "time"
+    );
+    for w in &report.written {
+        println!(
+            "{:<48} {:>6} {:>10} {:>7.2}s",
+            w.path.display(),
+            w.pages.map_or("-".into(), |p| p.to_string()),
+            human_size(w.bytes),
+            w.seconds
+        );
+    }
+    println!(
+        "{} file(s) in {:.2}s",
+        report.written.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn human_size(b: usize) -> String {

@@ -5,7 +5,7 @@
 //! folder:
 //!
 //! * the library loader (`input::load_prepared`, then the font coverage `check` does):
-//!   `error: ` and the error's text must be the expected text;
+//!   `Error::report` (each diagnostic with its own `error: `/`warning: `) must be the expected text;
 //! * `anpham check NAME`: non-zero exit, stderr exactly the expected text (the build's
 //!   closing `N article(s) or edition(s) failed` line left out);
 //! * `anpham build NAME -o out`, with `out/` holding the outputs of an earlier good
@@ -282,7 +282,7 @@ fn run_library(input: &Path) -> Result<String, String> {
     });
     match result {
         Ok(()) => Err("accepted by the library".into()),
-        Err(e) => Ok(format!("error: {e}\n")),
+        Err(e) => Ok(format!("{}\n", e.report())),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Format, Reader, from_json, from_toml, load_article_file_with};
+use super::{Format, Reader, articles, from_json, from_toml};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Origin, Publication};
 use crate::scale::{FontScale, ScaleParseError};
@@ -184,42 +184,7 @@ pub(super) fn parse(path: &Path, format: Format, text: &str, reader: &Reader) ->
         Format::Markdown => unreachable!("markdown is never a manifest"),
     };
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut articles = Vec::new();
-    let mut diags = Vec::new();
-    let mut push = |r: Result<Article>| match r {
-        Ok(a) => articles.push(a),
-        Err(Error::Input(d)) => diags.extend(d.0),
-        Err(e) => diags.push(Diagnostic::file(path, e.to_string())),
-    };
-    for (i, entry) in file.articles.into_iter().enumerate() {
-        match entry {
-            ArticleEntry::Path(p) => {
-                let full = base.join(&p);
-                if !full.is_file() {
-                    push(Err(Diagnostic::field(
-                        path,
-                        format!("articles[{i}]"),
-                        format!("article file {} not found", full.display()),
-                    )
-                    .with_hint("paths are relative to the manifest's folder")
-                    .into()));
-                    continue;
-                }
-                push(load_article_file_with(&full, reader));
-            }
-            ArticleEntry::Inline(a) => {
-                let mut a = *a;
-                a.origin = Some(Origin {
-                    file: path.to_path_buf(),
-                    field: format!("articles[{i}]"),
-                });
-                if a.slug.is_none() {
-                    a.slug = Some(format!("article-{}", i + 1));
-                }
-                push(reader.prepare(&mut a).map(|()| a));
-            }
-        }
-    }
+    let (mut articles, mut diags) = read_articles(path, base, file.articles, reader);
     if let Some(folder) = &file.folder {
         let dir = base.join(folder);
         match super::article_files_in(&dir) {
@@ -231,12 +196,17 @@ pub(super) fn parse(path: &Path, format: Format, text: &str, reader: &Reader) ->
                 )
                 .with_hint("put .json, .toml or .md articles in it"),
             ),
-            Ok(files) => files
-                .iter()
-                .for_each(|f| push(load_article_file_with(f, reader))),
+            Ok(files) => {
+                let options = reader.options();
+                let reads = articles::read_all(files, |f| articles::read_article_file(&f, options));
+                let (more, more_diags) = take_articles(path, reader, reads);
+                articles.extend(more);
+                diags.extend(more_diags);
+            }
             Err(e) => diags.push(Diagnostic::field(path, "folder", e.to_string())),
         }
     }
+    articles::share_equal_images(&mut articles);
     if articles.is_empty() && diags.is_empty() {
         diags.push(
             Diagnostic::field(path, "articles", "the bulletin has no article")
@@ -264,6 +234,67 @@ pub(super) fn parse(path: &Path, format: Format, text: &str, reader: &Reader) ->
         publication,
         editions: file.editions,
     })
+}
+
+/// Reads the articles listed in `articles` (files relative to `base`, or inline objects)
+/// in parallel, taken in list order.
+fn read_articles(
+    path: &Path,
+    base: &Path,
+    entries: Vec<ArticleEntry>,
+    reader: &Reader,
+) -> (Vec<Article>, Vec<Diagnostic>) {
+    let options = reader.options();
+    let jobs: Vec<(usize, ArticleEntry)> = entries.into_iter().enumerate().collect();
+    let reads = articles::read_all(jobs, |(i, entry)| match entry {
+        ArticleEntry::Path(p) => {
+            let full = base.join(&p);
+            if !full.is_file() {
+                return Err(Diagnostic::field(
+                    path,
+                    format!("articles[{i}]"),
+                    format!("article file {} not found", full.display()),
+                )
+                .with_hint("paths are relative to the manifest's folder")
+                .into());
+            }
+            articles::read_article_file(&full, options)
+        }
+        ArticleEntry::Inline(a) => {
+            let mut a = *a;
+            a.origin = Some(Origin {
+                file: path.to_path_buf(),
+                field: format!("articles[{i}]"),
+            });
+            if a.slug.is_none() {
+                a.slug = Some(format!("article-{}", i + 1));
+            }
+            articles::prepare_inline(a, options)
+        }
+    });
+    take_articles(path, reader, reads)
+}
+
+/// Takes the reads in order: the articles, and every error as a diagnostic (an error
+/// that is not about the input, such as an unreadable file, names the manifest).
+fn take_articles(
+    path: &Path,
+    reader: &Reader,
+    reads: Vec<Result<articles::ArticleRead>>,
+) -> (Vec<Article>, Vec<Diagnostic>) {
+    let reads = reads
+        .into_iter()
+        .map(|r| match r {
+            Err(e @ Error::Input(_)) => Err(e),
+            Err(e) => Err(Diagnostic::file(path, e.to_string()).into()),
+            ok => ok,
+        })
+        .collect();
+    match articles::take_all(reader, reads) {
+        Ok(taken) => taken,
+        // Not reached: every error was made an input error above.
+        Err(e) => (Vec::new(), vec![Diagnostic::file(path, e.to_string())]),
+    }
 }
 
 fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {

@@ -5,6 +5,7 @@
 //! type errors into one with the field path. After parsing, [`crate::validate`]
 //! normalises the text (NFC), checks it and loads the images.
 
+mod articles;
 mod manifest;
 mod markdown;
 mod places;
@@ -17,10 +18,9 @@ use serde::de::DeserializeOwned;
 pub use manifest::{EditionSpec, Manifest, PageSizeName};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::model::{Article, Origin, Publication};
+use crate::model::{Article, Publication};
 use crate::prepare::Prepared;
 use crate::validate;
-use places::SourceMap;
 pub(crate) use places::SourcePlaces;
 
 /// The largest input file read, in bytes (16 MiB). A larger file is refused before it is read.
@@ -190,28 +190,19 @@ impl Reader {
         }
     }
 
-    /// Prepares one parsed article, keeping the repair's warnings.
-    pub(crate) fn prepare(&self, article: &mut Article) -> Result<()> {
-        self.prepare_located(article, None)
+    /// Takes one article read on its own ([`articles::ArticleRead`]), keeping its
+    /// warnings and source map; called in input order.
+    pub(crate) fn take(&self, read: articles::ArticleRead) -> Article {
+        self.warnings.borrow_mut().extend(read.warnings);
+        if let Some((path, map)) = read.places {
+            self.places.borrow_mut().push(path, map);
+        }
+        read.article
     }
 
-    /// [`Reader::prepare`], placing the diagnostics (errors and warnings) by the
-    /// article's source map when it has one (Markdown: line and column).
-    fn prepare_located(&self, article: &mut Article, places: Option<&SourceMap>) -> Result<()> {
-        let locate = |d: Diagnostic| match places {
-            Some(map) => map.locate(d),
-            None => d,
-        };
-        match validate::prepare_article_with(article, self.options.repair) {
-            Ok(w) => {
-                self.warnings.borrow_mut().extend(w.into_iter().map(locate));
-                Ok(())
-            }
-            Err(Error::Input(d)) => Err(Error::Input(Diagnostics(
-                d.0.into_iter().map(locate).collect(),
-            ))),
-            Err(e) => Err(e),
-        }
+    /// The options of this load.
+    pub(crate) fn options(&self) -> LoadOptions {
+        self.options
     }
 
     pub(crate) fn into_warnings(self) -> Vec<Diagnostic> {
@@ -298,6 +289,7 @@ fn load(inputs: &[PathBuf], reader: &Reader) -> Result<(Publication, Option<Mani
                     "no article found in the inputs\n  hint: name .json, .toml or .md files, or a folder that holds them".into(),
                 ));
             }
+            articles::share_equal_images(&mut articles);
             if articles.len() == 1 {
                 Publication::single(articles.pop().expect("one article"))
             } else {
@@ -330,17 +322,11 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
                     .into(),
             );
         }
-        let mut articles = Vec::new();
-        let mut diags = Vec::new();
-        // Loaded in name order, one after the other: the reader collects repair warnings
-        // in order, and checking an image reads only its headers (no pixel decoding).
-        for f in &files {
-            match load_article_file_with(f, reader) {
-                Ok(a) => articles.push(a),
-                Err(Error::Input(d)) => diags.extend(d.0),
-                Err(e) => return Err(e),
-            }
-        }
+        // Read in parallel, taken in name order (`articles::take_all`).
+        let options = reader.options();
+        let reads = articles::read_all(files, |f| articles::read_article_file(&f, options));
+        let (mut articles, diags) = articles::take_all(reader, reads)?;
+        articles::share_equal_images(&mut articles);
         if !diags.is_empty() {
             return Err(Error::Input(Diagnostics(diags)));
         }
@@ -351,7 +337,8 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
         ))));
     }
     if crate::import::SourceKind::from_path(path).is_some() {
-        return Ok(Loaded::Article(Box::new(import_article(path, reader)?)));
+        let read = articles::import_article(path, reader.options())?;
+        return Ok(Loaded::Article(Box::new(reader.take(read))));
     }
     let text = read_text(path)?;
     let format = Format::from_path(path).ok_or_else(|| {
@@ -361,9 +348,8 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
         let m = manifest::parse(path, format, &text, reader)?;
         return Ok(Loaded::Bulletin(Box::new(m)));
     }
-    Ok(Loaded::Article(Box::new(parse_article_with(
-        path, format, &text, reader,
-    )?)))
+    let read = articles::parse_article(path, format, &text, reader.options())?;
+    Ok(Loaded::Article(Box::new(reader.take(read))))
 }
 
 /// The article files of a folder and of its article folders (one article file at their
@@ -412,65 +398,15 @@ pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Imports a saved page or text copy ([`crate::import`]) and prepares it as the reader
-/// prepares every article (so `--repair` applies to imported pages too).
-fn import_article(path: &Path, reader: &Reader) -> Result<Article> {
-    let mut article = crate::import::import_file(path)?.article;
-    article.origin = Some(Origin {
-        file: path.to_path_buf(),
-        field: String::new(),
-    });
-    reader.prepare(&mut article)?;
-    Ok(article)
-}
-
 /// Reads and validates one article file.
 pub fn load_article_file(path: &Path) -> Result<Article> {
-    load_article_file_with(path, &Reader::default())
-}
-
-pub(crate) fn load_article_file_with(path: &Path, reader: &Reader) -> Result<Article> {
-    if crate::import::SourceKind::from_path(path).is_some() {
-        return import_article(path, reader);
-    }
-    let text = read_text(path)?;
-    let format = Format::from_path(path).ok_or_else(|| {
-        Error::input(Diagnostic::file(path, "unknown input format").with_hint(UNKNOWN_FORMAT_HINT))
-    })?;
-    parse_article_with(path, format, &text, reader)
+    Ok(articles::read_article_file(path, LoadOptions::default())?.article)
 }
 
 /// Parses article text of a known format; `path` names it in messages and anchors
 /// its image paths. The result is normalised, validated, and has its images loaded.
 pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
-    parse_article_with(path, format, text, &Reader::default())
-}
-
-fn parse_article_with(path: &Path, format: Format, text: &str, reader: &Reader) -> Result<Article> {
-    let (mut article, places): (Article, Option<SourceMap>) = match format {
-        Format::Json => (from_json(path, text)?, None),
-        Format::Toml => (from_toml(path, text)?, None),
-        Format::Markdown => {
-            let (article, places) = markdown::parse(path, text)?;
-            (article, Some(places))
-        }
-    };
-    article.origin = Some(Origin {
-        file: path.to_path_buf(),
-        field: String::new(),
-    });
-    if article.slug.is_none() {
-        article.slug = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(validate::slugify)
-            .filter(|s| !s.is_empty());
-    }
-    reader.prepare_located(&mut article, places.as_ref())?;
-    if let Some(map) = places {
-        reader.places.borrow_mut().push(path.to_path_buf(), map);
-    }
-    Ok(article)
+    Ok(articles::parse_article(path, format, text, LoadOptions::default())?.article)
 }
 
 /// Deserialises JSON, reporting syntax errors by line and column and type errors by field path.

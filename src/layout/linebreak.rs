@@ -136,12 +136,11 @@ pub fn break_lines(
     lines
 }
 
-fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Vec<Piece> {
+/// The glyph indices where a line may end, each with whether the line then needs a
+/// hyphen (a hyphenation point inside a word, offered only when `hyphenate`), in order.
+fn break_points(shaped: &Shaped, hyphenate: bool) -> Vec<(usize, bool)> {
     let text = &shaped.styled.text;
     let glyphs = &shaped.glyphs;
-    if glyphs.is_empty() {
-        return Vec::new();
-    }
     // Glyph index at which each cluster starting at byte b begins.
     let glyph_at_byte = |b: usize| -> Option<usize> {
         let i = glyphs.partition_point(|g| (g.cluster.start as usize) < b);
@@ -156,7 +155,7 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
     let mut breaks: Vec<(usize, bool)> = Vec::new(); // (glyph index, needs hyphen)
     let mut last_byte = 0;
     for (b, _) in linebreaks(text) {
-        if hyphen.is_some() {
+        if hyphenate {
             // Hyphenation points inside the word(s) between the previous break and this one.
             hyphenation_points(text, last_byte, b, &mut |hb| {
                 if let Some(g) = glyph_at_byte(hb) {
@@ -172,6 +171,19 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
         last_byte = b;
     }
     breaks.dedup_by_key(|b| b.0);
+    breaks
+}
+
+/// Cuts shaped text at its break points into the pieces a line is made of, each with its
+/// width (trailing white space apart); a piece wider than `max_width` is split
+/// ([`split_wide`]).
+fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Vec<Piece> {
+    let text = &shaped.styled.text;
+    let glyphs = &shaped.glyphs;
+    if glyphs.is_empty() {
+        return Vec::new();
+    }
+    let breaks = break_points(shaped, hyphen.is_some());
     let is_space = |g: &super::shape::ShapedGlyph| {
         text[g.cluster.start as usize..g.cluster.end as usize]
             .chars()

@@ -9,6 +9,7 @@
 //! result is independent of the PDF library: [`crate::pdf`] draws it, and its page map
 //! is what the EPUB page list follows.
 
+mod anchors;
 mod flows;
 mod front;
 pub mod geometry;
@@ -301,13 +302,7 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     let gutter = GUTTER_MM * MM;
     let width = pw - 2.0 * margin - gutter;
     let fonts = &options.fonts;
-    let (mut ascent_em, mut descent_em) = (0.0f32, 0.0f32);
-    for fam in &fonts.families {
-        for f in [&fam.regular, &fam.bold] {
-            ascent_em = ascent_em.max(f.max_ascent_em);
-            descent_em = descent_em.max(f.max_descent_em);
-        }
-    }
+    let (ascent_em, descent_em) = tallest_extents(fonts);
     let ts = Typesetter {
         fonts,
         metrics,
@@ -316,17 +311,7 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
         ascent_em,
         descent_em,
     };
-    // The running header names the publication; a bulletin's also carries its date, as a
-    // newspaper's does (its title page opens with the title alone, which a reader or an
-    // extraction tool must not take for page furniture).
-    let header = match (&publication.date, publication.is_bulletin()) {
-        (Some(d), true) => format!(
-            "{} — {}",
-            publication.title,
-            labels::display_date(d, &publication.lang)
-        ),
-        _ => publication.title.clone(),
-    };
+    let header = running_header(publication);
     let mut pager = Pager::new(ph, margin, gutter, &ts, &header, &publication.lang);
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
@@ -348,13 +333,7 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     let pages = pager.finish();
     let page_map = PageMap {
         source: String::new(),
-        pages: pages
-            .iter()
-            .map(|p| PageStart {
-                label: p.label.clone(),
-                anchor: first_anchor(p),
-            })
-            .collect(),
+        pages: anchors::page_starts(&pages),
     };
     let mut lay = Layout {
         width: pw,
@@ -375,6 +354,33 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
         prepend_front_matter(&mut lay, front, &publication.title, margin);
     }
     lay
+}
+
+/// The highest ascent and deepest descent (ems) of the regular and bold faces of every
+/// family: the line box every line gets.
+fn tallest_extents(fonts: &FontSet) -> (f32, f32) {
+    let (mut ascent_em, mut descent_em) = (0.0f32, 0.0f32);
+    for fam in &fonts.families {
+        for f in [&fam.regular, &fam.bold] {
+            ascent_em = ascent_em.max(f.max_ascent_em);
+            descent_em = descent_em.max(f.max_descent_em);
+        }
+    }
+    (ascent_em, descent_em)
+}
+
+/// The running header names the publication; a bulletin's also carries its date, as a
+/// newspaper's does (its title page opens with the title alone, which a reader or an
+/// extraction tool must not take for page furniture).
+fn running_header(publication: &Publication) -> String {
+    match (&publication.date, publication.is_bulletin()) {
+        (Some(d), true) => format!(
+            "{} — {}",
+            publication.title,
+            labels::display_date(d, &publication.lang)
+        ),
+        _ => publication.title.clone(),
+    }
 }
 
 /// Puts a bulletin's front matter pages before the articles' pages: every page index
@@ -419,35 +425,4 @@ fn prepend_front_matter(lay: &mut Layout, mut front: Vec<Page>, title: &str, top
     );
     front.append(&mut lay.pages);
     lay.pages = front;
-}
-
-fn first_anchor(p: &Page) -> TextAnchor {
-    for item in &p.items {
-        match item {
-            Item::Line(l) => {
-                if let Owner::Article(a, part) = l.owner {
-                    return TextAnchor::Article {
-                        article: a,
-                        part,
-                        offset: l.offset,
-                    };
-                }
-                if let Owner::ListLabel(a, b, j) = l.owner {
-                    return TextAnchor::Article {
-                        article: a,
-                        part: ArticlePart::Item(b, j),
-                        offset: 0,
-                    };
-                }
-            }
-            Item::Image(img) => {
-                return TextAnchor::Article {
-                    article: img.article,
-                    part: ArticlePart::Block(img.block),
-                    offset: 0,
-                };
-            }
-        }
-    }
-    TextAnchor::FrontMatter
 }

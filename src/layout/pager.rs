@@ -531,19 +531,4 @@ pub(super) fn shift_x(line: &mut Line, dx: f32) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::lines_before_break;
-
-    #[test]
-    fn no_widows_and_no_orphans() {
-        // 10 lines, 5 fit: 5 now, 5 on the next page.
-        assert_eq!(lines_before_break(5, 10, false), 5);
-        // 10 lines, 9 fit: one would be a widow, so 8 now.
-        assert_eq!(lines_before_break(9, 10, false), 8);
-        // 10 lines, 1 fits: it would be an orphan, so none now.
-        assert_eq!(lines_before_break(1, 10, false), 0);
-        // On an empty page, as many as fit, at least one.
-        assert_eq!(lines_before_break(1, 10, true), 1);
-        assert_eq!(lines_before_break(0, 10, true), 1);
-    }
-}
+pub(super) mod tests;

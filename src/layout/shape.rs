@@ -138,8 +138,51 @@ fn is_mark(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c) || crate::fonts::is_default_ignorable(c)
 }
 
+/// A piece of styled text set in one face: its byte range, its style run and its face
+/// (an index into the faces of a [`Shaped`]).
+type FontRun = (Range<usize>, u32, u16);
+
 /// Shapes styled text with the font chain. `lang` is the block's language (BCP 47).
 pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
+    let (faces, font_runs) = font_runs(&styled, fonts);
+    let language: Option<harfrust::Language> = lang.parse().ok();
+    let mut glyphs = Vec::with_capacity(styled.text.len());
+    for (range, run, fi) in font_runs {
+        let run_lang = styled.runs[run as usize]
+            .1
+            .lang
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .or_else(|| language.clone());
+        let first = glyphs.len();
+        shape_run(
+            &faces[fi as usize],
+            &styled.text[range.clone()],
+            run_lang,
+            &mut glyphs,
+            |info, pos, upem| ShapedGlyph {
+                id: info.glyph_id,
+                face: fi,
+                run,
+                x_advance: pos.x_advance as f32 / upem,
+                x_offset: pos.x_offset as f32 / upem,
+                y_offset: pos.y_offset as f32 / upem,
+                cluster: (range.start + info.cluster as usize) as u32..0,
+            },
+        );
+        close_clusters(&mut glyphs[first..], range.end as u32);
+    }
+    Shaped {
+        styled,
+        faces,
+        glyphs,
+    }
+}
+
+/// Itemises styled text into [`FontRun`]s: each character takes the first face of the
+/// chain that has it (marks and spaces stay in the face before them), and a run ends
+/// where the face or the style run changes. Gives the faces used, in first use order.
+fn font_runs(styled: &StyledText, fonts: &FontSet) -> (Vec<Arc<FontFace>>, Vec<FontRun>) {
     let mut faces: Vec<Arc<FontFace>> = Vec::new();
     let mut face_index = |f: &Arc<FontFace>| -> u16 {
         match faces.iter().position(|x| Arc::ptr_eq(x, f)) {
@@ -150,8 +193,7 @@ pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
             }
         }
     };
-    // Itemise: (byte range, run index, face index).
-    let mut items: Vec<(Range<usize>, u32, u16)> = Vec::new();
+    let mut items: Vec<FontRun> = Vec::new();
     let mut cache: HashMap<(char, bool, bool), u16> = HashMap::new();
     for (ri, (range, style)) in styled.runs.iter().enumerate() {
         let text = &styled.text[range.clone()];
@@ -181,71 +223,60 @@ pub fn shape(styled: StyledText, fonts: &FontSet, lang: &str) -> Shaped {
             items.push((start..range.end, ri as u32, cur));
         }
     }
-    let language: Option<harfrust::Language> = lang.parse().ok();
-    let mut glyphs = Vec::with_capacity(styled.text.len());
-    for (range, run, fi) in items {
-        let face = faces[fi as usize].clone();
-        let run_lang = styled.runs[run as usize]
-            .1
-            .lang
-            .as_deref()
-            .and_then(|l| l.parse().ok());
-        let piece = &styled.text[range.clone()];
-        let upem = face.units_per_em;
-        face.with_shaper(|shaper| {
-            let mut buffer = harfrust::UnicodeBuffer::new();
-            buffer.push_str(piece);
-            buffer.set_direction(harfrust::Direction::LeftToRight);
-            if let Some(l) = run_lang.clone().or_else(|| language.clone()) {
-                buffer.set_language(l);
-            }
-            buffer.guess_segment_properties();
-            let plan = plan_for(&face, shaper, &buffer);
-            let out = shaper.shape(buffer, harfrust::ShapeOptions::new().plan(Some(&plan)));
-            let infos = out.glyph_infos();
-            let positions = out.glyph_positions();
-            let first = glyphs.len();
-            for (info, pos) in infos.iter().zip(positions) {
-                glyphs.push(ShapedGlyph {
-                    id: info.glyph_id,
-                    face: fi,
-                    run,
-                    x_advance: pos.x_advance as f32 / upem,
-                    x_offset: pos.x_offset as f32 / upem,
-                    y_offset: pos.y_offset as f32 / upem,
-                    cluster: (range.start + info.cluster as usize) as u32..0,
-                });
-            }
-            // A glyph's cluster ends where the next larger cluster starts.
-            let end = range.end as u32;
-            let mut next = end;
-            for g in glyphs[first..].iter_mut().rev() {
-                g.cluster.end = next.max(g.cluster.start);
-                if g.cluster.start < next {
-                    next = g.cluster.start;
-                }
-            }
-            // Glyphs of one cluster share the full cluster range.
-            let mut i = first;
-            while i < glyphs.len() {
-                let start = glyphs[i].cluster.start;
-                let mut j = i;
-                let mut cend = glyphs[i].cluster.end;
-                while j < glyphs.len() && glyphs[j].cluster.start == start {
-                    cend = cend.max(glyphs[j].cluster.end);
-                    j += 1;
-                }
-                for g in &mut glyphs[i..j] {
-                    g.cluster.end = cend;
-                }
-                i = j;
-            }
-        });
+    (faces, items)
+}
+
+/// Shapes one piece of text in one face (left to right, in `lang` when known) and pushes
+/// a glyph per shaped glyph, made by `glyph` from harfrust's info and position and the
+/// face's units per em.
+fn shape_run(
+    face: &Arc<FontFace>,
+    piece: &str,
+    lang: Option<harfrust::Language>,
+    glyphs: &mut Vec<ShapedGlyph>,
+    glyph: impl Fn(&harfrust::GlyphInfo, &harfrust::GlyphPosition, f32) -> ShapedGlyph,
+) {
+    let upem = face.units_per_em;
+    face.with_shaper(|shaper| {
+        let mut buffer = harfrust::UnicodeBuffer::new();
+        buffer.push_str(piece);
+        buffer.set_direction(harfrust::Direction::LeftToRight);
+        if let Some(l) = lang {
+            buffer.set_language(l);
+        }
+        buffer.guess_segment_properties();
+        let plan = plan_for(face, shaper, &buffer);
+        let out = shaper.shape(buffer, harfrust::ShapeOptions::new().plan(Some(&plan)));
+        for (info, pos) in out.glyph_infos().iter().zip(out.glyph_positions()) {
+            glyphs.push(glyph(info, pos, upem));
+        }
+    });
+}
+
+/// Gives the glyphs of one shaped piece (ending at byte `end`) their cluster ends: a
+/// glyph's cluster ends where the next larger cluster starts, and the glyphs of one
+/// cluster share the whole cluster's range.
+fn close_clusters(glyphs: &mut [ShapedGlyph], end: u32) {
+    let mut next = end;
+    for g in glyphs.iter_mut().rev() {
+        g.cluster.end = next.max(g.cluster.start);
+        if g.cluster.start < next {
+            next = g.cluster.start;
+        }
     }
-    Shaped {
-        styled,
-        faces,
-        glyphs,
+    let mut i = 0;
+    while i < glyphs.len() {
+        let start = glyphs[i].cluster.start;
+        let mut j = i;
+        let mut cend = glyphs[i].cluster.end;
+        while j < glyphs.len() && glyphs[j].cluster.start == start {
+            cend = cend.max(glyphs[j].cluster.end);
+            j += 1;
+        }
+        for g in &mut glyphs[i..j] {
+            g.cluster.end = cend;
+        }
+        i = j;
     }
 }
 

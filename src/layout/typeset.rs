@@ -2,7 +2,7 @@
 //! and the block styles and flows the pager places.
 
 use super::linebreak::{LineBreak, break_lines, hyphenates};
-use super::shape::{self, Shaped, Style, StyledText};
+use super::shape::{self, Shaped, ShapedGlyph, Style, StyledText};
 use super::{GlyphRun, Line, LinkTarget, Owner, PlacedGlyph};
 use crate::fonts::FontSet;
 use crate::model::Text;
@@ -156,6 +156,8 @@ impl Typesetter<'_> {
         lines
     }
 
+    /// The line of break `b` of shaped text: its glyphs grouped into runs of one face
+    /// and one style run, set from `indent`.
     pub(super) fn line(
         &self,
         owner: Owner,
@@ -174,57 +176,10 @@ impl Typesetter<'_> {
             while j < glyphs.len() && glyphs[j].face == face && glyphs[j].run == run {
                 j += 1;
             }
-            let start = glyphs[i..j]
-                .iter()
-                .map(|g| g.cluster.start)
-                .min()
-                .unwrap_or(0) as usize;
-            let end = glyphs[i..j]
-                .iter()
-                .map(|g| g.cluster.end)
-                .max()
-                .unwrap_or(0) as usize;
-            let mut text = shaped.styled.text[start..end].to_string();
-            let mut placed: Vec<PlacedGlyph> = glyphs[i..j]
-                .iter()
-                .map(|g| PlacedGlyph {
-                    id: g.id,
-                    x_advance: g.x_advance,
-                    x_offset: g.x_offset,
-                    y_offset: g.y_offset,
-                    text: (g.cluster.start as usize - start)..(g.cluster.end as usize - start),
-                })
-                .collect();
-            let f = &shaped.faces[face as usize];
-            if b.hyphen
-                && j == glyphs.len()
-                && let Some((gid, adv)) = f.hyphen
-            {
-                let at = text.len();
-                // Mapped to U+002D so that extraction gives `recommen-⏎dations`, which text tools
-                // and screen readers rejoin (U+00AD is dropped by them, splitting the word).
-                text.push('-');
-                placed.push(PlacedGlyph {
-                    id: gid,
-                    x_advance: adv,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
-                    text: at..text.len(),
-                });
-            }
-            let width = placed.iter().map(|g| g.x_advance).sum::<f32>() * size;
-            let style = &shaped.styled.runs[run as usize].1;
-            runs.push(GlyphRun {
-                face: f.clone(),
-                size,
-                x,
-                text,
-                glyphs: placed,
-                lang: style.lang.clone(),
-                link: style.href.clone().map(LinkTarget::Uri),
-                width,
-            });
-            x += width;
+            let hyphen = b.hyphen && j == glyphs.len();
+            let r = glyph_run(shaped, &glyphs[i..j], hyphen, size, x);
+            x += r.width;
+            runs.push(r);
             i = j;
         }
         Line {
@@ -236,6 +191,51 @@ impl Typesetter<'_> {
             offset: glyphs.first().map_or(0, |g| g.cluster.start as usize),
             hyphenated: b.hyphen,
         }
+    }
+}
+
+/// A run of glyphs of one face and one style run, at `x`, with the text they show; with
+/// `hyphen`, the face's hyphen is drawn after them.
+fn glyph_run(shaped: &Shaped, glyphs: &[ShapedGlyph], hyphen: bool, size: f32, x: f32) -> GlyphRun {
+    let (face, run) = (glyphs[0].face, glyphs[0].run);
+    let start = glyphs.iter().map(|g| g.cluster.start).min().unwrap_or(0) as usize;
+    let end = glyphs.iter().map(|g| g.cluster.end).max().unwrap_or(0) as usize;
+    let mut text = shaped.styled.text[start..end].to_string();
+    let mut placed: Vec<PlacedGlyph> = glyphs
+        .iter()
+        .map(|g| PlacedGlyph {
+            id: g.id,
+            x_advance: g.x_advance,
+            x_offset: g.x_offset,
+            y_offset: g.y_offset,
+            text: (g.cluster.start as usize - start)..(g.cluster.end as usize - start),
+        })
+        .collect();
+    let f = &shaped.faces[face as usize];
+    if hyphen && let Some((gid, adv)) = f.hyphen {
+        let at = text.len();
+        // Mapped to U+002D so that extraction gives `recommen-⏎dations`, which text tools
+        // and screen readers rejoin (U+00AD is dropped by them, splitting the word).
+        text.push('-');
+        placed.push(PlacedGlyph {
+            id: gid,
+            x_advance: adv,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            text: at..text.len(),
+        });
+    }
+    let width = placed.iter().map(|g| g.x_advance).sum::<f32>() * size;
+    let style = &shaped.styled.runs[run as usize].1;
+    GlyphRun {
+        face: f.clone(),
+        size,
+        x,
+        text,
+        glyphs: placed,
+        lang: style.lang.clone(),
+        link: style.href.clone().map(LinkTarget::Uri),
+        width,
     }
 }
 
