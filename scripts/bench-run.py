@@ -6,7 +6,8 @@ usage: scripts/bench-run.py CASES.tsv RESULTS.json --runs N
 CASES.tsv holds one case a line: `NAME<TAB>COMMAND` (COMMAND split on spaces; no quoting).
 Every case runs once as a warm-up (its output checked: a failing case is reported and not
 timed), then N rounds run every case once each, in the file's order, so that anpham and
-its peers alternate and share the machine's ups and downs. Each run's wall time is taken
+its peers alternate and share the machine's ups and downs. Before each run the page cache's dirty
+data is written out (`os.sync()`, untimed), so no run waits for the writes of the one before. Each run's wall time is taken
 around fork/exec; user + system CPU time and the peak resident set size come from the
 kernel (wait4's rusage: the child and the children it waited for). RESULTS.json gets every
 run and the medians; one line a round goes to stderr.
@@ -21,6 +22,10 @@ import time
 
 
 def run(cmd, log):
+    # Every run starts with no dirty data in the page cache: otherwise a run that syncs its
+    # output (anpham fsyncs before renaming) waits for the previous run's unwritten output
+    # (a peer's 60-800 MB) to reach the disk too. The run still pays for its own writes.
+    os.sync()
     start = time.perf_counter()
     with open(log, "ab") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)

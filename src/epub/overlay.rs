@@ -3,7 +3,7 @@
 //!
 //! The overlay itself is made elsewhere (speech in [`crate::speech`]); this module only
 //! writes it. With an [`Overlay`], the writer
-//! ([`super::content::write_runs`]) wraps each sentence of a part's text in a
+//! (`epub::content::write_runs`) wraps each sentence of a part's text in a
 //! `<span id="snt-N">` (no class, no style: nothing changes on screen), gives each
 //! described image an `id`, and adds per content document a SMIL file with a `par` per
 //! sentence (`text` → the sentence, `audio` → its clip in the document's MP3), manifest

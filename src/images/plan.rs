@@ -386,7 +386,7 @@ pub fn for_print(
     prepare_all(p, print_wanted(p, lay, ppi), store)
 }
 
-/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`];
+/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`](super::EPUB_MAX_PIXELS);
 /// from `store` when given.
 pub fn for_epub(
     p: &Publication,
