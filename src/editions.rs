@@ -373,26 +373,7 @@ fn build_with_store<S: EditionSink>(
         .unwrap_or_else(|| Timestamp::of_publication(prepared.date.as_deref()));
     let laid_out = lay_out_scales(prepared, request)?;
     let images = Arc::new(prepare_images(prepared, request, &laid_out)?);
-    let written: Vec<Result<Option<WrittenEdition<S::Output>>>> = laid_out
-        .par_iter()
-        .map(|(scale, lay, layout_seconds)| {
-            if !request.pdf_scales.contains(scale) {
-                return Ok(None);
-            }
-            let settings = WriteSettings {
-                date: Some(date),
-                image_ppi: request.image_ppi,
-                standard: request.pdf_standard,
-                images: Some(images.clone()),
-            };
-            let kind = EditionKind::Pdf(*scale);
-            let mut e = write_one(sink, kind, Some(lay.pages.len()), |out| {
-                pdf::write_pdf_to(prepared, lay, &settings, out)
-            })?;
-            e.seconds += layout_seconds;
-            Ok(Some(e))
-        })
-        .collect();
+    let written = write_pdf_editions(prepared, request, sink, &laid_out, date, &images);
     let mut pdfs = BTreeMap::new();
     let mut page_map = None;
     let mut braille_map = None;
@@ -436,6 +417,38 @@ fn build_with_store<S: EditionSink>(
         )?);
     }
     Ok((out, images))
+}
+
+/// The PDF editions of `laid_out` (one per requested scale, in parallel), each written into
+/// its sink output; `None` for a scale laid out only for a page map.
+fn write_pdf_editions<S: EditionSink>(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    sink: &S,
+    laid_out: &[LaidOut],
+    date: Timestamp,
+    images: &Arc<ImageStore>,
+) -> Vec<Result<Option<WrittenEdition<S::Output>>>> {
+    laid_out
+        .par_iter()
+        .map(|(scale, lay, layout_seconds)| {
+            if !request.pdf_scales.contains(scale) {
+                return Ok(None);
+            }
+            let settings = WriteSettings {
+                date: Some(date),
+                image_ppi: request.image_ppi,
+                standard: request.pdf_standard,
+                images: Some(Arc::clone(images)),
+            };
+            let kind = EditionKind::Pdf(*scale);
+            let mut e = write_one(sink, kind, Some(lay.pages.len()), |out| {
+                pdf::write_pdf_to(prepared, lay, &settings, out)
+            })?;
+            e.seconds += layout_seconds;
+            Ok(Some(e))
+        })
+        .collect()
 }
 
 /// One PDF edition: lays out with `options` and writes the result (a shortcut for
