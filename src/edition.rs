@@ -379,15 +379,13 @@ mod tests {
     fn a_photo_changed_after_loading_fails_and_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let photo = crate::images::testdata::jpeg_with_exif(320, 240, 1);
-        std::fs::create_dir_all(dir.path().join("img")).unwrap();
-        std::fs::write(dir.path().join("img/a.jpg"), &photo).unwrap();
-        let article = dir.path().join("a.md");
-        std::fs::write(
-            &article,
-            "---\ntitle: Ảnh\nlang: vi\ndate: 2026-11-27\n---\n\nĐoạn mở đầu.\n\n\
-             ![Hội trường](img/a.jpg \"Toàn cảnh\")\n",
-        )
-        .unwrap();
+        let article = crate::images::testdata::article_with_photo(
+            dir.path(),
+            "a",
+            "Ảnh",
+            "Hội trường",
+            &photo,
+        );
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();

@@ -481,15 +481,13 @@ mod tests {
         // 2400 × 1800 px: 4.3 MP, above the EPUB's 4 MP, and about 620 ppi across an A5
         // text column, above 450: every edition below resamples it.
         let photo = crate::images::testdata::jpeg_with_exif(2400, 1800, 1);
-        std::fs::create_dir_all(dir.path().join("img")).unwrap();
-        std::fs::write(dir.path().join("img/cam.jpg"), &photo).unwrap();
-        let article = dir.path().join("cam.md");
-        std::fs::write(
-            &article,
-            "---\ntitle: Ảnh máy ảnh\nlang: vi\ndate: 2026-11-27\n---\n\nĐoạn mở đầu.\n\n\
-             ![Hội trường nhìn từ phía sau](img/cam.jpg \"Toàn cảnh\")\n",
-        )
-        .unwrap();
+        let article = crate::images::testdata::article_with_photo(
+            dir.path(),
+            "cam",
+            "Ảnh máy ảnh",
+            "Hội trường nhìn từ phía sau",
+            &photo,
+        );
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
         let mut request = EditionRequest::new();
         request.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];

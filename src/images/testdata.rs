@@ -167,3 +167,26 @@ pub fn rgba_png(w: u32, h: u32) -> Vec<u8> {
 pub fn image_data(bytes: Vec<u8>) -> ImageData {
     crate::validate::check_image(bytes).expect("test image")
 }
+
+/// Writes `dir/NAME.md`, an article with a lead and one figure, and its photo
+/// `dir/img/NAME.jpg` (`jpeg`); returns the article's path (tests that load from files).
+pub fn article_with_photo(
+    dir: &std::path::Path,
+    name: &str,
+    title: &str,
+    alt: &str,
+    jpeg: &[u8],
+) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("img")).unwrap();
+    std::fs::write(dir.join(format!("img/{name}.jpg")), jpeg).unwrap();
+    let article = dir.join(format!("{name}.md"));
+    std::fs::write(
+        &article,
+        format!(
+            "---\ntitle: {title}\nlang: vi\ndate: 2026-11-27\n---\n\nĐoạn mở đầu.\n\n\
+             ![{alt}](img/{name}.jpg \"Toàn cảnh\")\n"
+        ),
+    )
+    .unwrap();
+    article
+}
