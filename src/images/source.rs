@@ -106,6 +106,16 @@ impl ImageSource {
         }
     }
 
+    /// Whether `other` holds the same bytes: the same loaded record, or the same
+    /// fingerprint and, compared byte for byte (a file is read again for that), the same
+    /// bytes. A file that cannot be read again is not the same: its edition reports it
+    /// when it reads it.
+    pub fn same_content(&self, other: &ImageSource) -> bool {
+        self.identity() == other.identity()
+            || (self.fingerprint() == other.fingerprint()
+                && matches!((self.read(), other.read()), (Ok(x), Ok(y)) if x == y))
+    }
+
     /// The file it is read from, if any.
     pub fn path(&self) -> Option<&Path> {
         match self {

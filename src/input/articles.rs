@@ -78,11 +78,7 @@ pub(crate) fn share_equal_images(articles: &mut [Article]) {
             let Block::Figure(f) = b else { continue };
             let Some(img) = &mut f.image else { continue };
             let same = seen.entry(img.source.fingerprint()).or_default();
-            let equal = |s: &ImageSource| {
-                s.identity() == img.source.identity()
-                    || matches!((s.read(), img.source.read()), (Ok(x), Ok(y)) if x == y)
-            };
-            match same.iter().find(|s| equal(s)) {
+            match same.iter().find(|s| s.same_content(&img.source)) {
                 Some(first) => img.source = first.clone(),
                 None => same.push(img.source.clone()),
             }
