@@ -240,7 +240,7 @@ fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCo
                         "  to fix in {} before building:",
                         done.written.markdown.display()
                     );
-                    for line in e.to_string().lines() {
+                    for line in e.report().lines() {
                         println!("    {line}");
                     }
                 }

@@ -438,6 +438,45 @@ fn import_command_writes_markdown_that_reads_back() {
     assert_eq!(std::fs::read(&page_md).unwrap(), first);
 }
 
+/// What the written Markdown still lacks is printed as every other diagnostic is, with
+/// its severity (`error:`), under the file to fix.
+#[test]
+fn import_command_names_what_to_fix_as_diagnostics() {
+    let out = common::out_dir("import-cli-to-fix");
+    let page = out.join("page.html");
+    std::fs::create_dir_all(out.join("page_files")).unwrap();
+    std::fs::copy(
+        fixture("sharepoint/hoi-thao_files/toan-canh.png"),
+        out.join("page_files/a.png"),
+    )
+    .unwrap();
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html lang=\"vi\"><head><title>Hội thảo</title></head><body>\
+         <article><h1>Hội thảo tỉnh Bắc Kạn</h1><p>Đoạn mở đầu của bài.</p>\
+         <p><img src=\"page_files/a.png\"></p><p>Đoạn cuối.</p></article></body></html>",
+    )
+    .unwrap();
+    let o = anpham()
+        .arg("import")
+        .arg(&page)
+        .arg("-o")
+        .arg(out.join("md"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}");
+    let md = out.join("md/page.md");
+    let to_fix = format!("  to fix in {} before building:\n", md.display());
+    let at = stdout.find(&to_fix).expect(&stdout) + to_fix.len();
+    let lines: Vec<&str> = stdout[at..].lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("    error: {}:", md.display())),
+        "{stdout}"
+    );
+    assert!(lines[1].starts_with("      hint: "), "{stdout}");
+}
+
 #[test]
 fn check_accepts_pages_and_names_problems() {
     let o = anpham()

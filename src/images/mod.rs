@@ -14,6 +14,7 @@
 //! * EXIF orientations 2–8 and CMYK JPEGs are always decoded: both editions get upright
 //!   RGB (or greyscale) pixels.
 
+pub(crate) mod jpeg;
 pub mod pixels;
 mod plan;
 pub mod probe;

@@ -8,6 +8,7 @@
 //!   orientation. (The caller still decodes PNG rows: a damaged zlib stream inside
 //!   chunks with right CRCs is only found that way, and the PDF needs the rows anyway.)
 
+use super::jpeg::Segments;
 use crate::model::ImageFormat;
 
 /// What the headers of an image file say.
@@ -59,7 +60,8 @@ pub fn probe(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
     }
 }
 
-const DAMAGED: &str = "the image data is truncated or damaged";
+/// The start of every message about a damaged image file.
+pub(super) const DAMAGED: &str = "the image data is truncated or damaged";
 
 fn probe_jpeg(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
     let seg = jpeg_segments(bytes, max_side)?;
@@ -107,52 +109,27 @@ struct JpegSegments<'a> {
     adobe: bool,
 }
 
-/// Walks a JPEG's segments by their lengths and its entropy-coded scans to the EOI marker
-/// (`FF D9`); bytes after EOI (some cameras append data) are allowed.
-/// A frame header declaring more than `max_side` pixels a side is refused as soon as it is
-/// read. (One loop over the markers, 82 lines: each marker's case is a few lines and
-/// splitting the loop would pass its whole state around.)
+/// Walks a JPEG's segments ([`Segments`]) and its entropy-coded scans to the EOI marker
+/// (`FF D9`); bytes after EOI (some cameras append data) are allowed. A frame header
+/// declaring more than `max_side` pixels a side is refused as soon as it is read.
 fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
-    let n = b.len();
     let mut exif = None;
     let mut adobe = false;
     let mut frame_seen = false;
     let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
-    let mut i = 2; // after SOI
-    loop {
-        i = memchr::memchr(0xFF, &b[i.min(n)..]).map_or(n, |k| i + k);
-        while i + 1 < n && b[i + 1] == 0xFF {
-            i += 1;
-        }
-        if i + 1 >= n {
-            return Err(DAMAGED.into());
-        }
-        let marker = b[i + 1];
-        i += 2;
-        match marker {
-            0xD9 => break,
-            0x01 | 0xD0..=0xD8 => continue,
-            _ => {}
-        }
-        if i + 2 > n {
-            return Err(DAMAGED.into());
-        }
-        let len = u16::from_be_bytes([b[i], b[i + 1]]) as usize;
-        if len < 2 || i + len > n {
-            return Err(format!(
-                "{DAMAGED} (a segment, marker FF {marker:02X}, at byte {} claims {len} bytes, past the end of the file)",
-                i - 2
-            ));
-        }
-        let data = &b[i + 2..i + len];
-        match marker {
+    for segment in Segments::after_soi(b) {
+        let segment = segment.map_err(|e| e.to_string())?;
+        let data = segment.data();
+        match segment.marker {
             0xE1 if exif.is_none() && data.starts_with(b"Exif\0\0") => exif = Some(&data[6..]),
             0xE2 if data.starts_with(b"ICC_PROFILE\0") && data.len() >= 14 => {
                 icc_parts.push((data[12], &data[14..]))
             }
             0xEE if data.starts_with(b"Adobe") => adobe = true,
             0xC0..=0xCF
-                if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !frame_seen && data.len() >= 5 =>
+                if !matches!(segment.marker, 0xC4 | 0xC8 | 0xCC)
+                    && !frame_seen
+                    && data.len() >= 5 =>
             {
                 let h = u16::from_be_bytes([data[1], data[2]]) as u32;
                 let w = u16::from_be_bytes([data[3], data[4]]) as u32;
@@ -164,24 +141,6 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
                 frame_seen = true;
             }
             _ => {}
-        }
-        i += len;
-        if marker == 0xDA {
-            // The entropy-coded data: to the next FF that is neither a stuffed byte nor a
-            // restart marker (memchr: this walk is most of a photo's probe).
-            while i + 1 < n {
-                match memchr::memchr(0xFF, &b[i..n - 1]) {
-                    Some(k) if matches!(b[i + k + 1], 0x00 | 0xD0..=0xD7) => i += k + 2,
-                    Some(k) => {
-                        i += k;
-                        break;
-                    }
-                    None => {
-                        i = n - 1;
-                        break;
-                    }
-                }
-            }
         }
     }
     icc_parts.sort_by_key(|(seq, _)| *seq);

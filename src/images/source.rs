@@ -63,13 +63,45 @@ impl PartialEq for ImageSource {
     }
 }
 
-/// A file that is no longer what was checked, or cannot be read again.
-fn changed(path: &Path, what: impl std::fmt::Display) -> String {
-    format!(
-        "{}: {what}; it was checked when the articles were loaded and must not change while \
-         anpham runs: run anpham again",
-        path.display()
-    )
+/// An image file that is no longer what was checked when the articles were loaded, or
+/// that cannot be read again. Its text names the file and says to run anpham again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// The file.
+    pub path: PathBuf,
+    /// What happened to it: what changed, or why it cannot be read.
+    pub what: String,
+}
+
+impl std::fmt::Display for Changed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}; it was checked when the articles were loaded and must not change while \
+             anpham runs: run anpham again",
+            self.path.display(),
+            self.what
+        )
+    }
+}
+
+impl From<Changed> for String {
+    fn from(c: Changed) -> String {
+        c.to_string()
+    }
+}
+
+/// The file at `path` is no longer what was checked, or cannot be read again.
+fn changed(path: &Path, what: impl std::fmt::Display) -> Changed {
+    Changed {
+        path: path.to_path_buf(),
+        what: what.to_string(),
+    }
+}
+
+/// A file that cannot be opened or read again.
+fn unreadable(path: &Path, e: std::io::Error) -> Changed {
+    changed(path, format_args!("it cannot be read again ({e})"))
 }
 
 impl ImageSource {
@@ -125,12 +157,19 @@ impl ImageSource {
     }
 
     /// All its bytes (a file is read again and checked against its fingerprint). The
-    /// error names the file and says what to do.
+    /// error names the file and says what to do ([`read_checked`](Self::read_checked)
+    /// keeps it as a value).
     pub fn read(&self) -> Result<Cow<'_, [u8]>, String> {
+        self.read_checked().map_err(String::from)
+    }
+
+    /// All its bytes, as [`read`](Self::read), with a file that changed or cannot be read
+    /// again as a [`Changed`].
+    pub fn read_checked(&self) -> Result<Cow<'_, [u8]>, Changed> {
         match self {
             ImageSource::Memory(b, _) => Ok(Cow::Borrowed(b.as_slice())),
             ImageSource::File(f) => {
-                let bytes = std::fs::read(&f.path).map_err(|e| changed(&f.path, e))?;
+                let bytes = std::fs::read(&f.path).map_err(|e| unreadable(&f.path, e))?;
                 let now = Fingerprint::of(&bytes);
                 if now != f.fingerprint {
                     return Err(changed(&f.path, describe(f.fingerprint, now)));
@@ -140,16 +179,17 @@ impl ImageSource {
         }
     }
 
-    /// Its first bytes, at most `max` (to read a file's headers without all of it).
-    pub fn head(&self, max: usize) -> Result<Cow<'_, [u8]>, String> {
+    /// Its first bytes, at most `max` (to read a file's headers without all of it; they
+    /// are not checked against the fingerprint, which needs the whole file).
+    pub fn head(&self, max: usize) -> Result<Cow<'_, [u8]>, Changed> {
         match self {
             ImageSource::Memory(b, _) => Ok(Cow::Borrowed(&b[..max.min(b.len())])),
             ImageSource::File(f) => {
-                let file = std::fs::File::open(&f.path).map_err(|e| changed(&f.path, e))?;
+                let file = std::fs::File::open(&f.path).map_err(|e| unreadable(&f.path, e))?;
                 let mut head = Vec::with_capacity(max.min(f.fingerprint.len as usize));
                 file.take(max as u64)
                     .read_to_end(&mut head)
-                    .map_err(|e| changed(&f.path, e))?;
+                    .map_err(|e| unreadable(&f.path, e))?;
                 Ok(Cow::Owned(head))
             }
         }
@@ -167,8 +207,8 @@ impl ImageSource {
             }
             ImageSource::File(f) => f,
         };
-        let mut file =
-            std::fs::File::open(&f.path).map_err(|e| CopyError::Image(changed(&f.path, e)))?;
+        let mut file = std::fs::File::open(&f.path)
+            .map_err(|e| CopyError::Image(unreadable(&f.path, e).to_string()))?;
         let mut buf = vec![0u8; 64 * 1024];
         let mut crc = crc32fast::Hasher::new();
         let mut len = 0u64;
@@ -177,7 +217,7 @@ impl ImageSource {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(CopyError::Image(changed(&f.path, e))),
+                Err(e) => return Err(CopyError::Image(unreadable(&f.path, e).to_string())),
             };
             len += n as u64;
             if len > f.fingerprint.len {
@@ -191,10 +231,9 @@ impl ImageSource {
             crc32: crc.finalize(),
         };
         if now != f.fingerprint {
-            return Err(CopyError::Image(changed(
-                &f.path,
-                describe(f.fingerprint, now),
-            )));
+            return Err(CopyError::Image(
+                changed(&f.path, describe(f.fingerprint, now)).to_string(),
+            ));
         }
         Ok(len)
     }

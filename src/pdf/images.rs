@@ -48,7 +48,7 @@ pub(super) fn pdf_images(p: &Prepared, lay: &Layout, options: &WriteSettings) ->
                 distinct.len() - 1
             });
     }
-    let given: Vec<std::result::Result<Given, String>> = distinct
+    let given: Vec<std::result::Result<Given, crate::images::source::Changed>> = distinct
         .par_iter()
         .enumerate()
         .map(|(index, key)| {
@@ -59,14 +59,14 @@ pub(super) fn pdf_images(p: &Prepared, lay: &Layout, options: &WriteSettings) ->
                     return Ok(Given::Standin(s));
                 }
             }
-            Ok(Given::Whole(img.source.read()?.into_owned()))
+            Ok(Given::Whole(img.source.read_checked()?.into_owned()))
         })
         .collect();
     let mut images = Vec::with_capacity(distinct.len());
     let mut splices = Vec::new();
     for (key, given) in distinct.iter().zip(given) {
         let img = &prepared[key];
-        let bytes = match given.map_err(|why| validation::image_error(p, key.0, key.1, why))? {
+        let bytes = match given.map_err(|c| validation::changed_image_error(p, key.0, key.1, &c))? {
             Given::Standin(s) => {
                 splices.push(Splice {
                     standin: s.clone(),

@@ -57,7 +57,9 @@ pub const MAX_HEAD: usize = 256 * 1024;
 /// A stand-in for the JPEG whose first bytes are `head`: SOI, a comment naming image
 /// `index` of `source` (its length and CRC-32), the header segments krilla reads (every
 /// segment up to and including the start of scan, except APP1 (EXIF, XMP) and comments),
-/// then EOI. `None` when `head` does not reach the start of scan.
+/// then EOI. `None` (the image then goes to krilla whole) when `head` does not reach the
+/// start of scan, or has bytes between segments or a standalone marker before it, which
+/// the stand-in would not carry as they are.
 pub fn standin(head: &[u8], index: usize, source: &ImageSource) -> Option<Vec<u8>> {
     if head.get(..2) != Some(&[0xFF, 0xD8]) {
         return None;
@@ -68,29 +70,20 @@ pub fn standin(head: &[u8], index: usize, source: &ImageSource) -> Option<Vec<u8
     let mut out = vec![0xFF, 0xD8, 0xFF, 0xFE];
     out.extend_from_slice(&u16::try_from(comment.len() + 2).ok()?.to_be_bytes());
     out.extend_from_slice(&comment);
-    let mut at = 2;
-    loop {
-        // Fill bytes (0xFF) may precede a marker.
-        while head.get(at) == Some(&0xFF) && head.get(at + 1) == Some(&0xFF) {
-            at += 1;
-        }
-        let (&[0xFF, marker], Some(len)) = (
-            head.get(at..at + 2)?.first_chunk::<2>()?,
-            head.get(at + 2..at + 4),
-        ) else {
+    for segment in crate::images::jpeg::Segments::after_soi(head) {
+        let segment = segment.ok()?;
+        if segment.skipped > 0 || segment.is_standalone() {
             return None;
-        };
-        let end = at + 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
-        let segment = head.get(at..end)?;
-        if marker != 0xE1 && marker != 0xFE {
-            out.extend_from_slice(segment);
         }
-        if marker == 0xDA {
+        if segment.marker != 0xE1 && segment.marker != 0xFE {
+            out.extend_from_slice(segment.bytes);
+        }
+        if segment.marker == 0xDA {
             out.extend_from_slice(&[0xFF, 0xD9]);
             return Some(out);
         }
-        at = end;
     }
+    None
 }
 
 /// One change to krilla's bytes: `old` bytes at `at` become `new`.
@@ -363,6 +356,20 @@ mod tests {
         let stand = krilla::image::Image::from_jpeg(s.into(), false).unwrap();
         assert_eq!(real.size(), stand.size());
         assert!(standin(b"not a jpeg", 0, &source).is_none());
+    }
+
+    #[test]
+    fn a_standin_drops_fill_bytes_and_gives_up_on_bytes_between_segments() {
+        let filled = crate::images::jpeg::tests::with_bytes_before_scan(&[0xFF, 0xFF]);
+        let source = ImageSource::memory(filled.clone());
+        let s = standin(&filled, 0, &source).unwrap();
+        assert!(memmem::find(&s, &[0xFF, 0xFF, 0xFF]).is_none());
+        let real = krilla::image::Image::from_jpeg(filled.into(), false).unwrap();
+        let stand = krilla::image::Image::from_jpeg(s.into(), false).unwrap();
+        assert_eq!(real.size(), stand.size());
+        let damaged = crate::images::jpeg::tests::with_bytes_before_scan(&[0, 0]);
+        let source = ImageSource::memory(damaged.clone());
+        assert_eq!(standin(&damaged, 0, &source), None);
     }
 
     /// Every offset in the xref table points at its object, and every stream's

@@ -19,6 +19,7 @@ use krilla::error::KrillaError;
 use krilla::surface::Location;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::images::source::Changed;
 use crate::layout::{FrontPart, Item, Layout, Owner};
 use crate::model::Block;
 use crate::pagemap::ArticlePart;
@@ -122,6 +123,32 @@ pub(crate) fn image_error(
             ..at
         }
         .with_hint("use a complete PNG or JPEG file (re-save it with an image editor)"),
+    ))
+}
+
+/// An image file that changed (or vanished) on disk after it was loaded and checked, so
+/// the PDF writer cannot embed it, at its figure's `src`: the file is fine to use, only
+/// not while anpham runs, so the hint says to build again (not to repair the image).
+pub(crate) fn changed_image_error(
+    p: &Prepared,
+    article: usize,
+    block: usize,
+    c: &Changed,
+) -> Error {
+    let at = part_diagnostic(p, Owner::Article(article, ArticlePart::Block(block)), "src");
+    p.locate(Error::input(
+        Diagnostic {
+            message: format!(
+                "the PDF cannot embed the image file {}: {}",
+                c.path.display(),
+                c.what
+            ),
+            ..at
+        }
+        .with_hint(
+            "the file changed or went away after anpham read and checked it: leave the image \
+             files alone while anpham runs, then run anpham again to rebuild",
+        ),
     ))
 }
 
@@ -533,5 +560,53 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("this is a bug in anpham"), "{text}");
+    }
+
+    /// A photo that changed or vanished after loading is named at its figure, with a
+    /// hint to build again (not to repair the image): a JPEG whose headers cannot be read
+    /// again, a PNG (given to krilla whole) whose bytes changed.
+    #[test]
+    fn a_photo_changed_after_loading_is_its_own_error() {
+        use crate::editions::{EditionRequest, build};
+        let dir = tempfile::tempdir().unwrap();
+        let jpeg = crate::images::testdata::jpeg_with_exif(40, 30, 1);
+        let png = crate::images::testdata::rgba_png(40, 30);
+        for (name, bytes) in [("a.jpg", &jpeg), ("b.png", &png)] {
+            let photo = dir.path().join(name);
+            std::fs::write(&photo, bytes).unwrap();
+            let article = dir.path().join(format!("{name}.md"));
+            std::fs::write(
+                &article,
+                format!("---\ntitle: Ảnh\nlang: vi\n---\n\nĐoạn.\n\n![Hội trường]({name})\n"),
+            )
+            .unwrap();
+            let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
+            if name.ends_with("jpg") {
+                std::fs::remove_file(&photo).unwrap();
+            } else {
+                let mut changed = bytes.clone();
+                let n = changed.len();
+                changed[n - 20] ^= 0x55;
+                std::fs::write(&photo, changed).unwrap();
+            }
+            let mut request = EditionRequest::new();
+            request.epub = None;
+            request.pdf_scales = vec![crate::scale::FontScale::LARGE];
+            request.image_ppi = crate::images::ImagePpi::Original;
+            let report = build(&prepared, &request).unwrap_err().report();
+            let want = format!(
+                "{name}.md:8:1: the PDF cannot embed the image file {}: ",
+                photo.display()
+            );
+            assert!(
+                report.starts_with("error: ") && report.contains(&want),
+                "{report}"
+            );
+            assert!(
+                report.ends_with("leave the image files alone while anpham runs, then run anpham again to rebuild"),
+                "{report}"
+            );
+            assert!(!report.contains("re-save"), "{report}");
+        }
     }
 }
