@@ -284,7 +284,10 @@ fn prepare_images(
             plan.add_print(prepared, lay, request.image_ppi);
         }
     }
-    if request.epub.is_some() || request.talking.is_some() {
+    // Once per EPUB-like edition: with both, each decode is shared; with one, an image
+    // only it decodes is made when its writer reaches it (bounded memory).
+    let epubs = usize::from(request.epub.is_some()) + usize::from(request.talking.is_some());
+    for _ in 0..epubs {
         plan.add_epub(prepared);
     }
     plan.prepare(prepared)
@@ -500,15 +503,31 @@ mod tests {
             alone.add_print(p, &lay, request.image_ppi);
             assert_eq!(alone.prepare(p).unwrap().decodes(), 1, "{scale:?}");
         }
+        // The EPUB alone leaves it to its writer, which makes it when it reaches it.
         let mut alone = ImagePlan::new();
         alone.add_epub(p);
-        assert_eq!(alone.prepare(p).unwrap().decodes(), 1, "EPUB");
+        let store = Arc::new(alone.prepare(p).unwrap());
+        assert_eq!(store.decodes(), 0, "EPUB: not made by the plan");
+        assert!(crate::images::epub_images(p, Some(&store))[0].is_pending());
+        let mut options = EpubOptions::new(FontScale::STANDARD);
+        options.images = Some(Arc::clone(&store));
+        crate::epub::write_epub(&prepared, &options).unwrap();
+        assert_eq!(store.decodes(), 1, "EPUB: made by its writer");
         assert_eq!(decodes_of(&photo), 3);
+        // An EPUB and a talking book share the decode: the plan makes it.
+        let mut both = ImagePlan::new();
+        both.add_epub(p);
+        both.add_epub(p);
+        let shared = both.prepare(p).unwrap();
+        assert_eq!(shared.decodes(), 1, "EPUB and talking book");
+        assert!(!crate::images::epub_images(p, Some(&shared))[0].is_pending());
+        assert_eq!(decodes_of(&photo), 4);
         // Built together, they share one decode (counted by the store, and by the decoder
         // whatever path called it).
         let (editions, images) = build_sharing_images(&prepared, &request).unwrap();
         assert_eq!(images.decodes(), 1);
-        assert_eq!(decodes_of(&photo), 4);
+        assert!(!crate::images::epub_images(p, Some(&images))[0].is_pending());
+        assert_eq!(decodes_of(&photo), 5);
         assert_eq!(editions.len(), 3);
         // And each got its own size: the EPUB's at most 4 MP, the PDFs' smaller still.
         let epub = editions

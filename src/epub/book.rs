@@ -4,35 +4,45 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::{Seek, Write};
+
+use rayon::prelude::*;
 
 use super::embed::EmbeddedFonts;
 use super::pages::PagePlan;
 use super::{CSS_HREF, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
 use crate::error::{Error, Result};
-use crate::images::ImageSource;
+use crate::images::{EpubImage, ImageStore};
 use crate::model::{Block, Publication};
 
-/// A stored image: its href inside `EPUB/`, media type and where its bytes are.
-pub(super) type StoredImage = (String, &'static str, ImageSource);
+/// A stored image: its href inside `EPUB/`, media type and how its bytes are had.
+pub(super) type StoredImage = (String, &'static str, EpubImage);
 
-/// Images: each distinct image stored once, upright and at most 4 megapixels
-/// (crate::images, in parallel, or from the build's shared store); and each article's stylesheet and image hrefs.
+/// Images: each distinct image stored once, upright and at most 4 megapixels (from the
+/// build's shared store, passed through, or made when written: [`write_images`]); and each
+/// article's stylesheet and image hrefs. Nothing is read or decoded here.
 pub(super) fn store_images(
     p: &Publication,
-    store: Option<&crate::images::ImageStore>,
+    store: Option<&ImageStore>,
 ) -> Result<(Vec<StoredImage>, Vec<content::ArticleFiles>)> {
-    let n = p.articles.len();
-    let prepared = crate::images::for_epub(p, store)?;
-    let mut images: Vec<StoredImage> = Vec::new();
-    // Figures showing one content got one prepared image (crate::images shares equal
-    // contents, comparing same-fingerprint candidates byte for byte): no hashing here.
-    let mut by_source: HashMap<usize, usize> = HashMap::new();
-    let mut files = Vec::with_capacity(n);
+    let distinct = crate::images::epub_images(p, store);
+    let mut by_figure: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut images: Vec<StoredImage> = Vec::with_capacity(distinct.len());
+    // Figures showing one content share an image (crate::images compares same-fingerprint
+    // candidates byte for byte), numbered in the order of their first figure.
+    for (k, img) in distinct.into_iter().enumerate() {
+        for f in &img.figures {
+            by_figure.insert(*f, k);
+        }
+        let href = format!("images/image-{:03}.{}", k + 1, img.format.extension());
+        images.push((href, img.format.media_type(), img));
+    }
+    let mut files = Vec::with_capacity(p.articles.len());
     for (i, a) in p.articles.iter().enumerate() {
         let mut hrefs = vec![None; a.blocks.len()];
         for (b, block) in a.blocks.iter().enumerate() {
             if let Block::Figure(f) = block {
-                let img = prepared.get(&(i, b)).ok_or_else(|| {
+                let k = by_figure.get(&(i, b)).ok_or_else(|| {
                     Error::Epub(format!(
                         "figure {} of article {} (`{}`) has no image loaded",
                         b + 1,
@@ -40,19 +50,7 @@ pub(super) fn store_images(
                         f.src
                     ))
                 })?;
-                let k = *by_source.entry(img.source.identity()).or_insert_with(|| {
-                    images.push((
-                        format!(
-                            "images/image-{:03}.{}",
-                            images.len() + 1,
-                            img.format.extension()
-                        ),
-                        img.format.media_type(),
-                        img.source.clone(),
-                    ));
-                    images.len() - 1
-                });
-                hrefs[b] = Some(images[k].0.clone());
+                hrefs[b] = Some(images[*k].0.clone());
             }
         }
         files.push(content::ArticleFiles {
@@ -62,6 +60,53 @@ pub(super) fn store_images(
     }
     Ok((images, files))
 }
+
+/// Writes the images as stored entries of `container`, in order. Images still to be made
+/// are made a few at a time in parallel ([`IMAGES_IN_FLIGHT`] per thread) and each is
+/// dropped once written, so that memory holds a handful of them whatever the number of
+/// photos. A file that changed since loading stops the writing (its error names it);
+/// images that cannot be made are all reported, each at its figures.
+pub(super) fn write_images<W: Write + Seek>(
+    container: &mut package::Container<W>,
+    p: &Publication,
+    images: &[StoredImage],
+    store: Option<&ImageStore>,
+) -> Result<()> {
+    let window = IMAGES_IN_FLIGHT * rayon::current_num_threads().max(1);
+    let mut failed: Vec<(&EpubImage, String)> = Vec::new();
+    for chunk in images.chunks(window) {
+        let made: Vec<_> = chunk
+            .par_iter()
+            .map(|(_, _, img)| img.is_pending().then(|| img.make(store)))
+            .collect();
+        for ((href, _, img), made) in chunk.iter().zip(made) {
+            let source = match made {
+                None => img.make(store),
+                Some(made) => made,
+            };
+            match source {
+                Ok(source) if failed.is_empty() => {
+                    let path = format!("{ROOT}/{href}");
+                    container.store(&path, &package::Data::Image(source))?;
+                }
+                // After a failure, images are still made, to report every one that fails.
+                Ok(_) => {}
+                Err(why) => failed.push((img, why)),
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::images::not_embeddable_error(p, &failed))
+    }
+}
+
+/// Images made at a time per thread by [`write_images`]: each thread decodes one at a
+/// time (a camera photo's pixels are dropped once its EPUB copy is encoded), and at most
+/// this many encoded copies per thread (about 0.6 MB each for a 4 MP JPEG) wait to be
+/// written. Each batch waits for its slowest image: more per batch, fewer such waits.
+const IMAGES_IN_FLIGHT: usize = 8;
 
 /// The content documents: the title page of a bulletin, then one per article.
 pub(super) fn content_documents(
@@ -251,18 +296,19 @@ pub(super) fn media_overlays<'a>(
     mo
 }
 
-/// The container's entries: licences, package document, navigation, content
-/// documents, stylesheet, fonts, images and Media Overlays, in this order.
+/// The container's entries after the images ([`write_images`]): `META-INF/container.xml`,
+/// licences, package document, navigation, content documents, stylesheet, fonts and
+/// Media Overlays, in this order.
 pub(super) fn container_entries<'a>(
     opf_doc: String,
     nav_doc: String,
     docs: Vec<(String, String)>,
     stylesheet: String,
     fonts: EmbeddedFonts,
-    images: &'a [StoredImage],
     overlay_files: Vec<(String, Cow<'a, [u8]>)>,
 ) -> Vec<package::Entry<'a>> {
-    let mut entries = Vec::with_capacity(docs.len() + images.len() + fonts.files.len() + 6);
+    let mut entries = Vec::with_capacity(docs.len() + fonts.files.len() + overlay_files.len() + 6);
+    entries.push(package::container_xml(&format!("{ROOT}/package.opf")));
     for (name, text) in &fonts.licenses {
         entries.push(package::Entry::text(
             format!("META-INF/fonts/{name}"),
@@ -285,13 +331,6 @@ pub(super) fn container_entries<'a>(
             compress: true,
         });
     }
-    for (href, _, source) in images {
-        entries.push(package::Entry {
-            path: format!("{ROOT}/{href}"),
-            data: package::Data::Image(source.clone()),
-            compress: false,
-        });
-    }
     for (href, data) in overlay_files {
         // SMIL compresses well; MP3 does not.
         let compress = href.ends_with(".smil");
@@ -302,4 +341,71 @@ pub(super) fn container_entries<'a>(
         });
     }
     entries
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use crate::epub::{EpubOptions, write_epub};
+    use crate::images::pixels::decode_counter::decodes_of;
+    use crate::images::testdata::{article_with_photo, jpeg_with_exif};
+    use crate::scale::FontScale;
+
+    /// A bulletin whose photos are a camera photo (resampled for the EPUB), five small ones
+    /// to turn upright (more than the writer makes at a time) and one passed through.
+    fn photos() -> Vec<Vec<u8>> {
+        let mut v = vec![jpeg_with_exif(2404, 1800, 1)];
+        v.extend((0..5).map(|i| jpeg_with_exif(70 + i, 44, 6)));
+        v.push(jpeg_with_exif(324, 240, 1));
+        v
+    }
+
+    #[test]
+    fn photos_follow_the_mimetype_each_made_once_in_a_fixed_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let photos = photos();
+        let articles: Vec<_> = photos
+            .iter()
+            .enumerate()
+            .map(|(i, jpeg)| article_with_photo(dir.path(), &format!("a{i}"), "Tin", "Ảnh", jpeg))
+            .collect();
+        let (prepared, _) = crate::input::load_prepared(&articles).unwrap();
+        let options = EpubOptions::new(FontScale::STANDARD);
+        let bytes = write_epub(&prepared, &options).unwrap();
+        // Each photo that needs its pixels was made once, when written.
+        for jpeg in &photos[..6] {
+            assert_eq!(decodes_of(jpeg), 1);
+        }
+        assert_eq!(decodes_of(&photos[6]), 0, "passed through");
+        assert!(
+            bytes == write_epub(&prepared, &options).unwrap(),
+            "deterministic"
+        );
+
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().to_string())
+            .collect();
+        let mut want = vec!["mimetype".to_string()];
+        want.extend((1..=7).map(|k| format!("EPUB/images/image-{k:03}.jpg")));
+        want.push("META-INF/container.xml".into());
+        assert_eq!(names[..9], want[..], "{names:?}");
+        assert!(names.contains(&"EPUB/package.opf".to_string()));
+        // The photos in figure order: the camera photo at most 4 MP, the turned ones
+        // upright (44 px wide), the last one as it was.
+        let image = |zip: &mut zip::ZipArchive<_>, k: usize| {
+            let mut b = Vec::new();
+            let name = format!("EPUB/images/image-{k:03}.jpg");
+            zip.by_name(&name).unwrap().read_to_end(&mut b).unwrap();
+            b
+        };
+        let camera = image::load_from_memory(&image(&mut zip, 1)).unwrap();
+        assert!(u64::from(camera.width() * camera.height()) <= crate::images::EPUB_MAX_PIXELS);
+        for k in 2..=6 {
+            let turned = image::load_from_memory(&image(&mut zip, k)).unwrap();
+            assert_eq!((turned.width(), turned.height()), (44, 70 + k as u32 - 2));
+        }
+        assert!(image(&mut zip, 7) == photos[6]);
+    }
 }

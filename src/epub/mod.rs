@@ -5,7 +5,7 @@
 //!
 //! | file | made by |
 //! |---|---|
-//! | `mimetype`, `META-INF/container.xml` | `package` (the OCF ZIP, deterministic) |
+//! | `mimetype`, `META-INF/container.xml` | `package` (the OCF ZIP, deterministic; the photos right after `mimetype`) |
 //! | `META-INF/fonts/*-OFL.txt` | the licence of each embedded font family |
 //! | `EPUB/package.opf` | `opf` (metadata with accessibility metadata, manifest, spine) |
 //! | `EPUB/nav.xhtml` | `nav` (table of contents, landmarks, page list) |
@@ -144,9 +144,11 @@ pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u
     Ok(out.into_inner())
 }
 
-/// [`write_epub`] into `out` (a temporary file, say): the container is streamed, and an
-/// image is copied from its file into its entry with a small buffer.
-pub fn write_epub_to<W: Write + Seek>(
+/// [`write_epub`] into `out` (a temporary file, say): the container is streamed, an image
+/// is copied from its file into its entry with a small buffer (or made when it is reached,
+/// when it must be resampled or turned), and the images are written while the text
+/// documents are made.
+pub fn write_epub_to<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,
     out: &mut W,
@@ -167,7 +169,7 @@ pub fn write_talking_epub(
 }
 
 /// [`write_talking_epub`] into `out`.
-pub fn write_talking_epub_to<W: Write + Seek>(
+pub fn write_talking_epub_to<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,
     overlay: &overlay::Overlay,
@@ -188,7 +190,12 @@ pub fn write_talking_epub_to<W: Write + Seek>(
     write_epub_with_overlay(publication, options, Some(overlay), out)
 }
 
-fn write_epub_with_overlay<W: Write + Seek>(
+/// Writes the book into `out`: `mimetype`, then the photos on one thread while the text
+/// documents, navigation, fonts and package document are made and deflated on the others,
+/// then those and the central directory. The photos, most of the bytes, so reach the
+/// file (and the disk, synced behind the writer by [`crate::edition::PendingFile`]) while
+/// the text is still being made; the entry order is fixed, whatever the threads do.
+fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,
     overlay: Option<&overlay::Overlay>,
@@ -199,9 +206,35 @@ fn write_epub_with_overlay<W: Write + Seek>(
     if p.articles.is_empty() {
         return Err(Error::Epub("the publication has no articles".into()));
     }
+    let store = options.images.as_deref();
+    let (images, files) = book::store_images(p, store)?;
+    let mut container = package::Container::start(out)?;
+    let (photos, text) = rayon::join(
+        || book::write_images(&mut container, p, &images, store),
+        || text_entries(p, options, overlay, &images, &files),
+    );
+    photos?;
+    let (entries, deflated) = text?;
+    container.append(&entries, deflated)?;
+    container.finish()?;
+    Ok(())
+}
+
+/// The container's entries other than the images, and their deflated bytes
+/// ([`package::deflate_entries`]).
+type TextEntries<'a> = (Vec<package::Entry<'a>>, Vec<Option<Vec<u8>>>);
+
+/// Everything but the images: page markers, content documents, navigation, fonts and
+/// stylesheet, package document (and the Media Overlays of a talking book), deflated.
+fn text_entries<'a>(
+    p: &Publication,
+    options: &EpubOptions,
+    overlay: Option<&'a overlay::Overlay>,
+    images: &[book::StoredImage],
+    files: &[content::ArticleFiles],
+) -> Result<TextEntries<'a>> {
     let bulletin = p.is_bulletin();
     let n = p.articles.len();
-
     // Page markers of the print edition.
     let plan = match &options.page_map {
         Some(map) if !map.pages.is_empty() => Some(pages::plan(map, n, |i| {
@@ -210,8 +243,7 @@ fn write_epub_with_overlay<W: Write + Seek>(
         _ => None,
     };
     let article_hrefs: Vec<String> = (1..=n).map(|i| format!("article-{i:03}.xhtml")).collect();
-    let (images, files) = book::store_images(p, options.images.as_deref())?;
-    let docs = book::content_documents(p, plan.as_ref(), &files, &article_hrefs, overlay);
+    let docs = book::content_documents(p, plan.as_ref(), files, &article_hrefs, overlay);
     let no_markers: Vec<pages::Marker> = Vec::new();
     let markers = plan.as_ref().map_or(&no_markers, |pl| &pl.markers);
     let marker_docs = book::marker_documents(p, plan.as_ref(), &article_hrefs);
@@ -231,7 +263,7 @@ fn write_epub_with_overlay<W: Write + Seek>(
         embed::fonts_and_stylesheet(p, options, &docs, &nav_doc, overlay.is_some())?;
 
     // Package document.
-    let mut items = book::manifest_items(bulletin, &article_hrefs, &fonts.files, &images);
+    let mut items = book::manifest_items(bulletin, &article_hrefs, &fonts.files, images);
     let mut metadata = metadata::metadata(
         p,
         options,
@@ -243,15 +275,7 @@ fn write_epub_with_overlay<W: Write + Seek>(
         book::media_overlays(o, &article_hrefs, &mut items, &mut overlay_files)
     });
     let opf_doc = opf::package_document(&metadata, &items, media.as_ref());
-    let entries = book::container_entries(
-        opf_doc,
-        nav_doc,
-        docs,
-        stylesheet,
-        fonts,
-        &images,
-        overlay_files,
-    );
-    package::write_container(out, &format!("{ROOT}/package.opf"), &entries)?;
-    Ok(())
+    let entries = book::container_entries(opf_doc, nav_doc, docs, stylesheet, fonts, overlay_files);
+    let deflated = package::deflate_entries(&entries)?;
+    Ok((entries, deflated))
 }

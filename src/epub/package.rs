@@ -1,6 +1,10 @@
-//! The OCF container: a ZIP file whose first entry is the uncompressed `mimetype`,
-//! then `META-INF/container.xml` pointing at the package document, then the
-//! publication's files in the order given.
+//! The OCF container: a ZIP file whose first entry is the uncompressed `mimetype`, then
+//! the publication's stored photos, then `META-INF/container.xml` pointing at the package
+//! document, then the other files in the order given.
+//!
+//! OCF requires only that `mimetype` comes first. The photos come next so that they (the
+//! bulk of a bulletin's bytes) can be copied into the file, and reach the disk, while the
+//! text documents are still being made and deflated ([`Container`]; `super::write_epub_to`).
 //!
 //! The output is deterministic: every entry carries the same timestamp
 //! (1980-01-01 00:00, the earliest a ZIP can hold) and the same permissions, the order
@@ -65,15 +69,22 @@ pub const MIMETYPE: &str = "application/epub+zip";
 
 /// Writes the container with `rootfile` (the package document's path) and `entries`
 /// into `out`, streaming: only the deflated text entries are held, each compressed on
-/// its own (in parallel) and then copied in as it is.
+/// its own (in parallel) and then copied in as it is. (The EPUB writer drives a
+/// [`Container`] itself, to write the photos while the documents are made.)
+#[cfg(test)]
 pub fn write_container<W: Write + Seek>(out: W, rootfile: &str, entries: &[Entry]) -> Result<W> {
-    let mut zip = ZipWriter::new(out);
-    let stored = options(CompressionMethod::Stored);
-    let err = |e: &dyn std::fmt::Display| Error::Epub(format!("zip: {e}"));
+    let mut container = Container::start(out)?;
+    let xml = container_xml(rootfile);
+    let all: Vec<Entry> = std::iter::once(xml)
+        .chain(entries.iter().cloned())
+        .collect();
+    let deflated = deflate_entries(&all)?;
+    container.append(&all, deflated)?;
+    container.finish()
+}
 
-    zip.start_file("mimetype", stored).map_err(|e| err(&e))?;
-    zip.write_all(MIMETYPE.as_bytes()).map_err(|e| err(&e))?;
-
+/// `META-INF/container.xml`, pointing at `rootfile` (the package document).
+pub fn container_xml(rootfile: &str) -> Entry<'static> {
     let mut container = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n\
@@ -82,41 +93,80 @@ pub fn write_container<W: Write + Seek>(out: W, rootfile: &str, entries: &[Entry
     crate::xml::attr(&mut container, "full-path", rootfile);
     container
         .push_str(" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n");
-    let container = Entry::text("META-INF/container.xml", container);
+    Entry::text("META-INF/container.xml", container)
+}
 
-    // Deflate every compressed entry on its own, in parallel (the XHTML documents of a
-    // bulletin, the fonts): each becomes a one-entry zip whose compressed data is then
-    // copied in as it is (`raw_copy_file_touch`), so the result is what deflating in
-    // place gives, made on every core.
-    let all: Vec<&Entry> = std::iter::once(&container).chain(entries).collect();
-    let deflated: Vec<Option<Vec<u8>>> = all
+/// Every compressed entry of `entries` deflated on its own, in parallel (the XHTML
+/// documents of a bulletin, the fonts): each becomes a one-entry zip whose compressed data
+/// [`Container::append`] copies in as it is (`raw_copy_file_touch`), so the result is
+/// what deflating in place gives, made on every core. `None` for a stored entry.
+pub fn deflate_entries(entries: &[Entry]) -> Result<Vec<Option<Vec<u8>>>> {
+    entries
         .par_iter()
         .map(|e| e.compress.then(|| deflate_alone(e)).transpose())
-        .collect::<Result<_>>()?;
-    for (e, pre) in all.into_iter().zip(deflated) {
-        match pre {
-            Some(one) => {
-                let mut archive = ZipArchive::new(Cursor::new(one)).map_err(|x| err(&x))?;
-                let file = archive.by_index_raw(0).map_err(|x| err(&x))?;
-                zip.raw_copy_file_touch(file, DateTime::default(), Some(0o644))
-                    .map_err(|x| err(&x))?;
-            }
-            None => {
-                zip.start_file(e.path.as_str(), stored)
-                    .map_err(|x| err(&x))?;
-                match &e.data {
-                    Data::Bytes(b) => zip.write_all(b).map_err(|x| err(&x))?,
-                    Data::Image(source) => {
-                        source.copy_to(&mut zip).map_err(|x| match x {
-                            CopyError::Image(why) => Error::Epub(why),
-                            CopyError::Write(x) => err(&x),
-                        })?;
-                    }
-                }
-            }
+        .collect()
+}
+
+/// A container being written, entry after entry, into `W`.
+pub struct Container<W: Write + Seek> {
+    zip: ZipWriter<W>,
+}
+
+/// A zip error as an EPUB error.
+fn zip_error(e: &dyn std::fmt::Display) -> Error {
+    Error::Epub(format!("zip: {e}"))
+}
+
+impl<W: Write + Seek> Container<W> {
+    /// Starts the container in `out` with its `mimetype` entry (stored, first: OCF).
+    pub fn start(out: W) -> Result<Container<W>> {
+        let mut zip = ZipWriter::new(out);
+        zip.start_file("mimetype", options(CompressionMethod::Stored))
+            .map_err(|e| zip_error(&e))?;
+        zip.write_all(MIMETYPE.as_bytes())
+            .map_err(|e| zip_error(&e))?;
+        Ok(Container { zip })
+    }
+
+    /// Adds a stored entry: `data` copied in as it is (an image from its file, checked
+    /// against what was loaded, with a small buffer).
+    pub fn store(&mut self, path: &str, data: &Data) -> Result<()> {
+        self.zip
+            .start_file(path, options(CompressionMethod::Stored))
+            .map_err(|x| zip_error(&x))?;
+        match data {
+            Data::Bytes(b) => self.zip.write_all(b).map_err(|x| zip_error(&x)),
+            Data::Image(source) => match source.copy_to(&mut self.zip) {
+                Ok(_) => Ok(()),
+                Err(CopyError::Image(why)) => Err(Error::Epub(why)),
+                Err(CopyError::Write(x)) => Err(zip_error(&x)),
+            },
         }
     }
-    zip.finish().map_err(|e| err(&e))
+
+    /// Adds `entries` in order: each compressed one from its pre-deflated zip in
+    /// `deflated` ([`deflate_entries`] of the same entries), each other one stored.
+    pub fn append(&mut self, entries: &[Entry], deflated: Vec<Option<Vec<u8>>>) -> Result<()> {
+        for (e, pre) in entries.iter().zip(deflated) {
+            match pre {
+                Some(one) => {
+                    let mut archive =
+                        ZipArchive::new(Cursor::new(one)).map_err(|x| zip_error(&x))?;
+                    let file = archive.by_index_raw(0).map_err(|x| zip_error(&x))?;
+                    self.zip
+                        .raw_copy_file_touch(file, DateTime::default(), Some(0o644))
+                        .map_err(|x| zip_error(&x))?;
+                }
+                None => self.store(&e.path, &e.data)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the central directory and gives the output back.
+    pub fn finish(self) -> Result<W> {
+        self.zip.finish().map_err(|e| zip_error(&e))
+    }
 }
 
 /// The options of every entry: one timestamp (1980-01-01 00:00), rw-r--r--.

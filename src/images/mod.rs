@@ -25,7 +25,7 @@ pub(crate) mod testdata;
 use std::str::FromStr;
 
 use crate::model::{ImageData, ImageFormat};
-pub use plan::{ImagePlan, ImageStore, for_epub, for_print};
+pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
 pub use probe::{Probe, probe};
 pub use source::{Fingerprint, ImageFile, ImageSource};
 
@@ -122,6 +122,13 @@ pub struct Prepared {
     pub changed: bool,
 }
 
+/// Whether preparing `img` at `size` (`None`: its own pixel size) decodes it: to resample
+/// it (a size other than its own), or because every edition needs its pixels (EXIF
+/// orientation, CMYK; known from the check at load time).
+pub fn decodes_at(img: &ImageData, size: Option<(u32, u32)>) -> bool {
+    size.is_some_and(|s| s != (img.width, img.height)) || img.needs_pixels
+}
+
 /// Prepares one image at `size` (`None`: its own pixel size): the source file when no
 /// change is needed, else one decode, orientation, resampling and encoding.
 pub fn prepare(img: &ImageData, size: Option<(u32, u32)>) -> std::result::Result<Prepared, String> {
@@ -143,7 +150,7 @@ pub fn prepare_sizes(
     let displayed = (img.width, img.height);
     // A size equal to the picture's own is no resampling.
     let resample_to = |size: Option<(u32, u32)>| size.filter(|s| *s != displayed);
-    let needs_pixels = |size| resample_to(size).is_some() || img.needs_pixels;
+    let needs_pixels = |size| decodes_at(img, size);
     let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
         let bytes = img.source.read()?;
         let probe = probe::probe(&bytes, crate::validate::MAX_IMAGE_SIDE)?;

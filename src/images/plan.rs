@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{ImagePpi, Prepared, epub_size, prepare, prepare_sizes, print_size};
+use super::{ImagePpi, Prepared, decodes_at, epub_size, prepare, prepare_sizes, print_size};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::images::{Fingerprint, ImageSource};
 use crate::layout::{Item, Layout};
-use crate::model::{Block, ImageData, Publication};
+use crate::model::{Block, ImageData, ImageFormat, Publication};
 
 /// Where a figure's image came from: the article file and the field of its `src`.
 fn figure_place(p: &Publication, article: usize, block: usize) -> (PathBuf, String) {
@@ -186,22 +186,47 @@ fn epub_wanted(p: &Publication) -> Vec<Wanted> {
 /// What the editions of one build want of each image, collected before any image is
 /// prepared, so that [`ImagePlan::prepare`] decodes each distinct content once for all
 /// of them.
+///
+/// One exception keeps a camera bulletin's EPUB small in memory: an image that only one
+/// EPUB (or talking book) decodes — no print edition needs its pixels — is left out of
+/// the store and made by the EPUB writer when it reaches it ([`epub_images`]), so that the
+/// EPUB-size copies are not all held at once. Sharing is unchanged: a decode that more
+/// than one edition needs is still made once, here.
 #[derive(Debug, Default)]
 pub struct ImagePlan {
     /// The publication's distinct contents (numbered when the first edition is added).
     contents: Option<Contents>,
     /// Per content (its number in `contents`): what is wanted of it.
     wanted: BTreeMap<usize, Planned>,
+    /// How many EPUB-like editions were added (the EPUB, the talking book).
+    epubs: usize,
 }
 
 /// One distinct image in an [`ImagePlan`].
 #[derive(Debug)]
 struct Planned {
     image: ImageData,
-    /// The pixel sizes any edition wants (`None`: its own).
+    /// The pixel sizes the print editions want (`None`: its own).
     sizes: BTreeSet<Option<(u32, u32)>>,
+    /// The size the EPUB-like editions want (`None` inside: its own), if any.
+    epub: Option<Option<(u32, u32)>>,
     /// Every figure showing it, for the errors.
     figures: BTreeSet<(usize, usize)>,
+}
+
+impl Planned {
+    /// The sizes to make now: every print size, and the EPUB's unless only one EPUB decodes
+    /// the image (then its writer makes it when it reaches it).
+    fn sizes_now(&self, epubs: usize) -> Vec<Option<(u32, u32)>> {
+        let mut sizes: BTreeSet<_> = self.sizes.clone();
+        if let Some(size) = self.epub {
+            let shared = self.sizes.iter().any(|s| decodes_at(&self.image, *s));
+            if epubs > 1 || shared || !decodes_at(&self.image, size) {
+                sizes.insert(size);
+            }
+        }
+        sizes.into_iter().collect()
+    }
 }
 
 impl ImagePlan {
@@ -210,27 +235,34 @@ impl ImagePlan {
         ImagePlan::default()
     }
 
-    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>) {
+    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>, epub: bool) {
         let contents = self.contents.get_or_insert_with(|| Contents::of(p));
         for (key, g) in group(p, contents, wanted) {
             let e = self.wanted.entry(key).or_insert_with(|| Planned {
                 image: g.image,
                 sizes: BTreeSet::new(),
+                epub: None,
                 figures: BTreeSet::new(),
             });
-            e.sizes.insert(g.size);
+            if epub {
+                e.epub = Some(g.size);
+            } else {
+                e.sizes.insert(g.size);
+            }
             e.figures.extend(g.figures);
         }
     }
 
     /// Adds the images a PDF edition places in `lay`, at their print size for `ppi`.
     pub fn add_print(&mut self, p: &Publication, lay: &Layout, ppi: ImagePpi) {
-        self.add(p, print_wanted(p, lay, ppi));
+        self.add(p, print_wanted(p, lay, ppi), false);
     }
 
-    /// Adds the images of the EPUB (and the talking book, which has the same).
+    /// Adds the images of an EPUB; call it once per EPUB-like edition of the build (the
+    /// EPUB, the talking book: the same images), so that two of them share each decode.
     pub fn add_epub(&mut self, p: &Publication) {
-        self.add(p, epub_wanted(p));
+        self.epubs += 1;
+        self.add(p, epub_wanted(p), true);
     }
 
     /// Prepares every planned image, each distinct content in one job (at most one
@@ -238,22 +270,25 @@ impl ImagePlan {
     /// results are kept. Errors name each figure's file and field.
     pub fn prepare(self, p: &Publication) -> Result<ImageStore> {
         let contents = self.contents.unwrap_or_else(|| Contents::of(p));
-        let mut jobs: Vec<_> = self.wanted.into_iter().collect();
+        let epubs = self.epubs;
+        let mut jobs: Vec<_> = self
+            .wanted
+            .into_iter()
+            .map(|(key, job)| (key, job.sizes_now(epubs), job))
+            .filter(|(_, sizes, _)| !sizes.is_empty())
+            .collect();
         // Largest first, so that the last job to finish is a short one.
-        jobs.sort_by_key(|(key, job)| (std::cmp::Reverse(job.image.source.len()), *key));
+        jobs.sort_by_key(|(key, _, job)| (std::cmp::Reverse(job.image.source.len()), *key));
         let results: Vec<_> = jobs
             .par_iter()
-            .map(|(_, job)| {
-                let sizes: Vec<_> = job.sizes.iter().copied().collect();
-                prepare_sizes(&job.image, &sizes).map(|r| (sizes, r))
-            })
+            .map(|(_, sizes, job)| prepare_sizes(&job.image, sizes))
             .collect();
         let mut prepared = HashMap::new();
         let mut diags = Vec::new();
         let mut decodes = 0;
-        for ((key, job), r) in jobs.into_iter().zip(results) {
+        for ((key, sizes, job), r) in jobs.into_iter().zip(results) {
             match r {
-                Ok((sizes, done)) => {
+                Ok(done) => {
                     decodes += usize::from(done.iter().any(|d| d.changed));
                     for (size, d) in sizes.into_iter().zip(done) {
                         prepared.insert((key, size), d);
@@ -377,11 +412,82 @@ pub fn for_print(
     prepare_all(p, print_wanted(p, lay, ppi), store)
 }
 
-/// The images of the EPUB, keyed by (article, block), each at most [`EPUB_MAX_PIXELS`](super::EPUB_MAX_PIXELS);
-/// from `store` when given.
-pub fn for_epub(
-    p: &Publication,
-    store: Option<&ImageStore>,
-) -> Result<HashMap<(usize, usize), Prepared>> {
-    prepare_all(p, epub_wanted(p), store)
+/// One distinct image of an EPUB: ready to copy (its file passed through, or made for the
+/// build by [`ImagePlan::prepare`]), or made by [`EpubImage::make`] when the writer reaches
+/// it, so that an EPUB of camera photos never holds all its resampled copies at once.
+#[derive(Debug, Clone)]
+pub struct EpubImage {
+    /// The figures showing it, (article, block), in reading order.
+    pub figures: Vec<(usize, usize)>,
+    /// Its format (that of the loaded image: a JPEG stays JPEG, a PNG PNG).
+    pub format: ImageFormat,
+    /// Ready, or what to make.
+    state: EpubState,
+}
+
+#[derive(Debug, Clone)]
+enum EpubState {
+    Ready(ImageSource),
+    Later(ImageData, Option<(u32, u32)>),
+}
+
+impl EpubImage {
+    /// Whether [`EpubImage::make`] decodes (and resamples, encodes) the image.
+    pub fn is_pending(&self) -> bool {
+        matches!(self.state, EpubState::Later(..))
+    }
+
+    /// Where its bytes are: the ready source, or the image made now (counted in `store`'s
+    /// [`ImageStore::decodes`]). The error says why; [`not_embeddable_error`] places it.
+    pub fn make(&self, store: Option<&ImageStore>) -> std::result::Result<ImageSource, String> {
+        match &self.state {
+            EpubState::Ready(source) => Ok(source.clone()),
+            EpubState::Later(img, size) => Ok(match store {
+                Some(s) => s.get_or_prepare(img, *size)?.source,
+                None => prepare(img, *size)?.source,
+            }),
+        }
+    }
+}
+
+/// The error of EPUB images that could not be made, each why placed at every figure that
+/// shows its image (file and field), in figure order.
+pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, String)]) -> Error {
+    input_error(
+        failed
+            .iter()
+            .flat_map(|(img, why)| not_embeddable(p, &img.figures, why))
+            .collect(),
+    )
+}
+
+/// The distinct images of the EPUB in the order of their first figure, each at most
+/// [`EPUB_MAX_PIXELS`](super::EPUB_MAX_PIXELS): from `store` when it holds them, passed
+/// through when no decode is needed, else to be made when written ([`EpubImage::make`]).
+/// Nothing is read or decoded here.
+pub fn epub_images(p: &Publication, store: Option<&ImageStore>) -> Vec<EpubImage> {
+    let own;
+    let contents = match store {
+        Some(s) => &s.contents,
+        None => {
+            own = Contents::of(p);
+            &own
+        }
+    };
+    group(p, contents, epub_wanted(p))
+        .into_iter()
+        .map(|(key, g)| {
+            let stored = store.and_then(|s| s.prepared.get(&(key, g.size)));
+            let state = match stored {
+                Some(made) => EpubState::Ready(made.source.clone()),
+                None if !decodes_at(&g.image, g.size) => EpubState::Ready(g.image.source.clone()),
+                None => EpubState::Later(g.image.clone(), g.size),
+            };
+            EpubImage {
+                figures: g.figures,
+                format: g.image.format,
+                state,
+            }
+        })
+        .collect()
 }
