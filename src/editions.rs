@@ -290,7 +290,8 @@ fn prepare_images(
     for _ in 0..epubs {
         plan.add_epub(prepared);
     }
-    plan.prepare(prepared)
+    // Placed by line and column where the figure came from Markdown.
+    plan.prepare(prepared).map_err(|e| prepared.locate(e))
 }
 
 /// One edition written into a new output of `sink` by `write`, timed and measured.
@@ -401,13 +402,15 @@ fn build_with_store<S: EditionSink>(
     epub_options.images = Some(images.clone());
     if request.epub.is_some() {
         out.push(write_one(sink, EditionKind::Epub, None, |w| {
-            write_epub_to(prepared, &epub_options, w)
+            // An image made when written that fails is placed like the plan's.
+            write_epub_to(prepared, &epub_options, w).map_err(|e| prepared.locate(e))
         })?);
     }
     if let Some(speech) = &request.talking {
         out.push(write_one(sink, EditionKind::TalkingEpub, None, |w| {
             let overlay = crate::speech::narrate(prepared, speech)?;
             write_talking_epub_to(prepared, &epub_options, &overlay, w)
+                .map_err(|e| prepared.locate(e))
         })?);
     }
     if let Some(plan) = &request.braille {

@@ -73,7 +73,7 @@ pub(super) fn write_images<W: Write + Seek>(
     store: Option<&ImageStore>,
 ) -> Result<()> {
     let window = IMAGES_IN_FLIGHT * rayon::current_num_threads().max(1);
-    let mut failed: Vec<(&EpubImage, String)> = Vec::new();
+    let mut failed: Vec<(&EpubImage, crate::images::PrepareError)> = Vec::new();
     for chunk in images.chunks(window) {
         let made: Vec<_> = chunk
             .par_iter()

@@ -129,12 +129,36 @@ pub fn decodes_at(img: &ImageData, size: Option<(u32, u32)>) -> bool {
     size.is_some_and(|s| s != (img.width, img.height)) || img.needs_pixels
 }
 
+/// Why an image could not be prepared.
+#[derive(Debug, Clone)]
+pub enum PrepareError {
+    /// Its file is no longer what was checked when it was loaded, or cannot be read again.
+    Changed(source::Changed),
+    /// Its pixels could not be decoded, resampled or encoded (why).
+    Image(String),
+}
+
+impl From<String> for PrepareError {
+    fn from(why: String) -> PrepareError {
+        PrepareError::Image(why)
+    }
+}
+
+impl From<source::Changed> for PrepareError {
+    fn from(c: source::Changed) -> PrepareError {
+        PrepareError::Changed(c)
+    }
+}
+
 /// Prepares one image at `size` (`None`: its own pixel size): the source file when no
 /// change is needed, else one decode, orientation, resampling and encoding.
-pub fn prepare(img: &ImageData, size: Option<(u32, u32)>) -> std::result::Result<Prepared, String> {
+pub fn prepare(
+    img: &ImageData,
+    size: Option<(u32, u32)>,
+) -> std::result::Result<Prepared, PrepareError> {
     let mut out = prepare_sizes(img, &[size])?;
     out.pop()
-        .ok_or_else(|| "the image was not prepared".to_string())
+        .ok_or_else(|| PrepareError::Image("the image was not prepared".into()))
 }
 
 /// Prepares one image at each of `sizes` (`None`: its own pixel size) with at most one
@@ -146,13 +170,13 @@ pub fn prepare(img: &ImageData, size: Option<(u32, u32)>) -> std::result::Result
 pub fn prepare_sizes(
     img: &ImageData,
     sizes: &[Option<(u32, u32)>],
-) -> std::result::Result<Vec<Prepared>, String> {
+) -> std::result::Result<Vec<Prepared>, PrepareError> {
     let displayed = (img.width, img.height);
     // A size equal to the picture's own is no resampling.
     let resample_to = |size: Option<(u32, u32)>| size.filter(|s| *s != displayed);
     let needs_pixels = |size| decodes_at(img, size);
     let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
-        let bytes = img.source.read()?;
+        let bytes = img.source.read_checked()?;
         let probe = probe::probe(&bytes, crate::validate::MAX_IMAGE_SIDE)?;
         Some(pixels::decode_upright(&bytes, &probe)?)
     } else {

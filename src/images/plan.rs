@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{ImagePpi, Prepared, decodes_at, epub_size, prepare, prepare_sizes, print_size};
+use super::{
+    ImagePpi, PrepareError, Prepared, decodes_at, epub_size, prepare, prepare_sizes, print_size,
+};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::images::{Fingerprint, ImageSource};
 use crate::layout::{Item, Layout};
@@ -32,17 +34,30 @@ fn figure_place(p: &Publication, article: usize, block: usize) -> (PathBuf, Stri
 fn not_embeddable(
     p: &Publication,
     figures: &[(usize, usize)],
-    why: &str,
+    why: &PrepareError,
 ) -> Vec<((usize, usize), Diagnostic)> {
     figures
         .iter()
         .map(|&(a, b)| {
             let (file, field) = figure_place(p, a, b);
-            (
-                (a, b),
-                Diagnostic::field(&file, field, format!("the image cannot be embedded: {why}"))
-                    .with_hint("re-save the image as a plain PNG or JPEG"),
-            )
+            let diagnostic = match why {
+                PrepareError::Image(why) => {
+                    Diagnostic::field(&file, field, format!("the image cannot be embedded: {why}"))
+                        .with_hint("re-save the image as a plain PNG or JPEG")
+                }
+                // The image is not at fault: the file was replaced while anpham ran.
+                PrepareError::Changed(c) => Diagnostic::field(
+                    &file,
+                    field,
+                    format!(
+                        "the image file {} cannot be embedded: {}",
+                        c.path.display(),
+                        c.what
+                    ),
+                )
+                .with_hint(super::source::CHANGED_HINT),
+            };
+            ((a, b), diagnostic)
         })
         .collect()
 }
@@ -343,7 +358,7 @@ impl ImageStore {
         &self,
         img: &ImageData,
         size: Option<(u32, u32)>,
-    ) -> std::result::Result<Prepared, String> {
+    ) -> std::result::Result<Prepared, PrepareError> {
         if let Some(key) = self.contents.key(img)
             && let Some(p) = self.prepared.get(&(key, size))
         {
@@ -439,7 +454,10 @@ impl EpubImage {
 
     /// Where its bytes are: the ready source, or the image made now (counted in `store`'s
     /// [`ImageStore::decodes`]). The error says why; [`not_embeddable_error`] places it.
-    pub fn make(&self, store: Option<&ImageStore>) -> std::result::Result<ImageSource, String> {
+    pub fn make(
+        &self,
+        store: Option<&ImageStore>,
+    ) -> std::result::Result<ImageSource, PrepareError> {
         match &self.state {
             EpubState::Ready(source) => Ok(source.clone()),
             EpubState::Later(img, size) => Ok(match store {
@@ -452,7 +470,7 @@ impl EpubImage {
 
 /// The error of EPUB images that could not be made, each why placed at every figure that
 /// shows its image (file and field), in figure order.
-pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, String)]) -> Error {
+pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, PrepareError)]) -> Error {
     input_error(
         failed
             .iter()
@@ -490,4 +508,47 @@ pub fn epub_images(p: &Publication, store: Option<&ImageStore>) -> Vec<EpubImage
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::editions::{EditionRequest, build};
+
+    /// A photo that must be decoded for the EPUB (EXIF orientation 6: turned upright) and
+    /// that changed after loading is named at its figure with the hint to build again,
+    /// not the hint to re-save a damaged image.
+    #[test]
+    fn a_photo_changed_before_its_decode_is_named_with_the_rebuild_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("a.jpg");
+        let bytes = crate::images::testdata::jpeg_with_exif(40, 30, 6);
+        std::fs::write(&photo, &bytes).unwrap();
+        let article = dir.path().join("a.md");
+        std::fs::write(
+            &article,
+            "---\ntitle: Ảnh\nlang: vi\n---\n\nĐoạn.\n\n![Hội trường](a.jpg)\n",
+        )
+        .unwrap();
+        let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
+        let mut changed = bytes.clone();
+        let n = changed.len();
+        changed[n - 20] ^= 0x55;
+        std::fs::write(&photo, changed).unwrap();
+        let report = build(&prepared, &EditionRequest::new())
+            .unwrap_err()
+            .report();
+        let want = format!(
+            "a.md:8:1: the image file {} cannot be embedded: ",
+            photo.display()
+        );
+        assert!(
+            report.starts_with("error: ") && report.contains(&want),
+            "{report}"
+        );
+        assert!(
+            report.ends_with(super::super::source::CHANGED_HINT),
+            "{report}"
+        );
+        assert!(!report.contains("re-save"), "{report}");
+    }
 }

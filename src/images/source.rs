@@ -91,6 +91,11 @@ impl From<Changed> for String {
     }
 }
 
+/// The hint of an error about a [`Changed`] file: the image is not at fault, the build is
+/// (the file was replaced while anpham ran).
+pub const CHANGED_HINT: &str = "the file changed or went away after anpham read and checked it: \
+     leave the image files alone while anpham runs, then run anpham again to rebuild";
+
 /// The file at `path` is no longer what was checked, or cannot be read again.
 fn changed(path: &Path, what: impl std::fmt::Display) -> Changed {
     Changed {

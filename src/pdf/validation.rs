@@ -145,10 +145,7 @@ pub(crate) fn changed_image_error(
             ),
             ..at
         }
-        .with_hint(
-            "the file changed or went away after anpham read and checked it: leave the image \
-             files alone while anpham runs, then run anpham again to rebuild",
-        ),
+        .with_hint(crate::images::source::CHANGED_HINT),
     ))
 }
 
