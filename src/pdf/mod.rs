@@ -16,8 +16,12 @@
 //!
 //! `docs/pdf-ua.md` lists each PDF/UA-1 rule, where it is enforced and which test shows it.
 
+use std::collections::HashMap;
+use std::io::{Seek, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::{Document, SerializeSettings};
 
@@ -31,6 +35,7 @@ use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
+mod front;
 mod images;
 mod pages;
 mod splice;
@@ -124,43 +129,67 @@ pub fn write_pdf(
     layout: &Layout,
     settings: &WriteSettings,
 ) -> Result<PdfOutput> {
-    let mut bytes = Vec::new();
+    let mut bytes = std::io::Cursor::new(Vec::new());
     write_pdf_to(publication, layout, settings, &mut bytes)?;
     Ok(PdfOutput {
-        bytes,
+        bytes: bytes.into_inner(),
         pages: layout.pages.len(),
         page_map: layout.page_map.clone(),
     })
 }
 
-/// [`write_pdf`] into `out`: krilla's document (with a small stand-in for each JPEG
-/// passed through) is streamed into `out` with every stand-in replaced by its image's
-/// bytes, read from their file when the image was loaded from one (`splice.rs`).
-pub fn write_pdf_to(
+/// [`write_pdf`] into `out` (empty, at offset 0): the JPEGs passed through are written
+/// first, read from their files on a second thread while krilla draws the pages with a
+/// small stand-in for each; krilla's document follows without the stand-ins, and each
+/// photo's object head is filled in last (`front.rs`). Every byte of `out` is written by
+/// then; an error leaves a partial file for the caller to throw away.
+pub fn write_pdf_to<W: Write + Seek + Send>(
     publication: &Prepared,
     layout: &Layout,
     settings: &WriteSettings,
-    out: &mut impl std::io::Write,
+    out: &mut W,
 ) -> Result<()> {
-    let (document, _, locations, splices) = build_document(publication, layout, settings)?;
-    let bytes = document
-        .finish()
-        .map_err(|e| validation::pdf_error(e, publication, layout, &locations))?;
-    splice::splice(&bytes, &splices, out).map_err(Error::Pdf)
+    let (document, images) = begin_document(publication, layout, settings)?;
+    let images::PdfImages { by_figure, splices } = images;
+    let cancel = AtomicBool::new(false);
+    let (finished, front) = std::thread::scope(|scope| {
+        let front = scope.spawn(|| front::write_front(&splices, out, &cancel));
+        let finished = draw_document(document, publication, layout, &by_figure).and_then(
+            |(document, _, locations)| {
+                document
+                    .finish()
+                    .map_err(|e| validation::pdf_error(e, publication, layout, &locations))
+            },
+        );
+        if finished.is_err() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        (finished, front.join())
+    });
+    let bytes = finished?;
+    let front = front
+        .map_err(|_| Error::Pdf("the thread writing the PDF's photos panicked".into()))?
+        .map_err(Error::Pdf)?;
+    front::write_rest(&bytes, &splices, &front, out).map_err(Error::Pdf)
 }
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
 /// tests and review).
 pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
-    let (_, dump, _, _) = build_document(publication, layout, &WriteSettings::default())?;
+    let settings = WriteSettings::default();
+    let (document, images) = begin_document(publication, layout, &settings)?;
+    let (_, dump, _) = draw_document(document, publication, layout, &images.by_figure)?;
     Ok(dump)
 }
 
-fn build_document(
+/// A new document with its metadata (and embedded sources), and its images: one krilla
+/// image per distinct content, JPEGs passed through as stand-ins that the real files
+/// replace when the PDF is written (images.rs, front.rs).
+fn begin_document(
     p: &Prepared,
     lay: &Layout,
     options: &WriteSettings,
-) -> Result<(Document, String, Locations, Vec<splice::Splice>)> {
+) -> Result<(Document, images::PdfImages)> {
     let configuration = options.standard.configuration().map_err(Error::Pdf)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
@@ -174,16 +203,22 @@ fn build_document(
     if options.standard.embeds_sources() {
         standard::embed_sources(&mut document, p, created)?;
     }
-    // Images: one krilla image per distinct content; JPEGs passed through as stand-ins
-    // that the real files replace when the PDF is written (images.rs, splice.rs).
-    let images::PdfImages {
-        by_figure: images,
-        splices,
-    } = images::pdf_images(p, lay, options)?;
+    let images = images::pdf_images(p, lay, options)?;
+    Ok((document, images))
+}
+
+/// Draws the pages, the structure tree (returned as text too) and the outline into
+/// `document`.
+fn draw_document(
+    mut document: Document,
+    p: &Prepared,
+    lay: &Layout,
+    images: &HashMap<(usize, usize), Image>,
+) -> Result<(Document, String, Locations)> {
     let mut col = Collector::default();
     // Each part drawn gets a location, so that a validator's finding names it.
     let mut locations = Locations::default();
-    let figure_boxes = pages::draw_pages(&mut document, p, lay, &images, &mut col, &mut locations)?;
+    let figure_boxes = pages::draw_pages(&mut document, p, lay, images, &mut col, &mut locations)?;
     let tree = tags::build_tree(p, lay, &mut col, &figure_boxes);
     let dump = {
         use krilla::tagging::fmt::Output;
@@ -191,7 +226,7 @@ fn build_document(
     };
     document.set_tag_tree(tree);
     document.set_outline(tags::build_outline(lay));
-    Ok((document, dump, locations, splices))
+    Ok((document, dump, locations))
 }
 
 /// The document date as krilla's `DateTime` (UTC).
