@@ -132,6 +132,18 @@ struct Group {
     figures: Vec<(usize, usize)>,
 }
 
+/// [`group`] with the content numbers of `store`, or of `p` when there is no store.
+fn group_in(
+    p: &Publication,
+    store: Option<&ImageStore>,
+    wanted: Vec<Wanted>,
+) -> BTreeMap<usize, Group> {
+    match store {
+        Some(s) => group(p, &s.contents, wanted),
+        None => group(p, &Contents::of(p), wanted),
+    }
+}
+
 /// Groups an edition's figures by image content: figures sharing one content with
 /// different sizes get the largest. Keyed by the content's number in `contents`.
 fn group(p: &Publication, contents: &Contents, wanted: Vec<Wanted>) -> BTreeMap<usize, Group> {
@@ -379,15 +391,7 @@ fn prepare_all(
     wanted: Vec<Wanted>,
     store: Option<&ImageStore>,
 ) -> Result<HashMap<(usize, usize), Prepared>> {
-    let own;
-    let contents = match store {
-        Some(s) => &s.contents,
-        None => {
-            own = Contents::of(p);
-            &own
-        }
-    };
-    let mut jobs: Vec<Group> = group(p, contents, wanted).into_values().collect();
+    let mut jobs: Vec<Group> = group_in(p, store, wanted).into_values().collect();
     // Largest first, so that the last job to finish is a short one.
     jobs.sort_by_key(|g| (std::cmp::Reverse(g.image.source.len()), g.figures[0]));
     let results: Vec<_> = jobs
@@ -484,15 +488,7 @@ pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, PrepareError
 /// through when no decode is needed, else to be made when written ([`EpubImage::make`]).
 /// Nothing is read or decoded here.
 pub fn epub_images(p: &Publication, store: Option<&ImageStore>) -> Vec<EpubImage> {
-    let own;
-    let contents = match store {
-        Some(s) => &s.contents,
-        None => {
-            own = Contents::of(p);
-            &own
-        }
-    };
-    group(p, contents, epub_wanted(p))
+    group_in(p, store, epub_wanted(p))
         .into_iter()
         .map(|(key, g)| {
             let stored = store.and_then(|s| s.prepared.get(&(key, g.size)));
