@@ -516,15 +516,15 @@ mod tests {
     #[test]
     fn a_photo_changed_before_its_decode_is_named_with_the_rebuild_hint() {
         let dir = tempfile::tempdir().unwrap();
-        let photo = dir.path().join("a.jpg");
         let bytes = crate::images::testdata::jpeg_with_exif(40, 30, 6);
-        std::fs::write(&photo, &bytes).unwrap();
-        let article = dir.path().join("a.md");
-        std::fs::write(
-            &article,
-            "---\ntitle: Ảnh\nlang: vi\n---\n\nĐoạn.\n\n![Hội trường](a.jpg)\n",
-        )
-        .unwrap();
+        let article = crate::images::testdata::article_with_photo(
+            dir.path(),
+            "a",
+            "Ảnh",
+            "Hội trường",
+            &bytes,
+        );
+        let photo = dir.path().join("img/a.jpg");
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
         let mut changed = bytes.clone();
         let n = changed.len();
@@ -534,7 +534,7 @@ mod tests {
             .unwrap_err()
             .report();
         let want = format!(
-            "a.md:8:1: the image file {} cannot be embedded: ",
+            "a.md:9:1: the image file {} cannot be embedded: ",
             photo.display()
         );
         assert!(
