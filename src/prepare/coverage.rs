@@ -22,7 +22,7 @@ pub fn check_coverage(fonts: &FontSet, publication: &Publication) -> Result<()> 
     let mut checker = Checker {
         fonts,
         diags: Vec::new(),
-        covered: HashMap::new(),
+        covered: Covered::default(),
     };
     let pub_file = Path::new("<publication>");
     // A single article's publication title is the article's own (checked below).
@@ -61,7 +61,38 @@ struct Checker<'a> {
     fonts: &'a FontSet,
     diags: Vec<Diagnostic>,
     /// Per-character coverage, looked up once per character.
-    covered: HashMap<char, bool>,
+    covered: Covered,
+}
+
+/// Characters below this are remembered in a table (Latin, Vietnamese, Greek, Cyrillic,
+/// punctuation); the rest in a map. A bulletin's million characters were 6 ms of
+/// hashing on the thread that lays out next.
+const TABLE_END: u32 = 0x2100;
+
+/// Which characters some font of the chain covers, as found so far.
+struct Covered {
+    /// `None`: not looked up yet.
+    table: Vec<Option<bool>>,
+    others: HashMap<char, bool>,
+}
+
+impl Default for Covered {
+    fn default() -> Covered {
+        Covered {
+            table: vec![None; TABLE_END as usize],
+            others: HashMap::new(),
+        }
+    }
+}
+
+impl Covered {
+    /// Whether `fonts` covers `c`, asking them once per character.
+    fn get(&mut self, c: char, fonts: &FontSet) -> bool {
+        match self.table.get_mut(c as usize) {
+            Some(known) => *known.get_or_insert_with(|| fonts.covers(c)),
+            None => *self.others.entry(c).or_insert_with(|| fonts.covers(c)),
+        }
+    }
 }
 
 impl Checker<'_> {
@@ -69,9 +100,9 @@ impl Checker<'_> {
         let mut seen = BTreeSet::new();
         let mut has_mark = false;
         for (i, c) in text.chars().enumerate() {
-            has_mark |= unicode_normalization::char::is_combining_mark(c);
-            let fonts = self.fonts;
-            let ok = *self.covered.entry(c).or_insert_with(|| fonts.covers(c));
+            // No combining mark is below U+0300.
+            has_mark |= c >= '\u{300}' && unicode_normalization::char::is_combining_mark(c);
+            let ok = self.covered.get(c, self.fonts);
             if !ok && seen.insert(c) && self.diags.len() < MAX_REPORTED {
                 self.diags.push(self.missing_char(file, field, i + 1, c));
             }
@@ -218,5 +249,22 @@ mod tests {
         let p = located("Tie\u{302}\u{301}ng Vie\u{323}\u{302}t", "Đe\u{323}p");
         check_coverage(&FontSet::bundled(true), &p).unwrap();
         check_coverage(&FontSet::bundled(false), &p).unwrap();
+    }
+
+    #[test]
+    fn remembered_coverage_is_the_fonts_answer_on_both_sides_of_the_table() {
+        let fonts = FontSet::bundled(true);
+        let mut covered = Covered::default();
+        let chars = [
+            'a', 'ệ', 'Ẫ', '\u{378}', '\u{20AB}', '\u{2100}', '\u{E000}', '🦜',
+        ];
+        // Asked twice: the second answer comes from what was remembered.
+        for _ in 0..2 {
+            for c in chars {
+                assert_eq!(covered.get(c, &fonts), fonts.covers(c), "{c:?}");
+            }
+        }
+        assert!(covered.get('ệ', &fonts) && !covered.get('\u{E000}', &fonts));
+        assert_eq!(covered.others.len(), 3, "U+2100 and above are in the map");
     }
 }
