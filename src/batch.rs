@@ -387,7 +387,11 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
                         // A job that failed to load carries its own error: no copy, no
                         // flattening to a string.
                         let r = match job.publication {
-                            Ok(p) => job.plan.build(&p),
+                            Ok(p) => {
+                                let r = job.plan.build(&p);
+                                crate::editions::drop_in_background(p);
+                                r
+                            }
                             Err(e) => Err(e),
                         };
                         if r.is_err() && fail_fast {
