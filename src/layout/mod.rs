@@ -284,6 +284,11 @@ pub fn edition_description(options: &LayoutOptions) -> String {
     )
 }
 
+/// Articles set before the first is paginated, and paginated while the next ones are
+/// set ([`lay_out`]): small enough that the last batch's pagination is short, large
+/// enough that each batch keeps every core busy.
+const PAGINATION_BATCH: usize = 8;
+
 /// Lays out a prepared publication: checks once that the fonts can draw it
 /// ([`Prepared::check_fonts`]), then sets and paginates it. The page map of the result
 /// is complete (its `source` is [`edition_description`]) without any PDF being written.
@@ -315,21 +320,36 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     let mut pager = Pager::new(ph, margin, gutter, &ts, &header, &publication.lang);
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
-    // Articles are set in parallel (each one's blocks too: see `article_flows`), then
-    // paginated in order.
-    let article_flows: Vec<Vec<Flow>> = publication
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(ai, article)| article_flows(&ts, ai, article, publication.article_lang(ai)))
-        .collect();
-    for (ai, flows) in article_flows.into_iter().enumerate() {
-        if ai > 0 || pager.has_content() {
-            pager.new_page();
+    // Articles are set in parallel (each one's blocks too: see `article_flows`) and
+    // paginated in order, a batch at a time: a batch is paginated while the next one is
+    // set, so that pagination, which is serial, does not wait for the last article.
+    let set_batch = |first: usize| -> Vec<Vec<Flow>> {
+        let end = (first + PAGINATION_BATCH).min(publication.articles.len());
+        (first..end)
+            .into_par_iter()
+            .map(|ai| {
+                let lang = publication.article_lang(ai);
+                article_flows(&ts, ai, &publication.articles[ai], lang)
+            })
+            .collect()
+    };
+    let mut paginate = |first: usize, batch: Vec<Vec<Flow>>| {
+        for (ai, flows) in (first..).zip(batch) {
+            if ai > 0 || pager.has_content() {
+                pager.new_page();
+            }
+            pager.place_all(flows, &mut outline, Some(ai));
+            article_pages.push(pager.first_page_of(ai).unwrap_or(0));
         }
-        pager.place_all(flows, &mut outline, Some(ai));
-        article_pages.push(pager.first_page_of(ai).unwrap_or(0));
+    };
+    let mut batch = set_batch(0);
+    let mut first = 0;
+    while first + PAGINATION_BATCH < publication.articles.len() {
+        let next = first + PAGINATION_BATCH;
+        let (set, ()) = rayon::join(|| set_batch(next), || paginate(first, batch));
+        (batch, first) = (set, next);
     }
+    paginate(first, batch);
     let pages = pager.finish();
     let page_map = PageMap {
         source: String::new(),
