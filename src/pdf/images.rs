@@ -53,11 +53,10 @@ pub(super) fn pdf_images(p: &Prepared, lay: &Layout, options: &WriteSettings) ->
         .enumerate()
         .map(|(index, key)| {
             let img = &prepared[key];
-            if img.format == ImageFormat::Jpeg {
-                let head = img.source.head(splice::MAX_HEAD)?;
-                if let Some(s) = splice::standin(&head, index, &img.source) {
-                    return Ok(Given::Standin(s));
-                }
+            if img.format == ImageFormat::Jpeg
+                && let Some(s) = splice::standin_of_source(&img.source, index)?
+            {
+                return Ok(Given::Standin(s));
             }
             Ok(Given::Whole(img.source.read_checked()?.into_owned()))
         })

@@ -21,6 +21,7 @@ use std::io::Write;
 use memchr::memmem;
 
 use crate::images::ImageSource;
+use crate::images::source::Changed;
 
 /// A stand-in and the image whose bytes replace it.
 #[derive(Debug, Clone)]
@@ -52,6 +53,28 @@ pub(super) fn comment(standin: &[u8]) -> Option<&[u8]> {
 /// The largest JPEG head (the segments before the scan) a stand-in is made from; a file
 /// whose scan starts later (huge metadata) is given to krilla whole.
 pub const MAX_HEAD: usize = 256 * 1024;
+
+/// The first bytes read for a stand-in: a portal photo's headers fit in 16 KiB; EXIF or
+/// ICC data that does not is read again with four times as many, up to [`MAX_HEAD`].
+/// Reading `MAX_HEAD` at once read a bulletin's photos whole (51 MB) before drawing.
+const FIRST_HEAD: usize = 16 * 1024;
+
+/// The stand-in of the JPEG in `source` ([`standin`]), made from as few of its first bytes
+/// as hold its headers; `None` if they are not all in the first [`MAX_HEAD`] bytes or
+/// the file is not one a stand-in can be made of.
+pub fn standin_of_source(source: &ImageSource, index: usize) -> Result<Option<Vec<u8>>, Changed> {
+    let mut want = FIRST_HEAD;
+    loop {
+        let head = source.head(want)?;
+        if let Some(s) = standin(&head, index, source) {
+            return Ok(Some(s));
+        }
+        if head.len() < want || want >= MAX_HEAD {
+            return Ok(None);
+        }
+        want = (want * 4).min(MAX_HEAD);
+    }
+}
 
 /// A stand-in for the JPEG whose first bytes are `head`: SOI, a comment naming image
 /// `index` of `source` (its length and CRC-32), the header segments krilla reads (every
@@ -238,6 +261,43 @@ mod tests {
         let stand = krilla::image::Image::from_jpeg(s.into(), false).unwrap();
         assert_eq!(real.size(), stand.size());
         assert!(standin(b"not a jpeg", 0, &source).is_none());
+    }
+
+    #[test]
+    fn a_standin_is_made_from_a_head_longer_than_the_first_read() {
+        let (_, bytes) = jpeg(0);
+        // Two 60,000-byte APP1 segments after SOI: the scan starts past 120 KB, so the
+        // 16 KiB and 64 KiB reads fall short and the 256 KiB one holds the headers.
+        let mut big = bytes[..2].to_vec();
+        for _ in 0..2 {
+            big.extend_from_slice(&[0xFF, 0xE1]);
+            big.extend_from_slice(&60_002u16.to_be_bytes());
+            big.extend(std::iter::repeat_n(b'x', 60_000));
+        }
+        big.extend_from_slice(&bytes[2..]);
+        let source = ImageSource::memory(big.clone());
+        let s = standin_of_source(&source, 3).unwrap().unwrap();
+        assert_eq!(s, standin(&big, 3, &source).unwrap());
+        assert!(
+            s.len() < 2_000,
+            "the APP1 segments are left out: {}",
+            s.len()
+        );
+        let small = ImageSource::memory(bytes.clone());
+        assert_eq!(
+            standin_of_source(&small, 3).unwrap(),
+            standin(&bytes, 3, &small)
+        );
+        // Headers past MAX_HEAD: no stand-in (krilla gets the whole file).
+        let mut huge = bytes[..2].to_vec();
+        for _ in 0..5 {
+            huge.extend_from_slice(&[0xFF, 0xE1]);
+            huge.extend_from_slice(&60_002u16.to_be_bytes());
+            huge.extend(std::iter::repeat_n(b'x', 60_000));
+        }
+        huge.extend_from_slice(&bytes[2..]);
+        let source = ImageSource::memory(huge);
+        assert_eq!(standin_of_source(&source, 3).unwrap(), None);
     }
 
     #[test]
