@@ -300,6 +300,12 @@ pub fn layout(publication: &Prepared, options: &LayoutOptions) -> Result<Layout>
 }
 
 fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
+    lay_out_in_batches(publication, options, PAGINATION_BATCH)
+}
+
+/// [`lay_out`], paginating `batch` articles while the next `batch` are set.
+fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch: usize) -> Layout {
+    let batch_len = batch.max(1);
     let (pw, ph) = page_dimensions(options.page_size);
     let metrics = options.scale.metrics();
     let large = options.scale.is_large_print();
@@ -324,7 +330,7 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     // paginated in order, a batch at a time: a batch is paginated while the next one is
     // set, so that pagination, which is serial, does not wait for the last article.
     let set_batch = |first: usize| -> Vec<Vec<Flow>> {
-        let end = (first + PAGINATION_BATCH).min(publication.articles.len());
+        let end = (first + batch_len).min(publication.articles.len());
         (first..end)
             .into_par_iter()
             .map(|ai| {
@@ -344,8 +350,8 @@ fn lay_out(publication: &Publication, options: &LayoutOptions) -> Layout {
     };
     let mut batch = set_batch(0);
     let mut first = 0;
-    while first + PAGINATION_BATCH < publication.articles.len() {
-        let next = first + PAGINATION_BATCH;
+    while first + batch_len < publication.articles.len() {
+        let next = first + batch_len;
         let (set, ()) = rayon::join(|| set_batch(next), || paginate(first, batch));
         (batch, first) = (set, next);
     }
@@ -445,4 +451,41 @@ fn prepend_front_matter(lay: &mut Layout, mut front: Vec<Page>, title: &str, top
     );
     front.append(&mut lay.pages);
     lay.pages = front;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Block};
+
+    /// A bulletin of `n` articles of different lengths.
+    fn bulletin(n: usize) -> Publication {
+        let article = |k: usize| {
+            let mut a = Article::new(format!("Bài số {k}: tin Bắc Kạn"));
+            for p in 0..(1 + k % 5) {
+                let text = format!("Đoạn {p} của bài {k}, Ẫ ệ. ").repeat(12 + 7 * (k % 3));
+                a.blocks.push(Block::Paragraph {
+                    text: text.as_str().into(),
+                });
+            }
+            a
+        };
+        let mut p = Publication::single(article(0));
+        p.title = "Bản tin".into();
+        p.articles.extend((1..n).map(article));
+        p
+    }
+
+    #[test]
+    fn batched_pagination_gives_the_layout_of_paginating_all_at_once() {
+        let p = bulletin(21);
+        assert!(p.is_bulletin());
+        let options = LayoutOptions::new(FontScale::LARGE);
+        let all = format!("{:?}", lay_out_in_batches(&p, &options, usize::MAX));
+        for batch in [1, 8, 20] {
+            let lay = lay_out_in_batches(&p, &options, batch);
+            assert_eq!(lay.article_pages.len(), 21);
+            assert_eq!(format!("{lay:?}"), all, "batches of {batch}");
+        }
+    }
 }
