@@ -406,10 +406,7 @@ mod tests {
         };
         let written = plan.build(&prepared).unwrap();
         assert_eq!(written.len(), 2);
-        let mut changed = photo.clone();
-        let last = changed.len() - 3;
-        changed[last] ^= 0x55;
-        std::fs::write(dir.path().join("img/a.jpg"), &changed).unwrap();
+        crate::images::testdata::change_photo(&dir.path().join("img/a.jpg"), &photo);
         for pdf in [true, false] {
             std::fs::remove_dir_all(&out).unwrap();
             std::fs::create_dir_all(&out).unwrap();

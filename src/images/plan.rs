@@ -526,10 +526,7 @@ mod tests {
         );
         let photo = dir.path().join("img/a.jpg");
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
-        let mut changed = bytes.clone();
-        let n = changed.len();
-        changed[n - 20] ^= 0x55;
-        std::fs::write(&photo, changed).unwrap();
+        crate::images::testdata::change_photo(&photo, &bytes);
         let report = build(&prepared, &EditionRequest::new())
             .unwrap_err()
             .report();
