@@ -263,18 +263,24 @@ mod tests {
         assert!(standin(b"not a jpeg", 0, &source).is_none());
     }
 
+    /// `jpeg` with `n` APP1 segments of 60,000 bytes after its SOI.
+    fn with_app1_segments(jpeg: &[u8], n: usize) -> Vec<u8> {
+        let mut out = jpeg[..2].to_vec();
+        for _ in 0..n {
+            out.extend_from_slice(&[0xFF, 0xE1]);
+            out.extend_from_slice(&60_002u16.to_be_bytes());
+            out.extend(std::iter::repeat_n(b'x', 60_000));
+        }
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
     #[test]
     fn a_standin_is_made_from_a_head_longer_than_the_first_read() {
         let (_, bytes) = jpeg(0);
         // Two 60,000-byte APP1 segments after SOI: the scan starts past 120 KB, so the
         // 16 KiB and 64 KiB reads fall short and the 256 KiB one holds the headers.
-        let mut big = bytes[..2].to_vec();
-        for _ in 0..2 {
-            big.extend_from_slice(&[0xFF, 0xE1]);
-            big.extend_from_slice(&60_002u16.to_be_bytes());
-            big.extend(std::iter::repeat_n(b'x', 60_000));
-        }
-        big.extend_from_slice(&bytes[2..]);
+        let big = with_app1_segments(&bytes, 2);
         let source = ImageSource::memory(big.clone());
         let s = standin_of_source(&source, 3).unwrap().unwrap();
         assert_eq!(s, standin(&big, 3, &source).unwrap());
@@ -289,13 +295,7 @@ mod tests {
             standin(&bytes, 3, &small)
         );
         // Headers past MAX_HEAD: no stand-in (krilla gets the whole file).
-        let mut huge = bytes[..2].to_vec();
-        for _ in 0..5 {
-            huge.extend_from_slice(&[0xFF, 0xE1]);
-            huge.extend_from_slice(&60_002u16.to_be_bytes());
-            huge.extend(std::iter::repeat_n(b'x', 60_000));
-        }
-        huge.extend_from_slice(&bytes[2..]);
+        let huge = with_app1_segments(&bytes, 5);
         let source = ImageSource::memory(huge);
         assert_eq!(standin_of_source(&source, 3).unwrap(), None);
     }
