@@ -87,7 +87,7 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Whether XML 1.0 allows `c` in a document.
-pub fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 

@@ -8,7 +8,7 @@ pub const ASCII_BRAILLE: &[u8; 64] =
     b" A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)=";
 
 /// One Unicode braille cell as ASCII braille.
-pub fn ascii_cell(c: char) -> u8 {
+pub(crate) fn ascii_cell(c: char) -> u8 {
     ASCII_BRAILLE[((c as u32).wrapping_sub(0x2800) & 0x3F) as usize]
 }
 

@@ -41,7 +41,7 @@ pub fn num(x: f32) -> String {
 
 /// Relative luminance (WCAG 2).
 #[cfg(test)]
-pub fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+pub(crate) fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
     let ch = |c: u8| {
         let c = f64::from(c) / 255.0;
         if c <= 0.04045 {

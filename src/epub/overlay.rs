@@ -103,7 +103,7 @@ impl Overlay {
 }
 
 /// A SMIL clock value in seconds with milliseconds: `12.345s`.
-pub fn clip_clock(ms: u64) -> String {
+pub(crate) fn clip_clock(ms: u64) -> String {
     format!("{}.{:03}s", ms / 1000, ms % 1000)
 }
 

@@ -156,7 +156,7 @@ fn jpeg_segments(b: &[u8], max_side: u32) -> Result<JpegSegments<'_>, String> {
 
 /// The orientation tag of an EXIF (TIFF) block: 1–8, 1 when absent or out of range. A
 /// block whose offsets or counts point outside it is refused.
-pub fn exif_orientation(tiff: &[u8]) -> Result<u8, String> {
+pub(crate) fn exif_orientation(tiff: &[u8]) -> Result<u8, String> {
     let parsed = exif::Reader::new()
         .read_raw(tiff.to_vec())
         .map_err(|e| format!("the EXIF block is damaged ({e})"))?;
@@ -169,7 +169,7 @@ pub fn exif_orientation(tiff: &[u8]) -> Result<u8, String> {
 
 /// Checks an embedded ICC profile's header: its declared size, the `acsp` signature and a
 /// colour space that matches the image's components.
-pub fn check_icc(icc: &[u8], components: u8) -> Result<(), String> {
+pub(crate) fn check_icc(icc: &[u8], components: u8) -> Result<(), String> {
     let bad = |why: &str| Err(format!("the embedded ICC colour profile is broken ({why})"));
     if icc.len() < 128 {
         return bad("shorter than an ICC header");

@@ -97,7 +97,7 @@ fn finish(enc: &'static Encoding, bytes: &[u8], source: &'static str, skip: usiz
 /// The charset a page declares in its first 1024 bytes, if any: `<meta charset="…">` or
 /// `<meta http-equiv="Content-Type" content="text/html; charset=…">`. A byte-level scan
 /// (the HTML prescan, simplified): the page cannot be parsed before it is decoded.
-pub fn declared_charset(bytes: &[u8]) -> Option<String> {
+pub(crate) fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(1024)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut from = 0;

@@ -121,7 +121,7 @@ impl Espeak {
 }
 
 /// Reads a mono 16-bit WAV file.
-pub fn read_wav(path: &Path) -> Result<Samples> {
+pub(crate) fn read_wav(path: &Path) -> Result<Samples> {
     let bad = |m: String| Error::Speech {
         message: format!("{}: {m}", path.display()),
         hint: "espeak-ng should write mono 16-bit WAV; check the espeak-ng installation".into(),

@@ -299,7 +299,7 @@ const DIGITS: [&str; 10] = [
 
 /// A number in Vietnamese words: 21 → `hai mươi mốt`, 105 → `một trăm linh năm`,
 /// 2022 → `hai nghìn không trăm hai mươi hai`, 1.000.000 → `một triệu`.
-pub fn number_words(n: u64) -> String {
+pub(crate) fn number_words(n: u64) -> String {
     if n == 0 {
         return DIGITS[0].into();
     }
