@@ -382,12 +382,13 @@ fn build_with_store<S: EditionSink>(
     let mut page_map = None;
     let mut braille_map = None;
     let mut spent = Vec::with_capacity(laid_out.len());
-    for ((scale, lay, _), pdf) in laid_out.into_iter().zip(written) {
+    for ((scale, mut lay, _), pdf) in laid_out.into_iter().zip(written) {
         if Some(scale) == request.braille_scale() {
             braille_map = Some(lay.page_map.clone());
         }
         if Some(scale) == request.page_list_scale() {
-            page_map = Some(lay.page_map.clone());
+            // Taken, not copied: the rest of the layout is only freed.
+            page_map = Some(std::mem::take(&mut lay.page_map));
         }
         spent.push(lay);
         if let Some(e) = pdf? {
