@@ -220,6 +220,75 @@ fn structure_tree_snapshot() {
     insta::assert_snapshot!("pdf_structure_tree", dump);
 }
 
+/// The content streams of `pdf`, inflated (every stream krilla writes is FlateDecode).
+fn content_streams(pdf: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = memchr_find(&pdf[at..], b"stream\n") {
+        let start = at + i + b"stream\n".len();
+        let Some(len) = memchr_find(&pdf[start..], b"\nendstream") else {
+            break;
+        };
+        let mut text = Vec::new();
+        if flate2::read::ZlibDecoder::new(&pdf[start..start + len])
+            .read_to_end(&mut text)
+            .is_ok()
+        {
+            out.push(String::from_utf8_lossy(&text).into_owned());
+        }
+        at = start + len + b"\nendstream".len();
+    }
+    out
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The lines of one part on a page share one marked-content sequence; a run in another
+/// language or a link gets one of its own, with `/Lang` on the foreign one. Every
+/// sequence in the content streams is one content leaf of the structure tree.
+#[test]
+fn lines_of_a_part_share_one_span_and_a_foreign_run_has_its_own() {
+    let input = common::root().join("tests/fixtures/structure/article.json");
+    let (publication, _) = load_publication(&[input]).unwrap();
+    let opts = PdfOptions::new(FontScale::LARGE);
+    let pdf = write_pdf(&publication, &opts).unwrap().bytes;
+    let streams = content_streams(&pdf).join("\n");
+    let tagged: Vec<&str> = streams
+        .split("BDC")
+        // The tag and its properties: `/Span<</Lang(en)/MCID 4>>`.
+        .filter_map(|s| {
+            let props = s.rfind("<<")?;
+            Some(&s[s[..props].rfind('/')?..])
+        })
+        .filter(|tag| !tag.starts_with("/Artifact"))
+        .collect();
+    let with_lang: Vec<&&str> = tagged.iter().filter(|t| t.contains("/Lang")).collect();
+    assert_eq!(with_lang.len(), 1, "{tagged:?}");
+    assert!(with_lang[0].contains("(en)"), "{with_lang:?}");
+    let lay = anpham::layout::layout(&publication, &opts.layout_options()).unwrap();
+    let dump = anpham::pdf::structure_tree_dump(&publication, &lay).unwrap();
+    let leaves = dump.matches("- Content: ").count();
+    assert_eq!(tagged.len(), leaves, "{tagged:?}\n{dump}");
+    // One leaf per run and image was the old way: the caption's two lines are now one
+    // leaf, and so are the paragraph's runs before the English one.
+    let drawn: usize = lay
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .map(|i| match i {
+            anpham::layout::Item::Line(l) => l.runs.len(),
+            anpham::layout::Item::Image(_) => 1,
+        })
+        .sum();
+    assert!(
+        leaves < drawn,
+        "{leaves} leaves for {drawn} runs and images"
+    );
+}
+
 /// The `text/` regression inputs were saved for a geometry failure (a hyphen drawn past
 /// the right edge): replay each at every scale and page size for that property, not only
 /// for "no crash" (tests/robustness.rs does that).
