@@ -222,12 +222,13 @@ fn structure_tree_snapshot() {
 
 /// The content streams of `pdf`, inflated (every stream krilla writes is FlateDecode).
 fn content_streams(pdf: &[u8]) -> Vec<String> {
+    use memchr::memmem;
     use std::io::Read;
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(i) = memchr_find(&pdf[at..], b"stream\n") {
+    while let Some(i) = memmem::find(&pdf[at..], b"stream\n") {
         let start = at + i + b"stream\n".len();
-        let Some(len) = memchr_find(&pdf[start..], b"\nendstream") else {
+        let Some(len) = memmem::find(&pdf[start..], b"\nendstream") else {
             break;
         };
         let mut text = Vec::new();
@@ -240,10 +241,6 @@ fn content_streams(pdf: &[u8]) -> Vec<String> {
         at = start + len + b"\nendstream".len();
     }
     out
-}
-
-fn memchr_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The lines of one part on a page share one marked-content sequence; a run in another
