@@ -113,7 +113,7 @@ struct PageDrawer<'a> {
 /// A marked-content sequence left open so that the next line can continue it: the part it
 /// belongs to and its language. A link, an image, another part or another language
 /// closes it; so does the end of the page.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct OpenSpan {
     owner: Owner,
     lang: Option<String>,
