@@ -33,7 +33,7 @@
 //! # assert!(opf.contains(r#"<meta property="dcterms:modified">2022-11-10T00:00:00Z</meta>"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod address;

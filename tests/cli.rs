@@ -1,7 +1,7 @@
 //! The command line end to end: the README's command, bulletins, batches, determinism,
 //! failures and interruptions.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! navigation and content documents, determinism, and page markers.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anpham::FontScale;
@@ -422,17 +422,10 @@ fn options(scale: FontScale) -> EpubOptions {
 
 // ---------------------------------------------------------------- the checker
 
-fn checkers_dir() -> PathBuf {
-    match std::env::var_os("ANPHAM_CHECKERS_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools"),
-    }
-}
-
 /// Runs `check-epub` and returns its summary, or `None` (after saying SKIPPED) when the
 /// checkers are not installed outside CI. In CI a missing checker fails the test.
 fn check_epub(file: &Path, ace: bool) -> Option<serde_json::Value> {
-    let tool = checkers_dir().join("check-epub");
+    let tool = crate::common::checkers_dir()?.join("check-epub");
     let java = Command::new("java")
         .arg("-version")
         .output()

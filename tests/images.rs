@@ -7,7 +7,7 @@
 //! with the source colour: tolerance ±14 of 255 per channel (JPEG quantisation, Lanczos
 //! filtering and poppler's anti-aliasing move flat colours by a few units).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

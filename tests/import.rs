@@ -3,7 +3,7 @@
 //! real EPUB and PDF files and checked by the real checkers; `anpham import` writing
 //! Markdown that reads back; charsets and hostile pages.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! PDF edition: real files checked by check-pdf (poppler, qpdf, pikepdf).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

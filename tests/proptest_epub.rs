@@ -6,7 +6,7 @@
 //! (`PROPTEST_EPUB_CASES` overrides). Without the checker (`shared/tools/check-epub`)
 //! the test says SKIPPED, except in CI (`CI` set), where it fails.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use proptest::sample::select;

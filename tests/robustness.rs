@@ -9,7 +9,7 @@
 //! `docs/robustness.md` lists the cases. The heavy one (an 8 MB article) is `#[ignore]`d and runs with
 //! `cargo test --release --test robustness -- --ignored`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;

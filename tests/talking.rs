@@ -6,7 +6,7 @@
 //! These tests need espeak-ng. Outside CI a test without it says SKIPPED and passes; in
 //! CI (`CI` set) a missing espeak-ng fails it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -197,7 +197,8 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
     let Some(s) = build_and_check_with("talking-bulletin", &manifest, 3, true) else {
         return;
     };
-    let epub = common::root().join("target/test-out/talking-bulletin/bulletin-3.talking.epub");
+    let epub =
+        common::root().join("target/test-out/talking/talking-bulletin/bulletin-3.talking.epub");
     let third = unzip(&epub, "EPUB/article-003.xhtml");
     assert!(
         third.contains("<p class=\"source\"><span id=\"snt-"),

@@ -14,6 +14,7 @@
 
 pub(crate) mod brf;
 pub(crate) mod format;
+pub mod louis;
 pub(crate) mod pef;
 mod pieces;
 pub mod translate;

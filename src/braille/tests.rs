@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::format::{BLANK, DOTS_36};
-use super::translate::tests::test_dirs;
+use super::translate::tests::{test_dirs, vietnamese_or_skip};
 use super::*;
 use crate::input::{Format, parse_article};
 use crate::model::Block;
@@ -26,7 +26,7 @@ fn options(cols: usize, rows: usize) -> BrailleOptions {
 }
 
 fn back(cells: &str, table: &str) -> String {
-    louis_ffi::back_translate(table, cells, 0).unwrap()
+    super::louis::back_translate(table, cells, 0).unwrap()
 }
 
 const VI: &str = "---\ntitle: Bắc Kạn họp\nauthor: Hương Dịu\ndate: 2022-11-10\nlang: vi\n---\n\nĐồng chí Phương Thị Thanh phát biểu tại Hội thảo ngày 10 tháng 11 năm 2022.\n\n![Hội trường nhìn từ phía sau](img/toan-canh-hoi-thao.png \"Toàn cảnh Hội thảo\")\n\n## Kết quả\n\n- Một\n- Hai\n\n> Đây là tài liệu quý.\n";
@@ -34,6 +34,9 @@ const VI: &str = "---\ntitle: Bắc Kạn họp\nauthor: Hương Dịu\ndate: 20
 /// Every page and line fits the geometry, at two page sizes.
 #[test]
 fn geometry_holds_at_two_page_sizes() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let p = article(&VI.replace(
         "năm 2022.",
         &"năm 2022. Tiếp tục đổi mới phương thức lãnh đạo của Đảng. ".repeat(30),
@@ -66,6 +69,9 @@ fn geometry_holds_at_two_page_sizes() {
 /// The title page, running head and page numbers.
 #[test]
 fn title_page_running_head_and_page_numbers() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let p = article(VI);
     let out = write_braille(&p, None, &options(40, 25)).unwrap();
     let t = Translator::new("vi", Grade::G0, &test_dirs()).unwrap();
@@ -89,6 +95,9 @@ fn title_page_running_head_and_page_numbers() {
 /// Print page indicators follow the page map, mid-paragraph included, in order.
 #[test]
 fn print_page_indicators_follow_the_page_map() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let p = article(VI);
     let para = p.articles[0].blocks[0].clone();
     let Block::Paragraph { text } = para else {
@@ -152,6 +161,9 @@ fn print_page_indicators_follow_the_page_map() {
 /// A figure becomes a transcriber's note in cell 7 with its alt text and caption.
 #[test]
 fn figure_is_a_transcribers_note() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let p = article(VI);
     let out = write_braille(&p, None, &options(40, 25)).unwrap();
     let lines: Vec<&String> = out.volumes[0].pages[1..]
@@ -187,6 +199,9 @@ fn figure_is_a_transcribers_note() {
 /// An English article is translated with UEB (grade 1 by default, grade 2 on request).
 #[test]
 fn english_article_uses_ueb() {
+    if !super::louis::loaded_or_skip() {
+        return;
+    }
     let md = "---\ntitle: Rain in the hills\nlang: en\n---\n\nThe people of the province welcomed the rain.\n";
     let p = article(md);
     let g1 = write_braille(&p, None, &options(40, 25)).unwrap();
@@ -216,6 +231,9 @@ fn english_article_uses_ueb() {
 /// A character with no braille is an error naming the file, the part and the character.
 #[test]
 fn untranslatable_character_is_a_located_error() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let p = article("---\ntitle: Giá\nlang: vi\n---\n\nMột.\n\nGiá hôm nay là 5 \u{20BF}.\n");
     let e = write_braille(&p, None, &options(40, 25))
         .unwrap_err()
@@ -231,6 +249,9 @@ fn untranslatable_character_is_a_located_error() {
 /// Volumes break at article boundaries and each has its own title page and contents.
 #[test]
 fn volumes_split_at_article_boundaries() {
+    if !vietnamese_or_skip() {
+        return;
+    }
     let one = article(VI);
     let a = one.articles[0].clone();
     let mut bulletin = Publication::single(a.clone());

@@ -90,6 +90,10 @@ mod tests {
             .output()
             .is_err()
         {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "sox is not installed (apt-get install sox libsox-fmt-mp3); CI must install it"
+            );
             eprintln!("SKIPPED: sox is not installed (apt-get install sox libsox-fmt-mp3)");
             return;
         }
@@ -110,6 +114,10 @@ mod tests {
             .status()
             .unwrap();
         if !st.success() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "sox cannot decode MP3 (apt-get install libsox-fmt-mp3); CI must install it"
+            );
             eprintln!("SKIPPED: sox cannot decode MP3 (apt-get install libsox-fmt-mp3)");
             return;
         }

@@ -9,35 +9,57 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh output folder under target/test-out/NAME.
+/// A fresh output folder under target/test-out/FILE/NAME, where FILE is the calling test
+/// file's name (all integration tests run in one binary: two files may use the same NAME).
+#[track_caller]
 pub fn out_dir(name: &str) -> PathBuf {
-    let d = root().join("target").join("test-out").join(name);
+    let file = Path::new(std::panic::Location::caller().file())
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let d = root().join("target").join("test-out").join(file).join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("create test output folder");
     d
 }
 
-/// The folder holding check-pdf and check-epub.
-pub fn checkers_dir() -> PathBuf {
-    std::env::var_os("ANPHAM_CHECKERS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("..").join("shared").join("tools"))
+/// Whether the tests run in CI (`CI` set), where a missing outside program fails a test
+/// instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// A test that cannot run because `why`: outside CI it says `SKIPPED: why` (one line) and
+/// the caller returns `None`; in CI it fails.
+#[track_caller]
+pub fn skip<T>(why: &str) -> Option<T> {
+    assert!(!in_ci(), "{why} (CI must install it)");
+    eprintln!("SKIPPED: {}", why.replace('\n', " "));
+    None
+}
+
+/// The folder holding the checkers (check-epub, check-pdf, check-braille): the one named by
+/// `ANPHAM_CHECKERS_DIR` (CI sets it), never a folder beside the repository. `None` (after
+/// saying SKIPPED; a failure in CI) when it is not set.
+#[track_caller]
+pub fn checkers_dir() -> Option<PathBuf> {
+    match std::env::var_os("ANPHAM_CHECKERS_DIR") {
+        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
+        _ => skip(
+            "ANPHAM_CHECKERS_DIR is not set (the folder of check-epub, check-pdf and check-braille)",
+        ),
+    }
 }
 
 /// Runs a checker and returns its last line parsed as JSON, or None when the checker
 /// is not installed outside CI (the test then says it skipped). In CI a missing checker
 /// fails the test.
+#[track_caller]
 pub fn run_checker(name: &str, args: &[&Path]) -> Option<serde_json::Value> {
-    let exe = checkers_dir().join(name);
-    let in_ci = std::env::var_os("CI").is_some();
+    let exe = checkers_dir()?.join(name);
+    let in_ci = in_ci();
     if !exe.exists() {
-        assert!(
-            !in_ci,
-            "{name} not found at {} (CI must install it)",
-            exe.display()
-        );
-        eprintln!("SKIPPED: {name} not installed at {}", exe.display());
-        return None;
+        return skip(&format!("{name} not installed at {}", exe.display()));
     }
     let out = Command::new(&exe).args(args).output().expect("run checker");
     let stdout = String::from_utf8_lossy(&out.stdout);
