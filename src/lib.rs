@@ -38,22 +38,25 @@
 
 pub mod address;
 pub mod batch;
+#[cfg(feature = "braille")]
 pub mod braille;
-pub mod edition;
 pub mod editions;
 pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod images;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod input;
 pub(crate) mod labels;
 pub mod layout;
 pub mod model;
+pub mod output;
 pub mod pagemap;
 pub mod pdf;
 pub mod prepare;
 pub mod scale;
+#[cfg(feature = "speech")]
 pub mod speech;
 pub mod timestamp;
 pub mod validate;
