@@ -70,7 +70,7 @@ impl EditionPlan {
 
     /// Builds every edition of the plan, then writes those that were built whole. Every
     /// edition is built before the first file is renamed into place. An edition that fails
-    /// (the talking book without espeak-ng, say) is left out, with its reason, and the
+    /// (one whose program is missing, say) is left out, with its reason, and the
     /// others are written; an error that stops them all (nothing asked for, a layout or an
     /// image that cannot be made) is returned and leaves every earlier output untouched.
     pub fn build(&self, publication: &Prepared) -> Result<Built> {

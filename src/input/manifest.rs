@@ -38,8 +38,8 @@ pub struct EditionSpec {
     /// The EPUB's base text size (a scale); standard when absent.
     #[serde(default)]
     pub epub_scale: Option<String>,
-    /// Every other key: a format with `true`/`false` (`epub`, `talking`) or its scales
-    /// (`pdf = ["large"]`), or a family with its formats (`braille = ["brf", "pef"]`).
+    /// Every other key: a format with `true`/`false` (`epub = false`) or its scales
+    /// (`pdf = ["large"]`), or a family with the list of its formats.
     #[serde(flatten)]
     pub formats: BTreeMap<String, FormatValue>,
 }
@@ -466,44 +466,52 @@ mod tests {
         expected.dedup();
         assert_eq!(in_schema, expected);
         // A family's list names exactly its formats.
-        let braille: Vec<&str> = props["braille"]["items"]["enum"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
-        #[cfg(feature = "braille")]
-        {
-            let own: Vec<&str> = crate::editions::Format::all()
-                .filter(|f| f.family() == "braille")
-                .map(|f| f.name())
-                .collect();
-            assert_eq!(braille, own);
+        for f in crate::editions::Format::all() {
+            if f.family() != f.name() {
+                let listed = &props[f.family()]["items"]["enum"];
+                assert!(
+                    listed
+                        .as_array()
+                        .is_some_and(|l| l.contains(&f.name().into())),
+                    "{}: {listed}",
+                    f.name()
+                );
+            }
         }
-        assert!(!braille.is_empty());
     }
 
+    /// Every format of the registry is asked for by its own key or in its family's list;
+    /// other keys and values are located errors. The names come from the registry.
     #[test]
     fn editions_are_read_from_the_registry() {
+        use crate::editions::Format;
         let path = Path::new("b.toml");
-        let spec: EditionSpec = toml::from_str(
-            "epub = false\npdf = [\"large\"]\nbraille = [\"pef\"]\ntalking = true\n",
-        )
-        .unwrap();
-        check_editions(path, &spec).unwrap();
-        let asked: Vec<&str> = crate::editions::Format::all()
-            .filter(|f| spec.wants(*f))
-            .map(|f| f.name())
-            .collect();
-        let mut expected = vec!["pdf"];
-        #[cfg(feature = "speech")]
-        expected.push("talking");
-        #[cfg(feature = "braille")]
-        expected.push("pef");
-        assert_eq!(asked, expected);
-        let bad: EditionSpec =
-            serde_json::from_str(r#"{"docx": true, "braille": ["brf", "dots"], "epub": ["x"]}"#)
-                .unwrap();
+        for f in Format::all() {
+            let own = if f.per_scale() {
+                format!("{} = [\"large\"]", f.name())
+            } else {
+                format!("{} = true", f.name())
+            };
+            let mut texts = vec![own];
+            if f.family() != f.name() {
+                texts.push(format!("{} = [\"{}\"]", f.family(), f.name()));
+            }
+            for text in texts {
+                let spec: EditionSpec = toml::from_str(&text).unwrap();
+                check_editions(path, &spec).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert!(spec.wants(f), "{text}");
+                let others: Vec<&str> = Format::all()
+                    .filter(|g| g != &f && spec.wants(*g))
+                    .map(|g| g.name())
+                    .collect();
+                let defaults: Vec<&str> = Format::all()
+                    .filter(|g| g != &f && g.manifest_default())
+                    .map(|g| g.name())
+                    .collect();
+                assert_eq!(others, defaults, "{text}");
+            }
+        }
+        let bad: EditionSpec = serde_json::from_str(r#"{"docx": true, "epub": ["x"]}"#).unwrap();
         let err = check_editions(path, &bad).unwrap_err().to_string();
         assert!(
             err.contains("editions.docx: unknown edition `docx`"),
@@ -513,16 +521,21 @@ mod tests {
             err.contains("editions.epub: expected true or false"),
             "{err}"
         );
-        #[cfg(feature = "braille")]
-        assert!(
-            err.contains("editions.braille[1]: unknown braille format `dots`"),
-            "{err}"
-        );
-        #[cfg(not(feature = "braille"))]
-        assert!(
-            err.contains("editions.braille: this anpham was built without the `braille` feature"),
-            "{err}"
-        );
+        // A family that lists a format not its own.
+        for (family, _) in crate::editions::manifest_keys() {
+            if Format::named(family).is_ok() {
+                continue;
+            }
+            let spec: EditionSpec =
+                serde_json::from_str(&format!(r#"{{"{family}": ["dots"]}}"#)).unwrap();
+            let err = check_editions(path, &spec).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!(
+                    "editions.{family}[0]: unknown {family} format `dots`"
+                )) || err.contains("was built without the"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
