@@ -12,18 +12,16 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
-use crate::edition::{EditionPlan, Written};
+use crate::editions::{EditionRequest, Format};
 use crate::error::{Diagnostic, Place};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
-use crate::images::ImagePpi;
 use crate::input::{self, LoadOptions, Loaded, Manifest, PageSizeName, Reader};
 use crate::model::Article;
 use crate::model::Publication;
-use crate::pdf::PdfStandard;
+use crate::output::{Built, EditionPlan, Failed, Written};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
-use crate::timestamp::Timestamp;
 use crate::validate::slugify;
 
 /// Options of a batch, as given on the command line. `None` means "the manifest's
@@ -32,15 +30,9 @@ use crate::validate::slugify;
 pub struct BatchOptions {
     /// Output folder.
     pub out_dir: PathBuf,
-    /// Build an EPUB.
-    pub epub: Option<bool>,
-    /// Build PDFs.
-    pub pdf: Option<bool>,
-    /// Build the talking-book EPUB.
-    pub talking: Option<bool>,
-    /// Voice, rate and pronunciations of the talking book.
-    pub speech: Option<crate::speech::SpeechOptions>,
-    /// PDF scales (default: large).
+    /// The formats to build (default: the manifest's, else EPUB and PDF).
+    pub formats: Option<Vec<Format>>,
+    /// PDF scales (default: the manifest's, else large).
     pub scales: Option<Vec<FontScale>>,
     /// EPUB base size (default: standard).
     pub epub_scale: Option<FontScale>,
@@ -50,27 +42,19 @@ pub struct BatchOptions {
     pub page_size: Option<PageSizeName>,
     /// Main font (file or family).
     pub font: Option<String>,
+    /// The settings of every edition that neither the manifest nor the options above
+    /// choose: the date (the CLI passes `SOURCE_DATE_EPOCH`; `None`: each publication's
+    /// date), image resolution, PDF standards, speech, braille. Its formats and scales
+    /// are not read.
+    pub settings: EditionRequest,
     /// One set of editions per article.
     pub each: bool,
     /// Worker threads.
     pub jobs: Option<usize>,
     /// Stop at the first failure.
     pub fail_fast: bool,
-    /// The date of every edition (the CLI passes `SOURCE_DATE_EPOCH`); `None`: each
-    /// publication's date.
-    pub date: Option<Timestamp>,
     /// Repair stray control characters (with warnings) instead of refusing them.
     pub repair: bool,
-    /// Build a BRF braille edition.
-    pub brf: Option<bool>,
-    /// Build a PEF braille edition.
-    pub pef: Option<bool>,
-    /// Braille grade, page size, volume size, duplex (default: grade 0, 40x25, 80 sheets).
-    pub braille: Option<crate::braille::BrailleOptions>,
-    /// Print resolution of the PDFs' images (default: 300 ppi, resampling above 450).
-    pub image_ppi: ImagePpi,
-    /// The standards the PDFs claim (default: PDF/A-2a + PDF/UA-1).
-    pub pdf_standard: PdfStandard,
     /// The output name of a bulletin (default: the manifest's or folder's name, else the
     /// first article's slug).
     pub name: Option<String>,
@@ -104,7 +88,14 @@ pub enum Event<'a> {
         /// The job's name.
         name: &'a str,
     },
-    /// A job failed.
+    /// An edition of a job failed; the job's other editions were written.
+    EditionFailed {
+        /// The job's name.
+        name: &'a str,
+        /// The edition, and why.
+        failed: &'a Failed,
+    },
+    /// A job failed: none of its editions was written.
     Failed {
         /// The job's name.
         name: &'a str,
@@ -118,7 +109,9 @@ pub enum Event<'a> {
 pub struct Report {
     /// Files written, in job order.
     pub written: Vec<Written>,
-    /// Jobs that failed.
+    /// Files not written because their edition failed (the others of their job were).
+    pub not_written: Vec<PathBuf>,
+    /// Jobs and editions that failed.
     pub failures: usize,
 }
 
@@ -126,6 +119,8 @@ fn parse_scales(list: &[String]) -> Vec<FontScale> {
     list.iter().filter_map(|s| s.parse().ok()).collect()
 }
 
+/// The request of one publication: the options' formats, else the manifest's, else the
+/// defaults; then each setting from the options, else the manifest, else its default.
 fn make_plan(
     options: &BatchOptions,
     manifest: Option<&Manifest>,
@@ -133,51 +128,43 @@ fn make_plan(
     font: Option<FontFamily>,
 ) -> EditionPlan {
     let ed = manifest.and_then(|m| m.editions.as_ref());
-    let epub = options.epub.or(ed.map(|e| e.epub)).unwrap_or(true);
-    let talking = options.talking.or(ed.map(|e| e.talking)).unwrap_or(false);
-    let pdf_scales = match (options.pdf, &options.scales) {
-        (Some(false), _) => Vec::new(),
-        (_, Some(s)) => s.clone(),
-        (_, None) => match ed {
-            Some(e) if options.pdf.is_none() || !e.pdf.is_empty() => parse_scales(&e.pdf),
-            _ => vec![FontScale::LARGE],
-        },
-    };
+    let mut request = options.settings.clone();
+    request.formats = Format::all()
+        .filter(|f| match (&options.formats, ed) {
+            (Some(list), _) => list.contains(f),
+            // `--scale` asks for the PDFs a manifest does not name.
+            (None, Some(e)) => e.wants(*f) || (f.per_scale() && options.scales.is_some()),
+            (None, None) => f.by_default(),
+        })
+        .collect();
+    request.pdf_scales = options
+        .scales
+        .clone()
+        .or_else(|| {
+            ed.map(|e| parse_scales(e.list("pdf")))
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| vec![FontScale::LARGE]);
+    request.epub_scale = options
+        .epub_scale
+        .or_else(|| {
+            ed.and_then(|e| e.epub_scale.as_deref())
+                .and_then(|s| s.parse().ok())
+        })
+        .unwrap_or(FontScale::STANDARD);
+    request.page_size = options
+        .page_size
+        .or(ed.map(|e| e.page_size))
+        .unwrap_or(PageSizeName::A5);
+    request.page_list = options.page_list.or_else(|| {
+        ed.and_then(|e| e.page_list.as_deref())
+            .and_then(|s| s.parse().ok())
+    });
+    request.font = font;
     EditionPlan {
         slug,
         out_dir: options.out_dir.clone(),
-        epub,
-        epub_scale: options
-            .epub_scale
-            .or_else(|| {
-                ed.and_then(|e| e.epub_scale.as_deref())
-                    .and_then(|s| s.parse().ok())
-            })
-            .unwrap_or(FontScale::STANDARD),
-        page_size: options
-            .page_size
-            .or(ed.map(|e| e.page_size))
-            .unwrap_or(PageSizeName::A5),
-        page_list: options.page_list.or_else(|| {
-            ed.and_then(|e| e.page_list.as_deref())
-                .and_then(|s| s.parse().ok())
-        }),
-        pdf_scales,
-        font,
-        date: options.date,
-        talking: talking.then(|| options.speech.clone().unwrap_or_default()),
-        braille: {
-            let asked = |f: &str| ed.is_some_and(|e| e.braille.iter().any(|b| b == f));
-            let brf = options.brf.unwrap_or_else(|| asked("brf"));
-            let pef = options.pef.unwrap_or_else(|| asked("pef"));
-            (brf || pef).then(|| crate::braille::BraillePlan {
-                brf,
-                pef,
-                options: options.braille.clone().unwrap_or_default(),
-            })
-        },
-        image_ppi: options.image_ppi,
-        pdf_standard: options.pdf_standard,
+        request,
     }
 }
 
@@ -370,9 +357,9 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
         }
     };
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, Result<Vec<Written>>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<Built>)>();
     let names: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
-    let mut results: Vec<Option<Result<Vec<Written>>>> = (0..jobs.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Built>>> = (0..jobs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let stop = &stop;
         let fail_fast = options.fail_fast;
@@ -394,7 +381,8 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
                             }
                             Err(e) => Err(e),
                         };
-                        if r.is_err() && fail_fast {
+                        let failed = r.as_ref().map_or(true, |b| !b.failed.is_empty());
+                        if failed && fail_fast {
                             stop.store(true, Ordering::SeqCst);
                         }
                         let _ = tx.send((i, r));
@@ -403,9 +391,15 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
         });
         for (i, r) in rx {
             match &r {
-                Ok(written) => {
-                    for w in written {
+                Ok(built) => {
+                    for w in &built.written {
                         on_event(Event::Written(w));
+                    }
+                    for failed in &built.failed {
+                        on_event(Event::EditionFailed {
+                            name: &names[i],
+                            failed,
+                        });
                     }
                     on_event(Event::Finished { name: &names[i] });
                 }
@@ -419,7 +413,13 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
     });
     for r in results.into_iter() {
         match r {
-            Some(Ok(w)) => report.written.extend(w),
+            Some(Ok(built)) => {
+                report.written.extend(built.written);
+                report.failures += built.failed.len();
+                for f in built.failed {
+                    report.not_written.extend(f.paths);
+                }
+            }
             Some(Err(_)) => report.failures += 1,
             None => {}
         }

@@ -1,11 +1,16 @@
-//! The editions facade: one prepared publication → a set of editions, in memory.
+//! The registry of editions, and the build of a set of them from one prepared publication.
 //!
-//! [`build`] lays the publication out once per font scale it needs (every PDF scale, and
-//! the scale the EPUB's page list follows — laid out, never written, when no PDF of that
-//! scale is asked for), writes each PDF from its layout and the EPUB with the page map
-//! of the layout it follows, and returns named byte buffers. Nothing here touches the
-//! file system: [`crate::edition`] and [`crate::batch`] schedule and write atomically.
-//! New editions (braille BRF/PEF, a talking-book EPUB) are new [`EditionKind`]s.
+//! Every edition anpham can write is one unit in its own module (an implementation of
+//! `EditionUnit`: its formats' names on the command line and in a manifest, file names,
+//! media types, which layouts and images it needs, and how it is written) and one line of
+//! [`REGISTRY`]. The command line (`--format`), the manifest reader (`editions` table), the
+//! JSON schema (checked against this list by a test) and [`crate::batch`] all read the
+//! registry; none of them names an edition.
+//!
+//! [`build`] lays the publication out once per font scale an edition needs, prepares the
+//! images every edition shares, then writes each edition. Editions are independent: one
+//! that fails is reported as failed ([`Outcome::Failed`]) and the others are still written.
+//! Nothing here touches the file system: [`crate::output`] writes files atomically.
 //!
 //! ```no_run
 //! use anpham::editions::{self, EditionRequest};
@@ -20,65 +25,325 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeMap;
 use std::io::{Cursor, Seek, Write};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::braille::{BraillePlan, write_braille};
-use crate::epub::{EpubOptions, write_epub_to, write_talking_epub_to};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::images::{ImagePlan, ImagePpi, ImageStore};
 use crate::input::PageSizeName;
 use crate::layout::{self, Layout, LayoutOptions};
-use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard, WriteSettings};
+use crate::pagemap::PageMap;
+use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
-use crate::speech::SpeechOptions;
 use crate::timestamp::Timestamp;
 
-/// A kind of edition.
-#[non_exhaustive]
+/// Every edition, in the order they are written and listed. **Adding an edition is one
+/// line here** (and its own module, and its words in `labels.rs`). An edition behind a
+/// cargo feature has a second line naming what it writes, so that asking for it in a
+/// build without the feature is a clear error, not an unknown name. The HTML edition
+/// plugs in as `Registration::Built(&crate::html::edition::HTML)`.
+static REGISTRY: &[Registration] = &[
+    Registration::Built(&crate::pdf::edition::PDF),
+    Registration::Built(&crate::epub::edition::EPUB),
+    #[cfg(feature = "speech")]
+    Registration::Built(&crate::speech::edition::TALKING_BOOK),
+    #[cfg(not(feature = "speech"))]
+    Registration::Missing {
+        family: "talking",
+        formats: &["talking"],
+        feature: "speech",
+    },
+    #[cfg(feature = "braille")]
+    Registration::Built(&crate::braille::edition::BRAILLE),
+    #[cfg(not(feature = "braille"))]
+    Registration::Missing {
+        family: "braille",
+        formats: &["brf", "pef"],
+        feature: "braille",
+    },
+];
+
+/// One line of [`REGISTRY`].
+enum Registration {
+    /// An edition this build can write.
+    Built(&'static dyn EditionUnit),
+    /// An edition whose cargo feature is off: its names, for a clear error.
+    #[cfg_attr(all(feature = "braille", feature = "speech"), allow(dead_code))]
+    Missing {
+        /// Its family name (a manifest key, as [`EditionUnit::family`]).
+        family: &'static str,
+        /// Its formats' names.
+        formats: &'static [&'static str],
+        /// The cargo feature that builds it.
+        feature: &'static str,
+    },
+}
+
+/// One edition family, in its own module: the formats it writes and how it writes them.
+/// Registered in [`REGISTRY`].
+pub(crate) trait EditionUnit: Sync {
+    /// Its name as a manifest key that lists its formats (`braille = ["brf", "pef"]`); a
+    /// family of one format has that format's name.
+    fn family(&self) -> &'static str;
+    /// The formats it writes.
+    fn formats(&self) -> &'static [FormatInfo];
+    /// The files a format of it makes for `request`: one by default (a PDF: one per scale).
+    fn kinds(&self, format: Format, _request: &EditionRequest) -> Vec<EditionKind> {
+        vec![EditionKind {
+            format,
+            scale: None,
+        }]
+    }
+    /// The font scales it needs laid out for `request` (for their pages or their page map).
+    fn scales(&self, _request: &EditionRequest) -> Vec<FontScale> {
+        Vec::new()
+    }
+    /// Whether it draws whole layouts: such editions are written first, in parallel, while
+    /// the layouts are alive; the others see only the layouts' page maps.
+    fn draws_pages(&self) -> bool {
+        false
+    }
+    /// Adds the images its `kinds` will need to `plan` (decoded once for all editions).
+    fn plan_images(&self, _build: &Context<'_>, _kinds: &[EditionKind], _plan: &mut ImagePlan) {}
+    /// Writes each of `kinds` through `files`. An error returned fails every kind not yet
+    /// written (a step they share, such as the braille translation, failed).
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()>;
+}
+
+/// What a format is, as its edition's module declares it.
+#[derive(Debug)]
+pub(crate) struct FormatInfo {
+    /// Its name on the command line and in a manifest (`epub`, `pdf`, `brf` …).
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// The media type of its file.
+    pub media_type: &'static str,
+    /// The end of its file name, after the slug (and a PDF's scale): `.epub`, `.talking.epub`.
+    pub extension: &'static str,
+    /// Built when neither the command line nor a manifest chooses the formats.
+    pub by_default: bool,
+    /// Built when a manifest's `editions` table does not name it.
+    pub manifest_default: bool,
+    /// One file per font scale (a manifest lists its scales).
+    pub per_scale: bool,
+}
+
+/// A format this build of anpham can write: `epub`, `pdf`, `talking`, `brf`, `pef` …
+/// Parsed from its name ([`Format::named`]).
+#[derive(Clone, Copy)]
+pub struct Format {
+    edition: &'static dyn EditionUnit,
+    index: usize,
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Format {}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format name that this build cannot write.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// No edition has this name.
+    #[error("unknown format `{name}`; use {known}")]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+    /// The edition exists but its cargo feature was off when anpham was built.
+    #[error(
+        "`{name}`: this anpham was built without the `{feature}` feature\n  hint: build it with `cargo build --features {feature}` (on by default)"
+    )]
+    WithoutFeature {
+        /// The name given.
+        name: String,
+        /// The feature that builds it.
+        feature: &'static str,
+    },
+}
+
+impl Format {
+    /// Every format this build can write, in registry order.
+    pub fn all() -> impl Iterator<Item = Format> {
+        REGISTRY.iter().flat_map(|r| match r {
+            Registration::Built(edition) => (0..edition.formats().len())
+                .map(|index| Format {
+                    edition: *edition,
+                    index,
+                })
+                .collect(),
+            Registration::Missing { .. } => Vec::new(),
+        })
+    }
+
+    /// The format called `name`; an error names the formats there are, or the cargo
+    /// feature a known one needs.
+    pub fn named(name: &str) -> std::result::Result<Format, FormatError> {
+        let name = name.trim();
+        if let Some(f) = Format::all().find(|f| f.name().eq_ignore_ascii_case(name)) {
+            return Ok(f);
+        }
+        for r in REGISTRY {
+            if let Registration::Missing {
+                formats, feature, ..
+            } = r
+                && formats.iter().any(|f| f.eq_ignore_ascii_case(name))
+            {
+                return Err(FormatError::WithoutFeature {
+                    name: name.to_string(),
+                    feature,
+                });
+            }
+        }
+        Err(FormatError::Unknown {
+            name: name.to_string(),
+            known: known_names(),
+        })
+    }
+
+    fn info(self) -> &'static FormatInfo {
+        &self.edition.formats()[self.index]
+    }
+
+    /// Its name on the command line and in a manifest.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// One line saying what it is.
+    pub fn about(self) -> &'static str {
+        self.info().about
+    }
+
+    /// The media type of its files.
+    pub fn media_type(self) -> &'static str {
+        self.info().media_type
+    }
+
+    /// Built when neither the command line nor a manifest chooses the formats.
+    pub(crate) fn by_default(self) -> bool {
+        self.info().by_default
+    }
+
+    /// Built when a manifest's `editions` table does not name it.
+    pub(crate) fn manifest_default(self) -> bool {
+        self.info().manifest_default
+    }
+
+    /// One file per font scale (a manifest lists its scales).
+    pub(crate) fn per_scale(self) -> bool {
+        self.info().per_scale
+    }
+
+    /// Its family's name (a manifest key that may list several formats).
+    pub(crate) fn family(self) -> &'static str {
+        self.edition.family()
+    }
+
+    fn same_edition(self, other: &'static dyn EditionUnit) -> bool {
+        std::ptr::addr_eq(self.edition, other)
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = FormatError;
+    fn from_str(s: &str) -> std::result::Result<Format, FormatError> {
+        Format::named(s)
+    }
+}
+
+/// `epub, pdf, talking, brf or pef`: the formats this build writes.
+fn known_names() -> String {
+    let names: Vec<&str> = Format::all().map(Format::name).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+/// What a manifest's `editions` table may name, from the registry: every format's name
+/// and every family's name, whether or not this build has the family (with the feature
+/// it needs, if not).
+pub(crate) fn manifest_keys() -> Vec<(&'static str, Option<&'static str>)> {
+    let mut keys = Vec::new();
+    for r in REGISTRY {
+        match r {
+            Registration::Built(e) => {
+                keys.push((e.family(), None));
+                keys.extend(e.formats().iter().map(|f| (f.name, None)));
+            }
+            Registration::Missing {
+                family,
+                formats,
+                feature,
+            } => {
+                keys.push((*family, Some(*feature)));
+                keys.extend(formats.iter().map(|f| (*f, Some(*feature))));
+            }
+        }
+    }
+    keys.dedup();
+    keys
+}
+
+/// One file of an edition: its format, and a PDF's scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum EditionKind {
-    /// The accessible EPUB 3.
-    Epub,
-    /// A tagged PDF/UA-1 at a font scale.
-    Pdf(FontScale),
-    /// The talking-book EPUB: the EPUB with sentence-synchronised speech (Media Overlays).
-    TalkingEpub,
-    /// Braille Ready Format: North American ASCII braille for embossers.
-    Brf,
-    /// Portable Embosser Format (PEF 2008-1).
-    Pef,
+pub struct EditionKind {
+    /// Its format.
+    pub format: Format,
+    /// A PDF's font scale.
+    pub scale: Option<FontScale>,
 }
 
 impl EditionKind {
     /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
-    /// `slug.step-1.pdf`, `slug.19pt.pdf` …
+    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub`, `slug.brf` …
     pub fn file_name(self, slug: &str) -> String {
-        match self {
-            EditionKind::Epub => format!("{slug}.epub"),
-            EditionKind::TalkingEpub => format!("{slug}.talking.epub"),
-            EditionKind::Brf => format!("{slug}.brf"),
-            EditionKind::Pef => format!("{slug}.pef"),
-            EditionKind::Pdf(scale) => match scale.file_suffix().as_str() {
-                "" => format!("{slug}.pdf"),
-                s => format!("{slug}.{s}.pdf"),
-            },
+        let ext = self.format.info().extension;
+        match self.scale.map(|s| s.file_suffix()) {
+            Some(s) if !s.is_empty() => format!("{slug}.{s}{ext}"),
+            _ => format!("{slug}{ext}"),
         }
+    }
+
+    /// Whether it is of the format called `name`.
+    pub fn is(self, name: &str) -> bool {
+        self.format.name() == name
     }
 }
 
 /// Which editions to build, and how.
 #[derive(Debug, Clone)]
 pub struct EditionRequest {
-    /// The EPUB's base text size; `None`: no EPUB.
-    pub epub: Option<FontScale>,
-    /// A PDF at each of these scales.
+    /// The formats to build (each once; see [`Format`]).
+    pub formats: Vec<Format>,
+    /// The EPUB's base text size (also the talking book's).
+    pub epub_scale: FontScale,
+    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
+    /// the formats).
     pub pdf_scales: Vec<FontScale>,
     /// PDF page size.
     pub page_size: PageSizeName,
@@ -89,14 +354,16 @@ pub struct EditionRequest {
     pub font: Option<FontFamily>,
     /// The date every edition carries; `None`: [`Timestamp::of_publication`].
     pub date: Option<Timestamp>,
-    /// The talking-book EPUB with this speech; `None`: no talking book.
-    pub talking: Option<SpeechOptions>,
-    /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
-    pub braille: Option<BraillePlan>,
     /// Print resolution of the PDFs' images.
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// Voice, rate and pronunciations of the talking book.
+    #[cfg(feature = "speech")]
+    pub speech: crate::speech::SpeechOptions,
+    /// Grade, page size, volumes and sides of the braille editions.
+    #[cfg(feature = "braille")]
+    pub braille: crate::braille::BrailleOptions,
 }
 
 impl Default for EditionRequest {
@@ -106,20 +373,32 @@ impl Default for EditionRequest {
 }
 
 impl EditionRequest {
-    /// A standard-size EPUB and no PDF, A5 pages, bundled fonts, the publication's date.
+    /// A standard-size EPUB, and PDFs at no scale yet (set [`EditionRequest::pdf_scales`]);
+    /// A5 pages, bundled fonts, the publication's date.
     pub fn new() -> EditionRequest {
         EditionRequest {
-            epub: Some(FontScale::STANDARD),
+            formats: ["epub", "pdf"]
+                .iter()
+                .filter_map(|n| Format::named(n).ok())
+                .collect(),
+            epub_scale: FontScale::STANDARD,
             pdf_scales: Vec::new(),
             page_size: PageSizeName::A5,
             page_list: None,
             font: None,
             date: None,
-            talking: None,
-            braille: None,
             image_ppi: ImagePpi::default(),
             pdf_standard: PdfStandard::default(),
+            #[cfg(feature = "speech")]
+            speech: crate::speech::SpeechOptions::default(),
+            #[cfg(feature = "braille")]
+            braille: crate::braille::BrailleOptions::default(),
         }
+    }
+
+    /// Whether the format called `name` is asked for.
+    pub fn wants(&self, name: &str) -> bool {
+        self.formats.iter().any(|f| f.name() == name)
     }
 
     /// The fonts of an edition at `scale`.
@@ -130,7 +409,7 @@ impl EditionRequest {
         }
     }
 
-    fn layout_options(&self, scale: FontScale) -> LayoutOptions {
+    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
         LayoutOptions {
             scale,
             page_size: self.page_size,
@@ -138,24 +417,33 @@ impl EditionRequest {
         }
     }
 
-    /// The scale whose page map the braille print page indicators follow: the large
-    /// edition when one is built, else the first PDF, else a large layout made only for
-    /// its page map.
-    fn braille_scale(&self) -> Option<FontScale> {
-        self.braille.as_ref()?;
-        if self.pdf_scales.contains(&FontScale::LARGE) {
-            Some(FontScale::LARGE)
-        } else {
-            Some(self.pdf_scales.first().copied().unwrap_or(FontScale::LARGE))
+    /// The files this request makes, grouped by edition, in registry order.
+    fn kinds(&self) -> Vec<(&'static dyn EditionUnit, Vec<EditionKind>)> {
+        let mut out = Vec::new();
+        for r in REGISTRY {
+            let Registration::Built(edition) = r else {
+                continue;
+            };
+            let mut kinds: Vec<EditionKind> = Vec::new();
+            for f in Format::all().filter(|f| f.same_edition(*edition)) {
+                if self.formats.contains(&f) {
+                    for k in edition.kinds(f, self) {
+                        if !kinds.contains(&k) {
+                            kinds.push(k);
+                        }
+                    }
+                }
+            }
+            if !kinds.is_empty() {
+                out.push((*edition, kinds));
+            }
         }
+        out
     }
 
-    /// The scale whose page map the EPUB follows.
-    fn page_list_scale(&self) -> Option<FontScale> {
-        if self.epub.is_none() && self.talking.is_none() {
-            return None;
-        }
-        self.page_list.or_else(|| self.pdf_scales.first().copied())
+    /// The files this request makes, in the order [`build`] returns them.
+    pub fn outputs(&self) -> Vec<EditionKind> {
+        self.kinds().into_iter().flat_map(|(_, k)| k).collect()
     }
 }
 
@@ -197,6 +485,21 @@ pub struct WrittenEdition<O> {
     pub seconds: f64,
 }
 
+/// What became of one edition of a build: written whole, or failed (its output dropped).
+#[derive(Debug)]
+pub enum Outcome<O> {
+    /// Written whole.
+    Written(WrittenEdition<O>),
+    /// Not written, and why; several files when a step they share failed (the BRF and
+    /// the PEF share one translation).
+    Failed {
+        /// The files that were not written.
+        kinds: Vec<EditionKind>,
+        /// Why.
+        error: Error,
+    },
+}
+
 /// Editions kept in memory (what [`build`] returns).
 struct InMemory;
 
@@ -207,9 +510,9 @@ impl EditionSink for InMemory {
     }
 }
 
-/// Builds the requested editions of a prepared publication: PDFs in request order, then
-/// the EPUB. Each scale is laid out once (in parallel); the first error is returned and
-/// nothing is built half.
+/// Builds the requested editions of a prepared publication, in [`EditionRequest::outputs`]
+/// order. Each scale is laid out once (in parallel). The first error is returned: for a
+/// build that goes on past a failed edition, use [`build_into`].
 pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
     build_sharing_images(prepared, request).map(|(editions, _)| editions)
 }
@@ -219,45 +522,176 @@ fn build_sharing_images(
     prepared: &Prepared,
     request: &EditionRequest,
 ) -> Result<(Vec<Edition>, Arc<ImageStore>)> {
-    let (written, images) = build_with_store(prepared, request, &InMemory)?;
-    let editions = written
-        .into_iter()
-        .map(|w| Edition {
-            kind: w.kind,
-            bytes: w.output.into_inner(),
-            pages: w.pages,
-            seconds: w.seconds,
-        })
-        .collect();
+    let (outcomes, images) = build_with_store(prepared, request, &InMemory)?;
+    let mut editions = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        match o {
+            Outcome::Written(w) => editions.push(Edition {
+                kind: w.kind,
+                bytes: w.output.into_inner(),
+                pages: w.pages,
+                seconds: w.seconds,
+            }),
+            Outcome::Failed { error, .. } => return Err(error),
+        }
+    }
     Ok((editions, images))
 }
 
-/// [`build`], each edition written into an output of `sink` (in the same order). On an
-/// error, the outputs already opened are dropped (a temporary file is then removed).
+/// Builds the requested editions, each written into an output of `sink`, in
+/// [`EditionRequest::outputs`] order. An edition that fails is an [`Outcome::Failed`]
+/// (its output is dropped: a temporary file is then removed) and the others are still
+/// written. The error returned is what stops every edition (nothing asked for, a layout
+/// or an image that cannot be made).
 pub fn build_into<S: EditionSink>(
     prepared: &Prepared,
     request: &EditionRequest,
     sink: &S,
-) -> Result<Vec<WrittenEdition<S::Output>>> {
-    build_with_store(prepared, request, sink).map(|(written, _)| written)
+) -> Result<Vec<Outcome<S::Output>>> {
+    build_with_store(prepared, request, sink).map(|(outcomes, _)| outcomes)
 }
 
 /// A laid-out scale and the seconds its layout took.
 type LaidOut = (FontScale, Layout, f64);
 
-/// Every scale that needs a layout (the PDFs', the page list's, the braille page map's),
-/// once, in a fixed order, laid out in parallel.
-fn lay_out_scales(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<LaidOut>> {
+/// What an edition's module is given to write from: the publication, the request, the
+/// build's date and images, and the layouts (whole while the editions that draw pages are
+/// written, then only their page maps).
+pub(crate) struct Context<'a> {
+    /// The publication.
+    pub prepared: &'a Prepared,
+    /// The request.
+    pub request: &'a EditionRequest,
+    /// The date every edition carries.
+    pub date: Timestamp,
+    /// The images every edition shares.
+    pub images: Arc<ImageStore>,
+    layouts: Vec<LaidOut>,
+    page_maps: Vec<(FontScale, PageMap)>,
+}
+
+impl Context<'_> {
+    /// The layout at `scale` and the seconds it took (while layouts are alive).
+    pub fn layout(&self, scale: FontScale) -> Option<(&Layout, f64)> {
+        self.layouts
+            .iter()
+            .find(|(s, ..)| *s == scale)
+            .map(|(_, l, t)| (l, *t))
+    }
+
+    /// The page map of the layout at `scale`.
+    pub fn page_map(&self, scale: FontScale) -> Option<&PageMap> {
+        self.page_maps
+            .iter()
+            .find(|(s, _)| *s == scale)
+            .map(|(_, m)| m)
+            .or_else(|| self.layout(scale).map(|(l, _)| &l.page_map))
+    }
+
+    /// Keeps only the layouts' page maps; the rest is freed in the background.
+    fn release_layouts(&mut self) {
+        let mut spent = std::mem::take(&mut self.layouts);
+        for (scale, lay, _) in &mut spent {
+            // Taken, not copied: the rest of the layout is only freed.
+            self.page_maps
+                .push((*scale, std::mem::take(&mut lay.page_map)));
+        }
+        drop_in_background(spent);
+    }
+}
+
+/// Where an edition's module writes its files (one output each, timed and measured); what
+/// became of each is recorded for the build.
+pub(crate) trait Files: Sync {
+    /// Opens the output of `kind`, lets `write` fill it, and records it written (with
+    /// `pages`, and `seconds` more than its own time) or failed.
+    fn write(
+        &self,
+        kind: EditionKind,
+        pages: Option<usize>,
+        seconds: f64,
+        write: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<()>,
+    );
+}
+
+/// An edition's output, as its writer sees it.
+pub(crate) trait WriteSeek: Write + Seek + Send {}
+
+impl<T: Write + Seek + Send> WriteSeek for T {}
+
+/// [`Files`] over an [`EditionSink`].
+struct Recorder<'s, S: EditionSink> {
+    sink: &'s S,
+    done: Mutex<Vec<Outcome<S::Output>>>,
+}
+
+impl<S: EditionSink> Recorder<'_, S> {
+    fn record(&self, outcome: Outcome<S::Output>) {
+        self.done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(outcome);
+    }
+
+    fn recorded(&self, kind: EditionKind) -> bool {
+        self.done
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .any(|o| match o {
+                Outcome::Written(w) => w.kind == kind,
+                Outcome::Failed { kinds, .. } => kinds.contains(&kind),
+            })
+    }
+}
+
+impl<S: EditionSink> Files for Recorder<'_, S> {
+    fn write(
+        &self,
+        kind: EditionKind,
+        pages: Option<usize>,
+        seconds: f64,
+        write: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<()>,
+    ) {
+        let t = Instant::now();
+        let written = self.sink.open(kind).and_then(|mut output| {
+            write(&mut output)?;
+            let bytes = output.stream_position().map_err(|e| {
+                Error::Usage(format!(
+                    "{}: cannot tell the size of the output: {e}",
+                    kind.file_name("…")
+                ))
+            })?;
+            Ok((output, bytes))
+        });
+        self.record(match written {
+            Ok((output, bytes)) => Outcome::Written(WrittenEdition {
+                kind,
+                output,
+                bytes,
+                pages,
+                seconds: seconds + t.elapsed().as_secs_f64(),
+            }),
+            Err(error) => Outcome::Failed {
+                kinds: vec![kind],
+                error,
+            },
+        });
+    }
+}
+
+/// Every scale some edition needs, once, in a fixed order, laid out in parallel.
+fn lay_out_scales(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    editions: &[(&'static dyn EditionUnit, Vec<EditionKind>)],
+) -> Result<Vec<LaidOut>> {
     let mut scales: Vec<FontScale> = Vec::new();
-    for s in request
-        .pdf_scales
-        .iter()
-        .copied()
-        .chain(request.page_list_scale())
-        .chain(request.braille_scale())
-    {
-        if !scales.contains(&s) {
-            scales.push(s);
+    for (edition, _) in editions {
+        for s in edition.scales(request) {
+            if !scales.contains(&s) {
+                scales.push(s);
+            }
         }
     }
     let laid_out: Vec<Result<LaidOut>> = scales
@@ -271,93 +705,8 @@ fn lay_out_scales(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<L
     laid_out.into_iter().collect()
 }
 
-/// Images: every distinct image decoded at most once for all the editions of this build,
-/// before any of them is written; the store keeps only encoded results.
-fn prepare_images(
-    prepared: &Prepared,
-    request: &EditionRequest,
-    laid_out: &[LaidOut],
-) -> Result<ImageStore> {
-    let mut plan = ImagePlan::new();
-    for (scale, lay, _) in laid_out {
-        if request.pdf_scales.contains(scale) {
-            plan.add_print(prepared, lay, request.image_ppi);
-        }
-    }
-    // Once per EPUB-like edition: with both, each decode is shared; with one, an image
-    // only it decodes is made when its writer reaches it (bounded memory).
-    let epubs = usize::from(request.epub.is_some()) + usize::from(request.talking.is_some());
-    for _ in 0..epubs {
-        plan.add_epub(prepared);
-    }
-    // Placed by line and column where the figure came from Markdown.
-    plan.prepare(prepared).map_err(|e| prepared.locate(e))
-}
-
-/// One edition written into a new output of `sink` by `write`, timed and measured.
-fn write_one<S: EditionSink>(
-    sink: &S,
-    kind: EditionKind,
-    pages: Option<usize>,
-    write: impl FnOnce(&mut S::Output) -> Result<()>,
-) -> Result<WrittenEdition<S::Output>> {
-    let t = Instant::now();
-    let mut output = sink.open(kind)?;
-    write(&mut output)?;
-    let bytes = output.stream_position().map_err(|e| {
-        let why = format!("cannot tell the size of the output: {e}");
-        match kind {
-            EditionKind::Pdf(_) => Error::Pdf(why),
-            EditionKind::Brf | EditionKind::Pef => Error::Braille(why),
-            _ => Error::Epub(why),
-        }
-    })?;
-    Ok(WrittenEdition {
-        kind,
-        output,
-        bytes,
-        pages,
-        seconds: t.elapsed().as_secs_f64(),
-    })
-}
-
-/// The BRF and/or PEF editions of `plan`, their print page indicators after `page_map`.
-fn write_braille_editions<S: EditionSink>(
-    prepared: &Prepared,
-    plan: &BraillePlan,
-    page_map: Option<crate::pagemap::PageMap>,
-    date: Timestamp,
-    sink: &S,
-) -> Result<Vec<WrittenEdition<S::Output>>> {
-    let t = Instant::now();
-    let mut options = plan.options.clone();
-    options.date = date;
-    let braille = write_braille(prepared, page_map.as_ref(), &options)?;
-    let seconds = t.elapsed().as_secs_f64();
-    let pages = Some(braille.pages());
-    let file = |out: &mut S::Output, bytes: &[u8]| {
-        out.write_all(bytes)
-            .map_err(|e| Error::Braille(format!("cannot write the braille edition: {e}")))
-    };
-    let mut out = Vec::new();
-    for (wanted, kind, bytes) in [
-        (plan.brf, EditionKind::Brf, &braille.brf),
-        (plan.pef, EditionKind::Pef, &braille.pef),
-    ] {
-        if wanted {
-            let mut e = write_one(sink, kind, pages, |w| file(w, bytes))?;
-            // The translation is counted once, with the first braille file.
-            if out.is_empty() {
-                e.seconds += seconds;
-            }
-            out.push(e);
-        }
-    }
-    Ok(out)
-}
-
-/// The editions written, and the store of images they shared.
-type Built<O> = (Vec<WrittenEdition<O>>, Arc<ImageStore>);
+/// The editions written or failed, and the store of images they shared.
+type Built<O> = (Vec<Outcome<O>>, Arc<ImageStore>);
 
 /// [`build_into`], also giving the store of images its editions shared.
 fn build_with_store<S: EditionSink>(
@@ -365,68 +714,64 @@ fn build_with_store<S: EditionSink>(
     request: &EditionRequest,
     sink: &S,
 ) -> Result<Built<S::Output>> {
-    if request.pdf_scales.is_empty()
-        && request.epub.is_none()
-        && request.talking.is_none()
-        && request.braille.is_none()
-    {
+    let editions = request.kinds();
+    if editions.is_empty() {
         return Err(Error::Usage("nothing to build: no format selected".into()));
     }
     let date = request
         .date
         .unwrap_or_else(|| Timestamp::of_publication(prepared.date.as_deref()));
-    let laid_out = lay_out_scales(prepared, request)?;
-    let images = Arc::new(prepare_images(prepared, request, &laid_out)?);
-    let written = write_pdf_editions(prepared, request, sink, &laid_out, date, &images);
-    let mut pdfs = BTreeMap::new();
-    let mut page_map = None;
-    let mut braille_map = None;
-    let mut spent = Vec::with_capacity(laid_out.len());
-    for ((scale, mut lay, _), pdf) in laid_out.into_iter().zip(written) {
-        if Some(scale) == request.braille_scale() {
-            braille_map = Some(lay.page_map.clone());
+    let mut build = Context {
+        prepared,
+        request,
+        date,
+        images: Arc::new(ImageStore::default()),
+        layouts: lay_out_scales(prepared, request, &editions)?,
+        page_maps: Vec::new(),
+    };
+    // Images: every distinct image decoded at most once for all the editions of this
+    // build, before any of them is written; the store keeps only encoded results.
+    let mut plan = ImagePlan::new();
+    for (edition, kinds) in &editions {
+        edition.plan_images(&build, kinds, &mut plan);
+    }
+    // Placed by line and column where the figure came from Markdown.
+    build.images = Arc::new(plan.prepare(prepared).map_err(|e| prepared.locate(e))?);
+    let files = Recorder {
+        sink,
+        done: Mutex::new(Vec::new()),
+    };
+    let write = |build: &Context<'_>, edition: &dyn EditionUnit, kinds: &[EditionKind]| {
+        if let Err(error) = edition.write(build, kinds, &files) {
+            let kinds: Vec<EditionKind> = kinds
+                .iter()
+                .copied()
+                .filter(|k| !files.recorded(*k))
+                .collect();
+            files.record(Outcome::Failed { kinds, error });
         }
-        if Some(scale) == request.page_list_scale() {
-            // Taken, not copied: the rest of the layout is only freed.
-            page_map = Some(std::mem::take(&mut lay.page_map));
-        }
-        spent.push(lay);
-        if let Some(e) = pdf? {
-            // Request order (a scale asked for twice is built once, listed once).
-            let at = request.pdf_scales.iter().position(|s| *s == scale);
-            pdfs.insert(at.unwrap_or(0), e);
-        }
+    };
+    for (edition, kinds) in editions.iter().filter(|(e, _)| e.draws_pages()) {
+        write(&build, *edition, kinds);
     }
-    drop_in_background(spent);
-    let mut out: Vec<_> = pdfs.into_values().collect();
-    let mut epub_options = EpubOptions::new(request.epub.unwrap_or(FontScale::STANDARD));
-    epub_options.fonts = request.fonts(epub_options.scale);
-    epub_options.page_map = page_map;
-    epub_options.modified = Some(date);
-    epub_options.images = Some(images.clone());
-    if request.epub.is_some() {
-        out.push(write_one(sink, EditionKind::Epub, None, |w| {
-            // An image made when written that fails is placed like the plan's.
-            write_epub_to(prepared, &epub_options, w).map_err(|e| prepared.locate(e))
-        })?);
+    build.release_layouts();
+    for (edition, kinds) in editions.iter().filter(|(e, _)| !e.draws_pages()) {
+        write(&build, *edition, kinds);
     }
-    if let Some(speech) = &request.talking {
-        out.push(write_one(sink, EditionKind::TalkingEpub, None, |w| {
-            let overlay = crate::speech::narrate(prepared, speech)?;
-            write_talking_epub_to(prepared, &epub_options, &overlay, w)
-                .map_err(|e| prepared.locate(e))
-        })?);
-    }
-    if let Some(plan) = &request.braille {
-        out.extend(write_braille_editions(
-            prepared,
-            plan,
-            braille_map,
-            date,
-            sink,
-        )?);
-    }
-    Ok((out, images))
+    let order: Vec<EditionKind> = editions.into_iter().flat_map(|(_, k)| k).collect();
+    let rank = |o: &Outcome<S::Output>| {
+        let kind = match o {
+            Outcome::Written(w) => Some(w.kind),
+            Outcome::Failed { kinds, .. } => kinds.first().copied(),
+        };
+        kind.and_then(|k| order.iter().position(|x| *x == k))
+    };
+    let mut done = files
+        .done
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    done.sort_by_key(rank);
+    Ok((done, build.images))
 }
 
 /// Frees `value` on a thread of its own, so that nobody waits for it: a bulletin's
@@ -440,38 +785,6 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-/// The PDF editions of `laid_out` (one per requested scale, in parallel), each written into
-/// its sink output; `None` for a scale laid out only for a page map.
-fn write_pdf_editions<S: EditionSink>(
-    prepared: &Prepared,
-    request: &EditionRequest,
-    sink: &S,
-    laid_out: &[LaidOut],
-    date: Timestamp,
-    images: &Arc<ImageStore>,
-) -> Vec<Result<Option<WrittenEdition<S::Output>>>> {
-    laid_out
-        .par_iter()
-        .map(|(scale, lay, layout_seconds)| {
-            if !request.pdf_scales.contains(scale) {
-                return Ok(None);
-            }
-            let settings = WriteSettings {
-                date: Some(date),
-                image_ppi: request.image_ppi,
-                standard: request.pdf_standard,
-                images: Some(Arc::clone(images)),
-            };
-            let kind = EditionKind::Pdf(*scale);
-            let mut e = write_one(sink, kind, Some(lay.pages.len()), |out| {
-                pdf::write_pdf_to(prepared, lay, &settings, out)
-            })?;
-            e.seconds += layout_seconds;
-            Ok(Some(e))
-        })
-        .collect()
-}
-
 /// One PDF edition: lays out with `options` and writes the result (a shortcut for
 /// [`layout::layout`] then [`pdf::write_pdf`]).
 pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
@@ -483,17 +796,60 @@ pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
 mod tests {
     use super::*;
 
+    fn format(name: &str) -> Format {
+        Format::named(name).unwrap()
+    }
+
     #[test]
     fn file_names() {
-        assert_eq!(EditionKind::Epub.file_name("a"), "a.epub");
+        let kind = |name, scale| EditionKind {
+            format: format(name),
+            scale,
+        };
+        assert_eq!(kind("epub", None).file_name("a"), "a.epub");
         assert_eq!(
-            EditionKind::Pdf(FontScale::STANDARD).file_name("a"),
+            kind("pdf", Some(FontScale::STANDARD)).file_name("a"),
             "a.pdf"
         );
         assert_eq!(
-            EditionKind::Pdf(FontScale::LARGE).file_name("a"),
+            kind("pdf", Some(FontScale::LARGE)).file_name("a"),
             "a.large.pdf"
         );
+    }
+
+    #[test]
+    fn names_are_unique_and_parse_back() {
+        let mut seen = Vec::new();
+        for f in Format::all() {
+            assert!(!seen.contains(&f.name()), "{} twice", f.name());
+            seen.push(f.name());
+            assert_eq!(Format::named(&f.name().to_uppercase()), Ok(f));
+            assert!(!f.about().is_empty() && f.media_type().contains('/'));
+        }
+        let err = Format::named("docx").unwrap_err().to_string();
+        assert!(
+            err.contains("unknown format `docx`; use pdf, epub"),
+            "{err}"
+        );
+    }
+
+    /// Without a feature, its formats are still known and refused with the feature's name.
+    #[test]
+    fn a_format_without_its_feature_names_the_feature() {
+        for r in REGISTRY {
+            if let Registration::Missing {
+                formats, feature, ..
+            } = r
+            {
+                for f in *formats {
+                    let err = Format::named(f).unwrap_err().to_string();
+                    assert!(
+                        err.contains(&format!("built without the `{feature}` feature")),
+                        "{err}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -527,7 +883,7 @@ mod tests {
         let store = Arc::new(alone.prepare(p).unwrap());
         assert_eq!(store.decodes(), 0, "EPUB: not made by the plan");
         assert!(crate::images::epub_images(p, Some(&store))[0].is_pending());
-        let mut options = EpubOptions::new(FontScale::STANDARD);
+        let mut options = crate::epub::EpubOptions::new(FontScale::STANDARD);
         options.images = Some(Arc::clone(&store));
         crate::epub::write_epub(&prepared, &options).unwrap();
         assert_eq!(store.decodes(), 1, "EPUB: made by its writer");
@@ -547,11 +903,11 @@ mod tests {
         assert!(!crate::images::epub_images(p, Some(&images))[0].is_pending());
         assert_eq!(decodes_of(&photo), 5);
         assert_eq!(editions.len(), 3);
+        // PDFs in request order, then the EPUB.
+        let names: Vec<String> = editions.iter().map(|e| e.kind.file_name("c")).collect();
+        assert_eq!(names, ["c.large.pdf", "c.pdf", "c.epub"]);
         // And each got its own size: the EPUB's at most 4 MP, the PDFs' smaller still.
-        let epub = editions
-            .iter()
-            .find(|e| e.kind == EditionKind::Epub)
-            .unwrap();
+        let epub = editions.iter().find(|e| e.kind.is("epub")).unwrap();
         let zip = zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).unwrap();
         let stored: Vec<_> = zip.file_names().filter(|n| n.contains("images/")).collect();
         assert_eq!(stored.len(), 1, "{stored:?}");
@@ -565,15 +921,54 @@ mod tests {
         }
     }
 
+    /// One edition that fails (the talking book, its program missing) does not stop the
+    /// others: they are written whole, in order, and the failed one is named with its reason.
+    #[cfg(feature = "speech")]
+    #[test]
+    fn a_failing_edition_does_not_stop_the_others() {
+        let (prepared, _) = crate::input::load_prepared(&["examples/nfd/nfd.toml".into()]).unwrap();
+        let mut request = EditionRequest::new();
+        request.formats = ["talking", "epub", "pdf"].map(format).to_vec();
+        request.pdf_scales = vec![FontScale::LARGE];
+        request.speech.espeak =
+            crate::speech::Espeak::new(Some("/nonexistent/espeak-ng".into()), None);
+        let outcomes = build_into(&prepared, &request, &InMemory).unwrap();
+        let summary: Vec<String> = outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Written(w) => format!("{} {}", w.kind.file_name("n"), w.bytes > 1000),
+                Outcome::Failed { kinds, error } => {
+                    format!("{} failed: {}", kinds[0].file_name("n"), error.report())
+                }
+            })
+            .collect();
+        assert_eq!(summary.len(), 3, "{summary:?}");
+        assert_eq!(summary[0], "n.large.pdf true");
+        assert_eq!(summary[1], "n.epub true");
+        assert!(
+            summary[2].starts_with("n.talking.epub failed: error: ")
+                && summary[2].contains("espeak-ng"),
+            "{summary:?}"
+        );
+        // `build` (all or nothing) gives that error.
+        let err = build(&prepared, &request).unwrap_err().report();
+        assert!(err.contains("espeak-ng"), "{err}");
+        // Without it, the others build alone.
+        request.formats.retain(|f| f.name() != "talking");
+        assert_eq!(build(&prepared, &request).unwrap().len(), 2);
+    }
+
     #[test]
     fn page_list_follows_the_first_pdf_unless_named() {
+        use crate::epub::edition::page_list_scale;
         let mut r = EditionRequest::new();
-        assert_eq!(r.page_list_scale(), None);
+        assert_eq!(page_list_scale(&r), None);
         r.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
-        assert_eq!(r.page_list_scale(), Some(FontScale::LARGE));
+        assert_eq!(page_list_scale(&r), Some(FontScale::LARGE));
         r.page_list = Some(FontScale::step(6));
-        assert_eq!(r.page_list_scale(), Some(FontScale::step(6)));
-        r.epub = None;
-        assert_eq!(r.page_list_scale(), None);
+        assert_eq!(page_list_scale(&r), Some(FontScale::step(6)));
+        r.page_list = None;
+        r.formats.retain(|f| f.name() != "pdf");
+        assert_eq!(page_list_scale(&r), None, "no PDF, none named");
     }
 }

@@ -1,7 +1,12 @@
-//! The few words anpham adds itself (contents and navigation headings, landmark names,
-//! the byline's date, the accessibility summary), in Vietnamese and English, shared by the
-//! print and EPUB editions so that both say the same. A publication in another language
-//! gets the English words, marked `lang="en"` in the EPUB.
+//! Every word anpham adds itself (contents and navigation headings, landmark names, the
+//! byline's date, the source and publisher lines, what is said before an image's
+//! description, the braille front matter, the accessibility summary), in Vietnamese and
+//! English, shared by every edition (EPUB, PDF, braille, speech) so that all say
+//! the same. A publication in another language gets the English words, marked `lang="en"`
+//! in the EPUB. A line the EPUB shows and speech says ([`source_line`],
+//! [`publisher_line`]) is made here once, for both.
+// The braille and speech words are read only by those editions' features.
+#![cfg_attr(not(all(feature = "braille", feature = "speech")), allow(dead_code))]
 
 use crate::model::{Article, Publication};
 
@@ -38,6 +43,16 @@ pub struct Labels {
     pub source: &'static str,
     /// Before the publisher's name on a bulletin's title page.
     pub publisher: &'static str,
+    /// Said before an image's description in speech.
+    pub image: &'static str,
+    /// Heading of a braille transcriber's note.
+    pub transcriber_note: &'static str,
+    /// A figure, in the braille edition.
+    pub figure: &'static str,
+    /// The last line of a braille volume's title page.
+    pub produced_by: &'static str,
+    /// The braille code of grades 0, 1 and 2, on a braille title page.
+    pub braille_grades: [&'static str; 3],
 }
 
 /// Vietnamese.
@@ -50,6 +65,15 @@ pub const VI: Labels = Labels {
     start: "Bắt đầu đọc",
     source: "Nguồn",
     publisher: "Nhà xuất bản",
+    image: "Ảnh",
+    transcriber_note: "Ghi chú của người chuyển chữ nổi",
+    figure: "Hình",
+    produced_by: "Sản xuất bằng anpham",
+    braille_grades: [
+        "Chữ nổi không rút gọn",
+        "Chữ nổi rút gọn cấp 1",
+        "Chữ nổi rút gọn cấp 2",
+    ],
 };
 
 /// English.
@@ -62,7 +86,87 @@ pub const EN: Labels = Labels {
     start: "Start of content",
     source: "Source",
     publisher: "Publisher",
+    image: "Image",
+    transcriber_note: "Transcriber's note",
+    figure: "Figure",
+    produced_by: "Produced by anpham",
+    braille_grades: [
+        "Unified English Braille, uncontracted",
+        "Unified English Braille, uncontracted",
+        "Unified English Braille, contracted",
+    ],
 };
+
+/// Between a line's label and its value: `Nguồn: …`.
+pub const LABEL_SEPARATOR: &str = ": ";
+
+/// A line of the writer's own, a label and a value (`Nguồn: https://…`): the EPUB shows
+/// it (the label marked with its language, the value a link or a name) and speech
+/// says its [`LabelledLine::text`], so the two cannot disagree.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelledLine<'a> {
+    /// The words of the label's language.
+    pub labels: &'static Labels,
+    /// The label.
+    pub label: &'static str,
+    /// What follows it.
+    pub value: &'a str,
+}
+
+impl<'a> LabelledLine<'a> {
+    /// The whole line: label, separator, value.
+    pub fn text(&self) -> String {
+        format!("{}{LABEL_SEPARATOR}{}", self.label, self.value)
+    }
+
+    /// The same line with another value (a URL's host, said instead of the URL).
+    pub fn with_value<'b>(&self, value: &'b str) -> LabelledLine<'b> {
+        LabelledLine {
+            labels: self.labels,
+            label: self.label,
+            value,
+        }
+    }
+}
+
+/// An article's source line in a document of `lang`: `Nguồn: URL`.
+pub fn source_line<'a>(lang: &str, url: &'a str) -> LabelledLine<'a> {
+    let labels = for_lang(lang);
+    LabelledLine {
+        labels,
+        label: labels.source,
+        value: url,
+    }
+}
+
+/// A bulletin title page's publisher line in `lang`: `Nhà xuất bản: NAME`.
+pub fn publisher_line<'a>(lang: &str, publisher: &'a str) -> LabelledLine<'a> {
+    let labels = for_lang(lang);
+    LabelledLine {
+        labels,
+        label: labels.publisher,
+        value: publisher,
+    }
+}
+
+/// What speech says before an image's description: `Ảnh: ALT`.
+pub fn image_line<'a>(lang: &str, alt: &'a str) -> LabelledLine<'a> {
+    let labels = for_lang(lang);
+    LabelledLine {
+        labels,
+        label: labels.image,
+        value: alt,
+    }
+}
+
+/// A braille volume's number: `Tập 1/2`, `Volume 1 of 2`.
+pub fn volume(lang: &str, k: usize, n: usize) -> String {
+    if is_lang(lang, "vi") {
+        format!("Tập {k}/{n}")
+    } else {
+        format!("Volume {k} of {n}")
+    }
+}
 
 /// Whether a BCP 47 tag is (a variant of) `primary`.
 pub fn is_lang(tag: &str, primary: &str) -> bool {
@@ -247,5 +351,23 @@ mod tests {
     fn labels_by_language() {
         assert_eq!(for_lang("vi-VN").toc, "Mục lục");
         assert_eq!(for_lang("fr").lang, "en");
+        assert_eq!(volume("vi", 1, 2), "Tập 1/2");
+        assert_eq!(volume("en", 1, 2), "Volume 1 of 2");
+    }
+
+    #[test]
+    fn lines_of_the_writers_own() {
+        let line = source_line("vi", "https://baobackan.vn/a");
+        assert_eq!(line.text(), "Nguồn: https://baobackan.vn/a");
+        assert_eq!(
+            line.with_value("baobackan.vn").text(),
+            "Nguồn: baobackan.vn"
+        );
+        assert_eq!(
+            publisher_line("en", "Báo Bắc Kạn").text(),
+            "Publisher: Báo Bắc Kạn"
+        );
+        assert_eq!(image_line("vi", "Hội trường").text(), "Ảnh: Hội trường");
+        assert_eq!(image_line("en-GB", "A hall").labels.lang, "en");
     }
 }

@@ -10,7 +10,7 @@
 //! says who may call whom.
 //!
 //! ```
-//! use anpham::editions::{self, EditionKind, EditionRequest};
+//! use anpham::editions::{self, EditionRequest};
 //! use anpham::{FontScale, input};
 //!
 //! let (prepared, _manifest) = input::load_prepared(&["examples/bac-kan/bac-kan.md".into()])?;
@@ -24,10 +24,11 @@
 //!     std::fs::write(out.join(edition.kind.file_name("bac-kan")), &edition.bytes)?;
 //! }
 //! # // The two editions carry the same date: the article's (2022-11-10).
-//! # let pdf = built.iter().find(|e| matches!(e.kind, EditionKind::Pdf(_))).unwrap();
+//! # let pdf = built.iter().find(|e| e.kind.is("pdf")).unwrap();
 //! # let pdf_text = String::from_utf8_lossy(&pdf.bytes);
 //! # assert!(pdf_text.contains("/CreationDate(D:20221110000000Z)"));
-//! # let epub = std::fs::File::open(out.join(EditionKind::Epub.file_name("bac-kan")))?;
+//! # let epub = built.iter().find(|e| e.kind.is("epub")).unwrap();
+//! # let epub = std::fs::File::open(out.join(epub.kind.file_name("bac-kan")))?;
 //! # let mut opf = String::new();
 //! # std::io::Read::read_to_string(&mut zip::ZipArchive::new(epub)?.by_name("EPUB/package.opf")?, &mut opf)?;
 //! # assert!(opf.contains(r#"<meta property="dcterms:modified">2022-11-10T00:00:00Z</meta>"#));
@@ -38,22 +39,25 @@
 
 pub mod address;
 pub mod batch;
+#[cfg(feature = "braille")]
 pub mod braille;
-pub mod edition;
 pub mod editions;
 pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod images;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod input;
 pub(crate) mod labels;
 pub mod layout;
 pub mod model;
+pub mod output;
 pub mod pagemap;
 pub mod pdf;
 pub mod prepare;
 pub mod scale;
+#[cfg(feature = "speech")]
 pub mod speech;
 pub mod timestamp;
 pub mod validate;

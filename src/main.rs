@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use anpham::batch::{self, BatchOptions, Event, Job};
+use anpham::editions::{EditionRequest, Format};
 use anpham::input::PageSizeName;
 use anpham::scale::{FontScale, MAX_STEP, MIN_STEP};
 use anpham::timestamp::Timestamp;
@@ -39,6 +40,7 @@ enum Command {
         #[arg(long)]
         repair: bool,
     },
+    #[cfg(feature = "import")]
     /// Import saved article pages (.html/.htm, with their NAME_files folder) or the portal's
     /// plain-text copy (.txt) as Markdown articles: OUT_DIR/SLUG.md and OUT_DIR/img/SLUG/….
     ///
@@ -59,18 +61,6 @@ enum Command {
     Scales,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Epub,
-    Pdf,
-    /// The talking-book EPUB (SLUG.talking.epub): Media Overlays with espeak-ng speech.
-    Talking,
-    /// Braille Ready Format (ASCII braille).
-    Brf,
-    /// Portable Embosser Format (PEF 2008-1).
-    Pef,
-}
-
 #[derive(Args)]
 struct BuildArgs {
     /// Article files (.json, .toml, .md), folders of them, or one bulletin manifest.
@@ -79,9 +69,9 @@ struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = ".")]
     out_dir: PathBuf,
-    /// Formats to build: epub, pdf, talking, brf, pef (combinable: -f epub,pdf,brf)
-    /// [default: epub,pdf, or the manifest's editions].
-    #[arg(short, long, value_delimiter = ',')]
+    /// Formats to build, combinable (-f epub,pdf) [default: the manifest's editions, else
+    /// epub,pdf]:
+    #[arg(short, long, value_delimiter = ',', value_parser = parse_format, long_help = format_help())]
     format: Vec<Format>,
     /// PDF font scale: a step from -2 to +6, a name (small, standard, large, extra-large,
     /// largest) or a size such as 19pt. Repeat for several PDF editions [default: large].
@@ -100,14 +90,17 @@ struct BuildArgs {
     /// styles) or an installed family name; the bundled fonts stay as fallbacks.
     #[arg(long)]
     font: Option<String>,
-    /// Talking book: the espeak-ng voice for text in the publication's language
+    #[cfg(feature = "speech")]
+    /// Speech: the espeak-ng voice for text in the publication's language
     /// (vi, vi-vn-x-central, vi-vn-x-south, or any `espeak-ng --voices` name) [default: the language].
     #[arg(long)]
     voice: Option<String>,
-    /// Talking book: speech rate in words per minute (80 to 450) [default: espeak-ng's 175].
+    #[cfg(feature = "speech")]
+    /// Speech: rate in words per minute (80 to 450) [default: espeak-ng's 175].
     #[arg(long, value_parser = clap::value_parser!(u32).range(80..=450))]
     speech_rate: Option<u32>,
-    /// Talking book: a TOML file of pronunciations ([words] "shown" = "spoken") added to
+    #[cfg(feature = "speech")]
+    /// Speech: a TOML file of pronunciations ([words] "shown" = "spoken") added to
     /// the bundled table (src/speech/vi.toml).
     #[arg(long)]
     pronunciations: Option<PathBuf>,
@@ -140,20 +133,41 @@ struct BuildArgs {
     /// characters are dropped; each change is printed as a warning with its place.
     #[arg(long)]
     repair: bool,
+    #[cfg(feature = "braille")]
     /// Braille grade: 0 uncontracted, 1, 2 contracted [default: 0].
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
     braille_grade: Option<u8>,
+    #[cfg(feature = "braille")]
     /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
     #[arg(long, value_parser = parse_braille_page)]
     braille_page: Option<anpham::braille::Geometry>,
+    #[cfg(feature = "braille")]
     /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     braille_volume_sheets: Option<u16>,
-    /// Interpoint braille (both sides of each sheet; PEF duplex="true").
+    #[cfg(feature = "braille")]
+    /// Interpoint braille (both sides of each sheet; duplex in the embosser file).
     #[arg(long)]
     braille_duplex: bool,
 }
 
+/// A format of the registry of editions, or why not.
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::named(s).map_err(|e| e.to_string())
+}
+
+/// The `--format` help: every format this build writes, from the registry.
+fn format_help() -> String {
+    let mut help = String::from(
+        "Formats to build, combinable (-f epub,pdf) [default: the manifest's editions, else epub,pdf]:",
+    );
+    for f in Format::all() {
+        help.push_str(&format!("\n  {:<8} {}", f.name(), f.about()));
+    }
+    help
+}
+
+#[cfg(feature = "braille")]
 fn parse_braille_page(s: &str) -> Result<anpham::braille::Geometry, String> {
     anpham::braille::Geometry::parse(s).ok_or_else(|| {
         format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
@@ -212,6 +226,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Build(args) => build(*args),
+        #[cfg(feature = "import")]
         Command::Import {
             sources,
             out_dir,
@@ -220,6 +235,7 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCode {
     let mut failed = 0;
     for source in sources {
@@ -261,14 +277,13 @@ fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCo
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = Instant::now();
-    let speech = match speech_options(&args) {
-        Ok(s) => s,
+    let options = match batch_options(&args) {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("{}", e.report());
             return ExitCode::FAILURE;
         }
     };
-    let options = batch_options(&args, speech);
     let jobs: Vec<Job> = match batch::plan(&args.inputs, &options) {
         Ok(j) => j,
         Err(e) => {
@@ -305,11 +320,29 @@ fn build(args: BuildArgs) -> ExitCode {
                 eprintln!("{}", error.report());
             }
         }
+        Event::EditionFailed { failed, .. } => {
+            let files: Vec<String> = failed
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            let message = format!(
+                "{} not written (the other editions are):\n{}",
+                files.join(", "),
+                failed.error.report()
+            );
+            if let Some(b) = &bar {
+                b.inc(failed.paths.len() as u64);
+                b.suspend(|| eprintln!("{message}"));
+            } else {
+                eprintln!("{message}");
+            }
+        }
     });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if !quiet && !report.written.is_empty() {
+    if !quiet && (!report.written.is_empty() || !report.not_written.is_empty()) {
         print_written(&report, started);
     }
     if report.failures > 0 {
@@ -320,8 +353,9 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
-/// The talking book's voice, rate and pronunciations (`ANPHAM_ESPEAK` names the
+/// The speech voice, rate and pronunciations (`ANPHAM_ESPEAK` names the
 /// espeak-ng program).
+#[cfg(feature = "speech")]
 fn speech_options(args: &BuildArgs) -> Result<anpham::speech::SpeechOptions, anpham::Error> {
     let mut speech = anpham::speech::SpeechOptions::new();
     speech.voice = args.voice.clone();
@@ -337,40 +371,44 @@ fn speech_options(args: &BuildArgs) -> Result<anpham::speech::SpeechOptions, anp
 
 /// The batch options of the flags (a format not given is `None`: the manifest's, else
 /// the default).
-fn batch_options(args: &BuildArgs, speech: anpham::speech::SpeechOptions) -> BatchOptions {
-    let asked = |f: Format| (!args.format.is_empty()).then(|| args.format.contains(&f));
-    BatchOptions {
+fn batch_options(args: &BuildArgs) -> Result<BatchOptions, anpham::Error> {
+    let mut settings = EditionRequest::new();
+    // Reproducible builds: the one place anpham reads the environment for a date
+    // (the library reads no environment at all: ANPHAM_ESPEAK and
+    // ANPHAM_BRAILLE_TABLES are read in `speech_options` and `braille_options`).
+    settings.date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| Timestamp::from_epoch_text(&v));
+    settings.image_ppi = args.image_ppi.unwrap_or_default();
+    settings.pdf_standard = args.pdf_standard.unwrap_or_default();
+    #[cfg(feature = "speech")]
+    {
+        settings.speech = speech_options(args)?;
+    }
+    #[cfg(feature = "braille")]
+    {
+        settings.braille = braille_options(args);
+    }
+    Ok(BatchOptions {
         out_dir: args.out_dir.clone(),
-        epub: asked(Format::Epub),
-        pdf: asked(Format::Pdf),
-        talking: asked(Format::Talking),
-        speech: Some(speech),
+        formats: (!args.format.is_empty()).then(|| args.format.clone()),
         scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
         epub_scale: args.epub_scale,
         page_list: args.page_list,
         page_size: args.page_size.map(Into::into),
         font: args.font.clone(),
+        settings,
         each: args.each,
         jobs: args.jobs,
         fail_fast: args.fail_fast,
         repair: args.repair,
-        // Reproducible builds: the one place anpham reads the environment for a date
-        // (the library reads no environment at all: ANPHAM_ESPEAK and
-        // ANPHAM_BRAILLE_TABLES are read in `speech_options` and `braille_options`).
-        date: std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|v| Timestamp::from_epoch_text(&v)),
-        brf: asked(Format::Brf),
-        pef: asked(Format::Pef),
-        braille: Some(braille_options(args)),
-        image_ppi: args.image_ppi.unwrap_or_default(),
-        pdf_standard: args.pdf_standard.unwrap_or_default(),
         name: args.name.clone(),
-    }
+    })
 }
 
 /// Grade, page, volumes and sides of the braille editions (`ANPHAM_BRAILLE_TABLES`
 /// names the folders of liblouis tables).
+#[cfg(feature = "braille")]
 fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
     anpham::braille::BrailleOptions {
         grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
@@ -416,11 +454,24 @@ fn print_written(report: &batch::Report, started: Instant) {
             w.seconds
         );
     }
-    println!(
+    for path in &report.not_written {
+        println!(
+            "{:<48} {:>6} {:>10} {:>8}",
+            path.display(),
+            "-",
+            "FAILED",
+            "-"
+        );
+    }
+    print!(
         "{} file(s) in {:.2}s",
         report.written.len(),
         started.elapsed().as_secs_f64()
     );
+    match report.not_written.len() {
+        0 => println!(),
+        n => println!("; {n} not written (see the errors above)"),
+    }
 }
 
 fn human_size(b: usize) -> String {

@@ -122,6 +122,115 @@ fn a_failing_article_leaves_the_others_built_and_exits_non_zero() {
     assert!(!o.status.success());
 }
 
+/// Editions are independent: the talking book fails (its program is missing) and the
+/// EPUB and the PDF are still written, whole; the run exits non-zero, the error names the
+/// file not written and the summary table marks it. The same for a manifest's bulletin.
+#[cfg(feature = "speech")]
+#[test]
+fn a_failing_edition_leaves_the_others_written_and_exits_non_zero() {
+    let dir = common::out_dir("cli-edition-fail");
+    let out = dir.join("article");
+    let o = anpham()
+        .env("ANPHAM_ESPEAK", "/nonexistent/espeak-ng")
+        .args(["build", "-f", "pdf,talking,epub", "-o"])
+        .arg(&out)
+        .arg(examples().join("nfd/nfd.toml"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stderr.contains("nfd.talking.epub not written (the other editions are):"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("needs the espeak-ng program"), "{stderr}");
+    assert!(
+        stderr.contains("1 article(s) or edition(s) failed"),
+        "{stderr}"
+    );
+    let failed_row = stdout
+        .lines()
+        .find(|l| l.contains("nfd.talking.epub"))
+        .unwrap_or_else(|| panic!("no row for the talking book: {stdout}"));
+    assert!(failed_row.contains("FAILED"), "{stdout}");
+    assert!(stdout.contains("2 file(s) in"), "{stdout}");
+    assert!(stdout.contains("1 not written"), "{stdout}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["nfd.epub", "nfd.large.pdf"], "no partial file");
+    assert!(zip_is_complete(&read(&out.join("nfd.epub"))));
+    assert!(read(&out.join("nfd.large.pdf")).ends_with(b"%%EOF"));
+
+    // A manifest's bulletin: its `editions` ask for the talking book too.
+    let manifest = dir.join("bulletin.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "title = \"Bản tin\"\ndate = \"2022-11-14\"\narticles = [{:?}, {:?}]\n\n[editions]\npdf = [\"large\"]\ntalking = true\n",
+            examples().join("nfd/nfd.toml"),
+            examples().join("bac-kan/bac-kan.md"),
+        ),
+    )
+    .unwrap();
+    let out = dir.join("bulletin");
+    let o = anpham()
+        .env("ANPHAM_ESPEAK", "/nonexistent/espeak-ng")
+        .args(["build", "-q", "-o"])
+        .arg(&out)
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("bulletin.talking.epub not written"),
+        "{stderr}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["bulletin.epub", "bulletin.large.pdf"], "{stderr}");
+}
+
+/// A format left out of this build (or unknown) is refused by name, before anything is built.
+#[test]
+fn an_unknown_format_is_refused_with_the_known_ones() {
+    let out = common::out_dir("cli-unknown-format");
+    let o = anpham()
+        .args(["build", "-f", "epub,docx", "-o"])
+        .arg(&out)
+        .arg(examples().join("nfd/nfd.toml"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("unknown format `docx`; use pdf, epub"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    #[cfg(not(feature = "braille"))]
+    {
+        let o = anpham()
+            .args(["build", "-f", "brf", "-o"])
+            .arg(&out)
+            .arg(examples().join("nfd/nfd.toml"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("this anpham was built without the `braille` feature"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn bad_input_leaves_earlier_outputs_untouched() {
     let dir = common::out_dir("cli-keep");

@@ -79,8 +79,12 @@ fn the_bulletin_manifest_lists_every_example() {
         ["bac-kan", "english", "nfd", "escaping", "long-token"]
     );
     let ed = m.editions.expect("editions");
-    assert!(ed.epub);
-    assert_eq!(ed.pdf, ["standard", "large"]);
+    let asked: Vec<&str> = anpham::editions::Format::all()
+        .filter(|f| ed.wants(*f))
+        .map(|f| f.name())
+        .collect();
+    assert_eq!(asked, ["pdf", "epub"]);
+    assert_eq!(ed.list("pdf"), ["standard", "large"]);
     assert_eq!(ed.page_size, input::PageSizeName::A5);
     assert_eq!(ed.page_list.as_deref(), Some("large"));
     assert!(p.is_bulletin());

@@ -13,6 +13,7 @@
 //! use is confined to one private function, `pieces::article_pieces`.
 
 pub(crate) mod brf;
+pub(crate) mod edition;
 pub(crate) mod format;
 pub mod louis;
 pub(crate) mod pef;

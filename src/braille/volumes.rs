@@ -9,7 +9,7 @@ use super::format::{self, Flow, Geometry};
 use super::pieces::{Translators, article_pieces, marks_by_article};
 use super::{BrailleOptions, Place, Translator, Volume};
 use crate::error::Result;
-use crate::labels::{display_date, is_lang};
+use crate::labels::display_date;
 use crate::model::Publication;
 use crate::pagemap::PageMap;
 
@@ -22,42 +22,21 @@ pub(super) struct Words {
     pub(super) grades: [&'static str; 3],
 }
 
-/// The words of `lang` (Vietnamese, else English).
+/// The words of `lang` (Vietnamese, else English), from [`crate::labels`].
 pub(super) fn words(lang: &str) -> Words {
-    if is_lang(lang, "vi") {
-        Words {
-            note: "Ghi chú của người chuyển chữ nổi",
-            figure: "Hình",
-            contents: "Mục lục",
-            produced: "Sản xuất bằng anpham",
-            grades: [
-                "Chữ nổi không rút gọn",
-                "Chữ nổi rút gọn cấp 1",
-                "Chữ nổi rút gọn cấp 2",
-            ],
-        }
-    } else {
-        Words {
-            note: "Transcriber's note",
-            figure: "Figure",
-            contents: "Contents",
-            produced: "Produced by anpham",
-            grades: [
-                "Unified English Braille, uncontracted",
-                "Unified English Braille, uncontracted",
-                "Unified English Braille, contracted",
-            ],
-        }
+    let lab = crate::labels::for_lang(lang);
+    Words {
+        note: lab.transcriber_note,
+        figure: lab.figure,
+        contents: lab.toc,
+        produced: lab.produced_by,
+        grades: lab.braille_grades,
     }
 }
 
 /// "Volume k of n".
 fn volume_word(lang: &str, k: usize, n: usize) -> String {
-    if is_lang(lang, "vi") {
-        format!("Tập {k}/{n}")
-    } else {
-        format!("Volume {k} of {n}")
-    }
+    crate::labels::volume(lang, k, n)
 }
 
 /// One article laid out: its running head and body pages (without the head line).

@@ -165,15 +165,17 @@ fn write_block(doc: &mut Doc<'_>, b: usize, block: &Block, files: &ArticleFiles)
 
 /// The source link, labelled in the writer's words.
 fn source_line(doc: &mut Doc<'_>, url: &str) {
-    let lab = labels::for_lang(doc.lang);
+    // The talking book speaks the same line (`labels::source_line`).
+    let line = labels::source_line(doc.lang, url);
     let out = &mut doc.out;
     out.push_str("<p class=\"source\">");
     let span = open_line(out, doc.narration, super::overlay::Line::Source);
-    write_label(out, lab, doc.lang, lab.source);
-    out.push_str(": <a");
+    write_label(out, line.labels, doc.lang, line.label);
+    out.push_str(labels::LABEL_SEPARATOR);
+    out.push_str("<a");
     attr(out, "href", &crate::xml::href(url));
     out.push('>');
-    escape_into(out, url);
+    escape_into(out, line.value);
     out.push_str("</a>");
     if span {
         out.push_str("</span>");

@@ -361,7 +361,6 @@ pub fn title_page(
     narration: Option<&DocumentOverlay>,
 ) -> String {
     let lang = p.lang.as_str();
-    let lab = labels::for_lang(lang);
     let mut out = String::with_capacity(2048);
     open_document(&mut out, lang, &p.title, css, "");
     out.push_str(
@@ -380,11 +379,13 @@ pub fn title_page(
         out.push_str("</p>\n");
     }
     if let Some(pb) = &p.publisher {
+        // The talking book speaks the same line (`labels::publisher_line`).
+        let line = labels::publisher_line(lang, pb);
         out.push_str("<p class=\"publisher\">");
         let span = open_line(&mut out, narration, Line::Publisher);
-        write_label(&mut out, lab, lang, lab.publisher);
-        out.push_str(": ");
-        escape_into(&mut out, pb);
+        write_label(&mut out, line.labels, lang, line.label);
+        out.push_str(labels::LABEL_SEPARATOR);
+        escape_into(&mut out, line.value);
         if span {
             out.push_str("</span>");
         }

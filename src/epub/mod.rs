@@ -46,6 +46,7 @@ mod article;
 mod book;
 pub(crate) mod content;
 pub(crate) mod css;
+pub(crate) mod edition;
 mod embed;
 mod metadata;
 pub(crate) mod nav;
@@ -193,7 +194,7 @@ pub fn write_talking_epub_to<W: Write + Seek + Send>(
 /// Writes the book into `out`: `mimetype`, then the photos on one thread while the text
 /// documents, navigation, fonts and package document are made and deflated on the others,
 /// then those and the central directory. The photos, most of the bytes, so reach the
-/// file (and the disk, synced behind the writer by [`crate::edition::PendingFile`]) while
+/// file (and the disk, synced behind the writer by [`crate::output::PendingFile`]) while
 /// the text is still being made; the entry order is fixed, whatever the threads do.
 fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication: &Prepared,

@@ -215,7 +215,7 @@ fn epub_wanted(p: &Publication) -> Vec<Wanted> {
 /// of them.
 ///
 /// One exception keeps a camera bulletin's EPUB small in memory: an image that only one
-/// EPUB (or talking book) decodes — no print edition needs its pixels — is left out of
+/// EPUB-like edition decodes — no print edition needs its pixels — is left out of
 /// the store and made by the EPUB writer when it reaches it ([`epub_images`]), so that the
 /// EPUB-size copies are not all held at once. Sharing is unchanged: a decode that more
 /// than one edition needs is still made once, here.
@@ -225,7 +225,7 @@ pub struct ImagePlan {
     contents: Option<Contents>,
     /// Per content (its number in `contents`): what is wanted of it.
     wanted: BTreeMap<usize, Planned>,
-    /// How many EPUB-like editions were added (the EPUB, the talking book).
+    /// How many EPUB-like editions were added (the EPUB, the EPUB with speech).
     epubs: usize,
 }
 
@@ -286,7 +286,7 @@ impl ImagePlan {
     }
 
     /// Adds the images of an EPUB; call it once per EPUB-like edition of the build (the
-    /// EPUB, the talking book: the same images), so that two of them share each decode.
+    /// EPUB, the EPUB with speech: the same images), so that two of them share each decode.
     pub fn add_epub(&mut self, p: &Publication) {
         self.epubs += 1;
         self.add(p, epub_wanted(p), true);
@@ -342,7 +342,7 @@ impl ImagePlan {
 type StoreKey = (usize, Option<(u32, u32)>);
 
 /// The prepared images of one build, shared by all its editions (the PDFs at every scale,
-/// the EPUB, the talking book): made by [`ImagePlan::prepare`], keyed by image content and
+/// the EPUB-like editions): made by [`ImagePlan::prepare`], keyed by image content and
 /// pixel size. It holds encoded files, never decoded pixels, so a bulletin of hundreds of
 /// camera photos keeps only their (small) prepared copies.
 #[derive(Debug, Default)]

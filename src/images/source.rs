@@ -202,7 +202,7 @@ impl ImageSource {
 
     /// Copies its bytes into `out` with a small buffer, checking a file against its
     /// fingerprint as it goes. A changed file is [`CopyError::Image`] (the output then
-    /// holds a partial copy and must be thrown away: [`crate::edition`] never renames a
+    /// holds a partial copy and must be thrown away: [`crate::output`] never renames a
     /// file whose writing failed).
     pub fn copy_to(&self, out: &mut dyn Write) -> Result<u64, CopyError> {
         let f = match self {

@@ -88,7 +88,7 @@ pub(crate) fn share_equal_images(articles: &mut [Article]) {
 
 /// Reads, parses and prepares one article file (a saved page is imported first).
 pub(crate) fn read_article_file(path: &Path, options: LoadOptions) -> Result<ArticleRead> {
-    if crate::import::SourceKind::from_path(path).is_some() {
+    if is_saved_page(path) {
         return import_article(path, options);
     }
     let text = read_text(path)?;
@@ -98,8 +98,33 @@ pub(crate) fn read_article_file(path: &Path, options: LoadOptions) -> Result<Art
     parse_article(path, format, &text, options)
 }
 
+/// Whether `path` is a saved page or text copy, read through the importer.
+pub(crate) fn is_saved_page(path: &Path) -> bool {
+    #[cfg(feature = "import")]
+    return crate::import::SourceKind::from_path(path).is_some();
+    #[cfg(not(feature = "import"))]
+    return path.extension().is_some_and(|e| {
+        ["html", "htm", "txt"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+}
+
+/// A saved page in a build without the importer: refused, naming the feature.
+#[cfg(not(feature = "import"))]
+pub(crate) fn import_article(path: &Path, _: LoadOptions) -> Result<ArticleRead> {
+    Err(Error::input(
+        Diagnostic::file(
+            path,
+            "this anpham was built without the `import` feature: saved pages cannot be read",
+        )
+        .with_hint("build anpham with `cargo build --features import` (on by default), or give a .json, .toml or .md article"),
+    ))
+}
+
 /// Imports a saved page or text copy ([`crate::import`]) and prepares it as every
 /// article is prepared (so `--repair` applies to imported pages too).
+#[cfg(feature = "import")]
 pub(crate) fn import_article(path: &Path, options: LoadOptions) -> Result<ArticleRead> {
     let mut article = crate::import::import_file(path)?.article;
     article.origin = Some(Origin {

@@ -1,6 +1,7 @@
 //! Bulletin manifests: a publication's metadata, its articles (files, a folder, or
 //! inline objects) and the editions to build. Documented in `docs/bulletin-manifest.md`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -22,16 +23,11 @@ pub struct Manifest {
     pub editions: Option<EditionSpec>,
 }
 
-/// The editions a manifest asks for.
+/// The editions a manifest asks for: the formats it names (any format or family of the
+/// registry of editions, [`crate::editions`]) and the settings they share. Documented in
+/// `docs/bulletin-manifest.md`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EditionSpec {
-    /// Build an EPUB.
-    #[serde(default = "yes")]
-    pub epub: bool,
-    /// Build PDFs at these scales (steps, names or sizes such as `19pt`).
-    #[serde(default)]
-    pub pdf: Vec<String>,
     /// Page size of the PDFs.
     #[serde(default)]
     pub page_size: PageSizeName,
@@ -42,16 +38,43 @@ pub struct EditionSpec {
     /// The EPUB's base text size (a scale); standard when absent.
     #[serde(default)]
     pub epub_scale: Option<String>,
-    /// Build the talking-book EPUB (Media Overlays with synthetic speech; needs espeak-ng).
-    #[serde(default)]
-    pub talking: bool,
-    /// Braille editions: `"brf"`, `"pef"` (see `docs/braille.md`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub braille: Vec<String>,
+    /// Every other key: a format with `true`/`false` (`epub = false`) or its scales
+    /// (`pdf = ["large"]`), or a family with the list of its formats.
+    #[serde(flatten)]
+    pub formats: BTreeMap<String, FormatValue>,
 }
 
-fn yes() -> bool {
-    true
+/// The value of a format in a manifest's `editions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, expecting = "true, false or a list of strings")]
+pub enum FormatValue {
+    /// Build it, or not.
+    Yes(bool),
+    /// A PDF's scales; a family's formats.
+    List(Vec<String>),
+}
+
+impl EditionSpec {
+    /// Whether the manifest asks for `format`: its own key (`true`, or a non-empty list),
+    /// else its family's list, else the format's default for manifests.
+    pub fn wants(&self, format: crate::editions::Format) -> bool {
+        match self.formats.get(format.name()) {
+            Some(FormatValue::Yes(b)) => *b,
+            Some(FormatValue::List(l)) => !l.is_empty(),
+            None => match self.formats.get(format.family()) {
+                Some(FormatValue::List(l)) => l.iter().any(|n| n == format.name()),
+                _ => format.manifest_default(),
+            },
+        }
+    }
+
+    /// The list given for `key` (a PDF's scales); empty when it has none.
+    pub fn list(&self, key: &str) -> &[String] {
+        match self.formats.get(key) {
+            Some(FormatValue::List(l)) => l,
+            _ => &[],
+        }
+    }
 }
 
 /// Page sizes.
@@ -297,11 +320,70 @@ fn take_articles(
     }
 }
 
+/// Checks a manifest's `editions` against the registry of editions: every key is a format,
+/// a family or a shared setting; scales parse; a family lists only its own formats.
 fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
     let mut diags = Vec::new();
-    for (i, s) in ed.pdf.iter().enumerate() {
-        if let Err(e) = s.parse::<FontScale>() {
-            diags.push(scale_error(path, format!("editions.pdf[{i}]"), &e));
+    let keys = crate::editions::manifest_keys();
+    for (key, value) in &ed.formats {
+        let field = format!("editions.{key}");
+        let Some((_, missing)) = keys.iter().find(|(k, _)| k == key) else {
+            let mut names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+            names.extend(["page_size", "page_list", "epub_scale"]);
+            diags.push(
+                Diagnostic::field(path, field, format!("unknown edition `{key}`"))
+                    .with_hint(format!("use {}", names.join(", "))),
+            );
+            continue;
+        };
+        if let Some(feature) = missing {
+            diags.push(
+                Diagnostic::field(
+                    path,
+                    field,
+                    format!("this anpham was built without the `{feature}` feature"),
+                )
+                .with_hint(format!(
+                    "build anpham with `cargo build --features {feature}` (on by default), or leave `{key}` out"
+                )),
+            );
+            continue;
+        }
+        let format = crate::editions::Format::named(key).ok();
+        let FormatValue::List(list) = value else {
+            continue;
+        };
+        match format {
+            Some(f) if f.per_scale() => {
+                for (i, s) in list.iter().enumerate() {
+                    if let Err(e) = s.parse::<FontScale>() {
+                        diags.push(scale_error(path, format!("{field}[{i}]"), &e));
+                    }
+                }
+            }
+            Some(_) => diags.push(
+                Diagnostic::field(path, field, "expected true or false, not a list")
+                    .with_hint(format!("write {key} = true")),
+            ),
+            None => {
+                let own: Vec<&str> = crate::editions::Format::all()
+                    .filter(|f| f.family() == key)
+                    .map(|f| f.name())
+                    .collect();
+                for (i, b) in list.iter().enumerate() {
+                    if !own.contains(&b.as_str()) {
+                        let quoted: Vec<String> = own.iter().map(|n| format!("\"{n}\"")).collect();
+                        diags.push(
+                            Diagnostic::field(
+                                path,
+                                format!("{field}[{i}]"),
+                                format!("unknown {key} format `{b}`"),
+                            )
+                            .with_hint(format!("use {}", quoted.join(" and/or "))),
+                        );
+                    }
+                }
+            }
         }
     }
     for (name, v) in [
@@ -314,21 +396,14 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
             diags.push(scale_error(path, name.to_string(), &e));
         }
     }
-    for (i, b) in ed.braille.iter().enumerate() {
-        if b != "brf" && b != "pef" {
-            diags.push(
-                Diagnostic::field(
-                    path,
-                    format!("editions.braille[{i}]"),
-                    format!("unknown braille format `{b}`"),
-                )
-                .with_hint("use \"brf\" and/or \"pef\""),
-            );
-        }
-    }
     if let Some(pl) = &ed.page_list {
         let want = pl.parse::<FontScale>().ok();
-        if want.is_some() && !ed.pdf.iter().any(|s| s.parse::<FontScale>().ok() == want) {
+        if want.is_some()
+            && !ed
+                .list("pdf")
+                .iter()
+                .any(|s| s.parse::<FontScale>().ok() == want)
+        {
             diags.push(
                 Diagnostic::field(
                     path,
@@ -369,6 +444,99 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The schema's `editions` table knows every format and family of the registry of
+    /// editions (also those of a feature left out of this build), and nothing else but
+    /// the settings they share.
+    #[test]
+    fn the_schema_knows_every_edition() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schema/article.schema.json")).unwrap();
+        let props = schema["$defs"]["editions"]["properties"]
+            .as_object()
+            .expect("$defs.editions.properties");
+        let mut in_schema: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut expected: Vec<&str> = crate::editions::manifest_keys()
+            .into_iter()
+            .map(|(k, _)| k)
+            .chain(["page_size", "page_list", "epub_scale"])
+            .collect();
+        in_schema.sort_unstable();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(in_schema, expected);
+        // A family's list names exactly its formats.
+        for f in crate::editions::Format::all() {
+            if f.family() != f.name() {
+                let listed = &props[f.family()]["items"]["enum"];
+                assert!(
+                    listed
+                        .as_array()
+                        .is_some_and(|l| l.contains(&f.name().into())),
+                    "{}: {listed}",
+                    f.name()
+                );
+            }
+        }
+    }
+
+    /// Every format of the registry is asked for by its own key or in its family's list;
+    /// other keys and values are located errors. The names come from the registry.
+    #[test]
+    fn editions_are_read_from_the_registry() {
+        use crate::editions::Format;
+        let path = Path::new("b.toml");
+        for f in Format::all() {
+            let own = if f.per_scale() {
+                format!("{} = [\"large\"]", f.name())
+            } else {
+                format!("{} = true", f.name())
+            };
+            let mut texts = vec![own];
+            if f.family() != f.name() {
+                texts.push(format!("{} = [\"{}\"]", f.family(), f.name()));
+            }
+            for text in texts {
+                let spec: EditionSpec = toml::from_str(&text).unwrap();
+                check_editions(path, &spec).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert!(spec.wants(f), "{text}");
+                let others: Vec<&str> = Format::all()
+                    .filter(|g| g != &f && spec.wants(*g))
+                    .map(|g| g.name())
+                    .collect();
+                let defaults: Vec<&str> = Format::all()
+                    .filter(|g| g != &f && g.manifest_default())
+                    .map(|g| g.name())
+                    .collect();
+                assert_eq!(others, defaults, "{text}");
+            }
+        }
+        let bad: EditionSpec = serde_json::from_str(r#"{"docx": true, "epub": ["x"]}"#).unwrap();
+        let err = check_editions(path, &bad).unwrap_err().to_string();
+        assert!(
+            err.contains("editions.docx: unknown edition `docx`"),
+            "{err}"
+        );
+        assert!(
+            err.contains("editions.epub: expected true or false"),
+            "{err}"
+        );
+        // A family that lists a format not its own.
+        for (family, _) in crate::editions::manifest_keys() {
+            if Format::named(family).is_ok() {
+                continue;
+            }
+            let spec: EditionSpec =
+                serde_json::from_str(&format!(r#"{{"{family}": ["dots"]}}"#)).unwrap();
+            let err = check_editions(path, &spec).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!(
+                    "editions.{family}[0]: unknown {family} format `dots`"
+                )) || err.contains("was built without the"),
+                "{err}"
+            );
+        }
+    }
 
     #[test]
     fn top_level_keys_are_found_without_parsing_values() {

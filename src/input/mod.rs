@@ -336,7 +336,7 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
             p, path,
         ))));
     }
-    if crate::import::SourceKind::from_path(path).is_some() {
+    if articles::is_saved_page(path) {
         let read = articles::import_article(path, reader.options())?;
         return Ok(Loaded::Article(Box::new(reader.take(read))));
     }

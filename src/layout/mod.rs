@@ -4,14 +4,14 @@
 //! `linebreak` (UAX #14 + hyphenation + minimum-raggedness breaking), `typeset`
 //! (styled text → lines), `flows` (the model's blocks → flows of lines with their
 //! styles), `pager` (page geometry, widows and orphans, headings kept with what follows,
-//! figures kept with their captions) and `front` (a bulletin's title page and
+//! figures kept with their captions) and `front_matter` (a bulletin's title page and
 //! contents). This file holds the output types and [`layout`], which runs them. The
 //! result is independent of the PDF library: [`crate::pdf`] draws it, and its page map
 //! is what the EPUB page list follows.
 
 mod anchors;
 mod flows;
-mod front;
+mod front_matter;
 pub mod geometry;
 pub(crate) mod linebreak;
 mod pager;
@@ -32,7 +32,7 @@ use crate::prepare::Prepared;
 use crate::scale::FontScale;
 
 use flows::article_flows;
-use front::front_matter;
+use front_matter::front_matter;
 use pager::Pager;
 use typeset::{Flow, Typesetter};
 

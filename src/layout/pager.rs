@@ -11,7 +11,7 @@
 //! position moves: the structure tree and the EPUB follow the model's order, so the
 //! figure is still read where the author put it.
 
-use super::front::roman;
+use super::front_matter::roman;
 use super::shape;
 use super::typeset::{BlockStyle, Flow, Typesetter, plain};
 use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedImage};

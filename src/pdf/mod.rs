@@ -35,9 +35,10 @@ use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
-mod front;
+pub(crate) mod edition;
 mod images;
 mod pages;
+mod photos_first;
 mod splice;
 mod standard;
 mod tags;
@@ -141,7 +142,7 @@ pub fn write_pdf(
 /// [`write_pdf`] into `out` (empty, at offset 0): the JPEGs passed through are written
 /// first, read from their files on a second thread while krilla draws the pages with a
 /// small stand-in for each; krilla's document follows without the stand-ins, and each
-/// photo's object head is filled in last (`front.rs`). Every byte of `out` is written by
+/// photo's object head is filled in last (`photos_first.rs`). Every byte of `out` is written by
 /// then; an error leaves a partial file for the caller to throw away.
 pub fn write_pdf_to<W: Write + Seek + Send>(
     publication: &Prepared,
@@ -153,7 +154,7 @@ pub fn write_pdf_to<W: Write + Seek + Send>(
     let images::PdfImages { by_figure, splices } = images;
     let cancel = AtomicBool::new(false);
     let (finished, front) = std::thread::scope(|scope| {
-        let front = scope.spawn(|| front::write_front(&splices, out, &cancel));
+        let front = scope.spawn(|| photos_first::write_front(&splices, out, &cancel));
         let finished = draw_document(document, publication, layout, &by_figure, false).and_then(
             |(document, _, locations)| {
                 document
@@ -170,7 +171,7 @@ pub fn write_pdf_to<W: Write + Seek + Send>(
     let front = front
         .map_err(|_| Error::Pdf("the thread writing the PDF's photos panicked".into()))?
         .map_err(Error::Pdf)?;
-    front::write_rest(&bytes, &splices, &front, out).map_err(Error::Pdf)
+    photos_first::write_rest(&bytes, &splices, &front, out).map_err(Error::Pdf)
 }
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
@@ -184,7 +185,7 @@ pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<St
 
 /// A new document with its metadata (and embedded sources), and its images: one krilla
 /// image per distinct content, JPEGs passed through as stand-ins that the real files
-/// replace when the PDF is written (images.rs, front.rs).
+/// replace when the PDF is written (images.rs, photos_first.rs).
 fn begin_document(
     p: &Prepared,
     lay: &Layout,

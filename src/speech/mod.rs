@@ -18,6 +18,7 @@
 //! espeak-ng voice.
 
 mod audio;
+pub(crate) mod edition;
 pub mod espeak;
 pub mod mp3;
 pub mod pronounce;

@@ -130,7 +130,7 @@ pub(super) fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) ->
         if let ArticlePart::Block(b) = part
             && let Some(alt) = figure_alt(b)
         {
-            let shown = format!("{}: {alt}", image_word(lang));
+            let shown = crate::labels::image_line(lang, alt).text();
             jobs.push(Job {
                 doc: i,
                 id: next_id(),
@@ -157,19 +157,19 @@ pub(super) fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) ->
         }
     }
     if let Some(url) = &a.source_url {
-        // The line shows "Nguồn: URL"; a listener hears the label and the site's host
-        // (a full URL read aloud is a string of letters and signs).
-        let lab = crate::labels::for_lang(lang);
-        let shown = format!("{}: {url}", lab.source);
-        let said = format!("{}: {}", lab.source, url_host(url));
+        // The line the EPUB shows, "Nguồn: URL"; a listener hears the label and the
+        // site's host (a full URL read aloud is a string of letters and signs).
+        let line = crate::labels::source_line(lang, url);
+        let said = line.with_value(url_host(url)).text();
+        let l = line.labels.lang;
         jobs.push(Job {
             doc: i,
             id: next_id(),
             key: Key::Line(Line::Source),
             range: 0..0,
-            spoken: speech.pronunciations.spoken(&said, lab.lang),
-            voice: speech.voice_for(lab.lang, &p.lang),
-            shown,
+            spoken: speech.pronunciations.spoken(&said, l),
+            voice: speech.voice_for(l, &p.lang),
+            shown: line.text(),
         });
     }
     jobs
@@ -192,7 +192,6 @@ pub(super) fn url_host(url: &str) -> &str {
 /// title and description cut into sentences, the publisher line and the date whole.
 pub(super) fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOptions) -> Vec<Job> {
     let lang = p.lang.as_str();
-    let lab = crate::labels::for_lang(lang);
     let mut jobs = Vec::new();
     let mut push = |key: Line, range: Range<usize>, shown: String, said: &str, l: &str| {
         jobs.push(Job {
@@ -216,23 +215,22 @@ pub(super) fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOption
         }
     }
     if let Some(pb) = &p.publisher {
-        let shown = format!("{}: {pb}", lab.publisher);
-        push(Line::Publisher, 0..0, shown.clone(), &shown, lab.lang);
+        // The line the EPUB's title page shows.
+        let line = crate::labels::publisher_line(lang, pb);
+        let shown = line.text();
+        push(
+            Line::Publisher,
+            0..0,
+            shown.clone(),
+            &shown,
+            line.labels.lang,
+        );
     }
     if let Some(d) = &p.date {
         let shown = crate::labels::display_date(d, lang);
         push(Line::Date, 0..0, shown.clone(), &shown, lang);
     }
     jobs
-}
-
-/// "Image" in the article's language (what is said before an alt text).
-fn image_word(lang: &str) -> &'static str {
-    if crate::labels::is_lang(lang, "vi") {
-        "Ảnh"
-    } else {
-        "Image"
-    }
 }
 
 #[cfg(test)]

@@ -1,53 +1,26 @@
-//! Building editions into files: which files a plan becomes, and writing them safely (a
-//! temporary file in the target folder, renamed when complete, so an interrupted or
-//! failed run never leaves a truncated file nor damages an earlier one). What the
-//! editions are is [`crate::editions`]' business; this module only names and writes.
+//! Files: an [`EditionPlan`] (a request, a slug and a folder) built into files, each
+//! written safely (a temporary file in the target folder, renamed when complete, so an
+//! interrupted or failed run never leaves a truncated file nor damages an earlier one).
+//! What the editions are is [`crate::editions`]' business; this module only names and
+//! writes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::braille::{BraillePlan, brf_file_name, pef_file_name};
-use crate::editions::{self, EditionKind, EditionRequest};
+use crate::editions::{self, EditionKind, EditionRequest, Outcome};
 use crate::error::{Error, Result};
-use crate::fonts::FontFamily;
-use crate::images::ImagePpi;
-use crate::input::PageSizeName;
-use crate::pdf::PdfStandard;
 use crate::prepare::Prepared;
-use crate::scale::FontScale;
-use crate::speech::SpeechOptions;
-use crate::timestamp::Timestamp;
 
-/// What to build from one publication.
+/// What to build from one publication, and where.
 #[derive(Debug, Clone)]
 pub struct EditionPlan {
     /// The base of output file names (`bac-kan`).
     pub slug: String,
     /// The output folder.
     pub out_dir: PathBuf,
-    /// Build an EPUB.
-    pub epub: bool,
-    /// The EPUB's base text size.
-    pub epub_scale: FontScale,
-    /// Build a PDF at each of these scales.
-    pub pdf_scales: Vec<FontScale>,
-    /// PDF page size.
-    pub page_size: PageSizeName,
-    /// The PDF edition whose pages the EPUB's page list follows (first PDF scale by default).
-    pub page_list: Option<FontScale>,
-    /// A main font family instead of the bundled ones.
-    pub font: Option<FontFamily>,
-    /// The date of every edition; `None`: the publication's date.
-    pub date: Option<Timestamp>,
-    /// Build the talking-book EPUB (`SLUG.talking.epub`) with this speech.
-    pub talking: Option<SpeechOptions>,
-    /// BRF and/or PEF editions; their print page indicators follow the large-print PDF.
-    pub braille: Option<BraillePlan>,
-    /// Print resolution of the PDFs' images.
-    pub image_ppi: ImagePpi,
-    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
-    pub pdf_standard: PdfStandard,
+    /// The editions.
+    pub request: EditionRequest,
 }
 
 /// A file that was written.
@@ -63,104 +36,73 @@ pub struct Written {
     pub seconds: f64,
 }
 
-/// The output file name of a PDF edition: `slug.pdf`, `slug.large.pdf`, `slug.step-1.pdf` …
-pub fn pdf_file_name(slug: &str, scale: FontScale) -> String {
-    EditionKind::Pdf(scale).file_name(slug)
+/// An edition that was not written, and why (its other editions were).
+#[derive(Debug)]
+pub struct Failed {
+    /// The files it would have been (several when a step they share failed).
+    pub paths: Vec<PathBuf>,
+    /// Why.
+    pub error: Error,
 }
 
-/// The output file name of the EPUB edition: `slug.epub`.
-pub fn epub_file_name(slug: &str) -> String {
-    EditionKind::Epub.file_name(slug)
-}
-
-/// The output file name of the talking-book EPUB: `slug.talking.epub`.
-pub fn talking_file_name(slug: &str) -> String {
-    EditionKind::TalkingEpub.file_name(slug)
+/// What building a plan did: the files written, in plan order, and the editions that failed.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The files written.
+    pub written: Vec<Written>,
+    /// The editions not written.
+    pub failed: Vec<Failed>,
 }
 
 impl EditionPlan {
-    /// The editions this plan asks the facade for.
-    pub fn request(&self) -> EditionRequest {
-        EditionRequest {
-            epub: self.epub.then_some(self.epub_scale),
-            pdf_scales: self.pdf_scales.clone(),
-            page_size: self.page_size,
-            page_list: self.page_list,
-            font: self.font.clone(),
-            date: self.date,
-            talking: self.talking.clone(),
-            braille: self.braille.clone().filter(|b| b.brf || b.pef),
-            image_ppi: self.image_ppi,
-            pdf_standard: self.pdf_standard,
-        }
-    }
-
     /// The paths this plan writes.
     pub fn outputs(&self) -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = self
-            .pdf_scales
-            .iter()
-            .map(|s| self.out_dir.join(pdf_file_name(&self.slug, *s)))
-            .collect();
-        if self.epub {
-            v.push(self.out_dir.join(epub_file_name(&self.slug)));
-        }
-        if self.talking.is_some() {
-            v.push(self.out_dir.join(talking_file_name(&self.slug)));
-        }
-        if let Some(b) = &self.braille {
-            if b.brf {
-                v.push(self.out_dir.join(brf_file_name(&self.slug)));
-            }
-            if b.pef {
-                v.push(self.out_dir.join(pef_file_name(&self.slug)));
-            }
-        }
-        v
+        self.request
+            .outputs()
+            .into_iter()
+            .map(|k| self.path_of(k))
+            .collect()
     }
 
-    /// Builds every edition of the plan, then writes them; returns the files written, in
-    /// plan order. Every edition is built before the first file is written, so an
-    /// edition that fails leaves all earlier outputs untouched, not just its own.
-    ///
-    /// One exception, so that a machine without a speech synthesiser still gets its
-    /// other editions: when the talking book is asked for and `espeak-ng` cannot be run,
-    /// the other editions are built and written, then that error is returned.
-    pub fn build(&self, publication: &Prepared) -> Result<Vec<Written>> {
-        let mut request = self.request();
-        let mut talking_error = None;
-        if let Some(speech) = &request.talking
-            && let Err(e) = speech.espeak.version()
-        {
-            talking_error = Some(e);
-            request.talking = None;
-        }
-        if request.epub.is_none()
-            && request.pdf_scales.is_empty()
-            && let Some(e) = talking_error
-        {
-            return Err(e);
-        }
+    fn path_of(&self, kind: EditionKind) -> PathBuf {
+        self.out_dir.join(kind.file_name(&self.slug))
+    }
+
+    /// Builds every edition of the plan, then writes those that were built whole. Every
+    /// edition is built before the first file is renamed into place. An edition that fails
+    /// (one whose program is missing, say) is left out, with its reason, and the
+    /// others are written; an error that stops them all (nothing asked for, a layout or an
+    /// image that cannot be made) is returned and leaves every earlier output untouched.
+    pub fn build(&self, publication: &Prepared) -> Result<Built> {
         // Each edition is streamed into a temporary file beside its target; the files
         // are renamed into place only once every edition is written.
-        let built = editions::build_into(publication, &request, self)?;
-        let mut written = Vec::with_capacity(built.len());
-        for e in built {
-            let t = Instant::now();
-            let path = e.output.path().to_path_buf();
-            e.output.commit()?;
-            written.push(Written {
-                path,
-                pages: e.pages,
-                bytes: usize::try_from(e.bytes).unwrap_or(usize::MAX),
-                seconds: e.seconds + t.elapsed().as_secs_f64(),
-            });
+        let outcomes = editions::build_into(publication, &self.request, self)?;
+        let mut built = Built::default();
+        for o in outcomes {
+            match o {
+                Outcome::Written(e) => {
+                    let t = Instant::now();
+                    let path = e.output.path().to_path_buf();
+                    match e.output.commit() {
+                        Ok(()) => built.written.push(Written {
+                            path,
+                            pages: e.pages,
+                            bytes: usize::try_from(e.bytes).unwrap_or(usize::MAX),
+                            seconds: e.seconds + t.elapsed().as_secs_f64(),
+                        }),
+                        Err(error) => built.failed.push(Failed {
+                            paths: vec![path],
+                            error,
+                        }),
+                    }
+                }
+                Outcome::Failed { kinds, error } => built.failed.push(Failed {
+                    paths: kinds.into_iter().map(|k| self.path_of(k)).collect(),
+                    error,
+                }),
+            }
         }
-        match talking_error {
-            // The other editions are written; the talking book's failure is reported.
-            Some(e) => Err(e),
-            None => Ok(written),
-        }
+        Ok(built)
     }
 }
 
@@ -343,6 +285,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scale::FontScale;
 
     /// An output written past several write-behind steps, with a seek back, commits whole.
     #[test]
@@ -389,30 +332,34 @@ mod tests {
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
+        let mut request = EditionRequest::new();
+        request.pdf_scales = vec![FontScale::LARGE];
+        request.image_ppi = crate::images::ImagePpi::Original;
         let mut plan = EditionPlan {
             slug: "a".into(),
             out_dir: out.clone(),
-            epub: true,
-            epub_scale: FontScale::STANDARD,
-            pdf_scales: vec![FontScale::LARGE],
-            page_size: PageSizeName::A5,
-            page_list: None,
-            font: None,
-            date: None,
-            talking: None,
-            braille: None,
-            image_ppi: ImagePpi::Original,
-            pdf_standard: PdfStandard::default(),
+            request,
         };
-        let written = plan.build(&prepared).unwrap();
-        assert_eq!(written.len(), 2);
+        let built = plan.build(&prepared).unwrap();
+        assert_eq!(built.written.len(), 2);
+        assert!(built.failed.is_empty());
         crate::images::testdata::change_photo(&dir.path().join("img/a.jpg"), &photo);
         for pdf in [true, false] {
             std::fs::remove_dir_all(&out).unwrap();
             std::fs::create_dir_all(&out).unwrap();
-            plan.epub = !pdf;
-            plan.pdf_scales = if pdf { vec![FontScale::LARGE] } else { vec![] };
-            let err = plan.build(&prepared).unwrap_err().to_string();
+            let name = if pdf { "pdf" } else { "epub" };
+            plan.request.formats = vec![name.parse().unwrap()];
+            // The PDF's image fails the whole build (its plan makes the image before any
+            // edition is written); the EPUB's, made when its writer reaches it, fails the
+            // EPUB alone.
+            let err = match plan.build(&prepared) {
+                Err(e) => e.to_string(),
+                Ok(built) => {
+                    assert!(built.written.is_empty());
+                    assert_eq!(built.failed.len(), 1);
+                    built.failed[0].error.to_string()
+                }
+            };
             assert!(
                 err.contains("a.jpg") && err.contains("run anpham again"),
                 "{err}"

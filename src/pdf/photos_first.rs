@@ -1,6 +1,6 @@
 //! Photos first: the JPEGs passed through are written at the *front* of the PDF file, on a
 //! second thread while krilla draws the pages, so that the disk writes them (the
-//! write-behind of [`crate::edition`]) while the CPU is still busy; krilla's own output
+//! write-behind of [`crate::output`]) while the CPU is still busy; krilla's own output
 //! follows once `Document::finish` has made it.
 //!
 //! Layout of the file (`N` the image's object number, known only after `finish`):

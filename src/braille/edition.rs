@@ -1,0 +1,84 @@
+//! The braille editions in the registry ([`crate::editions`]): `brf` (Braille Ready
+//! Format, ASCII braille for embossers) and `pef` (Portable Embosser Format), made from one
+//! translation, their print page indicators following the large-print PDF's pages.
+
+use std::time::Instant;
+
+use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
+use crate::error::{Error, Result};
+use crate::scale::FontScale;
+
+/// The braille editions.
+pub(crate) static BRAILLE: Braille = Braille;
+
+/// The braille editions (see the module).
+pub(crate) struct Braille;
+
+const FORMATS: &[FormatInfo] = &[
+    FormatInfo {
+        name: "brf",
+        about: "Braille Ready Format, ASCII braille (SLUG.brf)",
+        media_type: "application/x-brf",
+        extension: ".brf",
+        by_default: false,
+        manifest_default: false,
+        per_scale: false,
+    },
+    FormatInfo {
+        name: "pef",
+        about: "Portable Embosser Format, PEF 2008-1 (SLUG.pef)",
+        media_type: "application/x-pef+xml",
+        extension: ".pef",
+        by_default: false,
+        manifest_default: false,
+        per_scale: false,
+    },
+];
+
+/// The scale whose page map the print page indicators follow: the large edition when one
+/// is built, else the first PDF, else a large layout made only for its page map.
+fn page_map_scale(request: &EditionRequest) -> FontScale {
+    let pdfs = crate::pdf::edition::scales(request);
+    if pdfs.contains(&FontScale::LARGE) {
+        FontScale::LARGE
+    } else {
+        pdfs.first().copied().unwrap_or(FontScale::LARGE)
+    }
+}
+
+impl EditionUnit for Braille {
+    fn family(&self) -> &'static str {
+        "braille"
+    }
+
+    fn formats(&self) -> &'static [FormatInfo] {
+        FORMATS
+    }
+
+    fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
+        vec![page_map_scale(request)]
+    }
+
+    /// One translation, then each file; the translation's time is counted with the first.
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
+        let t = Instant::now();
+        let mut options = build.request.braille.clone();
+        options.date = build.date;
+        let page_map = build.page_map(page_map_scale(build.request));
+        let braille = super::write_braille(build.prepared, page_map, &options)?;
+        let mut seconds = t.elapsed().as_secs_f64();
+        for kind in kinds {
+            let bytes = if kind.is("brf") {
+                &braille.brf
+            } else {
+                &braille.pef
+            };
+            files.write(*kind, Some(braille.pages()), seconds, &mut |out| {
+                out.write_all(bytes)
+                    .map_err(|e| Error::Braille(format!("cannot write the braille edition: {e}")))
+            });
+            seconds = 0.0;
+        }
+        Ok(())
+    }
+}

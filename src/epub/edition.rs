@@ -1,0 +1,74 @@
+//! The EPUB edition in the registry ([`crate::editions`]): `epub`, the accessible EPUB 3,
+//! its page list following a print edition's pages.
+
+use super::{EpubOptions, write_epub_to};
+use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
+use crate::error::Result;
+use crate::images::ImagePlan;
+use crate::scale::FontScale;
+
+/// The EPUB edition.
+pub(crate) static EPUB: Epub = Epub;
+
+/// The EPUB edition (see the module).
+pub(crate) struct Epub;
+
+const FORMATS: &[FormatInfo] = &[FormatInfo {
+    name: "epub",
+    about: "Accessible EPUB 3 (SLUG.epub)",
+    media_type: "application/epub+zip",
+    extension: ".epub",
+    by_default: true,
+    manifest_default: true,
+    per_scale: false,
+}];
+
+/// The scale whose page map an EPUB follows: the one named, else the first PDF's.
+pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
+    request
+        .page_list
+        .or_else(|| crate::pdf::edition::scales(request).first().copied())
+}
+
+/// The options of an EPUB of this build (also those of the talking book): its scale and
+/// fonts, the page map it follows, the build's date and images.
+pub(crate) fn options(build: &Context<'_>) -> EpubOptions {
+    let mut options = EpubOptions::new(build.request.epub_scale);
+    options.fonts = build.request.fonts(options.scale);
+    options.page_map = page_list_scale(build.request)
+        .and_then(|s| build.page_map(s))
+        .cloned();
+    options.modified = Some(build.date);
+    options.images = Some(build.images.clone());
+    options
+}
+
+impl EditionUnit for Epub {
+    fn family(&self) -> &'static str {
+        "epub"
+    }
+
+    fn formats(&self) -> &'static [FormatInfo] {
+        FORMATS
+    }
+
+    fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
+        page_list_scale(request).into_iter().collect()
+    }
+
+    fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
+        plan.add_epub(build.prepared);
+    }
+
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
+        let options = options(build);
+        for kind in kinds {
+            files.write(*kind, None, 0.0, &mut |mut out| {
+                // An image made when written that fails is placed like the plan's.
+                write_epub_to(build.prepared, &options, &mut out)
+                    .map_err(|e| build.prepared.locate(e))
+            });
+        }
+        Ok(())
+    }
+}

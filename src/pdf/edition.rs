@@ -1,0 +1,104 @@
+//! The PDF edition in the registry ([`crate::editions`]): `pdf`, one tagged PDF/UA-1
+//! (+ PDF/A-2a by default) per font scale, drawn from the layout at that scale.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{WriteSettings, write_pdf_to};
+use crate::editions::{
+    Context, EditionKind, EditionRequest, EditionUnit, Files, Format, FormatInfo,
+};
+use crate::error::{Error, Result};
+use crate::images::ImagePlan;
+use crate::scale::FontScale;
+
+/// The PDF edition.
+pub(crate) static PDF: Pdf = Pdf;
+
+/// The PDF edition (see the module).
+pub(crate) struct Pdf;
+
+const FORMATS: &[FormatInfo] = &[FormatInfo {
+    name: "pdf",
+    about: "Tagged PDF/UA-1 and PDF/A-2a, one per --scale (SLUG.pdf, SLUG.large.pdf …)",
+    media_type: "application/pdf",
+    extension: ".pdf",
+    by_default: true,
+    manifest_default: false,
+    per_scale: true,
+}];
+
+/// The scales of the PDFs `request` asks for, each once, in request order.
+pub(crate) fn scales(request: &EditionRequest) -> Vec<FontScale> {
+    let mut out: Vec<FontScale> = Vec::new();
+    if request.wants("pdf") {
+        for s in &request.pdf_scales {
+            if !out.contains(s) {
+                out.push(*s);
+            }
+        }
+    }
+    out
+}
+
+impl EditionUnit for Pdf {
+    fn family(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn formats(&self) -> &'static [FormatInfo] {
+        FORMATS
+    }
+
+    fn kinds(&self, format: Format, request: &EditionRequest) -> Vec<EditionKind> {
+        scales(request)
+            .into_iter()
+            .map(|s| EditionKind {
+                format,
+                scale: Some(s),
+            })
+            .collect()
+    }
+
+    fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
+        scales(request)
+    }
+
+    fn draws_pages(&self) -> bool {
+        true
+    }
+
+    fn plan_images(&self, build: &Context<'_>, kinds: &[EditionKind], plan: &mut ImagePlan) {
+        for scale in kinds.iter().filter_map(|k| k.scale) {
+            if let Some((lay, _)) = build.layout(scale) {
+                plan.add_print(build.prepared, lay, build.request.image_ppi);
+            }
+        }
+    }
+
+    /// The PDFs, in parallel, each with the time of its layout.
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
+        kinds.par_iter().for_each(|kind| {
+            let Some((lay, layout_seconds)) = kind.scale.and_then(|s| build.layout(s)) else {
+                files.write(*kind, None, 0.0, &mut |_| {
+                    Err(Error::Pdf("no layout at this scale".into()))
+                });
+                return;
+            };
+            let settings = WriteSettings {
+                date: Some(build.date),
+                image_ppi: build.request.image_ppi,
+                standard: build.request.pdf_standard,
+                images: Some(Arc::clone(&build.images)),
+            };
+            files.write(
+                *kind,
+                Some(lay.pages.len()),
+                layout_seconds,
+                &mut |mut out| write_pdf_to(build.prepared, lay, &settings, &mut out),
+            );
+        });
+        Ok(())
+    }
+}

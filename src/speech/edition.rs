@@ -1,0 +1,57 @@
+//! The talking book in the registry ([`crate::editions`]): `talking`, the EPUB with
+//! sentence-synchronised speech (Media Overlays), spoken by espeak-ng.
+
+use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
+use crate::epub::write_talking_epub_to;
+use crate::error::Result;
+use crate::images::ImagePlan;
+use crate::scale::FontScale;
+
+/// The talking-book edition.
+pub(crate) static TALKING_BOOK: TalkingBook = TalkingBook;
+
+/// The talking-book edition (see the module).
+pub(crate) struct TalkingBook;
+
+const FORMATS: &[FormatInfo] = &[FormatInfo {
+    name: "talking",
+    about: "The talking-book EPUB (SLUG.talking.epub): Media Overlays with espeak-ng speech",
+    media_type: "application/epub+zip",
+    extension: ".talking.epub",
+    by_default: false,
+    manifest_default: false,
+    per_scale: false,
+}];
+
+impl EditionUnit for TalkingBook {
+    fn family(&self) -> &'static str {
+        "talking"
+    }
+
+    fn formats(&self) -> &'static [FormatInfo] {
+        FORMATS
+    }
+
+    /// The page list of the EPUB, which it is.
+    fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
+        crate::epub::edition::page_list_scale(request)
+            .into_iter()
+            .collect()
+    }
+
+    fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
+        plan.add_epub(build.prepared);
+    }
+
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
+        let options = crate::epub::edition::options(build);
+        for kind in kinds {
+            files.write(*kind, None, 0.0, &mut |mut out| {
+                let overlay = super::narrate(build.prepared, &build.request.speech)?;
+                write_talking_epub_to(build.prepared, &options, &overlay, &mut out)
+                    .map_err(|e| build.prepared.locate(e))
+            });
+        }
+        Ok(())
+    }
+}
