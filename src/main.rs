@@ -152,6 +152,10 @@ struct BuildArgs {
     /// Interpoint braille (both sides of each sheet; PEF duplex="true").
     #[arg(long)]
     braille_duplex: bool,
+    /// A folder of your own liblouis tables (vi-vn-g0.utb …, en-ueb-g1.ctb …), used
+    /// before anpham's shipped Vietnamese tables and liblouis's own.
+    #[arg(long, value_name = "DIR")]
+    braille_tables: Option<PathBuf>,
 }
 
 fn parse_braille_page(s: &str) -> Result<anpham::braille::Geometry, String> {
@@ -276,10 +280,18 @@ fn build(args: BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let braille_asked = args.format.contains(&Format::Brf) || args.format.contains(&Format::Pef);
     for job in &jobs {
         if let Ok(p) = &job.publication {
             for w in p.warnings() {
                 eprintln!("{}: {w}", w.severity);
+            }
+            // Characters the braille table lacks (written by a fallback); an error here is
+            // left to the build, which reports it in its place.
+            if braille_asked && let Some(b) = &options.braille {
+                for w in anpham::braille::braille_warnings(p, b).unwrap_or_default() {
+                    eprintln!("{}: {w}", w.severity);
+                }
             }
         }
     }
@@ -355,8 +367,8 @@ fn batch_options(args: &BuildArgs, speech: anpham::speech::SpeechOptions) -> Bat
         fail_fast: args.fail_fast,
         repair: args.repair,
         // Reproducible builds: the one place anpham reads the environment for a date
-        // (the library reads no environment at all: ANPHAM_ESPEAK and
-        // ANPHAM_BRAILLE_TABLES are read in `speech_options` and `braille_options`).
+        // (the library reads no environment at all: ANPHAM_ESPEAK is read in
+        // `speech_options`).
         date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| Timestamp::from_epoch_text(&v)),
@@ -369,8 +381,7 @@ fn batch_options(args: &BuildArgs, speech: anpham::speech::SpeechOptions) -> Bat
     }
 }
 
-/// Grade, page, volumes and sides of the braille editions (`ANPHAM_BRAILLE_TABLES`
-/// names the folders of liblouis tables).
+/// Grade, page, volumes and sides of the braille editions, and the user's own tables.
 fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
     anpham::braille::BrailleOptions {
         grade: anpham::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
@@ -382,9 +393,7 @@ fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
             .braille_volume_sheets
             .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
         duplex: args.braille_duplex,
-        table_dirs: anpham::braille::translate::table_dirs(
-            std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
-        ),
+        table_dirs: args.braille_tables.iter().cloned().collect(),
         ..anpham::braille::BrailleOptions::default()
     }
 }
