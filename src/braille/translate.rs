@@ -507,6 +507,11 @@ pub fn read_back(lang: &str, grade: Grade, table_dirs: &[PathBuf], cells: &str) 
         .map_err(|e| Error::Braille(e.to_string()))
 }
 
+/// The version of the liblouis in use (e.g. "3.24.0").
+pub fn liblouis_version() -> String {
+    louis_ffi::version()
+}
+
 /// The folder of the shipped tables, for tests and the docs' figures.
 pub fn shipped_tables_dir() -> Result<&'static Path> {
     super::tables::shipped_dir().map_err(Error::Braille)
@@ -555,10 +560,15 @@ pub(crate) mod tests {
             "Walter",
             "Zoe",
             "JOHN",
-            "FIFA",
         ] {
             let b = t.translate(word, &place()).unwrap();
             assert_eq!(back(t.table(), &b), word, "{b}");
+        }
+        // liblouis ≥ 3.25's tables read ⠸ + a letter with a Greek capital (F: Φ) as Greek
+        // (docs/braille.md); 3.24's do not.
+        if louis_ffi::version().starts_with("3.24") {
+            let b = t.translate("FIFA", &place()).unwrap();
+            assert_eq!(back(t.table(), &b), "FIFA", "{b}");
         }
     }
 
