@@ -149,6 +149,11 @@ struct BuildArgs {
     /// Interpoint braille (both sides of each sheet; duplex in the embosser file).
     #[arg(long)]
     braille_duplex: bool,
+    #[cfg(feature = "braille")]
+    /// A folder of your own liblouis tables (vi-vn-g0.utb …, en-ueb-g1.ctb …), used
+    /// before anpham's shipped Vietnamese tables and liblouis's own.
+    #[arg(long, value_name = "DIR")]
+    braille_tables: Option<PathBuf>,
 }
 
 /// A format of the registry of editions, or why not.
@@ -291,10 +296,24 @@ fn build(args: BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    #[cfg(feature = "braille")]
+    let braille_asked = args
+        .format
+        .iter()
+        .any(|f| matches!(f.name(), "brf" | "pef"));
     for job in &jobs {
         if let Ok(p) = &job.publication {
             for w in p.warnings() {
                 eprintln!("{}: {w}", w.severity);
+            }
+            // Characters the braille table lacks (written by a fallback); an error here is
+            // left to the build, which reports it in its place.
+            #[cfg(feature = "braille")]
+            if braille_asked {
+                let b = &options.settings.braille;
+                for w in anpham::braille::braille_warnings(p, b).unwrap_or_default() {
+                    eprintln!("{}: {w}", w.severity);
+                }
             }
         }
     }
@@ -374,8 +393,8 @@ fn speech_options(args: &BuildArgs) -> Result<anpham::speech::SpeechOptions, anp
 fn batch_options(args: &BuildArgs) -> Result<BatchOptions, anpham::Error> {
     let mut settings = EditionRequest::new();
     // Reproducible builds: the one place anpham reads the environment for a date
-    // (the library reads no environment at all: ANPHAM_ESPEAK and
-    // ANPHAM_BRAILLE_TABLES are read in `speech_options` and `braille_options`).
+    // (the library reads no environment at all: ANPHAM_ESPEAK is read in
+    // `speech_options`).
     settings.date = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| Timestamp::from_epoch_text(&v));
@@ -406,8 +425,7 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, anpham::Error> {
     })
 }
 
-/// Grade, page, volumes and sides of the braille editions (`ANPHAM_BRAILLE_TABLES`
-/// names the folders of liblouis tables).
+/// Grade, page, volumes and sides of the braille editions, and the user's own tables.
 #[cfg(feature = "braille")]
 fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
     anpham::braille::BrailleOptions {
@@ -420,9 +438,7 @@ fn braille_options(args: &BuildArgs) -> anpham::braille::BrailleOptions {
             .braille_volume_sheets
             .map_or(anpham::braille::DEFAULT_VOLUME_SHEETS, usize::from),
         duplex: args.braille_duplex,
-        table_dirs: anpham::braille::translate::table_dirs(
-            std::env::var_os(anpham::braille::translate::TABLES_ENV).as_deref(),
-        ),
+        table_dirs: args.braille_tables.iter().cloned().collect(),
         ..anpham::braille::BrailleOptions::default()
     }
 }

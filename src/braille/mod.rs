@@ -18,6 +18,7 @@ pub(crate) mod format;
 pub mod louis;
 pub(crate) mod pef;
 mod pieces;
+mod tables;
 pub mod translate;
 mod volumes;
 
@@ -27,7 +28,7 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::model::Publication;
 use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
@@ -51,8 +52,9 @@ pub struct BrailleOptions {
     pub volume_sheets: usize,
     /// Interpoint (both sides of each sheet): two pages per sheet, and PEF `duplex="true"`.
     pub duplex: bool,
-    /// Folders to look for liblouis tables in, in order (see [`translate::table_dirs`]);
-    /// by default only the system's.
+    /// Folders of the user's own liblouis tables (the CLI's `--braille-tables DIR`),
+    /// searched first, file by file (`vi-vn-g0.utb`, `en-ueb-g2.ctb` …); by default none:
+    /// anpham's shipped Vietnamese tables and liblouis's own (see `docs/braille.md`).
     pub table_dirs: Vec<PathBuf>,
     /// The build's date (PEF `dc:date`).
     pub date: Timestamp,
@@ -65,7 +67,7 @@ impl Default for BrailleOptions {
             geometry: Geometry::DEFAULT,
             volume_sheets: DEFAULT_VOLUME_SHEETS,
             duplex: false,
-            table_dirs: translate::table_dirs(None),
+            table_dirs: Vec::new(),
             date: Timestamp::from_unix(0),
         }
     }
@@ -112,6 +114,9 @@ pub struct BrailleOutput {
     pub print_pages: Vec<String>,
     /// Words wider than a line that had to be divided.
     pub divided_words: usize,
+    /// One warning per character written by a fallback (the table has no braille for it),
+    /// naming its place (see [`translate::Fallback`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl BrailleOutput {
@@ -157,13 +162,25 @@ pub fn write_braille(
     let plan = volumes::Volumes::new(publication, options, &front_tr, &articles);
     let volumes = plan.pages(&plan.groups()?)?;
     let meta = pef_meta(publication, options, &front_tr);
+    let warnings = trs.take_warnings();
     Ok(BrailleOutput {
         brf: brf::write_brf(&volumes),
         pef: pef::write_pef(&volumes, &meta, g, options.duplex),
         volumes,
         print_pages,
         divided_words,
+        warnings,
     })
+}
+
+/// The warnings a braille build of `publication` would give (characters written by a
+/// fallback, with their places), without writing anything: the CLI prints them before a
+/// build, `check` may report them.
+pub fn braille_warnings(
+    publication: &Prepared,
+    options: &BrailleOptions,
+) -> Result<Vec<Diagnostic>> {
+    Ok(write_braille(publication, None, options)?.warnings)
 }
 
 /// The PEF metadata: the publication's identifier (else one made from a SHA-256 of its

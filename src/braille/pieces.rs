@@ -39,6 +39,15 @@ impl Translators<'_> {
         Ok(t)
     }
 
+    /// The warnings of every translator made so far, taken (grouped by table, in the order
+    /// of their places within each).
+    pub(super) fn take_warnings(&self) -> Vec<crate::error::Diagnostic> {
+        let map = self.map.borrow();
+        let mut trs: Vec<&Rc<Translator>> = map.values().collect();
+        trs.sort_by_key(|t| t.table().to_string());
+        trs.into_iter().flat_map(|t| t.take_warnings()).collect()
+    }
+
     /// The translator of a span's language, or `fallback` when anpham has no table for it.
     pub(super) fn for_span(&self, lang: &str, fallback: &Rc<Translator>) -> Result<Rc<Translator>> {
         if translate::table_file(lang, self.options.grade).is_some() {

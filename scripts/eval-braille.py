@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Braille evaluation on real Vietnamese news (kept outside the repository).
+
+usage: scripts/eval-braille.py CORPUS_DIR OUT_DIR [N] [--anpham PATH] [--checkers DIR]
+
+CORPUS_DIR holds plain-text articles, one per file: the first line is the title, the second the
+lead, the rest the body (the format of the baomoi.com corpus in github.com/magizbox/scraper,
+vn_news/data/*.txt). The first N files in name order (default 106) are written as Markdown
+articles into OUT_DIR/articles/, built one by one with `anpham build A -o OUT --format brf,pef`
+and a 6-article bulletin of the first six is built as well. For each BRF it reports:
+
+  * check-braille's word_recall (back-translation with upstream liblouis's tables), when the
+    checkers' folder is given;
+  * own_recall: the share of the article's words, case kept, found in order in the braille read
+    back with anpham's shipped grade 0 table (src/braille/tables/anpham-vi-g0.utb, which includes
+    the system's vi-vn-g0.utb), tone placement normalised ("hoá" = "hóa");
+  * the warnings anpham printed (characters written by a fallback).
+
+Ends with one JSON line of totals. Nothing here is committed but this script.
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+args = sys.argv[1:]
+anpham = os.path.join(ROOT, "target", "debug", "anpham")
+checkers = None
+pos = []
+while args:
+    a = args.pop(0)
+    if a == "--anpham":
+        anpham = args.pop(0)
+    elif a == "--checkers":
+        checkers = args.pop(0)
+    else:
+        pos.append(a)
+if len(pos) < 2:
+    sys.stderr.write(__doc__)
+    sys.exit(2)
+corpus, out = pos[0], pos[1]
+n = int(pos[2]) if len(pos) > 2 else 106
+TABLE = os.path.join(ROOT, "src", "braille", "tables", "anpham-vi-g0.utb")
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def words(s):
+    out = []
+    for w in re.split(r"[^\w\u0300-\u036f]+", unicodedata.normalize("NFC", s)):
+        if not w:
+            continue
+        d = unicodedata.normalize("NFD", w)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES))
+        out.append(base + "".join(c for c in d if c in TONES))
+    return out
+
+
+def own_recall(brf, expected):
+    with open(brf, encoding="ascii", errors="replace") as f:
+        lines = [l.rstrip("\r\n\f").upper().replace("\\", "\\\\") for l in f]
+    p = subprocess.run(
+        ["lou_translate", "--backward", "en-us-brf.dis," + TABLE],
+        input="\n".join(lines) + "\n", capture_output=True, text=True)
+    got, want = words(p.stdout), words(expected)
+    at, found, missed = 0, 0, []
+    for w in want:
+        window = got[at:at + 400]
+        if w in window:
+            at += window.index(w) + 1
+            found += 1
+        else:
+            missed.append(w)
+    return found, len(want), missed
+
+
+def md_article(path, slug):
+    text = open(path, encoding="utf-8").read().strip().split("\n")
+    title = text[0].strip() or slug
+    lead = text[1].strip() if len(text) > 1 else ""
+    body = [l.strip() for l in text[2:] if l.strip()]
+    q = lambda s: "'" + s.replace("'", "''") + "'"
+    md = "---\ntitle: %s\n" % q(title)
+    if lead:
+        md += "lead: %s\n" % q(lead)
+    md += "lang: vi\ndate: 2017-02-06\nslug: %s\n---\n\n" % slug
+    md += "\n\n".join(body) + "\n"
+    return md, "\n".join([title, lead] + body)
+
+
+os.makedirs(os.path.join(out, "articles"), exist_ok=True)
+files = sorted(glob.glob(os.path.join(corpus, "*.txt")))[:n]
+rows, tot = [], {"articles": 0, "built": 0, "words": 0, "own_found": 0, "checker_found": 0,
+                  "checker_words": 0, "warnings": 0, "below_99": 0}
+for k, f in enumerate(files):
+    slug = "a%03d" % k
+    md, expected = md_article(f, slug)
+    art = os.path.join(out, "articles", slug + ".md")
+    open(art, "w", encoding="utf-8").write(md)
+    exp = os.path.join(out, slug + ".txt")
+    open(exp, "w", encoding="utf-8").write(expected)
+    o = os.path.join(out, slug)
+    p = subprocess.run([anpham, "build", art, "-o", o, "--format", "brf,pef", "-q"],
+                       capture_output=True, text=True)
+    tot["articles"] += 1
+    warns = [l for l in p.stderr.splitlines() if l.startswith("warning:")]
+    tot["warnings"] += len(warns)
+    row = {"article": os.path.basename(f), "exit": p.returncode, "warnings": len(warns)}
+    brf = os.path.join(o, slug + ".brf")
+    if p.returncode == 0 and os.path.isfile(brf):
+        tot["built"] += 1
+        found, total, missed = own_recall(brf, expected)
+        tot["words"] += total
+        tot["own_found"] += found
+        row["own_recall"] = round(found / max(total, 1), 4)
+        row["own_missed"] = missed[:8]
+        if found < 0.99 * total:
+            tot["below_99"] += 1
+        if checkers:
+            c = subprocess.run([os.path.join(checkers, "check-braille"), brf, exp],
+                               capture_output=True, text=True)
+            v = json.loads(c.stdout.strip().splitlines()[-1])
+            row["checker_recall"] = v.get("word_recall")
+            tot["checker_words"] += v.get("expected_words", 0)
+            tot["checker_found"] += v.get("expected_words", 0) - v.get("expected_words_missing", 0)
+    else:
+        row["error"] = p.stderr.strip()[-300:]
+    rows.append(row)
+    print(json.dumps(row, ensure_ascii=False))
+
+# A 6-article bulletin of the first six.
+if len(files) >= 6:
+    arts = [os.path.join(out, "articles", "a%03d.md" % k) for k in range(6)]
+    man = os.path.join(out, "bulletin.toml")
+    open(man, "w", encoding="utf-8").write(
+        'title = "Bản tin"\ndate = "2017-02-06"\nlang = "vi"\narticles = [%s]\n'
+        % ", ".join(json.dumps(a) for a in arts))
+    o = os.path.join(out, "bulletin")
+    p = subprocess.run([anpham, "build", man, "-o", o, "--format", "brf,pef", "-q"],
+                       capture_output=True, text=True)
+    expected = "\n".join(open(os.path.join(out, "a%03d.txt" % k), encoding="utf-8").read()
+                         for k in range(6))
+    exp = os.path.join(out, "bulletin.txt")
+    open(exp, "w", encoding="utf-8").write(expected)
+    b = {"bulletin_exit": p.returncode}
+    brf = os.path.join(o, "bulletin.brf")
+    if os.path.isfile(brf):
+        found, total, missed = own_recall(brf, expected)
+        b.update({"bulletin_words": total, "bulletin_own_recall": round(found / total, 4),
+                  "bulletin_own_missed": missed[:12]})
+        if checkers:
+            for f in (brf, os.path.join(o, "bulletin.pef")):
+                c = subprocess.run([os.path.join(checkers, "check-braille"), f, exp],
+                                   capture_output=True, text=True)
+                v = json.loads(c.stdout.strip().splitlines()[-1])
+                b["checker_recall_" + f.rsplit(".", 1)[1]] = v.get("word_recall")
+    tot.update(b)
+tot["own_recall"] = round(tot["own_found"] / max(tot["words"], 1), 4)
+if tot["checker_words"]:
+    tot["checker_recall"] = round(tot["checker_found"] / tot["checker_words"], 4)
+print(json.dumps(tot, ensure_ascii=False))
