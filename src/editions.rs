@@ -413,6 +413,12 @@ fn build_with_store<S: EditionSink>(
     if let Some(speech) = &request.talking {
         out.push(write_one(sink, EditionKind::TalkingEpub, None, |w| {
             let overlay = crate::speech::narrate(prepared, speech)?;
+            // What the speech could not say (shown without audio, or read with its
+            // neighbour), each with its place. Printed here until editions carry their
+            // own warnings.
+            for w in &overlay.warnings {
+                eprintln!("{}: {w}", w.severity);
+            }
             write_talking_epub_to(prepared, &epub_options, &overlay, w)
                 .map_err(|e| prepared.locate(e))
         })?);
