@@ -12,7 +12,7 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
-use anpham::braille::{BrailleOptions, Geometry, write_braille};
+use anpham::braille::{Geometry, write_braille};
 use anpham::model::{
     Article, Block, Figure, HeadingLevel, ImageData, ImageFormat, Publication, Span, Text,
 };
@@ -101,7 +101,7 @@ fuzz_target!(|input: Input| {
     if p.check_fonts(anpham_fuzz::fonts(true)).is_err() {
         return;
     }
-    let mut options = BrailleOptions::default();
+    let mut options = anpham_fuzz::braille_options();
     if input.narrow {
         options.geometry = Geometry::MIN;
         options.volume_sheets = 2;

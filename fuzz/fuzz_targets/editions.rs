@@ -13,7 +13,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 use anpham::FontScale;
-use anpham::braille::{BrailleOptions, BraillePlan};
+use anpham::braille::BraillePlan;
 use anpham::editions::{EditionKind, EditionRequest, build};
 use anpham::speech::SpeechOptions;
 
@@ -68,7 +68,7 @@ fuzz_target!(|input: Input| {
         request.braille = Some(BraillePlan {
             brf: true,
             pef: true,
-            options: BrailleOptions::default(),
+            options: anpham_fuzz::braille_options(),
         });
     }
     let talking = anpham_fuzz::have_espeak() && chars <= SPEECH_CHARS;

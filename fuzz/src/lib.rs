@@ -281,6 +281,19 @@ pub fn have_braille() -> bool {
     })
 }
 
+/// The braille options: the tables of `ANPHAM_BRAILLE_TABLES` (as the CLI), else the
+/// checkers' `liblouis-vi` folder (`ANPHAM_CHECKERS_DIR`), then the system's.
+pub fn braille_options() -> anpham::braille::BrailleOptions {
+    let search = std::env::var_os("ANPHAM_BRAILLE_TABLES").or_else(|| {
+        std::env::var_os("ANPHAM_CHECKERS_DIR")
+            .map(|d| PathBuf::from(d).join("liblouis-vi").into_os_string())
+    });
+    anpham::braille::BrailleOptions {
+        table_dirs: anpham::braille::translate::table_dirs(search.as_deref()),
+        ..Default::default()
+    }
+}
+
 /// Whether espeak-ng runs (the talking book is built only then).
 pub fn have_espeak() -> bool {
     static HAVE: OnceLock<bool> = OnceLock::new();

@@ -90,37 +90,8 @@ fn primary(lang: &str) -> &str {
 /// an error.
 pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
-    let n = p.articles.len();
     let bulletin = p.is_bulletin();
-    // Documents in reading order: a bulletin's title page first, then the articles.
-    let mut documents: Vec<Vec<Job>> = Vec::with_capacity(n + 1);
-    if bulletin {
-        documents.push(title_page_jobs(p, n, speech));
-    }
-    documents.extend((0..n).map(|i| article_jobs(p, i, speech)));
-    let mut warnings = Vec::new();
-    for jobs in &mut documents {
-        for w in join_wordless(jobs) {
-            warnings.push(match w {
-                Wordless::Joined(j) => warning(
-                    p,
-                    &j,
-                    format!(
-                        "“{}” has nothing to say; it is read with the sentence beside it",
-                        j.shown
-                    ),
-                ),
-                Wordless::Unspoken(j) => warning(
-                    p,
-                    &j,
-                    format!(
-                        "“{}” has nothing to say; it is shown without audio",
-                        j.shown
-                    ),
-                ),
-            });
-        }
-    }
+    let (documents, mut warnings) = script(p, speech);
     let dir = tempfile::Builder::new()
         .prefix("anpham-speech.")
         .tempdir()
@@ -208,6 +179,50 @@ fn warning(p: &Publication, j: &Job, message: String) -> Diagnostic {
         .as_warning()
 }
 
+/// The warnings a talking book of `p` would give that are known without speaking (the
+/// fragments with nothing to say: [`narrate`]); what `check` can report for the talking
+/// book where espeak-ng is not installed. Those of a sentence the voice makes no sound
+/// for need espeak-ng: [`narrate`] gives them.
+pub fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
+    script(p, speech).1
+}
+
+/// Every document's sentences (a bulletin's title page first), fragments with nothing to
+/// say joined or taken out, and a warning for each of those.
+fn script(p: &Publication, speech: &SpeechOptions) -> (Vec<Vec<Job>>, Vec<Diagnostic>) {
+    let n = p.articles.len();
+    // Documents in reading order: a bulletin's title page first, then the articles.
+    let mut documents: Vec<Vec<Job>> = Vec::with_capacity(n + 1);
+    if p.is_bulletin() {
+        documents.push(title_page_jobs(p, n, speech));
+    }
+    documents.extend((0..n).map(|i| article_jobs(p, i, speech)));
+    let mut warnings = Vec::new();
+    for jobs in &mut documents {
+        for w in join_wordless(jobs) {
+            warnings.push(match w {
+                Wordless::Joined(j) => warning(
+                    p,
+                    &j,
+                    format!(
+                        "“{}” has nothing to say; it is read with the sentence beside it",
+                        j.shown
+                    ),
+                ),
+                Wordless::Unspoken(j) => warning(
+                    p,
+                    &j,
+                    format!(
+                        "“{}” has nothing to say; it is shown without audio",
+                        j.shown
+                    ),
+                ),
+            });
+        }
+    }
+    (documents, warnings)
+}
+
 /// The program and version of `espeak-ng --version` without its data path:
 /// `eSpeak NG 1.51`.
 fn program_name(version: &str) -> String {
@@ -225,6 +240,41 @@ mod tests {
             program_name("eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/espeak-ng-data"),
             "eSpeak NG 1.51"
         );
+    }
+
+    #[test]
+    fn stray_punctuation_is_a_warning_known_without_speaking() {
+        let a = crate::model::Article {
+            lang: Some("vi".into()),
+            title: "Tin".into(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: Some("tin".into()),
+            source_url: None,
+            blocks: ["Một câu.", "'.", "Hai câu. /."]
+                .into_iter()
+                .map(|t| crate::model::Block::Paragraph {
+                    text: crate::model::Text {
+                        spans: vec![crate::model::Span::plain(t)],
+                    },
+                })
+                .collect(),
+            origin: None,
+        };
+        let p = Publication::single(a);
+        let w: Vec<String> = script_warnings(&p, &SpeechOptions::new())
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains(
+                "blocks[1]: talking book: “'.” has nothing to say; it is shown without audio"
+            ),
+            "{w:?}"
+        );
+        assert!(w[1].contains("blocks[2]: talking book: “/.” has nothing to say; it is read with the sentence beside it"), "{w:?}");
     }
 
     #[test]
