@@ -289,7 +289,7 @@ fn without_espeak_the_talking_book_fails_clearly_and_the_other_editions_are_buil
 }
 
 #[test]
-fn a_part_the_voice_cannot_speak_is_reported_with_its_place() {
+fn a_part_with_nothing_to_say_is_shown_without_audio_and_named() {
     if !have_espeak() {
         return;
     }
@@ -300,16 +300,114 @@ fn a_part_the_voice_cannot_speak_is_reported_with_its_place() {
         .arg(examples().join("escaping/escaping.json"))
         .output()
         .unwrap();
-    assert!(!r.status.success());
     let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
     assert!(
-        err.contains("blocks[5].items[2]: voice `vi` says nothing for “]]>]]>]]>”"),
+        err.contains("blocks[5].items[2]: talking book: “]]>]]>]]>” has nothing to say; it is shown without audio"),
         "{err}"
     );
-    assert!(err.contains("--pronunciations"), "{err}");
-    assert_eq!(
-        std::fs::read_dir(&out).unwrap().count(),
-        0,
-        "no partial file"
+    let epub = out.join("escaping.talking.epub");
+    let xhtml = unzip(&epub, "EPUB/article-001.xhtml");
+    assert!(
+        xhtml.contains("]]&gt;]]&gt;]]&gt;"),
+        "the text stays on the page"
     );
+    check_talking_book(&epub);
+}
+
+/// Paragraphs of stray punctuation, as scraped text has them (issue #30): `'.` and `/.`
+/// alone, before and after a sentence, and a whole list item; the real espeak-ng.
+#[test]
+fn stray_punctuation_joins_its_sentence_or_is_shown_without_audio() {
+    if !have_espeak() {
+        return;
+    }
+    let dir = common::out_dir("talking-stray-input");
+    let input = dir.join("stray.md");
+    std::fs::write(
+        &input,
+        "---\ntitle: Tin có dấu lạc\nlang: vi\ndate: 2022-11-10\n---\n\n\
+         Hội nghị diễn ra sáng nay.\n\n'.\n\n/.\n\n\
+         Đại biểu thảo luận về ngân sách. '.\n\n\
+         /. Kết quả được công bố ngay.\n\n- …\n- Mục hai.\n",
+    )
+    .unwrap();
+    let out = common::out_dir("talking-stray");
+    let r = anpham()
+        .args(["build", "-f", "epub,talking", "-q", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    for (place, what) in [
+        (
+            "blocks[1]",
+            "“'.” has nothing to say; it is shown without audio",
+        ),
+        (
+            "blocks[2]",
+            "“/.” has nothing to say; it is shown without audio",
+        ),
+        (
+            "blocks[3]",
+            "“'.” has nothing to say; it is read with the sentence beside it",
+        ),
+        (
+            "blocks[4]",
+            "“/.” has nothing to say; it is read with the sentence beside it",
+        ),
+        (
+            "blocks[5].items[0]",
+            "“…” has nothing to say; it is shown without audio",
+        ),
+    ] {
+        assert!(
+            err.contains(&format!("stray.md: {place}: talking book: {what}")),
+            "{place}: {err}"
+        );
+    }
+    assert_eq!(err.matches("warning:").count(), 5, "{err}");
+    let epub = out.join("stray.talking.epub");
+    let xhtml = unzip(&epub, "EPUB/article-001.xhtml");
+    // Joined: one sentence element holds the sentence and its stray fragment.
+    assert!(
+        xhtml.contains("thảo luận về ngân sách. &#39;.</span>")
+            || xhtml.contains("thảo luận về ngân sách. '.</span>"),
+        "{xhtml}"
+    );
+    // Shown without audio: the paragraph stays, with no sentence element.
+    assert!(xhtml.contains("<p>/.</p>"), "{xhtml}");
+    // The talking book is a different publication from the EPUB, made from it.
+    let talking_opf = unzip(&epub, "EPUB/package.opf");
+    let plain_opf = unzip(&out.join("stray.epub"), "EPUB/package.opf");
+    let id = |opf: &str, tag: &str| {
+        let at = opf.find(tag).unwrap_or_else(|| panic!("no {tag}: {opf}"));
+        let rest = &opf[at..];
+        rest[rest.find('>').unwrap() + 1..rest.find("</").unwrap()].to_string()
+    };
+    let epub_id = id(&plain_opf, "<dc:identifier");
+    assert_ne!(id(&talking_opf, "<dc:identifier"), epub_id);
+    assert_eq!(id(&talking_opf, "<dc:source"), epub_id);
+    assert!(!plain_opf.contains("<dc:source"));
+    check_talking_book(&epub);
+}
+
+/// check-epub on a talking book: EPUBCheck 0/0, Ace 0, no broken `par`, no clip past the
+/// end, no silent audio.
+fn check_talking_book(epub: &Path) {
+    let Some(s) = common::run_checker("check-epub", &[epub]) else {
+        return;
+    };
+    assert_eq!(s["epubcheck_errors"], 0, "{s}");
+    assert_eq!(s["epubcheck_warnings"], 0, "{s}");
+    if s["ace_ran"] == true {
+        assert_eq!(s["ace_violations"], 0, "{s}");
+    } else {
+        eprintln!("SKIPPED: Ace did not run");
+    }
+    assert_eq!(s["mo_pars_broken"], 0, "{s}");
+    assert_eq!(s["mo_clips_past_end_or_empty"], 0, "{s}");
+    assert_eq!(s["mo_silent_audio"], 0, "{s}");
 }

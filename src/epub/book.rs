@@ -243,13 +243,15 @@ pub(super) fn manifest_items(
     items
 }
 
-/// Media Overlays: a SMIL document and an MP3 per content document (the title page
-/// first), added to `items` and `files`.
+/// Media Overlays: a SMIL document and its MP3 files (one, or several for a long
+/// document: `audio/STEM.mp3`, `audio/STEM-2.mp3` …) per narrated content document (the
+/// title page first), added to `items` and `files`. A document without a clip (nothing
+/// in it could be said) has no overlay.
 pub(super) fn media_overlays<'a>(
     o: &'a overlay::Overlay,
     article_hrefs: &[String],
     items: &mut Vec<opf::Item>,
-    files: &mut Vec<(String, Cow<'a, [u8]>)>,
+    files: &mut Vec<(String, package::Data<'a>)>,
 ) -> opf::MediaOverlays {
     let mut mo = opf::MediaOverlays {
         total: overlay::duration_clock(o.total_ms()),
@@ -267,9 +269,22 @@ pub(super) fn media_overlays<'a>(
         (stem.clone(), article_hrefs[i].as_str(), stem, d)
     });
     for (item_id, text_href, stem, d) in title.into_iter().chain(articles) {
+        if !d.is_narrated() {
+            continue;
+        }
         let smil_id = format!("{stem}-overlay");
         let smil_href = format!("{stem}.smil");
-        let audio_href = format!("audio/{stem}.mp3");
+        // (item id, href) of each audio file.
+        let audio: Vec<(String, String)> = (0..d.audio.len())
+            .map(|k| match k {
+                0 => (format!("audio-{stem}"), format!("audio/{stem}.mp3")),
+                _ => (
+                    format!("audio-{stem}-{}", k + 1),
+                    format!("audio/{stem}-{}.mp3", k + 1),
+                ),
+            })
+            .collect();
+        let audio_hrefs: Vec<String> = audio.iter().map(|(_, h)| h.clone()).collect();
         items.push(opf::Item {
             id: smil_id.clone(),
             href: smil_href.clone(),
@@ -277,21 +292,31 @@ pub(super) fn media_overlays<'a>(
             properties: None,
             spine: None,
         });
-        items.push(opf::Item {
-            id: format!("audio-{stem}"),
-            href: audio_href.clone(),
-            media_type: "audio/mpeg",
-            properties: None,
-            spine: None,
-        });
+        for (id, href) in &audio {
+            items.push(opf::Item {
+                id: id.clone(),
+                href: href.clone(),
+                media_type: "audio/mpeg",
+                properties: None,
+                spine: None,
+            });
+        }
         mo.items.push((item_id, smil_id.clone()));
         mo.durations
             .push((smil_id, overlay::duration_clock(d.duration_ms)));
         files.push((
             smil_href,
-            Cow::Owned(overlay::smil_document(text_href, &audio_href, d).into_bytes()),
+            package::Data::Bytes(Cow::Owned(
+                overlay::smil_document(text_href, &audio_hrefs, d).into_bytes(),
+            )),
         ));
-        files.push((audio_href, Cow::Borrowed(d.audio.as_slice())));
+        for (href, data) in audio_hrefs.into_iter().zip(&d.audio) {
+            let data = match data {
+                overlay::AudioData::Bytes(b) => package::Data::Bytes(Cow::Borrowed(b.as_slice())),
+                overlay::AudioData::File(p) => package::Data::File(p.clone()),
+            };
+            files.push((href, data));
+        }
     }
     mo
 }
@@ -305,7 +330,7 @@ pub(super) fn container_entries<'a>(
     docs: Vec<(String, String)>,
     stylesheet: String,
     fonts: EmbeddedFonts,
-    overlay_files: Vec<(String, Cow<'a, [u8]>)>,
+    overlay_files: Vec<(String, package::Data<'a>)>,
 ) -> Vec<package::Entry<'a>> {
     let mut entries = Vec::with_capacity(docs.len() + fonts.files.len() + overlay_files.len() + 6);
     entries.push(package::container_xml(&format!("{ROOT}/package.opf")));
@@ -336,7 +361,7 @@ pub(super) fn container_entries<'a>(
         let compress = href.ends_with(".smil");
         entries.push(package::Entry {
             path: format!("{ROOT}/{href}"),
-            data: package::Data::Bytes(data),
+            data,
             compress,
         });
     }

@@ -48,6 +48,7 @@ pub(super) fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> 
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| derived_identifier(p)),
+        source: None,
         title: p.title.clone(),
         lang: p.lang.clone(),
         creators,
@@ -149,6 +150,11 @@ fn creators(p: &Publication) -> Vec<String> {
 /// The accessibility metadata of a talking book: the auditory access mode, sufficient
 /// on its own, and synchronised audio text; the summary says so.
 pub(super) fn talking_metadata(m: &mut opf::Metadata) {
+    // A different publication from the EPUB (it adds the audio): its own identifier, made
+    // from the EPUB's, which it names as its source.
+    let epub_id = std::mem::take(&mut m.identifier);
+    m.identifier = talking_identifier(&epub_id);
+    m.source = Some(epub_id);
     m.access_modes.push("auditory");
     m.access_mode_sufficient.push("auditory");
     m.access_mode_sufficient.push("textual,auditory");
@@ -162,4 +168,32 @@ pub(super) fn talking_metadata(m: &mut opf::Metadata) {
             " Talking book: every sentence, including image descriptions, is read by a synthetic \
          voice and highlighted (black on yellow) while it is read."
         });
+}
+
+/// The talking book's `dc:identifier`: a `urn:uuid:` made from a SHA-256 of the EPUB's
+/// identifier (so the same EPUB always gives the same talking book identifier, and never
+/// the EPUB's own).
+pub(super) fn talking_identifier(epub_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"anpham talking book\0");
+    h.update(epub_id.as_bytes());
+    super::uuid_of(&h.finalize())
+}
+
+#[cfg(test)]
+mod talking_tests {
+    use super::*;
+
+    #[test]
+    fn the_talking_book_has_its_own_identifier() {
+        let a = talking_identifier("urn:uuid:0b7a7b4e-3f0a-8c51-9d2e-6f1a2b3c4d5e");
+        assert_eq!(
+            a,
+            talking_identifier("urn:uuid:0b7a7b4e-3f0a-8c51-9d2e-6f1a2b3c4d5e")
+        );
+        assert_ne!(a, talking_identifier("urn:isbn:9786040000000"));
+        assert!(a.starts_with("urn:uuid:") && a.len() == 45, "{a}");
+        assert_ne!(a, "urn:uuid:0b7a7b4e-3f0a-8c51-9d2e-6f1a2b3c4d5e");
+    }
 }

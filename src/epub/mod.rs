@@ -122,7 +122,11 @@ pub(crate) fn derived_identifier(p: &Publication) -> String {
     h.update(p.lang.as_bytes());
     h.update([0]);
     h.update(p.reading_text().as_bytes());
-    let d = h.finalize();
+    uuid_of(&h.finalize())
+}
+
+/// A version-8 (hash-based) `urn:uuid:` from the first 16 bytes of a digest.
+pub(crate) fn uuid_of(d: &[u8]) -> String {
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0F) | 0x80; // version 8: custom (hash-based)
@@ -270,7 +274,7 @@ fn text_entries<'a>(
         options,
         plan.as_ref().map(|pl| pl.markers.len()).unwrap_or(0),
     );
-    let mut overlay_files: Vec<(String, std::borrow::Cow<[u8]>)> = Vec::new();
+    let mut overlay_files: Vec<(String, package::Data)> = Vec::new();
     let media = overlay.map(|o| {
         metadata::talking_metadata(&mut metadata);
         book::media_overlays(o, &article_hrefs, &mut items, &mut overlay_files)

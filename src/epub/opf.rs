@@ -23,6 +23,9 @@ pub struct Item {
 pub struct Metadata {
     /// `dc:identifier`.
     pub identifier: String,
+    /// `dc:source`: the identifier of the publication this one is made from (a talking
+    /// book's EPUB).
+    pub source: Option<String>,
     /// `dc:title`.
     pub title: String,
     /// `dc:language` and the package's `xml:lang`.
@@ -127,6 +130,9 @@ pub fn package_document(m: &Metadata, items: &[Item], overlays: Option<&MediaOve
     }
     if let Some(d) = &m.description {
         element(&mut out, "dc:description", &[], d);
+    }
+    if let Some(s) = &m.source {
+        element(&mut out, "dc:source", &[], s);
     }
     meta(&mut out, "dcterms:modified", &m.modified);
     for v in &m.access_modes {

@@ -26,11 +26,14 @@ pub const ACTIVE_CLASS_CSS: &str = "\n/* Media Overlays: the sentence being read
 .anpham-narrating {\n  background-color: #ffff00 !important;\n  color: #000000 !important;\n  \
 outline: 0.15em solid #000000;\n}\n";
 
-/// A clip: the sentence element `id` is heard from `begin_ms` to `end_ms` of the audio.
+/// A clip: the sentence element `id` is heard from `begin_ms` to `end_ms` of audio file
+/// `file` of its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clip {
     /// The sentence element's id in the content document.
     pub id: String,
+    /// Which of the document's audio files ([`DocumentOverlay::audio`]) it is in.
+    pub file: usize,
     /// Start in the decoded audio, milliseconds.
     pub begin_ms: u64,
     /// End in the decoded audio, milliseconds.
@@ -65,12 +68,33 @@ pub struct DocumentOverlay {
     pub lines: BTreeMap<Line, Vec<(Range<usize>, String)>>,
     /// Per figure block: the id of its `img`, whose alt text is spoken.
     pub image_ids: BTreeMap<usize, String>,
-    /// The clips in reading order.
+    /// The clips in reading order. A sentence with nothing to say has no clip (and no
+    /// id): its text is shown, not heard (Media Overlays allow text without audio).
     pub clips: Vec<Clip>,
-    /// The document's audio (MP3).
-    pub audio: Vec<u8>,
-    /// The overlay's duration in milliseconds (the end of its last clip).
+    /// The document's audio files (MP3), in reading order: a long document's audio is
+    /// split at sentence boundaries into several files.
+    pub audio: Vec<AudioData>,
+    /// The overlay's duration in milliseconds (for each audio file, the end of its last
+    /// clip; summed).
     pub duration_ms: u64,
+}
+
+/// One audio file of a document.
+#[derive(Debug, Clone)]
+pub enum AudioData {
+    /// The MP3 in memory.
+    Bytes(Vec<u8>),
+    /// The MP3 in a file (the speech's temporary folder, kept by [`Overlay::files`]),
+    /// copied into the container as it is packed.
+    File(std::path::PathBuf),
+}
+
+impl DocumentOverlay {
+    /// Whether the document has a Media Overlay: at least one clip (a document whose
+    /// every sentence has nothing to say is shown without one).
+    pub fn is_narrated(&self) -> bool {
+        !self.clips.is_empty()
+    }
 }
 
 /// The Media Overlays of a publication: one per article, in order, and one for a
@@ -83,6 +107,12 @@ pub struct Overlay {
     pub title_page: Option<DocumentOverlay>,
     /// Per article.
     pub documents: Vec<DocumentOverlay>,
+    /// What the speech could not say, each with its place (a fragment with nothing to
+    /// say, joined to its neighbour or shown without audio).
+    pub warnings: Vec<crate::error::Diagnostic>,
+    /// The folder holding the audio files ([`AudioData::File`]), removed when the last
+    /// clone of the overlay is dropped.
+    pub files: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 impl Overlay {
@@ -119,9 +149,9 @@ pub fn duration_clock(ms: u64) -> String {
     )
 }
 
-/// The SMIL document of a content document at `text_href` whose audio is `audio_href`
-/// (both relative to the SMIL file).
-pub fn smil_document(text_href: &str, audio_href: &str, overlay: &DocumentOverlay) -> String {
+/// The SMIL document of a content document at `text_href` whose audio files are
+/// `audio_hrefs` (one per [`DocumentOverlay::audio`]; all relative to the SMIL file).
+pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &DocumentOverlay) -> String {
     let mut out = String::with_capacity(256 + overlay.clips.len() * 200);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<smil xmlns=\"http://www.w3.org/ns/SMIL\" \
@@ -133,7 +163,11 @@ pub fn smil_document(text_href: &str, audio_href: &str, overlay: &DocumentOverla
         out.push_str(&format!("<par id=\"par-{}\"><text", k + 1));
         attr(&mut out, "src", &format!("{text_href}#{}", c.id));
         out.push_str("/><audio");
-        attr(&mut out, "src", audio_href);
+        attr(
+            &mut out,
+            "src",
+            audio_hrefs.get(c.file).map_or("", String::as_str),
+        );
         attr(&mut out, "clipBegin", &clip_clock(c.begin_ms));
         attr(&mut out, "clipEnd", &clip_clock(c.end_ms));
         out.push_str("/></par>\n");
@@ -219,16 +253,32 @@ mod tests {
         assert_eq!(clip_clock(5), "0.005s");
         assert_eq!(duration_clock(3_723_004), "1:02:03.004");
         let d = DocumentOverlay {
-            clips: vec![Clip {
-                id: "snt-1".into(),
-                begin_ms: 50,
-                end_ms: 1200,
-            }],
+            clips: vec![
+                Clip {
+                    id: "snt-1".into(),
+                    file: 0,
+                    begin_ms: 50,
+                    end_ms: 1200,
+                },
+                Clip {
+                    id: "snt-3".into(),
+                    file: 1,
+                    begin_ms: 50,
+                    end_ms: 900,
+                },
+            ],
             ..Default::default()
         };
-        let s = smil_document("article-001.xhtml", "audio/article-001.mp3", &d);
+        let hrefs = [
+            "audio/article-001.mp3".into(),
+            "audio/article-001-2.mp3".into(),
+        ];
+        let s = smil_document("article-001.xhtml", &hrefs, &d);
         assert!(s.contains(
             "<par id=\"par-1\"><text src=\"article-001.xhtml#snt-1\"/><audio src=\"audio/article-001.mp3\" clipBegin=\"0.050s\" clipEnd=\"1.200s\"/></par>"
+        ));
+        assert!(s.contains(
+            "<par id=\"par-2\"><text src=\"article-001.xhtml#snt-3\"/><audio src=\"audio/article-001-2.mp3\" clipBegin=\"0.050s\" clipEnd=\"0.900s\"/></par>"
         ));
     }
 }

@@ -41,6 +41,9 @@ pub enum Data<'a> {
     /// An image, copied from its file (checked against what was loaded) with a small
     /// buffer, or from memory; always stored.
     Image(ImageSource),
+    /// A file made for the container (a talking book's MP3, written as it was spoken),
+    /// copied in with a small buffer so that it is never whole in memory.
+    File(std::path::PathBuf),
 }
 
 impl Data<'_> {
@@ -49,6 +52,10 @@ impl Data<'_> {
         match self {
             Data::Bytes(b) => b.len(),
             Data::Image(s) => usize::try_from(s.len()).unwrap_or(usize::MAX),
+            Data::File(p) => std::fs::metadata(p)
+                .ok()
+                .and_then(|m| usize::try_from(m.len()).ok())
+                .unwrap_or(0),
         }
     }
 }
@@ -141,6 +148,7 @@ impl<W: Write + Seek> Container<W> {
                 Err(CopyError::Image(why)) => Err(Error::Epub(why)),
                 Err(CopyError::Write(x)) => Err(zip_error(&x)),
             },
+            Data::File(p) => copy_file(p, &mut self.zip),
         }
     }
 
@@ -169,6 +177,14 @@ impl<W: Write + Seek> Container<W> {
     }
 }
 
+/// Copies the file at `path` into `out` with a small buffer.
+fn copy_file(path: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::Epub(format!("cannot read {}: {e}", path.display())))?;
+    std::io::copy(&mut f, out).map_err(|e| zip_error(&e))?;
+    Ok(())
+}
+
 /// The options of every entry: one timestamp (1980-01-01 00:00), rw-r--r--.
 fn options(method: CompressionMethod) -> SimpleFileOptions {
     let base = SimpleFileOptions::default()
@@ -194,6 +210,7 @@ fn deflate_alone(entry: &Entry) -> Result<Vec<u8>> {
             let bytes = source.read().map_err(Error::Epub)?;
             zip.write_all(&bytes).map_err(|e| err(&e))?;
         }
+        Data::File(p) => copy_file(p, &mut zip)?,
     }
     Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
 }

@@ -1,93 +1,142 @@
-//! The talking book's audio: sentences spoken on every worker thread, each content
-//! document's samples joined and encoded to MP3 as soon as its last sentence is spoken,
-//! and the clips (where each sentence begins and ends) computed from sample counts.
+//! The talking book's audio: sentences spoken on every worker thread, in reading order,
+//! each document's sentences encoded to MP3 and written to its audio files as soon as
+//! they and every sentence before them are spoken, and the clips (where each sentence
+//! begins and ends) computed from sample counts.
+//!
+//! Memory is bounded by a constant, whatever the length of a document: the workers take
+//! sentences in reading order, so the sentences spoken but not yet encoded are those
+//! behind one still being spoken — fewer than the number of workers — and encoded audio
+//! goes to a file at once. A document's audio is split into files of about
+//! [`MAX_FILE_SECONDS`] at sentence boundaries; each file's clip times restart with it.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::script::{Job, Key, key_name};
-use super::{SpeechOptions, espeak, mp3};
-use crate::epub::overlay::{Clip, DocumentOverlay};
+use super::script::{Job, Key};
+use super::{espeak, mp3};
+use crate::epub::overlay::{AudioData, Clip, DocumentOverlay};
 use crate::error::{Error, Result};
-use crate::model::Publication;
 
-/// One document's spoken sentences, in reading order, once all are spoken; or the
-/// first error among them.
-type DocumentAudio = Result<Vec<espeak::Samples>>;
+/// About how long one audio file of a document is: a new file begins at the first
+/// sentence boundary after this many seconds (a reading system seeks less in a smaller
+/// file; an hour of 48 kbit/s MP3 is 21.6 MB).
+pub(super) const MAX_FILE_SECONDS: u64 = 3600;
+
+/// A sentence's audio: its samples, or `None` when the voice made no sound for it.
+pub(super) type Spoken = Option<espeak::Samples>;
 
 /// Speaks the sentences of `documents` with `speak(document, sentence)` on every worker
-/// thread, taking them in reading order, and hands each document's audio to
-/// [`encode_document`] on the thread that finishes it, as soon as it is complete. Gives
-/// each document's encoded result, in document order.
+/// thread, taking them in reading order, and feeds each document's sentences, in order,
+/// to its [`AudioWriter`] (made by `writer(document)`) as soon as they can be. Gives each
+/// document's encoded audio, in document order; or the first error in reading order
+/// (after which no more sentences are spoken).
 pub(super) fn speak_streaming(
     documents: &[Vec<Job>],
-    speak: impl Fn(usize, usize) -> Result<espeak::Samples> + Sync,
-) -> Vec<Result<EncodedAudio>> {
+    writer: impl Fn(usize) -> AudioWriter,
+    speak: impl Fn(usize, usize) -> Result<Spoken> + Sync,
+) -> Result<Vec<EncodedAudio>> {
     // Every sentence, in reading order: (document, sentence in it).
     let order: Vec<(usize, usize)> = documents
         .iter()
         .enumerate()
         .flat_map(|(d, jobs)| (0..jobs.len()).map(move |k| (d, k)))
         .collect();
+    /// A document being spoken: the sentences spoken but not yet encoded (waiting for
+    /// an earlier one), the next to encode, and the writer (taken when finished).
     struct Pending {
-        audio: Vec<Option<Result<espeak::Samples>>>,
-        missing: usize,
+        waiting: Vec<Option<Spoken>>,
+        next: usize,
+        writer: Option<AudioWriter>,
+        done: Option<EncodedAudio>,
     }
     let pending: Vec<Mutex<Pending>> = documents
         .iter()
-        .map(|jobs| {
+        .enumerate()
+        .map(|(d, jobs)| {
             Mutex::new(Pending {
-                audio: (0..jobs.len()).map(|_| None).collect(),
-                missing: jobs.len(),
+                waiting: (0..jobs.len()).map(|_| None).collect(),
+                next: 0,
+                writer: Some(writer(d)),
+                done: None,
             })
         })
         .collect();
-    let done: Vec<Mutex<Option<Result<EncodedAudio>>>> =
-        documents.iter().map(|_| Mutex::new(None)).collect();
-    let finish = |d: usize, audio: Vec<Option<Result<espeak::Samples>>>| {
-        let audio: DocumentAudio = audio
-            .into_iter()
-            .map(|a| a.unwrap_or_else(|| Err(internal("a sentence was not spoken"))))
-            .collect();
-        *lock(&done[d]) = Some(audio.and_then(encode_document));
+    // The first error, by its place in reading order.
+    let failure: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+    let failed = AtomicBool::new(false);
+    let fail = |at: usize, e: Error| {
+        let mut f = lock(&failure);
+        if f.as_ref().is_none_or(|(first, _)| at < *first) {
+            *f = Some((at, e));
+        }
+        failed.store(true, Ordering::Relaxed);
+    };
+    // Encodes what can be encoded of document `d`; finishes it after its last sentence.
+    let advance = |p: &mut Pending, at: usize| {
+        let n = p.waiting.len();
+        while p.next < n {
+            let Some(spoken) = p.waiting[p.next].take() else {
+                break;
+            };
+            p.next += 1;
+            if let Some(w) = p.writer.as_mut()
+                && let Err(e) = w.push(spoken)
+            {
+                fail(at, e);
+            }
+        }
+        if p.next == n
+            && let Some(w) = p.writer.take()
+        {
+            match w.finish() {
+                Ok(audio) => p.done = Some(audio),
+                Err(e) => fail(at, e),
+            }
+        }
     };
     // A document without sentences is complete from the start.
-    for (d, p) in pending.iter().enumerate() {
-        if lock(p).missing == 0 {
-            finish(d, Vec::new());
+    for p in &pending {
+        let mut p = lock(p);
+        if p.waiting.is_empty() {
+            advance(&mut p, 0);
         }
     }
     let next = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().max(1);
     (0..workers).into_par_iter().for_each(|_| {
-        loop {
+        while !failed.load(Ordering::Relaxed) {
             let at = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(d, k)) = order.get(at) else { break };
-            let samples = speak(d, k);
-            let complete = {
-                let mut p = lock(&pending[d]);
-                p.audio[k] = Some(samples);
-                p.missing -= 1;
-                (p.missing == 0).then(|| std::mem::take(&mut p.audio))
-            };
-            if let Some(audio) = complete {
-                finish(d, audio);
+            match speak(d, k) {
+                Ok(spoken) => {
+                    let mut p = lock(&pending[d]);
+                    p.waiting[k] = Some(spoken);
+                    advance(&mut p, at);
+                }
+                Err(e) => fail(at, e),
             }
         }
     });
-    done.into_iter()
+    if let Some((_, e)) = lock(&failure).take() {
+        return Err(e);
+    }
+    pending
+        .into_iter()
         .map(|m| {
             m.into_inner()
                 .unwrap_or_else(|e| e.into_inner())
-                .unwrap_or_else(|| Err(internal("a document was not finished")))
+                .done
+                .ok_or_else(|| internal("a document was not finished"))
         })
         .collect()
 }
 
 /// A mutex's value, also after a panic elsewhere (the data is still whole: every
-/// critical section here is a few assignments).
+/// critical section here leaves it consistent).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -99,31 +148,124 @@ fn internal(what: &str) -> Error {
     }
 }
 
-/// A document's audio as MP3, with where each sentence begins and ends in the input
-/// samples, and the sample rate (`None`: no sentence).
+/// A document's audio: its MP3 files, where each sentence is (file, first and end
+/// sample in it; `None`: nothing heard), and the sample rate (`None`: nothing heard).
 pub(super) struct EncodedAudio {
-    mp3: Vec<u8>,
-    spans: Vec<(u64, u64)>,
+    files: Vec<PathBuf>,
+    spans: Vec<Option<(usize, u64, u64)>>,
     rate: Option<u32>,
 }
 
-/// Joins a document's sentences' samples in reading order and encodes them; the samples
-/// are dropped as they are joined and the joined ones when this returns.
-fn encode_document(audio: Vec<espeak::Samples>) -> Result<EncodedAudio> {
-    let total = audio.iter().map(|a| a.data.len()).sum();
-    let mut samples: Vec<i16> = Vec::with_capacity(total);
-    let mut spans = Vec::with_capacity(audio.len());
-    let mut rate = None;
-    for a in audio {
-        if *rate.get_or_insert(a.rate) != a.rate {
-            return Err(two_rates(rate.unwrap_or(0), a.rate));
-        }
-        let begin = samples.len() as u64;
-        samples.extend_from_slice(&a.data);
-        spans.push((begin, samples.len() as u64));
+/// One document's MP3 files, written sentence after sentence as they come.
+pub(super) struct AudioWriter {
+    dir: PathBuf,
+    stem: String,
+    max_seconds: u64,
+    files: Vec<PathBuf>,
+    open: Option<OpenFile>,
+    rate: Option<u32>,
+    spans: Vec<Option<(usize, u64, u64)>>,
+    buf: Vec<u8>,
+}
+
+/// The audio file being written: its encoder, the file, and the samples in it so far.
+struct OpenFile {
+    encoder: mp3lame_encoder::Encoder,
+    out: std::io::BufWriter<std::fs::File>,
+    path: PathBuf,
+    samples: u64,
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Error {
+    Error::Speech {
+        message: format!("cannot write the audio file {}: {e}", path.display()),
+        hint: "check the free space of the temporary folder (TMPDIR)".into(),
     }
-    let mp3 = mp3::encode(&samples, rate.unwrap_or(22050))?;
-    Ok(EncodedAudio { mp3, spans, rate })
+}
+
+impl AudioWriter {
+    /// A writer of files `STEM-1.mp3`, `STEM-2.mp3` … in `dir`, each ending at the first
+    /// sentence boundary after `max_seconds`.
+    pub(super) fn new(dir: &Path, stem: String, max_seconds: u64) -> AudioWriter {
+        AudioWriter {
+            dir: dir.to_path_buf(),
+            stem,
+            max_seconds: max_seconds.max(1),
+            files: Vec::new(),
+            open: None,
+            rate: None,
+            spans: Vec::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Adds the next sentence.
+    pub(super) fn push(&mut self, spoken: Spoken) -> Result<()> {
+        let Some(s) = spoken else {
+            self.spans.push(None);
+            return Ok(());
+        };
+        if *self.rate.get_or_insert(s.rate) != s.rate {
+            return Err(two_rates(self.rate.unwrap_or(0), s.rate));
+        }
+        let full = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.samples >= self.max_seconds * u64::from(s.rate));
+        if full {
+            self.close()?;
+        }
+        let open = match self.open.take() {
+            Some(o) => o,
+            None => {
+                let path = self
+                    .dir
+                    .join(format!("{}-{}.mp3", self.stem, self.files.len() + 1));
+                let file = std::fs::File::create(&path).map_err(|e| io_error(&path, &e))?;
+                self.files.push(path.clone());
+                OpenFile {
+                    encoder: mp3::encoder(s.rate)?,
+                    out: std::io::BufWriter::new(file),
+                    path,
+                    samples: 0,
+                }
+            }
+        };
+        let o = self.open.insert(open);
+        self.buf.clear();
+        mp3::encode_chunk(&mut o.encoder, &s.data, &mut self.buf)?;
+        o.out
+            .write_all(&self.buf)
+            .map_err(|e| io_error(&o.path, &e))?;
+        let begin = o.samples;
+        o.samples += s.data.len() as u64;
+        self.spans
+            .push(Some((self.files.len() - 1, begin, o.samples)));
+        Ok(())
+    }
+
+    /// Ends the open file.
+    fn close(&mut self) -> Result<()> {
+        if let Some(mut o) = self.open.take() {
+            self.buf.clear();
+            mp3::finish(&mut o.encoder, &mut self.buf)?;
+            o.out
+                .write_all(&self.buf)
+                .and_then(|()| o.out.flush())
+                .map_err(|e| io_error(&o.path, &e))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the last file: the document's audio.
+    pub(super) fn finish(mut self) -> Result<EncodedAudio> {
+        self.close()?;
+        Ok(EncodedAudio {
+            files: self.files,
+            spans: self.spans,
+            rate: self.rate,
+        })
+    }
 }
 
 /// The error of sentences spoken at two sample rates.
@@ -134,46 +276,22 @@ pub(super) fn two_rates(a: u32, b: u32) -> Error {
     }
 }
 
-/// Speaks one sentence; a sentence the voice makes no sound for is an error naming its
-/// place.
-pub(super) fn speak_sentence(
-    p: &Publication,
-    speech: &SpeechOptions,
-    dir: &std::path::Path,
-    j: &Job,
-) -> Result<espeak::Samples> {
-    let s = speech
-        .espeak
-        .speak(&j.voice, &j.spoken, dir, &format!("{}-{}", j.doc, j.id))?;
-    if is_silent(&s.data) {
-        let doc = match p.articles.get(j.doc) {
-            Some(a) => format!("article {} (`{}`)", j.doc + 1, a.title),
-            None => "the title page".into(),
-        };
-        return Err(Error::Speech {
-            message: format!(
-                "{doc}, {}: voice `{}` says nothing for “{}”",
-                key_name(j.key),
-                j.voice,
-                j.shown
-            ),
-            hint: "give its pronunciation in a file passed with --pronunciations \
-                   ([words] \"shown\" = \"spoken\"), or choose another --voice"
-                .into(),
-        });
-    }
-    Ok(s)
-}
-
 /// A document's overlay from its sentences and their encoded audio: sentence ids by part,
-/// clips from sample counts, the MP3 and the duration.
-pub(super) fn document_overlay(
-    jobs: &[Job],
+/// clips from sample counts, the MP3 files and the duration; and the sentences that were
+/// not heard (they keep no id and no clip: shown, not heard).
+pub(super) fn document_overlay<'j>(
+    jobs: &'j [Job],
     audio: EncodedAudio,
-) -> Result<(DocumentOverlay, Option<u32>)> {
+) -> (DocumentOverlay, Option<u32>, Vec<&'j Job>) {
     let mut d = DocumentOverlay::default();
     let rate = audio.rate.unwrap_or(22050);
-    for (j, &(begin, end)) in jobs.iter().zip(&audio.spans) {
+    let mut unheard = Vec::new();
+    let mut file_ends = vec![0u64; audio.files.len()];
+    for (j, span) in jobs.iter().zip(&audio.spans) {
+        let Some((file, begin, end)) = *span else {
+            unheard.push(j);
+            continue;
+        };
         match j.key {
             Key::Part(part) => d
                 .sentences
@@ -189,15 +307,18 @@ pub(super) fn document_overlay(
                 .or_default()
                 .push((j.range.clone(), j.id.clone())),
         }
-        d.clips.push(Clip {
+        let clip = Clip {
             id: j.id.clone(),
+            file,
             begin_ms: mp3::decoded_millis(begin, rate),
             end_ms: mp3::decoded_millis(end, rate),
-        });
+        };
+        file_ends[file] = clip.end_ms;
+        d.clips.push(clip);
     }
-    d.audio = audio.mp3;
-    d.duration_ms = d.clips.last().map_or(0, |c| c.end_ms);
-    Ok((d, audio.rate))
+    d.audio = audio.files.into_iter().map(AudioData::File).collect();
+    d.duration_ms = file_ends.iter().sum();
+    (d, audio.rate, unheard)
 }
 
 /// Whether the samples are (nearly) silent: RMS below 1/1000 of full scale.
@@ -218,5 +339,92 @@ mod tests {
         assert!(is_silent(&[]));
         assert!(is_silent(&[0; 1000]));
         assert!(!is_silent(&[3000, -3000, 2000, -1000]));
+    }
+
+    fn tone(n: usize) -> Spoken {
+        Some(espeak::Samples {
+            rate: 22050,
+            data: (0..n).map(|i| ((i % 40) as i16 - 20) * 900).collect(),
+        })
+    }
+
+    #[test]
+    fn a_long_document_is_split_at_sentence_boundaries_with_exact_clips() {
+        let dir = tempfile::tempdir().unwrap();
+        // Files of at least one second: sentences of 0.6 s, 0.6 s, (silent), 0.3 s, 2 s.
+        let mut w = AudioWriter::new(dir.path(), "d0".into(), 1);
+        for s in [tone(13_230), tone(13_230), None, tone(6_615), tone(44_100)] {
+            w.push(s).unwrap();
+        }
+        let a = w.finish().unwrap();
+        assert_eq!(a.files.len(), 2);
+        assert_eq!(
+            a.spans,
+            vec![
+                Some((0, 0, 13_230)),
+                Some((0, 13_230, 26_460)),
+                None,
+                Some((1, 0, 6_615)),
+                Some((1, 6_615, 50_715)),
+            ]
+        );
+        // Each file is the MP3 of its own samples, as encoded in one piece.
+        let first: Vec<i16> = [tone(13_230), tone(13_230)]
+            .into_iter()
+            .flat_map(|s| s.unwrap().data)
+            .collect();
+        assert!(std::fs::read(&a.files[0]).unwrap() == mp3::encode(&first, 22050).unwrap());
+    }
+
+    #[test]
+    fn sentences_are_encoded_in_reading_order_whatever_finishes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs = |n: usize| -> Vec<Job> { (0..n).map(Job::for_test).collect() };
+        let documents = vec![jobs(7), Vec::new(), jobs(5)];
+        let audio = speak_streaming(
+            &documents,
+            |d| AudioWriter::new(dir.path(), format!("d{d}"), MAX_FILE_SECONDS),
+            |d, k| {
+                // Later sentences finish first now and then.
+                std::thread::sleep(std::time::Duration::from_millis(((7 - k) % 3) as u64));
+                Ok(if (d, k) == (0, 3) {
+                    None
+                } else {
+                    tone(100 * (k + 1))
+                })
+            },
+        )
+        .unwrap();
+        assert_eq!(audio.len(), 3);
+        assert!(audio[1].files.is_empty());
+        let mut at = 0;
+        for (k, s) in audio[0].spans.iter().enumerate() {
+            if k == 3 {
+                assert_eq!(*s, None);
+                continue;
+            }
+            let n = 100 * (k as u64 + 1);
+            assert_eq!(*s, Some((0, at, at + n)));
+            at += n;
+        }
+    }
+
+    #[test]
+    fn the_first_error_in_reading_order_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let documents = vec![(0..6).map(Job::for_test).collect::<Vec<_>>()];
+        let r = speak_streaming(
+            &documents,
+            |d| AudioWriter::new(dir.path(), format!("d{d}"), MAX_FILE_SECONDS),
+            |_, k| {
+                if k >= 2 {
+                    Err(internal(&format!("sentence {k}")))
+                } else {
+                    Ok(tone(10))
+                }
+            },
+        );
+        let e = r.err().unwrap().to_string();
+        assert!(e.contains("sentence 2"), "{e}");
     }
 }

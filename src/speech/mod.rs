@@ -8,8 +8,10 @@
 //! URL's host only) and a bulletin's title page (title, description, publisher, date), cuts it into sentences ([`crate::address::sentences`]), turns
 //! each sentence into what a listener should hear ([`pronounce`]), speaks the sentences
 //! in parallel with espeak-ng ([`espeak`], one process per sentence, rayon across cores),
-//! joins each content document's sentences into one MP3 ([`mp3`]) and records where each
-//! sentence begins and ends in it, from sample counts. The EPUB writer turns the result
+//! encodes each content document's sentences, in order, as they are spoken, into MP3
+//! files ([`mp3`]; a long document's audio is split at sentence boundaries) and records
+//! where each sentence begins and ends in them, from sample counts. Memory stays bounded
+//! by a constant whatever the length of the text: the samples of a few sentences. The EPUB writer turns the result
 //! ([`crate::epub::overlay::Overlay`]) into sentence elements, SMIL and metadata.
 //!
 //! Voice: text in the publication's language gets `--voice` (default: the language, e.g.
@@ -24,11 +26,11 @@ pub mod mp3;
 pub mod pronounce;
 mod script;
 
-use audio::{document_overlay, speak_sentence, speak_streaming, two_rates};
-use script::{Job, article_jobs, title_page_jobs};
+use audio::{AudioWriter, Spoken, document_overlay, speak_streaming, two_rates};
+use script::{Job, Wordless, article_jobs, join_wordless, key_name, title_page_jobs};
 
 use crate::epub::overlay::{DocumentOverlay, Overlay};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::model::Publication;
 
 pub use espeak::Espeak;
@@ -76,24 +78,21 @@ fn primary(lang: &str) -> &str {
     lang.split(['-', '_']).next().unwrap_or(lang)
 }
 
-/// Speaks every article of `p` and a bulletin's title page: one MP3 and one list of
-/// clips per content document.
+/// Speaks every article of `p` and a bulletin's title page: per content document, its
+/// MP3 files (in a temporary folder the overlay keeps) and its clips.
 ///
-/// Sentences are spoken on all worker threads, taken in reading order; the thread that
-/// speaks a document's last missing sentence joins the document's samples, encodes its
-/// MP3 and drops them. So the samples held at once belong to the documents with a
-/// sentence in progress (at most one per worker thread) and the documents being encoded,
-/// not to the whole bulletin: a 100-article book holds a few articles' samples, not 100.
+/// Sentences are spoken on all worker threads, taken in reading order, and each
+/// document's are encoded and written to its MP3 files in order as soon as they can be
+/// ([`audio::speak_streaming`]): the samples held at once are a few sentences', whatever
+/// the length of the documents. A fragment with nothing to say (`'.`, `/.`) joins its
+/// neighbour, or, alone in its part, is shown without audio; a sentence the voice makes
+/// no sound for is shown without audio too; each is a warning with its place
+/// ([`Overlay::warnings`]). Only the program failing (espeak-ng missing or crashing) is
+/// an error.
 pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
-    let n = p.articles.len();
     let bulletin = p.is_bulletin();
-    // Documents in reading order: a bulletin's title page first, then the articles.
-    let mut documents: Vec<Vec<Job>> = Vec::with_capacity(n + 1);
-    if bulletin {
-        documents.push(title_page_jobs(p, n, speech));
-    }
-    documents.extend((0..n).map(|i| article_jobs(p, i, speech)));
+    let (documents, mut warnings) = script(p, speech);
     let dir = tempfile::Builder::new()
         .prefix("anpham-speech.")
         .tempdir()
@@ -101,21 +100,29 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
             message: format!("cannot make a temporary folder for speech: {e}"),
             hint: "check TMPDIR".into(),
         })?;
-    let spoken = speak_streaming(&documents, |doc, k| {
-        speak_sentence(p, speech, dir.path(), &documents[doc][k])
-    })
-    .into_iter()
-    .zip(&documents)
-    .map(|(audio, jobs)| audio.and_then(|audio| document_overlay(jobs, audio)));
-    // The first error in reading order wins.
+    let encoded = speak_streaming(
+        &documents,
+        |d| AudioWriter::new(dir.path(), format!("d{d}"), audio::MAX_FILE_SECONDS),
+        |doc, k| speak_sentence(speech, dir.path(), &documents[doc][k]),
+    )?;
     let mut docs: Vec<DocumentOverlay> = Vec::with_capacity(documents.len());
     let mut rate = None;
-    for r in spoken {
-        let (d, doc_rate) = r?;
+    for (audio, jobs) in encoded.into_iter().zip(&documents) {
+        let (d, doc_rate, unheard) = document_overlay(jobs, audio);
         if let Some(r) = doc_rate
             && *rate.get_or_insert(r) != r
         {
             return Err(two_rates(rate.unwrap_or(0), r));
+        }
+        for j in unheard {
+            warnings.push(warning(
+                p,
+                j,
+                format!(
+                    "voice `{}` says nothing for “{}”; it is shown without audio",
+                    j.voice, j.shown
+                ),
+            ));
         }
         docs.push(d);
     }
@@ -131,7 +138,90 @@ pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
         ),
         title_page,
         documents: docs,
+        warnings,
+        files: Some(std::sync::Arc::new(dir)),
     })
+}
+
+/// Speaks one sentence; `None` when the voice makes no sound for it.
+fn speak_sentence(speech: &SpeechOptions, dir: &std::path::Path, j: &Job) -> Result<Spoken> {
+    let s = speech
+        .espeak
+        .speak(&j.voice, &j.spoken, dir, &format!("{}-{}", j.doc, j.id))?;
+    Ok((!audio::is_silent(&s.data)).then_some(s))
+}
+
+/// A warning about sentence `j`, placed in its article's file (or, on a bulletin's title
+/// page, the bulletin's) at its part.
+fn warning(p: &Publication, j: &Job, message: String) -> Diagnostic {
+    let (file, field) = match p.articles.get(j.doc) {
+        Some(a) => {
+            let file = a
+                .origin
+                .as_ref()
+                .map(|o| o.file.clone())
+                .unwrap_or_else(|| format!("article {}", j.doc + 1).into());
+            let prefix = a
+                .origin
+                .as_ref()
+                .map(|o| o.field.as_str())
+                .filter(|f| !f.is_empty())
+                .map(|f| format!("{f}."))
+                .unwrap_or_default();
+            (file, format!("{prefix}{}", key_name(j.key)))
+        }
+        None => ("title page".into(), key_name(j.key)),
+    };
+    Diagnostic::field(&file, field, format!("talking book: {message}"))
+        .with_hint(
+            "nothing to do if the fragment is stray punctuation; else give its pronunciation \
+             in a file passed with --pronunciations ([words] \"shown\" = \"spoken\")",
+        )
+        .as_warning()
+}
+
+/// The warnings a talking book of `p` would give that are known without speaking (the
+/// fragments with nothing to say: [`narrate`]); what `check` can report for the talking
+/// book where espeak-ng is not installed. Those of a sentence the voice makes no sound
+/// for need espeak-ng: [`narrate`] gives them.
+pub fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
+    script(p, speech).1
+}
+
+/// Every document's sentences (a bulletin's title page first), fragments with nothing to
+/// say joined or taken out, and a warning for each of those.
+fn script(p: &Publication, speech: &SpeechOptions) -> (Vec<Vec<Job>>, Vec<Diagnostic>) {
+    let n = p.articles.len();
+    // Documents in reading order: a bulletin's title page first, then the articles.
+    let mut documents: Vec<Vec<Job>> = Vec::with_capacity(n + 1);
+    if p.is_bulletin() {
+        documents.push(title_page_jobs(p, n, speech));
+    }
+    documents.extend((0..n).map(|i| article_jobs(p, i, speech)));
+    let mut warnings = Vec::new();
+    for jobs in &mut documents {
+        for w in join_wordless(jobs) {
+            warnings.push(match w {
+                Wordless::Joined(j) => warning(
+                    p,
+                    &j,
+                    format!(
+                        "“{}” has nothing to say; it is read with the sentence beside it",
+                        j.shown
+                    ),
+                ),
+                Wordless::Unspoken(j) => warning(
+                    p,
+                    &j,
+                    format!(
+                        "“{}” has nothing to say; it is shown without audio",
+                        j.shown
+                    ),
+                ),
+            });
+        }
+    }
+    (documents, warnings)
 }
 
 /// The program and version of `espeak-ng --version` without its data path:
@@ -151,6 +241,41 @@ mod tests {
             program_name("eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/espeak-ng-data"),
             "eSpeak NG 1.51"
         );
+    }
+
+    #[test]
+    fn stray_punctuation_is_a_warning_known_without_speaking() {
+        let a = crate::model::Article {
+            lang: Some("vi".into()),
+            title: "Tin".into(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: Some("tin".into()),
+            source_url: None,
+            blocks: ["Một câu.", "'.", "Hai câu. /."]
+                .into_iter()
+                .map(|t| crate::model::Block::Paragraph {
+                    text: crate::model::Text {
+                        spans: vec![crate::model::Span::plain(t)],
+                    },
+                })
+                .collect(),
+            origin: None,
+        };
+        let p = Publication::single(a);
+        let w: Vec<String> = script_warnings(&p, &SpeechOptions::new())
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains(
+                "blocks[1]: talking book: “'.” has nothing to say; it is shown without audio"
+            ),
+            "{w:?}"
+        );
+        assert!(w[1].contains("blocks[2]: talking book: “/.” has nothing to say; it is read with the sentence beside it"), "{w:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! audio ([`decoded_seconds`]); the test `mp3::tests::an_impulse_lands_where_clip_times_say`
 //! checks that against a real decoder (sox) when it is installed.
 
-use mp3lame_encoder::{Bitrate, Builder, FlushGap, MonoPcm, Quality};
+use mp3lame_encoder::{Bitrate, Builder, Encoder, FlushGap, MonoPcm, Quality};
 
 use crate::error::{Error, Result};
 
@@ -30,12 +30,18 @@ pub fn decoded_millis(n: u64, rate: u32) -> u64 {
     ((n + START_OFFSET) * 1000 + u64::from(rate) / 2) / u64::from(rate)
 }
 
-/// Encodes mono 16-bit samples at `rate` (an MPEG rate such as 22050) to MP3, 48 kbit/s CBR.
-pub fn encode(samples: &[i16], rate: u32) -> Result<Vec<u8>> {
-    let err = |m: String| Error::Speech {
+fn encoding_error(m: String) -> Error {
+    Error::Speech {
         message: format!("MP3 encoding failed: {m}"),
         hint: "this is a bug in anpham or LAME; please report it".into(),
-    };
+    }
+}
+
+/// A LAME encoder of mono 16-bit samples at `rate` (an MPEG rate such as 22050): 48 kbit/s
+/// CBR, no Xing/LAME tag. Feed it with [`encode_chunk`] and end the file with [`finish`];
+/// the MP3 is the same whether the samples come in one chunk or many.
+pub fn encoder(rate: u32) -> Result<Encoder> {
+    let err = encoding_error;
     let mut b = Builder::new().ok_or_else(|| err("LAME could not allocate".into()))?;
     b.set_num_channels(1).map_err(|e| err(format!("{e:?}")))?;
     b.set_sample_rate(rate).map_err(|e| err(format!("{e:?}")))?;
@@ -47,16 +53,31 @@ pub fn encode(samples: &[i16], rate: u32) -> Result<Vec<u8>> {
         .map_err(|e| err(format!("{e:?}")))?;
     b.set_to_write_vbr_tag(false)
         .map_err(|e| err(format!("{e:?}")))?;
-    let mut enc = b.build().map_err(|e| err(format!("{e:?}")))?;
-    let mut out = Vec::with_capacity(samples.len() / 4 + 8192);
+    b.build().map_err(|e| err(format!("{e:?}")))
+}
+
+/// Encodes `samples` with `enc`, appending the MP3 frames made so far to `out`.
+pub fn encode_chunk(enc: &mut Encoder, samples: &[i16], out: &mut Vec<u8>) -> Result<()> {
     out.reserve(mp3lame_encoder::max_required_buffer_size(samples.len()));
-    enc.encode_to_vec(MonoPcm(samples), &mut out)
-        .map_err(|e| err(format!("{e:?}")))?;
+    enc.encode_to_vec(MonoPcm(samples), out)
+        .map_err(|e| encoding_error(format!("{e:?}")))?;
+    Ok(())
+}
+
+/// Ends the MP3 of `enc`: appends the last frames to `out`.
+pub fn finish(enc: &mut Encoder, out: &mut Vec<u8>) -> Result<()> {
     out.reserve(8192);
-    enc.flush_to_vec::<FlushGap>(&mut out)
-        .map_err(|e| err(format!("{e:?}")))?;
-    // LAME asks for 1.25 bytes a sample; the MP3 is about a fifth of that. A talking book
-    // keeps every document's MP3 until it is packed: keep only what was written.
+    enc.flush_to_vec::<FlushGap>(out)
+        .map_err(|e| encoding_error(format!("{e:?}")))?;
+    Ok(())
+}
+
+/// Encodes mono 16-bit samples at `rate` to one MP3 in memory ([`encoder`]).
+pub fn encode(samples: &[i16], rate: u32) -> Result<Vec<u8>> {
+    let mut enc = encoder(rate)?;
+    let mut out = Vec::with_capacity(samples.len() / 4 + 8192);
+    encode_chunk(&mut enc, samples, &mut out)?;
+    finish(&mut enc, &mut out)?;
     out.shrink_to_fit();
     Ok(out)
 }
@@ -71,6 +92,18 @@ mod tests {
         assert_eq!(decoded_millis(22050, 22050), 1050);
         assert_eq!(decoded_millis(44100 - 1105, 22050), 2000);
         assert!((decoded_seconds(11025, 22050) - (11025.0 + 1105.0) / 22050.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn chunked_encoding_makes_the_same_mp3() {
+        let s: Vec<i16> = (0..50_000).map(|i| ((i % 73) as i16 - 36) * 700).collect();
+        let mut enc = encoder(22050).unwrap();
+        let mut out = Vec::new();
+        for chunk in [&s[..1000], &s[1000..1001], &s[1001..30_000], &s[30_000..]] {
+            encode_chunk(&mut enc, chunk, &mut out).unwrap();
+        }
+        finish(&mut enc, &mut out).unwrap();
+        assert!(out == encode(&s, 22050).unwrap());
     }
 
     #[test]

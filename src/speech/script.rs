@@ -34,6 +34,97 @@ pub(super) struct Job {
     pub(super) voice: String,
 }
 
+impl Job {
+    /// A sentence of document 0 for tests of the audio.
+    #[cfg(test)]
+    pub(super) fn for_test(k: usize) -> Job {
+        Job {
+            doc: 0,
+            id: format!("snt-{}", k + 1),
+            key: Key::Part(ArticlePart::Block(k)),
+            range: 0..1,
+            shown: "x".into(),
+            spoken: "x".into(),
+            voice: "vi".into(),
+        }
+    }
+
+    /// Whether there is anything to say: a letter or a digit in the spoken form (a
+    /// fragment such as `'.` or `/.` has none).
+    pub(super) fn has_words(&self) -> bool {
+        self.spoken.chars().any(char::is_alphanumeric)
+    }
+}
+
+/// What [`join_wordless`] did with a fragment that has nothing to say.
+pub(super) enum Wordless {
+    /// Joined to the sentence before or after it in the same part or line.
+    Joined(Job),
+    /// Alone in its part: shown without audio.
+    Unspoken(Job),
+}
+
+/// Joins each fragment with nothing to say ([`Job::has_words`]) to the sentence before it
+/// in the same part or line (else the one after it): the joined sentence's range covers
+/// both and it says both. A fragment alone in its part is taken out: its text is shown,
+/// without a clip. Gives what it did with each, in order.
+pub(super) fn join_wordless(jobs: &mut Vec<Job>) -> Vec<Wordless> {
+    let mut out: Vec<Job> = Vec::with_capacity(jobs.len());
+    let mut report = Vec::new();
+    // A fragment waiting for the next sentence of its part (none before it).
+    let mut carried: Option<Job> = None;
+    for j in jobs.drain(..) {
+        if let Some(c) = carried.take() {
+            if same_place(c.key, j.key) && c.range.end <= j.range.start && !j.has_words() {
+                // Two fragments in a row: one fragment waiting.
+                let mut c = c;
+                c.range.end = j.range.end;
+                c.spoken = format!("{} {}", c.spoken, j.spoken);
+                c.shown = format!("{} {}", c.shown, j.shown);
+                carried = Some(c);
+                continue;
+            }
+            if same_place(c.key, j.key) && c.range.end <= j.range.start {
+                let mut j = j;
+                j.range.start = c.range.start;
+                j.spoken = format!("{} {}", c.spoken, j.spoken);
+                j.shown = format!("{} {}", c.shown, j.shown);
+                report.push(Wordless::Joined(c));
+                out.push(j);
+                continue;
+            }
+            report.push(Wordless::Unspoken(c));
+        }
+        if j.has_words() {
+            out.push(j);
+            continue;
+        }
+        match out.last_mut() {
+            Some(prev) if same_place(prev.key, j.key) && prev.range.end <= j.range.start => {
+                prev.range.end = j.range.end;
+                prev.spoken = format!("{} {}", prev.spoken, j.spoken);
+                prev.shown = format!("{} {}", prev.shown, j.shown);
+                report.push(Wordless::Joined(j));
+            }
+            _ => carried = Some(j),
+        }
+    }
+    if let Some(c) = carried {
+        report.push(Wordless::Unspoken(c));
+    }
+    *jobs = out;
+    report
+}
+
+/// Whether two sentences are in the same part of the text or the same line.
+fn same_place(a: Key, b: Key) -> bool {
+    match (a, b) {
+        (Key::Part(x), Key::Part(y)) => x == y,
+        (Key::Line(x), Key::Line(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Where a sentence is, for error messages.
 pub(super) fn key_name(key: Key) -> String {
     match key {
@@ -236,6 +327,49 @@ pub(super) fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOption
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn job(key: Key, range: Range<usize>, text: &str) -> Job {
+        Job {
+            doc: 0,
+            id: format!("snt-{}", range.start),
+            key,
+            range,
+            shown: text.into(),
+            spoken: text.into(),
+            voice: "vi".into(),
+        }
+    }
+
+    #[test]
+    fn a_fragment_with_nothing_to_say_joins_a_neighbour_or_stays_unspoken() {
+        let p = |b| Key::Part(ArticlePart::Block(b));
+        let mut jobs = vec![
+            job(p(0), 0..2, "'."), // alone in blocks[0]: unspoken
+            job(p(1), 0..3, "/."), // joins the next sentence of blocks[1]
+            job(p(1), 4..10, "Một câu."),
+            job(p(1), 11..13, "…"), // joins the sentence before it
+            job(Key::Image(2), 2..2, "Ảnh: x"),
+            job(p(3), 0..5, "Hai."),
+            job(p(4), 0..1, "—"), // alone at the end: unspoken
+        ];
+        let report = join_wordless(&mut jobs);
+        let ranges: Vec<_> = jobs
+            .iter()
+            .map(|j| (j.range.clone(), j.spoken.as_str()))
+            .collect();
+        assert_eq!(
+            ranges,
+            vec![(0..13, "/. Một câu. …"), (2..2, "Ảnh: x"), (0..5, "Hai."),]
+        );
+        let what: Vec<_> = report
+            .iter()
+            .map(|w| match w {
+                Wordless::Joined(j) => format!("joined {}", j.shown),
+                Wordless::Unspoken(j) => format!("unspoken {}", j.shown),
+            })
+            .collect();
+        assert_eq!(what, ["unspoken '.", "joined /.", "joined …", "unspoken —"]);
+    }
 
     #[test]
     fn a_source_line_is_heard_by_its_host() {
