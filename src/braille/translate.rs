@@ -112,6 +112,9 @@ pub(crate) struct Place {
 /// What is written for a character the table has no braille for, in this order of preference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fallback {
+    /// Nothing: an invisible formatting character (zero-width space and joiners, direction
+    /// marks, word joiner, byte order mark, variation selectors), which no font prints.
+    Invisible,
     /// Its Unicode compatibility decomposition (`½` → `1/2`, `ﬁ` → `fi`, `ｆ` → `f`; a
     /// superscript or subscript → the table's own superscript or subscript indicator and the
     /// decomposed character, e.g. `⁰` → the indicator the table writes before `2` in `²`, and
@@ -267,6 +270,7 @@ impl Translator {
             }
             Fallback::Description(d) => format!("written as the description \"{d}\""),
             Fallback::CodePoint => "written as its code point in a transcriber's note".into(),
+            Fallback::Invisible => "an invisible formatting character, left out".into(),
         };
         w.0.push(
             Diagnostic {
@@ -323,6 +327,13 @@ impl Translator {
             file: String::new(),
             part: String::new(),
         };
+        // 0. Invisible formatting characters.
+        if is_invisible(c) {
+            return Ok(Substitute {
+                cells: String::new(),
+                how: Fallback::Invisible,
+            });
+        }
         // 1. The compatibility decomposition, marks the table lacks left out.
         let mut decomposed = String::new();
         unicode_normalization::char::decompose_compatible(c, |d| decomposed.push(d));
@@ -395,6 +406,23 @@ impl Translator {
             .filter(|i| !i.is_empty())
             .map(str::to_string))
     }
+}
+
+/// Whether `c` is an invisible formatting character (Unicode general category Cf among the
+/// ones news text carries, and variation selectors).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{180E}'
+            | '\u{061C}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// `Some('²')` for a superscript character, `Some('₂')` for a subscript one.
@@ -643,6 +671,9 @@ pub(crate) mod tests {
         let en = Translator::new("en", Grade::G1, &test_dirs()).unwrap();
         let b = en.translate("5\u{20BF}", &place()).unwrap();
         assert!(back(en.table(), &b).contains("bitcoin"), "{b}");
+        // 0. An invisible character is left out (a warning all the same).
+        let b = t.translate("Jae\u{200B}in", &place()).unwrap();
+        assert_eq!(back(&tb, &b), "Jaein");
         // 3. The code point.
         let b = t.translate("a \u{1F600} b", &place()).unwrap();
         assert_eq!(back(&tb, &b), "a (ký tự U+1F600) b");
@@ -652,7 +683,7 @@ pub(crate) mod tests {
         let _ = t.translate("Giá 5 \u{20BF} hôm nay", &place()).unwrap();
         let w = t.take_warnings();
         let msgs: Vec<String> = w.iter().map(ToString::to_string).collect();
-        assert_eq!(w.len(), 6, "{msgs:#?}");
+        assert_eq!(w.len(), 7, "{msgs:#?}");
         assert!(
             w.iter()
                 .all(|d| d.severity == crate::error::Severity::Warning)
@@ -671,9 +702,14 @@ pub(crate) mod tests {
             msgs[0]
         );
         assert!(
-            msgs[5].contains("U+1F600") && msgs[5].contains("transcriber"),
+            msgs[5].contains("U+200B") && msgs[5].contains("invisible"),
             "{}",
             msgs[5]
+        );
+        assert!(
+            msgs[6].contains("U+1F600") && msgs[6].contains("transcriber"),
+            "{}",
+            msgs[6]
         );
         assert!(t.take_warnings().is_empty());
     }
