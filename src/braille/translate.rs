@@ -265,9 +265,15 @@ impl Translator {
         }
         let table = self.table.rsplit('/').next().unwrap_or(&self.table);
         let written = match how {
-            Fallback::Decomposition(d) => {
-                format!("written as its Unicode compatibility decomposition `{d}`")
-            }
+            Fallback::Decomposition(d) => match script_position(c) {
+                Some('\u{B2}') => format!(
+                    "written as the table's superscript indicator and `{d}` (its Unicode compatibility decomposition)"
+                ),
+                Some(_) => format!(
+                    "written as the table's subscript indicator and `{d}` (its Unicode compatibility decomposition)"
+                ),
+                None => format!("written as its Unicode compatibility decomposition `{d}`"),
+            },
             Fallback::Description(d) => format!("written as the description \"{d}\""),
             Fallback::CodePoint => "written as its code point in a transcriber's note".into(),
             Fallback::Invisible => "an invisible formatting character, left out".into(),
