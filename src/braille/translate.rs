@@ -7,8 +7,8 @@
 //! if it passes [`VI_PROBE`] (a liblouis whose own tables are right), else the tables written
 //! for anpham and shipped in the crate (`braille::tables`, see `docs/braille.md`), which
 //! include the system's table and correct it; for English, liblouis's own UEB tables. Table
-//! names without a folder are
-//! found by liblouis in its own table folder (`/usr/share/liblouis/tables` on Debian).
+//! names without a folder are found by liblouis in its own table folder
+//! (`/usr/share/liblouis/tables` on Debian).
 //!
 //! A character the table has no braille for is written by the first fallback that applies
 //! ([`Fallback`]), with a warning naming its place.
