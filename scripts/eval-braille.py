@@ -18,6 +18,7 @@ and a 6-article bulletin of the first six is built as well. For each BRF it repo
 
 Ends with one JSON line of totals. Nothing here is committed but this script.
 """
+import difflib
 import glob
 import json
 import os
@@ -67,14 +68,13 @@ def own_recall(brf, expected):
         ["lou_translate", "--backward", "en-us-brf.dis," + TABLE],
         input="\n".join(lines) + "\n", capture_output=True, text=True)
     got, want = words(p.stdout), words(expected)
-    at, found, missed = 0, 0, []
-    for w in want:
-        window = got[at:at + 400]
-        if w in window:
-            at += window.index(w) + 1
-            found += 1
-        else:
-            missed.append(w)
+    # In order, as check-braille compares (difflib), but case kept.
+    sm = difflib.SequenceMatcher(None, want, got, autojunk=False)
+    found = sum(b.size for b in sm.get_matching_blocks())
+    missed = []
+    for tag, i1, i2, _, _ in sm.get_opcodes():
+        if tag in ("replace", "delete"):
+            missed.extend(want[i1:i2])
     return found, len(want), missed
 
 

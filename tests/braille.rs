@@ -100,12 +100,9 @@ fn pef_rows(pef: &str) -> Vec<String> {
 /// with anpham's own Vietnamese grade 0 table; and the words missed.
 fn own_recall(pef: &Path, expected: &str) -> (f64, Vec<String>) {
     let rows = pef_rows(&std::fs::read_to_string(pef).unwrap());
-    // Row by row: a row ends at a blank cell except in a divided word.
-    let back: Vec<String> = rows
-        .iter()
-        .map(|r| read_back("vi", Grade::G0, &[], r).unwrap())
-        .collect();
-    let back = back.join(" ");
+    // The rows joined by blank cells (a row ends at a blank cell except in a divided word).
+    let braille: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let back = read_back("vi", Grade::G0, &[], &braille.join("\u{2800}")).unwrap();
     let want = words(expected);
     let got = words(&back);
     // The longest common subsequence of the two word lists: what braille adds (running

@@ -5,9 +5,10 @@
 //! [`BrailleOptions::table_dirs`](crate::braille::BrailleOptions::table_dirs) (the CLI's
 //! `--braille-tables DIR`), file by file; then, for Vietnamese, the system's `vi-vn-gN` table
 //! if it passes [`VI_PROBE`] (a liblouis whose own tables are right), else the tables written
-//! for anpham and shipped in the crate ([`super::tables`]), which include the system's table
-//! and correct it; for English, liblouis's own UEB tables. Table names without a folder are
-//! found by liblouis in its own table folder (`/usr/share/liblouis/tables` on Debian).
+//! for anpham and shipped in the crate (`braille::tables`, see `docs/braille.md`), which
+//! include the system's table and correct it; for English, liblouis's own UEB tables. Table
+//! names without a folder are found by liblouis in its own table folder
+//! (`/usr/share/liblouis/tables` on Debian).
 //!
 //! A character the table has no braille for is written by the first fallback that applies
 //! ([`Fallback`]), with a warning naming its place.
@@ -113,6 +114,9 @@ pub(crate) struct Place {
 /// What is written for a character the table has no braille for, in this order of preference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fallback {
+    /// Nothing: an invisible formatting character (zero-width space and joiners, direction
+    /// marks, word joiner, byte order mark, variation selectors), which no font prints.
+    Invisible,
     /// Its Unicode compatibility decomposition (`½` → `1/2`, `ﬁ` → `fi`, `ｆ` → `f`; a
     /// superscript or subscript → the table's own superscript or subscript indicator and the
     /// decomposed character, e.g. `⁰` → the indicator the table writes before `2` in `²`, and
@@ -265,11 +269,18 @@ impl Translator {
         }
         let table = self.table.rsplit('/').next().unwrap_or(&self.table);
         let written = match how {
-            Fallback::Decomposition(d) => {
-                format!("written as its Unicode compatibility decomposition `{d}`")
-            }
+            Fallback::Decomposition(d) => match script_position(c) {
+                Some('\u{B2}') => format!(
+                    "written as the table's superscript indicator and `{d}` (its Unicode compatibility decomposition)"
+                ),
+                Some(_) => format!(
+                    "written as the table's subscript indicator and `{d}` (its Unicode compatibility decomposition)"
+                ),
+                None => format!("written as its Unicode compatibility decomposition `{d}`"),
+            },
             Fallback::Description(d) => format!("written as the description \"{d}\""),
             Fallback::CodePoint => "written as its code point in a transcriber's note".into(),
+            Fallback::Invisible => "an invisible formatting character, left out".into(),
         };
         w.0.push(
             Diagnostic {
@@ -326,6 +337,13 @@ impl Translator {
             file: String::new(),
             part: String::new(),
         };
+        // 0. Invisible formatting characters.
+        if is_invisible(c) {
+            return Ok(Substitute {
+                cells: String::new(),
+                how: Fallback::Invisible,
+            });
+        }
         // 1. The compatibility decomposition, marks the table lacks left out.
         let mut decomposed = String::new();
         unicode_normalization::char::decompose_compatible(c, |d| decomposed.push(d));
@@ -398,6 +416,23 @@ impl Translator {
             .filter(|i| !i.is_empty())
             .map(str::to_string))
     }
+}
+
+/// Whether `c` is an invisible formatting character (Unicode general category Cf among the
+/// ones news text carries, and variation selectors).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{180E}'
+            | '\u{061C}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// `Some('²')` for a superscript character, `Some('₂')` for a subscript one.
@@ -664,6 +699,9 @@ pub(crate) mod tests {
         let en = Translator::new("en", Grade::G1, &test_dirs()).unwrap();
         let b = en.translate("5\u{20BF}", &place()).unwrap();
         assert!(back(en.table(), &b).contains("bitcoin"), "{b}");
+        // 0. An invisible character is left out (a warning all the same).
+        let b = t.translate("Jae\u{200B}in", &place()).unwrap();
+        assert_eq!(back(&tb, &b), "Jaein");
         // 3. The code point.
         let b = t.translate("a \u{1F600} b", &place()).unwrap();
         assert_eq!(back(&tb, &b), "a (ký tự U+1F600) b");
@@ -673,7 +711,7 @@ pub(crate) mod tests {
         let _ = t.translate("Giá 5 \u{20BF} hôm nay", &place()).unwrap();
         let w = t.take_warnings();
         let msgs: Vec<String> = w.iter().map(ToString::to_string).collect();
-        assert_eq!(w.len(), 6, "{msgs:#?}");
+        assert_eq!(w.len(), 7, "{msgs:#?}");
         assert!(
             w.iter()
                 .all(|d| d.severity == crate::error::Severity::Warning)
@@ -692,9 +730,14 @@ pub(crate) mod tests {
             msgs[0]
         );
         assert!(
-            msgs[5].contains("U+1F600") && msgs[5].contains("transcriber"),
+            msgs[5].contains("U+200B") && msgs[5].contains("invisible"),
             "{}",
             msgs[5]
+        );
+        assert!(
+            msgs[6].contains("U+1F600") && msgs[6].contains("transcriber"),
+            "{}",
+            msgs[6]
         );
         assert!(t.take_warnings().is_empty());
     }
