@@ -36,6 +36,8 @@ pub struct BatchOptions {
     pub epub: Option<bool>,
     /// Build PDFs.
     pub pdf: Option<bool>,
+    /// Build the single-file HTML page.
+    pub html: Option<bool>,
     /// Build the talking-book EPUB.
     pub talking: Option<bool>,
     /// Voice, rate and pronunciations of the talking book.
@@ -178,6 +180,7 @@ fn make_plan(
         },
         image_ppi: options.image_ppi,
         pdf_standard: options.pdf_standard,
+        html: options.html.unwrap_or(false),
     }
 }
 

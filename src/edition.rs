@@ -48,6 +48,8 @@ pub struct EditionPlan {
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// Build the single-file HTML page (`SLUG.html`) at the EPUB's scale.
+    pub html: bool,
 }
 
 /// A file that was written.
@@ -92,6 +94,7 @@ impl EditionPlan {
             braille: self.braille.clone().filter(|b| b.brf || b.pef),
             image_ppi: self.image_ppi,
             pdf_standard: self.pdf_standard,
+            html: self.html.then_some(self.epub_scale),
         }
     }
 
@@ -107,6 +110,9 @@ impl EditionPlan {
         }
         if self.talking.is_some() {
             v.push(self.out_dir.join(talking_file_name(&self.slug)));
+        }
+        if self.html {
+            v.push(self.out_dir.join(EditionKind::Html.file_name(&self.slug)));
         }
         if let Some(b) = &self.braille {
             if b.brf {
@@ -137,6 +143,7 @@ impl EditionPlan {
         }
         if request.epub.is_none()
             && request.pdf_scales.is_empty()
+            && request.html.is_none()
             && let Some(e) = talking_error
         {
             return Err(e);
@@ -403,6 +410,7 @@ mod tests {
             braille: None,
             image_ppi: ImagePpi::Original,
             pdf_standard: PdfStandard::default(),
+            html: false,
         };
         let written = plan.build(&prepared).unwrap();
         assert_eq!(written.len(), 2);

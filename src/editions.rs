@@ -54,6 +54,8 @@ pub enum EditionKind {
     Brf,
     /// Portable Embosser Format (PEF 2008-1).
     Pef,
+    /// The accessible single-file HTML page.
+    Html,
 }
 
 impl EditionKind {
@@ -65,6 +67,7 @@ impl EditionKind {
             EditionKind::TalkingEpub => format!("{slug}.talking.epub"),
             EditionKind::Brf => format!("{slug}.brf"),
             EditionKind::Pef => format!("{slug}.pef"),
+            EditionKind::Html => format!("{slug}.html"),
             EditionKind::Pdf(scale) => match scale.file_suffix().as_str() {
                 "" => format!("{slug}.pdf"),
                 s => format!("{slug}.{s}.pdf"),
@@ -97,6 +100,8 @@ pub struct EditionRequest {
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// The HTML page's base text size; `None`: no HTML page.
+    pub html: Option<FontScale>,
 }
 
 impl Default for EditionRequest {
@@ -119,6 +124,7 @@ impl EditionRequest {
             braille: None,
             image_ppi: ImagePpi::default(),
             pdf_standard: PdfStandard::default(),
+            html: None,
         }
     }
 
@@ -152,7 +158,7 @@ impl EditionRequest {
 
     /// The scale whose page map the EPUB follows.
     fn page_list_scale(&self) -> Option<FontScale> {
-        if self.epub.is_none() && self.talking.is_none() {
+        if self.epub.is_none() && self.talking.is_none() && self.html.is_none() {
             return None;
         }
         self.page_list.or_else(|| self.pdf_scales.first().copied())
@@ -286,7 +292,9 @@ fn prepare_images(
     }
     // Once per EPUB-like edition: with both, each decode is shared; with one, an image
     // only it decodes is made when its writer reaches it (bounded memory).
-    let epubs = usize::from(request.epub.is_some()) + usize::from(request.talking.is_some());
+    let epubs = usize::from(request.epub.is_some())
+        + usize::from(request.talking.is_some())
+        + usize::from(request.html.is_some());
     for _ in 0..epubs {
         plan.add_epub(prepared);
     }
@@ -309,6 +317,7 @@ fn write_one<S: EditionSink>(
         match kind {
             EditionKind::Pdf(_) => Error::Pdf(why),
             EditionKind::Brf | EditionKind::Pef => Error::Braille(why),
+            EditionKind::Html => Error::Html(why),
             _ => Error::Epub(why),
         }
     })?;
@@ -369,6 +378,7 @@ fn build_with_store<S: EditionSink>(
         && request.epub.is_none()
         && request.talking.is_none()
         && request.braille.is_none()
+        && request.html.is_none()
     {
         return Err(Error::Usage("nothing to build: no format selected".into()));
     }
@@ -415,6 +425,17 @@ fn build_with_store<S: EditionSink>(
             let overlay = crate::speech::narrate(prepared, speech)?;
             write_talking_epub_to(prepared, &epub_options, &overlay, w)
                 .map_err(|e| prepared.locate(e))
+        })?);
+    }
+    if let Some(scale) = request.html {
+        let mut options = crate::html::HtmlOptions::new(scale);
+        options.fonts = request.fonts(scale);
+        options.images = Some(images.clone());
+        out.push(write_one(sink, EditionKind::Html, None, |w| {
+            let page = crate::html::write_html(prepared, &options, epub_options.page_map.as_ref())
+                .map_err(|e| prepared.locate(e))?;
+            w.write_all(&page)
+                .map_err(|e| Error::Html(format!("cannot write the page: {e}")))
         })?);
     }
     if let Some(plan) = &request.braille {

@@ -38,6 +38,16 @@ pub struct Labels {
     pub source: &'static str,
     /// Before the publisher's name on a bulletin's title page.
     pub publisher: &'static str,
+    /// HTML edition: the link that skips to the main content.
+    pub skip_to_content: &'static str,
+    /// HTML edition: the name of the text-size control.
+    pub text_size: &'static str,
+    /// HTML edition: the button that enlarges the text (the portal's words).
+    pub enlarge: &'static str,
+    /// HTML edition: the button that shrinks the text (the portal's words).
+    pub shrink: &'static str,
+    /// HTML edition: heading of the list of the print edition's pages.
+    pub print_pages: &'static str,
 }
 
 /// Vietnamese.
@@ -50,6 +60,11 @@ pub const VI: Labels = Labels {
     start: "Bắt đầu đọc",
     source: "Nguồn",
     publisher: "Nhà xuất bản",
+    skip_to_content: "Bỏ qua, đến nội dung chính",
+    text_size: "Cỡ chữ",
+    enlarge: "Tăng cỡ chữ",
+    shrink: "Giảm cỡ chữ",
+    print_pages: "Trang của bản in",
 };
 
 /// English.
@@ -62,6 +77,11 @@ pub const EN: Labels = Labels {
     start: "Start of content",
     source: "Source",
     publisher: "Publisher",
+    skip_to_content: "Skip to main content",
+    text_size: "Text size",
+    enlarge: "Larger text",
+    shrink: "Smaller text",
+    print_pages: "Pages of the print edition",
 };
 
 /// Whether a BCP 47 tag is (a variant of) `primary`.

@@ -44,6 +44,7 @@ pub mod editions;
 pub mod epub;
 pub mod error;
 pub mod fonts;
+pub mod html;
 pub mod images;
 pub mod import;
 pub mod input;

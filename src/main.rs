@@ -69,6 +69,8 @@ enum Format {
     Brf,
     /// Portable Embosser Format (PEF 2008-1).
     Pef,
+    /// The accessible single-file HTML page (SLUG.html).
+    Html,
 }
 
 #[derive(Args)]
@@ -79,7 +81,7 @@ struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, default_value = ".")]
     out_dir: PathBuf,
-    /// Formats to build: epub, pdf, talking, brf, pef (combinable: -f epub,pdf,brf)
+    /// Formats to build: epub, pdf, talking, brf, pef, html (combinable: -f epub,pdf,brf)
     /// [default: epub,pdf, or the manifest's editions].
     #[arg(short, long, value_delimiter = ',')]
     format: Vec<Format>,
@@ -344,6 +346,7 @@ fn batch_options(args: &BuildArgs, speech: anpham::speech::SpeechOptions) -> Bat
         epub: asked(Format::Epub),
         pdf: asked(Format::Pdf),
         talking: asked(Format::Talking),
+        html: asked(Format::Html),
         speech: Some(speech),
         scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
         epub_scale: args.epub_scale,

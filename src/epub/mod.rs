@@ -46,7 +46,7 @@ mod article;
 mod book;
 pub(crate) mod content;
 pub(crate) mod css;
-mod embed;
+pub(crate) mod embed;
 mod metadata;
 pub(crate) mod nav;
 pub(crate) mod opf;
