@@ -100,7 +100,7 @@ pub fn write_html(
     };
     let images = assets::figure_images(p, options.images.as_deref())?;
     let ladder = control::Ladder::around(options.scale);
-    let body = page::body(p, plan.as_ref(), &images, &ladder);
+    let body = page::body(p, plan.as_ref(), images, &ladder);
     let title = page::title_element(p);
     let style = assets::stylesheet(p, options, &[&title, &body])?;
     Ok(page::document(p, &title, &style, &body).into_bytes())

@@ -53,7 +53,7 @@ pub(super) fn document(p: &Publication, title: &str, style: &str, body: &str) ->
 pub(super) fn body(
     p: &Publication,
     plan: Option<&PagePlan>,
-    images: &[Vec<Option<String>>],
+    images: Vec<Vec<Option<String>>>,
     ladder: &Ladder,
 ) -> String {
     let lang = p.lang.as_str();
@@ -85,10 +85,10 @@ pub(super) fn body(
         contents(&mut out, p);
     }
     out.push_str("<main id=\"main\">\n");
-    for (i, imgs) in images.iter().enumerate() {
+    for (i, imgs) in images.into_iter().enumerate() {
         let files = ArticleFiles {
             css: String::new(),
-            images: imgs.clone(),
+            images: imgs,
             markup: ArticleMarkup {
                 syntax: Syntax::Html,
                 id_prefix: article_prefix(p, i),
