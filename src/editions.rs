@@ -50,6 +50,7 @@ use crate::timestamp::Timestamp;
 static REGISTRY: &[Registration] = &[
     Registration::Built(&crate::pdf::edition::PDF),
     Registration::Built(&crate::epub::edition::EPUB),
+    Registration::Built(&crate::html::edition::HTML),
     #[cfg(feature = "speech")]
     Registration::Built(&crate::speech::edition::TALKING_BOOK),
     #[cfg(not(feature = "speech"))]

@@ -201,6 +201,9 @@ pub enum Error {
     /// the message names the place and what to do.
     #[error("the braille edition could not be written: {0}")]
     Braille(String),
+    /// The HTML edition could not be written.
+    #[error("the HTML edition could not be written: {0}")]
+    Html(String),
 }
 
 impl Error {

@@ -53,6 +53,16 @@ pub struct Labels {
     pub produced_by: &'static str,
     /// The braille code of grades 0, 1 and 2, on a braille title page.
     pub braille_grades: [&'static str; 3],
+    /// HTML edition: the link that skips to the main content.
+    pub skip_to_content: &'static str,
+    /// HTML edition: the name of the text-size control.
+    pub text_size: &'static str,
+    /// HTML edition: the button that enlarges the text (the portal's words).
+    pub enlarge: &'static str,
+    /// HTML edition: the button that shrinks the text (the portal's words).
+    pub shrink: &'static str,
+    /// HTML edition: heading of the list of the print edition's pages.
+    pub print_pages: &'static str,
 }
 
 /// Vietnamese.
@@ -74,6 +84,11 @@ pub const VI: Labels = Labels {
         "Chữ nổi rút gọn cấp 1",
         "Chữ nổi rút gọn cấp 2",
     ],
+    skip_to_content: "Bỏ qua, đến nội dung chính",
+    text_size: "Cỡ chữ",
+    enlarge: "Tăng cỡ chữ",
+    shrink: "Giảm cỡ chữ",
+    print_pages: "Trang của bản in",
 };
 
 /// English.
@@ -95,6 +110,11 @@ pub const EN: Labels = Labels {
         "Unified English Braille, uncontracted",
         "Unified English Braille, contracted",
     ],
+    skip_to_content: "Skip to main content",
+    text_size: "Text size",
+    enlarge: "Larger text",
+    shrink: "Smaller text",
+    print_pages: "Pages of the print edition",
 };
 
 /// Between a line's label and its value: `Nguồn: …`.

@@ -45,6 +45,7 @@ pub mod editions;
 pub mod epub;
 pub mod error;
 pub mod fonts;
+pub mod html;
 pub mod images;
 #[cfg(feature = "import")]
 pub mod import;

@@ -10,6 +10,7 @@ mod common;
 mod braille;
 mod cli;
 mod epub;
+mod html;
 mod images;
 mod import;
 mod input;

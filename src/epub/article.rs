@@ -4,15 +4,15 @@
 //! document (runs, markers, labels) are in [`super::content`].
 
 use super::content::{
-    ArticleFiles, Run, byline_runs, close_document, open_document, open_line, text_runs,
-    write_label, write_marker, write_part,
+    ArticleFiles, ArticleMarkup, Run, byline_runs, close_document, open_document, open_line,
+    text_runs, write_label, write_marker, write_part,
 };
 use super::overlay::DocumentOverlay;
 use super::pages::{ArticleMarks, Marker};
 use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 use crate::pagemap::ArticlePart;
-use crate::xml::{attr, escape_into};
+use crate::xml::{attr, escape_into, lang_attrs};
 
 /// A content document being written: the text, and what every part needs (the page
 /// markers falling in it, the narration's sentence ids).
@@ -22,6 +22,7 @@ struct Doc<'a> {
     marks: &'a ArticleMarks,
     narration: Option<&'a DocumentOverlay>,
     lang: &'a str,
+    markup: &'a ArticleMarkup,
 }
 
 impl Doc<'_> {
@@ -39,13 +40,19 @@ impl Doc<'_> {
             self.markers,
             self.narration,
             part,
+            self.markup.syntax,
         );
+    }
+
+    /// An element id, unique in the page: `name` with the article's prefix.
+    fn id(&self, name: &str) -> String {
+        format!("{}{name}", self.markup.id_prefix)
     }
 
     /// Writes the page markers `ks`, one a line.
     fn markers(&mut self, ks: impl IntoIterator<Item = usize>) {
         for k in ks {
-            write_marker(&mut self.out, &self.markers[k]);
+            write_marker(&mut self.out, &self.markers[k], self.markup.syntax);
             self.out.push('\n');
         }
     }
@@ -70,17 +77,46 @@ pub fn article_document(
     narration: Option<&DocumentOverlay>,
 ) -> String {
     let a = &p.articles[i];
+    let mut out = String::with_capacity(2048 + a.blocks.len() * 600);
+    open_document(&mut out, p.article_lang(i), &a.title, &files.css, "");
+    write_article(&mut out, p, i, files, marks, markers, front, narration);
+    close_document(&mut out);
+    out
+}
+
+/// Writes the `<article>` element of article `i` (what [`article_document`] puts in its
+/// `<body>`, and the HTML edition in its page), as `files.markup` says.
+#[allow(clippy::too_many_arguments)]
+pub fn write_article(
+    out: &mut String,
+    p: &Publication,
+    i: usize,
+    files: &ArticleFiles,
+    marks: Option<&ArticleMarks>,
+    markers: &[Marker],
+    front: &[usize],
+    narration: Option<&DocumentOverlay>,
+) {
+    let a = &p.articles[i];
     let none = ArticleMarks::default();
     let mut doc = Doc {
-        out: String::with_capacity(2048 + a.blocks.len() * 600),
+        out: std::mem::take(out),
         markers,
         marks: marks.unwrap_or(&none),
         narration,
         lang: p.article_lang(i),
+        markup: &files.markup,
     };
-    open_document(&mut doc.out, doc.lang, &a.title, &files.css, "");
-    doc.out
-        .push_str("<article id=\"article\" aria-labelledby=\"title\">\n<header>\n");
+    let (id, title_id) = (doc.id("article"), doc.id("title"));
+    doc.out.push_str("<article");
+    attr(&mut doc.out, "id", &id);
+    attr(&mut doc.out, "aria-labelledby", &title_id);
+    if let Some(page) = &files.markup.page_lang
+        && !page.eq_ignore_ascii_case(doc.lang)
+    {
+        lang_attrs(&mut doc.out, doc.lang);
+    }
+    doc.out.push_str(">\n<header>\n");
     doc.markers(front.iter().copied());
     header(&mut doc, a);
     doc.out.push_str("</header>\n");
@@ -92,8 +128,13 @@ pub fn article_document(
     }
     doc.markers(doc.marks.end.iter().copied());
     doc.out.push_str("</article>\n");
-    close_document(&mut doc.out);
-    doc.out
+    *out = doc.out;
+}
+
+/// The heading element of `level` in this article: moved down by the markup's shift,
+/// at most `h6`.
+fn heading_tag(doc: &Doc<'_>, level: u8) -> u8 {
+    level.saturating_add(doc.markup.heading_shift).min(6)
 }
 
 /// The title (a marker at offset 0 goes before the `h1`, others inside it), the byline
@@ -103,9 +144,12 @@ fn header(doc: &mut Doc<'_>, a: &Article) {
     let split = title_marks.iter().take_while(|(off, _)| *off == 0).count();
     let (before, inside) = title_marks.split_at(split);
     doc.markers(before.iter().map(|(_, k)| *k));
-    doc.out.push_str("<h1 id=\"title\">");
+    let (h, id) = (heading_tag(doc, 1), doc.id("title"));
+    doc.out.push_str(&format!("<h{h}"));
+    attr(&mut doc.out, "id", &id);
+    doc.out.push('>');
     doc.part_with(&[Run::plain(&a.title)], inside, ArticlePart::Title);
-    doc.out.push_str("</h1>\n");
+    doc.out.push_str(&format!("</h{h}>\n"));
     let shown = a.date.as_deref().map(|d| labels::display_date(d, doc.lang));
     if let Some(runs) = byline_runs(a, shown.as_deref()) {
         doc.element("<p class=\"byline\">", &runs, ArticlePart::Meta, "</p>\n");
@@ -125,9 +169,9 @@ fn write_block(doc: &mut Doc<'_>, b: usize, block: &Block, files: &ArticleFiles)
             doc.element("<p>", &runs, part, "</p>\n");
         }
         Block::Heading { level, text } => {
-            let level = level.get();
+            let level = heading_tag(doc, level.get());
             let runs = text_runs(text, doc.lang);
-            let open = format!("<h{level} id=\"h-{b}\">");
+            let open = format!("<h{level} id=\"{}\">", doc.id(&format!("h-{b}")));
             doc.element(&open, &runs, part, &format!("</h{level}>\n"));
         }
         Block::Quote { text, attribution } => {
@@ -191,9 +235,15 @@ fn write_figure(doc: &mut Doc<'_>, f: &Figure, b: usize, src: Option<&str>) {
     let bare = f.decorative && !has_caption && caption_marks.is_empty();
     let out = &mut doc.out;
     if bare {
-        out.push_str(&format!("<div class=\"figure decorative\" id=\"fig-{b}\">"));
+        out.push_str(&format!(
+            "<div class=\"figure decorative\" id=\"{}fig-{b}\">",
+            doc.markup.id_prefix
+        ));
     } else {
-        out.push_str(&format!("<figure id=\"fig-{b}\">\n"));
+        out.push_str(&format!(
+            "<figure id=\"{}fig-{b}\">\n",
+            doc.markup.id_prefix
+        ));
     }
     if let Some(src) = src {
         out.push_str("<img");

@@ -56,6 +56,7 @@ pub(super) fn store_images(
         files.push(content::ArticleFiles {
             css: CSS_HREF.into(),
             images: hrefs,
+            markup: content::ArticleMarkup::default(),
         });
     }
     Ok((images, files))

@@ -111,12 +111,34 @@ pub fn byline_runs<'a>(a: &'a Article, date_display: Option<&'a str>) -> Option<
     (!runs.is_empty()).then_some(runs)
 }
 
-/// Writes one page-break marker.
-pub fn write_marker(out: &mut String, m: &Marker) {
-    out.push_str("<span role=\"doc-pagebreak\" epub:type=\"pagebreak\"");
+/// The syntax a document is written in: the EPUB's XHTML, or HTML (the single-file HTML
+/// edition, parsed as `text/html`, where `<span/>` would not close and `epub:type`
+/// means nothing). Everything else is written the same in both: the HTML edition's
+/// markup is also well-formed XML.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Syntax {
+    /// XHTML in an EPUB.
+    #[default]
+    Xhtml,
+    /// HTML served as `text/html`.
+    Html,
+}
+
+/// Writes one page-break marker: an empty `span` with the DPUB-ARIA role, its `id` (the
+/// page list's target) and the page label as its accessible name in `title` (not
+/// `aria-label`: see "Page-break markers" in `docs/epub-accessibility.md`); in an EPUB
+/// also `epub:type="pagebreak"`.
+pub fn write_marker(out: &mut String, m: &Marker, syntax: Syntax) {
+    out.push_str("<span role=\"doc-pagebreak\"");
+    if syntax == Syntax::Xhtml {
+        out.push_str(" epub:type=\"pagebreak\"");
+    }
     attr(out, "id", &m.id);
-    attr(out, "aria-label", &m.label);
-    out.push_str("/>");
+    attr(out, "title", &m.label);
+    match syntax {
+        Syntax::Xhtml => out.push_str("/>"),
+        Syntax::Html => out.push_str("></span>"),
+    }
 }
 
 /// Writes one piece of a run's text with the run's inline markup.
@@ -172,6 +194,7 @@ pub fn write_runs(
     marks: &[(usize, usize)],
     markers: &[Marker],
     sentences: &[(Range<usize>, String)],
+    syntax: Syntax,
 ) {
     let pieces: Vec<Piece<'_>> = if marks.is_empty() {
         // The common case: no cutting at page markers.
@@ -190,7 +213,7 @@ pub fn write_runs(
         match piece {
             Piece::Marker(k) => {
                 open.close_link(out);
-                write_marker(out, &markers[k]);
+                write_marker(out, &markers[k], syntax);
             }
             Piece::Text { run, text } => {
                 let r = &runs[run];
@@ -283,9 +306,27 @@ pub struct ArticleFiles {
     pub css: String,
     /// For each block, the image href (figures only).
     pub images: Vec<Option<String>>,
+    /// How the article element is written ([`ArticleMarkup::default`] in an EPUB).
+    pub markup: ArticleMarkup,
 }
 
-pub use super::article::article_document;
+/// What differs when an article is one of several in a page rather than a document of
+/// its own: the syntax, a prefix that keeps its ids unique in the page, how many levels
+/// its headings move down (under the page's `h1`), and the page's language (the
+/// `<article>` gets `lang` when its own differs).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMarkup {
+    /// XHTML (EPUB) or HTML.
+    pub syntax: Syntax,
+    /// Prepended to every id the article writes (not to page markers, unique already).
+    pub id_prefix: String,
+    /// Added to every heading level (at most `h6`).
+    pub heading_shift: u8,
+    /// The language of the enclosing page; `None`: the article is the document.
+    pub page_lang: Option<String>,
+}
+
+pub use super::article::{article_document, write_article};
 
 /// Writes runs of `part`: with its sentences wrapped when the document is narrated.
 pub(super) fn write_part(
@@ -295,6 +336,7 @@ pub(super) fn write_part(
     markers: &[Marker],
     narration: Option<&DocumentOverlay>,
     part: ArticlePart,
+    syntax: Syntax,
 ) {
     let sentences = narration.and_then(|n| n.sentences.get(&part));
     write_runs(
@@ -303,6 +345,7 @@ pub(super) fn write_part(
         marks,
         markers,
         sentences.map_or(&[], Vec::as_slice),
+        syntax,
     );
 }
 
@@ -332,6 +375,7 @@ fn write_plain_line(out: &mut String, text: &str, narration: Option<&DocumentOve
         &[],
         &[],
         sentences.map_or(&[], Vec::as_slice),
+        Syntax::Xhtml,
     );
 }
 
@@ -360,32 +404,46 @@ pub fn title_page(
     markers: &[Marker],
     narration: Option<&DocumentOverlay>,
 ) -> String {
-    let lang = p.lang.as_str();
     let mut out = String::with_capacity(2048);
-    open_document(&mut out, lang, &p.title, css, "");
+    open_document(&mut out, &p.lang, &p.title, css, "");
     out.push_str(
         "<section class=\"titlepage\" epub:type=\"titlepage\" aria-labelledby=\"title\">\n",
     );
     if let Some(&k) = front.first() {
-        write_marker(&mut out, &markers[k]);
+        write_marker(&mut out, &markers[k], Syntax::Xhtml);
         out.push('\n');
     }
+    write_title_block(&mut out, p, narration);
+    for &k in front.iter().skip(1) {
+        write_marker(&mut out, &markers[k], Syntax::Xhtml);
+        out.push('\n');
+    }
+    out.push_str("</section>\n");
+    close_document(&mut out);
+    out
+}
+
+/// The lines of a bulletin's title page: the `h1` title (`id="title"`), description,
+/// publisher and date; with `narration`, wrapped for the talking book. The EPUB's title
+/// page and the HTML edition's page header write them here.
+pub fn write_title_block(out: &mut String, p: &Publication, narration: Option<&DocumentOverlay>) {
+    let lang = p.lang.as_str();
     out.push_str("<h1 id=\"title\">");
-    write_plain_line(&mut out, &p.title, narration, Line::Title);
+    write_plain_line(out, &p.title, narration, Line::Title);
     out.push_str("</h1>\n");
     if let Some(d) = &p.description {
         out.push_str("<p class=\"description\">");
-        write_plain_line(&mut out, d, narration, Line::Description);
+        write_plain_line(out, d, narration, Line::Description);
         out.push_str("</p>\n");
     }
     if let Some(pb) = &p.publisher {
         // The talking book speaks the same line (`labels::publisher_line`).
         let line = labels::publisher_line(lang, pb);
         out.push_str("<p class=\"publisher\">");
-        let span = open_line(&mut out, narration, Line::Publisher);
-        write_label(&mut out, line.labels, lang, line.label);
+        let span = open_line(out, narration, Line::Publisher);
+        write_label(out, line.labels, lang, line.label);
         out.push_str(labels::LABEL_SEPARATOR);
-        escape_into(&mut out, line.value);
+        escape_into(out, line.value);
         if span {
             out.push_str("</span>");
         }
@@ -393,22 +451,15 @@ pub fn title_page(
     }
     if let Some(d) = &p.date {
         out.push_str("<p class=\"date\">");
-        let span = open_line(&mut out, narration, Line::Date);
+        let span = open_line(out, narration, Line::Date);
         out.push_str("<time");
-        attr(&mut out, "datetime", d);
+        attr(out, "datetime", d);
         out.push('>');
-        escape_into(&mut out, &labels::display_date(d, lang));
+        escape_into(out, &labels::display_date(d, lang));
         out.push_str("</time>");
         if span {
             out.push_str("</span>");
         }
         out.push_str("</p>\n");
     }
-    for &k in front.iter().skip(1) {
-        write_marker(&mut out, &markers[k]);
-        out.push('\n');
-    }
-    out.push_str("</section>\n");
-    close_document(&mut out);
-    out
 }

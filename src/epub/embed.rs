@@ -19,25 +19,43 @@ pub(super) fn fonts_and_stylesheet(
     nav_doc: &str,
     talking: bool,
 ) -> Result<(EmbeddedFonts, String)> {
-    let mut shown = CharSet::default();
-    for (_, d) in docs {
-        shown.add_text_of_markup(d);
-    }
-    shown.add_text_of_markup(nav_doc);
-    shown.add_str(" \u{A0}\u{2014}"); // spaces and the quotation dash of the stylesheet
-    let emphasis = emphasis_chars(p);
-    let large = options.scale.is_large_print();
-    let fonts = embed_fonts(&options.fonts, &shown.set, (!large).then_some(&emphasis))?;
-    let generic = if options.fonts.primary().is_serif() {
-        "serif"
-    } else {
-        "sans-serif"
-    };
+    let texts = docs.iter().map(|(_, d)| d.as_str()).chain([nav_doc]);
+    let fonts = fonts_for_markup(p, &options.fonts, options.scale.is_large_print(), texts)?;
+    let generic = generic_family(&options.fonts);
     let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &fonts.families, generic);
     if talking {
         stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
     }
     Ok((fonts, stylesheet))
+}
+
+/// The faces of `fonts` a set of documents shows, subset to the characters of their text
+/// (the text of each document's `<body>` and `<title>`; emphasised characters in the
+/// italic faces unless `large` print): what the EPUB embeds, and what the HTML edition
+/// embeds as data URLs (`crate::html`). Each rule's `url` is the EPUB's; the HTML
+/// edition replaces it.
+pub(crate) fn fonts_for_markup<'a>(
+    p: &Publication,
+    fonts: &FontSet,
+    large: bool,
+    docs: impl IntoIterator<Item = &'a str>,
+) -> Result<EmbeddedFonts> {
+    let mut shown = CharSet::default();
+    for d in docs {
+        shown.add_text_of_markup(d);
+    }
+    shown.add_str(" \u{A0}\u{2014}"); // spaces and the quotation dash of the stylesheet
+    let emphasis = emphasis_chars(p);
+    embed_fonts(fonts, &shown.set, (!large).then_some(&emphasis))
+}
+
+/// The generic CSS family after the embedded ones: that of the primary family.
+pub(crate) fn generic_family(fonts: &FontSet) -> &'static str {
+    if fonts.primary().is_serif() {
+        "serif"
+    } else {
+        "sans-serif"
+    }
 }
 
 /// Every inline text of an article (lead, paragraphs, headings, quotes, items, captions).
@@ -138,13 +156,13 @@ type FaceJob<'a> = (
     &'a BTreeSet<char>,
 );
 
-/// The embedded fonts: files, `@font-face` rules, family names for the stylesheet, and
-/// licence files.
-pub(super) struct EmbeddedFonts {
-    pub(super) files: Vec<(String, Vec<u8>)>,
-    pub(super) rules: Vec<css::FontFaceRule>,
-    pub(super) families: Vec<String>,
-    pub(super) licenses: Vec<(String, String)>,
+/// The embedded fonts: files, `@font-face` rules (one per file, in the same order),
+/// family names for the stylesheet, and licence files.
+pub(crate) struct EmbeddedFonts {
+    pub(crate) files: Vec<(String, Vec<u8>)>,
+    pub(crate) rules: Vec<css::FontFaceRule>,
+    pub(crate) families: Vec<String>,
+    pub(crate) licenses: Vec<(String, String)>,
 }
 
 /// The file-name stem of family `k`'s files: `1-be-vietnam-pro`.

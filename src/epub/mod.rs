@@ -47,7 +47,7 @@ mod book;
 pub(crate) mod content;
 pub(crate) mod css;
 pub(crate) mod edition;
-mod embed;
+pub(crate) mod embed;
 mod metadata;
 pub(crate) mod nav;
 pub(crate) mod opf;

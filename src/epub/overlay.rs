@@ -178,7 +178,7 @@ pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &Document
 
 #[cfg(test)]
 mod tests {
-    use super::super::content::{Run, write_runs};
+    use super::super::content::{Run, Syntax, write_runs};
     use super::super::pages::Marker;
     use super::*;
 
@@ -208,7 +208,7 @@ mod tests {
             (s[2].clone(), "snt-3"),
         ]);
         let mut out = String::new();
-        write_runs(&mut out, &runs, &[], &[], &sents);
+        write_runs(&mut out, &runs, &[], &[], &sents, Syntax::Xhtml);
         assert_eq!(
             out,
             "<span id=\"snt-1\">Một câu.</span> <span id=\"snt-2\">Hai <a href=\"https://x.vn/\">câu có liên kết.</a></span>\
@@ -239,7 +239,7 @@ mod tests {
         let sents = ids(&[(s[0].clone(), "snt-1"), (s[1].clone(), "snt-2")]);
         let mut out = String::new();
         // A page begins before "câu" (byte 6: "Một " is six bytes).
-        write_runs(&mut out, &runs, &[(6, 0)], &markers, &sents);
+        write_runs(&mut out, &runs, &[(6, 0)], &markers, &sents, Syntax::Xhtml);
         assert!(
             out.starts_with("<span id=\"snt-1\">Một <span role=\"doc-pagebreak\""),
             "{out}"
