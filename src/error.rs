@@ -185,9 +185,9 @@ pub enum Error {
     /// The EPUB could not be assembled.
     #[error("the EPUB could not be written: {0}")]
     Epub(String),
-    /// Speech for the talking-book edition could not be made (espeak-ng missing or
-    /// failing, a sentence the voice cannot speak).
-    #[error("the talking book could not be made: {message}\n  hint: {hint}")]
+    /// Speech could not be made (espeak-ng missing or failing, a sentence the voice
+    /// cannot speak); the edition that needed it is named where the error is reported.
+    #[error("speech could not be made: {message}\n  hint: {hint}")]
     Speech {
         /// What is wrong, with the place (article, part, sentence) when there is one.
         message: String,

@@ -261,6 +261,24 @@ pub fn summary(p: &Publication, f: &SummaryFacts) -> (&'static str, String) {
     }
 }
 
+/// What the accessibility summary adds for an EPUB with speech (after the summary in
+/// `lang`, a language tag that [`summary`] gave).
+pub fn narrated_summary(lang: &str) -> &'static str {
+    if is_lang(lang, "vi") {
+        " Bản sách nói: mọi câu của bài, cả lời mô tả ảnh, được đọc bằng giọng tổng hợp và \
+         được tô sáng (chữ đen trên nền vàng) khi đang đọc."
+    } else {
+        " Talking book: every sentence, including image descriptions, is read by a synthetic \
+         voice and highlighted (black on yellow) while it is read."
+    }
+}
+
+/// The description of an article's source file embedded in a PDF/A-3 (metadata, in
+/// English).
+pub fn source_file_description(title: &str) -> String {
+    format!("Source of the article “{title}”")
+}
+
 /// The accessibility summary in Vietnamese.
 fn summary_vi(f: &SummaryFacts) -> String {
     let mut s = String::new();

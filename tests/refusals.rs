@@ -30,6 +30,7 @@
 //! | `# setup: copy DEST SRC` | a copy of `SRC` (relative to the crate root) |
 //! | `# setup: head DEST SRC N/D` | the first N/D of `SRC`'s bytes |
 //! | `# setup: rename-table DEST SRC TAG NEW` | a copy of the font `SRC` with its table `TAG` renamed |
+//! | `# writes: FILE…` | an edition is refused, and the others are still written (editions are independent): these new files in `out/`, each not empty, and nothing else changed |
 //!
 //! In the expected text `$DIR` stands for the case's folder and `$OUTSIDE` for the outside
 //! folder (both canonical). `ANPHAM_BLESS=1` rewrites the expected texts from what the
@@ -59,6 +60,7 @@ struct Case {
     seconds: Option<u64>,
     needs: Vec<String>,
     setup: Vec<Vec<String>>,
+    writes: Vec<String>,
     expected: String,
     header: String,
 }
@@ -74,6 +76,7 @@ fn parse_case(name: &str, text: &str) -> Case {
         seconds: None,
         needs: Vec::new(),
         setup: Vec::new(),
+        writes: Vec::new(),
         expected: String::new(),
         header: String::new(),
     };
@@ -95,6 +98,7 @@ fn parse_case(name: &str, text: &str) -> Case {
             "seconds" => case.seconds = Some(value.trim().parse().expect("seconds")),
             "needs" => case.needs.extend(words),
             "setup" => case.setup.push(words),
+            "writes" => case.writes.extend(words),
             other => panic!("{name}.expected: unknown directive `{other}`"),
         }
     }
@@ -400,7 +404,14 @@ fn run_case(
                 if let Ok(s) = &r {
                     build_stderr = Some(scene.paths(s, false));
                 }
-                let after = snapshot(&dir.join("out"));
+                let mut after = snapshot(&dir.join("out"));
+                for f in &case.writes {
+                    // The editions that are not refused are written whole.
+                    match after.remove(Path::new(f)) {
+                        Some(bytes) if !bytes.is_empty() => {}
+                        _ => failures.push(format!("build: {f} was not written")),
+                    }
+                }
                 if after != *earlier {
                     failures.push(format!(
                         "build: the earlier outputs changed: {:?}",

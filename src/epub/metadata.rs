@@ -161,13 +161,7 @@ pub(super) fn talking_metadata(m: &mut opf::Metadata) {
     m.features.push("synchronizedAudioText");
     m.summary
         .1
-        .push_str(if crate::labels::is_lang(m.summary.0, "vi") {
-            " Bản sách nói: mọi câu của bài, cả lời mô tả ảnh, được đọc bằng giọng tổng hợp và \
-         được tô sáng (chữ đen trên nền vàng) khi đang đọc."
-        } else {
-            " Talking book: every sentence, including image descriptions, is read by a synthetic \
-         voice and highlighted (black on yellow) while it is read."
-        });
+        .push_str(crate::labels::narrated_summary(m.summary.0));
 }
 
 /// The talking book's `dc:identifier`: a `urn:uuid:` made from a SHA-256 of the EPUB's

@@ -118,7 +118,7 @@ pub fn embed_sources(
         document.embed_file(EmbeddedFile {
             path: format!("{:03}-{name}", i + 1),
             mime_type: MimeType::new(mime),
-            description: Some(format!("Source of the article “{}”", a.title)),
+            description: Some(crate::labels::source_file_description(&a.title)),
             association_kind: AssociationKind::Source,
             data: data.into(),
             modification_date: Some(date),
