@@ -74,6 +74,10 @@ pub struct BatchOptions {
     /// The output name of a bulletin (default: the manifest's or folder's name, else the
     /// first article's slug).
     pub name: Option<String>,
+    /// The title of a bulletin (`--title`; wins over a manifest's and a folder's).
+    pub title: Option<String>,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -178,6 +182,7 @@ fn make_plan(
         },
         image_ppi: options.image_ppi,
         pdf_standard: options.pdf_standard,
+        article_break: options.article_break,
     }
 }
 
@@ -248,8 +253,11 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         )));
     }
     if !options.each {
-        let (publication, manifest) =
-            input::load_prepared_with(inputs, LoadOptions::repairing(options.repair))?;
+        let (publication, manifest) = input::load_prepared_titled(
+            inputs,
+            LoadOptions::repairing(options.repair),
+            options.title.as_deref(),
+        )?;
         let first = inputs.first().cloned().unwrap_or_default();
         let slug = match &options.name {
             Some(n) => n.clone(),

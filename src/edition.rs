@@ -48,6 +48,8 @@ pub struct EditionPlan {
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
 }
 
 /// A file that was written.
@@ -92,6 +94,7 @@ impl EditionPlan {
             braille: self.braille.clone().filter(|b| b.brf || b.pef),
             image_ppi: self.image_ppi,
             pdf_standard: self.pdf_standard,
+            article_break: self.article_break,
         }
     }
 
@@ -403,6 +406,7 @@ mod tests {
             braille: None,
             image_ppi: ImagePpi::Original,
             pdf_standard: PdfStandard::default(),
+            article_break: crate::layout::ArticleBreak::default(),
         };
         let written = plan.build(&prepared).unwrap();
         assert_eq!(written.len(), 2);

@@ -97,6 +97,8 @@ pub struct EditionRequest {
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
 }
 
 impl Default for EditionRequest {
@@ -119,6 +121,7 @@ impl EditionRequest {
             braille: None,
             image_ppi: ImagePpi::default(),
             pdf_standard: PdfStandard::default(),
+            article_break: crate::layout::ArticleBreak::default(),
         }
     }
 
@@ -135,6 +138,7 @@ impl EditionRequest {
             scale,
             page_size: self.page_size,
             fonts: self.fonts(scale),
+            article_break: self.article_break,
         }
     }
 

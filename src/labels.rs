@@ -38,6 +38,8 @@ pub struct Labels {
     pub source: &'static str,
     /// Before the publisher's name on a bulletin's title page.
     pub publisher: &'static str,
+    /// The title of a bulletin of loose files, before the span of its dates.
+    pub bulletin: &'static str,
 }
 
 /// Vietnamese.
@@ -50,6 +52,7 @@ pub const VI: Labels = Labels {
     start: "Bắt đầu đọc",
     source: "Nguồn",
     publisher: "Nhà xuất bản",
+    bulletin: "Bản tin",
 };
 
 /// English.
@@ -62,6 +65,7 @@ pub const EN: Labels = Labels {
     start: "Start of content",
     source: "Source",
     publisher: "Publisher",
+    bulletin: "Bulletin",
 };
 
 /// Whether a BCP 47 tag is (a variant of) `primary`.
