@@ -50,8 +50,9 @@ lead and one paragraph a line) or `.json` ({"title", "lead" or "sapo" or "descri
 "date", "author", "content" or "body": text with blank lines between paragraphs, or a list
 of paragraphs}). A short line without final punctuation becomes a level-2 heading. The
 figures go at the top and before two paragraphs drawn deterministically; each caption is the
-first sentence of the paragraph after the figure (real text of real length), its alt text a
-description of the generated photo.
+first sentence of the paragraph after the figure, cut at a word after 160 characters (the
+length of a long caption on a news portal; a 300-character caption is 11 lines at 18 pt on
+A5 and runs on, with a warning), its alt text a description of the generated photo.
 
 Only the standard library is used. The example's Markdown is read with a small parser that
 knows what the example holds (YAML front matter of `key: value` lines, paragraphs, `#`
@@ -427,7 +428,7 @@ def read_corpus_file(path):
     return meta, paras
 
 
-def first_sentence(text, limit=300):
+def first_sentence(text, limit=160):
     """The first sentence of a paragraph (cut at a word when longer than `limit`)."""
     m = re.match(r"^(.+?[.!?…])(\s+[A-ZĐÂÊÔƠƯÁÀẢÃẠ\"“]|$)", text)
     s = m[1] if m else text

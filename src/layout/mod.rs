@@ -571,6 +571,64 @@ mod tests {
         p
     }
 
+    fn header_text(page: &Page) -> String {
+        page.furniture
+            .header
+            .iter()
+            .flat_map(|l| &l.runs)
+            .map(|r| r.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_running_head_names_the_article_of_the_page() {
+        let p = bulletin(6);
+        let lay = lay_out(&p, &LayoutOptions::new(FontScale::LARGE));
+        for (ai, &first) in lay.article_pages.iter().enumerate() {
+            let end = lay
+                .article_pages
+                .get(ai + 1)
+                .copied()
+                .unwrap_or(lay.pages.len());
+            // The pages this article opens (a page it shares with the previous one keeps
+            // that one's head).
+            for page in &lay.pages[first + 1..end] {
+                let head = header_text(page);
+                let title = &p.articles[ai].title;
+                assert!(
+                    head == *title
+                        || (head.ends_with('…') && title.starts_with(head.trim_end_matches('…'))),
+                    "page {}: {head} for {title}",
+                    page.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn articles_share_pages_unless_asked_to_break() {
+        let p = bulletin(12);
+        let shared = lay_out(&p, &LayoutOptions::new(FontScale::LARGE));
+        let mut options = LayoutOptions::new(FontScale::LARGE);
+        options.article_break = ArticleBreak::Page;
+        let broken = lay_out(&p, &options);
+        let rules = |l: &Layout| l.pages.iter().map(|pg| pg.separators.len()).sum::<usize>();
+        assert!(rules(&shared) > 0);
+        assert_eq!(rules(&broken), 0);
+        assert!(
+            shared.pages.len() < broken.pages.len(),
+            "{} vs {}",
+            shared.pages.len(),
+            broken.pages.len()
+        );
+        // Each article still begins where the contents say, below its rule when shared.
+        let starts: std::collections::HashSet<usize> =
+            broken.article_pages.iter().copied().collect();
+        assert_eq!(starts.len(), 12);
+        assert_eq!("page".parse::<ArticleBreak>(), Ok(ArticleBreak::Page));
+        assert!("sometimes".parse::<ArticleBreak>().is_err());
+    }
+
     #[test]
     fn batched_pagination_gives_the_layout_of_paginating_all_at_once() {
         let p = bulletin(21);
