@@ -188,7 +188,7 @@ pub fn folder_title(folder: &Path) -> Option<String> {
 }
 
 /// The neutral title of a bulletin of loose files, never one article's: the word for a
-/// bulletin ([`crate::labels::Labels::bulletin`]) and the span of its articles' dates
+/// bulletin (`labels.rs`: `Labels::bulletin`) and the span of its articles' dates
 /// (`Bản tin 10/11/2022 – 16/11/2022`, one date when they agree, none when no article
 /// is dated).
 pub fn bulletin_title(articles: &[Article], lang: &str) -> String {
