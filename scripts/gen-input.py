@@ -35,12 +35,32 @@ seed text, deterministically (article i is always the same): each gets its own t
 date, author, names, places and figures (numbers, years, percentages), paragraphs drawn
 from the sentence pool with their clauses reordered, 0-3 subheadings and 3 figures.
 
+With --corpus DIR (real articles; the corpus stays outside the repository), also:
+
+  corpus-WxH/cNNNN/cNNNN.json, img/*.jpg
+                                      the first --corpus-articles (default 96) articles of DIR
+                                      with at least 4 paragraphs, as anpham JSON articles, each
+                                      with 3 different photos of the first photo size
+  corpus-N-WxH.toml, typst/corpus-N-WxH.typ, pandoc/corpus-N-WxH.md
+                                      their bulletin for anpham, typst and pandoc
+
+DIR holds article files in name order: `.txt` in the format of the underthesea news corpus
+(CP_Vietnamese-UNC: `# key = value` lines such as `# date = 20201001`, then the title, the
+lead and one paragraph a line) or `.json` ({"title", "lead" or "sapo" or "description",
+"date", "author", "content" or "body": text with blank lines between paragraphs, or a list
+of paragraphs}). A short line without final punctuation becomes a level-2 heading. The
+figures go at the top and before two paragraphs drawn deterministically; each caption is the
+first sentence of the paragraph after the figure, cut at a word after 160 characters (the
+length of a long caption on a news portal; a 300-character caption is 11 lines at 18 pt on
+A5 and runs on, with a warning), its alt text a description of the generated photo.
+
 Only the standard library is used. The example's Markdown is read with a small parser that
 knows what the example holds (YAML front matter of `key: value` lines, paragraphs, `#`
 headings, and `![alt](src "caption")` figures); it is not a general Markdown reader.
 """
 
 import argparse
+import json
 import os
 import random
 import re
@@ -357,6 +377,132 @@ def make_photos(photo_list, list_path, tool):
     subprocess.run(tool.split() + [list_path], check=True)
 
 
+# --- real articles from a corpus ------------------------------------------------------------
+
+HEADING_END = re.compile(r"[.!?…:;,\"”’)\]]$")
+
+
+def read_corpus_file(path):
+    """(meta, paragraphs) of one corpus file, or None when it cannot be read as one."""
+    try:
+        text = open(path, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    meta = {}
+    if path.endswith(".json"):
+        try:
+            d = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(d, dict):
+            return None
+        body = d.get("content") or d.get("body") or ""
+        paras = body if isinstance(body, list) else re.split(r"\n\s*\n|\n", body)
+        paras = [" ".join(str(p).split()) for p in paras if str(p).strip()]
+        meta["title"] = " ".join(str(d.get("title", "")).split())
+        lead = d.get("lead") or d.get("sapo") or d.get("description") or ""
+        meta["lead"] = " ".join(str(lead).split())
+        for key in ("date", "author"):
+            if d.get(key):
+                meta[key] = str(d[key])
+    else:
+        lines = []
+        for line in text.splitlines():
+            m = re.match(r"^#\s*(\w+)\s*=\s*(.*)$", line)
+            if m and not lines:
+                meta[m[1]] = m[2].strip()
+            elif line.strip():
+                lines.append(" ".join(line.split()))
+        if len(lines) < 3:
+            return None
+        meta["title"], meta["lead"], paras = lines[0], lines[1], lines[2:]
+    d = meta.get("date", "")
+    if re.fullmatch(r"\d{8}", d):
+        meta["date"] = "%s-%s-%s" % (d[0:4], d[4:6], d[6:8])
+    elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d[:10]):
+        meta.pop("date", None)
+    else:
+        meta["date"] = d[:10]
+    if not meta.get("title") or not paras:
+        return None
+    return meta, paras
+
+
+def first_sentence(text, limit=160):
+    """The first sentence of a paragraph (cut at a word when longer than `limit`)."""
+    m = re.match(r"^(.+?[.!?…])(\s+[A-ZĐÂÊÔƠƯÁÀẢÃẠ\"“]|$)", text)
+    s = m[1] if m else text
+    if len(s) > limit:
+        s = s[: s.rfind(" ", 0, limit)] + "…"
+    return s
+
+
+def corpus_article(i, meta, paras):
+    """Article i of the corpus set: (meta, blocks, photos), blocks as parse_article gives
+    them, three figures."""
+    rng = random.Random(7919 * i + 3)
+    blocks = []
+    for p in paras:
+        if len(p) < 90 and not HEADING_END.search(p):
+            blocks.append(("h", 2, p))
+        else:
+            blocks.append(("p", p))
+    m = {"title": meta["title"], "lang": "vi", "slug": "c%04d" % i}
+    for key in ("lead", "date", "author"):
+        if meta.get(key):
+            m[key] = meta[key]
+    spots = [k for k in range(1, len(blocks)) if blocks[k][0] == "p"]
+    spots = sorted(rng.sample(spots, min(2, len(spots))))
+    photos = []
+    for k, at in enumerate([0] + spots):
+        name = "p%d.jpg" % (k + 1)
+        following = next((b for b in blocks[at + k:] if b[0] == "p"), ("p", meta["title"]))
+        alt = "Ảnh minh họa được tạo tự động: %s" % SCENES[(i + k) % len(SCENES)]
+        photos.append((name, 100000 + i * 10 + k + 1))
+        blocks.insert(at + k, ("fig", alt, "img/" + name, first_sentence(following[1])))
+    return m, blocks, photos
+
+
+def article_json(meta, blocks):
+    out = {key: meta[key] for key in ("title", "lead", "author", "date", "lang", "slug") if key in meta}
+    out["blocks"] = []
+    for b in blocks:
+        if b[0] == "p":
+            out["blocks"].append({"type": "paragraph", "text": b[1]})
+        elif b[0] == "h":
+            out["blocks"].append({"type": "heading", "level": b[1], "text": b[2]})
+        else:
+            out["blocks"].append({"type": "figure", "src": b[2], "alt": b[1], "caption": b[3]})
+    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_corpus(out, corpus, n_articles, size, photo_list):
+    """Writes the first n usable articles of the corpus folder into OUT/corpus-WxH/cNNNN/;
+    returns [(meta, blocks, dir relative to OUT)]."""
+    w, h = size
+    names = sorted(
+        f for f in os.listdir(corpus) if f.endswith((".txt", ".json")) and not f.startswith(".")
+    )
+    arts = []
+    for f in names:
+        if len(arts) >= n_articles:
+            break
+        read = read_corpus_file(os.path.join(corpus, f))
+        if not read or sum(1 for p in read[1] if len(p) >= 90) < 4:
+            continue
+        i = len(arts) + 1
+        meta, blocks, photos = corpus_article(i, *read)
+        rel = "corpus-%dx%d/c%04d" % (w, h, i)
+        write(os.path.join(out, rel, "c%04d.json" % i), article_json(meta, blocks))
+        for name, seed in photos:
+            photo_list.append("%s %d %d %d" % (os.path.join(out, rel, "img", name), w, h, seed))
+        arts.append((meta, blocks, rel))
+    if len(arts) < n_articles:
+        print("gen-input.py: the corpus gave %d usable articles of %d asked" % (len(arts), n_articles),
+              file=sys.stderr)
+    return arts
+
+
 # --- typst ---------------------------------------------------------------------------------
 
 TYPST_SPECIAL = set('\\#*_$@<>[]`~/=+-:"\'')
@@ -542,6 +688,10 @@ def main():
         help="photo size of the realistic articles (default 1600x1067; repeat for more sets)",
     )
     ap.add_argument("--photo-tool", default=None, help="the gen-photos binary (a command)")
+    ap.add_argument("--corpus", default=None, metavar="DIR",
+                    help="a folder of real articles (.txt as in the underthesea news corpus, or .json)")
+    ap.add_argument("--corpus-articles", type=int, default=96,
+                    help="how many corpus articles make the corpus bulletin (default 96)")
     args = ap.parse_args()
     sizes = []
     for spec in args.photo_size or ["1600x1067"]:
@@ -642,6 +792,28 @@ def main():
             write(os.path.join(out, "pandoc", name + ".md"), pandoc_document(
                 rtitle, rauthors, [(m_, b_, rel + "/") for m_, b_, rel in arts[:n]]))
             made.append(name)
+    if args.corpus:
+        size = sizes[0]
+        arts = write_corpus(out, args.corpus, args.corpus_articles, size, photo_list)
+        n = len(arts)
+        name = "corpus-%d-%dx%d" % (n, size[0], size[1])
+        ctitle = "Bản tin tổng hợp (%d bài)" % n
+        cdesc = "Bản tin thử nghiệm của anpham: %d bài báo thật, mỗi bài 3 ảnh tạo tự động %d × %d." % (
+            n, size[0], size[1])
+        paths = ["%s/c%04d.json" % (rel, i + 1) for i, (_, _, rel) in enumerate(arts)]
+        write(os.path.join(out, name + ".toml"),
+              bulletin_toml(ctitle, cdesc, "Bản tin tổng hợp", date, paths, "%d corpus articles" % n))
+        cb = {
+            "description": cdesc,
+            "meta": "Bản tin tổng hợp — " + display_date(date),
+            "header": ctitle + " — " + display_date(date),
+        }
+        cauthors = sorted({a[0]["author"] for a in arts if a[0].get("author")}) or ["anpham"]
+        write(os.path.join(out, "typst", name + ".typ"), typst_document(
+            ctitle, cauthors, [(m_, b_, "/" + rel + "/") for m_, b_, rel in arts], cb))
+        write(os.path.join(out, "pandoc", name + ".md"), pandoc_document(
+            ctitle, cauthors, [(m_, b_, rel + "/") for m_, b_, rel in arts]))
+        made.append(name)
     make_photos(photo_list, os.path.join(out, "photos.txt"), args.photo_tool)
     print(
         "%s: article, %s.toml (%d copies), long/long.md (%d characters), %s, typst/, pandoc/"

@@ -58,6 +58,8 @@ pub struct BatchOptions {
     /// The output name of a bulletin (default: the manifest's or folder's name, else the
     /// first article's slug).
     pub name: Option<String>,
+    /// The title of a bulletin (`--title`; wins over a manifest's and a folder's).
+    pub title: Option<String>,
 }
 
 /// One publication to build, or an input that failed to load (with `each`).
@@ -236,7 +238,11 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
     }
     if !options.each {
         let (publication, manifest) =
-            input::load_prepared_with(inputs, LoadOptions::repairing(options.repair))?;
+            input::load_prepared_titled(
+                inputs,
+                LoadOptions::repairing(options.repair),
+                options.title.as_deref(),
+            )?;
         let first = inputs.first().cloned().unwrap_or_default();
         let slug = match &options.name {
             Some(n) => n.clone(),

@@ -359,6 +359,8 @@ pub struct EditionRequest {
     pub image_ppi: ImagePpi,
     /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
     pub pdf_standard: PdfStandard,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
     /// Voice, rate and pronunciations of the talking book.
     #[cfg(feature = "speech")]
     pub speech: crate::speech::SpeechOptions,
@@ -390,6 +392,7 @@ impl EditionRequest {
             date: None,
             image_ppi: ImagePpi::default(),
             pdf_standard: PdfStandard::default(),
+            article_break: crate::layout::ArticleBreak::default(),
             #[cfg(feature = "speech")]
             speech: crate::speech::SpeechOptions::default(),
             #[cfg(feature = "braille")]
@@ -415,6 +418,7 @@ impl EditionRequest {
             scale,
             page_size: self.page_size,
             fonts: self.fonts(scale),
+            article_break: self.article_break,
         }
     }
 

@@ -63,6 +63,8 @@ pub struct Labels {
     pub shrink: &'static str,
     /// HTML edition: heading of the list of the print edition's pages.
     pub print_pages: &'static str,
+    /// The title of a bulletin of loose files, before the span of its dates.
+    pub bulletin: &'static str,
 }
 
 /// Vietnamese.
@@ -89,6 +91,7 @@ pub const VI: Labels = Labels {
     enlarge: "Tăng cỡ chữ",
     shrink: "Giảm cỡ chữ",
     print_pages: "Trang của bản in",
+    bulletin: "Bản tin",
 };
 
 /// English.
@@ -115,6 +118,7 @@ pub const EN: Labels = Labels {
     enlarge: "Larger text",
     shrink: "Smaller text",
     print_pages: "Pages of the print edition",
+    bulletin: "Bulletin",
 };
 
 /// Between a line's label and its value: `Nguồn: …`.

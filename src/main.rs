@@ -111,6 +111,15 @@ struct BuildArgs {
     /// else the first article's slug].
     #[arg(long, value_name = "SLUG")]
     name: Option<String>,
+    /// Title of a bulletin (wins over a manifest's title and a folder's name) [default:
+    /// the manifest's title, else the folder's name, else "Bản tin" and the dates].
+    #[arg(long)]
+    title: Option<String>,
+    /// Where a bulletin's next article begins in the PDF: `share` (on the page where the
+    /// previous one ends, below a rule, when a third of the page is left) or `page`
+    /// (always on a new page) [default: share].
+    #[arg(long, value_name = "share|page")]
+    article_break: Option<anpham::layout::ArticleBreak>,
     /// Print resolution of PDF images: images above 1.5× N ppi at their printed size are
     /// resampled to N; `original` keeps every image [default: 300].
     #[arg(long, value_name = "N|original")]
@@ -400,6 +409,7 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, anpham::Error> {
         .and_then(|v| Timestamp::from_epoch_text(&v));
     settings.image_ppi = args.image_ppi.unwrap_or_default();
     settings.pdf_standard = args.pdf_standard.unwrap_or_default();
+    settings.article_break = args.article_break.unwrap_or_default();
     #[cfg(feature = "speech")]
     {
         settings.speech = speech_options(args)?;
@@ -422,6 +432,7 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, anpham::Error> {
         fail_fast: args.fail_fast,
         repair: args.repair,
         name: args.name.clone(),
+        title: args.title.clone(),
     })
 }
 

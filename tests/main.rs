@@ -17,6 +17,7 @@ mod input;
 mod pdf;
 mod proptest_epub;
 mod proptest_text;
+mod reader;
 mod refusals;
 mod robustness;
 mod talking;

@@ -173,10 +173,49 @@ impl LoadOptions {
     }
 }
 
+/// The title of a bulletin made from a folder: the folder's name with `-` and `_` as
+/// spaces, its letters (accents included) kept: `Ban-tin-tuan` → `Ban tin tuan`,
+/// `Bản_tin_tuần` → `Bản tin tuần`. `None` when nothing is left.
+pub fn folder_title(folder: &Path) -> Option<String> {
+    let dir = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let name = dir.file_name()?.to_string_lossy().to_string();
+    let spaced: String = name
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The neutral title of a bulletin of loose files, never one article's: the word for a
+/// bulletin (`labels.rs`: `Labels::bulletin`) and the span of its articles' dates
+/// (`Bản tin 10/11/2022 – 16/11/2022`, one date when they agree, none when no article
+/// is dated).
+pub fn bulletin_title(articles: &[Article], lang: &str) -> String {
+    let word = crate::labels::for_lang(lang).bulletin;
+    let dates: Vec<&str> = articles
+        .iter()
+        .filter_map(|a| a.date.as_deref())
+        .filter(|d| crate::validate::is_date(d))
+        .collect();
+    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+        return word.to_string();
+    };
+    let show = |d: &str| crate::labels::display_date(d, lang);
+    if first == last {
+        format!("{word} {}", show(first))
+    } else {
+        format!("{word} {} – {}", show(first), show(last))
+    }
+}
+
 /// The state of one load: its options and the warnings gathered so far.
 #[derive(Debug, Default)]
 pub(crate) struct Reader {
     options: LoadOptions,
+    /// The title of a bulletin (`--title`): it wins over a manifest's, a folder's name and
+    /// the neutral title of loose files ([`bulletin_title`]). A single article keeps its own.
+    title: Option<String>,
     warnings: std::cell::RefCell<Vec<Diagnostic>>,
     places: std::cell::RefCell<SourcePlaces>,
 }
@@ -185,9 +224,20 @@ impl Reader {
     pub(crate) fn new(options: LoadOptions) -> Reader {
         Reader {
             options,
+            title: None,
             warnings: Default::default(),
             places: Default::default(),
         }
+    }
+
+    /// The same reader giving a bulletin `title` (`None`, or only white space: the one
+    /// the inputs give).
+    pub(crate) fn with_title(mut self, title: Option<&str>) -> Reader {
+        self.title = title
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from);
+        self
     }
 
     /// Takes one article read on its own ([`articles::ArticleRead`]), keeping its
@@ -229,8 +279,9 @@ pub enum Loaded {
 /// Loads one or more inputs (article files, folders of article files, or one bulletin
 /// manifest) into a validated publication with NFC text and loaded images.
 ///
-/// Several articles make a bulletin whose title is the first article's unless a
-/// manifest gives one.
+/// Several articles make a bulletin: titled by its manifest, else after its folder
+/// ([`folder_title`]), else neutrally ([`bulletin_title`]); [`load_prepared_titled`]
+/// sets it.
 pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
     let (publication, manifest, file) = load(inputs, &Reader::default())?;
     validate::check_publication_size(&publication, &file)?;
@@ -250,7 +301,18 @@ pub fn load_prepared_with(
     inputs: &[PathBuf],
     options: LoadOptions,
 ) -> Result<(Prepared, Option<Manifest>)> {
-    let reader = Reader::new(options);
+    load_prepared_titled(inputs, options, None)
+}
+
+/// [`load_prepared_with`], a bulletin titled `title` (`--title`) when one is given: it
+/// wins over a manifest's title, a folder's name and the neutral title of loose files; a
+/// single article keeps its own.
+pub fn load_prepared_titled(
+    inputs: &[PathBuf],
+    options: LoadOptions,
+    title: Option<&str>,
+) -> Result<(Prepared, Option<Manifest>)> {
+    let reader = Reader::new(options).with_title(title);
     let (publication, manifest, file) = load(inputs, &reader)?;
     let prepared = Prepared::from_loaded(publication, &file)?.with_places(reader.places());
     Ok((prepared.with_warnings(reader.into_warnings()), manifest))
@@ -295,10 +357,17 @@ fn load(inputs: &[PathBuf], reader: &Reader) -> Result<(Publication, Option<Mani
             } else {
                 let mut p = Publication::single(articles[0].clone());
                 p.articles = articles;
+                p.title = bulletin_title(&p.articles, &p.lang);
                 p
             }
         }
     };
+    let mut publication = publication;
+    if let Some(t) = &reader.title
+        && (manifest.is_some() || publication.articles.len() > 1)
+    {
+        publication.title = t.clone();
+    }
     let file = manifest
         .as_ref()
         .map_or_else(|| inputs[0].clone(), |m| m.path.clone());
@@ -332,6 +401,9 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
         }
         let mut p = Publication::single(articles[0].clone());
         p.articles = articles;
+        if p.articles.len() > 1 {
+            p.title = folder_title(path).unwrap_or_else(|| bulletin_title(&p.articles, &p.lang));
+        }
         return Ok(Loaded::Bulletin(Box::new(Manifest::from_publication(
             p, path,
         ))));
@@ -494,6 +566,68 @@ fn field_hint(message: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder `name` holding `n` article files (dated 2022-11-1N) in a fresh temporary
+    /// folder; returns both.
+    fn folder_of_articles(name: &str, n: usize) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for k in 1..=n {
+            let text = format!(
+                r#"{{"title": "Bài số {k}", "date": "2022-11-1{k}", "blocks": [{{"type": "paragraph", "text": "Đoạn văn."}}]}}"#
+            );
+            std::fs::write(dir.join(format!("a{k}.json")), text).unwrap();
+        }
+        (tmp, dir)
+    }
+
+    #[test]
+    fn a_folder_bulletin_is_titled_after_the_folder() {
+        assert_eq!(
+            folder_title(Path::new("/x/Ban-tin-tuan")).as_deref(),
+            Some("Ban tin tuan")
+        );
+        assert_eq!(
+            folder_title(Path::new("/x/Bản_tin  tuần-")).as_deref(),
+            Some("Bản tin tuần")
+        );
+        let (_tmp, dir) = folder_of_articles("Bản-tin-tuần", 3);
+        let (p, _) = load_publication(std::slice::from_ref(&dir)).unwrap();
+        assert_eq!(p.title, "Bản tin tuần");
+        assert_eq!(p.articles[0].title, "Bài số 1");
+    }
+
+    #[test]
+    fn loose_files_get_a_neutral_title_with_their_dates() {
+        let (_tmp, dir) = folder_of_articles("x", 3);
+        let files: Vec<PathBuf> = (1..=3).map(|k| dir.join(format!("a{k}.json"))).collect();
+        let (p, _) = load_publication(&files).unwrap();
+        assert_eq!(p.title, "Bản tin 11/11/2022 – 13/11/2022");
+        let one_day: Vec<Article> = p.articles[..1].to_vec();
+        assert_eq!(bulletin_title(&one_day, "vi"), "Bản tin 11/11/2022");
+        assert_eq!(bulletin_title(&[Article::new("x")], "en"), "Bulletin");
+    }
+
+    #[test]
+    fn a_title_option_wins_over_the_folder_and_the_manifest() {
+        let (_tmp, dir) = folder_of_articles("Ban-tin-tuan", 2);
+        let reader = Reader::new(LoadOptions::default()).with_title(Some(" Tin tuần 46 "));
+        let (p, _, _) = load(std::slice::from_ref(&dir), &reader).unwrap();
+        assert_eq!(p.title, "Tin tuần 46");
+        let manifest = dir.join("b.toml");
+        std::fs::write(
+            &manifest,
+            "title = \"Bản tin\"\narticles = [\"a1.json\", \"a2.json\"]\n",
+        )
+        .unwrap();
+        let (p, m, _) = load(std::slice::from_ref(&manifest), &reader).unwrap();
+        assert!(m.is_some());
+        assert_eq!(p.title, "Tin tuần 46");
+        // A single article keeps its own title.
+        let (p, _, _) = load(&[dir.join("a1.json")], &reader).unwrap();
+        assert_eq!(p.title, "Bài số 1");
+    }
 
     #[test]
     fn line_column_counts_characters() {

@@ -207,7 +207,7 @@ mod tests {
             } => (article, part.order(), offset),
             TextAnchor::FrontMatter => panic!("the example has no front matter"),
         };
-        let (mut floated_pages, mut figure_pages) = (0, 0);
+        let mut floated_pages = 0;
         for step in -1..=6 {
             let options = crate::layout::LayoutOptions::new(crate::scale::FontScale::step(step));
             let lay = crate::layout::layout(&p, &options).unwrap();
@@ -243,7 +243,6 @@ mod tests {
                             assert_eq!(offset, text.len(), "step {step}, page {k}");
                         }
                     }
-                    figure_pages += 1;
                 }
                 let last_text = page
                     .items
@@ -260,9 +259,8 @@ mod tests {
             floated_pages > 0,
             "no page of the example opens with a floated figure"
         );
-        assert!(
-            figure_pages > 0,
-            "no page of the example holds figures only"
-        );
+        // Since a float stops the text before it at a sentence end (issue #22), no page
+        // of the example holds figures only at any scale: that case is
+        // `a_page_of_figures_only_begins_after_the_text_printed_before_it`'s.
     }
 }

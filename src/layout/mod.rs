@@ -22,10 +22,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::Result;
+use crate::error::{Diagnostic, Result};
 use crate::fonts::{FontFace, FontSet};
 use crate::input::PageSizeName;
-use crate::labels;
 use crate::model::Publication;
 use crate::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use crate::prepare::Prepared;
@@ -52,7 +51,41 @@ pub struct LayoutOptions {
     pub page_size: PageSizeName,
     /// The fonts; [`FontSet::bundled`] for the scale by default.
     pub fonts: FontSet,
+    /// Where a bulletin's next article begins.
+    pub article_break: ArticleBreak,
 }
+
+/// Where the next article of a bulletin begins (`--article-break`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArticleBreak {
+    /// On the page where the previous one ends, below a rule, when at least
+    /// [`SHARE_PAGE_SHARE`] of that page's text area is left (and its title and first
+    /// lines fit there); else on a new page.
+    #[default]
+    Share,
+    /// Always on a new page.
+    Page,
+}
+
+impl std::str::FromStr for ArticleBreak {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "share" | "auto" => Ok(ArticleBreak::Share),
+            "page" => Ok(ArticleBreak::Page),
+            _ => Err(format!(
+                "unknown article break `{s}`\n  hint: use `share` (an article may begin on the page where the previous one ends) or `page` (each article on a new page)"
+            )),
+        }
+    }
+}
+
+/// The thickness of an article separator, pt.
+pub const SEPARATOR_PT: f32 = 1.5;
+
+/// The least share of a page's text area that must be left for the next article of a
+/// bulletin to begin on it ([`ArticleBreak::Share`]).
+pub const SHARE_PAGE_SHARE: f32 = 1.0 / 3.0;
 
 impl LayoutOptions {
     /// Defaults for a scale: A5, the bundled fonts for that scale.
@@ -61,6 +94,7 @@ impl LayoutOptions {
             scale,
             page_size: PageSizeName::A5,
             fonts: FontSet::bundled(scale.is_large_print()),
+            article_break: ArticleBreak::default(),
         }
     }
 }
@@ -162,6 +196,9 @@ pub struct Line {
     pub offset: usize,
     /// The line ends with an inserted hyphen.
     pub hyphenated: bool,
+    /// The line ends where a sentence of its text ends (or where the text ends): a page
+    /// may break after it without cutting a sentence ([`crate::address::sentences`]).
+    pub sentence_end: bool,
 }
 
 /// An image placed on a page.
@@ -210,6 +247,10 @@ pub struct Page {
     pub items: Vec<Item>,
     /// Header and page number.
     pub furniture: Furniture,
+    /// Rules across the text area that separate an article from the previous one on a
+    /// page they share ([`ArticleBreak::Share`]): the top of each, pt from the page's top
+    /// (drawn as artifacts, [`SEPARATOR_PT`] thick).
+    pub separators: Vec<f32>,
     /// The text area: left, top, right, bottom (pt from the top-left corner). Everything,
     /// furniture included, is drawn inside it.
     pub area: [f32; 4],
@@ -243,6 +284,10 @@ pub struct Layout {
     pub page_map: PageMap,
     /// Index of each article's first page.
     pub article_pages: Vec<usize>,
+    /// What the reader should know about this layout: each figure whose caption runs on
+    /// to the next page (it does not fit on one page even below its image made as small
+    /// as it may be).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Layout {
@@ -322,8 +367,14 @@ fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch:
         ascent_em,
         descent_em,
     };
-    let header = running_header(publication);
-    let mut pager = Pager::new(ph, margin, gutter, &ts, &header, &publication.lang);
+    let mut pager = Pager::new(
+        ph,
+        margin,
+        gutter,
+        &ts,
+        &publication.title,
+        &publication.lang,
+    );
     let mut outline = Vec::new();
     let mut article_pages = Vec::new();
     // Articles are set in parallel (each one's blocks too: see `article_flows`) and
@@ -341,8 +392,16 @@ fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch:
     };
     let mut paginate = |first: usize, batch: Vec<Vec<Flow>>| {
         for (ai, flows) in (first..).zip(batch) {
+            // The pages this article opens are headed with its title.
+            pager.set_running_header(&running_header(publication, ai));
             if ai > 0 || pager.has_content() {
-                pager.new_page();
+                let share = options.article_break == ArticleBreak::Share
+                    && pager.remaining() >= SHARE_PAGE_SHARE * (pager.bottom - pager.top);
+                if share {
+                    pager.separate();
+                } else {
+                    pager.new_page();
+                }
             }
             pager.place_all(flows, &mut outline, Some(ai));
             article_pages.push(pager.first_page_of(ai).unwrap_or(0));
@@ -356,6 +415,11 @@ fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch:
         (batch, first) = (set, next);
     }
     paginate(first, batch);
+    let warnings = pager
+        .caption_run_ons
+        .iter()
+        .map(|&(ai, bi)| caption_run_on_warning(publication, ai, bi, options))
+        .collect();
     let pages = pager.finish();
     let page_map = PageMap {
         source: String::new(),
@@ -368,6 +432,7 @@ fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch:
         outline,
         page_map,
         article_pages,
+        warnings,
     };
     // Bulletins: a title page with the contents in front, numbered i, ii, ….
     if publication.is_bulletin() {
@@ -380,6 +445,40 @@ fn lay_out_in_batches(publication: &Publication, options: &LayoutOptions, batch:
         prepend_front_matter(&mut lay, front, &publication.title, margin);
     }
     lay
+}
+
+/// The warning about figure `bi` of article `ai`, whose caption runs on to the next
+/// page: it names the file and the figure's field, the figure's place among the article's
+/// figures and the edition.
+fn caption_run_on_warning(
+    publication: &Publication,
+    ai: usize,
+    bi: usize,
+    options: &LayoutOptions,
+) -> Diagnostic {
+    let article = &publication.articles[ai];
+    let (file, prefix) = match &article.origin {
+        Some(o) if !o.field.is_empty() => (o.file.clone(), format!("{}.", o.field)),
+        Some(o) => (o.file.clone(), String::new()),
+        None => (std::path::PathBuf::from("<article>"), String::new()),
+    };
+    let number = article.blocks[..bi]
+        .iter()
+        .filter(|b| matches!(b, crate::model::Block::Figure(_)))
+        .count()
+        + 1;
+    Diagnostic::field(
+        &file,
+        format!("{prefix}blocks[{bi}]"),
+        format!(
+            "figure {number} of “{}”: its caption does not fit on one page below its image, even with the image at {} % of the page's height; in the {} it runs on to the next page",
+            article.title,
+            (pager::MIN_FIGURE_SHARE * 100.0).round(),
+            edition_description(options),
+        ),
+    )
+    .with_hint("shorten the caption (or the credit), or choose a smaller scale or a larger page")
+    .as_warning()
 }
 
 /// The highest ascent and deepest descent (ems) of the regular and bold faces of every
@@ -395,18 +494,14 @@ fn tallest_extents(fonts: &FontSet) -> (f32, f32) {
     (ascent_em, descent_em)
 }
 
-/// The running header names the publication; a bulletin's also carries its date, as a
-/// newspaper's does (its title page opens with the title alone, which a reader or an
-/// extraction tool must not take for page furniture).
-fn running_header(publication: &Publication) -> String {
-    match (&publication.date, publication.is_bulletin()) {
-        (Some(d), true) => format!(
-            "{} — {}",
-            publication.title,
-            labels::display_date(d, &publication.lang)
-        ),
-        _ => publication.title.clone(),
-    }
+/// The running header of the pages article `ai` opens: its title, so that a reader who
+/// opens any page knows which article it belongs to (a single article's title is the
+/// publication's).
+fn running_header(publication: &Publication, ai: usize) -> String {
+    publication
+        .articles
+        .get(ai)
+        .map_or_else(|| publication.title.clone(), |a| a.title.clone())
 }
 
 /// Puts a bulletin's front matter pages before the articles' pages: every page index
@@ -474,6 +569,64 @@ mod tests {
         p.title = "Bản tin".into();
         p.articles.extend((1..n).map(article));
         p
+    }
+
+    fn header_text(page: &Page) -> String {
+        page.furniture
+            .header
+            .iter()
+            .flat_map(|l| &l.runs)
+            .map(|r| r.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_running_head_names_the_article_of_the_page() {
+        let p = bulletin(6);
+        let lay = lay_out(&p, &LayoutOptions::new(FontScale::LARGE));
+        for (ai, &first) in lay.article_pages.iter().enumerate() {
+            let end = lay
+                .article_pages
+                .get(ai + 1)
+                .copied()
+                .unwrap_or(lay.pages.len());
+            // The pages this article opens (a page it shares with the previous one keeps
+            // that one's head).
+            for page in &lay.pages[first + 1..end] {
+                let head = header_text(page);
+                let title = &p.articles[ai].title;
+                assert!(
+                    head == *title
+                        || (head.ends_with('…') && title.starts_with(head.trim_end_matches('…'))),
+                    "page {}: {head} for {title}",
+                    page.label
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn articles_share_pages_unless_asked_to_break() {
+        let p = bulletin(12);
+        let shared = lay_out(&p, &LayoutOptions::new(FontScale::LARGE));
+        let mut options = LayoutOptions::new(FontScale::LARGE);
+        options.article_break = ArticleBreak::Page;
+        let broken = lay_out(&p, &options);
+        let rules = |l: &Layout| l.pages.iter().map(|pg| pg.separators.len()).sum::<usize>();
+        assert!(rules(&shared) > 0);
+        assert_eq!(rules(&broken), 0);
+        assert!(
+            shared.pages.len() < broken.pages.len(),
+            "{} vs {}",
+            shared.pages.len(),
+            broken.pages.len()
+        );
+        // Each article still begins where the contents say, below its rule when shared.
+        let starts: std::collections::HashSet<usize> =
+            broken.article_pages.iter().copied().collect();
+        assert_eq!(starts.len(), 12);
+        assert_eq!("page".parse::<ArticleBreak>(), Ok(ArticleBreak::Page));
+        assert!("sometimes".parse::<ArticleBreak>().is_err());
     }
 
     #[test]

@@ -18,8 +18,10 @@ use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedI
 
 /// The gap between a figure's image and its caption, in body sizes.
 const FIGURE_GAP_EM: f32 = 0.3;
-/// The least share of the text area's height a figure's image may be scaled down to.
-const MIN_FIGURE_SHARE: f32 = 0.3;
+/// The least share of the text area's height a figure's image may be scaled down to so
+/// that its caption fits on its page (`docs/font-scales.md`); a caption that does not fit
+/// even then runs on to the next page, with a warning.
+pub(super) const MIN_FIGURE_SHARE: f32 = 0.2;
 /// Lines a page must keep on each side of a break inside a block (no widows, no orphans).
 const MIN_LINES_AT_BREAK: usize = 2;
 
@@ -60,6 +62,20 @@ fn lines_before_break(fit: usize, left: usize, at_top: bool) -> usize {
     take
 }
 
+/// While a figure waits for the next page, a page break inside a block must fall at the
+/// end of a sentence: a reader who goes page by page (the structure tree of each page, as
+/// pdf.js hands it to a screen reader) hears the waiting figure, which the next page
+/// opens with, between the two sides of the break. The most lines, at most `take`, that
+/// end a sentence and keep [`MIN_LINES_AT_BREAK`] on each side; none (the block starts
+/// on the next page) when no such break fits.
+fn sentence_break(rest: &[Line], take: usize) -> usize {
+    let left = rest.len();
+    (MIN_LINES_AT_BREAK..=take.min(left))
+        .rev()
+        .find(|&t| rest[t - 1].sentence_end && left - t >= MIN_LINES_AT_BREAK)
+        .unwrap_or(0)
+}
+
 /// Places flows on pages.
 pub(super) struct Pager<'a> {
     pub(super) ph: f32,
@@ -81,6 +97,11 @@ pub(super) struct Pager<'a> {
     floating: Vec<Floating>,
     /// A waiting figure is being placed (a page it opens must not place the next one).
     placing_float: bool,
+    /// The figures (article, block) whose caption ran on to the next page: it did not fit
+    /// on an empty page even with the image at its smallest ([`MIN_FIGURE_SHARE`]).
+    pub(super) caption_run_ons: Vec<(usize, usize)>,
+    /// A separator was just drawn and nothing placed below it yet ([`Pager::separate`]).
+    separated: bool,
 }
 
 impl<'a> Pager<'a> {
@@ -109,6 +130,8 @@ impl<'a> Pager<'a> {
             front: false,
             floating: Vec::new(),
             placing_float: false,
+            caption_run_ons: Vec::new(),
+            separated: false,
         }
     }
 
@@ -209,14 +232,35 @@ impl<'a> Pager<'a> {
                 page_number: number,
             },
             area,
+            separators: Vec::new(),
         });
         self.top = content_top;
         self.y = content_top;
         self.bottom = content_bottom;
     }
 
-    /// The running header's line (not yet placed): the same on every page, so it is
-    /// shortened and set once.
+    /// Heads the pages opened from now on with `text` (shortened to one line).
+    pub(super) fn set_running_header(&mut self, text: &str) {
+        if self.header_text != text {
+            self.header_text = text.to_string();
+            self.header_line = None;
+        }
+    }
+
+    /// Separates the next article from what the page holds: a rule across the text area
+    /// with a body line of space above and below it ([`super::ArticleBreak::Share`]).
+    pub(super) fn separate(&mut self) {
+        let body = self.ts.metrics.body_pt;
+        let pitch = self.ts.pitch(body);
+        self.y += pitch;
+        let y = self.y;
+        self.pages.last_mut().expect("a page").separators.push(y);
+        self.y += super::SEPARATOR_PT + pitch;
+        self.separated = true;
+    }
+
+    /// The running header's line (not yet placed): set once for each text, as it is the
+    /// same on every page of an article.
     pub(super) fn running_header(&mut self) -> Option<Line> {
         if let Some(line) = &self.header_line {
             return line.clone();
@@ -290,8 +334,10 @@ impl<'a> Pager<'a> {
             .push(Item::Line(line));
     }
 
-    /// The height the start of a flow needs (for keep-with-next).
-    pub(super) fn head_height(flow: &Flow, content_height: f32) -> f32 {
+    /// The height the start of a flow needs (for keep-with-next): with `whole_sentence`
+    /// (a figure waits, so a page break must end a sentence) its lines up to the end of
+    /// its first sentence.
+    pub(super) fn head_height(flow: &Flow, content_height: f32, whole_sentence: bool) -> f32 {
         match flow {
             Flow::Lines {
                 lines,
@@ -301,8 +347,15 @@ impl<'a> Pager<'a> {
             } => {
                 let n = if style.keep_together {
                     lines.len()
+                } else if whole_sentence {
+                    lines
+                        .iter()
+                        .enumerate()
+                        .skip(MIN_LINES_AT_BREAK - 1)
+                        .find(|(_, l)| l.sentence_end)
+                        .map_or(lines.len(), |(i, _)| i + 1)
                 } else {
-                    lines.len().min(2)
+                    lines.len().min(MIN_LINES_AT_BREAK)
                 };
                 style.space_before + pitch * n as f32
             }
@@ -326,9 +379,7 @@ impl<'a> Pager<'a> {
         if self.pages.is_empty() {
             self.new_page();
         }
-        if let Some(ai) = article {
-            self.first_pages.push((ai, self.pages.len() - 1));
-        }
+        let mut first = article;
         let content_height = self.bottom - self.top;
         let mut iter = flows.into_iter().peekable();
         while let Some(flow) = iter.next() {
@@ -339,10 +390,15 @@ impl<'a> Pager<'a> {
                     style,
                     outline: bookmark,
                 } => {
-                    let next_head = iter
-                        .peek()
-                        .map_or(0.0, |f| Self::head_height(f, content_height));
+                    let whole_sentence = !self.floating.is_empty();
+                    let next_head = iter.peek().map_or(0.0, |f| {
+                        Self::head_height(f, content_height, whole_sentence)
+                    });
                     self.start_lines(lines.len(), pitch, &style, next_head);
+                    self.separated = false;
+                    if let Some(ai) = first.take() {
+                        self.first_pages.push((ai, self.pages.len() - 1));
+                    }
                     if let Some((level, title)) = bookmark {
                         outline.push(OutlineEntry {
                             level,
@@ -363,6 +419,9 @@ impl<'a> Pager<'a> {
                     pitch,
                     style,
                 } => {
+                    if let Some(ai) = first.take() {
+                        self.first_pages.push((ai, self.pages.len() - 1));
+                    }
                     let image = FigureBox {
                         article,
                         block,
@@ -372,6 +431,9 @@ impl<'a> Pager<'a> {
                     self.place_figure(image, caption, pitch, &style, content_height);
                 }
             }
+        }
+        if let Some(ai) = first {
+            self.first_pages.push((ai, self.pages.len() - 1));
         }
         self.flush_floating();
     }
@@ -398,6 +460,10 @@ impl<'a> Pager<'a> {
             before + pitch * n.min(2) as f32
         };
         if need_first > self.remaining() && !self.at_top() {
+            if self.separated {
+                // The article does not begin below the rule after all: no rule.
+                self.pages.last_mut().expect("a page").separators.pop();
+            }
             self.new_page();
         } else {
             self.y += before;
@@ -416,7 +482,10 @@ impl<'a> Pager<'a> {
                 }
                 break;
             }
-            let take = lines_before_break(fit, left, self.at_top());
+            let mut take = lines_before_break(fit, left, self.at_top());
+            if !self.floating.is_empty() && !self.at_top() {
+                take = sentence_break(&rest, take);
+            }
             for l in rest.drain(..take.min(left)) {
                 self.place_line(l, pitch);
             }
@@ -510,11 +579,16 @@ impl<'a> Pager<'a> {
                 height: h,
             }));
         self.y += h + gap;
+        let mut ran_on = false;
         for l in caption {
             if self.remaining() < pitch - 0.01 {
+                ran_on = true;
                 self.new_page();
             }
             self.place_line(l, pitch);
+        }
+        if ran_on {
+            self.caption_run_ons.push((image.article, image.block));
         }
         self.y += self.ts.metrics.paragraph_gap_em * self.ts.metrics.body_pt;
     }

@@ -4,6 +4,7 @@
 use super::linebreak::{LineBreak, break_lines, hyphenates};
 use super::shape::{self, Shaped, ShapedGlyph, Style, StyledText};
 use super::{GlyphRun, Line, LinkTarget, Owner, PlacedGlyph};
+use crate::address::sentences::sentence_ranges;
 use crate::fonts::FontSet;
 use crate::model::Text;
 use crate::scale::ScaleMetrics;
@@ -127,6 +128,7 @@ impl Typesetter<'_> {
             .iter()
             .map(|b| self.line(owner, &shaped, b, size, style.indent))
             .collect();
+        mark_sentence_ends(&mut lines, &shaped.styled.text);
         if let (Some((label_owner, label)), Some(first)) = (label, lines.first_mut()) {
             let mut st = StyledText::default();
             st.push(
@@ -190,7 +192,22 @@ impl Typesetter<'_> {
             runs,
             offset: glyphs.first().map_or(0, |g| g.cluster.start as usize),
             hyphenated: b.hyphen,
+            sentence_end: false,
         }
+    }
+}
+
+/// Marks the lines of `text` after which a sentence ends: those whose end (the next
+/// line's start, white space left out) is the end of one of its sentences, and the last.
+fn mark_sentence_ends(lines: &mut [Line], text: &str) {
+    let ends: Vec<usize> = sentence_ranges(text).into_iter().map(|r| r.end).collect();
+    let starts: Vec<usize> = lines.iter().map(|l| l.offset).skip(1).collect();
+    for (line, next) in lines.iter_mut().zip(starts) {
+        let end = text[..next.min(text.len())].trim_end().len();
+        line.sentence_end = !line.hyphenated && ends.binary_search(&end).is_ok();
+    }
+    if let Some(last) = lines.last_mut() {
+        last.sentence_end = true;
     }
 }
 

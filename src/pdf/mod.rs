@@ -63,6 +63,8 @@ pub struct PdfOptions {
     pub image_ppi: ImagePpi,
     /// The standards claimed and validated (PDF/A-2a + PDF/UA-1 by default).
     pub standard: PdfStandard,
+    /// Where a bulletin's next article begins.
+    pub article_break: crate::layout::ArticleBreak,
 }
 
 impl PdfOptions {
@@ -75,6 +77,7 @@ impl PdfOptions {
             date: None,
             image_ppi: ImagePpi::default(),
             standard: PdfStandard::default(),
+            article_break: crate::layout::ArticleBreak::default(),
         }
     }
 
@@ -94,6 +97,7 @@ impl PdfOptions {
             scale: self.scale,
             page_size: self.page_size,
             fonts: self.fonts.clone(),
+            article_break: self.article_break,
         }
     }
 }

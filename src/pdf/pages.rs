@@ -13,9 +13,10 @@ use krilla::Document;
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::destination::XyzDestination;
-use krilla::geom::{Point, Rect, Size, Transform};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
+use krilla::paint::Fill;
 use krilla::surface::{Location, Surface};
 use krilla::tagging::{Artifact, ArtifactType, BBox, ContentTag, SpanTag};
 use krilla::text::GlyphId;
@@ -133,6 +134,9 @@ impl PageDrawer<'_> {
             ArtifactType::PageNumber,
             self.locations.of(Drawn::PageNumber),
         );
+        for &y in &page.separators {
+            draw_separator(surface, page.area, y);
+        }
         for item in &page.items {
             match item {
                 Item::Line(line) => self.draw_line(surface, line),
@@ -271,6 +275,27 @@ fn draw_run(surface: &mut Surface<'_>, run: &GlyphRun, baseline: f32, location: 
         run.size,
         false,
     );
+}
+
+/// A rule across the text area `area` whose top is at `y`: the separator between two
+/// articles on one page, an artifact (it is not read).
+fn draw_separator(surface: &mut Surface<'_>, area: [f32; 4], y: f32) {
+    let mut pb = PathBuilder::new();
+    let (left, right, bottom) = (area[0], area[2], y + crate::layout::SEPARATOR_PT);
+    pb.move_to(left, y);
+    pb.line_to(right, y);
+    pb.line_to(right, bottom);
+    pb.line_to(left, bottom);
+    pb.close();
+    let Some(path) = pb.finish() else {
+        return;
+    };
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+        ArtifactType::Layout,
+    )));
+    surface.set_fill(Some(Fill::default()));
+    surface.draw_path(&path);
+    surface.end_tagged();
 }
 
 fn draw_line_artifact(

@@ -55,6 +55,7 @@ fn lines(article: usize, part: ArticlePart, n: usize) -> Vec<Line> {
             runs: Vec::new(),
             offset: 10 * k,
             hyphenated: false,
+            sentence_end: true,
         })
         .collect()
 }
@@ -342,4 +343,160 @@ fn a_figure_taller_than_a_page_is_scaled_onto_one_page_with_its_caption() {
             .abs()
             < 1e-3
     );
+}
+
+/// A paragraph whose sentences end only after the lines `ends` (0-based) and its last.
+fn sentences(ts: &Typesetter<'_>, block: usize, n: usize, ends: &[usize]) -> Flow {
+    let mut f = paragraph(ts, 0, block, n);
+    if let Flow::Lines { lines, .. } = &mut f {
+        for (k, l) in lines.iter_mut().enumerate() {
+            l.sentence_end = ends.contains(&k) || k + 1 == n;
+        }
+    }
+    f
+}
+
+#[test]
+fn while_a_figure_waits_a_page_breaks_only_at_the_end_of_a_sentence() {
+    // Five lines left on page 1 below the text; the figure waits for page 2 and the
+    // paragraph after it fills page 1, but only up to its sentence that ends on line 3
+    // (the third line): a page-by-page reader hears that sentence whole, then the
+    // figure, then the next sentence.
+    let pages = with_capacity(|ts, cap| {
+        place(vec![
+            paragraph(ts, 0, 0, cap - 5),
+            figure(ts, 0, 1, 6.0),
+            sentences(ts, 2, 10, &[2, 7]),
+        ])
+    });
+    assert_eq!(count(&pages[0], Seen::Text(0, 2)), 3, "{pages:?}");
+    assert_eq!(&pages[1][..2], &[Seen::Image(0, 1), Seen::Caption(0, 1)]);
+    // No sentence ends where the page could break: the paragraph waits for the next page
+    // with the figure, and page 1 keeps the space.
+    let pages = with_capacity(|ts, cap| {
+        place(vec![
+            paragraph(ts, 0, 0, cap - 5),
+            figure(ts, 0, 1, 6.0),
+            sentences(ts, 2, 10, &[6]),
+        ])
+    });
+    assert_eq!(count(&pages[0], Seen::Text(0, 2)), 0, "{pages:?}");
+    assert_eq!(&pages[1][..2], &[Seen::Image(0, 1), Seen::Caption(0, 1)]);
+    let later: usize = pages[1..].iter().map(|p| count(p, Seen::Text(0, 2))).sum();
+    assert_eq!(later, 10);
+    // Without a waiting figure, the page breaks where it must (two lines at least on each
+    // side), sentence or not.
+    let pages = with_capacity(|ts, cap| {
+        place(vec![
+            paragraph(ts, 0, 0, cap - 5),
+            sentences(ts, 2, 10, &[]),
+        ])
+    });
+    assert_eq!(count(&pages[0], Seen::Text(0, 2)), 5, "{pages:?}");
+}
+
+#[test]
+fn a_sentence_break_keeps_two_lines_on_each_side() {
+    let fonts = FontSet::bundled(true);
+    let ts = typesetter(&fonts);
+    let rest = |ends: &[usize]| match sentences(&ts, 0, 6, ends) {
+        Flow::Lines { lines, .. } => lines,
+        Flow::Figure { .. } => unreachable!(),
+    };
+    // A sentence ending on the first line would leave an orphan; one on the fifth a widow.
+    assert_eq!(super::sentence_break(&rest(&[0, 4]), 5), 0);
+    assert_eq!(super::sentence_break(&rest(&[0, 1, 4]), 5), 2);
+    assert_eq!(super::sentence_break(&rest(&[1, 3]), 3), 2);
+    assert_eq!(super::sentence_break(&rest(&[1, 3]), 4), 4);
+}
+
+#[test]
+fn a_caption_too_long_for_the_page_shrinks_the_image_to_its_least_then_runs_on() {
+    let fonts = FontSet::bundled(true);
+    let ts = typesetter(&fonts);
+    let mut p = pager(&ts);
+    let cap = capacity(&p);
+    let content = p.bottom - p.top;
+    let pitch = ts.pitch(ts.metrics.body_pt);
+    let with_caption = |n: usize| Flow::Figure {
+        article: 0,
+        block: 0,
+        aspect: 0.66,
+        natural_width: ts.width,
+        caption: lines(0, ArticlePart::Caption(0), n),
+        pitch,
+        style: body(&ts),
+    };
+    // A caption that leaves a fifth of the page: the image is scaled to fit above it.
+    let fits = ((content * (1.0 - super::MIN_FIGURE_SHARE) - 8.0) / pitch).floor() as usize;
+    p.place_all(vec![with_caption(fits)], &mut Vec::new(), Some(0));
+    assert!(p.caption_run_ons.is_empty());
+    let pages = p.finish();
+    assert_eq!(pages.len(), 1);
+    let Item::Image(img) = &pages[0].items[0] else {
+        panic!("an image first")
+    };
+    assert!(
+        img.height >= content * super::MIN_FIGURE_SHARE - 0.01,
+        "{}",
+        img.height
+    );
+    // One longer than the page holds with the image at its least: it runs on, and says so.
+    let mut p = pager(&ts);
+    p.place_all(vec![with_caption(cap)], &mut Vec::new(), Some(0));
+    assert_eq!(p.caption_run_ons, [(0, 0)]);
+    assert_eq!(p.finish().len(), 2);
+}
+
+#[test]
+fn an_article_shares_the_page_below_a_rule_when_a_third_is_left() {
+    let fonts = FontSet::bundled(true);
+    let ts = typesetter(&fonts);
+    for (used_share, shared) in [(0.5, true), (0.8, false)] {
+        let mut p = pager(&ts);
+        let cap = capacity(&p);
+        let used = (cap as f32 * used_share) as usize;
+        p.place_all(vec![paragraph(&ts, 0, 0, used)], &mut Vec::new(), Some(0));
+        if p.remaining() >= crate::layout::SHARE_PAGE_SHARE * (p.bottom - p.top) {
+            p.separate();
+        } else {
+            p.new_page();
+        }
+        p.place_all(vec![paragraph(&ts, 1, 0, 3)], &mut Vec::new(), Some(1));
+        assert_eq!(p.first_page_of(1), Some(if shared { 0 } else { 1 }));
+        let pages = p.finish();
+        assert_eq!(
+            pages[0].separators.len(),
+            usize::from(shared),
+            "{used_share}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_with_nothing_below_it_is_taken_back() {
+    let fonts = FontSet::bundled(true);
+    let ts = typesetter(&fonts);
+    let mut p = pager(&ts);
+    let cap = capacity(&p);
+    p.place_all(
+        vec![paragraph(&ts, 0, 0, cap / 2)],
+        &mut Vec::new(),
+        Some(0),
+    );
+    p.separate();
+    // An article whose first block is kept together and taller than what is left.
+    let tall = Flow::Lines {
+        lines: lines(1, ArticlePart::Block(0), cap - 2),
+        pitch: ts.pitch(ts.metrics.body_pt),
+        style: BlockStyle {
+            keep_together: true,
+            ..body(&ts)
+        },
+        outline: None,
+    };
+    p.place_all(vec![tall], &mut Vec::new(), Some(1));
+    assert_eq!(p.first_page_of(1), Some(1));
+    let pages = p.finish();
+    assert!(pages[0].separators.is_empty());
 }

@@ -42,6 +42,7 @@ fn empty_layout() -> Layout {
         outline: Vec::new(),
         page_map: Default::default(),
         article_pages: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
