@@ -6,7 +6,8 @@
 //! LIST holds one page path a line. Each output line is
 //! `{"file", "ok", "title", "lang", "declared", "body", "error", "micros", "notes"}`:
 //! `body` is the article's text (lead, then each block's text, one per line), `micros`
-//! the time the import took (reading the file excluded). With `--strip-lang` the
+//! the time the import took (reading the file excluded). A last line
+//! `{"cpu_seconds"}` gives the time the process spent on a CPU (Linux), reading included. With `--strip-lang` the
 //! `lang`/`xml:lang` attributes of the page's `<html>` tag are removed before the import
 //! and reported in `declared`, so the language comes from the text alone.
 
@@ -61,6 +62,18 @@ fn main() {
             }),
         };
         writeln!(out, "{v}").ok();
+    }
+    // The time this process spent on a CPU (Linux), fair when other work shares the cores.
+    if let Some(ns) = std::fs::read_to_string("/proc/self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+    {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"cpu_seconds": ns as f64 / 1e9})
+        )
+        .ok();
     }
 }
 

@@ -245,7 +245,13 @@ fn convert_body(
     let generic = GENERIC_BODY.iter().find_map(|s| {
         doc.select(&sel(s))
             .find(|e| e.select(&sel("p")).take(2).count() == 2)
-            .map(|e| (e, *s))
+            .map(|e| {
+                // Narrowed as the scored element is: `main` or `article` often hold
+                // teasers and bylines around the article's own container.
+                let id = scores.narrow(doc.root_element(), e.id());
+                let narrowed = doc.tree.get(id).and_then(ElementRef::wrap).unwrap_or(e);
+                (narrowed, *s)
+            })
     });
     let mut order: Vec<(ElementRef<'_>, String)> = Vec::new();
     let generic_score = generic.map(|(e, _)| scores.score.get(&e.id()).copied().unwrap_or(0.0));

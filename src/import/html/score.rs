@@ -155,26 +155,35 @@ pub fn score(root: ElementRef<'_>) -> Scores {
     walk(root, 0, &mut s);
     // The best element, narrowed to the child that holds most of its good text: the
     // sum is highest on a wrapper as wide as the neutral text around the article.
-    if let Some((mut id, sc)) = s.best {
+    if let Some((id, sc)) = s.best {
+        let id = s.narrow(root, id);
+        s.best = Some((id, s.score.get(&id).copied().unwrap_or(sc)));
+    }
+    s
+}
+
+impl Scores {
+    /// `id`, or the deepest container under it that holds [`NARROW_SHARE`] of its good
+    /// text.
+    pub fn narrow(&self, root: ElementRef<'_>, mut id: NodeId) -> NodeId {
         loop {
             let Some(node) = root.tree().get(id) else {
                 break;
             };
-            let good = s.good.get(&id).copied().unwrap_or(0.0);
+            let good = self.good.get(&id).copied().unwrap_or(0.0);
             let narrower = node.children().find(|c| {
                 c.value()
                     .as_element()
                     .is_some_and(|el| is_container(el.name()))
-                    && s.good.get(&c.id()).copied().unwrap_or(0.0) >= NARROW_SHARE * good
+                    && self.good.get(&c.id()).copied().unwrap_or(0.0) >= NARROW_SHARE * good
             });
             match narrower {
                 Some(c) if good > 0.0 => id = c.id(),
                 _ => break,
             }
         }
-        s.best = Some((id, s.score.get(&id).copied().unwrap_or(sc)));
+        id
     }
-    s
 }
 
 /// The best element is narrowed to a child holding at least this share of its good text.
@@ -236,7 +245,7 @@ fn walk_good(e: ElementRef<'_>, depth: usize, s: &mut Scores) -> (f64, usize, f6
         s.score.insert(e.id(), total);
         s.chars.insert(e.id(), chars);
         s.good.insert(e.id(), good);
-        if total > 0.0 && s.best.is_none_or(|(_, b)| total >= b) {
+        if total > 0.0 && is_container(name) && s.best.is_none_or(|(_, b)| total >= b) {
             s.best = Some((e.id(), total));
         }
     }
@@ -299,9 +308,6 @@ fn block_score(name: &str, b: &Inline) -> f64 {
         own
     } else if b.chars >= 30 && b.ends_sentence && (stop_density >= 0.1 || !spaced) {
         own
-    } else if b.punct == 0 && b.words <= 4 {
-        // Short labels: dates, "Share", category names.
-        -(chars * 0.3)
     } else {
         0.0
     }
