@@ -56,6 +56,10 @@ enum Command {
         /// Print only what needs attention and errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Repair control characters in the pages' text (as `build --repair` does) before
+        /// writing, each repair reported.
+        #[arg(long)]
+        repair: bool,
     },
     /// Print the font-scale ladder (print sizes and EPUB sizes).
     Scales,
@@ -245,15 +249,16 @@ fn main() -> ExitCode {
             sources,
             out_dir,
             quiet,
-        } => import(&sources, &out_dir, quiet),
+            repair,
+        } => import(&sources, &out_dir, quiet, repair),
     }
 }
 
 #[cfg(feature = "import")]
-fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool) -> ExitCode {
+fn import(sources: &[PathBuf], out_dir: &std::path::Path, quiet: bool, repair: bool) -> ExitCode {
     let mut failed = 0;
     for source in sources {
-        match anpham::import::write::import_to(source, out_dir) {
+        match anpham::import::write::import_to_with(source, out_dir, repair) {
             Ok(done) => {
                 println!("{}:", source.display());
                 for note in &done.imported.notes {

@@ -106,8 +106,11 @@ pub fn is_end_marker(line: &str) -> bool {
     END_MARKERS.contains(&l)
 }
 
-/// Class or id fragments of elements that are chrome on Vietnamese portals and
-/// newspapers (compared in lower case, as substrings of the class or id).
+/// Words of class or id names of elements that are chrome on Vietnamese portals and
+/// newspapers and on news sites generally. A part matches whole words of a name
+/// (`share` in `share-box`, `social_links`, `shareButtons`; `comment` also in
+/// `comments`), never the inside of a word, so `hidden` is not `field-label-hidden`'s
+/// state but a word of it — see [`WHOLE_NAME_PARTS`].
 pub const CHROME_CLASS_PARTS: &[&str] = &[
     "toolbar",
     "share",
@@ -129,6 +132,7 @@ pub const CHROME_CLASS_PARTS: &[&str] = &[
     "header-top",
     "banner",
     "advert",
+    "ads",
     "quangcao",
     "print",
     "fontsize",
@@ -137,11 +141,74 @@ pub const CHROME_CLASS_PARTS: &[&str] = &[
     "rating",
     "tags",
     "keyword",
+    "newsletter",
+    "sidebar",
+    "promo",
+    "popup",
+    "cookie",
+    "consent",
+    "modal",
+    "subscribe",
     "ms-webpart-chrome-title",
     "ms-webpart-titletext",
-    "ms-hide",
-    "hidden",
 ];
+
+/// Names that make an element chrome only as a whole class or id (states, not topics):
+/// `class="hidden"` hides, `class="field-label-hidden"` hides only a label.
+pub const WHOLE_NAME_PARTS: &[&str] = &["hidden", "ms-hide", "hide", "d-none", "sr-only"];
+
+/// The lower-case words of a class or id: split at anything not a letter or digit and
+/// where a lower-case letter meets an upper-case one (`shareButtons`).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// The chrome part a class or id name matches, if any (see [`CHROME_CLASS_PARTS`]).
+pub fn chrome_part(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(p) = WHOLE_NAME_PARTS.iter().find(|p| lower == **p) {
+        return Some(p);
+    }
+    let words = name_words(name);
+    if words.is_empty() {
+        return None;
+    }
+    CHROME_CLASS_PARTS.iter().copied().find(|part| {
+        let pw: Vec<&str> = part.split('-').collect();
+        if pw.len() == 1 {
+            // One word: a word of the name equal to it or starting with it
+            // (`comments`, `sharebox`), or a Vietnamese compound inside a word.
+            words.iter().any(|w| {
+                w.starts_with(part) && (w.len() == part.len() || part.len() >= 4)
+                    || (part.len() >= 7 && w.contains(part))
+            })
+        } else {
+            words
+                .windows(pw.len())
+                .any(|win| win.iter().zip(&pw).all(|(a, b)| a == b))
+        }
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -157,6 +224,22 @@ mod tests {
         assert!(!is_chrome_line("Toàn cảnh Hội thảo"));
         assert!(!is_chrome_line("Chia sẻ kinh nghiệm làm kinh tế"));
         assert!(!is_chrome_line("A"));
+    }
+
+    #[test]
+    fn chrome_names_match_whole_words() {
+        assert_eq!(chrome_part("hidden"), Some("hidden"));
+        assert_eq!(chrome_part("field-label-hidden"), None);
+        assert_eq!(chrome_part("field field-label-hidden"), None);
+        assert_eq!(chrome_part("share-box"), Some("share"));
+        assert_eq!(chrome_part("shareButtons"), Some("share"));
+        assert_eq!(chrome_part("user-comments"), Some("comment"));
+        assert_eq!(chrome_part("boxtinlienquan"), Some("lienquan"));
+        assert_eq!(chrome_part("header-top"), Some("header-top"));
+        assert_eq!(chrome_part("page-header"), None);
+        assert_eq!(chrome_part("blueprint"), None);
+        assert_eq!(chrome_part("uploads"), None);
+        assert_eq!(chrome_part("article-body"), None);
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub(crate) mod chrome;
 pub(crate) mod dates;
 pub(crate) mod html;
 pub(crate) mod images;
+pub mod lang;
 pub(crate) mod plaintext;
+pub(crate) mod url;
 pub mod write;
 
 use std::fmt;
@@ -91,6 +93,8 @@ pub struct Imported {
     pub article: Article,
     /// What was recognised and what was not, in source order within each stage.
     pub notes: Vec<Note>,
+    /// The strategies tried to find the article's text, in order (named in a refusal).
+    pub tried: Vec<String>,
 }
 
 impl Imported {
@@ -170,6 +174,15 @@ pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Impor
             ),
         );
     }
+    if imported.tried.is_empty() {
+        imported
+            .tried
+            .push("the plain-text reader (title line, then paragraphs)".into());
+    }
+    let tried: Vec<&str> = imported.tried.iter().map(String::as_str).collect();
+    refuse_short_body(path, &imported, &tried)?;
+    let declared = imported.article.lang.take();
+    lang::settle(&mut imported, declared);
     if imported.article.slug.is_none() {
         imported.article.slug = path
             .file_stem()
@@ -190,6 +203,39 @@ pub fn load_article(path: &Path) -> Result<Article> {
     });
     validate::prepare_article(&mut article)?;
     Ok(article)
+}
+
+/// The fewest letters an imported article's text (lead and blocks) may have: a page with
+/// less is refused rather than written as an empty article.
+pub const MIN_BODY_LETTERS: usize = 100;
+
+/// The letters of the article's text (lead and blocks, figures left out).
+pub fn body_letters(article: &Article) -> usize {
+    body_text(article)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .count()
+}
+
+/// Refuses an article whose text has fewer than [`MIN_BODY_LETTERS`] letters, naming
+/// the strategies that were `tried`.
+pub(crate) fn refuse_short_body(path: &Path, imported: &Imported, tried: &[&str]) -> Result<()> {
+    let letters = body_letters(&imported.article);
+    if letters >= MIN_BODY_LETTERS {
+        return Ok(());
+    }
+    Err(Error::input(
+        Diagnostic::file(
+            path,
+            format!(
+                "no article text found: {letters} letter(s) of body text, at least {MIN_BODY_LETTERS} are needed (tried: {})",
+                tried.join("; ")
+            ),
+        )
+        .with_hint(
+            "import the article's own page (not a list, gallery or video page), saved complete from the browser; or write the article by hand",
+        ),
+    ))
 }
 
 /// Collapses runs of white space (not no-break spaces) to one space and trims.
@@ -222,5 +268,109 @@ pub(crate) fn shorten(s: &str) -> String {
     } else {
         let head: String = s.chars().take(MAX).collect();
         format!("{head}…")
+    }
+}
+
+/// The article's running text as a reader gets it: the lead, then each heading,
+/// paragraph, quotation and list item on its own line (figures left out).
+pub fn body_text(article: &Article) -> String {
+    let mut out = String::new();
+    let mut push = |s: String| {
+        let s = s.trim();
+        if !s.is_empty() {
+            out.push_str(s);
+            out.push('\n');
+        }
+    };
+    if let Some(lead) = &article.lead {
+        push(lead.to_plain());
+    }
+    for block in &article.blocks {
+        match block {
+            crate::model::Block::Paragraph { text }
+            | crate::model::Block::Heading { text, .. }
+            | crate::model::Block::Quote { text, .. } => push(text.to_plain()),
+            crate::model::Block::List { items, .. } => {
+                for item in items {
+                    push(item.to_plain());
+                }
+            }
+            crate::model::Block::Figure(_) => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = "The governor said on Monday that the state would not change its policy on the new rules for schools, despite the protests of parents and teachers.";
+
+    fn import(html: &str) -> Result<Imported> {
+        import_bytes(Path::new("page.html"), SourceKind::Html, html.as_bytes())
+    }
+
+    #[test]
+    fn an_empty_page_is_refused_naming_the_strategies() {
+        let err = import(
+            r#"<html lang="en"><head><title>Videos</title></head><body><nav><a href="/">Home</a></nav><h1>Videos</h1><p>Watch.</p></body></html>"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("page.html"), "{err}");
+        assert!(err.contains("no article text found"), "{err}");
+        assert!(err.contains("the Readability extractor"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_text_copy_is_refused() {
+        let err = import_bytes(
+            Path::new("t.txt"),
+            SourceKind::PlainText,
+            "Tiêu đề\n\nNgắn.\n".as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no article text found"), "{err}");
+        assert!(err.contains("plain-text reader"), "{err}");
+    }
+
+    #[test]
+    fn the_language_comes_from_the_text_when_the_page_declares_none() {
+        let im = import(&format!(
+            "<html><body><h1>Storm</h1><article><p>{EN}</p><p>{EN}</p></article></body></html>"
+        ))
+        .unwrap();
+        assert_eq!(im.article.lang.as_deref(), Some("en"));
+        assert!(im.notes.iter().any(|n| n.message.contains("from the text")));
+    }
+
+    #[test]
+    fn a_declared_language_the_text_contradicts_is_kept_with_a_warning() {
+        let im = import(&format!("<html lang=\"vi\"><body><h1>Storm</h1><article><p>{EN}</p><p>{EN}</p></article></body></html>")).unwrap();
+        assert_eq!(im.article.lang.as_deref(), Some("vi"));
+        assert!(
+            im.attention().any(|n| n.message.contains("reads as `en`")),
+            "{:?}",
+            im.notes
+        );
+    }
+
+    #[test]
+    fn a_paragraph_in_another_language_is_marked() {
+        let vi = "Sáng nay, Ủy ban nhân dân tỉnh đã tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ năm tới, với sự tham dự của đại diện các sở, ban, ngành.";
+        let im = import(&format!("<html><body><h1>Hội nghị</h1><article><p>{vi}</p><p>{vi}</p><p>{EN}</p></article></body></html>")).unwrap();
+        assert_eq!(im.article.lang.as_deref(), Some("vi"));
+        let langs: Vec<Option<&str>> = im
+            .article
+            .blocks
+            .iter()
+            .map(|b| match b {
+                crate::model::Block::Paragraph { text } => text.spans[0].lang.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(langs, vec![None, None, Some("en")]);
     }
 }

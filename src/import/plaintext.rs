@@ -34,10 +34,11 @@ const MAX_AUTHOR_WORDS: usize = 8;
 pub fn read(path: &Path, text: &str) -> Result<Imported> {
     let mut imported = Imported {
         article: Article {
-            lang: Some("vi".into()),
+            lang: None,
             ..Article::new(String::new())
         },
         notes: Vec::new(),
+        tried: Vec::new(),
     };
     let (mut body, title_line) = title_date_and_body(text, &mut imported);
     if imported.article.title.is_empty() {

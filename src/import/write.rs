@@ -40,7 +40,19 @@ pub struct ImportedFile {
 /// `anpham import SOURCE -o DIR` for one source: imports it, writes it, and reads the
 /// written Markdown back to check it.
 pub fn import_to(source: &Path, out_dir: &Path) -> Result<ImportedFile> {
-    let imported = super::import_file(source)?;
+    import_to_with(source, out_dir, false)
+}
+
+/// [`import_to`], with `repair` (`anpham import --repair`): control characters in the
+/// page's text repaired as `build --repair` repairs them (each repair a note), so the
+/// written Markdown builds without `--repair`.
+pub fn import_to_with(source: &Path, out_dir: &Path, repair: bool) -> Result<ImportedFile> {
+    let mut imported = super::import_file(source)?;
+    if repair {
+        for d in crate::validate::repair::repair_controls(&mut imported.article, source, "") {
+            imported.note(super::NoteKind::Attention, "repair", d.to_string());
+        }
+    }
     let written = write_markdown(&imported, source, out_dir)?;
     let reads_back = crate::input::load_article_file(&written.markdown).map(|_| ());
     Ok(ImportedFile {

@@ -385,11 +385,12 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
     if path.is_dir() {
         let files = article_files_in(path)?;
         if files.is_empty() {
-            return Err(
-                Diagnostic::file(path, "the folder holds no .json, .toml or .md article")
-                    .with_hint("put article files in it, or name them directly")
-                    .into(),
-            );
+            return Err(Diagnostic::file(
+                path,
+                "the folder holds no .json, .toml or .md article and no .html, .htm or .txt page",
+            )
+            .with_hint("put article files or saved pages in it, or name them directly")
+            .into());
         }
         // Read in parallel, taken in name order (`articles::take_all`).
         let options = reader.options();
@@ -424,8 +425,25 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
     Ok(Loaded::Article(Box::new(reader.take(read))))
 }
 
+/// Whether a file in a folder is an article: an article file (`.json`, `.toml`, `.md`) or
+/// a page to import (`.html`, `.htm`, `.xhtml`, `.txt`), except a `README`, `LICENSE`
+/// or `NOTES` text beside them.
+fn is_article_file(p: &Path) -> bool {
+    if Format::from_path(p).is_some() {
+        return true;
+    }
+    let stem = p
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    crate::import::SourceKind::from_path(p).is_some()
+        && !["README", "LICENSE", "NOTES", "CHANGELOG"].contains(&stem.as_str())
+}
+
 /// The article files of a folder and of its article folders (one article file at their
-/// top), sorted by name (byte order).
+/// top), sorted by name (byte order). Saved pages count (`.html`, `.htm`, `.txt`); a
+/// browser's `NAME_files/` folder of a saved page is never an article folder.
 pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let read_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -440,13 +458,18 @@ pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     entries.sort();
     let mut files = Vec::new();
     for p in entries {
-        if p.is_file() && Format::from_path(&p).is_some() {
+        if p.is_file() && is_article_file(&p) {
             files.push(p);
-        } else if p.is_dir() {
+        } else if p.is_dir()
+            && !p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with("_files"))
+        {
             let mut inner = Vec::new();
             for entry in std::fs::read_dir(&p).map_err(read_err(&p))? {
                 let f = entry.map_err(read_err(&p))?.path();
-                if f.is_file() && Format::from_path(&f).is_some() {
+                if f.is_file() && is_article_file(&f) {
                     inner.push(f);
                 }
             }

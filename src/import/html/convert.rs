@@ -13,7 +13,7 @@ use crate::model::{Block, HeadingLevel, Span, Text};
 use crate::validate::{is_language_tag, is_safe_url};
 
 /// Elements whose content is never article text.
-const DROPPED_ELEMENTS: &[&str] = &[
+pub(super) const DROPPED_ELEMENTS: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "form", "button", "input", "select",
     "textarea", "nav", "aside", "footer", "header", "svg", "canvas", "object", "embed", "video",
     "audio", "map", "link", "meta", "head", "title", "dialog", "menu",
@@ -42,6 +42,13 @@ pub(super) struct Converter<'a> {
     /// False for the sub-converters of headings, list items, quotations and captions:
     /// chrome and end markers are recognised on whole blocks only.
     pub(super) top: bool,
+    /// The characters of text in the body's element (see `holds_most_text`).
+    pub(super) body_chars: usize,
+    /// The page's own http/https address, against which relative links are resolved.
+    pub(super) base: Option<String>,
+    /// Visible characters of the paragraph being read, and those inside links.
+    pub(super) para_chars: usize,
+    pub(super) para_link_chars: usize,
 }
 
 impl<'a> Converter<'a> {
@@ -63,6 +70,10 @@ impl<'a> Converter<'a> {
             in_caption: 0,
             ended: false,
             top: true,
+            body_chars: 0,
+            base: None,
+            para_chars: 0,
+            para_link_chars: 0,
         }
     }
 
@@ -70,6 +81,8 @@ impl<'a> Converter<'a> {
     pub(super) fn child(&self) -> Converter<'a> {
         let mut c = Converter::new(self.page, self.source, &self.title, self.skip.clone());
         c.top = false;
+        c.body_chars = self.body_chars;
+        c.base = self.base.clone();
         c
     }
 
@@ -132,6 +145,12 @@ impl<'a> Converter<'a> {
         path
     }
 
+    /// Whether `e` holds most of the body's text: such an element is never chrome, whatever
+    /// its class says.
+    fn holds_most_text(&self, e: ElementRef<'_>, depth: usize) -> bool {
+        self.body_chars > 0 && super::score::text_chars(e, depth) * 2 > self.body_chars
+    }
+
     pub(super) fn walk_children(&mut self, e: ElementRef<'_>, depth: usize) {
         for child in e.children() {
             if self.ended {
@@ -168,7 +187,9 @@ impl<'a> Converter<'a> {
         if is_hidden(v) {
             return;
         }
-        if let Some(part) = chrome_class(e) {
+        if let Some(part) = chrome_class(e)
+            && !self.holds_most_text(e, depth)
+        {
             let p = self.place(e, None);
             self.note(
                 NoteKind::Dropped,
@@ -271,6 +292,26 @@ impl<'a> Converter<'a> {
             if plain.iter().all(|t| chrome::is_chrome_line(t)) {
                 let p = self.place(e, None);
                 self.note(NoteKind::Dropped, p, "a list of toolbar links".into());
+            } else if self.top && items.len() >= 2 && {
+                let all: usize = items
+                    .iter()
+                    .flat_map(|t| &t.spans)
+                    .map(|s| s.text.chars().filter(|c| !c.is_whitespace()).count())
+                    .sum();
+                let linked: usize = items
+                    .iter()
+                    .flat_map(|t| &t.spans)
+                    .filter(|s| s.href.is_some())
+                    .map(|s| s.text.chars().filter(|c| !c.is_whitespace()).count())
+                    .sum();
+                linked * 10 > all * 8
+            } {
+                let p = self.place(e, None);
+                self.note(
+                    NoteKind::Dropped,
+                    p,
+                    "a list of links (navigation or related articles)".into(),
+                );
             } else {
                 self.blocks.push(Block::List {
                     ordered: name == "ol",
@@ -345,6 +386,13 @@ impl<'a> Converter<'a> {
             None
         } else if is_safe_url(href) {
             Some(href.to_string())
+        } else if let Some(abs) = self
+            .base
+            .as_deref()
+            .and_then(|b| super::super::url::absolute(b, href))
+            .filter(|u| is_safe_url(u))
+        {
+            Some(abs)
         } else {
             let shown: String = href.chars().take(60).collect();
             let p = self.place(e, None);
@@ -430,6 +478,11 @@ impl<'a> Converter<'a> {
         if s.is_empty() {
             return;
         }
+        let visible = s.chars().filter(|c| !c.is_whitespace()).count();
+        self.para_chars += visible;
+        if !self.links.is_empty() {
+            self.para_link_chars += visible;
+        }
         let span = Span {
             text: s.to_string(),
             emphasis: self.emphasis > 0,
@@ -446,6 +499,9 @@ impl<'a> Converter<'a> {
     /// Ends the current paragraph: white space collapsed, chrome and end markers
     /// recognised, an emphasised line after an image taken as its caption.
     pub(super) fn flush(&mut self) {
+        let (chars, link_chars) = (self.para_chars, self.para_link_chars);
+        self.para_chars = 0;
+        self.para_link_chars = 0;
         if self.spans.is_empty() {
             return;
         }
@@ -468,6 +524,15 @@ impl<'a> Converter<'a> {
                 None => "body".into(),
             };
             self.note(NoteKind::Dropped, place, format!("portal chrome `{shown}`"));
+            return;
+        }
+        if is_link_line(chars, link_chars) {
+            let shown = shorten(&plain);
+            self.note(
+                NoteKind::Dropped,
+                "body".into(),
+                format!("a line of links `{shown}`"),
+            );
             return;
         }
         if chrome::is_end_marker(&plain) {
@@ -504,7 +569,13 @@ impl<'a> Converter<'a> {
 
 /// Whether an element is hidden (`hidden`, `aria-hidden="true"`, `display: none`,
 /// `visibility: hidden`).
-fn is_hidden(v: &scraper::node::Element) -> bool {
+/// A paragraph that is mostly link text (`Read more: …`, a row of tags or teasers) is
+/// navigation, not article text.
+fn is_link_line(chars: usize, link_chars: usize) -> bool {
+    chars > 0 && link_chars * 10 > chars * 6 && chars < 300
+}
+
+pub(super) fn is_hidden(v: &scraper::node::Element) -> bool {
     v.attr("hidden").is_some()
         || v.attr("aria-hidden") == Some("true")
         || v.attr("style").is_some_and(|s| {
@@ -517,25 +588,11 @@ fn is_hidden(v: &scraper::node::Element) -> bool {
         })
 }
 
-/// The class or id fragment that makes an element chrome, if any.
-fn chrome_class(e: ElementRef<'_>) -> Option<&'static str> {
+/// The class or id word that makes an element chrome, if any (whole words only, see
+/// [`chrome::chrome_part`]).
+pub(super) fn chrome_class(e: ElementRef<'_>) -> Option<&'static str> {
     let v = e.value();
-    let mut names = String::new();
-    for c in v.classes() {
-        names.push_str(c);
-        names.push(' ');
-    }
-    if let Some(id) = v.id() {
-        names.push_str(id);
-    }
-    if names.is_empty() {
-        return None;
-    }
-    let lower = names.to_ascii_lowercase();
-    chrome::CHROME_CLASS_PARTS
-        .iter()
-        .copied()
-        .find(|p| lower.contains(p))
+    v.classes().chain(v.id()).find_map(chrome::chrome_part)
 }
 
 fn is_caption_class(e: ElementRef<'_>) -> bool {

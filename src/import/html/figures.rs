@@ -11,14 +11,67 @@ use crate::model::{Block, Figure, Span, Text};
 
 /// An image's address: lazy-loading pages put the real one in `data-src` /
 /// `data-original`.
-fn image_source(v: &scraper::node::Element) -> &str {
-    ["data-src", "data-original", "data-lazy-src", "src"]
-        .iter()
-        .filter_map(|a| v.attr(a))
-        .map(str::trim)
-        .find(|s| !s.is_empty() && !s.starts_with("data:"))
-        .or_else(|| v.attr("src"))
-        .unwrap_or("")
+fn image_source(img: ElementRef<'_>) -> String {
+    let v = img.value();
+    let usable = |s: &&str| !s.is_empty() && !s.starts_with("data:") && !is_placeholder(s);
+    [
+        "data-src",
+        "data-original",
+        "data-lazy-src",
+        "data-lazy",
+        "data-original-src",
+    ]
+    .iter()
+    .filter_map(|a| v.attr(a))
+    .map(str::trim)
+    .find(usable)
+    .or_else(|| v.attr("src").map(str::trim).filter(usable))
+    .map(str::to_string)
+    .or_else(|| {
+        ["data-srcset", "srcset"]
+            .iter()
+            .filter_map(|a| v.attr(a))
+            .find_map(first_of_srcset)
+    })
+    .or_else(|| noscript_copy(img))
+    .or_else(|| v.attr("src").map(|s| s.trim().to_string()))
+    .unwrap_or_default()
+}
+
+/// A lazy-loading placeholder (`blank.gif`, `placeholder.png`, `lazy.svg`…).
+fn is_placeholder(src: &str) -> bool {
+    let name = src.rsplit('/').next().unwrap_or(src).to_ascii_lowercase();
+    [
+        "blank.",
+        "placeholder",
+        "lazy",
+        "spacer.",
+        "transparent.",
+        "pixel.",
+    ]
+    .iter()
+    .any(|p| name.contains(p))
+}
+
+/// The first address of a `srcset` (`a.jpg 480w, b.jpg 800w` → `a.jpg`).
+fn first_of_srcset(set: &str) -> Option<String> {
+    let first = set.split(',').next()?.split_whitespace().next()?;
+    (!first.is_empty() && !first.starts_with("data:")).then(|| first.to_string())
+}
+
+/// The `src` of an `<img>` in the `<noscript>` right after a lazy image (the copy for
+/// browsers without scripts; html5ever keeps a `<noscript>`'s content as text).
+fn noscript_copy(img: ElementRef<'_>) -> Option<String> {
+    let next = img
+        .next_siblings()
+        .filter_map(ElementRef::wrap)
+        .next()
+        .filter(|e| e.value().name() == "noscript")?;
+    let text: String = next.text().collect();
+    let frag = scraper::Html::parse_fragment(&text);
+    let copy = frag.select(&super::sel("img")).next()?;
+    let src = copy.value().attr("src")?.trim();
+    (!src.is_empty() && !src.starts_with("data:")).then(|| src.to_string())
 }
 
 impl Converter<'_> {
@@ -88,7 +141,8 @@ impl Converter<'_> {
     /// (or alt text) kept as an emphasised paragraph and the reason reported.
     pub(super) fn figure(&mut self, img: ElementRef<'_>, caption: Option<Text>) {
         let v = img.value();
-        let src = image_source(v);
+        let src = image_source(img);
+        let src = src.as_str();
         let alt = v.attr("alt").map(normalize_space).filter(|a| !a.is_empty());
         // Spacers and tracking pixels.
         let tiny = |a: &str| {
@@ -161,5 +215,39 @@ impl Converter<'_> {
             });
             self.open_figure = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod lazy_tests {
+    use super::*;
+
+    fn src_of(html: &str) -> String {
+        let doc = scraper::Html::parse_document(html);
+        let img = doc.select(&super::super::sel("img")).next().unwrap();
+        image_source(img)
+    }
+
+    #[test]
+    fn lazy_images_resolve_to_the_real_file() {
+        assert_eq!(
+            src_of(r#"<img src="data:image/gif;base64,R0l" data-src="p_files/a.jpg">"#),
+            "p_files/a.jpg"
+        );
+        assert_eq!(
+            src_of(r#"<img src="p_files/blank.gif" data-original="p_files/b.jpg">"#),
+            "p_files/b.jpg"
+        );
+        assert_eq!(
+            src_of(r#"<img src="data:," srcset="p_files/c-480.jpg 480w, p_files/c-800.jpg 800w">"#),
+            "p_files/c-480.jpg"
+        );
+        assert_eq!(
+            src_of(
+                r#"<p><img src="p_files/lazy.svg"><noscript><img src="p_files/d.jpg"></noscript></p>"#
+            ),
+            "p_files/d.jpg"
+        );
+        assert_eq!(src_of(r#"<img src="p_files/e.jpg">"#), "p_files/e.jpg");
     }
 }

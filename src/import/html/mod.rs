@@ -19,15 +19,18 @@ mod convert;
 mod figures;
 mod layouts;
 mod metadata;
+mod score;
 mod spans;
+mod stopwords;
 #[cfg(test)]
 mod tests;
+mod title;
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use ego_tree::NodeId;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 
 use super::plaintext::looks_like_author;
 use super::{Imported, NoteKind, dates, normalize_space, shorten};
@@ -54,6 +57,7 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     let mut imported = Imported {
         article: Article::new(String::new()),
         notes: Vec::new(),
+        tried: Vec::new(),
     };
     let (mut meta, layout, skip) = fields_outside_the_body(&doc, &mut imported);
     let title_text = meta
@@ -62,6 +66,20 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
         .map(|(t, _)| t.clone())
         .unwrap_or_default();
     let mut conv = Converter::new(path, source, &title_text, skip);
+    conv.base = doc
+        .select(&sel("base[href]"))
+        .filter_map(|b| b.value().attr("href"))
+        .map(str::trim)
+        .find(|h| h.starts_with("http://") || h.starts_with("https://"))
+        .map(str::to_string)
+        .or_else(|| meta.url.clone())
+        .or_else(|| {
+            doc.select(&sel("link[rel='canonical']"))
+                .filter_map(|l| l.value().attr("href"))
+                .map(str::to_string)
+                .next()
+        })
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let readability_title = convert_body(&doc, source, layout, &mut meta, &mut conv, &mut imported);
     conv.flush();
     let Converter {
@@ -94,6 +112,9 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
             .with_hint("import the article's own page, not a list of articles; or add the title to the imported Markdown")
             .into());
     };
+    let sites = title::site_names(&doc);
+    let bare = title::without_site_name(&title, &sites);
+    let title = if bare.is_empty() { title } else { bare };
     imported.note(
         NoteKind::Recognised,
         from,
@@ -169,8 +190,20 @@ fn fields_outside_the_body(
     (meta, layout, skip)
 }
 
-/// Walks the article's element (the layout's, a generic selector's, else what the
-/// Readability extractor finds) into `conv`; returns the extractor's title, if it ran.
+/// Letters in converted blocks (figures left out).
+fn block_letters(blocks: &[Block]) -> usize {
+    let a = Article {
+        blocks: blocks.to_vec(),
+        ..Article::new(String::new())
+    };
+    super::body_letters(&a)
+}
+
+/// Finds and walks the article's element into `conv`, strategy after strategy until one
+/// yields [`super::MIN_BODY_LETTERS`] letters: the layout's element; else the better of
+/// the generic selectors' element and the best-scoring element ([`score`]), then the
+/// other; else the Readability extractor (`dom_smoothie`). The strategies tried are
+/// recorded in `imported.tried`. Returns the extractor's title, if it ran.
 fn convert_body(
     doc: &Html,
     source: &str,
@@ -179,66 +212,148 @@ fn convert_body(
     conv: &mut Converter<'_>,
     imported: &mut Imported,
 ) -> Option<String> {
-    let body_root = layout
-        .and_then(|l| doc.select(&sel(l.body)).next())
-        .or_else(|| {
-            GENERIC_BODY.iter().find_map(|s| {
-                doc.select(&sel(s))
-                    .find(|e| e.select(&sel("p")).take(2).count() == 2)
-            })
-        });
-    let mut readability_title = None;
-    match body_root {
-        Some(root) => {
-            if layout.is_none() {
-                let p = conv.path_of(root);
-                imported.note(NoteKind::Recognised, p, "article body (generic selector)");
-            }
-            conv.walk_children(root, 0);
-        }
-        None => {
-            // Readability-style fallback.
-            let cfg = dom_smoothie::Config {
-                max_elements_to_parse: MAX_ELEMENTS,
-                ..Default::default()
-            };
-            let extracted =
-                dom_smoothie::Readability::new(source, None, Some(cfg)).and_then(|mut r| r.parse());
-            match extracted {
-                Ok(article) => {
-                    imported.note(
-                        NoteKind::Recognised,
-                        "page",
-                        "no known layout: article body found by the Readability extractor (check the result)",
-                    );
-                    readability_title =
-                        Some(normalize_space(&article.title)).filter(|t| !t.is_empty());
-                    if meta.author.is_none()
-                        && let Some(b) = article
-                            .byline
-                            .as_deref()
-                            .map(normalize_space)
-                            .filter(|b| !b.is_empty())
-                    {
-                        meta.author = Some((b, "Readability".into()));
-                    }
-                    let fragment = Html::parse_fragment(&article.content);
-                    if fragment.tree.nodes().count() <= MAX_ELEMENTS {
-                        conv.walk_children(fragment.root_element(), 0);
-                    }
-                }
-                Err(e) => {
-                    imported.note(
-                        NoteKind::Attention,
-                        "page",
-                        format!("no article body found ({e})"),
-                    );
-                }
-            }
+    fn enough(c: &Converter<'_>) -> bool {
+        block_letters(&c.blocks) >= super::MIN_BODY_LETTERS
+    }
+    fn fresh<'a>(c: &Converter<'a>) -> Converter<'a> {
+        let mut n = c.child();
+        n.top = true;
+        n
+    }
+    fn run(c: &mut Converter<'_>, root: ElementRef<'_>) {
+        c.body_chars = score::text_chars(root, 0);
+        c.walk_children(root, 0);
+        c.flush();
+    }
+    // 1. The layout rule of a known portal or newspaper CMS.
+    if let Some(l) = layout
+        && let Some(root) = doc.select(&sel(l.body)).next()
+    {
+        imported.tried.push(format!("layout rule `{}`", l.name));
+        let mut c = fresh(conv);
+        run(&mut c, root);
+        if enough(&c) {
+            *conv = c;
+            return None;
         }
     }
-    readability_title
+    // 2. The generic selectors and the scored element, the better first.
+    let scores = score::score(doc.root_element());
+    let best = scores
+        .best
+        .and_then(|(id, sc)| doc.tree.get(id).and_then(ElementRef::wrap).map(|e| (e, sc)));
+    let generic = GENERIC_BODY.iter().find_map(|s| {
+        doc.select(&sel(s))
+            .find(|e| e.select(&sel("p")).take(2).count() == 2)
+            .map(|e| {
+                // Narrowed as the scored element is: `main` or `article` often hold
+                // teasers and bylines around the article's own container.
+                let id = scores.narrow(doc.root_element(), e.id());
+                let narrowed = doc.tree.get(id).and_then(ElementRef::wrap).unwrap_or(e);
+                (narrowed, *s)
+            })
+    });
+    let mut order: Vec<(ElementRef<'_>, String)> = Vec::new();
+    let generic_score = generic.map(|(e, _)| scores.score.get(&e.id()).copied().unwrap_or(0.0));
+    let generic_first = match (generic_score, best) {
+        (Some(g), Some((_, b))) => g >= GENERIC_SHARE * b,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if let Some((e, s)) = generic {
+        order.push((e, format!("generic selector `{s}`")));
+    }
+    if let Some((e, _)) = best {
+        let entry = (
+            e,
+            "the best-scoring element (text, link and stop-word density)".to_string(),
+        );
+        if generic_first {
+            order.push(entry);
+        } else {
+            order.insert(0, entry);
+        }
+    }
+    let mut longest: Option<Converter<'_>> = None;
+    for (root, what) in order {
+        imported
+            .tried
+            .push(format!("{what} ({})", conv.path_of(root)));
+        let mut c = fresh(conv);
+        run(&mut c, root);
+        if enough(&c) {
+            imported.note(
+                NoteKind::Recognised,
+                c.path_of(root),
+                format!("article body: {what}"),
+            );
+            *conv = c;
+            return None;
+        }
+        if longest
+            .as_ref()
+            .is_none_or(|l| block_letters(&l.blocks) < block_letters(&c.blocks))
+        {
+            longest = Some(c);
+        }
+    }
+    // 3. The Readability extractor.
+    imported.tried.push("the Readability extractor".into());
+    let cfg = dom_smoothie::Config {
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..Default::default()
+    };
+    let extracted =
+        dom_smoothie::Readability::new(source, None, Some(cfg)).and_then(|mut r| r.parse());
+    let mut readability_title = None;
+    match extracted {
+        Ok(article) => {
+            let fragment = Html::parse_fragment(&article.content);
+            let mut c = fresh(conv);
+            if fragment.tree.nodes().count() <= MAX_ELEMENTS {
+                run(&mut c, fragment.root_element());
+            }
+            if enough(&c)
+                || longest
+                    .as_ref()
+                    .is_none_or(|l| block_letters(&l.blocks) < block_letters(&c.blocks))
+            {
+                imported.note(
+                    NoteKind::Recognised,
+                    "page",
+                    "article body found by the Readability extractor (check the result)",
+                );
+                readability_title = Some(normalize_space(&article.title)).filter(|t| !t.is_empty());
+                if meta.author.is_none()
+                    && let Some(b) = article
+                        .byline
+                        .as_deref()
+                        .map(normalize_space)
+                        .filter(|b| !b.is_empty())
+                {
+                    meta.author = Some((b, "Readability".into()));
+                }
+                *conv = c;
+                return readability_title;
+            }
+        }
+        Err(e) => {
+            imported.note(
+                NoteKind::Attention,
+                "page",
+                format!("the Readability extractor found no body ({e})"),
+            );
+        }
+    }
+    if let Some(c) = longest {
+        *conv = c;
+    }
+    readability_title.take()
 }
+
+/// The generic selectors' element is taken before the best-scoring one when its score is
+/// at least this share of the best.
+const GENERIC_SHARE: f64 = 0.7;
 
 /// Lead, author, date, language and source address: from the metadata, else from the
 /// first or last block (which is then removed from the body).
@@ -290,16 +405,8 @@ fn fields_beside_the_body(imported: &mut Imported, meta: &mut Meta, blocks: &mut
             "no date found: add `date:` to the front matter",
         ),
     }
-    if let Some(l) = meta.lang.take() {
-        imported.article.lang = Some(l);
-    } else {
-        imported.article.lang = Some("vi".into());
-        imported.note(
-            NoteKind::Attention,
-            "<html>",
-            "no `lang` on the page: assumed vi",
-        );
-    }
+    // The language is settled from the text once the body is known (`lang::settle`).
+    imported.article.lang = meta.lang.take();
     if let Some(u) = meta.url.take().filter(|u| is_safe_url(u)) {
         imported.article.source_url = Some(u);
     }

@@ -42,7 +42,8 @@ fn open_graph_and_time() {
     assert_eq!(im.article.title, "Tiêu đề OG");
     assert_eq!(im.article.date.as_deref(), Some("2022-11-10"));
     assert_eq!(im.article.author.as_deref(), Some("Hương Dịu"));
-    assert!(im.notes.iter().any(|n| n.message.contains("no `lang`")));
+    // No `lang` on the page: left to `lang::settle`, which reads the text.
+    assert_eq!(im.article.lang, None);
 }
 
 #[test]
@@ -138,17 +139,71 @@ fn entity_bombs_are_just_text() {
 }
 
 #[test]
-fn readability_fallback_finds_the_text() {
+fn a_page_of_no_known_layout_is_found_by_scoring() {
     let para = "Đây là một đoạn văn dài của bài báo, đủ dài để bộ trích xuất nhận ra nội dung chính của trang. ".repeat(4);
     let html = format!(
         "<html lang=vi><head><title>Tiêu đề bài - Báo X</title></head><body><div class=menu-top><a href='/'>Trang chủ</a></div><div id=main><div class=c><p>{para}</p><p>{para}</p><p>{para}</p></div></div></body></html>"
     );
     let im = read(Path::new("p.html"), &html).unwrap();
     assert!(
-        im.notes.iter().any(|n| n.message.contains("Readability")),
+        im.notes
+            .iter()
+            .any(|n| n.message.contains("best-scoring element")),
         "{:#?}",
         im.notes
     );
     assert_eq!(im.article.title, "Tiêu đề bài");
     assert!(im.article.blocks.len() >= 3, "{:?}", im.article.blocks);
+}
+
+const LONG_VI: &str = "Sáng nay, Ủy ban nhân dân tỉnh đã tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ năm tới, với sự tham dự của đại diện các sở, ban, ngành.";
+const LONG_EN: &str = "The governor said on Monday that the state would not change its policy on the new rules for schools, despite the protests of parents and teachers.";
+
+#[test]
+fn a_field_label_hidden_body_is_kept() {
+    // Whole words: `field-label-hidden` hides a label, not the body.
+    let im = read_str(&format!(
+        r#"<html lang="vi"><body><h1>Tiêu đề</h1><div class="field field-label-hidden"><div class="field-items">
+        <p>{LONG_VI}</p><p>{LONG_VI}</p></div></div></body></html>"#
+    ));
+    assert_eq!(im.article.blocks.len(), 2, "{:?}", im.notes);
+}
+
+#[test]
+fn what_holds_most_of_the_text_is_not_chrome() {
+    let im = read_str(&format!(
+        r#"<html lang="vi"><body><h1>Tiêu đề</h1><article><div class="share-wrapper"><p>{LONG_VI}</p><p>{LONG_VI}</p><p>{LONG_VI}</p></div>
+        <div class="share">Chia sẻ bài viết này</div></article></body></html>"#
+    ));
+    assert_eq!(im.article.blocks.len(), 3, "{:?}", im.notes);
+}
+
+#[test]
+fn the_scored_element_wins_over_navigation_and_link_lists() {
+    let links: String = (0..30)
+        .map(|i| format!(r#"<li><a href="/a{i}">Another story number {i} about the news</a></li>"#))
+        .collect();
+    let im = read_str(&format!(
+        r#"<html><body><div id="top"><ul>{links}</ul></div>
+        <div id="x1"><div id="x2"><h1>Storm hits the coast</h1><p>{LONG_EN}</p><p>{LONG_EN}</p><p>{LONG_EN}</p></div></div>
+        <div id="more"><ul>{links}</ul></div></body></html>"#
+    ));
+    let text = super::super::body_text(&im.article);
+    assert_eq!(text.matches("governor").count(), 3, "{text}");
+    assert!(!text.contains("Another story"), "{text}");
+    assert!(
+        im.tried.iter().any(|t| t.contains("best-scoring")),
+        "{:?}",
+        im.tried
+    );
+}
+
+#[test]
+fn the_title_loses_the_site_name() {
+    let im = read_str(&format!(
+        r#"<html><head><title>Storm hits the coast | TheHill</title><meta property="og:site_name" content="TheHill">
+        <meta property="og:title" content="Storm hits the coast | TheHill"></head>
+        <body><article><p>{LONG_EN}</p><p>{LONG_EN}</p></article></body></html>"#
+    ));
+    assert_eq!(im.article.title, "Storm hits the coast");
 }
