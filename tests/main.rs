@@ -15,6 +15,7 @@ mod images;
 mod import;
 mod input;
 mod pdf;
+mod proptest_editions;
 mod proptest_epub;
 mod proptest_text;
 mod reader;

@@ -13,13 +13,8 @@
 //! `PROPTEST_CASES` sets the number of cases (4 by default: a few seconds, as every case
 //! runs espeak-ng once per sentence).
 //!
-//! **Braille:** until the braille fallback of issue #30 (the `braille` engineer's work:
-//! a character the table lacks gets its compatibility decomposition, a description or a
-//! transcriber's indicator) is merged, a character with no braille in the table still
-//! stops the braille editions. The property then accepts that one error, and only it, for
-//! BRF and PEF, and prints each such case; the other editions must still build.
-//! `ANPHAM_STRICT_BRAILLE=1` makes braille strict too — the default once the fallback is
-//! in (then delete [`braille_lacks_a_character`]).
+//! **Braille** is strict: a character the table lacks is written by its fallback with a
+//! warning (`docs/braille.md`), so BRF and PEF must build whenever `check` passes.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -27,8 +22,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use anpham::braille::{BrailleOptions, BraillePlan};
-use anpham::editions::{EditionKind, EditionRequest, build};
+use anpham::editions::{EditionRequest, Format, build};
 use anpham::fonts::FontSet;
 use anpham::scale::FontScale;
 use anpham::speech::SpeechOptions;
@@ -191,8 +185,8 @@ fn have_braille() -> bool {
             .expect("the example loads");
         have(
             "braille",
-            anpham::braille::write_braille(&p, None, &braille_options()).is_ok(),
-            "liblouis with the Vietnamese tables of liblouis >= 3.25: set ANPHAM_BRAILLE_TABLES",
+            anpham::braille::write_braille(&p, None, &Default::default()).is_ok(),
+            "liblouis: apt-get install liblouis20",
         )
     })
 }
@@ -208,28 +202,26 @@ fn have_espeak() -> bool {
     })
 }
 
-/// The braille options: the tables of `ANPHAM_BRAILLE_TABLES` (as the CLI), else the
-/// checkers' `liblouis-vi` folder (where CI keeps liblouis ≥ 3.25's Vietnamese tables),
-/// then the system's.
-fn braille_options() -> BrailleOptions {
-    let search = std::env::var_os("ANPHAM_BRAILLE_TABLES").or_else(|| {
-        std::env::var_os("ANPHAM_CHECKERS_DIR")
-            .map(|d| PathBuf::from(d).join("liblouis-vi").into_os_string())
-    });
-    BrailleOptions {
-        table_dirs: anpham::braille::translate::table_dirs(search.as_deref()),
-        ..BrailleOptions::default()
+/// EPUB, the large-print PDF, the HTML page, and the braille and talking-book editions
+/// where liblouis and espeak-ng are here (else SKIPPED; in CI a failure).
+fn every_edition() -> EditionRequest {
+    let mut request = EditionRequest::new();
+    request.pdf_scales = vec![FontScale::LARGE];
+    let mut names = vec!["html"];
+    if have_braille() {
+        names.extend(["brf", "pef"]);
     }
+    if have_espeak() {
+        names.push("talking");
+    }
+    for n in names {
+        request.formats.push(Format::named(n).unwrap());
+    }
+    request
 }
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// See the module's documentation: accepted only until the braille fallback is merged.
-fn braille_lacks_a_character(e: &anpham::Error) -> bool {
-    std::env::var_os("ANPHAM_STRICT_BRAILLE").is_none_or(|v| v != "1")
-        && e.to_string().contains("has no braille in")
 }
 
 fn cases() -> u32 {
@@ -257,33 +249,13 @@ proptest! {
         }
         let (prepared, _) = anpham::input::load_prepared(std::slice::from_ref(&path))
             .expect("what check loads loads again");
-        let mut request = EditionRequest::new();
-        request.pdf_scales = vec![FontScale::LARGE];
-        if have_espeak() {
-            request.talking = Some(SpeechOptions::new());
-        }
+        let request = every_edition();
         let editions = build(&prepared, &request)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", article_json(&c))))?;
-        let kinds: Vec<EditionKind> = editions.iter().map(|e| e.kind).collect();
-        prop_assert!(kinds.contains(&EditionKind::Epub));
-        prop_assert!(kinds.contains(&EditionKind::Pdf(FontScale::LARGE)));
-        prop_assert_eq!(kinds.contains(&EditionKind::TalkingEpub), have_espeak());
+        let names: Vec<&str> = editions.iter().map(|e| e.kind.format.name()).collect();
+        prop_assert_eq!(names, request.formats.iter().map(|f| f.name()).collect::<Vec<_>>());
         for e in &editions {
             prop_assert!(!e.bytes.is_empty(), "{:?} is empty", e.kind);
-        }
-        if have_braille() {
-            let mut braille = EditionRequest::new();
-            braille.epub = None;
-            braille.braille = Some(BraillePlan { brf: true, pef: true, options: braille_options() });
-            match build(&prepared, &braille) {
-                Ok(b) => prop_assert_eq!(b.len(), 2),
-                Err(e) if braille_lacks_a_character(&e) => {
-                    eprintln!("ACCEPTED UNTIL THE BRAILLE FALLBACK: {e}");
-                }
-                Err(e) => {
-                    return Err(TestCaseError::fail(format!("braille: {e}\n{}", article_json(&c))));
-                }
-            }
         }
     }
 }
@@ -302,11 +274,6 @@ fn the_paragraphs_of_issue_30_build() {
         std::fs::write(&path, article_json(&c)).unwrap();
         anpham::batch::check(std::slice::from_ref(&path), false).expect("check passes");
         let (prepared, _) = anpham::input::load_prepared(std::slice::from_ref(&path)).unwrap();
-        let mut request = EditionRequest::new();
-        request.pdf_scales = vec![FontScale::LARGE];
-        if have_espeak() {
-            request.talking = Some(SpeechOptions::new());
-        }
-        build(&prepared, &request).unwrap_or_else(|e| panic!("{text}: {e}"));
+        build(&prepared, &every_edition()).unwrap_or_else(|e| panic!("{text}: {e}"));
     }
 }
