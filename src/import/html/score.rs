@@ -166,10 +166,7 @@ impl Scores {
     /// `id`, or the deepest container under it that holds [`NARROW_SHARE`] of its good
     /// text.
     pub fn narrow(&self, root: ElementRef<'_>, mut id: NodeId) -> NodeId {
-        loop {
-            let Some(node) = root.tree().get(id) else {
-                break;
-            };
+        while let Some(node) = root.tree().get(id) {
             let good = self.good.get(&id).copied().unwrap_or(0.0);
             let narrower = node.children().find(|c| {
                 c.value()
@@ -304,13 +301,10 @@ fn block_score(name: &str, b: &Inline) -> f64 {
     }
     let stop_density = b.stop_words as f64 / (b.words.max(1) as f64);
     let spaced = super::stopwords::spaced(b.words, b.chars);
-    if b.chars >= GOOD_CHARS && (stop_density >= 0.15 || b.punct >= 2 || !spaced) {
-        own
-    } else if b.chars >= 30 && b.ends_sentence && (stop_density >= 0.1 || !spaced) {
-        own
-    } else {
-        0.0
-    }
+    // Running text: long with function words or punctuation, or a shorter sentence.
+    let long_text = b.chars >= GOOD_CHARS && (stop_density >= 0.15 || b.punct >= 2 || !spaced);
+    let sentence = b.chars >= 30 && b.ends_sentence && (stop_density >= 0.1 || !spaced);
+    if long_text || sentence { own } else { 0.0 }
 }
 
 /// All text characters under `e` (white space collapsed).
