@@ -16,12 +16,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use anpham::Prepared;
 use anpham::epub::{EpubOptions, write_epub};
 use anpham::fonts::FontSet;
 use anpham::input::{Loaded, load_input};
 use anpham::layout::{Layout, LayoutOptions, layout};
 use anpham::model::Publication;
+use anpham::Prepared;
 use anpham::pdf::write_pdf;
 use anpham::scale::FontScale;
 
@@ -228,89 +228,4 @@ pub fn safe_link(v: &str) -> bool {
             matches!(&lower[..colon], "http" | "https" | "mailto")
         }
     }
-}
-
-/// Covered stand-ins for refused or uncovered characters: Vietnamese letters, Latin,
-/// digits, superscripts and fractions, stray punctuation and quotes, combining marks,
-/// Greek, markup characters.
-pub const COVERED: &[char] = &[
-    'a', 'ă', 'â', 'đ', 'ệ', 'ở', 'ữ', 'Ỹ', 'Đ', ' ', ' ', ' ', 'x', 'Q', '0', '9', '.', ',', '—',
-    '“', '”', '<', '>', '&', '"', '\'', ']', '\u{AD}', '\u{A0}', '\u{301}', '\u{323}', 'ﬁ', 'α',
-    '-', '/', '\n', '⁰', '²', '½', '°', '%', '…', '«', '»', '‘', '’', '*', '#', '_', '`', '€',
-];
-
-/// `raw` with (when `sanitize`) every character the checks refuse or the bundled fonts
-/// lack replaced by one of [`COVERED`], at most `max` characters.
-pub fn covered_text(raw: &str, sanitize: bool, max: usize) -> String {
-    let large = fonts(true);
-    let standard = fonts(false);
-    raw.chars()
-        .take(max)
-        .map(|c| {
-            if sanitize
-                && (anpham::validate::forbidden_char(c).is_some()
-                    || !large.covers(c)
-                    || !standard.covers(c))
-            {
-                COVERED[c as usize % COVERED.len()]
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// Whether the liblouis tables of Vietnamese braille can be opened (the braille editions
-/// are built only then).
-pub fn have_braille() -> bool {
-    static HAVE: OnceLock<bool> = OnceLock::new();
-    *HAVE.get_or_init(|| {
-        let a = anpham::model::Article {
-            lang: Some("vi".into()),
-            title: "A".into(),
-            date: None,
-            author: None,
-            lead: None,
-            slug: Some("a".into()),
-            source_url: None,
-            blocks: Vec::new(),
-            origin: None,
-        };
-        anpham::prepare(Publication::single(a))
-            .is_ok_and(|p| anpham::braille::write_braille(&p, None, &Default::default()).is_ok())
-    })
-}
-
-/// The braille options: the tables of `ANPHAM_BRAILLE_TABLES` (as the CLI), else the
-/// checkers' `liblouis-vi` folder (`ANPHAM_CHECKERS_DIR`), then the system's.
-pub fn braille_options() -> anpham::braille::BrailleOptions {
-    let search = std::env::var_os("ANPHAM_BRAILLE_TABLES").or_else(|| {
-        std::env::var_os("ANPHAM_CHECKERS_DIR")
-            .map(|d| PathBuf::from(d).join("liblouis-vi").into_os_string())
-    });
-    anpham::braille::BrailleOptions {
-        table_dirs: anpham::braille::translate::table_dirs(search.as_deref()),
-        ..Default::default()
-    }
-}
-
-/// Whether espeak-ng runs (the talking book is built only then).
-pub fn have_espeak() -> bool {
-    static HAVE: OnceLock<bool> = OnceLock::new();
-    *HAVE.get_or_init(|| {
-        anpham::speech::SpeechOptions::new()
-            .espeak
-            .version()
-            .is_ok()
-    })
-}
-
-/// Whether a braille error is a character the table has no braille for. Until the braille
-/// fallback of issue #30 (the `braille` engineer's work: compatibility decomposition, a
-/// description, a transcriber's indicator) lands, such a character still stops the braille
-/// editions; the targets accept that one error, and only it, unless
-/// `ANPHAM_FUZZ_STRICT_BRAILLE=1` (set it once the fallback is merged — then remove this).
-pub fn is_missing_braille(e: &anpham::Error) -> bool {
-    std::env::var_os("ANPHAM_FUZZ_STRICT_BRAILLE").is_none()
-        && e.to_string().contains("has no braille in")
 }
