@@ -453,7 +453,7 @@ fn import_command_names_what_to_fix_as_diagnostics() {
     std::fs::write(
         &page,
         "<!DOCTYPE html><html lang=\"vi\"><head><title>Hội thảo</title></head><body>\
-         <article><h1>Hội thảo tỉnh Bắc Kạn</h1><p>Đoạn mở đầu của bài.</p>\
+         <article><h1>Hội thảo tỉnh Bắc Kạn</h1><p>Đoạn mở đầu của bài. Sáng ngày 10 tháng 11, Ủy ban nhân dân tỉnh Bắc Kạn tổ chức hội thảo khoa học về phát triển kinh tế và xã hội của tỉnh trong giai đoạn mới.</p>\
          <p><img src=\"page_files/a.png\"></p><p>Đoạn cuối.</p></article></body></html>",
     )
     .unwrap();
@@ -494,7 +494,7 @@ fn check_accepts_pages_and_names_problems() {
     )
     .unwrap();
     let page = dir.join("p.html");
-    std::fs::write(&page, "<html lang=vi><head><title>Tiêu đề</title></head><body><article><h1>Tiêu đề</h1><p>Một.</p><p><img src=\"p_files/a.jpg\"></p><p>Hai.</p></article></body></html>").unwrap();
+    std::fs::write(&page, "<html lang=vi><head><title>Tiêu đề</title></head><body><article><h1>Tiêu đề</h1><p>Một. Sáng ngày 10 tháng 11, Ủy ban nhân dân tỉnh Bắc Kạn tổ chức hội thảo khoa học về phát triển kinh tế và xã hội của tỉnh trong giai đoạn mới.</p><p><img src=\"p_files/a.jpg\"></p><p>Hai.</p></article></body></html>").unwrap();
     let im = import::import_file(&page).unwrap();
     assert!(
         im.attention()
@@ -513,7 +513,7 @@ fn charsets() {
     let dir = common::out_dir("import-charsets");
     // UTF-8 with a byte-order mark.
     let page = dir.join("bom.html");
-    std::fs::write(&page, "\u{feff}<html lang=vi><body><article><h1>Bắc Kạn</h1><p>Một.</p><p>Hai.</p></article></body></html>").unwrap();
+    std::fs::write(&page, "\u{feff}<html lang=vi><body><article><h1>Bắc Kạn</h1><p>Một. Sáng ngày 10 tháng 11, Ủy ban nhân dân tỉnh Bắc Kạn tổ chức hội thảo khoa học về phát triển kinh tế và xã hội của tỉnh trong giai đoạn mới.</p><p>Hai.</p></article></body></html>").unwrap();
     let im = import::import_file(&page).unwrap();
     assert_eq!(im.article.title, "Bắc Kạn");
     assert!(
