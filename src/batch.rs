@@ -237,12 +237,11 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
         )));
     }
     if !options.each {
-        let (publication, manifest) =
-            input::load_prepared_titled(
-                inputs,
-                LoadOptions::repairing(options.repair),
-                options.title.as_deref(),
-            )?;
+        let (publication, manifest) = input::load_prepared_titled(
+            inputs,
+            LoadOptions::repairing(options.repair),
+            options.title.as_deref(),
+        )?;
         let first = inputs.first().cloned().unwrap_or_default();
         let slug = match &options.name {
             Some(n) => n.clone(),

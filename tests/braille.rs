@@ -6,13 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::common::{self, root, run_checker};
 use anpham::braille::translate::{Grade, read_back};
 use anpham::braille::{BrailleOptions, write_braille};
 use anpham::pagemap::TextAnchor;
 use anpham::pdf::PdfOptions;
 use anpham::{FontScale, Publication, input};
 use assert_cmd::Command;
-use crate::common::{self, root, run_checker};
 use unicode_normalization::UnicodeNormalization;
 
 /// Whether liblouis loads here (else SKIPPED with the reason, a failure in CI). The

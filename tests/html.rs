@@ -40,7 +40,9 @@ fn load(input: &str) -> Prepared {
 /// large-print PDF edition, as `anpham build -f html,epub,pdf` makes them.
 fn build(p: &Prepared) -> (String, Vec<u8>) {
     let mut request = EditionRequest::new();
-    request.formats.push(editions::Format::named("html").unwrap());
+    request
+        .formats
+        .push(editions::Format::named("html").unwrap());
     request.pdf_scales = vec![FontScale::LARGE];
     let built = editions::build(p, &request).unwrap();
     let html = built.iter().find(|e| e.kind.is("html")).unwrap();

@@ -490,9 +490,7 @@ fn compiles(table: &str) -> Result<()> {
 
 /// The Vietnamese table of `grade`: the system's if it passes [`VI_PROBE`], else anpham's.
 fn vietnamese_table(file: &str, grade: Grade) -> Result<String> {
-    if check_table(file)
-        && check_table("vi-vn-g0.utb")
-        && probe_vietnamese("vi-vn-g0.utb").is_ok()
+    if check_table(file) && check_table("vi-vn-g0.utb") && probe_vietnamese("vi-vn-g0.utb").is_ok()
     {
         return Ok(file.to_string());
     }

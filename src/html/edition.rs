@@ -50,8 +50,8 @@ impl EditionUnit for Html {
         let mut options = HtmlOptions::new(scale);
         options.fonts = build.request.fonts(scale);
         options.images = Some(build.images.clone());
-        let page_map = crate::epub::edition::page_list_scale(build.request)
-            .and_then(|s| build.page_map(s));
+        let page_map =
+            crate::epub::edition::page_list_scale(build.request).and_then(|s| build.page_map(s));
         for kind in kinds {
             files.write(*kind, None, 0.0, &mut |out| {
                 let page = write_html(build.prepared, &options, page_map)
