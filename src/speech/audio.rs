@@ -279,10 +279,10 @@ pub(super) fn two_rates(a: u32, b: u32) -> Error {
 /// A document's overlay from its sentences and their encoded audio: sentence ids by part,
 /// clips from sample counts, the MP3 files and the duration; and the sentences that were
 /// not heard (they keep no id and no clip: shown, not heard).
-pub(super) fn document_overlay<'j>(
-    jobs: &'j [Job],
+pub(super) fn document_overlay(
+    jobs: &[Job],
     audio: EncodedAudio,
-) -> (DocumentOverlay, Option<u32>, Vec<&'j Job>) {
+) -> (DocumentOverlay, Option<u32>, Vec<&Job>) {
     let mut d = DocumentOverlay::default();
     let rate = audio.rate.unwrap_or(22050);
     let mut unheard = Vec::new();
