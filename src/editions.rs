@@ -3,7 +3,7 @@
 //! Every edition anpham can write is one unit in its own module (an implementation of
 //! `EditionUnit`: its formats' names on the command line and in a manifest, file names,
 //! media types, which layouts and images it needs, and how it is written) and one line of
-//! [`REGISTRY`]. The command line (`--format`), the manifest reader (`editions` table), the
+//! `REGISTRY`. The command line (`--format`), the manifest reader (`editions` table), the
 //! JSON schema (checked against this list by a test) and [`crate::batch`] all read the
 //! registry; none of them names an edition.
 //!

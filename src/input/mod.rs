@@ -432,13 +432,19 @@ fn is_article_file(p: &Path) -> bool {
     if Format::from_path(p).is_some() {
         return true;
     }
-    let stem = p
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    crate::import::SourceKind::from_path(p).is_some()
-        && !["README", "LICENSE", "NOTES", "CHANGELOG"].contains(&stem.as_str())
+    #[cfg(feature = "import")]
+    {
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        crate::import::SourceKind::from_path(p).is_some()
+            && !["README", "LICENSE", "NOTES", "CHANGELOG"].contains(&stem.as_str())
+    }
+    // Without the `import` feature a saved page is not an article file.
+    #[cfg(not(feature = "import"))]
+    false
 }
 
 /// The article files of a folder and of its article folders (one article file at their

@@ -83,7 +83,7 @@ fn primary(lang: &str) -> &str {
 ///
 /// Sentences are spoken on all worker threads, taken in reading order, and each
 /// document's are encoded and written to its MP3 files in order as soon as they can be
-/// ([`audio::speak_streaming`]): the samples held at once are a few sentences', whatever
+/// (`audio::speak_streaming`): the samples held at once are a few sentences', whatever
 /// the length of the documents. A fragment with nothing to say (`'.`, `/.`) joins its
 /// neighbour, or, alone in its part, is shown without audio; a sentence the voice makes
 /// no sound for is shown without audio too; each is a warning with its place
