@@ -115,6 +115,7 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
             scale,
             page_size: anpham::input::PageSizeName::A5,
             fonts: fonts.clone(),
+            article_break: anpham::layout::ArticleBreak::default(),
         },
     )
     .expect("a prepared publication whose characters are covered lays out");
