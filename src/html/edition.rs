@@ -34,9 +34,7 @@ impl EditionUnit for Html {
     }
 
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        crate::epub::edition::page_list_scale(request)
-            .into_iter()
-            .collect()
+        crate::epub::edition::page_list_scales(request)
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
@@ -50,8 +48,7 @@ impl EditionUnit for Html {
         let mut options = HtmlOptions::new(scale);
         options.fonts = build.request.fonts(scale);
         options.images = Some(build.images.clone());
-        let page_map =
-            crate::epub::edition::page_list_scale(build.request).and_then(|s| build.page_map(s));
+        let page_map = crate::epub::edition::followed_page_map(build);
         for kind in kinds {
             files.write(*kind, None, 0.0, &mut |out| {
                 let page = write_html(build.prepared, &options, page_map)

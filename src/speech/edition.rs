@@ -34,9 +34,7 @@ impl EditionUnit for TalkingBook {
 
     /// The page list of the EPUB, which it is.
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        crate::epub::edition::page_list_scale(request)
-            .into_iter()
-            .collect()
+        crate::epub::edition::page_list_scales(request)
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
