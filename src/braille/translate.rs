@@ -605,6 +605,7 @@ pub(crate) mod tests {
             "Walter",
             "Zoe",
             "JOHN",
+            "Âu Cơ",
         ] {
             let b = t.translate(word, &place()).unwrap();
             assert_eq!(back(t.table(), &b), word, "{b}");
