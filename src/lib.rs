@@ -60,6 +60,8 @@ pub mod prepare;
 pub mod scale;
 #[cfg(feature = "speech")]
 pub mod speech;
+#[cfg(test)]
+mod test_support;
 pub mod timestamp;
 pub mod validate;
 pub(crate) mod xml;

@@ -431,10 +431,7 @@ fn check_epub(file: &Path, ace: bool) -> Option<serde_json::Value> {
         .output()
         .is_ok_and(|o| o.status.success());
     let missing = |why: &str| {
-        if std::env::var_os("CI").is_some() {
-            panic!("check-epub cannot run in CI: {why}");
-        }
-        eprintln!("SKIPPED: check-epub not installed ({why})");
+        crate::common::skip::<()>(&format!("check-epub cannot run ({why})"));
         None
     };
     if !tool.is_file() {
@@ -479,10 +476,8 @@ fn assert_clean(dir: &Path, name: &str, p: &Publication, o: &EpubOptions, ace: b
         if ace {
             if s["ace_ran"] == true {
                 assert_eq!(s["ace_violations"], 0, "{name}: {s}");
-            } else if std::env::var_os("CI").is_some() {
-                panic!("{name}: Ace did not run in CI: {s}");
             } else {
-                eprintln!("SKIPPED: Ace did not run for {name}");
+                crate::common::skip::<()>(&format!("Ace did not run for {name}: {s}"));
             }
         }
     }

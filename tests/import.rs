@@ -210,7 +210,7 @@ fn assert_edition(source: &Path, epub: &Path, pdf: &Path, expected_lines: &[Stri
         }
     }
     if pdf_words.is_none() {
-        eprintln!("SKIPPED: pdftotext not installed, PDF chrome check not run");
+        common::skip::<()>("pdftotext not installed, PDF chrome check not run");
     }
 }
 

@@ -46,12 +46,7 @@ struct Element {
 /// saying why) when node or pdf.js is missing outside CI.
 fn read_pages(pdf: &Path) -> Option<Vec<Vec<Element>>> {
     let dir = common::root().join("tests").join("pdfjs");
-    let in_ci = std::env::var_os("CI").is_some();
-    let missing = |why: String| {
-        assert!(!in_ci, "the page-by-page reader cannot run in CI: {why}");
-        eprintln!("SKIPPED: the page-by-page reader cannot run: {why}");
-        None
-    };
+    let missing = |why: String| common::skip(&format!("the page-by-page reader cannot run: {why}"));
     if !dir.join("node_modules").join("pdfjs-dist").is_dir() {
         return missing(format!(
             "{} has no node_modules/pdfjs-dist (run `npm ci --omit=optional` there)",

@@ -457,11 +457,7 @@ fn every_refusal_case_gives_its_exact_message_and_writes_nothing() {
         let path = fixtures.join(format!("{name}.expected"));
         let case = parse_case(name, &std::fs::read_to_string(&path).unwrap());
         if let Some(missing) = case.needs.iter().find(|p| !Path::new(p).exists()) {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{name}: {missing} is missing (CI must have it)"
-            );
-            eprintln!("SKIPPED {name}: {missing} is not installed");
+            common::skip::<()>(&format!("case {name}: {missing} is not installed"));
             continue;
         }
         let (failures, build_stderr) = run_case(&case, &fixtures, &earlier);

@@ -29,13 +29,27 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
 }
 
-/// A test that cannot run because `why`: outside CI it says `SKIPPED: why` (one line) and
-/// the caller returns `None`; in CI it fails.
+/// A test that cannot run because `why`: outside CI it says `SKIPPED: TEST: why` (one line)
+/// and the caller returns `None`; in CI it fails. The line goes to the process's own standard
+/// error, past the test harness's output capture (which `eprintln!` would go to, hidden for a
+/// passing test), so a plain `cargo test` lists every skipped test with its reason.
 #[track_caller]
 pub fn skip<T>(why: &str) -> Option<T> {
     assert!(!in_ci(), "{why} (CI must install it)");
-    eprintln!("SKIPPED: {}", why.replace('\n', " "));
+    say_skipped(why);
     None
+}
+
+/// Writes `SKIPPED: TEST: why` past the output capture (see [`skip`]).
+pub fn say_skipped(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {test}: {}",
+        why.replace('\n', " ")
+    );
 }
 
 /// The folder holding the checkers (check-epub, check-pdf, check-braille): the one named by
@@ -74,7 +88,7 @@ pub fn run_checker(name: &str, args: &[&Path]) -> Option<serde_json::Value> {
             let missing_tool = code == Some(3);
             assert!(!(in_ci), "{name} failed ({code:?}): {stdout}\n{stderr}");
             if missing_tool {
-                eprintln!("SKIPPED: {name} could not run its tools: {stderr}");
+                say_skipped(&format!("{name} could not run its tools: {stderr}"));
                 return None;
             }
             panic!("{name} failed ({code:?}): {stdout}\n{stderr}");
