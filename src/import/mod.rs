@@ -154,11 +154,16 @@ pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Impor
         SourceKind::Html => html::read(path, &decoded.text)?,
         SourceKind::PlainText => plaintext::read(path, &decoded.text)?,
     };
-    if decoded.encoding != "UTF-8" || decoded.source == "byte-order mark" {
+    if decoded.encoding != "UTF-8" || !matches!(decoded.source, "default" | "<meta charset>") {
         imported.notes.insert(
             0,
             Note {
-                kind: NoteKind::Recognised,
+                // A charset taken from the bytes against the page's word is worth a look.
+                kind: if decoded.source.starts_with("bytes") {
+                    NoteKind::Attention
+                } else {
+                    NoteKind::Recognised
+                },
                 place: "file".into(),
                 message: format!("charset {} (from the {})", decoded.encoding, decoded.source),
             },

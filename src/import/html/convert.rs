@@ -363,8 +363,33 @@ impl<'a> Converter<'a> {
         let imgs: Vec<ElementRef<'_>> = e.select(&sel("img")).collect();
         match imgs.as_slice() {
             [] => {
-                if let Some(c) = caption {
-                    self.blocks.push(Block::Paragraph { text: c });
+                // No image to keep: a figure of text (a pull quote, a table, code) is read
+                // as text; the caption of a video, embed or picture that cannot be kept
+                // would describe nothing in the edition.
+                let has_text = e.child_elements().any(|c| {
+                    matches!(
+                        c.value().name(),
+                        "blockquote" | "p" | "pre" | "table" | "ul" | "ol" | "dl" | "div"
+                    ) && super::score::text_chars(c, depth) > 0
+                });
+                if has_text {
+                    for c in e.child_elements() {
+                        if c.value().name() != "figcaption" {
+                            self.walk(c, depth + 1);
+                        }
+                    }
+                    self.flush();
+                    if let Some(c) = caption {
+                        self.blocks.push(Block::Paragraph { text: c });
+                    }
+                } else if let Some(c) = caption {
+                    let p = self.place(e, None);
+                    let shown = shorten(&c.to_plain());
+                    self.note(
+                        NoteKind::Dropped,
+                        p,
+                        format!("the caption `{shown}` of a figure with no image to keep"),
+                    );
                 }
             }
             [img] => self.figure(*img, caption),
