@@ -95,6 +95,11 @@ pub struct Imported {
     pub notes: Vec<Note>,
     /// The strategies tried to find the article's text, in order (named in a refusal).
     pub tried: Vec<String>,
+    /// The captions and alt texts kept as emphasised paragraphs in place of images that
+    /// could not be imported (only on the web, not in the page's folder), white space
+    /// collapsed: text about an image, not the article's running text (an evaluation
+    /// against an article-body ground truth leaves them out, as it leaves out figures).
+    pub image_texts: Vec<String>,
 }
 
 impl Imported {

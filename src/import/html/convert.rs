@@ -35,6 +35,12 @@ pub(super) struct Converter<'a> {
     pub(super) langs: Vec<String>,
     /// A figure just pushed that may still take the next emphasised line as its caption.
     pub(super) open_figure: Option<usize>,
+    /// An image just left out with no text of its own (its file is not in the page's
+    /// folder): the next emphasised line or caption-class element is its caption.
+    pub(super) after_missing_image: bool,
+    /// The texts kept in place of images that could not be imported (see
+    /// [`super::super::Imported::image_texts`]).
+    pub(super) image_texts: Vec<String>,
     /// The element being read is a caption (class `caption`, `image_desc`, `Image`…).
     pub(super) in_caption: usize,
     /// True once an end marker (`Tin liên quan`) was seen.
@@ -67,6 +73,8 @@ impl<'a> Converter<'a> {
             links: Vec::new(),
             langs: Vec::new(),
             open_figure: None,
+            after_missing_image: false,
+            image_texts: Vec::new(),
             in_caption: 0,
             ended: false,
             top: true,
@@ -99,6 +107,7 @@ impl<'a> Converter<'a> {
     }
 
     pub(super) fn absorb_notes(&mut self, other: Converter<'_>) {
+        self.image_texts.extend(other.image_texts);
         for n in other.notes {
             self.note(n.kind, n.place, n.message);
         }
@@ -586,7 +595,11 @@ impl<'a> Converter<'a> {
             self.open_figure = None;
             return;
         }
-        // A caption whose image could not be kept stays as an emphasised paragraph.
+        if std::mem::take(&mut self.after_missing_image) && (all_emphasis || self.in_caption > 0) {
+            // The caption of an image left out: kept (no words are lost), recorded as an
+            // image's text.
+            self.image_texts.push(normalize_space(&plain));
+        }
         self.open_figure = None;
         self.blocks.push(Block::Paragraph { text });
     }

@@ -58,6 +58,7 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
         article: Article::new(String::new()),
         notes: Vec::new(),
         tried: Vec::new(),
+        image_texts: Vec::new(),
     };
     let (mut meta, layout, skip) = fields_outside_the_body(&doc, &mut imported);
     let title_text = meta
@@ -83,8 +84,12 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
     let readability_title = convert_body(&doc, source, layout, &mut meta, &mut conv, &mut imported);
     conv.flush();
     let Converter {
-        mut blocks, notes, ..
+        mut blocks,
+        notes,
+        image_texts,
+        ..
     } = conv;
+    imported.image_texts = image_texts;
 
     // Title: metadata, else the first heading of the body, else <title>.
     let title = match meta.title.take() {

@@ -91,6 +91,8 @@ fn remote_image_keeps_its_caption() {
     };
     assert_eq!(text.to_plain(), "Toàn cảnh Hội thảo");
     assert!(text.spans.iter().all(|s| s.emphasis));
+    // Recorded as an image's text, not the article's running text.
+    assert_eq!(im.image_texts, ["Toàn cảnh Hội thảo"]);
     assert!(
         im.attention()
             .any(|n| n.message.contains("only on the web"))
@@ -242,4 +244,18 @@ fn an_embedded_post_is_not_share_chrome() {
     let text = super::super::body_text(&im.article);
     assert!(text.contains("The coast road is closed"), "{text}");
     assert!(!text.contains("Share"), "{text}");
+}
+
+#[test]
+fn a_file_name_is_not_alt_text() {
+    let im = read_str(&format!(
+        r#"<html lang="en"><body><h1>Storm</h1><article><p>{LONG_EN}</p>
+        <img src="https://cdn.example.com/a.jpg" alt="flos-jewels-arrangements-01">
+        <img src="https://cdn.example.com/b.jpg" alt="The coast road under water">
+        <p>{LONG_EN}</p></article></body></html>"#
+    ));
+    let text = super::super::body_text(&im.article);
+    assert!(!text.contains("flos-jewels"), "{text}");
+    assert!(text.contains("The coast road under water"), "{text}");
+    assert_eq!(im.image_texts, ["The coast road under water"]);
 }
