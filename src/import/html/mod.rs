@@ -7,8 +7,8 @@
 //!    `<meta name>`, then `<time datetime>`;
 //! 3. the article's element: the first [`LAYOUTS`] rule whose `detect` selector matches
 //!    (the CMS layouts of Vietnamese portals and newspapers, see `docs/import.md`), else
-//!    the generic [`GENERIC_BODY`] selectors, else a Readability-style extractor
-//!    (`dom_smoothie`);
+//!    a specific [`GENERIC_BODY`] selector's element, else a Readability-style extractor
+//!    (`dom_smoothie`), else the best-scoring element, else `main`;
 //! 4. the body, element by element ([`Converter`]): chrome (scripts, styles, forms,
 //!    menus, toolbars, share and related-article boxes) left out, headings, paragraphs,
 //!    lists, quotations, emphasis and http/https/mailto links kept, figures with their
@@ -205,10 +205,12 @@ fn block_letters(blocks: &[Block]) -> usize {
 }
 
 /// Finds and walks the article's element into `conv`, strategy after strategy until one
-/// yields [`super::MIN_BODY_LETTERS`] letters: the layout's element; else the better of
-/// the generic selectors' element and the best-scoring element ([`score`]), then the
-/// other; else the Readability extractor (`dom_smoothie`). The strategies tried are
-/// recorded in `imported.tried`. Returns the extractor's title, if it ran.
+/// yields [`super::MIN_BODY_LETTERS`] letters: the layout's element; else a specific
+/// generic selector's element when it holds as much good text as a guess would find
+/// ([`GENERIC_SHARE`]); else the Readability extractor (`dom_smoothie`); else the
+/// best-scoring element ([`score`]); else the generic `main`. With none enough, the
+/// longest result is kept (and the page refused by the caller). The strategies tried
+/// are recorded in `imported.tried`. Returns the extractor's title, if it gave the body.
 fn convert_body(
     doc: &Html,
     source: &str,
