@@ -15,7 +15,7 @@ use std::io::{BufRead as _, Write as _};
 use std::path::Path;
 use std::time::Instant;
 
-use anpham::import::{SourceKind, body_text, import_bytes};
+use anpham::import::{Imported, SourceKind, body_text, import_bytes};
 
 fn main() {
     let strip = std::env::args().any(|a| a == "--strip-lang");
@@ -52,7 +52,8 @@ fn main() {
                 "title": imp.article.title,
                 "lang": imp.article.lang,
                 "declared": declared,
-                "body": body_text(&imp.article),
+                "body": running_text(&imp),
+                "body_with_image_texts": body_text(&imp.article),
                 "micros": micros,
                 "notes": imp.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
             }),
@@ -75,6 +76,17 @@ fn main() {
         )
         .ok();
     }
+}
+
+/// The article's running text as `body_text` gives it, less the captions and alt texts
+/// kept in place of images the saved page does not hold (`Imported::image_texts`): a
+/// page saved with its images has them in figures, which `body_text` leaves out too.
+fn running_text(imp: &Imported) -> String {
+    body_text(&imp.article)
+        .lines()
+        .filter(|l| !imp.image_texts.iter().any(|t| t == l.trim()))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// Removes `lang="…"` and `xml:lang="…"` from the first `<html` tag; returns the value.

@@ -521,9 +521,26 @@ fn charsets() {
             .iter()
             .any(|n| n.message.contains("byte-order mark"))
     );
-    // Not UTF-8 and no declaration: refused with the place and a hint.
+    // Not UTF-8 and no declaration, but clean windows-1258 (tone marks after letters):
+    // read as such, and the report says the charset was guessed.
+    let page = dir.join("guessed.html");
+    let mut bytes = b"<html lang=vi>\n<body><h1>B\xe3\xecc K\xe3\xecc</h1><p>".to_vec();
+    bytes.extend(b"Ba\xecc Ka\xf2n ".repeat(30));
+    bytes.extend(b"</p></body></html>");
+    std::fs::write(&page, bytes).unwrap();
+    let im = import::import_file(&page).unwrap();
+    assert_eq!(im.article.title, "Bắc Kắc");
+    assert!(
+        im.notes
+            .iter()
+            .any(|n| n.message.contains("windows-1258") && n.message.contains("guessed")),
+        "{:#?}",
+        im.notes
+    );
+    // Not UTF-8, no declaration and no legacy charset reads it: refused with the place
+    // and a hint.
     let page = dir.join("latin.html");
-    std::fs::write(&page, b"<html>\n<body><p>B\xe3\xecc</p></body></html>").unwrap();
+    std::fs::write(&page, b"<html>\n<body><p>B\x81\xe3\xecc</p></body></html>").unwrap();
     let e = import::import_file(&page).unwrap_err().to_string();
     assert!(
         e.contains("latin.html:2:") && e.contains("declares no charset") && e.contains("hint:"),

@@ -40,7 +40,17 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(finish(enc, &bytes[bom_len..], "byte-order mark", bom_len));
     }
-    if html && let Some(label) = declared_charset(bytes) {
+    let declared = if html {
+        declared_charset(bytes)
+            .map(|l| (l, "<meta charset>"))
+            .or_else(|| {
+                late_declared_charset(bytes)
+                    .map(|l| (l, "<meta charset> after the first 1024 bytes"))
+            })
+    } else {
+        None
+    };
+    if let Some((label, source)) = declared {
         let enc = Encoding::for_label(label.as_bytes())
             .ok_or_else(|| CharsetError::UnknownCharset(label.clone()))?;
         // A page saved as UTF-16 cannot declare it in ASCII; HTML reads such a
@@ -50,7 +60,34 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
         } else {
             enc
         };
-        return Ok(finish(enc, bytes, "<meta charset>", 0));
+        // A declaration that lies: a legacy charset declared, but the bytes are UTF-8 with
+        // letters beyond ASCII (a page re-saved as UTF-8 keeps its old <meta>). Legacy
+        // text is almost never valid UTF-8 by chance.
+        if enc != encoding_rs::UTF_8
+            && enc.is_ascii_compatible()
+            && !bytes.is_ascii()
+            && let Ok(s) = std::str::from_utf8(bytes)
+        {
+            return Ok(Decoded {
+                text: s.nfc().collect(),
+                encoding: "UTF-8",
+                source: "bytes (valid UTF-8, although the page declares another charset)",
+                first_malformed: None,
+            });
+        }
+        // The other lie: UTF-8 declared, bytes of a legacy charset.
+        if enc == encoding_rs::UTF_8
+            && std::str::from_utf8(bytes).is_err()
+            && let Some(guess) = legacy_guess(bytes)
+        {
+            return Ok(finish(
+                guess,
+                bytes,
+                "bytes (not UTF-8, although the page declares UTF-8)",
+                0,
+            ));
+        }
+        return Ok(finish(enc, bytes, source, 0));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Decoded {
@@ -60,6 +97,14 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
             first_malformed: None,
         }),
         Err(e) => {
+            if html && let Some(guess) = legacy_guess(bytes) {
+                return Ok(finish(
+                    guess,
+                    bytes,
+                    "bytes (not UTF-8 and no declaration: guessed)",
+                    0,
+                ));
+            }
             let at = e.valid_up_to();
             Err(CharsetError::NotUtf8 {
                 at,
@@ -67,6 +112,60 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
             })
         }
     }
+}
+
+/// The legacy charset of bytes that are not UTF-8, when they read cleanly as one:
+/// `windows-1258` when a quarter or more of the bytes beyond ASCII are its combining tone
+/// marks after a letter (Vietnamese puts a tone on most words; no other language writes
+/// `ì`, `ò`, `Ì`, `Ò` or `Þ` that often), else `windows-1252` (the web's default for
+/// Latin-script pages). Anything else (undefined bytes, CJK double-byte text, a binary
+/// file) is not guessed.
+fn legacy_guess(bytes: &[u8]) -> Option<&'static Encoding> {
+    let mut tone_marks = 0usize;
+    let mut high = 0usize;
+    let mut pairs = 0usize;
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b >= 0x80 {
+            high += 1;
+            // Bytes windows-1252 leaves undefined.
+            if matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D) {
+                return None;
+            }
+            let tone_mark = matches!(b, 0xCC | 0xEC | 0xD2 | 0xF2 | 0xDE)
+                && (prev.is_ascii_alphabetic() || prev >= 0xC0);
+            if tone_mark {
+                tone_marks += 1;
+            } else if prev >= 0x80 {
+                pairs += 1;
+            }
+        }
+        prev = b;
+    }
+    // Double-byte text (Chinese, Japanese, Korean) puts high bytes next to each other
+    // most of the time; Latin text has them between ASCII letters.
+    if high == 0 || (tone_marks * 4 <= high && pairs * 2 > high) {
+        return None;
+    }
+    Some(if tone_marks * 4 > high {
+        encoding_rs::WINDOWS_1258
+    } else {
+        encoding_rs::WINDOWS_1252
+    })
+}
+
+/// A `<meta>` charset declared after the first 1024 bytes (pages with long comments or
+/// scripts first): browsers honour it by reading the page again; so does this, when the
+/// bytes are not UTF-8.
+fn late_declared_charset(bytes: &[u8]) -> Option<String> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    // The <head> of a page: a declaration later than this is in the body, not the page's.
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let end = find(&lower, b"<body").unwrap_or(lower.len());
+    declared_charset_in(&head[..end])
 }
 
 fn finish(enc: &'static Encoding, bytes: &[u8], source: &'static str, skip: usize) -> Decoded {
@@ -98,7 +197,11 @@ fn finish(enc: &'static Encoding, bytes: &[u8], source: &'static str, skip: usiz
 /// `<meta http-equiv="Content-Type" content="text/html; charset=…">`. A byte-level scan
 /// (the HTML prescan, simplified): the page cannot be parsed before it is decoded.
 pub(crate) fn declared_charset(bytes: &[u8]) -> Option<String> {
-    let head = &bytes[..bytes.len().min(1024)];
+    declared_charset_in(&bytes[..bytes.len().min(1024)])
+}
+
+/// The first `<meta>` charset declaration in `head`.
+fn declared_charset_in(head: &[u8]) -> Option<String> {
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut from = 0;
     while let Some(i) = find(&lower[from..], b"<meta") {
@@ -172,8 +275,45 @@ mod tests {
 
     #[test]
     fn undeclared_non_utf8_is_refused_with_its_offset() {
-        let e = decode(b"<p>ab\xe3</p>", true).unwrap_err();
-        assert_eq!(e, CharsetError::NotUtf8 { at: 5, byte: 0xE3 });
+        // Bytes no legacy charset reads cleanly (0x81 is undefined in windows-1252).
+        let e = decode(b"<p>ab\x81\xe3</p>", true).unwrap_err();
+        assert_eq!(e, CharsetError::NotUtf8 { at: 5, byte: 0x81 });
+        // Double-byte text is not guessed as a Latin charset.
+        assert!(decode(b"<p>\xbb\xb0\xbe\xe7\xa1\xb6</p>", true).is_err());
+    }
+
+    #[test]
+    fn undeclared_legacy_latin_and_vietnamese_are_guessed() {
+        // "Größe für Bücher" in windows-1252, no declaration.
+        let d = decode(b"<p>Gr\xf6\xdfe f\xfcr B\xfccher</p>", true).unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.text.contains("Größe für Bücher"), "{}", d.text);
+        // "Bắc Kạn đẹp" in windows-1258, no declaration.
+        let d = decode(b"<p>B\xe3\xecc Ka\xf2n \xf0e\xf2p</p>", true).unwrap();
+        assert_eq!(d.encoding, "windows-1258");
+        assert!(d.text.contains("Bắc Kạn đẹp"), "{}", d.text);
+        // Plain text is never guessed.
+        assert!(decode(b"Gr\xf6\xdfe", false).is_err());
+    }
+
+    #[test]
+    fn lying_declarations_are_overruled_by_the_bytes() {
+        let d = decode("<meta charset=iso-8859-1><p>Bắc Kạn</p>".as_bytes(), true).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains("Bắc Kạn"));
+        let d = decode(b"<meta charset=utf-8><p>Gr\xf6\xdfe</p>", true).unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.text.contains("Größe"));
+    }
+
+    #[test]
+    fn a_late_declaration_is_read() {
+        let mut page = b"<html><head><!--".to_vec();
+        page.extend(std::iter::repeat_n(b'x', 2000));
+        page.extend_from_slice(b"--><meta charset=\"gb2312\"><title>\xbb\xb0\xbe\xe7</title>");
+        let d = decode(&page, true).unwrap();
+        assert_eq!(d.encoding, "GBK");
+        assert!(d.text.contains("话剧"), "{}", d.text);
     }
 
     #[test]

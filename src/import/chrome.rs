@@ -183,6 +183,10 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// Words of a class or id name that mark an embedded post (kept, whatever else the name
+/// says).
+const EMBED_WORDS: &[&str] = &["embed", "tweet"];
+
 /// The chrome part a class or id name matches, if any (see [`CHROME_CLASS_PARTS`]).
 pub fn chrome_part(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
@@ -190,7 +194,13 @@ pub fn chrome_part(name: &str) -> Option<&'static str> {
         return Some(p);
     }
     let words = name_words(name);
-    if words.is_empty() {
+    // An embedded post (`social-media-embed`, `twitter-tweet`) is a quotation the article
+    // makes, not the site's share buttons.
+    if words.is_empty()
+        || words
+            .iter()
+            .any(|w| EMBED_WORDS.iter().any(|e| w.starts_with(e)))
+    {
         return None;
     }
     CHROME_CLASS_PARTS.iter().copied().find(|part| {
@@ -230,6 +240,9 @@ mod tests {
     fn chrome_names_match_whole_words() {
         assert_eq!(chrome_part("hidden"), Some("hidden"));
         assert_eq!(chrome_part("field-label-hidden"), None);
+        assert_eq!(chrome_part("social-media-embed"), None);
+        assert_eq!(chrome_part("twitter-tweet"), None);
+        assert_eq!(chrome_part("social-links"), Some("social"));
         assert_eq!(chrome_part("field field-label-hidden"), None);
         assert_eq!(chrome_part("share-box"), Some("share"));
         assert_eq!(chrome_part("shareButtons"), Some("share"));

@@ -95,6 +95,11 @@ pub struct Imported {
     pub notes: Vec<Note>,
     /// The strategies tried to find the article's text, in order (named in a refusal).
     pub tried: Vec<String>,
+    /// The captions and alt texts kept as emphasised paragraphs in place of images that
+    /// could not be imported (only on the web, not in the page's folder), white space
+    /// collapsed: text about an image, not the article's running text (an evaluation
+    /// against an article-body ground truth leaves them out, as it leaves out figures).
+    pub image_texts: Vec<String>,
 }
 
 impl Imported {
@@ -154,11 +159,16 @@ pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Impor
         SourceKind::Html => html::read(path, &decoded.text)?,
         SourceKind::PlainText => plaintext::read(path, &decoded.text)?,
     };
-    if decoded.encoding != "UTF-8" || decoded.source == "byte-order mark" {
+    if decoded.encoding != "UTF-8" || !matches!(decoded.source, "default" | "<meta charset>") {
         imported.notes.insert(
             0,
             Note {
-                kind: NoteKind::Recognised,
+                // A charset taken from the bytes against the page's word is worth a look.
+                kind: if decoded.source.starts_with("bytes") {
+                    NoteKind::Attention
+                } else {
+                    NoteKind::Recognised
+                },
                 place: "file".into(),
                 message: format!("charset {} (from the {})", decoded.encoding, decoded.source),
             },

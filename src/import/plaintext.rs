@@ -39,6 +39,7 @@ pub fn read(path: &Path, text: &str) -> Result<Imported> {
         },
         notes: Vec::new(),
         tried: Vec::new(),
+        image_texts: Vec::new(),
     };
     let (mut body, title_line) = title_date_and_body(text, &mut imported);
     if imported.article.title.is_empty() {

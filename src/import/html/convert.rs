@@ -35,6 +35,12 @@ pub(super) struct Converter<'a> {
     pub(super) langs: Vec<String>,
     /// A figure just pushed that may still take the next emphasised line as its caption.
     pub(super) open_figure: Option<usize>,
+    /// An image just left out with no text of its own (its file is not in the page's
+    /// folder): the next emphasised line or caption-class element is its caption.
+    pub(super) after_missing_image: bool,
+    /// The texts kept in place of images that could not be imported (see
+    /// [`super::super::Imported::image_texts`]).
+    pub(super) image_texts: Vec<String>,
     /// The element being read is a caption (class `caption`, `image_desc`, `Image`…).
     pub(super) in_caption: usize,
     /// True once an end marker (`Tin liên quan`) was seen.
@@ -67,6 +73,8 @@ impl<'a> Converter<'a> {
             links: Vec::new(),
             langs: Vec::new(),
             open_figure: None,
+            after_missing_image: false,
+            image_texts: Vec::new(),
             in_caption: 0,
             ended: false,
             top: true,
@@ -99,6 +107,7 @@ impl<'a> Converter<'a> {
     }
 
     pub(super) fn absorb_notes(&mut self, other: Converter<'_>) {
+        self.image_texts.extend(other.image_texts);
         for n in other.notes {
             self.note(n.kind, n.place, n.message);
         }
@@ -363,8 +372,33 @@ impl<'a> Converter<'a> {
         let imgs: Vec<ElementRef<'_>> = e.select(&sel("img")).collect();
         match imgs.as_slice() {
             [] => {
-                if let Some(c) = caption {
-                    self.blocks.push(Block::Paragraph { text: c });
+                // No image to keep: a figure of text (a pull quote, a table, code) is read
+                // as text; the caption of a video, embed or picture that cannot be kept
+                // would describe nothing in the edition.
+                let has_text = e.child_elements().any(|c| {
+                    matches!(
+                        c.value().name(),
+                        "blockquote" | "p" | "pre" | "table" | "ul" | "ol" | "dl" | "div"
+                    ) && super::score::text_chars(c, depth) > 0
+                });
+                if has_text {
+                    for c in e.child_elements() {
+                        if c.value().name() != "figcaption" {
+                            self.walk(c, depth + 1);
+                        }
+                    }
+                    self.flush();
+                    if let Some(c) = caption {
+                        self.blocks.push(Block::Paragraph { text: c });
+                    }
+                } else if let Some(c) = caption {
+                    let p = self.place(e, None);
+                    let shown = shorten(&c.to_plain());
+                    self.note(
+                        NoteKind::Dropped,
+                        p,
+                        format!("the caption `{shown}` of a figure with no image to keep"),
+                    );
                 }
             }
             [img] => self.figure(*img, caption),
@@ -561,7 +595,11 @@ impl<'a> Converter<'a> {
             self.open_figure = None;
             return;
         }
-        // A caption whose image could not be kept stays as an emphasised paragraph.
+        if std::mem::take(&mut self.after_missing_image) && (all_emphasis || self.in_caption > 0) {
+            // The caption of an image left out: kept (no words are lost), recorded as an
+            // image's text.
+            self.image_texts.push(normalize_space(&plain));
+        }
         self.open_figure = None;
         self.blocks.push(Block::Paragraph { text });
     }

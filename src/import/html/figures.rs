@@ -201,21 +201,36 @@ impl Converter<'_> {
             ImageRef::Missing(rel) => format!("image `{rel}` is not in the page's folder"),
             ImageRef::Refused(why) => format!("image `{shown}` is not imported: {why}"),
         };
-        // No words are lost: the caption, else the alt text, stays in the article.
-        let kept = caption.or_else(|| alt.map(Text::plain));
+        // No words are lost: the caption, else the alt text (unless it is a file name),
+        // stays in the article, where a reader who cannot see the photo needs it anyway.
+        // It is recorded as an image's text, not the article's running text.
+        let kept = caption.or_else(|| alt.filter(|a| !is_file_name(a)).map(Text::plain));
         let what = if kept.is_some() {
             "; its caption/alt text is kept as an emphasised paragraph"
         } else {
             ""
         };
         self.note(NoteKind::Attention, place, format!("{problem}{what}"));
-        if let Some(t) = kept {
-            self.blocks.push(Block::Paragraph {
-                text: emphasised(t),
-            });
-            self.open_figure = None;
+        self.open_figure = None;
+        match kept {
+            Some(t) => {
+                self.image_texts.push(normalize_space(&t.to_plain()));
+                self.blocks.push(Block::Paragraph {
+                    text: emphasised(t),
+                });
+            }
+            // The caption may follow the image (an emphasised line, a caption element).
+            None => self.after_missing_image = true,
         }
     }
+}
+
+/// An alt text that is only a file name (`IMG_2953`, `flos-jewels-arrangements-01.jpg`):
+/// it describes nothing.
+fn is_file_name(alt: &str) -> bool {
+    !alt.contains(' ')
+        && alt.chars().any(|c| matches!(c, '-' | '_' | '.'))
+        && alt.chars().any(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

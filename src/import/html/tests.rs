@@ -91,6 +91,8 @@ fn remote_image_keeps_its_caption() {
     };
     assert_eq!(text.to_plain(), "Toàn cảnh Hội thảo");
     assert!(text.spans.iter().all(|s| s.emphasis));
+    // Recorded as an image's text, not the article's running text.
+    assert_eq!(im.image_texts, ["Toàn cảnh Hội thảo"]);
     assert!(
         im.attention()
             .any(|n| n.message.contains("only on the web"))
@@ -139,16 +141,16 @@ fn entity_bombs_are_just_text() {
 }
 
 #[test]
-fn a_page_of_no_known_layout_is_found_by_scoring() {
+fn a_page_of_no_known_layout_is_found_by_readability_first() {
     let para = "Đây là một đoạn văn dài của bài báo, đủ dài để bộ trích xuất nhận ra nội dung chính của trang. ".repeat(4);
     let html = format!(
         "<html lang=vi><head><title>Tiêu đề bài - Báo X</title></head><body><div class=menu-top><a href='/'>Trang chủ</a></div><div id=main><div class=c><p>{para}</p><p>{para}</p><p>{para}</p></div></div></body></html>"
     );
     let im = read(Path::new("p.html"), &html).unwrap();
     assert!(
-        im.notes
-            .iter()
-            .any(|n| n.message.contains("best-scoring element")),
+        im.notes.iter().any(|n| n
+            .message
+            .contains("article body: the Readability extractor")),
         "{:#?}",
         im.notes
     );
@@ -179,23 +181,26 @@ fn what_holds_most_of_the_text_is_not_chrome() {
 }
 
 #[test]
-fn the_scored_element_wins_over_navigation_and_link_lists() {
+fn navigation_and_link_lists_are_left_out_and_the_scored_element_is_the_story() {
     let links: String = (0..30)
         .map(|i| format!(r#"<li><a href="/a{i}">Another story number {i} about the news</a></li>"#))
         .collect();
-    let im = read_str(&format!(
+    let html = format!(
         r#"<html><body><div id="top"><ul>{links}</ul></div>
         <div id="x1"><div id="x2"><h1>Storm hits the coast</h1><p>{LONG_EN}</p><p>{LONG_EN}</p><p>{LONG_EN}</p></div></div>
         <div id="more"><ul>{links}</ul></div></body></html>"#
-    ));
+    );
+    let im = read_str(&html);
     let text = super::super::body_text(&im.article);
     assert_eq!(text.matches("governor").count(), 3, "{text}");
     assert!(!text.contains("Another story"), "{text}");
-    assert!(
-        im.tried.iter().any(|t| t.contains("best-scoring")),
-        "{:?}",
-        im.tried
-    );
+    // The scored element (tried when Readability finds too little) is the story's own
+    // container, not the page or a link list.
+    let doc = Html::parse_document(&html);
+    let scores = super::score::score(doc.root_element());
+    let (best, _) = scores.best.expect("an element scores above zero");
+    let best = ElementRef::wrap(doc.tree.get(best).unwrap()).unwrap();
+    assert_eq!(best.value().id(), Some("x2"));
 }
 
 #[test]
@@ -206,4 +211,51 @@ fn the_title_loses_the_site_name() {
         <body><article><p>{LONG_EN}</p><p>{LONG_EN}</p></article></body></html>"#
     ));
     assert_eq!(im.article.title, "Storm hits the coast");
+}
+
+#[test]
+fn a_figure_with_no_image_keeps_its_text_but_not_a_lone_caption() {
+    let im = read_str(&format!(
+        r#"<html lang="en"><body><h1>Storm</h1><article><p>{LONG_EN}</p>
+        <figure><video src="v.mp4"></video><figcaption>Photo: the storm, AP</figcaption></figure>
+        <figure class="pullquote"><blockquote><p>We will rebuild the coast road this year.</p></blockquote></figure>
+        <p>{LONG_EN}</p></article></body></html>"#
+    ));
+    let text = super::super::body_text(&im.article);
+    assert!(!text.contains("Photo: the storm"), "{text}");
+    assert!(text.contains("We will rebuild"), "{text}");
+    assert!(
+        im.notes
+            .iter()
+            .any(|n| n.message.contains("figure with no image")),
+        "{:#?}",
+        im.notes
+    );
+}
+
+#[test]
+fn an_embedded_post_is_not_share_chrome() {
+    let im = read_str(&format!(
+        r#"<html lang="en"><body><h1>Storm</h1><article><p>{LONG_EN}</p>
+        <div class="social-media-embed"><blockquote class="twitter-tweet"><p>The coast road is closed tonight.</p></blockquote></div>
+        <div class="social-share"><a href="https://x.example/share">Share</a></div>
+        <p>{LONG_EN}</p></article></body></html>"#
+    ));
+    let text = super::super::body_text(&im.article);
+    assert!(text.contains("The coast road is closed"), "{text}");
+    assert!(!text.contains("Share"), "{text}");
+}
+
+#[test]
+fn a_file_name_is_not_alt_text() {
+    let im = read_str(&format!(
+        r#"<html lang="en"><body><h1>Storm</h1><article><p>{LONG_EN}</p>
+        <img src="https://cdn.example.com/a.jpg" alt="flos-jewels-arrangements-01">
+        <img src="https://cdn.example.com/b.jpg" alt="The coast road under water">
+        <p>{LONG_EN}</p></article></body></html>"#
+    ));
+    let text = super::super::body_text(&im.article);
+    assert!(!text.contains("flos-jewels"), "{text}");
+    assert!(text.contains("The coast road under water"), "{text}");
+    assert_eq!(im.image_texts, ["The coast road under water"]);
 }
