@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 
 pub mod address;
+pub(crate) mod atomic_file;
 pub mod batch;
 #[cfg(feature = "braille")]
 pub mod braille;
@@ -58,6 +59,8 @@ pub mod pagemap;
 pub mod pdf;
 pub mod prepare;
 pub mod scale;
+pub(crate) mod shape;
+pub(crate) mod source_text;
 #[cfg(feature = "speech")]
 pub mod speech;
 pub mod timestamp;

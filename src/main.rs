@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use anpham::batch::{self, BatchOptions, Event, Job};
 use anpham::editions::{EditionRequest, Format};
-use anpham::input::PageSizeName;
+use anpham::model::PageSizeName;
 use anpham::scale::{FontScale, MAX_STEP, MIN_STEP};
 use anpham::timestamp::Timestamp;
 

@@ -355,7 +355,7 @@ fn bulletin_of_all_examples_passes_the_checkers() {
         ("bulletin.large.pdf", anpham::FontScale::LARGE),
     ] {
         let mut options = anpham::layout::LayoutOptions::new(scale);
-        options.page_size = anpham::input::PageSizeName::A5;
+        options.page_size = anpham::model::PageSizeName::A5;
         let lay = anpham::layout::layout(&publication, &options).unwrap();
         let expected = out.join(format!("{pdf}.expected.txt"));
         std::fs::write(&expected, lay.printed_text()).unwrap();

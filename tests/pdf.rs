@@ -5,7 +5,8 @@ use crate::common;
 use std::path::Path;
 
 use anpham::editions::pdf as write_pdf;
-use anpham::input::{PageSizeName, load_prepared as load_publication};
+use anpham::input::load_prepared as load_publication;
+use anpham::model::PageSizeName;
 use anpham::pdf::PdfOptions;
 use anpham::scale::FontScale;
 

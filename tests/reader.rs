@@ -25,8 +25,9 @@ use std::process::Command;
 
 use anpham::address::article_parts;
 use anpham::address::sentences::sentence_ranges;
-use anpham::input::{PageSizeName, load_prepared};
+use anpham::input::load_prepared;
 use anpham::layout::layout;
+use anpham::model::PageSizeName;
 use anpham::model::{Article, Block, Publication};
 use anpham::pdf::{PdfOptions, write_pdf};
 use anpham::prepare::{Prepared, prepare};

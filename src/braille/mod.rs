@@ -186,7 +186,7 @@ pub fn braille_warnings(
 /// The PEF metadata: the publication's identifier (else one made from a SHA-256 of its
 /// title and date), title, language, the build's date, author, publisher, grade and table.
 fn pef_meta(publication: &Publication, options: &BrailleOptions, tr: &Translator) -> pef::PefMeta {
-    let w = volumes::words(&publication.lang);
+    let w = words(&publication.lang);
     let bulletin = publication.articles.len() > 1;
     pef::PefMeta {
         identifier: publication.identifier.clone().unwrap_or_else(|| {
@@ -214,6 +214,27 @@ fn pef_meta(publication: &Publication, options: &BrailleOptions, tr: &Translator
             w.grades[options.grade.number() as usize],
             tr.table().rsplit('/').next().unwrap_or("")
         ),
+    }
+}
+
+/// Words of the braille front matter in one language.
+pub(super) struct Words {
+    pub(super) note: &'static str,
+    pub(super) figure: &'static str,
+    pub(super) contents: &'static str,
+    pub(super) produced: &'static str,
+    pub(super) grades: [&'static str; 3],
+}
+
+/// The words of `lang` (Vietnamese, else English), from [`crate::labels`].
+pub(super) fn words(lang: &str) -> Words {
+    let lab = crate::labels::for_lang(lang);
+    Words {
+        note: lab.transcriber_note,
+        figure: lab.figure,
+        contents: lab.toc,
+        produced: lab.produced_by,
+        grades: lab.braille_grades,
     }
 }
 

@@ -10,7 +10,7 @@
 //! | `EPUB/package.opf` | `opf` (metadata with accessibility metadata, manifest, spine) |
 //! | `EPUB/nav.xhtml` | `nav` (table of contents, landmarks, page list) |
 //! | `EPUB/title.xhtml` | `content::title_page` (bulletins only) |
-//! | `EPUB/article-NNN.xhtml` | `content::article_document`, one per article |
+//! | `EPUB/article-NNN.xhtml` | `article::article_document`, one per article |
 //! | `EPUB/css/anpham.css` | `css` (font scale, large-print rules, contrast) |
 //! | `EPUB/fonts/*.ttf` | `webfont` (the font faces used, subset to the characters shown) |
 //! | `EPUB/images/*` | the figures' images, each stored once |
@@ -42,7 +42,7 @@
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
 
-mod article;
+pub(crate) mod article;
 mod book;
 pub(crate) mod content;
 pub(crate) mod css;
@@ -198,7 +198,7 @@ pub fn write_talking_epub_to<W: Write + Seek + Send>(
 /// Writes the book into `out`: `mimetype`, then the photos on one thread while the text
 /// documents, navigation, fonts and package document are made and deflated on the others,
 /// then those and the central directory. The photos, most of the bytes, so reach the
-/// file (and the disk, synced behind the writer by [`crate::output::PendingFile`]) while
+/// file (and the disk, synced behind the writer by [`crate::atomic_file::PendingFile`]) while
 /// the text is still being made; the entry order is fixed, whatever the threads do.
 fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication: &Prepared,

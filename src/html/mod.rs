@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `<html lang>`, `<head>` (title, viewport, stylesheet, the optional script) | `page` |
 //! | skip link, `<header>` (a bulletin's title block; the text-size control), a bulletin's contents `<nav>`, `<main>` with one `<article>` per article, `<footer>` with the print edition's page list | `page` |
-//! | each `<article>`: the EPUB's own article writer (`epub::content::write_article`), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::epub` |
+//! | each `<article>`: the EPUB's own article writer (`epub::article::write_article`), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::epub` |
 //! | the figures' images as `data:` URLs: the EPUB's prepared images (upright, at most 4 megapixels, shared with the other editions of the build) | `assets` |
 //! | the bundled fonts subset to the characters shown, as `data:` URLs in `@font-face` rules: the EPUB's subsetting (`epub::embed::fonts_for_markup`) | `assets` |
 //! | the stylesheet: the EPUB's (`epub::css`) at the chosen scale, plus the page's own rules | `assets` |

@@ -18,16 +18,22 @@ pub(crate) mod jpeg;
 pub mod pixels;
 mod plan;
 pub mod probe;
-pub mod source;
 #[cfg(test)]
 pub(crate) mod testdata;
 
 use std::str::FromStr;
 
+pub use crate::model::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{ImageData, ImageFormat};
 pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
 pub use probe::{Probe, probe};
-pub use source::{Fingerprint, ImageFile, ImageSource};
+
+/// Largest image file read, in bytes (32 MiB).
+pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest image side, in pixels, read from the header before any decoding.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// Largest image area, in pixels (64 megapixels).
+pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
 
 /// The print resolution images are resampled to by default, in pixels per inch.
 pub const DEFAULT_PPI: u32 = 300;
@@ -133,7 +139,7 @@ pub fn decodes_at(img: &ImageData, size: Option<(u32, u32)>) -> bool {
 #[derive(Debug, Clone)]
 pub enum PrepareError {
     /// Its file is no longer what was checked when it was loaded, or cannot be read again.
-    Changed(source::Changed),
+    Changed(crate::model::image_source::Changed),
     /// Its pixels could not be decoded, resampled or encoded (why).
     Image(String),
 }
@@ -144,8 +150,8 @@ impl From<String> for PrepareError {
     }
 }
 
-impl From<source::Changed> for PrepareError {
-    fn from(c: source::Changed) -> PrepareError {
+impl From<crate::model::image_source::Changed> for PrepareError {
+    fn from(c: crate::model::image_source::Changed) -> PrepareError {
         PrepareError::Changed(c)
     }
 }
@@ -177,7 +183,7 @@ pub fn prepare_sizes(
     let needs_pixels = |size| decodes_at(img, size);
     let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
         let bytes = img.source.read_checked()?;
-        let probe = probe::probe(&bytes, crate::validate::MAX_IMAGE_SIDE)?;
+        let probe = probe::probe(&bytes, MAX_IMAGE_SIDE)?;
         Some(pixels::decode_upright(&bytes, &probe)?)
     } else {
         None

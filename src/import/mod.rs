@@ -120,7 +120,7 @@ pub fn import_file(path: &Path) -> Result<Imported> {
                 "import reads saved web pages (.html, .htm) and plain-text copies (.txt)",
             ))
         })?;
-    let bytes = crate::input::read_bytes(path)?;
+    let bytes = crate::source_text::read_bytes(path)?;
     import_bytes(path, kind, &bytes)
 }
 
@@ -130,7 +130,7 @@ pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Impor
         let d = match e {
             charset::CharsetError::NotUtf8 { at, byte } => {
                 let valid = String::from_utf8_lossy(&bytes[..at]);
-                let (line, column) = crate::input::line_column(&valid, valid.len());
+                let (line, column) = crate::source_text::line_column(&valid, valid.len());
                 Diagnostic::at(
                     path,
                     line,

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Imported;
+use crate::atomic_file::write_atomically;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Article, Block, Span, Text};
-use crate::output::write_atomically;
 
 /// What [`write_markdown`] wrote.
 #[derive(Debug, Clone)]

@@ -15,7 +15,6 @@ mod front_matter;
 pub mod geometry;
 pub(crate) mod linebreak;
 mod pager;
-pub(crate) mod shape;
 mod typeset;
 
 use std::sync::Arc;
@@ -24,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Result};
 use crate::fonts::{FontFace, FontSet};
-use crate::input::PageSizeName;
+use crate::model::PageSizeName;
 use crate::model::Publication;
 use crate::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use crate::prepare::Prepared;

@@ -7,6 +7,8 @@
 //! figure carries its image bytes, so writers never touch the file system for input.
 
 mod block;
+pub(crate) mod image_source;
+mod page_size;
 mod text;
 
 use std::path::PathBuf;
@@ -14,6 +16,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use block::{HeadingLevel, HeadingLevelError};
+pub use image_source::{Fingerprint, ImageFile, ImageSource};
+pub use page_size::PageSizeName;
 pub use text::{Span, Text};
 
 /// A publication: one article, or a bulletin of several, with its metadata.
@@ -158,7 +162,7 @@ pub struct Figure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
     /// Where its bytes are: its file, or memory (an image given in code).
-    pub source: crate::images::ImageSource,
+    pub source: ImageSource,
     /// Whether every edition must decode its pixels (EXIF orientation 2–8, a CMYK JPEG).
     pub needs_pixels: bool,
     /// Its format.

@@ -31,8 +31,8 @@ use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::FontSet;
-use crate::input::SourcePlaces;
 use crate::model::Publication;
+use crate::source_text::SourcePlaces;
 use crate::validate;
 
 /// A publication that passed every check of the prepare stage. The only way to get one is

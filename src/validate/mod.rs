@@ -19,12 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Block, Publication, Text};
 
-/// Largest image file read, in bytes (32 MiB).
-pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
-/// Largest image side, in pixels, read from the header before any decoding.
-pub const MAX_IMAGE_SIDE: u32 = 16_384;
-/// Largest image area, in pixels (64 megapixels).
-pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
+pub use crate::images::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
 /// Most blocks in one article, and in one publication.
 pub const MAX_BLOCKS: usize = 100_000;
 /// Most list items in one article, and in one publication.
