@@ -8,10 +8,10 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use anpham::batch::{self, BatchOptions, Event, Job};
+use anpham::editions::Timestamp;
 use anpham::editions::{EditionRequest, Format};
 use anpham::model::PageSizeName;
 use anpham::scale::{FontScale, MAX_STEP, MIN_STEP};
-use anpham::timestamp::Timestamp;
 
 /// Accessible EPUB 3 and large-print tagged PDF/UA-1 editions of news articles.
 ///
@@ -123,15 +123,15 @@ struct BuildArgs {
     /// previous one ends, below a rule, when a third of the page is left) or `page`
     /// (always on a new page) [default: share].
     #[arg(long, value_name = "share|page")]
-    article_break: Option<anpham::layout::ArticleBreak>,
+    article_break: Option<anpham::editions::ArticleBreak>,
     /// Print resolution of PDF images: images above 1.5× N ppi at their printed size are
     /// resampled to N; `original` keeps every image [default: 300].
     #[arg(long, value_name = "N|original")]
-    image_ppi: Option<anpham::images::ImagePpi>,
+    image_ppi: Option<anpham::editions::ImagePpi>,
     /// PDF standards: ua-1, a-2u,ua-1, a-2a,ua-1 or a-3a,ua-1 (embeds the source articles)
     /// [default: a-2a,ua-1].
     #[arg(long, value_name = "SET")]
-    pdf_standard: Option<anpham::pdf::PdfStandard>,
+    pdf_standard: Option<anpham::editions::PdfStandard>,
     /// Worker threads [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -310,24 +310,10 @@ fn build(args: BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    #[cfg(feature = "braille")]
-    let braille_asked = args
-        .format
-        .iter()
-        .any(|f| matches!(f.name(), "brf" | "pef"));
     for job in &jobs {
         if let Ok(p) = &job.publication {
             for w in p.warnings() {
                 eprintln!("{}: {w}", w.severity);
-            }
-            // Characters the braille table lacks (written by a fallback); an error here is
-            // left to the build, which reports it in its place.
-            #[cfg(feature = "braille")]
-            if braille_asked {
-                let b = &options.settings.braille;
-                for w in anpham::braille::braille_warnings(p, b).unwrap_or_default() {
-                    eprintln!("{}: {w}", w.severity);
-                }
             }
         }
     }
@@ -336,8 +322,20 @@ fn build(args: BuildArgs) -> ExitCode {
     let bar = interactive.then(|| progress_bar(total));
     let quiet = args.quiet;
     let mut articles_done = 0usize;
+    // The editions' warnings, each printed once (the BRF and the PEF share one translation
+    // and carry the same warnings).
+    let mut warned = std::collections::HashSet::new();
     let report = batch::run(jobs, &options, |event| match event {
         Event::Written(w) => {
+            for warning in &w.warnings {
+                let text = warning.to_string();
+                if warned.insert(text.clone()) {
+                    match &bar {
+                        Some(b) => b.suspend(|| eprintln!("{text}")),
+                        None => eprintln!("{text}"),
+                    }
+                }
+            }
             if let Some(b) = &bar {
                 b.inc(1);
                 b.set_message(format!("{} article(s) done", articles_done));
@@ -393,7 +391,7 @@ fn speech_options(args: &BuildArgs) -> Result<anpham::speech::SpeechOptions, anp
     let mut speech = anpham::speech::SpeechOptions::new();
     speech.voice = args.voice.clone();
     speech.espeak = anpham::speech::Espeak::new(
-        std::env::var_os(anpham::speech::espeak::PROGRAM_ENV).map(PathBuf::from),
+        std::env::var_os(anpham::speech::PROGRAM_ENV).map(PathBuf::from),
         args.speech_rate,
     );
     if let Some(f) = &args.pronunciations {

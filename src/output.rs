@@ -34,6 +34,8 @@ pub struct Written {
     pub bytes: usize,
     /// Time to build it, seconds.
     pub seconds: f64,
+    /// What the edition could not do as the publication asked (the file is whole).
+    pub warnings: Vec<editions::EditionWarning>,
 }
 
 /// An edition that was not written, and why (its other editions were).
@@ -89,6 +91,7 @@ impl EditionPlan {
                             pages: e.pages,
                             bytes: usize::try_from(e.bytes).unwrap_or(usize::MAX),
                             seconds: e.seconds + t.elapsed().as_secs_f64(),
+                            warnings: e.warnings,
                         }),
                         Err(error) => built.failed.push(Failed {
                             paths: vec![path],

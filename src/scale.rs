@@ -11,17 +11,18 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Print body sizes in points for steps −2 … +6.
-pub const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
+pub(crate) const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
 /// EPUB base text sizes in percent for steps 0 … +6 (below 0: the print size ÷ 12 pt).
-pub const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
+pub(crate) const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
 /// The lowest step.
 pub const MIN_STEP: i8 = -2;
 /// The highest step.
 pub const MAX_STEP: i8 = 6;
 /// The step from which an edition is "large print" (18 pt body).
-pub const LARGE_PRINT_STEP: i8 = 3;
+#[cfg(test)]
+pub(crate) const LARGE_PRINT_STEP: i8 = 3;
 /// The smallest and largest explicit body sizes accepted, in points.
-pub const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
+pub(crate) const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
 
 /// A font scale: a step from the standard size (−2 … +6), or an explicit body size
 /// (6 … 72 pt). Built by [`FontScale::step`] (saturating), [`FontScale::points`]
@@ -72,7 +73,8 @@ impl FontScale {
     }
 
     /// The step on the ladder, if this scale is one.
-    pub fn as_step(self) -> Option<i8> {
+    #[cfg(test)]
+    pub(crate) fn as_step(self) -> Option<i8> {
         match self.0 {
             Scale::Step(s) => Some(s),
             Scale::Points(_) => None,
@@ -121,7 +123,7 @@ impl FontScale {
 
     /// The suffix used in output file names: `""` for standard, `large`, `extra-large`,
     /// `step-1`, `step+4`, `19pt`.
-    pub fn file_suffix(self) -> String {
+    pub(crate) fn file_suffix(self) -> String {
         match self.0 {
             Scale::Step(0) => String::new(),
             Scale::Step(3) => "large".into(),
@@ -132,7 +134,7 @@ impl FontScale {
     }
 
     /// Derived typographic sizes for this scale.
-    pub fn metrics(self) -> ScaleMetrics {
+    pub(crate) fn metrics(self) -> ScaleMetrics {
         let body = self.body_pt();
         let large = self.is_large_print();
         // Headings step down from the title; at large print the contrast is smaller
@@ -160,7 +162,7 @@ impl FontScale {
 
 /// Sizes derived from a [`FontScale`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ScaleMetrics {
+pub(crate) struct ScaleMetrics {
     /// Body text size, pt.
     pub body_pt: f32,
     /// Line height as a multiple of the size (a floor: taller glyphs get more).

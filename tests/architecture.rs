@@ -255,6 +255,8 @@ struct FileFacts {
     paths: Vec<Vec<String>>,
     /// Child files declared `#[cfg(test)] mod name;`.
     test_children: Vec<String>,
+    /// The printing macros its code (not its tests) calls.
+    prints: Vec<String>,
 }
 
 /// The module path of a file: `src/a/b.rs` → `[a, b]`, `src/a/mod.rs` → `[a]`.
@@ -363,35 +365,33 @@ fn read_file(file: &str, text: &str, modules: &BTreeSet<Vec<String>>) -> FileFac
                 {
                     k += 1;
                 }
-                if let (Some(Token::Ident(m)), Some(Token::Ident(name))) =
-                    (toks.get(k), toks.get(k + 1))
+                if let (Some(Token::Ident(m)), Some(Token::Ident(name)), Some(Token::Punct(';'))) =
+                    (toks.get(k), toks.get(k + 1), toks.get(k + 2))
                     && m == "mod"
                 {
-                    if toks.get(k + 2) == Some(&Token::Punct(';')) {
-                        facts.test_children.push(name.clone());
-                        i = k + 3;
-                        continue;
-                    }
-                    // An inline test module: skip to its closing brace.
-                    let mut d = 0;
-                    let mut j = k + 2;
-                    while j < toks.len() {
-                        match toks[j] {
-                            Token::Punct('{') => d += 1,
-                            Token::Punct('}') => {
-                                d -= 1;
-                                if d == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                    i = j + 1;
+                    facts.test_children.push(name.clone());
+                    i = k + 3;
                     continue;
                 }
-                i = j;
+                // Any other test-only item (a module, a function, a `use`): skipped to its
+                // `;` or to the brace closing its first block.
+                let mut d = 0;
+                let mut j = k;
+                while j < toks.len() {
+                    match toks[j] {
+                        Token::Punct(';') if d == 0 => break,
+                        Token::Punct('{') => d += 1,
+                        Token::Punct('}') => {
+                            d -= 1;
+                            if d == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                i = j + 1;
                 continue;
             }
             Token::Ident(m) if m == "mod" => {
@@ -431,6 +431,14 @@ fn read_file(file: &str, text: &str, modules: &BTreeSet<Vec<String>>) -> FileFac
                 }
                 i = end + 1;
                 continue;
+            }
+            Token::Ident(m)
+                if matches!(
+                    m.as_str(),
+                    "print" | "println" | "eprint" | "eprintln" | "dbg"
+                ) && toks.get(i + 1) == Some(&Token::Punct('!')) =>
+            {
+                facts.prints.push(format!("{m}!"));
             }
             Token::Ident(first) if toks.get(i + 1) == Some(&Token::PathSep) => {
                 // A path in code: crate::…, super::…, self::…, child::…, alias::….
@@ -474,6 +482,8 @@ fn is_cfg_test(toks: &[Token]) -> bool {
 struct Graph {
     files: BTreeSet<String>,
     edges: BTreeMap<String, BTreeSet<String>>,
+    /// Per file, the printing macros it calls.
+    prints: BTreeMap<String, Vec<String>>,
 }
 
 fn graph() -> Graph {
@@ -536,7 +546,16 @@ fn graph() -> Graph {
             }
         }
     }
-    Graph { files, edges }
+    let prints = files
+        .iter()
+        .filter(|f| !facts[*f].prints.is_empty())
+        .map(|f| (f.clone(), facts[f].prints.clone()))
+        .collect();
+    Graph {
+        files,
+        edges,
+        prints,
+    }
 }
 
 /// Whether `to` is the `mod.rs` of a folder that `from` lies in: a part of a module using
@@ -757,6 +776,18 @@ fn no_two_files_import_each_other() {
         })
         .collect();
     assert!(described.is_empty(), "{}", described.join("\n"));
+}
+
+/// The library prints nothing: what a caller should see (an edition's warnings among
+/// them) travels in its results, and the CLI prints it (issue #27).
+#[test]
+fn the_library_prints_nothing() {
+    let g = graph();
+    assert!(
+        g.prints.is_empty(),
+        "printing outside src/main.rs and test code: {:?}",
+        g.prints
+    );
 }
 
 /// Prints the file graph (`cargo test --test architecture print_graph -- --ignored --nocapture`).

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anpham::input::{self, Format};
+use anpham::internals as validate;
 use anpham::model::{Article, Block, ImageFormat, Publication};
-use anpham::validate;
 use tempfile::TempDir;
 use unicode_normalization::UnicodeNormalization;
 

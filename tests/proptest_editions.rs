@@ -23,7 +23,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use anpham::editions::{EditionRequest, Format, build};
-use anpham::fonts::FontSet;
+use anpham::internals::FontSet;
 use anpham::scale::FontScale;
 use anpham::speech::SpeechOptions;
 
@@ -37,7 +37,7 @@ fn covered() -> &'static [char] {
         (0..=0x2FFFFu32)
             .filter_map(char::from_u32)
             .filter(|&c| {
-                anpham::validate::forbidden_char(c).is_none()
+                anpham::internals::forbidden_char(c).is_none()
                     && !c.is_whitespace()
                     && large.covers(c)
                     && standard.covers(c)

@@ -42,7 +42,7 @@ impl Geometry {
     }
 
     /// Lines below the running head.
-    pub fn body_rows(self) -> usize {
+    pub(crate) fn body_rows(self) -> usize {
         self.rows - 1
     }
 }

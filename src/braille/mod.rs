@@ -73,27 +73,6 @@ impl Default for BrailleOptions {
     }
 }
 
-/// The braille files an edition plan asks for.
-#[derive(Debug, Clone)]
-pub struct BraillePlan {
-    /// Write `SLUG.brf`.
-    pub brf: bool,
-    /// Write `SLUG.pef`.
-    pub pef: bool,
-    /// Grade, page size, volumes, duplex.
-    pub options: BrailleOptions,
-}
-
-/// The output file name of the BRF edition: `slug.brf`.
-pub fn brf_file_name(slug: &str) -> String {
-    format!("{slug}.brf")
-}
-
-/// The output file name of the PEF edition: `slug.pef`.
-pub fn pef_file_name(slug: &str) -> String {
-    format!("{slug}.pef")
-}
-
 /// The pages of one volume, each a list of lines of Unicode braille cells.
 #[derive(Debug, Clone, Default)]
 pub struct Volume {
@@ -173,10 +152,10 @@ pub fn write_braille(
     })
 }
 
-/// The warnings a braille build of `publication` would give (characters written by a
-/// fallback, with their places), without writing anything: the CLI prints them before a
-/// build, `check` may report them.
-pub fn braille_warnings(
+/// The warnings a braille build of `publication` gives (characters written by a fallback,
+/// with their places); a build carries them in the braille editions' outcomes.
+#[cfg(test)]
+pub(crate) fn braille_warnings(
     publication: &Prepared,
     options: &BrailleOptions,
 ) -> Result<Vec<Diagnostic>> {

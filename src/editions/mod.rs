@@ -31,21 +31,27 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 
-use crate::images::{ImagePlan, ImagePpi, ImageStore};
+use crate::images::{ImagePlan, ImageStore};
 use crate::layout;
 use crate::model::PageSizeName;
 
-use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard};
+use crate::pdf::{self, PdfOptions, PdfOutput};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
-use crate::timestamp::Timestamp;
 
 mod unit;
 
 pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
 pub use unit::{EditionKind, EditionRequest, Format};
+
+// The types of `EditionRequest`'s options, from the modules that use them.
+pub use crate::fonts::FontFamily;
+pub use crate::images::ImagePpi;
+pub use crate::layout::ArticleBreak;
+pub use crate::pdf::PdfStandard;
+pub use crate::timestamp::Timestamp;
 
 /// Every edition, in the order they are written and listed. **Adding an edition is one
 /// line here** (and its own module, and its words in `labels.rs`). An edition behind a
@@ -266,6 +272,27 @@ pub struct Edition {
     pub pages: Option<usize>,
     /// Time to build it, seconds.
     pub seconds: f64,
+    /// What it could not do as the publication asked (the file is whole).
+    pub warnings: Vec<EditionWarning>,
+}
+
+/// A warning an edition gave about its file: the file was written whole, but something in
+/// it is not as the publication asked (a character the braille table writes by a
+/// fallback, a fragment the talking book shows without audio, a caption that runs on to
+/// the next PDF page). It travels in the edition's outcome ([`WrittenEdition::warnings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditionWarning {
+    /// The file it is about.
+    pub kind: EditionKind,
+    /// Where (file and place) and what, with a hint.
+    pub diagnostic: Diagnostic,
+}
+
+impl std::fmt::Display for EditionWarning {
+    /// `warning: FILE:PLACE: message` and the hint, as every diagnostic is printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.diagnostic.severity, self.diagnostic)
+    }
 }
 
 /// Where [`build_into`] writes each edition: one `Write + Seek` output per edition (a
@@ -291,6 +318,8 @@ pub struct WrittenEdition<O> {
     pub pages: Option<usize>,
     /// Time to build and write it, seconds.
     pub seconds: f64,
+    /// What it could not do as the publication asked (the file is whole).
+    pub warnings: Vec<EditionWarning>,
 }
 
 /// What became of one edition of a build: written whole, or failed (its output dropped).
@@ -339,6 +368,7 @@ fn build_sharing_images(
                 bytes: w.output.into_inner(),
                 pages: w.pages,
                 seconds: w.seconds,
+                warnings: w.warnings,
             }),
             Outcome::Failed { error, .. } => return Err(error),
         }
@@ -376,6 +406,8 @@ impl Context<'_> {
 struct Recorder<'s, S: EditionSink> {
     sink: &'s S,
     done: Mutex<Vec<Outcome<S::Output>>>,
+    /// Warnings noted about files not yet written.
+    warnings: Mutex<Vec<EditionWarning>>,
 }
 
 impl<S: EditionSink> Recorder<'_, S> {
@@ -417,6 +449,15 @@ impl<S: EditionSink> Files for Recorder<'_, S> {
             })?;
             Ok((output, bytes))
         });
+        let mut noted = self
+            .warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (warnings, others) = std::mem::take(&mut *noted)
+            .into_iter()
+            .partition(|w| w.kind == kind);
+        *noted = others;
+        drop(noted);
         self.record(match written {
             Ok((output, bytes)) => Outcome::Written(WrittenEdition {
                 kind,
@@ -424,12 +465,20 @@ impl<S: EditionSink> Files for Recorder<'_, S> {
                 bytes,
                 pages,
                 seconds: seconds + t.elapsed().as_secs_f64(),
+                warnings,
             }),
             Err(error) => Outcome::Failed {
                 kinds: vec![kind],
                 error,
             },
         });
+    }
+
+    fn warn(&self, kind: EditionKind, diagnostic: Diagnostic) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(EditionWarning { kind, diagnostic });
     }
 }
 
@@ -493,6 +542,7 @@ fn build_with_store<S: EditionSink>(
     let files = Recorder {
         sink,
         done: Mutex::new(Vec::new()),
+        warnings: Mutex::new(Vec::new()),
     };
     let write = |build: &Context<'_>, edition: &dyn EditionUnit, kinds: &[EditionKind]| {
         if let Err(error) = edition.write(build, kinds, &files) {

@@ -8,7 +8,7 @@
 use std::io::{Seek, Write};
 use std::sync::Arc;
 
-use crate::error::Result;
+use crate::error::{Diagnostic, Result};
 use crate::fonts::{FontFamily, FontSet};
 use crate::images::{ImagePlan, ImagePpi, ImageStore};
 use crate::layout::{Layout, LayoutOptions};
@@ -275,6 +275,10 @@ pub(crate) trait Files: Sync {
         seconds: f64,
         write: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<()>,
     );
+    /// Notes a warning about the file of `kind` (the file is whole, but not all of it is
+    /// as the publication asked: a character the braille table writes by a fallback, a
+    /// fragment the talking book shows without audio). It travels in that file's outcome.
+    fn warn(&self, kind: EditionKind, warning: Diagnostic);
 }
 
 /// An edition's output, as its writer sees it.

@@ -161,19 +161,8 @@ pub fn write_epub_to<W: Write + Seek + Send>(
     write_epub_with_overlay(publication, options, None, out)
 }
 
-/// Writes the talking-book EPUB of `publication`: the EPUB of [`write_epub`] with the
-/// Media Overlays of `overlay` (one per article; see [`overlay`]).
-pub fn write_talking_epub(
-    publication: &Prepared,
-    options: &EpubOptions,
-    overlay: &overlay::Overlay,
-) -> Result<Vec<u8>> {
-    let mut out = Cursor::new(Vec::new());
-    write_talking_epub_to(publication, options, overlay, &mut out)?;
-    Ok(out.into_inner())
-}
-
-/// [`write_talking_epub`] into `out`.
+/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of [`write_epub`]
+/// with the Media Overlays of `overlay` (one per article; see [`overlay`]).
 pub fn write_talking_epub_to<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,

@@ -26,7 +26,7 @@ use std::str::FromStr;
 pub use crate::model::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{ImageData, ImageFormat};
 pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
-pub use probe::{Probe, probe};
+pub use probe::probe;
 
 /// Largest image file read, in bytes (32 MiB).
 pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
@@ -120,10 +120,6 @@ pub struct Prepared {
     pub source: ImageSource,
     /// Their format.
     pub format: ImageFormat,
-    /// Width in pixels, upright.
-    pub width: u32,
-    /// Height in pixels, upright.
-    pub height: u32,
     /// Whether the bytes differ from the source file.
     pub changed: bool,
 }
@@ -196,8 +192,6 @@ pub fn prepare_sizes(
                 out.push(Prepared {
                     source: img.source.clone(),
                     format: img.format,
-                    width: displayed.0,
-                    height: displayed.1,
                     changed: false,
                 });
                 continue;
@@ -218,8 +212,6 @@ pub fn prepare_sizes(
         out.push(Prepared {
             source: ImageSource::memory(bytes),
             format: img.format,
-            width: px.width(),
-            height: px.height(),
             changed: true,
         });
     }
@@ -314,7 +306,10 @@ mod tests {
         let img = testdata::image_data(testdata::jpeg_with_exif(1200, 900, 1));
         let p = prepare(&img, Some((300, 225))).unwrap();
         assert!(p.changed);
-        assert_eq!((p.width, p.height, p.format), (300, 225, ImageFormat::Jpeg));
+        let bytes = p.source.read().unwrap();
+        let probe = probe::probe(&bytes, MAX_IMAGE_SIDE).unwrap();
+        let size = (probe.stored_width, probe.stored_height);
+        assert_eq!((size, p.format), ((300, 225), ImageFormat::Jpeg));
         assert!(p.source.len() < img.source.len());
     }
 

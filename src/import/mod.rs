@@ -17,7 +17,7 @@ pub(crate) mod chrome;
 pub(crate) mod dates;
 pub(crate) mod html;
 pub(crate) mod images;
-pub mod lang;
+pub(crate) mod lang;
 pub(crate) mod plaintext;
 pub(crate) mod url;
 pub mod write;
@@ -207,10 +207,10 @@ pub fn load_article(path: &Path) -> Result<Article> {
 
 /// The fewest letters an imported article's text (lead and blocks) may have: a page with
 /// less is refused rather than written as an empty article.
-pub const MIN_BODY_LETTERS: usize = 100;
+pub(crate) const MIN_BODY_LETTERS: usize = 100;
 
 /// The letters of the article's text (lead and blocks, figures left out).
-pub fn body_letters(article: &Article) -> usize {
+pub(crate) fn body_letters(article: &Article) -> usize {
     body_text(article)
         .chars()
         .filter(|c| c.is_alphabetic())

@@ -407,7 +407,7 @@ fn scale_error(path: &Path, field: String, e: &ScaleParseError) -> Diagnostic {
 
 impl Manifest {
     /// A manifest for a publication made from a folder or from several files.
-    pub fn from_publication(publication: Publication, path: &Path) -> Manifest {
+    pub(crate) fn from_publication(publication: Publication, path: &Path) -> Manifest {
         Manifest {
             path: path.to_path_buf(),
             publication,

@@ -15,7 +15,8 @@ use serde::de::DeserializeOwned;
 
 pub use manifest::{EditionSpec, Manifest};
 
-pub use crate::source_text::{MAX_INPUT_BYTES, read_bytes, read_text};
+pub use crate::source_text::MAX_INPUT_BYTES;
+pub(crate) use crate::source_text::read_text;
 use crate::source_text::{char_column, line_column};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
@@ -66,7 +67,7 @@ impl LoadOptions {
 /// The title of a bulletin made from a folder: the folder's name with `-` and `_` as
 /// spaces, its letters (accents included) kept: `Ban-tin-tuan` → `Ban tin tuan`,
 /// `Bản_tin_tuần` → `Bản tin tuần`. `None` when nothing is left.
-pub fn folder_title(folder: &Path) -> Option<String> {
+pub(crate) fn folder_title(folder: &Path) -> Option<String> {
     let dir = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let name = dir.file_name()?.to_string_lossy().to_string();
     let spaced: String = name
@@ -81,7 +82,7 @@ pub fn folder_title(folder: &Path) -> Option<String> {
 /// bulletin (`labels.rs`: `Labels::bulletin`) and the span of its articles' dates
 /// (`Bản tin 10/11/2022 – 16/11/2022`, one date when they agree, none when no article
 /// is dated).
-pub fn bulletin_title(articles: &[Article], lang: &str) -> String {
+pub(crate) fn bulletin_title(articles: &[Article], lang: &str) -> String {
     let word = crate::labels::for_lang(lang).bulletin;
     let dates: Vec<&str> = articles
         .iter()
@@ -197,7 +198,7 @@ pub fn load_prepared_with(
 /// [`load_prepared_with`], a bulletin titled `title` (`--title`) when one is given: it
 /// wins over a manifest's title, a folder's name and the neutral title of loose files; a
 /// single article keeps its own.
-pub fn load_prepared_titled(
+pub(crate) fn load_prepared_titled(
     inputs: &[PathBuf],
     options: LoadOptions,
     title: Option<&str>,
@@ -340,7 +341,7 @@ fn is_article_file(p: &Path) -> bool {
 /// The article files of a folder and of its article folders (one article file at their
 /// top), sorted by name (byte order). Saved pages count (`.html`, `.htm`, `.txt`); a
 /// browser's `NAME_files/` folder of a saved page is never an article folder.
-pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let read_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Read { path, source }

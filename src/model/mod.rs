@@ -185,7 +185,7 @@ pub enum ImageFormat {
 
 impl ImageFormat {
     /// The media type used in the EPUB manifest.
-    pub fn media_type(self) -> &'static str {
+    pub(crate) fn media_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",
             ImageFormat::Jpeg => "image/jpeg",
@@ -239,7 +239,7 @@ impl Publication {
     }
 
     /// The language of article `i` (its own, else the publication's).
-    pub fn article_lang(&self, i: usize) -> &str {
+    pub(crate) fn article_lang(&self, i: usize) -> &str {
         self.articles[i].lang.as_deref().unwrap_or(&self.lang)
     }
 

@@ -3,7 +3,7 @@
 //!
 //! Preparing applies every rule of [`crate::validate`] (NFC and white space, control
 //! characters, alt text, links, dates, heading levels, size limits), reads and checks
-//! each figure's image once ([`crate::validate::check_image_cached`] is the one call the
+//! each figure's image once (`validate::figure`'s image check is the one call the
 //! image code sits behind), and derives the slug. Font coverage depends on the fonts an
 //! edition uses, so it is checked per font set, once, by [`Prepared::check_fonts`]
 //! ([`coverage`]): on shaped clusters, so that what `anpham check` accepts `anpham build`
@@ -121,11 +121,6 @@ impl Prepared {
     /// The publication.
     pub fn publication(&self) -> &Publication {
         &self.publication
-    }
-
-    /// The publication, giving up the checked state.
-    pub fn into_publication(self) -> Publication {
-        self.publication
     }
 
     fn lock_checked(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {

@@ -47,10 +47,9 @@ impl EditionUnit for TalkingBook {
             files.write(*kind, None, 0.0, &mut |mut out| {
                 let overlay = super::narrate(build.prepared, &build.request.speech)?;
                 // What the speech could not say (shown without audio, or read with its
-                // neighbour), each with its place. Printed here until editions carry their
-                // own warnings.
+                // neighbour), each with its place, in the edition's outcome.
                 for w in &overlay.warnings {
-                    eprintln!("{}: {w}", w.severity);
+                    files.warn(*kind, w.clone());
                 }
                 write_talking_epub_to(build.prepared, &options, &overlay, &mut out)
                     .map_err(|e| build.prepared.locate(e))

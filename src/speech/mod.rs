@@ -21,9 +21,9 @@
 
 mod audio;
 pub(crate) mod edition;
-pub mod espeak;
-pub mod mp3;
-pub mod pronounce;
+pub(crate) mod espeak;
+pub(crate) mod mp3;
+pub(crate) mod pronounce;
 mod script;
 
 use audio::{AudioWriter, Spoken, document_overlay, speak_streaming, two_rates};
@@ -33,7 +33,7 @@ use crate::epub::overlay::{DocumentOverlay, Overlay};
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Publication;
 
-pub use espeak::Espeak;
+pub use espeak::{Espeak, PROGRAM_ENV};
 pub use pronounce::Pronunciations;
 
 /// How to speak.
@@ -184,7 +184,8 @@ fn warning(p: &Publication, j: &Job, message: String) -> Diagnostic {
 /// fragments with nothing to say: [`narrate`]); what `check` can report for the talking
 /// book where espeak-ng is not installed. Those of a sentence the voice makes no sound
 /// for need espeak-ng: [`narrate`] gives them.
-pub fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
+#[cfg(test)]
+pub(crate) fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
     script(p, speech).1
 }
 

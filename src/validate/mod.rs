@@ -70,8 +70,8 @@ mod size;
 
 use chars::{check_chars, check_controls};
 pub use chars::{for_each_text, forbidden_char};
+pub use figure::check_image;
 use figure::figure_image;
-pub use figure::{IMAGE_CACHE_ENTRIES, check_image, check_image_cached};
 use normalize::{collapse, nfc, normalize_article};
 use size::Size;
 pub use size::check_publication_size;
