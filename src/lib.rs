@@ -41,12 +41,13 @@
 // else is `pub(crate)`; `scripts/count-public-items.py` counts it.
 pub(crate) mod address;
 pub(crate) mod atomic_file;
-pub mod batch;
+pub(crate) mod batch;
 #[cfg(feature = "braille")]
 pub mod braille;
+pub mod cli;
 pub mod editions;
 pub(crate) mod epub;
-pub mod error;
+pub(crate) mod error;
 pub(crate) mod fonts;
 pub(crate) mod html;
 pub(crate) mod images;
@@ -56,11 +57,11 @@ pub mod input;
 pub(crate) mod labels;
 pub(crate) mod layout;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub(crate) mod pagemap;
 pub(crate) mod pdf;
 pub(crate) mod prepare;
-pub mod scale;
+pub(crate) mod scale;
 pub(crate) mod shape;
 pub(crate) mod source_text;
 #[cfg(feature = "speech")]
@@ -69,10 +70,11 @@ pub(crate) mod timestamp;
 pub(crate) mod validate;
 pub(crate) mod xml;
 
-pub use error::{Diagnostic, Error, Result};
+pub use batch::check;
+pub use error::{Diagnostic, Diagnostics, Error, Place, Result, Severity};
 pub use model::{Article, Block, Publication};
 pub use prepare::{Prepared, prepare};
-pub use scale::FontScale;
+pub use scale::{FontScale, ScaleParseError};
 
 /// Internals that the integration tests, the benchmarks and the fuzz targets reach
 /// (layouts, the writers one by one, the image check). Not part of the API: it changes

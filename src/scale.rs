@@ -114,7 +114,7 @@ impl FontScale {
     }
 
     /// The EPUB's base font size, in percent of the reading system's default.
-    pub fn epub_percent(self) -> f32 {
+    pub(crate) fn epub_percent(self) -> f32 {
         match self.0 {
             Scale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s as usize],
             _ => self.body_pt() / 12.0 * 100.0,
@@ -234,6 +234,51 @@ impl FromStr for FontScale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `docs/font-scales.md`'s table of derived sizes says what `metrics` does (issue #27:
+    /// numbers in the docs come from the code or a test).
+    #[test]
+    fn the_docs_table_of_derived_sizes_is_the_code() {
+        let doc = include_str!("../docs/font-scales.md");
+        let row = |name: &str| -> Vec<String> {
+            let line = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {name} |")))
+                .unwrap_or_else(|| panic!("docs/font-scales.md: no row `{name}`"));
+            line.split('|').map(|c| c.trim().to_string()).collect()
+        };
+        // The factors written in a cell, in order: "1.4 / 1.2 / 1.08 × body" → 1.4, 1.2,
+        // 1.08; "body" → 1.
+        let factors = |cell: &str| -> Vec<f32> {
+            let head = cell.split(['×', ',']).next().unwrap().trim();
+            if head == "body" {
+                return vec![1.0];
+            }
+            head.split('/').map(|f| f.trim().parse().unwrap()).collect()
+        };
+        let close = |a: f32, b: f32| (a - b).abs() < 1e-4;
+        // Column 2: standard print (12 pt body); column 3: large print (18 pt body).
+        for (column, scale) in [(2, FontScale::STANDARD), (3, FontScale::LARGE)] {
+            let m = scale.metrics();
+            let body = m.body_pt;
+            let line = factors(&row("line height")[column]);
+            assert!(close(line[0], m.line_height), "line height, {scale:?}");
+            let title = factors(&row("title (h1)")[column]);
+            assert!(close(title[0] * body, m.heading_pt[0]), "title, {scale:?}");
+            let h = factors(&row("h2 / h3 / h4")[column]);
+            for (i, f) in h.iter().enumerate() {
+                assert!(
+                    close(f * body, m.heading_pt[i + 1]),
+                    "h{}, {scale:?}",
+                    i + 2
+                );
+            }
+            let h56 = factors(&row("h5, h6")[column]);
+            assert!(close(h56[0] * body, m.heading_pt[4]) && close(h56[0] * body, m.heading_pt[5]));
+            let caption = factors(&row("caption, credit")[column]);
+            assert!(close(caption[0] * body, m.caption_pt), "caption, {scale:?}");
+        }
+    }
 
     #[test]
     fn ladder_matches_the_brief() {

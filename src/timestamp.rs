@@ -38,7 +38,7 @@ impl Timestamp {
     /// Parses a `SOURCE_DATE_EPOCH` value (seconds since the Unix epoch); `None` when it
     /// is not a number or past the year 9999. The caller (the CLI) reads the environment,
     /// not the library.
-    pub fn from_epoch_text(value: &str) -> Option<Timestamp> {
+    pub(crate) fn from_epoch_text(value: &str) -> Option<Timestamp> {
         let secs: i64 = value.trim().parse::<u64>().ok()?.try_into().ok()?;
         jiff::Timestamp::from_second(secs).ok().map(Timestamp)
     }

@@ -4,11 +4,11 @@ use crate::common;
 
 use std::path::Path;
 
+use anpham::FontScale;
 use anpham::editions::pdf as write_pdf;
 use anpham::input::load_prepared as load_publication;
 use anpham::internals::PdfOptions;
 use anpham::model::PageSizeName;
-use anpham::scale::FontScale;
 
 fn build(
     example: &str,

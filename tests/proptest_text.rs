@@ -19,12 +19,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use unicode_normalization::UnicodeNormalization;
 
+use anpham::FontScale;
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
 use anpham::internals::PdfOptions;
 use anpham::internals::{Item, Layout, LayoutOptions, Line, layout};
 use anpham::model::{Article, Block, Publication, Span, Text};
-use anpham::scale::FontScale;
 
 /// Precomposed Vietnamese letters and other Latin.
 const LETTERS: &[&str] = &[

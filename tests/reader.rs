@@ -23,6 +23,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anpham::FontScale;
 use anpham::input::load_prepared;
 use anpham::internals::article_parts;
 use anpham::internals::layout;
@@ -30,7 +31,6 @@ use anpham::internals::sentence_ranges;
 use anpham::internals::{PdfOptions, write_pdf};
 use anpham::model::PageSizeName;
 use anpham::model::{Article, Block, Publication};
-use anpham::scale::FontScale;
 use anpham::{Prepared, prepare};
 
 use crate::common;

@@ -23,7 +23,7 @@ use anpham::internals::{Layout, LayoutOptions, layout};
 use anpham::model::Publication;
 use anpham::Prepared;
 use anpham::internals::write_pdf;
-use anpham::scale::FontScale;
+use anpham::FontScale;
 
 /// A small valid PNG (the examples' test picture).
 pub const PNG: &[u8] = include_bytes!("../../tests/fixtures/same/img/hills.png");

@@ -51,7 +51,7 @@ pub enum Grade {
 
 impl Grade {
     /// From the option's number.
-    pub fn from_number(n: u8) -> Option<Grade> {
+    pub(crate) fn from_number(n: u8) -> Option<Grade> {
         match n {
             0 => Some(Grade::G0),
             1 => Some(Grade::G1),

@@ -166,7 +166,7 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// `epub, pdf, talking, brf or pef`: the formats this build writes.
+/// `epub, pdf, … or X`: the formats this build writes.
 fn known_names() -> String {
     let names: Vec<&str> = Format::all().map(Format::name).collect();
     match names.split_last() {
@@ -327,8 +327,8 @@ pub struct WrittenEdition<O> {
 pub enum Outcome<O> {
     /// Written whole.
     Written(WrittenEdition<O>),
-    /// Not written, and why; several files when a step they share failed (the BRF and
-    /// the PEF share one translation).
+    /// Not written, and why; several files when a step they share failed (the braille
+    /// files share one translation).
     Failed {
         /// The files that were not written.
         kinds: Vec<EditionKind>,
@@ -630,7 +630,7 @@ mod tests {
             assert!(!f.about().is_empty() && f.media_type().contains('/'));
         }
         let err = Format::named("docx").unwrap_err().to_string();
-        // `use pdf, epub, … or pef`; `use pdf or epub` without the features.
+        // `use pdf, epub, … or X`; `use pdf or epub` without the features.
         assert!(err.contains("unknown format `docx`; use pdf"), "{err}");
         assert!(err.contains("epub"), "{err}");
     }

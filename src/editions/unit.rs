@@ -22,7 +22,7 @@ use crate::timestamp::Timestamp;
 /// One edition family, in its own module: the formats it writes and how it writes them.
 /// Registered in [`REGISTRY`].
 pub(crate) trait EditionUnit: Sync {
-    /// Its name as a manifest key that lists its formats (`braille = ["brf", "pef"]`); a
+    /// Its name as a manifest key that lists its formats (a family of two: `braille`); a
     /// family of one format has that format's name.
     fn family(&self) -> &'static str;
     /// The formats it writes.
@@ -53,7 +53,7 @@ pub(crate) trait EditionUnit: Sync {
 /// What a format is, as its edition's module declares it.
 #[derive(Debug)]
 pub(crate) struct FormatInfo {
-    /// Its name on the command line and in a manifest (`epub`, `pdf`, `brf` …).
+    /// Its name on the command line and in a manifest (`epub`, `pdf`, `talking` …).
     pub name: &'static str,
     /// One line for `--help`.
     pub about: &'static str,
@@ -69,7 +69,7 @@ pub(crate) struct FormatInfo {
     pub per_scale: bool,
 }
 
-/// A format this build of anpham can write: `epub`, `pdf`, `talking`, `brf`, `pef` …
+/// A format this build of anpham can write: `epub`, `pdf`, `talking` …
 /// Parsed from its name ([`Format::named`]).
 #[derive(Clone, Copy)]
 pub struct Format {
@@ -108,7 +108,7 @@ impl Format {
     }
 
     /// One line saying what it is.
-    pub fn about(self) -> &'static str {
+    pub(crate) fn about(self) -> &'static str {
         self.info().about
     }
 
@@ -153,7 +153,7 @@ pub struct EditionKind {
 
 impl EditionKind {
     /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
-    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub`, `slug.brf` …
+    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub` …
     pub fn file_name(self, slug: &str) -> String {
         let ext = self.format.info().extension;
         match self.scale.map(|s| s.file_suffix()) {

@@ -22,7 +22,7 @@
 //! it is met and which test shows it.
 //!
 //! ```
-//! use anpham::epub::{EpubOptions, write_epub};
+//! use anpham::internals::{EpubOptions, write_epub};
 //! use anpham::model::{Article, Block, Publication, Text};
 //! use anpham::FontScale;
 //!
@@ -37,7 +37,7 @@
 //!     blocks: vec![Block::Paragraph { text: Text::plain("Sáng 10/11, Tỉnh ủy tổ chức Hội thảo.") }],
 //!     origin: None,
 //! };
-//! let publication = anpham::prepare::prepare(Publication::single(article)).unwrap();
+//! let publication = anpham::prepare(Publication::single(article)).unwrap();
 //! let bytes = write_epub(&publication, &EpubOptions::new(FontScale::LARGE)).unwrap();
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```

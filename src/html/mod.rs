@@ -20,9 +20,8 @@
 //! test shows it.
 //!
 //! ```
-//! use anpham::html::{HtmlOptions, write_html};
+//! use anpham::editions::{self, EditionRequest, Format};
 //! use anpham::model::{Article, Block, Publication, Text};
-//! use anpham::FontScale;
 //!
 //! let article = Article {
 //!     lang: Some("vi".into()),
@@ -35,9 +34,11 @@
 //!     blocks: vec![Block::Paragraph { text: Text::plain("Sáng 10/11, Tỉnh ủy tổ chức Hội thảo.") }],
 //!     origin: None,
 //! };
-//! let publication = anpham::prepare::prepare(Publication::single(article)).unwrap();
-//! let bytes = write_html(&publication, &HtmlOptions::new(FontScale::LARGE), None).unwrap();
-//! let page = String::from_utf8(bytes).unwrap();
+//! let publication = anpham::prepare(Publication::single(article)).unwrap();
+//! let mut request = EditionRequest::new();
+//! request.formats = vec![Format::named("html").unwrap()];
+//! let built = editions::build(&publication, &request).unwrap();
+//! let page = String::from_utf8(built[0].bytes.clone()).unwrap();
 //! assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<main id=\"main\">"));
 //! ```
 

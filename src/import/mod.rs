@@ -20,7 +20,9 @@ pub(crate) mod images;
 pub(crate) mod lang;
 pub(crate) mod plaintext;
 pub(crate) mod url;
-pub mod write;
+pub(crate) mod write;
+
+pub use write::to_markdown;
 
 use std::fmt;
 use std::path::Path;

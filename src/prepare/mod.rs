@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use anpham::model::{Article, Block, Publication, Text};
-//! use anpham::prepare::prepare;
+//! use anpham::prepare;
 //!
 //! let mut article = Article::new("Hội thảo khoa học");
 //! article.blocks.push(Block::Paragraph { text: Text::plain("Sáng  10/11,\n Tỉnh ủy tổ chức.") });
