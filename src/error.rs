@@ -106,7 +106,7 @@ impl Diagnostic {
     }
 
     /// Makes it a warning.
-    pub(crate) fn as_warning(mut self) -> Self {
+    pub fn as_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
