@@ -171,6 +171,7 @@ fn write_error(path: &Path, source: std::io::Error) -> Error {
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
 /// place when complete: readers never see a partial file, and a failure leaves any
 /// earlier file at `path` untouched.
+#[cfg(feature = "import")]
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut out = PendingFile::create(path)?;
     out.write_all(bytes).map_err(|e| write_error(path, e))?;

@@ -3,10 +3,10 @@
 //! portal's "Tăng cỡ chữ / Giảm cỡ chữ" (enlarge / shrink text) buttons.
 //!
 //! Data flows one way, one stage per module: [`input`] (JSON, TOML, Markdown) →
-//! [`mod@prepare`] (a checked [`Prepared`] publication: NFC, every rule, images, font
-//! coverage) → [`layout`] (shaping, line breaking, pagination: a [`layout::Layout`] with
-//! its page map) → [`pdf`] / [`epub`] writers, with [`editions`] building a set of them
-//! in memory. [`address`] names every readable part of an article once; `docs/architecture.md`
+//! `prepare` (a checked [`Prepared`] publication: NFC, every rule, images, font
+//! coverage) → `layout` (shaping, line breaking, pagination: a [`layout::Layout`] with
+//! its page map) → `pdf` / `epub` writers, with [`editions`] building a set of them
+//! in memory. `address` names every readable part of an article once; `docs/architecture.md`
 //! says who may call whom.
 //!
 //! ```

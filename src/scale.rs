@@ -65,7 +65,7 @@ impl FontScale {
         }))
     }
 
-    /// An explicit body size; `None` outside [`EXPLICIT_RANGE_PT`] (and for NaN).
+    /// An explicit body size; `None` outside `EXPLICIT_RANGE_PT` (and for NaN).
     pub fn points(pt: f32) -> Option<FontScale> {
         (EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1)
             .contains(&pt)

@@ -4,7 +4,7 @@
 //! liblouis is **loaded at run time** (`dlopen` through the `libloading` crate), never linked:
 //! anpham builds with Rust alone, and its binary starts on a machine without liblouis. The
 //! library is loaded once, on the first braille call ([`OnceLock`]); the names tried, in order,
-//! are [`LIBRARY_NAMES`] (`liblouis.so.20` is the only name Debian's runtime package
+//! are `LIBRARY_NAMES` (`liblouis.so.20` is the only name Debian's runtime package
 //! `liblouis20` installs; `liblouis.so` comes with the `-dev` package). When none loads, every
 //! call returns [`LouisError::Missing`], whose message says what to install; only the braille
 //! edition fails, the others are still written.
@@ -17,7 +17,7 @@
 //! * **Declared types match the C API** (liblouis 3.x `liblouis.h`: `int`, `widechar *`,
 //!   `formtype *` = `unsigned short *`, `char *`).
 //! * **One caller at a time.** liblouis keeps its compiled tables in global state and is not
-//!   thread-safe; every call holds [`LOCK`].
+//!   thread-safe; every call holds `LOCK`.
 //! * **Valid buffers.** Input is passed as a `Vec<u32>` (liblouis's `widechar` is 32 bits in a
 //!   UCS-4 build, as Debian configures it; `lou_charSize` is checked when the library is loaded
 //!   and a 16-bit build is refused) with its true length; the output buffer is allocated with

@@ -94,7 +94,7 @@ pub struct BrailleOutput {
     /// Words wider than a line that had to be divided.
     pub divided_words: usize,
     /// One warning per character written by a fallback (the table has no braille for it),
-    /// naming its place (see [`translate::Fallback`]).
+    /// naming its place (see `translate::Fallback`).
     pub warnings: Vec<Diagnostic>,
 }
 

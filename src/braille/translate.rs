@@ -4,14 +4,14 @@
 //! Tables (see `docs/braille.md`): first the folders of
 //! [`BrailleOptions::table_dirs`](crate::braille::BrailleOptions::table_dirs) (the CLI's
 //! `--braille-tables DIR`), file by file; then, for Vietnamese, the system's `vi-vn-gN` table
-//! if it passes [`VI_PROBE`] (a liblouis whose own tables are right), else the tables written
+//! if it passes `VI_PROBE` (a liblouis whose own tables are right), else the tables written
 //! for anpham and shipped in the crate (`braille::tables`, see `docs/braille.md`), which
 //! include the system's table and correct it; for English, liblouis's own UEB tables. Table
 //! names without a folder are found by liblouis in its own table folder
 //! (`/usr/share/liblouis/tables` on Debian).
 //!
 //! A character the table has no braille for is written by the first fallback that applies
-//! ([`Fallback`]), with a warning naming its place.
+//! (`Fallback`), with a warning naming its place.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

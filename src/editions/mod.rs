@@ -4,13 +4,13 @@
 //! `EditionUnit`: its formats' names on the command line and in a manifest, file names,
 //! media types, which layouts and images it needs, and how it is written) and one line of
 //! `REGISTRY`. The command line (`--format`), the manifest reader (`editions` table), the
-//! JSON schema (checked against this list by a test) and [`crate::batch`] all read the
+//! JSON schema (checked against this list by a test) and `crate::batch` all read the
 //! registry; none of them names an edition.
 //!
 //! [`build`] lays the publication out once per font scale an edition needs, prepares the
 //! images every edition shares, then writes each edition. Editions are independent: one
 //! that fails is reported as failed ([`Outcome::Failed`]) and the others are still written.
-//! Nothing here touches the file system: [`crate::output`] writes files atomically.
+//! Nothing here touches the file system: `crate::output` writes files atomically.
 //!
 //! ```no_run
 //! use anpham::editions::{self, EditionRequest};

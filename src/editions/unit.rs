@@ -185,7 +185,7 @@ pub struct EditionRequest {
     pub page_list: Option<FontScale>,
     /// A main font family instead of the bundled ones.
     pub font: Option<FontFamily>,
-    /// The date every edition carries; `None`: [`Timestamp::of_publication`].
+    /// The date every edition carries; `None`: `Timestamp::of_publication`.
     pub date: Option<Timestamp>,
     /// Print resolution of the PDFs' images.
     pub image_ppi: ImagePpi,

@@ -74,7 +74,7 @@ pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
 /// How to write an EPUB.
 #[derive(Debug, Clone)]
 pub struct EpubOptions {
-    /// Base text size ([`FontScale::epub_percent`]); large print when
+    /// Base text size (`FontScale::epub_percent`); large print when
     /// [`FontScale::is_large_print`].
     pub scale: FontScale,
     /// Fonts: the primary family is embedded (subset to the characters used) with its
@@ -82,13 +82,13 @@ pub struct EpubOptions {
     pub fonts: FontSet,
     /// The page map of the PDF edition. `None`: no page list and no page-navigation claims.
     pub page_map: Option<PageMap>,
-    /// `dcterms:modified`; `None`: [`Timestamp::of_publication`], the same date the PDF
+    /// `dcterms:modified`; `None`: `Timestamp::of_publication`, the same date the PDF
     /// editions get by default.
     pub modified: Option<Timestamp>,
     /// `a11y:certifiedBy`; default: the publisher, else `anpham`.
     pub certified_by: Option<String>,
     /// Images already prepared for every edition of the build (see
-    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    /// `crate::images::ImagePlan`); `None`: the writer prepares its own.
     pub images: Option<std::sync::Arc<crate::images::ImageStore>>,
 }
 
@@ -163,6 +163,7 @@ pub fn write_epub_to<W: Write + Seek + Send>(
 
 /// Writes the talking-book EPUB of `publication` into `out`: the EPUB of [`write_epub`]
 /// with the Media Overlays of `overlay` (one per article; see [`overlay`]).
+#[cfg(feature = "speech")]
 pub fn write_talking_epub_to<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,

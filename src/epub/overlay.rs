@@ -10,6 +10,8 @@
 //! items for the SMIL and the audio, `media-overlay` on the content document's item,
 //! `media:duration` per overlay and in total (the sum of the same whole milliseconds),
 //! `media:narrator` and `media:active-class` (styled in [`ACTIVE_CLASS_CSS`]).
+// Without the talking book (feature `speech`) only the plain EPUB's side of this module is used.
+#![cfg_attr(not(feature = "speech"), allow(dead_code))]
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -5,7 +5,7 @@
 //! [`import_file`] reads a source into an [`Imported`] (the article, its figures' image
 //! paths relative to the source's folder and checked to lie inside it, and the
 //! [`Note`]s); [`load_article`] is what `anpham build`/`check` use for such a source
-//! (imported in memory, then validated like any article); [`write::write_markdown`] is
+//! (imported in memory, then validated like any article); `write::write_markdown` is
 //! `anpham import`: the article as Markdown with front matter, and its images copied.
 //!
 //! Stages, one per file: `charset` (bytes → text), `plaintext` and `html` (text →

@@ -2,7 +2,7 @@
 //! matter, folders, and bulletin manifests.
 //!
 //! Every reader turns syntax errors into a [`Diagnostic`] with line and column, and
-//! type errors into one with the field path. After parsing, [`crate::validate`]
+//! type errors into one with the field path. After parsing, `crate::validate`
 //! normalises the text (NFC), checks it and loads the images.
 
 mod articles;
@@ -53,7 +53,7 @@ impl Format {
 #[non_exhaustive]
 pub struct LoadOptions {
     /// Repair stray control characters instead of refusing them (each change becomes a
-    /// warning: [`crate::validate::repair`]).
+    /// warning: `crate::validate::repair`).
     pub repair: bool,
 }
 
@@ -171,7 +171,7 @@ pub enum Loaded {
 /// manifest) into a validated publication with NFC text and loaded images.
 ///
 /// Several articles make a bulletin: titled by its manifest, else after its folder
-/// ([`folder_title`]), else neutrally ([`bulletin_title`]); [`load_prepared_titled`]
+/// (`folder_title`), else neutrally (`bulletin_title`); `load_prepared_titled`
 /// sets it.
 pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
     let (publication, manifest, file) = load(inputs, &Reader::default())?;

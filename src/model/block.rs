@@ -46,6 +46,7 @@ impl HeadingLevel {
     }
 
     /// One level deeper, saturating at 6.
+    #[cfg(any(test, feature = "import"))]
     pub(crate) const fn deeper(self) -> HeadingLevel {
         HeadingLevel::clamped(self.0 + 1)
     }

@@ -53,7 +53,7 @@ pub enum ImageSource {
 
 impl PartialEq for ImageSource {
     /// Same content: same fingerprint, and the same bytes when both are in memory (two
-    /// files with one fingerprint are taken as equal; [`crate::images`] compares them
+    /// files with one fingerprint are taken as equal; `crate::images` compares them
     /// byte for byte when it shares them).
     fn eq(&self, other: &ImageSource) -> bool {
         match (self, other) {
@@ -154,7 +154,7 @@ impl ImageSource {
     }
 
     /// All its bytes (a file is read again and checked against its fingerprint). The
-    /// error names the file and says what to do ([`read_checked`](Self::read_checked)
+    /// error names the file and says what to do (`read_checked`
     /// keeps it as a value).
     pub fn read(&self) -> Result<Cow<'_, [u8]>, String> {
         self.read_checked().map_err(String::from)

@@ -1,9 +1,9 @@
 //! The article model: what a publication *is*, independent of where it came from
-//! (see [`crate::input`]) and of what it becomes (see [`crate::pdf`], [`crate::epub`]).
+//! (see [`crate::input`]) and of what it becomes (see `crate::pdf`, `crate::epub`).
 //!
 //! The serde shape of these types is the public article format documented in
 //! `docs/article-format.md` and `schema/article.schema.json`. After loading, every
-//! string has been normalised to NFC and checked by [`crate::validate`], and every
+//! string has been normalised to NFC and checked by `crate::validate`, and every
 //! figure carries its image bytes, so writers never touch the file system for input.
 
 mod block;

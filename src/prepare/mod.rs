@@ -132,7 +132,7 @@ impl Prepared {
     }
 
     /// Checks that `fonts` can draw every text of the publication, on shaped clusters
-    /// ([`coverage::check_coverage`]); done once per font set, later calls return at once.
+    /// (`coverage::check_coverage`); done once per font set, later calls return at once.
     /// Every writer calls it for the fonts it uses.
     pub fn check_fonts(&self, fonts: &FontSet) -> Result<()> {
         let key = font_set_key(fonts);
@@ -159,7 +159,7 @@ fn font_set_key(fonts: &FontSet) -> String {
 }
 
 /// Prepares a publication built in code or loaded with [`crate::input::load_publication`]:
-/// every rule of [`crate::validate`] on every article and on the publication's own
+/// every rule of `crate::validate` on every article and on the publication's own
 /// fields, images read (from paths relative to each article's file) and checked once, a
 /// slug for every article. All problems found are returned together.
 pub fn prepare(publication: Publication) -> Result<Prepared> {

@@ -156,7 +156,7 @@ fn check_cached(
     Ok(image)
 }
 
-/// Checks an image file's bytes from its headers and structure ([`crate::images::probe()`]:
+/// Checks an image file's bytes from its headers and structure (`crate::images::probe()`:
 /// format, dimensions before any decoding, EXIF orientation, ICC profile, segments to the
 /// end marker); PNG rows are decoded too (a damaged zlib stream is only found that way).
 /// JPEG pixels are not decoded here: only an edition that resamples or turns the picture

@@ -77,6 +77,7 @@ use size::Size;
 pub use size::check_publication_size;
 
 /// Normalises, validates and loads the images of one article.
+#[cfg(feature = "import")]
 pub fn prepare_article(article: &mut Article) -> Result<()> {
     prepare_article_with(article, false).map(drop)
 }
