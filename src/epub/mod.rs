@@ -161,30 +161,6 @@ pub fn write_epub_to<W: Write + Seek + Send>(
     write_epub_with_overlay(publication, options, None, out)
 }
 
-/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of [`write_epub`]
-/// with the Media Overlays of `overlay` (one per article; see [`overlay`]).
-#[cfg(feature = "speech")]
-pub fn write_talking_epub_to<W: Write + Seek + Send>(
-    publication: &Prepared,
-    options: &EpubOptions,
-    overlay: &overlay::Overlay,
-    out: &mut W,
-) -> Result<()> {
-    if overlay.documents.len() != publication.articles.len() {
-        return Err(Error::Epub(format!(
-            "the narration has {} document(s) for {} article(s)",
-            overlay.documents.len(),
-            publication.articles.len()
-        )));
-    }
-    if overlay.title_page.is_some() != publication.is_bulletin() {
-        return Err(Error::Epub(
-            "the narration has a title page if and only if the publication is a bulletin".into(),
-        ));
-    }
-    write_epub_with_overlay(publication, options, Some(overlay), out)
-}
-
 /// Writes the book into `out`: `mimetype`, then the photos on one thread while the text
 /// documents, navigation, fonts and package document are made and deflated on the others,
 /// then those and the central directory. The photos, most of the bytes, so reach the

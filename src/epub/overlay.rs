@@ -178,6 +178,30 @@ pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &Document
     out
 }
 
+/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of
+/// [`super::write_epub`] with the Media Overlays of `overlay` (one per article).
+#[cfg(feature = "speech")]
+pub(crate) fn write_talking_epub_to<W: std::io::Write + std::io::Seek + Send>(
+    publication: &crate::prepare::Prepared,
+    options: &super::EpubOptions,
+    overlay: &Overlay,
+    out: &mut W,
+) -> crate::error::Result<()> {
+    if overlay.documents.len() != publication.articles.len() {
+        return Err(crate::error::Error::Epub(format!(
+            "the narration has {} document(s) for {} article(s)",
+            overlay.documents.len(),
+            publication.articles.len()
+        )));
+    }
+    if overlay.title_page.is_some() != publication.is_bulletin() {
+        return Err(crate::error::Error::Epub(
+            "the narration has a title page if and only if the publication is a bulletin".into(),
+        ));
+    }
+    super::write_epub_with_overlay(publication, options, Some(overlay), out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::content::{Run, Syntax, write_runs};

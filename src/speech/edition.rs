@@ -2,7 +2,7 @@
 //! sentence-synchronised speech (Media Overlays), spoken by espeak-ng.
 
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
-use crate::epub::write_talking_epub_to;
+use crate::epub::overlay::write_talking_epub_to;
 use crate::error::Result;
 use crate::images::ImagePlan;
 use crate::scale::FontScale;
