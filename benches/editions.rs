@@ -14,9 +14,9 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use anpham::FontScale;
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
-use anpham::epub::{EpubOptions, write_epub};
-use anpham::layout::{LayoutOptions, layout};
-use anpham::pdf::PdfOptions;
+use anpham::internals::PdfOptions;
+use anpham::internals::{EpubOptions, write_epub};
+use anpham::internals::{LayoutOptions, layout};
 
 /// The bundled example article.
 fn example_path() -> PathBuf {

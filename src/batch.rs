@@ -16,8 +16,9 @@ use crate::editions::{EditionRequest, Format};
 use crate::error::{Diagnostic, Place};
 use crate::error::{Error, Result};
 use crate::fonts::{FontFamily, FontSet};
-use crate::input::{self, LoadOptions, Loaded, Manifest, PageSizeName, Reader};
+use crate::input::{self, LoadOptions, Loaded, Manifest, Reader};
 use crate::model::Article;
+use crate::model::PageSizeName;
 use crate::model::Publication;
 use crate::output::{Built, EditionPlan, Failed, Written};
 use crate::prepare::Prepared;
@@ -27,7 +28,7 @@ use crate::validate::slugify;
 /// Options of a batch, as given on the command line. `None` means "the manifest's
 /// setting, else the default".
 #[derive(Debug, Clone, Default)]
-pub struct BatchOptions {
+pub(crate) struct BatchOptions {
     /// Output folder.
     pub out_dir: PathBuf,
     /// The formats to build (default: the manifest's, else EPUB and PDF).
@@ -64,9 +65,7 @@ pub struct BatchOptions {
 
 /// One publication to build, or an input that failed to load (with `each`).
 #[derive(Debug)]
-pub struct Job {
-    /// A name for messages (the input path).
-    pub name: String,
+pub(crate) struct Job {
     /// The prepared publication, or why it could not be loaded.
     pub publication: Result<Prepared>,
     /// What to build from it.
@@ -82,25 +81,18 @@ impl Job {
 
 /// Progress of a batch.
 #[derive(Debug)]
-pub enum Event<'a> {
+pub(crate) enum Event<'a> {
     /// A file was written.
     Written(&'a Written),
     /// A job finished (all its files written).
-    Finished {
-        /// The job's name.
-        name: &'a str,
-    },
+    Finished,
     /// An edition of a job failed; the job's other editions were written.
     EditionFailed {
-        /// The job's name.
-        name: &'a str,
         /// The edition, and why.
         failed: &'a Failed,
     },
     /// A job failed: none of its editions was written.
     Failed {
-        /// The job's name.
-        name: &'a str,
         /// Why.
         error: &'a Error,
     },
@@ -108,7 +100,7 @@ pub enum Event<'a> {
 
 /// What a batch did.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// Files written, in job order.
     pub written: Vec<Written>,
     /// Files not written because their edition failed (the others of their job were).
@@ -219,7 +211,7 @@ fn bulletin_slug(p: &Publication, inputs: &[PathBuf]) -> String {
 /// Plans the jobs for some inputs. Without `each`, every input goes into one publication
 /// and a load error is returned; with `each`, every article is its own job and a load
 /// error becomes a failed job, so the others are still built.
-pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
+pub(crate) fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
     let font = options
         .font
         .as_deref()
@@ -242,14 +234,12 @@ pub fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job>> {
             LoadOptions::repairing(options.repair),
             options.title.as_deref(),
         )?;
-        let first = inputs.first().cloned().unwrap_or_default();
         let slug = match &options.name {
             Some(n) => n.clone(),
             None => bulletin_slug(&publication, inputs),
         };
         let plan = make_plan(options, manifest.as_ref(), slug, font);
         return Ok(vec![Job {
-            name: first.display().to_string(),
             publication: Ok(publication),
             plan,
         }]);
@@ -281,7 +271,6 @@ fn each_article_jobs(
             }
             slugs.push(slug.clone());
             jobs.push(Job {
-                name,
                 plan: make_plan(options, manifest, slug, font.clone()),
                 publication,
             });
@@ -348,13 +337,16 @@ fn warnings_of(warnings: &[Diagnostic], a: &Article) -> Vec<Diagnostic> {
 
 /// Builds the jobs on a pool of `options.jobs` threads, calling `on_event` (on this
 /// thread) as files are written.
-pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Event<'_>)) -> Report {
+pub(crate) fn run(
+    jobs: Vec<Job>,
+    options: &BatchOptions,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Report {
     let mut report = Report::default();
     let pool = match start(options, jobs.len()) {
         Ok(pool) => pool,
         Err(failed) => {
             on_event(Event::Failed {
-                name: failed.name,
                 error: &failed.error,
             });
             report.failures = failed.failures;
@@ -363,7 +355,6 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
     };
     let stop = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<(usize, Result<Built>)>();
-    let names: Vec<String> = jobs.iter().map(|j| j.name.clone()).collect();
     let mut results: Vec<Option<Result<Built>>> = (0..jobs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let stop = &stop;
@@ -401,17 +392,11 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
                         on_event(Event::Written(w));
                     }
                     for failed in &built.failed {
-                        on_event(Event::EditionFailed {
-                            name: &names[i],
-                            failed,
-                        });
+                        on_event(Event::EditionFailed { failed });
                     }
-                    on_event(Event::Finished { name: &names[i] });
+                    on_event(Event::Finished);
                 }
-                Err(e) => on_event(Event::Failed {
-                    name: &names[i],
-                    error: e,
-                }),
+                Err(e) => on_event(Event::Failed { error: e }),
             }
             results[i] = Some(r);
         }
@@ -437,8 +422,6 @@ pub fn run(jobs: Vec<Job>, options: &BatchOptions, mut on_event: impl FnMut(Even
 
 /// A run that could not start.
 struct StartFailure {
-    /// What failed, as the failure event names it.
-    name: &'static str,
     error: Error,
     /// The failures to count.
     failures: usize,
@@ -448,7 +431,6 @@ struct StartFailure {
 /// an output folder every job fails; without threads the run does.
 fn start(options: &BatchOptions, jobs: usize) -> Result<rayon::ThreadPool, StartFailure> {
     std::fs::create_dir_all(&options.out_dir).map_err(|source| StartFailure {
-        name: "output folder",
         error: Error::Write {
             path: options.out_dir.clone(),
             source,
@@ -459,7 +441,6 @@ fn start(options: &BatchOptions, jobs: usize) -> Result<rayon::ThreadPool, Start
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| StartFailure {
-            name: "threads",
             error: Error::Usage(format!("cannot start worker threads: {e}")),
             failures: 1,
         })

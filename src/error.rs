@@ -67,7 +67,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at a field path.
-    pub fn field(file: &Path, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn field(file: &Path, field: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             place: Place::Field(field.into()),
@@ -100,7 +100,7 @@ impl Diagnostic {
     }
 
     /// Adds a hint (a diagnostic may carry several).
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }

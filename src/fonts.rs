@@ -259,7 +259,7 @@ pub struct FontFamily {
 
 impl FontFamily {
     /// The face for a style.
-    pub fn face(&self, bold: bool, italic: bool) -> &Arc<FontFace> {
+    pub(crate) fn face(&self, bold: bool, italic: bool) -> &Arc<FontFace> {
         match (bold, italic) {
             (false, false) => &self.regular,
             (true, false) => &self.bold,
@@ -269,7 +269,7 @@ impl FontFamily {
     }
 
     /// The bundled sans family, Be Vietnam Pro.
-    pub fn bundled_sans() -> FontFamily {
+    pub(crate) fn bundled_sans() -> FontFamily {
         static SANS: std::sync::OnceLock<FontFamily> = std::sync::OnceLock::new();
         SANS.get_or_init(|| {
             Self::from_static(
@@ -287,7 +287,7 @@ impl FontFamily {
     }
 
     /// The bundled serif family, Noto Serif.
-    pub fn bundled_serif() -> FontFamily {
+    pub(crate) fn bundled_serif() -> FontFamily {
         static SERIF: std::sync::OnceLock<FontFamily> = std::sync::OnceLock::new();
         SERIF
             .get_or_init(|| {
@@ -329,7 +329,7 @@ impl FontFamily {
 
     /// A family from a font file. Sibling files whose names replace `Regular` with `Bold`,
     /// `Italic` or `BoldItalic` supply those styles; otherwise the file serves every style.
-    pub fn from_file(path: &Path) -> Result<FontFamily> {
+    pub(crate) fn from_file(path: &Path) -> Result<FontFamily> {
         let load = |p: &Path| -> Result<Arc<FontFace>> {
             let read_err = |source| Error::Read {
                 path: p.to_path_buf(),
@@ -395,7 +395,7 @@ impl FontFamily {
     }
 
     /// A family installed on the system, found by name with `fontdb`.
-    pub fn from_system(family: &str) -> Result<FontFamily> {
+    pub(crate) fn from_system(family: &str) -> Result<FontFamily> {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
         let find = |weight: fontdb::Weight, style: fontdb::Style| {
@@ -467,7 +467,7 @@ impl FontFamily {
 
     /// Whether the faces are sans serif: false for the bundled serif, and for unknown
     /// fonts whose name says serif.
-    pub fn is_serif(&self) -> bool {
+    pub(crate) fn is_serif(&self) -> bool {
         let n = self.name.to_ascii_lowercase();
         n.contains("serif") && !n.contains("sans")
     }
@@ -482,8 +482,6 @@ pub struct FontSet {
 
 /// The family index and face to use for one character.
 pub struct FaceChoice<'a> {
-    /// Index into [`FontSet::families`].
-    pub family: usize,
     /// The face.
     pub face: &'a Arc<FontFace>,
 }
@@ -499,7 +497,7 @@ impl FontSet {
     }
 
     /// A user family first, then both bundled families as fallbacks.
-    pub fn with_primary(primary: FontFamily) -> FontSet {
+    pub(crate) fn with_primary(primary: FontFamily) -> FontSet {
         FontSet {
             families: vec![
                 primary,
@@ -510,20 +508,19 @@ impl FontSet {
     }
 
     /// The main family.
-    pub fn primary(&self) -> &FontFamily {
+    pub(crate) fn primary(&self) -> &FontFamily {
         &self.families[0]
     }
 
     /// The first family whose face of this style covers `c` (the main family if none does).
-    pub fn choose(&self, c: char, bold: bool, italic: bool) -> FaceChoice<'_> {
-        for (i, fam) in self.families.iter().enumerate() {
+    pub(crate) fn choose(&self, c: char, bold: bool, italic: bool) -> FaceChoice<'_> {
+        for fam in &self.families {
             let face = fam.face(bold, italic);
             if face.covers(c) {
-                return FaceChoice { family: i, face };
+                return FaceChoice { face };
             }
         }
         FaceChoice {
-            family: 0,
             face: self.families[0].face(bold, italic),
         }
     }

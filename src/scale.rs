@@ -11,17 +11,18 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Print body sizes in points for steps −2 … +6.
-pub const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
+pub(crate) const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
 /// EPUB base text sizes in percent for steps 0 … +6 (below 0: the print size ÷ 12 pt).
-pub const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
+pub(crate) const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
 /// The lowest step.
 pub const MIN_STEP: i8 = -2;
 /// The highest step.
 pub const MAX_STEP: i8 = 6;
 /// The step from which an edition is "large print" (18 pt body).
-pub const LARGE_PRINT_STEP: i8 = 3;
+#[cfg(test)]
+pub(crate) const LARGE_PRINT_STEP: i8 = 3;
 /// The smallest and largest explicit body sizes accepted, in points.
-pub const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
+pub(crate) const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
 
 /// A font scale: a step from the standard size (−2 … +6), or an explicit body size
 /// (6 … 72 pt). Built by [`FontScale::step`] (saturating), [`FontScale::points`]
@@ -64,7 +65,7 @@ impl FontScale {
         }))
     }
 
-    /// An explicit body size; `None` outside [`EXPLICIT_RANGE_PT`] (and for NaN).
+    /// An explicit body size; `None` outside `EXPLICIT_RANGE_PT` (and for NaN).
     pub fn points(pt: f32) -> Option<FontScale> {
         (EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1)
             .contains(&pt)
@@ -72,7 +73,8 @@ impl FontScale {
     }
 
     /// The step on the ladder, if this scale is one.
-    pub fn as_step(self) -> Option<i8> {
+    #[cfg(test)]
+    pub(crate) fn as_step(self) -> Option<i8> {
         match self.0 {
             Scale::Step(s) => Some(s),
             Scale::Points(_) => None,
@@ -112,7 +114,7 @@ impl FontScale {
     }
 
     /// The EPUB's base font size, in percent of the reading system's default.
-    pub fn epub_percent(self) -> f32 {
+    pub(crate) fn epub_percent(self) -> f32 {
         match self.0 {
             Scale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s as usize],
             _ => self.body_pt() / 12.0 * 100.0,
@@ -121,7 +123,7 @@ impl FontScale {
 
     /// The suffix used in output file names: `""` for standard, `large`, `extra-large`,
     /// `step-1`, `step+4`, `19pt`.
-    pub fn file_suffix(self) -> String {
+    pub(crate) fn file_suffix(self) -> String {
         match self.0 {
             Scale::Step(0) => String::new(),
             Scale::Step(3) => "large".into(),
@@ -132,7 +134,7 @@ impl FontScale {
     }
 
     /// Derived typographic sizes for this scale.
-    pub fn metrics(self) -> ScaleMetrics {
+    pub(crate) fn metrics(self) -> ScaleMetrics {
         let body = self.body_pt();
         let large = self.is_large_print();
         // Headings step down from the title; at large print the contrast is smaller
@@ -160,7 +162,7 @@ impl FontScale {
 
 /// Sizes derived from a [`FontScale`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ScaleMetrics {
+pub(crate) struct ScaleMetrics {
     /// Body text size, pt.
     pub body_pt: f32,
     /// Line height as a multiple of the size (a floor: taller glyphs get more).
@@ -232,6 +234,51 @@ impl FromStr for FontScale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `docs/font-scales.md`'s table of derived sizes says what `metrics` does (issue #27:
+    /// numbers in the docs come from the code or a test).
+    #[test]
+    fn the_docs_table_of_derived_sizes_is_the_code() {
+        let doc = include_str!("../docs/font-scales.md");
+        let row = |name: &str| -> Vec<String> {
+            let line = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {name} |")))
+                .unwrap_or_else(|| panic!("docs/font-scales.md: no row `{name}`"));
+            line.split('|').map(|c| c.trim().to_string()).collect()
+        };
+        // The factors written in a cell, in order: "1.4 / 1.2 / 1.08 × body" → 1.4, 1.2,
+        // 1.08; "body" → 1.
+        let factors = |cell: &str| -> Vec<f32> {
+            let head = cell.split(['×', ',']).next().unwrap().trim();
+            if head == "body" {
+                return vec![1.0];
+            }
+            head.split('/').map(|f| f.trim().parse().unwrap()).collect()
+        };
+        let close = |a: f32, b: f32| (a - b).abs() < 1e-4;
+        // Column 2: standard print (12 pt body); column 3: large print (18 pt body).
+        for (column, scale) in [(2, FontScale::STANDARD), (3, FontScale::LARGE)] {
+            let m = scale.metrics();
+            let body = m.body_pt;
+            let line = factors(&row("line height")[column]);
+            assert!(close(line[0], m.line_height), "line height, {scale:?}");
+            let title = factors(&row("title (h1)")[column]);
+            assert!(close(title[0] * body, m.heading_pt[0]), "title, {scale:?}");
+            let h = factors(&row("h2 / h3 / h4")[column]);
+            for (i, f) in h.iter().enumerate() {
+                assert!(
+                    close(f * body, m.heading_pt[i + 1]),
+                    "h{}, {scale:?}",
+                    i + 2
+                );
+            }
+            let h56 = factors(&row("h5, h6")[column]);
+            assert!(close(h56[0] * body, m.heading_pt[4]) && close(h56[0] * body, m.heading_pt[5]));
+            let caption = factors(&row("caption, credit")[column]);
+            assert!(close(caption[0] * body, m.caption_pt), "caption, {scale:?}");
+        }
+    }
 
     #[test]
     fn ladder_matches_the_brief() {

@@ -30,7 +30,7 @@ impl Timestamp {
 
     /// The default date of a publication's editions: its date (`YYYY-MM-DD`) at
     /// midnight UTC, else 1970-01-01. The EPUB and the PDF of one build both use it.
-    pub fn of_publication(date: Option<&str>) -> Timestamp {
+    pub(crate) fn of_publication(date: Option<&str>) -> Timestamp {
         date.and_then(Timestamp::from_date)
             .unwrap_or_else(|| Timestamp::from_unix(0))
     }
@@ -38,7 +38,7 @@ impl Timestamp {
     /// Parses a `SOURCE_DATE_EPOCH` value (seconds since the Unix epoch); `None` when it
     /// is not a number or past the year 9999. The caller (the CLI) reads the environment,
     /// not the library.
-    pub fn from_epoch_text(value: &str) -> Option<Timestamp> {
+    pub(crate) fn from_epoch_text(value: &str) -> Option<Timestamp> {
         let secs: i64 = value.trim().parse::<u64>().ok()?.try_into().ok()?;
         jiff::Timestamp::from_second(secs).ok().map(Timestamp)
     }
@@ -48,37 +48,37 @@ impl Timestamp {
     }
 
     /// Year (1970 … 9999 for the timestamps anpham makes).
-    pub fn year(&self) -> u16 {
+    pub(crate) fn year(&self) -> u16 {
         u16::try_from(self.civil().year()).unwrap_or(0)
     }
 
     /// Month, 1–12.
-    pub fn month(&self) -> u8 {
+    pub(crate) fn month(&self) -> u8 {
         self.civil().month().unsigned_abs()
     }
 
     /// Day of the month, 1–31.
-    pub fn day(&self) -> u8 {
+    pub(crate) fn day(&self) -> u8 {
         self.civil().day().unsigned_abs()
     }
 
     /// Hour, 0–23.
-    pub fn hour(&self) -> u8 {
+    pub(crate) fn hour(&self) -> u8 {
         self.civil().hour().unsigned_abs()
     }
 
     /// Minute, 0–59.
-    pub fn minute(&self) -> u8 {
+    pub(crate) fn minute(&self) -> u8 {
         self.civil().minute().unsigned_abs()
     }
 
     /// Second, 0–59.
-    pub fn second(&self) -> u8 {
+    pub(crate) fn second(&self) -> u8 {
         self.civil().second().unsigned_abs()
     }
 
     /// ISO 8601 / W3CDTF, `2022-11-10T00:00:00Z`.
-    pub fn iso8601(&self) -> String {
+    pub(crate) fn iso8601(&self) -> String {
         let t = self.civil();
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

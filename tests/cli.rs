@@ -354,9 +354,9 @@ fn bulletin_of_all_examples_passes_the_checkers() {
         ("bulletin.pdf", anpham::FontScale::STANDARD),
         ("bulletin.large.pdf", anpham::FontScale::LARGE),
     ] {
-        let mut options = anpham::layout::LayoutOptions::new(scale);
-        options.page_size = anpham::input::PageSizeName::A5;
-        let lay = anpham::layout::layout(&publication, &options).unwrap();
+        let mut options = anpham::internals::LayoutOptions::new(scale);
+        options.page_size = anpham::model::PageSizeName::A5;
+        let lay = anpham::internals::layout(&publication, &options).unwrap();
         let expected = out.join(format!("{pdf}.expected.txt"));
         std::fs::write(&expected, lay.printed_text()).unwrap();
         let Some(r) = common::run_checker("check-pdf", &[&out.join(pdf), &expected]) else {
@@ -496,4 +496,60 @@ fn repair_turns_stray_controls_into_warnings_and_without_it_they_are_refused() {
         .unwrap();
     assert!(checked.status.success());
     assert!(String::from_utf8_lossy(&checked.stdout).contains("warning: "));
+}
+
+/// An edition's warnings travel in its outcome (issue #27): the braille editions carry the
+/// characters their table writes by a fallback, each file its own, and the CLI prints each
+/// warning once (the BRF and the PEF share one translation), with no second translation
+/// of its own.
+#[cfg(feature = "braille")]
+#[test]
+fn edition_warnings_travel_in_the_outcomes_and_are_printed_once() {
+    if let Err(e) = anpham::braille::louis::available() {
+        common::skip::<()>(&e.to_string());
+        return;
+    }
+    let out = common::out_dir("cli-edition-warnings");
+    let md = out.join("gia.md");
+    std::fs::write(
+        &md,
+        "---\ntitle: Giá\nlang: vi\n---\n\nGiá 5 \u{20BF}, trời 30\u{2070}C.\n",
+    )
+    .unwrap();
+    // The library: each braille file's outcome carries both characters, with its kind.
+    let (prepared, _) = anpham::input::load_prepared(std::slice::from_ref(&md)).unwrap();
+    let mut request = anpham::editions::EditionRequest::new();
+    request.formats = ["brf", "pef", "epub"]
+        .iter()
+        .map(|n| anpham::editions::Format::named(n).unwrap())
+        .collect();
+    let built = anpham::editions::build(&prepared, &request).unwrap();
+    for e in &built {
+        let text: Vec<String> = e.warnings.iter().map(ToString::to_string).collect();
+        if e.kind.is("epub") {
+            assert!(text.is_empty(), "the EPUB writes every character: {text:?}");
+            continue;
+        }
+        assert_eq!(text.len(), 2, "{:?}: {text:?}", e.kind);
+        assert!(e.warnings.iter().all(|w| w.kind == e.kind));
+        assert!(text[0].starts_with("warning: ") && text[0].contains("U+20BF"));
+        assert!(text[1].contains("U+2070") && text[1].contains("gia.md"));
+    }
+    // The CLI: each warning printed once.
+    let run = anpham()
+        .args(["build", "--format", "brf,pef", "-o"])
+        .arg(&out)
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    for c in ["U+20BF", "U+2070"] {
+        let lines = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:") && l.contains(c))
+            .count();
+        assert_eq!(lines, 1, "{c}: {stderr}");
+    }
+    assert!(out.join("gia.brf").is_file() && out.join("gia.pef").is_file());
 }

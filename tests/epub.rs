@@ -7,10 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 use anpham::FontScale;
-use anpham::epub::EpubOptions;
+use anpham::editions::Timestamp;
+use anpham::internals::EpubOptions;
+use anpham::internals::{ArticlePart, PageMap, PageStart, TextAnchor};
 use anpham::model::{Article, Block, Figure, ImageData, Publication, Span, Text};
-use anpham::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
-use anpham::timestamp::Timestamp;
 
 // ---------------------------------------------------------------- fixtures
 
@@ -18,7 +18,7 @@ use anpham::timestamp::Timestamp;
 /// Prepares a publication built in code (the writers take only prepared ones) and writes
 /// its EPUB.
 fn write_epub(p: &Publication, o: &EpubOptions) -> anpham::Result<Vec<u8>> {
-    anpham::epub::write_epub(&anpham::prepare(p.clone())?, o)
+    anpham::internals::write_epub(&anpham::prepare(p.clone())?, o)
 }
 
 fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
@@ -44,7 +44,7 @@ fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
 }
 
 fn image(seed: u8) -> ImageData {
-    anpham::validate::check_image(png(48, 32, seed)).unwrap()
+    anpham::internals::check_image(png(48, 32, seed)).unwrap()
 }
 
 fn figure(alt: &str, caption: &str, credit: Option<&str>, seed: u8) -> Block {
@@ -660,7 +660,7 @@ fn bulletin_with_the_page_map_of_its_pdf_edition() {
     let scale = FontScale::LARGE;
     let pdf = anpham::editions::pdf(
         &anpham::prepare(p.clone()).unwrap(),
-        &anpham::pdf::PdfOptions::new(scale),
+        &anpham::internals::PdfOptions::new(scale),
     )
     .unwrap();
     assert!(pdf.page_map.pages.len() > p.articles.len());

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anpham::editions::{self, EditionRequest};
-use anpham::layout::{self, LayoutOptions};
+use anpham::internals::{LayoutOptions, layout};
 use anpham::model::Block;
 use anpham::{FontScale, Prepared};
 use scraper::{Html, Selector};
@@ -55,7 +55,7 @@ fn build(p: &Prepared) -> (String, Vec<u8>) {
 
 /// The labels of the pages of the large-print PDF edition, in order.
 fn page_labels(p: &Prepared) -> Vec<String> {
-    let lay = layout::layout(p, &LayoutOptions::new(FontScale::LARGE)).unwrap();
+    let lay = layout(p, &LayoutOptions::new(FontScale::LARGE)).unwrap();
     lay.page_map.pages.iter().map(|s| s.label.clone()).collect()
 }
 

@@ -150,9 +150,9 @@ fn words(s: &str) -> String {
 /// article must be found, whole, in the printed lines of one part of the layout.
 fn assert_edition(source: &Path, epub: &Path, pdf: &Path, expected_lines: &[String], name: &str) {
     let (prepared, _) = anpham::input::load_prepared(&[source.to_path_buf()]).unwrap();
-    let lay = anpham::layout::layout(
+    let lay = anpham::internals::layout(
         &prepared,
-        &anpham::layout::LayoutOptions::new(anpham::FontScale::LARGE),
+        &anpham::internals::LayoutOptions::new(anpham::FontScale::LARGE),
     )
     .unwrap();
     let printed = lay.printed_text();
@@ -161,7 +161,7 @@ fn assert_edition(source: &Path, epub: &Path, pdf: &Path, expected_lines: &[Stri
     // before a lowercase letter) is joined, as check-pdf does.
     let mut parts: std::collections::BTreeMap<String, String> = Default::default();
     for item in lay.pages.iter().flat_map(|p| &p.items) {
-        if let anpham::layout::Item::Line(l) = item {
+        if let anpham::internals::Item::Line(l) = item {
             let text = parts.entry(format!("{:?}", l.owner)).or_default();
             for run in &l.runs {
                 text.push_str(&run.text);

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anpham::input::{self, Format};
+use anpham::internals as validate;
 use anpham::model::{Article, Block, ImageFormat, Publication};
-use anpham::validate;
 use tempfile::TempDir;
 use unicode_normalization::UnicodeNormalization;
 
@@ -85,7 +85,7 @@ fn the_bulletin_manifest_lists_every_example() {
         .collect();
     assert_eq!(asked, ["pdf", "epub"]);
     assert_eq!(ed.list("pdf"), ["standard", "large"]);
-    assert_eq!(ed.page_size, input::PageSizeName::A5);
+    assert_eq!(ed.page_size, anpham::model::PageSizeName::A5);
     assert_eq!(ed.page_list.as_deref(), Some("large"));
     assert!(p.is_bulletin());
 }

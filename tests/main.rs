@@ -7,6 +7,7 @@
 
 mod common;
 
+mod architecture;
 mod braille;
 mod cli;
 mod epub;

@@ -4,10 +4,11 @@ use crate::common;
 
 use std::path::Path;
 
+use anpham::FontScale;
 use anpham::editions::pdf as write_pdf;
-use anpham::input::{PageSizeName, load_prepared as load_publication};
-use anpham::pdf::PdfOptions;
-use anpham::scale::FontScale;
+use anpham::input::load_prepared as load_publication;
+use anpham::internals::PdfOptions;
+use anpham::model::PageSizeName;
 
 fn build(
     example: &str,
@@ -23,7 +24,7 @@ fn build(
     let out = write_pdf(&publication, &opts).expect("pdf");
     let pdf = dir.join("out.pdf");
     std::fs::write(&pdf, &out.bytes).unwrap();
-    let lay = anpham::layout::layout(&publication, &opts.layout_options()).expect("layout");
+    let lay = anpham::internals::layout(&publication, &opts.layout_options()).expect("layout");
     let expected = dir.join("expected.txt");
     std::fs::write(&expected, print_text(&publication, &lay)).unwrap();
     (pdf, expected, out.pages)
@@ -34,11 +35,11 @@ fn build(
 /// (`Publication::reading_text`) with the byline, and with a figure that floated to the
 /// next page read where it is printed; the structure tree keeps the author's order
 /// (`floated_figure_keeps_its_place_in_the_structure_tree`).
-fn print_text(p: &anpham::Prepared, lay: &anpham::layout::Layout) -> String {
-    use anpham::layout::{Item, Owner};
+fn print_text(p: &anpham::Prepared, lay: &anpham::internals::Layout) -> String {
+    use anpham::internals::{Item, Owner};
     let mut texts = std::collections::HashMap::new();
     for i in 0..p.articles.len() {
-        for (part, text) in anpham::address::article_parts(p, i) {
+        for (part, text) in anpham::internals::article_parts(p, i) {
             texts.insert((i, part), text);
         }
     }
@@ -154,13 +155,14 @@ fn english_is_hyphenated_at_standard_scale_and_never_at_large_print() {
     let input = common::root().join("examples/english");
     let (publication, _) = load_publication(&[input]).unwrap();
     let count_hyphens = |scale: FontScale| {
-        let lay = anpham::layout::layout(&publication, &anpham::layout::LayoutOptions::new(scale))
-            .unwrap();
+        let lay =
+            anpham::internals::layout(&publication, &anpham::internals::LayoutOptions::new(scale))
+                .unwrap();
         lay.pages
             .iter()
             .flat_map(|p| &p.items)
             .filter_map(|i| match i {
-                anpham::layout::Item::Line(l) => Some(l),
+                anpham::internals::Item::Line(l) => Some(l),
                 _ => None,
             })
             .filter(|l| l.hyphenated)
@@ -184,8 +186,8 @@ fn identical_input_gives_identical_pdf_bytes() {
 
 #[test]
 fn nothing_is_drawn_outside_the_text_area() {
-    use anpham::layout::geometry::outside_text_area;
-    use anpham::layout::{LayoutOptions, layout};
+    use anpham::internals::outside_text_area;
+    use anpham::internals::{LayoutOptions, layout};
     for example in ["bac-kan", "bulletin.toml", "long-token", "english"] {
         let (publication, _) =
             load_publication(&[common::root().join("examples").join(example)]).unwrap();
@@ -211,12 +213,12 @@ fn nothing_is_drawn_outside_the_text_area() {
 fn structure_tree_snapshot() {
     let input = common::root().join("tests/fixtures/structure/article.json");
     let (publication, _) = load_publication(&[input]).unwrap();
-    let lay = anpham::layout::layout(
+    let lay = anpham::internals::layout(
         &publication,
         &PdfOptions::new(FontScale::LARGE).layout_options(),
     )
     .unwrap();
-    let dump = anpham::pdf::structure_tree_dump(&publication, &lay).unwrap();
+    let dump = anpham::internals::structure_tree_dump(&publication, &lay).unwrap();
     insta::assert_snapshot!("pdf_structure_tree", dump);
 }
 
@@ -265,8 +267,8 @@ fn lines_of_a_part_share_one_span_and_a_foreign_run_has_its_own() {
     let with_lang: Vec<&&str> = tagged.iter().filter(|t| t.contains("/Lang")).collect();
     assert_eq!(with_lang.len(), 1, "{tagged:?}");
     assert!(with_lang[0].contains("(en)"), "{with_lang:?}");
-    let lay = anpham::layout::layout(&publication, &opts.layout_options()).unwrap();
-    let dump = anpham::pdf::structure_tree_dump(&publication, &lay).unwrap();
+    let lay = anpham::internals::layout(&publication, &opts.layout_options()).unwrap();
+    let dump = anpham::internals::structure_tree_dump(&publication, &lay).unwrap();
     let leaves = dump.matches("- Content: ").count();
     assert_eq!(tagged.len(), leaves, "{tagged:?}\n{dump}");
     // One leaf per run and image was the old way: the caption's two lines are now one
@@ -276,8 +278,8 @@ fn lines_of_a_part_share_one_span_and_a_foreign_run_has_its_own() {
         .iter()
         .flat_map(|p| &p.items)
         .map(|i| match i {
-            anpham::layout::Item::Line(l) => l.runs.len(),
-            anpham::layout::Item::Image(_) => 1,
+            anpham::internals::Item::Line(l) => l.runs.len(),
+            anpham::internals::Item::Image(_) => 1,
         })
         .sum();
     assert!(
@@ -291,8 +293,8 @@ fn lines_of_a_part_share_one_span_and_a_foreign_run_has_its_own() {
 /// for "no crash" (tests/robustness.rs does that).
 #[test]
 fn text_regressions_stay_inside_the_text_area() {
-    use anpham::layout::geometry::outside_text_area;
-    use anpham::layout::{LayoutOptions, layout};
+    use anpham::internals::outside_text_area;
+    use anpham::internals::{LayoutOptions, layout};
     let dir = common::root().join("tests/regressions/text");
     let mut replayed = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -335,9 +337,9 @@ fn text_regressions_stay_inside_the_text_area() {
 /// not the pages.
 #[test]
 fn floated_figure_keeps_its_place_in_the_structure_tree() {
-    use anpham::layout::{Item, Owner};
+    use anpham::internals::ArticlePart;
+    use anpham::internals::{Item, Owner};
     use anpham::model::Block;
-    use anpham::pagemap::ArticlePart;
     let input = common::root().join("examples/bac-kan");
     let (publication, _) = load_publication(&[input]).unwrap();
     let blocks = &publication.articles[0].blocks;
@@ -345,7 +347,7 @@ fn floated_figure_keeps_its_place_in_the_structure_tree() {
     // stops that text at a sentence end, issue #22, not every scale has one).
     let lay = (-2..=6)
         .map(|step| {
-            anpham::layout::layout(
+            anpham::internals::layout(
                 &publication,
                 &PdfOptions::new(FontScale::step(step)).layout_options(),
             )
@@ -377,7 +379,7 @@ fn floated_figure_keeps_its_place_in_the_structure_tree() {
         .expect("at some scale a figure of the example floats past the text after it");
     // The article's children in the tree: title, byline, lead, then one per block in the
     // author's order (a figure is a Div holding Figure and Caption).
-    let dump = anpham::pdf::structure_tree_dump(&publication, &lay).unwrap();
+    let dump = anpham::internals::structure_tree_dump(&publication, &lay).unwrap();
     let children: Vec<&str> = dump
         .lines()
         .filter_map(|l| l.strip_prefix("    - Tag: "))

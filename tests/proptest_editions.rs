@@ -5,7 +5,7 @@
 //! fractions, punctuation, symbols, combining marks, spaces) with what scraped news text
 //! has: Vietnamese words, stray punctuation (`'.`, `/.`, `…`) as whole paragraphs, quotes,
 //! digits with superscripts (`30⁰C`) and fractions, mixed scripts. Each is written as an
-//! article file; whenever [`anpham::batch::check`] passes, every edition is built from it:
+//! article file; whenever [`anpham::check`] passes, every edition is built from it:
 //! the EPUB, the large-print PDF, BRF and PEF (when the liblouis tables open) and the
 //! talking book (when espeak-ng runs). Without liblouis or espeak-ng those editions are
 //! skipped with a `SKIPPED:` line outside CI and fail the test in CI.
@@ -22,9 +22,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use anpham::FontScale;
 use anpham::editions::{EditionRequest, Format, build};
-use anpham::fonts::FontSet;
-use anpham::scale::FontScale;
+use anpham::internals::FontSet;
 use anpham::speech::SpeechOptions;
 
 /// Every character both bundled font sets cover and the checks accept (not control,
@@ -37,7 +37,7 @@ fn covered() -> &'static [char] {
         (0..=0x2FFFFu32)
             .filter_map(char::from_u32)
             .filter(|&c| {
-                anpham::validate::forbidden_char(c).is_none()
+                anpham::internals::forbidden_char(c).is_none()
                     && !c.is_whitespace()
                     && large.covers(c)
                     && standard.covers(c)
@@ -241,7 +241,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("prop.json");
         std::fs::write(&path, article_json(&c)).unwrap();
-        if anpham::batch::check(std::slice::from_ref(&path), false).is_err() {
+        if anpham::check(std::slice::from_ref(&path), false).is_err() {
             // Refused by check: nothing is promised.
             return Ok(());
         }
@@ -273,7 +273,7 @@ fn the_paragraphs_of_issue_30_build() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("issue.json");
         std::fs::write(&path, article_json(&c)).unwrap();
-        anpham::batch::check(std::slice::from_ref(&path), false).expect("check passes");
+        anpham::check(std::slice::from_ref(&path), false).expect("check passes");
         let (prepared, _) = anpham::input::load_prepared(std::slice::from_ref(&path)).unwrap();
         build(&prepared, &every_edition()).unwrap_or_else(|e| panic!("{text}: {e}"));
     }

@@ -11,12 +11,12 @@ use crate::common;
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use anpham::FontScale;
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
-use anpham::epub::{EpubOptions, write_epub};
+use anpham::internals::PdfOptions;
+use anpham::internals::{EpubOptions, write_epub};
 use anpham::model::{Article, Block, Figure, Publication, Span, Text};
-use anpham::pdf::PdfOptions;
-use anpham::scale::FontScale;
 
 const PIECES: &[&str] = &[
     "Việt",

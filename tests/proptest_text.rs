@@ -19,12 +19,12 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use unicode_normalization::UnicodeNormalization;
 
+use anpham::FontScale;
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
-use anpham::layout::{Item, Layout, LayoutOptions, Line, layout};
+use anpham::internals::PdfOptions;
+use anpham::internals::{Item, Layout, LayoutOptions, Line, layout};
 use anpham::model::{Article, Block, Publication, Span, Text};
-use anpham::pdf::PdfOptions;
-use anpham::scale::FontScale;
 
 /// Precomposed Vietnamese letters and other Latin.
 const LETTERS: &[&str] = &[
@@ -176,7 +176,7 @@ fn line_text(l: &Line) -> String {
 }
 
 /// The text of a page's content lines, in order, as drawn or without inserted hyphens.
-fn page_text(p: &anpham::layout::Page, drawn: bool) -> String {
+fn page_text(p: &anpham::internals::Page, drawn: bool) -> String {
     p.items
         .iter()
         .filter_map(|i| match i {
@@ -189,7 +189,7 @@ fn page_text(p: &anpham::layout::Page, drawn: bool) -> String {
 
 /// (c): every glyph of every line, and every line's extent, inside the page's text area.
 fn check_geometry(lay: &Layout) -> Result<(), TestCaseError> {
-    match anpham::layout::geometry::outside_text_area(lay) {
+    match anpham::internals::outside_text_area(lay) {
         Some(why) => Err(TestCaseError::fail(why)),
         None => Ok(()),
     }

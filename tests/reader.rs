@@ -23,14 +23,15 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anpham::address::article_parts;
-use anpham::address::sentences::sentence_ranges;
-use anpham::input::{PageSizeName, load_prepared};
-use anpham::layout::layout;
+use anpham::FontScale;
+use anpham::input::load_prepared;
+use anpham::internals::article_parts;
+use anpham::internals::layout;
+use anpham::internals::sentence_ranges;
+use anpham::internals::{PdfOptions, write_pdf};
+use anpham::model::PageSizeName;
 use anpham::model::{Article, Block, Publication};
-use anpham::pdf::{PdfOptions, write_pdf};
-use anpham::prepare::{Prepared, prepare};
-use anpham::scale::FontScale;
+use anpham::{Prepared, prepare};
 
 use crate::common;
 

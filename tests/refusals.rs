@@ -279,7 +279,7 @@ fn run_cli(dir: &Path, args: &[String], seconds: Option<u64>) -> Result<String, 
 
 /// The library's refusal, printed as the CLI prints it.
 fn run_library(input: &Path) -> Result<String, String> {
-    use anpham::fonts::FontSet;
+    use anpham::internals::FontSet;
     let result = anpham::input::load_prepared(&[input.to_path_buf()]).and_then(|(p, _)| {
         p.check_fonts(&FontSet::bundled(true))?;
         p.check_fonts(&FontSet::bundled(false))

@@ -800,7 +800,7 @@ fn replay(target: &str, file: &Path, data: &[u8]) {
             None => return,
         },
         "image" => {
-            let _ = anpham::validate::check_image(data.to_vec());
+            let _ = anpham::internals::check_image(data.to_vec());
             return;
         }
         // The text target's inputs are `arbitrary` byte streams; they are kept as the

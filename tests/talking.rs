@@ -11,7 +11,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anpham::speech::espeak::PROGRAM_ENV;
+use anpham::speech::PROGRAM_ENV;
 use anpham::speech::{Espeak, Pronunciations, SpeechOptions, narrate};
 
 fn anpham() -> Command {

@@ -10,6 +10,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(imported) =
         anpham::import::import_bytes(&path, anpham::import::SourceKind::Html, data)
     {
-        let _ = anpham::import::write::to_markdown(&imported.article);
+        let _ = anpham::import::to_markdown(&imported.article);
     }
 });

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use anpham::model::{Article, Block, Figure, Publication, Text};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(image) = anpham::validate::check_image(data.to_vec()) else {
+    let Ok(image) = anpham::internals::check_image(data.to_vec()) else {
         return;
     };
     // Keep the build affordable: big (valid) pictures only cost time.

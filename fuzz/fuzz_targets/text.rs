@@ -82,7 +82,7 @@ impl Ctx {
             .take(2000usize.saturating_sub(self.chars))
             .map(|c| {
                 if self.sanitize
-                    && (anpham::validate::forbidden_char(c).is_some() || !fonts.covers(c))
+                    && (anpham::internals::forbidden_char(c).is_some() || !fonts.covers(c))
                 {
                     ALPHABET[c as usize % ALPHABET.len()]
                 } else {
@@ -120,8 +120,8 @@ fn image(jpeg: bool) -> ImageData {
     } else {
         anpham_fuzz::PNG
     };
-    anpham::validate::check_image(bytes.to_vec()).unwrap_or_else(|_| ImageData {
-        source: anpham::images::ImageSource::memory(bytes.to_vec()),
+    anpham::internals::check_image(bytes.to_vec()).unwrap_or_else(|_| ImageData {
+        source: anpham::model::ImageSource::memory(bytes.to_vec()),
         needs_pixels: false,
         format: if jpeg {
             ImageFormat::Jpeg

@@ -16,14 +16,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use anpham::epub::{EpubOptions, write_epub};
-use anpham::fonts::FontSet;
+use anpham::internals::{EpubOptions, write_epub};
+use anpham::internals::FontSet;
 use anpham::input::{Loaded, load_input};
-use anpham::layout::{Layout, LayoutOptions, layout};
+use anpham::internals::{Layout, LayoutOptions, layout};
 use anpham::model::Publication;
 use anpham::Prepared;
-use anpham::pdf::write_pdf;
-use anpham::scale::FontScale;
+use anpham::internals::write_pdf;
+use anpham::FontScale;
 
 /// A small valid PNG (the examples' test picture).
 pub const PNG: &[u8] = include_bytes!("../../tests/fixtures/same/img/hills.png");
@@ -113,14 +113,14 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
         p,
         &LayoutOptions {
             scale,
-            page_size: anpham::input::PageSizeName::A5,
+            page_size: anpham::model::PageSizeName::A5,
             fonts: fonts.clone(),
-            article_break: anpham::layout::ArticleBreak::default(),
+            article_break: anpham::editions::ArticleBreak::default(),
         },
     )
     .expect("a prepared publication whose characters are covered lays out");
     check_geometry(&lay);
-    let pdf = write_pdf(p, &lay, &anpham::pdf::WriteSettings::default())
+    let pdf = write_pdf(p, &lay, &anpham::internals::WriteSettings::default())
         .expect("a validated publication whose characters are covered writes a PDF");
     assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
     assert!(
@@ -136,9 +136,9 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
 
 /// Every glyph of every line (furniture included; a trailing space, which draws nothing,
 /// excepted) and every image lies inside its page's text area: the library's one check,
-/// [`anpham::layout::geometry::outside_text_area`], shared with tests/pdf.rs and tests/proptest_text.rs.
+/// [`anpham::internals::outside_text_area`], shared with tests/pdf.rs and tests/proptest_text.rs.
 pub fn check_geometry(lay: &Layout) {
-    if let Some(why) = anpham::layout::geometry::outside_text_area(lay) {
+    if let Some(why) = anpham::internals::outside_text_area(lay) {
         panic!("{why}");
     }
 }

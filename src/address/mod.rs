@@ -14,8 +14,6 @@
 
 pub mod sentences;
 
-pub use sentences::sentence_ranges;
-
 use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 
@@ -42,7 +40,7 @@ pub enum ArticlePart {
 
 impl ArticlePart {
     /// Reading-order position of the part inside its article.
-    pub fn order(self) -> (u8, usize, usize) {
+    pub(crate) fn order(self) -> (u8, usize, usize) {
         match self {
             ArticlePart::Title => (0, 0, 0),
             ArticlePart::Meta => (1, 0, 0),

@@ -30,7 +30,7 @@ pub const ABBREVIATIONS: &[&str] = &[
 /// space between sentences belongs to none. A text with no visible character has none.
 ///
 /// ```
-/// use anpham::address::sentences::sentence_ranges;
+/// use anpham::internals::sentence_ranges;
 /// let t = "Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo. Đ/c Hà phát biểu.";
 /// let s: Vec<&str> = sentence_ranges(t).into_iter().map(|r| &t[r]).collect();
 /// assert_eq!(s, ["Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo.", "Đ/c Hà phát biểu."]);

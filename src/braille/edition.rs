@@ -73,6 +73,10 @@ impl EditionUnit for Braille {
             } else {
                 &braille.pef
             };
+            // Characters the table lacks, written by a fallback: a warning on each file.
+            for w in &braille.warnings {
+                files.warn(*kind, w.clone());
+            }
             files.write(*kind, Some(braille.pages()), seconds, &mut |out| {
                 out.write_all(bytes)
                     .map_err(|e| Error::Braille(format!("cannot write the braille edition: {e}")))

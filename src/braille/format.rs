@@ -31,7 +31,7 @@ impl Geometry {
     pub const MIN: Geometry = Geometry { cols: 20, rows: 5 };
 
     /// Parses `40x25`.
-    pub fn parse(s: &str) -> Option<Geometry> {
+    pub(crate) fn parse(s: &str) -> Option<Geometry> {
         let (c, r) = s.split_once(['x', 'X', '×'])?;
         let g = Geometry {
             cols: c.trim().parse().ok()?,
@@ -42,7 +42,7 @@ impl Geometry {
     }
 
     /// Lines below the running head.
-    pub fn body_rows(self) -> usize {
+    pub(crate) fn body_rows(self) -> usize {
         self.rows - 1
     }
 }

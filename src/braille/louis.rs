@@ -4,7 +4,7 @@
 //! liblouis is **loaded at run time** (`dlopen` through the `libloading` crate), never linked:
 //! anpham builds with Rust alone, and its binary starts on a machine without liblouis. The
 //! library is loaded once, on the first braille call ([`OnceLock`]); the names tried, in order,
-//! are [`LIBRARY_NAMES`] (`liblouis.so.20` is the only name Debian's runtime package
+//! are `LIBRARY_NAMES` (`liblouis.so.20` is the only name Debian's runtime package
 //! `liblouis20` installs; `liblouis.so` comes with the `-dev` package). When none loads, every
 //! call returns [`LouisError::Missing`], whose message says what to install; only the braille
 //! edition fails, the others are still written.
@@ -17,7 +17,7 @@
 //! * **Declared types match the C API** (liblouis 3.x `liblouis.h`: `int`, `widechar *`,
 //!   `formtype *` = `unsigned short *`, `char *`).
 //! * **One caller at a time.** liblouis keeps its compiled tables in global state and is not
-//!   thread-safe; every call holds [`LOCK`].
+//!   thread-safe; every call holds `LOCK`.
 //! * **Valid buffers.** Input is passed as a `Vec<u32>` (liblouis's `widechar` is 32 bits in a
 //!   UCS-4 build, as Debian configures it; `lou_charSize` is checked when the library is loaded
 //!   and a 16-bit build is refused) with its true length; the output buffer is allocated with
@@ -34,7 +34,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use libloading::Library;
 
 /// The file names tried, in order, when liblouis is loaded.
-pub const LIBRARY_NAMES: [&str; 4] = [
+pub(crate) const LIBRARY_NAMES: [&str; 4] = [
     "liblouis.so.20",
     "liblouis.so",
     "liblouis.dylib",
@@ -42,18 +42,18 @@ pub const LIBRARY_NAMES: [&str; 4] = [
 ];
 
 /// What to install to get liblouis, for error messages.
-pub const INSTALL_HINT: &str = "install liblouis: `apt-get install liblouis20` (Debian/Ubuntu), `dnf install liblouis` (Fedora), `brew install liblouis` (macOS)";
+pub(crate) const INSTALL_HINT: &str = "install liblouis: `apt-get install liblouis20` (Debian/Ubuntu), `dnf install liblouis` (Fedora), `brew install liblouis` (macOS)";
 
 /// Serialises every call into liblouis (its table cache is global state).
-pub static LOCK: Mutex<()> = Mutex::new(());
+pub(crate) static LOCK: Mutex<()> = Mutex::new(());
 
 /// liblouis mode: the output is dot patterns …
-pub const DOTS_IO: c_int = 4;
+pub(crate) const DOTS_IO: c_int = 4;
 /// … written as Unicode braille (U+2800–U+28FF).
-pub const UC_BRL: c_int = 64;
+pub(crate) const UC_BRL: c_int = 64;
 /// liblouis mode: characters the table does not define produce nothing
 /// (instead of a `\xhhhh/` escape).
-pub const NO_UNDEFINED: c_int = 128;
+pub(crate) const NO_UNDEFINED: c_int = 128;
 
 /// `lou_translateString` and `lou_backTranslateString` (same signature).
 type TranslateFn = unsafe extern "C" fn(
@@ -77,6 +77,8 @@ struct Louis {
     back_translate: TranslateFn,
     check_table: CheckTableFn,
     version: VersionFn,
+    // Called by `free_tables`, which only the tests use.
+    #[cfg_attr(not(test), allow(dead_code))]
     free: FreeFn,
     /// Keeps the library mapped while the function pointers above are in use (for ever: the
     /// value lives in [`LOUIS`]).
@@ -182,7 +184,7 @@ fn lock() -> MutexGuard<'static, ()> {
 }
 
 /// liblouis's version string (`3.24.0`).
-pub fn version() -> Result<String, LouisError> {
+pub(crate) fn version() -> Result<String, LouisError> {
     let louis = louis()?;
     let _g = lock();
     // SAFETY: lou_version takes no arguments and returns a pointer to a static string.
@@ -195,7 +197,7 @@ pub fn version() -> Result<String, LouisError> {
 }
 
 /// Whether liblouis can compile `table_list` (comma-separated table files).
-pub fn check_table(table_list: &str) -> Result<bool, LouisError> {
+pub(crate) fn check_table(table_list: &str) -> Result<bool, LouisError> {
     let louis = louis()?;
     let Ok(c) = CString::new(table_list) else {
         return Ok(false);
@@ -207,7 +209,8 @@ pub fn check_table(table_list: &str) -> Result<bool, LouisError> {
 
 /// Frees every table liblouis has compiled (`lou_free`); the next call compiles again what it
 /// needs. For embedders that want the memory back after a braille edition.
-pub fn free_tables() -> Result<(), LouisError> {
+#[cfg(test)]
+pub(crate) fn free_tables() -> Result<(), LouisError> {
     let louis = louis()?;
     let _g = lock();
     // SAFETY: no arguments; under the lock no other call is using the tables, and no pointer
@@ -275,7 +278,7 @@ fn run(
 
 /// Translates `text` to braille with the tables in `table_list`; `mode` is a sum of the mode
 /// constants of this module. With [`DOTS_IO`]` | `[`UC_BRL`] the result is Unicode braille.
-pub fn translate(table_list: &str, text: &str, mode: c_int) -> Result<String, LouisError> {
+pub(crate) fn translate(table_list: &str, text: &str, mode: c_int) -> Result<String, LouisError> {
     let louis = louis()?;
     let input: Vec<u32> = text.chars().map(u32::from).collect();
     let out = run(louis.translate, table_list, &input, mode)?;
@@ -283,7 +286,11 @@ pub fn translate(table_list: &str, text: &str, mode: c_int) -> Result<String, Lo
 }
 
 /// Back-translates braille (Unicode braille, or ASCII braille with a display table) to print.
-pub fn back_translate(table_list: &str, braille: &str, mode: c_int) -> Result<String, LouisError> {
+pub(crate) fn back_translate(
+    table_list: &str,
+    braille: &str,
+    mode: c_int,
+) -> Result<String, LouisError> {
     let louis = louis()?;
     let input: Vec<u32> = braille.chars().map(u32::from).collect();
     let out = run(louis.back_translate, table_list, &input, mode)?;

@@ -73,27 +73,6 @@ impl Default for BrailleOptions {
     }
 }
 
-/// The braille files an edition plan asks for.
-#[derive(Debug, Clone)]
-pub struct BraillePlan {
-    /// Write `SLUG.brf`.
-    pub brf: bool,
-    /// Write `SLUG.pef`.
-    pub pef: bool,
-    /// Grade, page size, volumes, duplex.
-    pub options: BrailleOptions,
-}
-
-/// The output file name of the BRF edition: `slug.brf`.
-pub fn brf_file_name(slug: &str) -> String {
-    format!("{slug}.brf")
-}
-
-/// The output file name of the PEF edition: `slug.pef`.
-pub fn pef_file_name(slug: &str) -> String {
-    format!("{slug}.pef")
-}
-
 /// The pages of one volume, each a list of lines of Unicode braille cells.
 #[derive(Debug, Clone, Default)]
 pub struct Volume {
@@ -115,7 +94,7 @@ pub struct BrailleOutput {
     /// Words wider than a line that had to be divided.
     pub divided_words: usize,
     /// One warning per character written by a fallback (the table has no braille for it),
-    /// naming its place (see [`translate::Fallback`]).
+    /// naming its place (see `translate::Fallback`).
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -173,10 +152,10 @@ pub fn write_braille(
     })
 }
 
-/// The warnings a braille build of `publication` would give (characters written by a
-/// fallback, with their places), without writing anything: the CLI prints them before a
-/// build, `check` may report them.
-pub fn braille_warnings(
+/// The warnings a braille build of `publication` gives (characters written by a fallback,
+/// with their places); a build carries them in the braille editions' outcomes.
+#[cfg(test)]
+pub(crate) fn braille_warnings(
     publication: &Prepared,
     options: &BrailleOptions,
 ) -> Result<Vec<Diagnostic>> {
@@ -186,7 +165,7 @@ pub fn braille_warnings(
 /// The PEF metadata: the publication's identifier (else one made from a SHA-256 of its
 /// title and date), title, language, the build's date, author, publisher, grade and table.
 fn pef_meta(publication: &Publication, options: &BrailleOptions, tr: &Translator) -> pef::PefMeta {
-    let w = volumes::words(&publication.lang);
+    let w = words(&publication.lang);
     let bulletin = publication.articles.len() > 1;
     pef::PefMeta {
         identifier: publication.identifier.clone().unwrap_or_else(|| {
@@ -214,6 +193,27 @@ fn pef_meta(publication: &Publication, options: &BrailleOptions, tr: &Translator
             w.grades[options.grade.number() as usize],
             tr.table().rsplit('/').next().unwrap_or("")
         ),
+    }
+}
+
+/// Words of the braille front matter in one language.
+pub(super) struct Words {
+    pub(super) note: &'static str,
+    pub(super) figure: &'static str,
+    pub(super) contents: &'static str,
+    pub(super) produced: &'static str,
+    pub(super) grades: [&'static str; 3],
+}
+
+/// The words of `lang` (Vietnamese, else English), from [`crate::labels`].
+pub(super) fn words(lang: &str) -> Words {
+    let lab = crate::labels::for_lang(lang);
+    Words {
+        note: lab.transcriber_note,
+        figure: lab.figure,
+        contents: lab.toc,
+        produced: lab.produced_by,
+        grades: lab.braille_grades,
     }
 }
 

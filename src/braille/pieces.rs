@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::format::{Piece, Style};
-use super::volumes::{Words, words};
-use super::{BrailleOptions, Place, Translator, translate};
+use super::{BrailleOptions, Place, Translator, Words, translate, words};
 use crate::error::Result;
 use crate::model::{Block, Figure, Publication};
 use crate::pagemap::{ArticlePart, PageMap, TextAnchor};

@@ -4,17 +4,17 @@
 //! Tables (see `docs/braille.md`): first the folders of
 //! [`BrailleOptions::table_dirs`](crate::braille::BrailleOptions::table_dirs) (the CLI's
 //! `--braille-tables DIR`), file by file; then, for Vietnamese, the system's `vi-vn-gN` table
-//! if it passes [`VI_PROBE`] (a liblouis whose own tables are right), else the tables written
+//! if it passes `VI_PROBE` (a liblouis whose own tables are right), else the tables written
 //! for anpham and shipped in the crate (`braille::tables`, see `docs/braille.md`), which
 //! include the system's table and correct it; for English, liblouis's own UEB tables. Table
 //! names without a folder are found by liblouis in its own table folder
 //! (`/usr/share/liblouis/tables` on Debian).
 //!
 //! A character the table has no braille for is written by the first fallback that applies
-//! ([`Fallback`]), with a warning naming its place.
+//! (`Fallback`), with a warning naming its place.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use unicode_normalization::UnicodeNormalization;
@@ -24,7 +24,8 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::labels::is_lang;
 
 /// The system's liblouis tables on Debian (`liblouis-data`), named in hints.
-pub const SYSTEM_TABLES: &str = "/usr/share/liblouis/tables";
+#[cfg(test)]
+pub(crate) const SYSTEM_TABLES: &str = "/usr/share/liblouis/tables";
 
 /// The display table used to read back braille written as Unicode cells.
 const UNICODE_DIS: &str = "unicode.dis";
@@ -34,7 +35,7 @@ const MODE: i32 = louis::DOTS_IO | louis::UC_BRL;
 /// Words a Vietnamese grade 0 table must write and read back unchanged to be used: capital
 /// K (liblouis < 3.25 wrote it as the end-of-capitals sign), capital J (every liblouis up to
 /// 3.39 reads ⠨⠚ back as "⦵"), capital M and Ê, ê, and a decimal number.
-pub const VI_PROBE: &[&str] = &["Bắc Kạn", "Justin Jack", "Mai Êm bên", "giá 1.234,56 đồng"];
+pub(crate) const VI_PROBE: &[&str] = &["Bắc Kạn", "Justin Jack", "Mai Êm bên", "giá 1.234,56 đồng"];
 
 /// Braille grade: 0 uncontracted (the default), 1, 2 contracted, as the language's tables define them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,7 +51,7 @@ pub enum Grade {
 
 impl Grade {
     /// From the option's number.
-    pub fn from_number(n: u8) -> Option<Grade> {
+    pub(crate) fn from_number(n: u8) -> Option<Grade> {
         match n {
             0 => Some(Grade::G0),
             1 => Some(Grade::G1),
@@ -60,7 +61,7 @@ impl Grade {
     }
 
     /// The number.
-    pub fn number(self) -> u8 {
+    pub(crate) fn number(self) -> u8 {
         match self {
             Grade::G0 => 0,
             Grade::G1 => 1,
@@ -113,7 +114,7 @@ pub(crate) struct Place {
 
 /// What is written for a character the table has no braille for, in this order of preference.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fallback {
+pub(crate) enum Fallback {
     /// Nothing: an invisible formatting character (zero-width space and joiners, direction
     /// marks, word joiner, byte order mark, variation selectors), which no font prints.
     Invisible,
@@ -554,14 +555,10 @@ pub fn liblouis_version() -> String {
     louis::version().unwrap_or_default()
 }
 
-/// The folder of the shipped tables, for tests and the docs' figures.
-pub fn shipped_tables_dir() -> Result<&'static Path> {
-    super::tables::shipped_dir().map_err(Error::Braille)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use std::path::Path;
 
     /// No folders of the user's own: the tables anpham finds by itself.
     pub(crate) fn test_dirs() -> Vec<PathBuf> {

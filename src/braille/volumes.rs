@@ -7,32 +7,11 @@ use std::ops::Range;
 
 use super::format::{self, Flow, Geometry};
 use super::pieces::{Translators, article_pieces, marks_by_article};
-use super::{BrailleOptions, Place, Translator, Volume};
+use super::{BrailleOptions, Place, Translator, Volume, words};
 use crate::error::Result;
 use crate::labels::display_date;
 use crate::model::Publication;
 use crate::pagemap::PageMap;
-
-/// Words of the braille front matter in one language.
-pub(super) struct Words {
-    pub(super) note: &'static str,
-    pub(super) figure: &'static str,
-    pub(super) contents: &'static str,
-    pub(super) produced: &'static str,
-    pub(super) grades: [&'static str; 3],
-}
-
-/// The words of `lang` (Vietnamese, else English), from [`crate::labels`].
-pub(super) fn words(lang: &str) -> Words {
-    let lab = crate::labels::for_lang(lang);
-    Words {
-        note: lab.transcriber_note,
-        figure: lab.figure,
-        contents: lab.toc,
-        produced: lab.produced_by,
-        grades: lab.braille_grades,
-    }
-}
 
 /// "Volume k of n".
 fn volume_word(lang: &str, k: usize, n: usize) -> String {

@@ -140,7 +140,7 @@ pub(super) fn content_documents(
         let fr: &[usize] = if !bulletin && i == 0 { front } else { &[] };
         docs.push((
             article_hrefs[i].clone(),
-            content::article_document(
+            super::article::article_document(
                 p,
                 i,
                 &files[i],

@@ -326,8 +326,6 @@ pub struct ArticleMarkup {
     pub page_lang: Option<String>,
 }
 
-pub use super::article::{article_document, write_article};
-
 /// Writes runs of `part`: with its sentences wrapped when the document is narrated.
 pub(super) fn write_part(
     out: &mut String,

@@ -10,7 +10,7 @@
 //! | `EPUB/package.opf` | `opf` (metadata with accessibility metadata, manifest, spine) |
 //! | `EPUB/nav.xhtml` | `nav` (table of contents, landmarks, page list) |
 //! | `EPUB/title.xhtml` | `content::title_page` (bulletins only) |
-//! | `EPUB/article-NNN.xhtml` | `content::article_document`, one per article |
+//! | `EPUB/article-NNN.xhtml` | `article::article_document`, one per article |
 //! | `EPUB/css/anpham.css` | `css` (font scale, large-print rules, contrast) |
 //! | `EPUB/fonts/*.ttf` | `webfont` (the font faces used, subset to the characters shown) |
 //! | `EPUB/images/*` | the figures' images, each stored once |
@@ -22,7 +22,7 @@
 //! it is met and which test shows it.
 //!
 //! ```
-//! use anpham::epub::{EpubOptions, write_epub};
+//! use anpham::internals::{EpubOptions, write_epub};
 //! use anpham::model::{Article, Block, Publication, Text};
 //! use anpham::FontScale;
 //!
@@ -37,12 +37,12 @@
 //!     blocks: vec![Block::Paragraph { text: Text::plain("Sáng 10/11, Tỉnh ủy tổ chức Hội thảo.") }],
 //!     origin: None,
 //! };
-//! let publication = anpham::prepare::prepare(Publication::single(article)).unwrap();
+//! let publication = anpham::prepare(Publication::single(article)).unwrap();
 //! let bytes = write_epub(&publication, &EpubOptions::new(FontScale::LARGE)).unwrap();
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
 
-mod article;
+pub(crate) mod article;
 mod book;
 pub(crate) mod content;
 pub(crate) mod css;
@@ -74,7 +74,7 @@ pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
 /// How to write an EPUB.
 #[derive(Debug, Clone)]
 pub struct EpubOptions {
-    /// Base text size ([`FontScale::epub_percent`]); large print when
+    /// Base text size (`FontScale::epub_percent`); large print when
     /// [`FontScale::is_large_print`].
     pub scale: FontScale,
     /// Fonts: the primary family is embedded (subset to the characters used) with its
@@ -82,13 +82,13 @@ pub struct EpubOptions {
     pub fonts: FontSet,
     /// The page map of the PDF edition. `None`: no page list and no page-navigation claims.
     pub page_map: Option<PageMap>,
-    /// `dcterms:modified`; `None`: [`Timestamp::of_publication`], the same date the PDF
+    /// `dcterms:modified`; `None`: `Timestamp::of_publication`, the same date the PDF
     /// editions get by default.
     pub modified: Option<Timestamp>,
     /// `a11y:certifiedBy`; default: the publisher, else `anpham`.
     pub certified_by: Option<String>,
     /// Images already prepared for every edition of the build (see
-    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    /// `crate::images::ImagePlan`); `None`: the writer prepares its own.
     pub images: Option<std::sync::Arc<crate::images::ImageStore>>,
 }
 
@@ -161,44 +161,10 @@ pub fn write_epub_to<W: Write + Seek + Send>(
     write_epub_with_overlay(publication, options, None, out)
 }
 
-/// Writes the talking-book EPUB of `publication`: the EPUB of [`write_epub`] with the
-/// Media Overlays of `overlay` (one per article; see [`overlay`]).
-pub fn write_talking_epub(
-    publication: &Prepared,
-    options: &EpubOptions,
-    overlay: &overlay::Overlay,
-) -> Result<Vec<u8>> {
-    let mut out = Cursor::new(Vec::new());
-    write_talking_epub_to(publication, options, overlay, &mut out)?;
-    Ok(out.into_inner())
-}
-
-/// [`write_talking_epub`] into `out`.
-pub fn write_talking_epub_to<W: Write + Seek + Send>(
-    publication: &Prepared,
-    options: &EpubOptions,
-    overlay: &overlay::Overlay,
-    out: &mut W,
-) -> Result<()> {
-    if overlay.documents.len() != publication.articles.len() {
-        return Err(Error::Epub(format!(
-            "the narration has {} document(s) for {} article(s)",
-            overlay.documents.len(),
-            publication.articles.len()
-        )));
-    }
-    if overlay.title_page.is_some() != publication.is_bulletin() {
-        return Err(Error::Epub(
-            "the narration has a title page if and only if the publication is a bulletin".into(),
-        ));
-    }
-    write_epub_with_overlay(publication, options, Some(overlay), out)
-}
-
 /// Writes the book into `out`: `mimetype`, then the photos on one thread while the text
 /// documents, navigation, fonts and package document are made and deflated on the others,
 /// then those and the central directory. The photos, most of the bytes, so reach the
-/// file (and the disk, synced behind the writer by [`crate::output::PendingFile`]) while
+/// file (and the disk, synced behind the writer by [`crate::atomic_file::PendingFile`]) while
 /// the text is still being made; the entry order is fixed, whatever the threads do.
 fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication: &Prepared,

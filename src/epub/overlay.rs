@@ -10,6 +10,8 @@
 //! items for the SMIL and the audio, `media-overlay` on the content document's item,
 //! `media:duration` per overlay and in total (the sum of the same whole milliseconds),
 //! `media:narrator` and `media:active-class` (styled in [`ACTIVE_CLASS_CSS`]).
+// Without the talking book (feature `speech`) only the plain EPUB's side of this module is used.
+#![cfg_attr(not(feature = "speech"), allow(dead_code))]
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -174,6 +176,30 @@ pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &Document
     }
     out.push_str("</seq>\n</body>\n</smil>\n");
     out
+}
+
+/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of
+/// [`super::write_epub`] with the Media Overlays of `overlay` (one per article).
+#[cfg(feature = "speech")]
+pub(crate) fn write_talking_epub_to<W: std::io::Write + std::io::Seek + Send>(
+    publication: &crate::prepare::Prepared,
+    options: &super::EpubOptions,
+    overlay: &Overlay,
+    out: &mut W,
+) -> crate::error::Result<()> {
+    if overlay.documents.len() != publication.articles.len() {
+        return Err(crate::error::Error::Epub(format!(
+            "the narration has {} document(s) for {} article(s)",
+            overlay.documents.len(),
+            publication.articles.len()
+        )));
+    }
+    if overlay.title_page.is_some() != publication.is_bulletin() {
+        return Err(crate::error::Error::Epub(
+            "the narration has a title page if and only if the publication is a bulletin".into(),
+        ));
+    }
+    super::write_epub_with_overlay(publication, options, Some(overlay), out)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::error::{Error, Result};
 use crate::images::ImageSource;
-use crate::images::source::CopyError;
+use crate::model::image_source::CopyError;
 
 /// One file of the container.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `<html lang>`, `<head>` (title, viewport, stylesheet, the optional script) | `page` |
 //! | skip link, `<header>` (a bulletin's title block; the text-size control), a bulletin's contents `<nav>`, `<main>` with one `<article>` per article, `<footer>` with the print edition's page list | `page` |
-//! | each `<article>`: the EPUB's own article writer (`epub::content::write_article`), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::epub` |
+//! | each `<article>`: the EPUB's own article writer (`epub::article::write_article`), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::epub` |
 //! | the figures' images as `data:` URLs: the EPUB's prepared images (upright, at most 4 megapixels, shared with the other editions of the build) | `assets` |
 //! | the bundled fonts subset to the characters shown, as `data:` URLs in `@font-face` rules: the EPUB's subsetting (`epub::embed::fonts_for_markup`) | `assets` |
 //! | the stylesheet: the EPUB's (`epub::css`) at the chosen scale, plus the page's own rules | `assets` |
@@ -20,9 +20,8 @@
 //! test shows it.
 //!
 //! ```
-//! use anpham::html::{HtmlOptions, write_html};
+//! use anpham::editions::{self, EditionRequest, Format};
 //! use anpham::model::{Article, Block, Publication, Text};
-//! use anpham::FontScale;
 //!
 //! let article = Article {
 //!     lang: Some("vi".into()),
@@ -35,9 +34,11 @@
 //!     blocks: vec![Block::Paragraph { text: Text::plain("Sáng 10/11, Tỉnh ủy tổ chức Hội thảo.") }],
 //!     origin: None,
 //! };
-//! let publication = anpham::prepare::prepare(Publication::single(article)).unwrap();
-//! let bytes = write_html(&publication, &HtmlOptions::new(FontScale::LARGE), None).unwrap();
-//! let page = String::from_utf8(bytes).unwrap();
+//! let publication = anpham::prepare(Publication::single(article)).unwrap();
+//! let mut request = EditionRequest::new();
+//! request.formats = vec![Format::named("html").unwrap()];
+//! let built = editions::build(&publication, &request).unwrap();
+//! let page = String::from_utf8(built[0].bytes.clone()).unwrap();
 //! assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<main id=\"main\">"));
 //! ```
 

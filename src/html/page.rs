@@ -98,7 +98,7 @@ pub(super) fn body(
         };
         let marks = plan.map(|pl| &pl.articles[i]);
         let fr: &[usize] = if bulletin { &[] } else { front };
-        crate::epub::content::write_article(&mut out, p, i, &files, marks, markers, fr, None);
+        crate::epub::article::write_article(&mut out, p, i, &files, marks, markers, fr, None);
     }
     out.push_str("</main>\n");
     if !markers.is_empty() {

@@ -10,7 +10,8 @@
 
 use std::fmt;
 
-use super::probe::DAMAGED;
+/// The start of every message about a damaged image file.
+pub(super) const DAMAGED: &str = "the image data is truncated or damaged";
 
 /// One marker segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,16 +18,22 @@ pub(crate) mod jpeg;
 pub mod pixels;
 mod plan;
 pub mod probe;
-pub mod source;
 #[cfg(test)]
 pub(crate) mod testdata;
 
 use std::str::FromStr;
 
+pub use crate::model::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{ImageData, ImageFormat};
 pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
-pub use probe::{Probe, probe};
-pub use source::{Fingerprint, ImageFile, ImageSource};
+pub use probe::probe;
+
+/// Largest image file read, in bytes (32 MiB).
+pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
+/// Largest image side, in pixels, read from the header before any decoding.
+pub const MAX_IMAGE_SIDE: u32 = 16_384;
+/// Largest image area, in pixels (64 megapixels).
+pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
 
 /// The print resolution images are resampled to by default, in pixels per inch.
 pub const DEFAULT_PPI: u32 = 300;
@@ -114,10 +120,6 @@ pub struct Prepared {
     pub source: ImageSource,
     /// Their format.
     pub format: ImageFormat,
-    /// Width in pixels, upright.
-    pub width: u32,
-    /// Height in pixels, upright.
-    pub height: u32,
     /// Whether the bytes differ from the source file.
     pub changed: bool,
 }
@@ -133,7 +135,7 @@ pub fn decodes_at(img: &ImageData, size: Option<(u32, u32)>) -> bool {
 #[derive(Debug, Clone)]
 pub enum PrepareError {
     /// Its file is no longer what was checked when it was loaded, or cannot be read again.
-    Changed(source::Changed),
+    Changed(crate::model::image_source::Changed),
     /// Its pixels could not be decoded, resampled or encoded (why).
     Image(String),
 }
@@ -144,8 +146,8 @@ impl From<String> for PrepareError {
     }
 }
 
-impl From<source::Changed> for PrepareError {
-    fn from(c: source::Changed) -> PrepareError {
+impl From<crate::model::image_source::Changed> for PrepareError {
+    fn from(c: crate::model::image_source::Changed) -> PrepareError {
         PrepareError::Changed(c)
     }
 }
@@ -177,7 +179,7 @@ pub fn prepare_sizes(
     let needs_pixels = |size| decodes_at(img, size);
     let decoded = if sizes.iter().any(|s| needs_pixels(*s)) {
         let bytes = img.source.read_checked()?;
-        let probe = probe::probe(&bytes, crate::validate::MAX_IMAGE_SIDE)?;
+        let probe = probe::probe(&bytes, MAX_IMAGE_SIDE)?;
         Some(pixels::decode_upright(&bytes, &probe)?)
     } else {
         None
@@ -190,8 +192,6 @@ pub fn prepare_sizes(
                 out.push(Prepared {
                     source: img.source.clone(),
                     format: img.format,
-                    width: displayed.0,
-                    height: displayed.1,
                     changed: false,
                 });
                 continue;
@@ -212,8 +212,6 @@ pub fn prepare_sizes(
         out.push(Prepared {
             source: ImageSource::memory(bytes),
             format: img.format,
-            width: px.width(),
-            height: px.height(),
             changed: true,
         });
     }
@@ -308,7 +306,10 @@ mod tests {
         let img = testdata::image_data(testdata::jpeg_with_exif(1200, 900, 1));
         let p = prepare(&img, Some((300, 225))).unwrap();
         assert!(p.changed);
-        assert_eq!((p.width, p.height, p.format), (300, 225, ImageFormat::Jpeg));
+        let bytes = p.source.read().unwrap();
+        let probe = probe::probe(&bytes, MAX_IMAGE_SIDE).unwrap();
+        let size = (probe.stored_width, probe.stored_height);
+        assert_eq!((size, p.format), ((300, 225), ImageFormat::Jpeg));
         assert!(p.source.len() < img.source.len());
     }
 

@@ -55,7 +55,7 @@ fn not_embeddable(
                         c.what
                     ),
                 )
-                .with_hint(super::source::CHANGED_HINT),
+                .with_hint(crate::model::image_source::CHANGED_HINT),
             };
             ((a, b), diagnostic)
         })
@@ -539,7 +539,7 @@ mod tests {
             "{report}"
         );
         assert!(
-            report.ends_with(super::super::source::CHANGED_HINT),
+            report.ends_with(crate::model::image_source::CHANGED_HINT),
             "{report}"
         );
         assert!(!report.contains("re-save"), "{report}");

@@ -8,7 +8,7 @@
 //!   orientation. (The caller still decodes PNG rows: a damaged zlib stream inside
 //!   chunks with right CRCs is only found that way, and the PDF needs the rows anyway.)
 
-use super::jpeg::Segments;
+use super::jpeg::{DAMAGED, Segments};
 use crate::model::ImageFormat;
 
 /// What the headers of an image file say.
@@ -59,9 +59,6 @@ pub fn probe(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
         Err("not a PNG or JPEG image".into())
     }
 }
-
-/// The start of every message about a damaged image file.
-pub(super) const DAMAGED: &str = "the image data is truncated or damaged";
 
 fn probe_jpeg(bytes: &[u8], max_side: u32) -> Result<Probe, String> {
     let seg = jpeg_segments(bytes, max_side)?;

@@ -5,7 +5,7 @@
 //! [`import_file`] reads a source into an [`Imported`] (the article, its figures' image
 //! paths relative to the source's folder and checked to lie inside it, and the
 //! [`Note`]s); [`load_article`] is what `anpham build`/`check` use for such a source
-//! (imported in memory, then validated like any article); [`write::write_markdown`] is
+//! (imported in memory, then validated like any article); `write::write_markdown` is
 //! `anpham import`: the article as Markdown with front matter, and its images copied.
 //!
 //! Stages, one per file: `charset` (bytes → text), `plaintext` and `html` (text →
@@ -17,10 +17,12 @@ pub(crate) mod chrome;
 pub(crate) mod dates;
 pub(crate) mod html;
 pub(crate) mod images;
-pub mod lang;
+pub(crate) mod lang;
 pub(crate) mod plaintext;
 pub(crate) mod url;
-pub mod write;
+pub(crate) mod write;
+
+pub use write::to_markdown;
 
 use std::fmt;
 use std::path::Path;
@@ -125,7 +127,7 @@ pub fn import_file(path: &Path) -> Result<Imported> {
                 "import reads saved web pages (.html, .htm) and plain-text copies (.txt)",
             ))
         })?;
-    let bytes = crate::input::read_bytes(path)?;
+    let bytes = crate::source_text::read_bytes(path)?;
     import_bytes(path, kind, &bytes)
 }
 
@@ -135,7 +137,7 @@ pub fn import_bytes(path: &Path, kind: SourceKind, bytes: &[u8]) -> Result<Impor
         let d = match e {
             charset::CharsetError::NotUtf8 { at, byte } => {
                 let valid = String::from_utf8_lossy(&bytes[..at]);
-                let (line, column) = crate::input::line_column(&valid, valid.len());
+                let (line, column) = crate::source_text::line_column(&valid, valid.len());
                 Diagnostic::at(
                     path,
                     line,
@@ -217,10 +219,10 @@ pub fn load_article(path: &Path) -> Result<Article> {
 
 /// The fewest letters an imported article's text (lead and blocks) may have: a page with
 /// less is refused rather than written as an empty article.
-pub const MIN_BODY_LETTERS: usize = 100;
+pub(crate) const MIN_BODY_LETTERS: usize = 100;
 
 /// The letters of the article's text (lead and blocks, figures left out).
-pub fn body_letters(article: &Article) -> usize {
+pub(crate) fn body_letters(article: &Article) -> usize {
     body_text(article)
         .chars()
         .filter(|c| c.is_alphabetic())

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Imported;
+use crate::atomic_file::write_atomically;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{Article, Block, Span, Text};
-use crate::output::write_atomically;
 
 /// What [`write_markdown`] wrote.
 #[derive(Debug, Clone)]
@@ -38,14 +38,9 @@ pub struct ImportedFile {
 }
 
 /// `anpham import SOURCE -o DIR` for one source: imports it, writes it, and reads the
-/// written Markdown back to check it.
-pub fn import_to(source: &Path, out_dir: &Path) -> Result<ImportedFile> {
-    import_to_with(source, out_dir, false)
-}
-
-/// [`import_to`], with `repair` (`anpham import --repair`): control characters in the
-/// page's text repaired as `build --repair` repairs them (each repair a note), so the
-/// written Markdown builds without `--repair`.
+/// written Markdown back to check it. With `repair` (`anpham import --repair`), control
+/// characters in the page's text are repaired as `build --repair` repairs them (each
+/// repair a note), so the written Markdown builds without `--repair`.
 pub fn import_to_with(source: &Path, out_dir: &Path, repair: bool) -> Result<ImportedFile> {
     let mut imported = super::import_file(source)?;
     if repair {
@@ -64,7 +59,11 @@ pub fn import_to_with(source: &Path, out_dir: &Path, repair: bool) -> Result<Imp
 
 /// Writes `imported` (read from `source`) into `out_dir`: the images first, then the
 /// Markdown whose figures point to them.
-pub fn write_markdown(imported: &Imported, source: &Path, out_dir: &Path) -> Result<Written> {
+pub(crate) fn write_markdown(
+    imported: &Imported,
+    source: &Path,
+    out_dir: &Path,
+) -> Result<Written> {
     let mut article = imported.article.clone();
     let slug = article
         .slug

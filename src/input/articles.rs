@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::places::SourceMap;
 use super::{Format, LoadOptions, Reader, UNKNOWN_FORMAT_HINT, from_json, from_toml, read_text};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Block, Origin};
+use crate::source_text::places::SourceMap;
 use crate::validate;
 
 /// One article read and prepared on its own: the article, the warnings of its

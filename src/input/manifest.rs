@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Format, Reader, articles, from_json, from_toml};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::model::PageSizeName;
 use crate::model::{Article, Origin, Publication};
 use crate::scale::{FontScale, ScaleParseError};
 use crate::validate;
@@ -73,32 +74,6 @@ impl EditionSpec {
         match self.formats.get(key) {
             Some(FormatValue::List(l)) => l,
             _ => &[],
-        }
-    }
-}
-
-/// Page sizes.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageSizeName {
-    /// ISO A4, 210 × 297 mm.
-    A4,
-    /// ISO A5, 148 × 210 mm (the default: the usual large-print book size).
-    #[default]
-    A5,
-    /// US Letter, 8.5 × 11 in.
-    Letter,
-}
-
-impl std::str::FromStr for PageSizeName {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "a4" => Ok(PageSizeName::A4),
-            "a5" => Ok(PageSizeName::A5),
-            "letter" => Ok(PageSizeName::Letter),
-            _ => Err(format!("unknown page size `{s}`; use a4, a5 or letter")),
         }
     }
 }
@@ -432,7 +407,7 @@ fn scale_error(path: &Path, field: String, e: &ScaleParseError) -> Diagnostic {
 
 impl Manifest {
     /// A manifest for a publication made from a folder or from several files.
-    pub fn from_publication(publication: Publication, path: &Path) -> Manifest {
+    pub(crate) fn from_publication(publication: Publication, path: &Path) -> Manifest {
         Manifest {
             path: path.to_path_buf(),
             publication,

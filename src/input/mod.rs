@@ -2,31 +2,28 @@
 //! matter, folders, and bulletin manifests.
 //!
 //! Every reader turns syntax errors into a [`Diagnostic`] with line and column, and
-//! type errors into one with the field path. After parsing, [`crate::validate`]
+//! type errors into one with the field path. After parsing, `crate::validate`
 //! normalises the text (NFC), checks it and loads the images.
 
 mod articles;
 mod manifest;
 mod markdown;
-mod places;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-pub use manifest::{EditionSpec, Manifest, PageSizeName};
+pub use manifest::{EditionSpec, Manifest};
+
+pub use crate::source_text::MAX_INPUT_BYTES;
+pub(crate) use crate::source_text::read_text;
+use crate::source_text::{char_column, line_column};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Publication};
 use crate::prepare::Prepared;
+use crate::source_text::SourcePlaces;
 use crate::validate;
-pub(crate) use places::SourcePlaces;
-
-/// The largest input file read, in bytes (16 MiB). A larger file is refused before it is read.
-/// (Parsing a file of tiny list items costs up to ~40× its size before the content limits
-/// can refuse it: 16 MiB keeps that under about 700 MB; a 1.5 M-character article is ~2 MB.)
-pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The input formats anpham reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,118 +48,12 @@ impl Format {
     }
 }
 
-/// Reads a file's bytes, refusing folders, pipes, devices and files over
-/// [`MAX_INPUT_BYTES`].
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    // Checked before opening: opening a FIFO blocks until something writes to it, and a
-    // device (`/dev/zero`) never ends.
-    let meta = std::fs::metadata(path).map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(Diagnostic::file(path, "is a folder, not a file").into());
-    }
-    if !meta.is_file() {
-        return Err(
-            Diagnostic::file(path, "is not a regular file (a pipe, socket or device)")
-                .with_hint("save the input to a file and name that file")
-                .into(),
-        );
-    }
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let meta = file.metadata().map_err(read_err)?;
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(Diagnostic::file(
-            path,
-            format!(
-                "the file is {} bytes, more than the input limit of {} MiB ({MAX_INPUT_BYTES} bytes)",
-                meta.len(),
-                MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-        )
-        .with_hint("split the bulletin into several article files and list them in a manifest")
-        .into());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(read_err)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Diagnostic::file(
-            path,
-            "the file grew past the input size limit while being read",
-        )
-        .into());
-    }
-    Ok(bytes)
-}
-
-/// Reads a file as UTF-8 text, refusing files over [`MAX_INPUT_BYTES`] and naming the
-/// line and column of the first invalid byte.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = read_bytes(path)?;
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            if s.starts_with('\u{feff}') {
-                s.drain(..3);
-            }
-            Ok(s)
-        }
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let (line, column) = line_column(&String::from_utf8_lossy(&bytes[..valid]), valid);
-            Err(Diagnostic::at(
-                path,
-                line,
-                column,
-                format!(
-                    "the file is not UTF-8 (invalid byte 0x{:02X} at byte {valid})",
-                    bytes[valid]
-                ),
-            )
-            .with_hint(
-                "save the file as UTF-8, e.g. `iconv -f windows-1258 -t utf-8 in.txt > out.txt`",
-            )
-            .into())
-        }
-    }
-}
-
-/// 1-based line and column (in characters) of byte offset `at` in `s`.
-pub(crate) fn line_column(s: &str, at: usize) -> (usize, usize) {
-    let at = at.min(s.len());
-    let mut at = at;
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &s[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// serde_json counts columns in bytes; diagnostics count characters. Converts the 1-based
-/// byte column `column` of 1-based `line` in `s` to a character column.
-fn char_column(s: &str, line: usize, column: usize) -> usize {
-    let Some(text) = s.split('\n').nth(line.saturating_sub(1)) else {
-        return column;
-    };
-    let mut end = column.saturating_sub(1).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].chars().count() + 1
-}
-
 /// How inputs are read.
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct LoadOptions {
     /// Repair stray control characters instead of refusing them (each change becomes a
-    /// warning: [`crate::validate::repair`]).
+    /// warning: `crate::validate::repair`).
     pub repair: bool,
 }
 
@@ -176,7 +67,7 @@ impl LoadOptions {
 /// The title of a bulletin made from a folder: the folder's name with `-` and `_` as
 /// spaces, its letters (accents included) kept: `Ban-tin-tuan` → `Ban tin tuan`,
 /// `Bản_tin_tuần` → `Bản tin tuần`. `None` when nothing is left.
-pub fn folder_title(folder: &Path) -> Option<String> {
+pub(crate) fn folder_title(folder: &Path) -> Option<String> {
     let dir = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let name = dir.file_name()?.to_string_lossy().to_string();
     let spaced: String = name
@@ -191,7 +82,7 @@ pub fn folder_title(folder: &Path) -> Option<String> {
 /// bulletin (`labels.rs`: `Labels::bulletin`) and the span of its articles' dates
 /// (`Bản tin 10/11/2022 – 16/11/2022`, one date when they agree, none when no article
 /// is dated).
-pub fn bulletin_title(articles: &[Article], lang: &str) -> String {
+pub(crate) fn bulletin_title(articles: &[Article], lang: &str) -> String {
     let word = crate::labels::for_lang(lang).bulletin;
     let dates: Vec<&str> = articles
         .iter()
@@ -280,7 +171,7 @@ pub enum Loaded {
 /// manifest) into a validated publication with NFC text and loaded images.
 ///
 /// Several articles make a bulletin: titled by its manifest, else after its folder
-/// ([`folder_title`]), else neutrally ([`bulletin_title`]); [`load_prepared_titled`]
+/// (`folder_title`), else neutrally (`bulletin_title`); `load_prepared_titled`
 /// sets it.
 pub fn load_publication(inputs: &[PathBuf]) -> Result<(Publication, Option<Manifest>)> {
     let (publication, manifest, file) = load(inputs, &Reader::default())?;
@@ -307,7 +198,7 @@ pub fn load_prepared_with(
 /// [`load_prepared_with`], a bulletin titled `title` (`--title`) when one is given: it
 /// wins over a manifest's title, a folder's name and the neutral title of loose files; a
 /// single article keeps its own.
-pub fn load_prepared_titled(
+pub(crate) fn load_prepared_titled(
     inputs: &[PathBuf],
     options: LoadOptions,
     title: Option<&str>,
@@ -450,7 +341,7 @@ fn is_article_file(p: &Path) -> bool {
 /// The article files of a folder and of its article folders (one article file at their
 /// top), sorted by name (byte order). Saved pages count (`.html`, `.htm`, `.txt`); a
 /// browser's `NAME_files/` folder of a saved page is never an article folder.
-pub fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn article_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     let read_err = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Read { path, source }
@@ -656,14 +547,6 @@ mod tests {
         // A single article keeps its own title.
         let (p, _, _) = load(&[dir.join("a1.json")], &reader).unwrap();
         assert_eq!(p.title, "Bài số 1");
-    }
-
-    #[test]
-    fn line_column_counts_characters() {
-        let s = "ab\nệệx";
-        assert_eq!(line_column(s, 0), (1, 1));
-        assert_eq!(line_column(s, 3), (2, 1));
-        assert_eq!(line_column(s, 3 + "ệệ".len()), (2, 3));
     }
 
     #[test]

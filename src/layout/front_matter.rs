@@ -7,32 +7,6 @@ use super::{FrontPart, Line, LinkTarget, Owner, Page};
 use crate::labels;
 use crate::model::Publication;
 
-pub(super) fn roman(mut n: usize) -> String {
-    const TABLE: [(usize, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut s = String::new();
-    for (v, r) in TABLE {
-        while n >= v {
-            s.push_str(r);
-            n -= v;
-        }
-    }
-    s
-}
-
 /// A bulletin's front matter pages: the title page, then the contents, whose entries
 /// link to `labels` (each article's first page: its label and page index).
 pub(super) fn front_matter(

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use unicode_linebreak::linebreaks;
 
-use super::shape::Shaped;
+use crate::shape::Shaped;
 
 /// A piece of a paragraph between two break opportunities.
 #[derive(Debug, Clone)]
@@ -184,7 +184,7 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
         return Vec::new();
     }
     let breaks = break_points(shaped, hyphen.is_some());
-    let is_space = |g: &super::shape::ShapedGlyph| {
+    let is_space = |g: &crate::shape::ShapedGlyph| {
         text[g.cluster.start as usize..g.cluster.end as usize]
             .chars()
             .all(char::is_whitespace)
@@ -270,12 +270,12 @@ fn allowed_after(prev: Option<char>) -> bool {
 
 /// Breaks a token wider than the line between clusters, filling each line greedily.
 fn split_wide(
-    glyphs: &[super::shape::ShapedGlyph],
+    glyphs: &[crate::shape::ShapedGlyph],
     offset: usize,
     size: f32,
     max_width: f32,
     out: &mut Vec<Piece>,
-    is_space: impl Fn(&super::shape::ShapedGlyph) -> bool,
+    is_space: impl Fn(&crate::shape::ShapedGlyph) -> bool,
 ) {
     let mut start = 0;
     let mut width = 0.0;
@@ -349,9 +349,9 @@ fn hyphenation_points(text: &str, from: usize, to: usize, f: &mut impl FnMut(usi
 
 #[cfg(test)]
 mod tests {
-    use super::super::shape::{Style, StyledText, shape};
     use super::*;
     use crate::fonts::FontSet;
+    use crate::shape::{Style, StyledText, shape};
 
     fn shaped(s: &str, lang: &str) -> Shaped {
         let mut st = StyledText::default();

@@ -15,7 +15,6 @@ mod front_matter;
 pub mod geometry;
 pub(crate) mod linebreak;
 mod pager;
-pub(crate) mod shape;
 mod typeset;
 
 use std::sync::Arc;
@@ -24,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Result};
 use crate::fonts::{FontFace, FontSet};
-use crate::input::PageSizeName;
+use crate::model::PageSizeName;
 use crate::model::Publication;
 use crate::pagemap::{ArticlePart, PageMap, PageStart, TextAnchor};
 use crate::prepare::Prepared;
@@ -59,7 +58,7 @@ pub struct LayoutOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArticleBreak {
     /// On the page where the previous one ends, below a rule, when at least
-    /// [`SHARE_PAGE_SHARE`] of that page's text area is left (and its title and first
+    /// `SHARE_PAGE_SHARE` of that page's text area is left (and its title and first
     /// lines fit there); else on a new page.
     #[default]
     Share,
@@ -197,7 +196,7 @@ pub struct Line {
     /// The line ends with an inserted hyphen.
     pub hyphenated: bool,
     /// The line ends where a sentence of its text ends (or where the text ends): a page
-    /// may break after it without cutting a sentence ([`crate::address::sentences`]).
+    /// may break after it without cutting a sentence (`crate::address::sentences`).
     pub sentence_end: bool,
 }
 
@@ -249,7 +248,7 @@ pub struct Page {
     pub furniture: Furniture,
     /// Rules across the text area that separate an article from the previous one on a
     /// page they share ([`ArticleBreak::Share`]): the top of each, pt from the page's top
-    /// (drawn as artifacts, [`SEPARATOR_PT`] thick).
+    /// (drawn as artifacts, `SEPARATOR_PT` thick).
     pub separators: Vec<f32>,
     /// The text area: left, top, right, bottom (pt from the top-left corner). Everything,
     /// furniture included, is drawn inside it.
@@ -336,7 +335,7 @@ const PAGINATION_BATCH: usize = 8;
 
 /// Lays out a prepared publication: checks once that the fonts can draw it
 /// ([`Prepared::check_fonts`]), then sets and paginates it. The page map of the result
-/// is complete (its `source` is [`edition_description`]) without any PDF being written.
+/// is complete (its `source` is `edition_description`) without any PDF being written.
 pub fn layout(publication: &Prepared, options: &LayoutOptions) -> Result<Layout> {
     publication.check_fonts(&options.fonts)?;
     let mut lay = lay_out(publication, options);

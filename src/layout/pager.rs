@@ -11,10 +11,9 @@
 //! position moves: the structure tree and the EPUB follow the model's order, so the
 //! figure is still read where the author put it.
 
-use super::front_matter::roman;
-use super::shape;
 use super::typeset::{BlockStyle, Flow, Typesetter, plain};
 use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedImage};
+use crate::shape;
 
 /// The gap between a figure's image and its caption, in body sizes.
 const FIGURE_GAP_EM: f32 = 0.3;
@@ -602,6 +601,33 @@ pub(super) fn shift_x(line: &mut Line, dx: f32) {
     for r in &mut line.runs {
         r.x += dx;
     }
+}
+
+/// `n` in lower-case Roman numerals (the front matter's page numbers: i, ii, …).
+fn roman(mut n: usize) -> String {
+    const TABLE: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut s = String::new();
+    for (v, r) in TABLE {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
 }
 
 #[cfg(test)]

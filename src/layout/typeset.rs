@@ -2,12 +2,12 @@
 //! and the block styles and flows the pager places.
 
 use super::linebreak::{LineBreak, break_lines, hyphenates};
-use super::shape::{self, Shaped, ShapedGlyph, Style, StyledText};
 use super::{GlyphRun, Line, LinkTarget, Owner, PlacedGlyph};
 use crate::address::sentences::sentence_ranges;
 use crate::fonts::FontSet;
 use crate::model::Text;
 use crate::scale::ScaleMetrics;
+use crate::shape::{self, Shaped, ShapedGlyph, Style, StyledText};
 
 /// Typesetting parameters of one block style.
 #[derive(Debug, Clone, Copy)]

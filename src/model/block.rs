@@ -46,7 +46,8 @@ impl HeadingLevel {
     }
 
     /// One level deeper, saturating at 6.
-    pub const fn deeper(self) -> HeadingLevel {
+    #[cfg(any(test, feature = "import"))]
+    pub(crate) const fn deeper(self) -> HeadingLevel {
         HeadingLevel::clamped(self.0 + 1)
     }
 }

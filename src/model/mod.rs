@@ -1,12 +1,14 @@
 //! The article model: what a publication *is*, independent of where it came from
-//! (see [`crate::input`]) and of what it becomes (see [`crate::pdf`], [`crate::epub`]).
+//! (see [`crate::input`]) and of what it becomes (see `crate::pdf`, `crate::epub`).
 //!
 //! The serde shape of these types is the public article format documented in
 //! `docs/article-format.md` and `schema/article.schema.json`. After loading, every
-//! string has been normalised to NFC and checked by [`crate::validate`], and every
+//! string has been normalised to NFC and checked by `crate::validate`, and every
 //! figure carries its image bytes, so writers never touch the file system for input.
 
 mod block;
+pub(crate) mod image_source;
+mod page_size;
 mod text;
 
 use std::path::PathBuf;
@@ -14,6 +16,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use block::{HeadingLevel, HeadingLevelError};
+pub use image_source::{Fingerprint, ImageFile, ImageSource};
+pub use page_size::PageSizeName;
 pub use text::{Span, Text};
 
 /// A publication: one article, or a bulletin of several, with its metadata.
@@ -158,7 +162,7 @@ pub struct Figure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
     /// Where its bytes are: its file, or memory (an image given in code).
-    pub source: crate::images::ImageSource,
+    pub source: ImageSource,
     /// Whether every edition must decode its pixels (EXIF orientation 2–8, a CMYK JPEG).
     pub needs_pixels: bool,
     /// Its format.
@@ -181,7 +185,7 @@ pub enum ImageFormat {
 
 impl ImageFormat {
     /// The media type used in the EPUB manifest.
-    pub fn media_type(self) -> &'static str {
+    pub(crate) fn media_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",
             ImageFormat::Jpeg => "image/jpeg",
@@ -235,7 +239,7 @@ impl Publication {
     }
 
     /// The language of article `i` (its own, else the publication's).
-    pub fn article_lang(&self, i: usize) -> &str {
+    pub(crate) fn article_lang(&self, i: usize) -> &str {
         self.articles[i].lang.as_deref().unwrap_or(&self.lang)
     }
 

@@ -43,7 +43,7 @@ impl Span {
     }
 
     /// Whether two spans have the same inline attributes.
-    pub fn same_style(&self, other: &Span) -> bool {
+    pub(crate) fn same_style(&self, other: &Span) -> bool {
         self.emphasis == other.emphasis
             && self.strong == other.strong
             && self.href == other.href
@@ -69,7 +69,7 @@ impl Text {
     }
 
     /// True when there are no characters other than white space.
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.spans.iter().all(|s| s.text.trim().is_empty())
     }
 }

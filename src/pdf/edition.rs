@@ -92,6 +92,10 @@ impl EditionUnit for Pdf {
                 standard: build.request.pdf_standard,
                 images: Some(Arc::clone(&build.images)),
             };
+            // Captions that run on to the next page, each with its place.
+            for w in &lay.warnings {
+                files.warn(*kind, w.clone());
+            }
             files.write(
                 *kind,
                 Some(lay.pages.len()),

@@ -48,7 +48,7 @@ pub(super) fn pdf_images(p: &Prepared, lay: &Layout, options: &WriteSettings) ->
                 distinct.len() - 1
             });
     }
-    let given: Vec<std::result::Result<Given, crate::images::source::Changed>> = distinct
+    let given: Vec<std::result::Result<Given, crate::model::image_source::Changed>> = distinct
         .par_iter()
         .enumerate()
         .map(|(index, key)| {

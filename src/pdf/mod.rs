@@ -28,8 +28,8 @@ use krilla::{Document, SerializeSettings};
 use crate::error::{Error, Result};
 use crate::fonts::FontSet;
 use crate::images::{ImagePpi, ImageStore};
-use crate::input::PageSizeName;
 use crate::layout::{Layout, LayoutOptions};
+use crate::model::PageSizeName;
 use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
@@ -56,7 +56,7 @@ pub struct PdfOptions {
     pub page_size: PageSizeName,
     /// Fonts; the bundled ones for the scale by default.
     pub fonts: FontSet,
-    /// Document date (metadata); `None`: [`Timestamp::of_publication`], the same date
+    /// Document date (metadata); `None`: `Timestamp::of_publication`, the same date
     /// the EPUB gets by default.
     pub date: Option<Timestamp>,
     /// Print resolution of images (300 ppi, resampling those above 450, by default).
@@ -105,14 +105,14 @@ impl PdfOptions {
 /// How a laid-out publication is written (what [`write_pdf`] needs beyond the layout).
 #[derive(Debug, Clone, Default)]
 pub struct WriteSettings {
-    /// Document date (metadata); `None`: [`Timestamp::of_publication`].
+    /// Document date (metadata); `None`: `Timestamp::of_publication`.
     pub date: Option<Timestamp>,
     /// Print resolution of images.
     pub image_ppi: ImagePpi,
     /// The standards claimed and validated.
     pub standard: PdfStandard,
     /// Images already prepared for every edition of the build (see
-    /// [`crate::images::ImagePlan`]); `None`: the writer prepares its own.
+    /// `crate::images::ImagePlan`); `None`: the writer prepares its own.
     pub images: Option<Arc<ImageStore>>,
 }
 

@@ -40,7 +40,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use memchr::memmem;
 
 use super::splice::{COMMENT_AT, Splice, TAG, Xref, comment, stream_length};
-use crate::images::source::CopyError;
+use crate::model::image_source::CopyError;
 
 /// Bytes reserved at offset 0 for krilla's header (16 bytes for PDF 1.7).
 const HEADER_ROOM: usize = 64;

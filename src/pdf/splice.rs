@@ -21,7 +21,7 @@ use std::io::Write;
 use memchr::memmem;
 
 use crate::images::ImageSource;
-use crate::images::source::Changed;
+use crate::model::image_source::Changed;
 
 /// A stand-in and the image whose bytes replace it.
 #[derive(Debug, Clone)]

@@ -37,7 +37,7 @@ impl PdfStandard {
     }
 
     /// The PDF/A part of the standard, if any.
-    pub fn archival(self) -> Option<Archival> {
+    pub(crate) fn archival(self) -> Option<Archival> {
         match self {
             PdfStandard::Ua1 => None,
             PdfStandard::A2uUa1 => Some(Archival::A2_U),
@@ -47,12 +47,12 @@ impl PdfStandard {
     }
 
     /// Whether the source article files are embedded as associated files (PDF/A-3).
-    pub fn embeds_sources(self) -> bool {
+    pub(crate) fn embeds_sources(self) -> bool {
         self == PdfStandard::A3aUa1
     }
 
     /// krilla's configuration: the validators of both standards.
-    pub fn configuration(self) -> Result<Configuration, String> {
+    pub(crate) fn configuration(self) -> Result<Configuration, String> {
         let mut b = ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1);
         if let Some(a) = self.archival() {
             b = b.with_archival_validator(a);

@@ -19,9 +19,9 @@ use krilla::error::KrillaError;
 use krilla::surface::Location;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::images::source::Changed;
 use crate::layout::{FrontPart, Item, Layout, Owner};
 use crate::model::Block;
+use crate::model::image_source::Changed;
 use crate::pagemap::ArticlePart;
 use crate::prepare::Prepared;
 use crate::validate::{MAX_PDF_STRING, pdf_string_bytes};
@@ -145,7 +145,7 @@ pub(crate) fn changed_image_error(
             ),
             ..at
         }
-        .with_hint(crate::images::source::CHANGED_HINT),
+        .with_hint(crate::model::image_source::CHANGED_HINT),
     ))
 }
 

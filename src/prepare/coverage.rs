@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Place, Result};
 use crate::fonts::FontSet;
-use crate::layout::shape::{self, Style, StyledText};
 use crate::model::Publication;
+use crate::shape::{self, Style, StyledText};
 use crate::validate::for_each_text;
 
 /// At most this many coverage problems are reported.

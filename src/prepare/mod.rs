@@ -3,7 +3,7 @@
 //!
 //! Preparing applies every rule of [`crate::validate`] (NFC and white space, control
 //! characters, alt text, links, dates, heading levels, size limits), reads and checks
-//! each figure's image once ([`crate::validate::check_image_cached`] is the one call the
+//! each figure's image once (`validate::figure`'s image check is the one call the
 //! image code sits behind), and derives the slug. Font coverage depends on the fonts an
 //! edition uses, so it is checked per font set, once, by [`Prepared::check_fonts`]
 //! ([`coverage`]): on shaped clusters, so that what `anpham check` accepts `anpham build`
@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use anpham::model::{Article, Block, Publication, Text};
-//! use anpham::prepare::prepare;
+//! use anpham::prepare;
 //!
 //! let mut article = Article::new("Hội thảo khoa học");
 //! article.blocks.push(Block::Paragraph { text: Text::plain("Sáng  10/11,\n Tỉnh ủy tổ chức.") });
@@ -31,8 +31,8 @@ use std::sync::Mutex;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::fonts::FontSet;
-use crate::input::SourcePlaces;
 use crate::model::Publication;
+use crate::source_text::SourcePlaces;
 use crate::validate;
 
 /// A publication that passed every check of the prepare stage. The only way to get one is
@@ -123,11 +123,6 @@ impl Prepared {
         &self.publication
     }
 
-    /// The publication, giving up the checked state.
-    pub fn into_publication(self) -> Publication {
-        self.publication
-    }
-
     fn lock_checked(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
         // A poisoned lock only means a panic elsewhere while inserting a key: the set is
         // still a valid set of checked keys.
@@ -137,7 +132,7 @@ impl Prepared {
     }
 
     /// Checks that `fonts` can draw every text of the publication, on shaped clusters
-    /// ([`coverage::check_coverage`]); done once per font set, later calls return at once.
+    /// (`coverage::check_coverage`); done once per font set, later calls return at once.
     /// Every writer calls it for the fonts it uses.
     pub fn check_fonts(&self, fonts: &FontSet) -> Result<()> {
         let key = font_set_key(fonts);
@@ -164,7 +159,7 @@ fn font_set_key(fonts: &FontSet) -> String {
 }
 
 /// Prepares a publication built in code or loaded with [`crate::input::load_publication`]:
-/// every rule of [`crate::validate`] on every article and on the publication's own
+/// every rule of `crate::validate` on every article and on the publication's own
 /// fields, images read (from paths relative to each article's file) and checked once, a
 /// slug for every article. All problems found are returned together.
 pub fn prepare(publication: Publication) -> Result<Prepared> {

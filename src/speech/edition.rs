@@ -2,7 +2,7 @@
 //! sentence-synchronised speech (Media Overlays), spoken by espeak-ng.
 
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
-use crate::epub::write_talking_epub_to;
+use crate::epub::overlay::write_talking_epub_to;
 use crate::error::Result;
 use crate::images::ImagePlan;
 use crate::scale::FontScale;
@@ -47,10 +47,9 @@ impl EditionUnit for TalkingBook {
             files.write(*kind, None, 0.0, &mut |mut out| {
                 let overlay = super::narrate(build.prepared, &build.request.speech)?;
                 // What the speech could not say (shown without audio, or read with its
-                // neighbour), each with its place. Printed here until editions carry their
-                // own warnings.
+                // neighbour), each with its place, in the edition's outcome.
                 for w in &overlay.warnings {
-                    eprintln!("{}: {w}", w.severity);
+                    files.warn(*kind, w.clone());
                 }
                 write_talking_epub_to(build.prepared, &options, &overlay, &mut out)
                     .map_err(|e| build.prepared.locate(e))

@@ -5,14 +5,14 @@
 //! of [`crate::address::article_parts`]: title, byline, lead, headings, paragraphs,
 //! quotations and their attributions, list items, captions; plus each described image's
 //! alt text, spoken as "Ảnh: …", and the "Nguồn: URL" source line, spoken with the
-//! URL's host only) and a bulletin's title page (title, description, publisher, date), cuts it into sentences ([`crate::address::sentences`]), turns
-//! each sentence into what a listener should hear ([`pronounce`]), speaks the sentences
-//! in parallel with espeak-ng ([`espeak`], one process per sentence, rayon across cores),
+//! URL's host only) and a bulletin's title page (title, description, publisher, date), cuts it into sentences (`crate::address::sentences`), turns
+//! each sentence into what a listener should hear (`pronounce`), speaks the sentences
+//! in parallel with espeak-ng (`espeak`, one process per sentence, rayon across cores),
 //! encodes each content document's sentences, in order, as they are spoken, into MP3
-//! files ([`mp3`]; a long document's audio is split at sentence boundaries) and records
+//! files (`mp3`; a long document's audio is split at sentence boundaries) and records
 //! where each sentence begins and ends in them, from sample counts. Memory stays bounded
 //! by a constant whatever the length of the text: the samples of a few sentences. The EPUB writer turns the result
-//! ([`crate::epub::overlay::Overlay`]) into sentence elements, SMIL and metadata.
+//! (`crate::epub::overlay::Overlay`) into sentence elements, SMIL and metadata.
 //!
 //! Voice: text in the publication's language gets `--voice` (default: the language, e.g.
 //! `vi`, espeak-ng's northern Vietnamese); an article or a sentence in another language
@@ -21,9 +21,9 @@
 
 mod audio;
 pub(crate) mod edition;
-pub mod espeak;
-pub mod mp3;
-pub mod pronounce;
+pub(crate) mod espeak;
+pub(crate) mod mp3;
+pub(crate) mod pronounce;
 mod script;
 
 use audio::{AudioWriter, Spoken, document_overlay, speak_streaming, two_rates};
@@ -33,7 +33,7 @@ use crate::epub::overlay::{DocumentOverlay, Overlay};
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Publication;
 
-pub use espeak::Espeak;
+pub use espeak::{Espeak, PROGRAM_ENV};
 pub use pronounce::Pronunciations;
 
 /// How to speak.
@@ -87,7 +87,7 @@ fn primary(lang: &str) -> &str {
 /// the length of the documents. A fragment with nothing to say (`'.`, `/.`) joins its
 /// neighbour, or, alone in its part, is shown without audio; a sentence the voice makes
 /// no sound for is shown without audio too; each is a warning with its place
-/// ([`Overlay::warnings`]). Only the program failing (espeak-ng missing or crashing) is
+/// (`Overlay::warnings`). Only the program failing (espeak-ng missing or crashing) is
 /// an error.
 pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
@@ -184,7 +184,8 @@ fn warning(p: &Publication, j: &Job, message: String) -> Diagnostic {
 /// fragments with nothing to say: [`narrate`]); what `check` can report for the talking
 /// book where espeak-ng is not installed. Those of a sentence the voice makes no sound
 /// for need espeak-ng: [`narrate`] gives them.
-pub fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
+#[cfg(test)]
+pub(crate) fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Diagnostic> {
     script(p, speech).1
 }
 

@@ -21,6 +21,7 @@ pub const DECODER_DELAY: u64 = 529;
 pub const START_OFFSET: u64 = ENCODER_DELAY + DECODER_DELAY;
 
 /// The time, in seconds, at which input sample `n` is heard in the decoded MP3.
+#[cfg(test)]
 pub fn decoded_seconds(n: u64, rate: u32) -> f64 {
     (n + START_OFFSET) as f64 / f64::from(rate)
 }
@@ -73,6 +74,7 @@ pub fn finish(enc: &mut Encoder, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// Encodes mono 16-bit samples at `rate` to one MP3 in memory ([`encoder`]).
+#[cfg(test)]
 pub fn encode(samples: &[i16], rate: u32) -> Result<Vec<u8>> {
     let mut enc = encoder(rate)?;
     let mut out = Vec::with_capacity(samples.len() / 4 + 8192);

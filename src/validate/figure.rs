@@ -122,17 +122,9 @@ fn load_image(f: &mut Figure, base: &Path, file: &Path, field: &str) -> Result<(
     Ok(())
 }
 
-/// How many checked images [`check_image_cached`] remembers (a few hundred bytes each: a
+/// How many checked images [`check_cached`] remembers (a few hundred bytes each: a
 /// file's bytes are not kept).
-pub const IMAGE_CACHE_ENTRIES: usize = 4096;
-
-/// [`check_image`] of bytes given in memory, remembering the images that passed, so that
-/// a bulletin that uses the same photo many times checks it once and shares one record.
-pub fn check_image_cached(bytes: Vec<u8>) -> Result<ImageData, String> {
-    let bytes = Arc::new(bytes);
-    let key = Fingerprint::of(&bytes);
-    check_cached(&bytes, key, || ImageSource::Memory(bytes.clone(), key))
-}
+const IMAGE_CACHE_ENTRIES: usize = 4096;
 
 /// Checks `bytes` (whose fingerprint is `key`) once per content: the images that passed
 /// are remembered by their [`Fingerprint`] (length and CRC-32) and, on a match, compared
@@ -164,7 +156,7 @@ fn check_cached(
     Ok(image)
 }
 
-/// Checks an image file's bytes from its headers and structure ([`crate::images::probe()`]:
+/// Checks an image file's bytes from its headers and structure (`crate::images::probe()`:
 /// format, dimensions before any decoding, EXIF orientation, ICC profile, segments to the
 /// end marker); PNG rows are decoded too (a damaged zlib stream is only found that way).
 /// JPEG pixels are not decoded here: only an edition that resamples or turns the picture

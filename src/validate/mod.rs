@@ -19,12 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Block, Publication, Text};
 
-/// Largest image file read, in bytes (32 MiB).
-pub const MAX_IMAGE_BYTES: u64 = 32 * 1024 * 1024;
-/// Largest image side, in pixels, read from the header before any decoding.
-pub const MAX_IMAGE_SIDE: u32 = 16_384;
-/// Largest image area, in pixels (64 megapixels).
-pub const MAX_IMAGE_PIXELS: u64 = 64 * 1024 * 1024;
+pub use crate::images::{MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
 /// Most blocks in one article, and in one publication.
 pub const MAX_BLOCKS: usize = 100_000;
 /// Most list items in one article, and in one publication.
@@ -75,13 +70,14 @@ mod size;
 
 use chars::{check_chars, check_controls};
 pub use chars::{for_each_text, forbidden_char};
+pub use figure::check_image;
 use figure::figure_image;
-pub use figure::{IMAGE_CACHE_ENTRIES, check_image, check_image_cached};
 use normalize::{collapse, nfc, normalize_article};
 use size::Size;
 pub use size::check_publication_size;
 
 /// Normalises, validates and loads the images of one article.
+#[cfg(feature = "import")]
 pub fn prepare_article(article: &mut Article) -> Result<()> {
     prepare_article_with(article, false).map(drop)
 }

@@ -148,7 +148,7 @@ impl<'a> Converter<'a> {
             && let Some(n) = needle.filter(|n| n.len() >= 4)
             && let Some(at) = self.source.find(n)
         {
-            let (line, column) = crate::input::line_column(self.source, at);
+            let (line, column) = crate::source_text::line_column(self.source, at);
             return format!("{line}:{column} {path}");
         }
         path
@@ -157,7 +157,7 @@ impl<'a> Converter<'a> {
     /// Whether `e` holds most of the body's text: such an element is never chrome, whatever
     /// its class says.
     fn holds_most_text(&self, e: ElementRef<'_>, depth: usize) -> bool {
-        self.body_chars > 0 && super::score::text_chars(e, depth) * 2 > self.body_chars
+        self.body_chars > 0 && super::chars::text_chars(e, depth) * 2 > self.body_chars
     }
 
     pub(super) fn walk_children(&mut self, e: ElementRef<'_>, depth: usize) {
@@ -552,7 +552,7 @@ impl<'a> Converter<'a> {
             let shown = shorten(&plain);
             let place = match self.source.find(plain.as_str()) {
                 Some(at) => {
-                    let (l, c) = crate::input::line_column(self.source, at);
+                    let (l, c) = crate::source_text::line_column(self.source, at);
                     format!("{l}:{c}")
                 }
                 None => "body".into(),

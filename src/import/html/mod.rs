@@ -15,6 +15,7 @@
 //!    caption (`figure`/`figcaption`, an image and a caption cell of a table, or an
 //!    image followed by an emphasised line or a caption-class element).
 
+mod chars;
 mod convert;
 mod figures;
 mod layouts;
@@ -228,7 +229,7 @@ fn convert_body(
         n
     }
     fn run(c: &mut Converter<'_>, root: ElementRef<'_>) {
-        c.body_chars = score::text_chars(root, 0);
+        c.body_chars = chars::text_chars(root, 0);
         c.walk_children(root, 0);
         c.flush();
     }

@@ -10,6 +10,7 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Node};
 
 use super::MAX_DEPTH;
+use super::chars::text_chars;
 use super::convert::{DROPPED_ELEMENTS, chrome_class, is_hidden};
 
 /// A block this long (in characters, links excluded) with few links is article text.
@@ -305,33 +306,4 @@ fn block_score(name: &str, b: &Inline) -> f64 {
     let long_text = b.chars >= GOOD_CHARS && (stop_density >= 0.15 || b.punct >= 2 || !spaced);
     let sentence = b.chars >= 30 && b.ends_sentence && (stop_density >= 0.1 || !spaced);
     if long_text || sentence { own } else { 0.0 }
-}
-
-/// All text characters under `e` (white space collapsed).
-pub fn text_chars(e: ElementRef<'_>, depth: usize) -> usize {
-    let mut n = 0;
-    let mut last_space = true;
-    for d in e.descendants().take(200_000) {
-        if let Node::Text(t) = d.value() {
-            let parent = d
-                .parent()
-                .and_then(|p| p.value().as_element().map(|x| x.name()));
-            if matches!(parent, Some("script" | "style" | "template")) {
-                continue;
-            }
-            for c in t.chars() {
-                if c.is_whitespace() {
-                    if !last_space {
-                        n += 1;
-                        last_space = true;
-                    }
-                } else {
-                    n += 1;
-                    last_space = false;
-                }
-            }
-        }
-    }
-    let _ = depth;
-    n
 }

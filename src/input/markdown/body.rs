@@ -7,8 +7,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::Parts;
 use crate::error::{Diagnostic, Result};
-use crate::input::places::{Segment, SourceMap, TextSource};
 use crate::model::{Block, Figure, Span, Text};
+use crate::source_text::places::{Segment, SourceMap, TextSource};
 use crate::validate;
 
 /// The inline text being gathered, with where each run of it came from.

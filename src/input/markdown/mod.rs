@@ -16,9 +16,9 @@ mod body;
 
 use serde::Deserialize;
 
-use super::places::{Segment, SourceMap, TextSource};
 use crate::error::{Diagnostic, Result};
 use crate::model::{Article, Text};
+use crate::source_text::places::{Segment, SourceMap, TextSource};
 use body::parse_body;
 
 #[derive(Deserialize)]
@@ -173,7 +173,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Article, SourceMap)> {
         let (line, column, message) = match (yaml_position(&message), e.location()) {
             // Some scanner errors give a byte position in the YAML (and no real place).
             (Some((at, shorter)), _) => {
-                let (line, column) = super::line_column(text, parts.yaml_start + at);
+                let (line, column) = crate::source_text::line_column(text, parts.yaml_start + at);
                 (line, column, shorter.to_string())
             }
             (None, Some(l)) => (l.line() + 1, l.column(), yaml_message(&message)),

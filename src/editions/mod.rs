@@ -4,13 +4,13 @@
 //! `EditionUnit`: its formats' names on the command line and in a manifest, file names,
 //! media types, which layouts and images it needs, and how it is written) and one line of
 //! `REGISTRY`. The command line (`--format`), the manifest reader (`editions` table), the
-//! JSON schema (checked against this list by a test) and [`crate::batch`] all read the
+//! JSON schema (checked against this list by a test) and `crate::batch` all read the
 //! registry; none of them names an edition.
 //!
 //! [`build`] lays the publication out once per font scale an edition needs, prepares the
 //! images every edition shares, then writes each edition. Editions are independent: one
 //! that fails is reported as failed ([`Outcome::Failed`]) and the others are still written.
-//! Nothing here touches the file system: [`crate::output`] writes files atomically.
+//! Nothing here touches the file system: `crate::output` writes files atomically.
 //!
 //! ```no_run
 //! use anpham::editions::{self, EditionRequest};
@@ -31,16 +31,27 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
-use crate::fonts::{FontFamily, FontSet};
-use crate::images::{ImagePlan, ImagePpi, ImageStore};
-use crate::input::PageSizeName;
-use crate::layout::{self, Layout, LayoutOptions};
-use crate::pagemap::PageMap;
-use crate::pdf::{self, PdfOptions, PdfOutput, PdfStandard};
+use crate::error::{Diagnostic, Error, Result};
+
+use crate::images::{ImagePlan, ImageStore};
+use crate::layout;
+use crate::model::PageSizeName;
+
+use crate::pdf::{self, PdfOptions, PdfOutput};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
-use crate::timestamp::Timestamp;
+
+mod unit;
+
+pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
+pub use unit::{EditionKind, EditionRequest, Format};
+
+// The types of `EditionRequest`'s options, from the modules that use them.
+pub use crate::fonts::FontFamily;
+pub use crate::images::ImagePpi;
+pub use crate::layout::ArticleBreak;
+pub use crate::pdf::PdfStandard;
+pub use crate::timestamp::Timestamp;
 
 /// Every edition, in the order they are written and listed. **Adding an edition is one
 /// line here** (and its own module, and its words in `labels.rs`). An edition behind a
@@ -83,84 +94,6 @@ enum Registration {
         /// The cargo feature that builds it.
         feature: &'static str,
     },
-}
-
-/// One edition family, in its own module: the formats it writes and how it writes them.
-/// Registered in [`REGISTRY`].
-pub(crate) trait EditionUnit: Sync {
-    /// Its name as a manifest key that lists its formats (`braille = ["brf", "pef"]`); a
-    /// family of one format has that format's name.
-    fn family(&self) -> &'static str;
-    /// The formats it writes.
-    fn formats(&self) -> &'static [FormatInfo];
-    /// The files a format of it makes for `request`: one by default (a PDF: one per scale).
-    fn kinds(&self, format: Format, _request: &EditionRequest) -> Vec<EditionKind> {
-        vec![EditionKind {
-            format,
-            scale: None,
-        }]
-    }
-    /// The font scales it needs laid out for `request` (for their pages or their page map).
-    fn scales(&self, _request: &EditionRequest) -> Vec<FontScale> {
-        Vec::new()
-    }
-    /// Whether it draws whole layouts: such editions are written first, in parallel, while
-    /// the layouts are alive; the others see only the layouts' page maps.
-    fn draws_pages(&self) -> bool {
-        false
-    }
-    /// Adds the images its `kinds` will need to `plan` (decoded once for all editions).
-    fn plan_images(&self, _build: &Context<'_>, _kinds: &[EditionKind], _plan: &mut ImagePlan) {}
-    /// Writes each of `kinds` through `files`. An error returned fails every kind not yet
-    /// written (a step they share, such as the braille translation, failed).
-    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()>;
-}
-
-/// What a format is, as its edition's module declares it.
-#[derive(Debug)]
-pub(crate) struct FormatInfo {
-    /// Its name on the command line and in a manifest (`epub`, `pdf`, `brf` …).
-    pub name: &'static str,
-    /// One line for `--help`.
-    pub about: &'static str,
-    /// The media type of its file.
-    pub media_type: &'static str,
-    /// The end of its file name, after the slug (and a PDF's scale): `.epub`, `.talking.epub`.
-    pub extension: &'static str,
-    /// Built when neither the command line nor a manifest chooses the formats.
-    pub by_default: bool,
-    /// Built when a manifest's `editions` table does not name it.
-    pub manifest_default: bool,
-    /// One file per font scale (a manifest lists its scales).
-    pub per_scale: bool,
-}
-
-/// A format this build of anpham can write: `epub`, `pdf`, `talking`, `brf`, `pef` …
-/// Parsed from its name ([`Format::named`]).
-#[derive(Clone, Copy)]
-pub struct Format {
-    edition: &'static dyn EditionUnit,
-    index: usize,
-}
-
-impl PartialEq for Format {
-    fn eq(&self, other: &Format) -> bool {
-        self.name() == other.name()
-    }
-}
-
-impl Eq for Format {}
-
-impl std::fmt::Debug for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// A format name that this build cannot write.
@@ -224,49 +157,6 @@ impl Format {
             known: known_names(),
         })
     }
-
-    fn info(self) -> &'static FormatInfo {
-        &self.edition.formats()[self.index]
-    }
-
-    /// Its name on the command line and in a manifest.
-    pub fn name(self) -> &'static str {
-        self.info().name
-    }
-
-    /// One line saying what it is.
-    pub fn about(self) -> &'static str {
-        self.info().about
-    }
-
-    /// The media type of its files.
-    pub fn media_type(self) -> &'static str {
-        self.info().media_type
-    }
-
-    /// Built when neither the command line nor a manifest chooses the formats.
-    pub(crate) fn by_default(self) -> bool {
-        self.info().by_default
-    }
-
-    /// Built when a manifest's `editions` table does not name it.
-    pub(crate) fn manifest_default(self) -> bool {
-        self.info().manifest_default
-    }
-
-    /// One file per font scale (a manifest lists its scales).
-    pub(crate) fn per_scale(self) -> bool {
-        self.info().per_scale
-    }
-
-    /// Its family's name (a manifest key that may list several formats).
-    pub(crate) fn family(self) -> &'static str {
-        self.edition.family()
-    }
-
-    fn same_edition(self, other: &'static dyn EditionUnit) -> bool {
-        std::ptr::addr_eq(self.edition, other)
-    }
 }
 
 impl std::str::FromStr for Format {
@@ -276,7 +166,7 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// `epub, pdf, talking, brf or pef`: the formats this build writes.
+/// `epub, pdf, … or X`: the formats this build writes.
 fn known_names() -> String {
     let names: Vec<&str> = Format::all().map(Format::name).collect();
     match names.split_last() {
@@ -310,65 +200,6 @@ pub(crate) fn manifest_keys() -> Vec<(&'static str, Option<&'static str>)> {
     keys
 }
 
-/// One file of an edition: its format, and a PDF's scale.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EditionKind {
-    /// Its format.
-    pub format: Format,
-    /// A PDF's font scale.
-    pub scale: Option<FontScale>,
-}
-
-impl EditionKind {
-    /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
-    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub`, `slug.brf` …
-    pub fn file_name(self, slug: &str) -> String {
-        let ext = self.format.info().extension;
-        match self.scale.map(|s| s.file_suffix()) {
-            Some(s) if !s.is_empty() => format!("{slug}.{s}{ext}"),
-            _ => format!("{slug}{ext}"),
-        }
-    }
-
-    /// Whether it is of the format called `name`.
-    pub fn is(self, name: &str) -> bool {
-        self.format.name() == name
-    }
-}
-
-/// Which editions to build, and how.
-#[derive(Debug, Clone)]
-pub struct EditionRequest {
-    /// The formats to build (each once; see [`Format`]).
-    pub formats: Vec<Format>,
-    /// The EPUB's base text size (also the talking book's).
-    pub epub_scale: FontScale,
-    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
-    /// the formats).
-    pub pdf_scales: Vec<FontScale>,
-    /// PDF page size.
-    pub page_size: PageSizeName,
-    /// The print edition whose pages the EPUB's page list follows (default: the first
-    /// PDF scale; none when no PDF is built and none is named).
-    pub page_list: Option<FontScale>,
-    /// A main font family instead of the bundled ones.
-    pub font: Option<FontFamily>,
-    /// The date every edition carries; `None`: [`Timestamp::of_publication`].
-    pub date: Option<Timestamp>,
-    /// Print resolution of the PDFs' images.
-    pub image_ppi: ImagePpi,
-    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
-    pub pdf_standard: PdfStandard,
-    /// Where a bulletin's next article begins in the PDFs.
-    pub article_break: crate::layout::ArticleBreak,
-    /// Voice, rate and pronunciations of the talking book.
-    #[cfg(feature = "speech")]
-    pub speech: crate::speech::SpeechOptions,
-    /// Grade, page size, volumes and sides of the braille editions.
-    #[cfg(feature = "braille")]
-    pub braille: crate::braille::BrailleOptions,
-}
-
 impl Default for EditionRequest {
     fn default() -> Self {
         Self::new()
@@ -400,30 +231,8 @@ impl EditionRequest {
         }
     }
 
-    /// Whether the format called `name` is asked for.
-    pub fn wants(&self, name: &str) -> bool {
-        self.formats.iter().any(|f| f.name() == name)
-    }
-
-    /// The fonts of an edition at `scale`.
-    pub fn fonts(&self, scale: FontScale) -> FontSet {
-        match &self.font {
-            Some(f) => FontSet::with_primary(f.clone()),
-            None => FontSet::bundled(scale.is_large_print()),
-        }
-    }
-
-    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
-        LayoutOptions {
-            scale,
-            page_size: self.page_size,
-            fonts: self.fonts(scale),
-            article_break: self.article_break,
-        }
-    }
-
     /// The files this request makes, grouped by edition, in registry order.
-    fn kinds(&self) -> Vec<(&'static dyn EditionUnit, Vec<EditionKind>)> {
+    pub(crate) fn kinds(&self) -> Vec<(&'static dyn EditionUnit, Vec<EditionKind>)> {
         let mut out = Vec::new();
         for r in REGISTRY {
             let Registration::Built(edition) = r else {
@@ -463,6 +272,27 @@ pub struct Edition {
     pub pages: Option<usize>,
     /// Time to build it, seconds.
     pub seconds: f64,
+    /// What it could not do as the publication asked (the file is whole).
+    pub warnings: Vec<EditionWarning>,
+}
+
+/// A warning an edition gave about its file: the file was written whole, but something in
+/// it is not as the publication asked (a character the braille table writes by a
+/// fallback, a fragment the talking book shows without audio, a caption that runs on to
+/// the next PDF page). It travels in the edition's outcome ([`WrittenEdition::warnings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditionWarning {
+    /// The file it is about.
+    pub kind: EditionKind,
+    /// Where (file and place) and what, with a hint.
+    pub diagnostic: Diagnostic,
+}
+
+impl std::fmt::Display for EditionWarning {
+    /// `warning: FILE:PLACE: message` and the hint, as every diagnostic is printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.diagnostic.severity, self.diagnostic)
+    }
 }
 
 /// Where [`build_into`] writes each edition: one `Write + Seek` output per edition (a
@@ -488,6 +318,8 @@ pub struct WrittenEdition<O> {
     pub pages: Option<usize>,
     /// Time to build and write it, seconds.
     pub seconds: f64,
+    /// What it could not do as the publication asked (the file is whole).
+    pub warnings: Vec<EditionWarning>,
 }
 
 /// What became of one edition of a build: written whole, or failed (its output dropped).
@@ -495,8 +327,8 @@ pub struct WrittenEdition<O> {
 pub enum Outcome<O> {
     /// Written whole.
     Written(WrittenEdition<O>),
-    /// Not written, and why; several files when a step they share failed (the BRF and
-    /// the PEF share one translation).
+    /// Not written, and why; several files when a step they share failed (the braille
+    /// files share one translation).
     Failed {
         /// The files that were not written.
         kinds: Vec<EditionKind>,
@@ -536,6 +368,7 @@ fn build_sharing_images(
                 bytes: w.output.into_inner(),
                 pages: w.pages,
                 seconds: w.seconds,
+                warnings: w.warnings,
             }),
             Outcome::Failed { error, .. } => return Err(error),
         }
@@ -556,43 +389,7 @@ pub fn build_into<S: EditionSink>(
     build_with_store(prepared, request, sink).map(|(outcomes, _)| outcomes)
 }
 
-/// A laid-out scale and the seconds its layout took.
-type LaidOut = (FontScale, Layout, f64);
-
-/// What an edition's module is given to write from: the publication, the request, the
-/// build's date and images, and the layouts (whole while the editions that draw pages are
-/// written, then only their page maps).
-pub(crate) struct Context<'a> {
-    /// The publication.
-    pub prepared: &'a Prepared,
-    /// The request.
-    pub request: &'a EditionRequest,
-    /// The date every edition carries.
-    pub date: Timestamp,
-    /// The images every edition shares.
-    pub images: Arc<ImageStore>,
-    layouts: Vec<LaidOut>,
-    page_maps: Vec<(FontScale, PageMap)>,
-}
-
 impl Context<'_> {
-    /// The layout at `scale` and the seconds it took (while layouts are alive).
-    pub fn layout(&self, scale: FontScale) -> Option<(&Layout, f64)> {
-        self.layouts
-            .iter()
-            .find(|(s, ..)| *s == scale)
-            .map(|(_, l, t)| (l, *t))
-    }
-
-    /// The page map of the layout at `scale`.
-    pub fn page_map(&self, scale: FontScale) -> Option<&PageMap> {
-        self.page_maps
-            .iter()
-            .find(|(s, _)| *s == scale)
-            .map(|(_, m)| m)
-            .or_else(|| self.layout(scale).map(|(l, _)| &l.page_map))
-    }
-
     /// Keeps only the layouts' page maps; the rest is freed in the background.
     fn release_layouts(&mut self) {
         let mut spent = std::mem::take(&mut self.layouts);
@@ -605,29 +402,12 @@ impl Context<'_> {
     }
 }
 
-/// Where an edition's module writes its files (one output each, timed and measured); what
-/// became of each is recorded for the build.
-pub(crate) trait Files: Sync {
-    /// Opens the output of `kind`, lets `write` fill it, and records it written (with
-    /// `pages`, and `seconds` more than its own time) or failed.
-    fn write(
-        &self,
-        kind: EditionKind,
-        pages: Option<usize>,
-        seconds: f64,
-        write: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<()>,
-    );
-}
-
-/// An edition's output, as its writer sees it.
-pub(crate) trait WriteSeek: Write + Seek + Send {}
-
-impl<T: Write + Seek + Send> WriteSeek for T {}
-
 /// [`Files`] over an [`EditionSink`].
 struct Recorder<'s, S: EditionSink> {
     sink: &'s S,
     done: Mutex<Vec<Outcome<S::Output>>>,
+    /// Warnings noted about files not yet written.
+    warnings: Mutex<Vec<EditionWarning>>,
 }
 
 impl<S: EditionSink> Recorder<'_, S> {
@@ -669,6 +449,15 @@ impl<S: EditionSink> Files for Recorder<'_, S> {
             })?;
             Ok((output, bytes))
         });
+        let mut noted = self
+            .warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (warnings, others) = std::mem::take(&mut *noted)
+            .into_iter()
+            .partition(|w| w.kind == kind);
+        *noted = others;
+        drop(noted);
         self.record(match written {
             Ok((output, bytes)) => Outcome::Written(WrittenEdition {
                 kind,
@@ -676,12 +465,20 @@ impl<S: EditionSink> Files for Recorder<'_, S> {
                 bytes,
                 pages,
                 seconds: seconds + t.elapsed().as_secs_f64(),
+                warnings,
             }),
             Err(error) => Outcome::Failed {
                 kinds: vec![kind],
                 error,
             },
         });
+    }
+
+    fn warn(&self, kind: EditionKind, diagnostic: Diagnostic) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(EditionWarning { kind, diagnostic });
     }
 }
 
@@ -745,6 +542,7 @@ fn build_with_store<S: EditionSink>(
     let files = Recorder {
         sink,
         done: Mutex::new(Vec::new()),
+        warnings: Mutex::new(Vec::new()),
     };
     let write = |build: &Context<'_>, edition: &dyn EditionUnit, kinds: &[EditionKind]| {
         if let Err(error) = edition.write(build, kinds, &files) {
@@ -832,7 +630,7 @@ mod tests {
             assert!(!f.about().is_empty() && f.media_type().contains('/'));
         }
         let err = Format::named("docx").unwrap_err().to_string();
-        // `use pdf, epub, … or pef`; `use pdf or epub` without the features.
+        // `use pdf, epub, … or X`; `use pdf or epub` without the features.
         assert!(err.contains("unknown format `docx`; use pdf"), "{err}");
         assert!(err.contains("epub"), "{err}");
     }

@@ -53,7 +53,7 @@ pub enum ImageSource {
 
 impl PartialEq for ImageSource {
     /// Same content: same fingerprint, and the same bytes when both are in memory (two
-    /// files with one fingerprint are taken as equal; [`crate::images`] compares them
+    /// files with one fingerprint are taken as equal; `crate::images` compares them
     /// byte for byte when it shares them).
     fn eq(&self, other: &ImageSource) -> bool {
         match (self, other) {
@@ -66,7 +66,7 @@ impl PartialEq for ImageSource {
 /// An image file that is no longer what was checked when the articles were loaded, or
 /// that cannot be read again. Its text names the file and says to run anpham again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Changed {
+pub(crate) struct Changed {
     /// The file.
     pub path: PathBuf,
     /// What happened to it: what changed, or why it cannot be read.
@@ -117,7 +117,7 @@ impl ImageSource {
     }
 
     /// Its fingerprint.
-    pub fn fingerprint(&self) -> Fingerprint {
+    pub(crate) fn fingerprint(&self) -> Fingerprint {
         match self {
             ImageSource::Memory(_, f) => *f,
             ImageSource::File(file) => file.fingerprint,
@@ -136,7 +136,7 @@ impl ImageSource {
 
     /// The identity of this loaded copy (the address of its shared record): equal for
     /// clones, different for two loads.
-    pub fn identity(&self) -> usize {
+    pub(crate) fn identity(&self) -> usize {
         match self {
             ImageSource::Memory(b, _) => Arc::as_ptr(b) as usize,
             ImageSource::File(f) => Arc::as_ptr(f) as usize,
@@ -147,22 +147,14 @@ impl ImageSource {
     /// fingerprint and, compared byte for byte (a file is read again for that), the same
     /// bytes. A file that cannot be read again is not the same: its edition reports it
     /// when it reads it.
-    pub fn same_content(&self, other: &ImageSource) -> bool {
+    pub(crate) fn same_content(&self, other: &ImageSource) -> bool {
         self.identity() == other.identity()
             || (self.fingerprint() == other.fingerprint()
                 && matches!((self.read(), other.read()), (Ok(x), Ok(y)) if x == y))
     }
 
-    /// The file it is read from, if any.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            ImageSource::Memory(..) => None,
-            ImageSource::File(f) => Some(&f.path),
-        }
-    }
-
     /// All its bytes (a file is read again and checked against its fingerprint). The
-    /// error names the file and says what to do ([`read_checked`](Self::read_checked)
+    /// error names the file and says what to do (`read_checked`
     /// keeps it as a value).
     pub fn read(&self) -> Result<Cow<'_, [u8]>, String> {
         self.read_checked().map_err(String::from)
@@ -170,7 +162,7 @@ impl ImageSource {
 
     /// All its bytes, as [`read`](Self::read), with a file that changed or cannot be read
     /// again as a [`Changed`].
-    pub fn read_checked(&self) -> Result<Cow<'_, [u8]>, Changed> {
+    pub(crate) fn read_checked(&self) -> Result<Cow<'_, [u8]>, Changed> {
         match self {
             ImageSource::Memory(b, _) => Ok(Cow::Borrowed(b.as_slice())),
             ImageSource::File(f) => {
@@ -186,7 +178,7 @@ impl ImageSource {
 
     /// Its first bytes, at most `max` (to read a file's headers without all of it; they
     /// are not checked against the fingerprint, which needs the whole file).
-    pub fn head(&self, max: usize) -> Result<Cow<'_, [u8]>, Changed> {
+    pub(crate) fn head(&self, max: usize) -> Result<Cow<'_, [u8]>, Changed> {
         match self {
             ImageSource::Memory(b, _) => Ok(Cow::Borrowed(&b[..max.min(b.len())])),
             ImageSource::File(f) => {
@@ -204,7 +196,7 @@ impl ImageSource {
     /// fingerprint as it goes. A changed file is [`CopyError::Image`] (the output then
     /// holds a partial copy and must be thrown away: [`crate::output`] never renames a
     /// file whose writing failed).
-    pub fn copy_to(&self, out: &mut dyn Write) -> Result<u64, CopyError> {
+    pub(crate) fn copy_to(&self, out: &mut dyn Write) -> Result<u64, CopyError> {
         let f = match self {
             ImageSource::Memory(b, _) => {
                 out.write_all(b).map_err(CopyError::Write)?;
@@ -266,7 +258,7 @@ fn describe(then: Fingerprint, now: Fingerprint) -> String {
 
 /// Why [`ImageSource::copy_to`] failed.
 #[derive(Debug)]
-pub enum CopyError {
+pub(crate) enum CopyError {
     /// The image file cannot be read again or is not what was checked (the message names
     /// it and says what to do).
     Image(String),

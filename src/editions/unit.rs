@@ -1,0 +1,287 @@
+//! What an edition is to the build: the contract every edition's module implements
+//! ([`EditionUnit`]: its formats, files, layouts, images and how it is written), the
+//! names it answers to ([`Format`], [`EditionKind`]), what is asked for
+//! ([`EditionRequest`]) and what it writes from and into ([`Context`], [`Files`]). It sits
+//! below the editions' modules (`pdf/edition.rs`, `epub/edition.rs` …), which implement
+//! it, and below the registry and the build (`editions/mod.rs`), which list and run them.
+
+use std::io::{Seek, Write};
+use std::sync::Arc;
+
+use crate::error::{Diagnostic, Result};
+use crate::fonts::{FontFamily, FontSet};
+use crate::images::{ImagePlan, ImagePpi, ImageStore};
+use crate::layout::{Layout, LayoutOptions};
+use crate::model::PageSizeName;
+use crate::pagemap::PageMap;
+use crate::pdf::PdfStandard;
+use crate::prepare::Prepared;
+use crate::scale::FontScale;
+use crate::timestamp::Timestamp;
+
+/// One edition family, in its own module: the formats it writes and how it writes them.
+/// Registered in [`REGISTRY`].
+pub(crate) trait EditionUnit: Sync {
+    /// Its name as a manifest key that lists its formats (a family of two: `braille`); a
+    /// family of one format has that format's name.
+    fn family(&self) -> &'static str;
+    /// The formats it writes.
+    fn formats(&self) -> &'static [FormatInfo];
+    /// The files a format of it makes for `request`: one by default (a PDF: one per scale).
+    fn kinds(&self, format: Format, _request: &EditionRequest) -> Vec<EditionKind> {
+        vec![EditionKind {
+            format,
+            scale: None,
+        }]
+    }
+    /// The font scales it needs laid out for `request` (for their pages or their page map).
+    fn scales(&self, _request: &EditionRequest) -> Vec<FontScale> {
+        Vec::new()
+    }
+    /// Whether it draws whole layouts: such editions are written first, in parallel, while
+    /// the layouts are alive; the others see only the layouts' page maps.
+    fn draws_pages(&self) -> bool {
+        false
+    }
+    /// Adds the images its `kinds` will need to `plan` (decoded once for all editions).
+    fn plan_images(&self, _build: &Context<'_>, _kinds: &[EditionKind], _plan: &mut ImagePlan) {}
+    /// Writes each of `kinds` through `files`. An error returned fails every kind not yet
+    /// written (a step they share, such as the braille translation, failed).
+    fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()>;
+}
+
+/// What a format is, as its edition's module declares it.
+#[derive(Debug)]
+pub(crate) struct FormatInfo {
+    /// Its name on the command line and in a manifest (`epub`, `pdf`, `talking` …).
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// The media type of its file.
+    pub media_type: &'static str,
+    /// The end of its file name, after the slug (and a PDF's scale): `.epub`, `.talking.epub`.
+    pub extension: &'static str,
+    /// Built when neither the command line nor a manifest chooses the formats.
+    pub by_default: bool,
+    /// Built when a manifest's `editions` table does not name it.
+    pub manifest_default: bool,
+    /// One file per font scale (a manifest lists its scales).
+    pub per_scale: bool,
+}
+
+/// A format this build of anpham can write: `epub`, `pdf`, `talking` …
+/// Parsed from its name ([`Format::named`]).
+#[derive(Clone, Copy)]
+pub struct Format {
+    pub(super) edition: &'static dyn EditionUnit,
+    pub(super) index: usize,
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Format {}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Format {
+    pub(crate) fn info(self) -> &'static FormatInfo {
+        &self.edition.formats()[self.index]
+    }
+
+    /// Its name on the command line and in a manifest.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// One line saying what it is.
+    pub(crate) fn about(self) -> &'static str {
+        self.info().about
+    }
+
+    /// The media type of its files.
+    pub fn media_type(self) -> &'static str {
+        self.info().media_type
+    }
+
+    /// Built when neither the command line nor a manifest chooses the formats.
+    pub(crate) fn by_default(self) -> bool {
+        self.info().by_default
+    }
+
+    /// Built when a manifest's `editions` table does not name it.
+    pub(crate) fn manifest_default(self) -> bool {
+        self.info().manifest_default
+    }
+
+    /// One file per font scale (a manifest lists its scales).
+    pub(crate) fn per_scale(self) -> bool {
+        self.info().per_scale
+    }
+
+    /// Its family's name (a manifest key that may list several formats).
+    pub(crate) fn family(self) -> &'static str {
+        self.edition.family()
+    }
+
+    pub(super) fn same_edition(self, other: &'static dyn EditionUnit) -> bool {
+        std::ptr::addr_eq(self.edition, other)
+    }
+}
+
+/// One file of an edition: its format, and a PDF's scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EditionKind {
+    /// Its format.
+    pub format: Format,
+    /// A PDF's font scale.
+    pub scale: Option<FontScale>,
+}
+
+impl EditionKind {
+    /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
+    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub` …
+    pub fn file_name(self, slug: &str) -> String {
+        let ext = self.format.info().extension;
+        match self.scale.map(|s| s.file_suffix()) {
+            Some(s) if !s.is_empty() => format!("{slug}.{s}{ext}"),
+            _ => format!("{slug}{ext}"),
+        }
+    }
+
+    /// Whether it is of the format called `name`.
+    pub fn is(self, name: &str) -> bool {
+        self.format.name() == name
+    }
+}
+
+/// Which editions to build, and how.
+#[derive(Debug, Clone)]
+pub struct EditionRequest {
+    /// The formats to build (each once; see [`Format`]).
+    pub formats: Vec<Format>,
+    /// The EPUB's base text size (also the talking book's).
+    pub epub_scale: FontScale,
+    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
+    /// the formats).
+    pub pdf_scales: Vec<FontScale>,
+    /// PDF page size.
+    pub page_size: PageSizeName,
+    /// The print edition whose pages the EPUB's page list follows (default: the first
+    /// PDF scale; none when no PDF is built and none is named).
+    pub page_list: Option<FontScale>,
+    /// A main font family instead of the bundled ones.
+    pub font: Option<FontFamily>,
+    /// The date every edition carries; `None`: `Timestamp::of_publication`.
+    pub date: Option<Timestamp>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
+    pub pdf_standard: PdfStandard,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
+    /// Voice, rate and pronunciations of the talking book.
+    #[cfg(feature = "speech")]
+    pub speech: crate::speech::SpeechOptions,
+    /// Grade, page size, volumes and sides of the braille editions.
+    #[cfg(feature = "braille")]
+    pub braille: crate::braille::BrailleOptions,
+}
+
+impl EditionRequest {
+    /// Whether the format called `name` is asked for.
+    pub fn wants(&self, name: &str) -> bool {
+        self.formats.iter().any(|f| f.name() == name)
+    }
+
+    /// The fonts of an edition at `scale`.
+    pub fn fonts(&self, scale: FontScale) -> FontSet {
+        match &self.font {
+            Some(f) => FontSet::with_primary(f.clone()),
+            None => FontSet::bundled(scale.is_large_print()),
+        }
+    }
+
+    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
+        LayoutOptions {
+            scale,
+            page_size: self.page_size,
+            fonts: self.fonts(scale),
+            article_break: self.article_break,
+        }
+    }
+}
+
+/// What an edition's module is given to write from: the publication, the request, the
+/// build's date and images, and the layouts (whole while the editions that draw pages are
+/// written, then only their page maps).
+pub(crate) struct Context<'a> {
+    /// The publication.
+    pub prepared: &'a Prepared,
+    /// The request.
+    pub request: &'a EditionRequest,
+    /// The date every edition carries.
+    pub date: Timestamp,
+    /// The images every edition shares.
+    pub images: Arc<ImageStore>,
+    pub(super) layouts: Vec<LaidOut>,
+    pub(super) page_maps: Vec<(FontScale, PageMap)>,
+}
+
+impl Context<'_> {
+    /// The layout at `scale` and the seconds it took (while layouts are alive).
+    pub fn layout(&self, scale: FontScale) -> Option<(&Layout, f64)> {
+        self.layouts
+            .iter()
+            .find(|(s, ..)| *s == scale)
+            .map(|(_, l, t)| (l, *t))
+    }
+
+    /// The page map of the layout at `scale`.
+    pub fn page_map(&self, scale: FontScale) -> Option<&PageMap> {
+        self.page_maps
+            .iter()
+            .find(|(s, _)| *s == scale)
+            .map(|(_, m)| m)
+            .or_else(|| self.layout(scale).map(|(l, _)| &l.page_map))
+    }
+}
+
+/// A laid-out scale and the seconds its layout took.
+pub(crate) type LaidOut = (FontScale, Layout, f64);
+
+/// Where an edition's module writes its files (one output each, timed and measured); what
+/// became of each is recorded for the build.
+pub(crate) trait Files: Sync {
+    /// Opens the output of `kind`, lets `write` fill it, and records it written (with
+    /// `pages`, and `seconds` more than its own time) or failed.
+    fn write(
+        &self,
+        kind: EditionKind,
+        pages: Option<usize>,
+        seconds: f64,
+        write: &mut dyn FnMut(&mut dyn WriteSeek) -> Result<()>,
+    );
+    /// Notes a warning about the file of `kind` (the file is whole, but not all of it is
+    /// as the publication asked: a character the braille table writes by a fallback, a
+    /// fragment the talking book shows without audio). It travels in that file's outcome.
+    fn warn(&self, kind: EditionKind, warning: Diagnostic);
+}
+
+/// An edition's output, as its writer sees it.
+pub(crate) trait WriteSeek: Write + Seek + Send {}
+
+impl<T: Write + Seek + Send> WriteSeek for T {}
