@@ -379,7 +379,7 @@ impl<'a> Converter<'a> {
                     matches!(
                         c.value().name(),
                         "blockquote" | "p" | "pre" | "table" | "ul" | "ol" | "dl" | "div"
-                    ) && super::score::text_chars(c, depth) > 0
+                    ) && super::chars::text_chars(c, depth) > 0
                 });
                 if has_text {
                     for c in e.child_elements() {
