@@ -264,8 +264,11 @@ impl Format {
         self.edition.family()
     }
 
+    /// Whether `other` is the edition that writes it. By family name, not by address: the
+    /// editions are zero-sized statics, which may share one address (they do in a release
+    /// build with LTO, where every format then went to every edition).
     fn same_edition(self, other: &'static dyn EditionUnit) -> bool {
-        std::ptr::addr_eq(self.edition, other)
+        self.edition.family() == other.family()
     }
 }
 
@@ -820,6 +823,27 @@ mod tests {
             kind("pdf", Some(FontScale::LARGE)).file_name("a"),
             "a.large.pdf"
         );
+    }
+
+    #[test]
+    fn each_format_goes_to_one_edition_only() {
+        // The editions are zero-sized statics; a release build placed several at one
+        // address, and a comparison by address gave every format to every edition.
+        let editions: Vec<&'static dyn EditionUnit> = REGISTRY
+            .iter()
+            .filter_map(|r| match r {
+                Registration::Built(e) => Some(*e),
+                Registration::Missing { .. } => None,
+            })
+            .collect();
+        for f in Format::all() {
+            let owners: Vec<&str> = editions
+                .iter()
+                .filter(|e| f.same_edition(**e))
+                .map(|e| e.family())
+                .collect();
+            assert_eq!(owners, [f.family()], "{}", f.name());
+        }
     }
 
     #[test]
