@@ -56,7 +56,7 @@ space; `warning:`, `warning[kind]:`, `Warning -` …) and the indented lines tha
 which belong to it. Its kind is `warning[KIND]` when the CLI prints one; otherwise the message
 with its place stripped (everything up to the last `FILE:…: ` prefix that names a file, a
 line:column, `blocks[3].text`, `character 12` …) and with quoted text, numbers and code points
-replaced by `…`, cut to its first 8 words. So the counts are of warning *messages* of one
+replaced by `…`, cut to its first 12 words. So the counts are of warning *messages* of one
 wording; the table lists each kind with its count and one example.
 
 Results go to OUT_DIR/results.jsonl (one line an article; an article already there with the
@@ -145,11 +145,12 @@ def write_articles(g, args):
 
 WARN_START = re.compile(r"^\s*warning\b", re.I)
 KIND_TAG = re.compile(r"^\s*warning\s*\[([^\]]+)\]", re.I)
-# A place: `a.json:3:7: `, `a.md: blocks[3].text, character 12: `, `c0001.json: title: ` …
+# A place: `a.json:3:7: `, `a.md: blocks[3].text, character 12: `, `c.json: article 1, lead,
+# character 25: `, `c.json: blocks[1]: ` … (a file name, then comma-separated place parts).
+PLACE_PART = r"(?:\d+(?::\d+)*|article \d+|character \d+|[A-Za-z_]\w*(?:\[\d+\])?(?:\.\w+(?:\[\d+\])?)*)"
 PLACE = re.compile(
-    r"^(?:[^\s:]+\.(?:json|toml|md|html?|txt|jpe?g|png)\b[^:]*:\s*)"
-    r"(?:(?:\d+(?::\d+)?|[\w.\[\]]+(?:,\s*character\s+\d+)?|\S+\[\d+\]\S*|character\s+\d+|"
-    r"[\w ]+ \d+)\s*:\s*)*"
+    r"^[^\s:]+\.(?:json|toml|md|html?|txt)(?::\d+(?::\d+)?)?:\s*"
+    r"(?:%s(?:,\s*%s)*:\s+)?" % (PLACE_PART, PLACE_PART)
 )
 
 
@@ -177,7 +178,7 @@ def warning_kind(text):
     msg = re.sub(r"`[^`]*`|“[^”]*”|\"[^\"]*\"|‘[^’]*’|«[^»]*»", "…", msg)
     msg = re.sub(r"U\+[0-9A-Fa-f]{4,6}", "U+…", msg)
     msg = re.sub(r"\d+(?:[.,]\d+)*", "N", msg)
-    return " ".join(msg.split()[:8])
+    return " ".join(msg.split()[:12])
 
 
 # --- checkers ----------------------------------------------------------------------------------
