@@ -621,6 +621,27 @@ mod tests {
     }
 
     #[test]
+    fn each_format_goes_to_one_edition_only() {
+        // The editions are zero-sized statics; a release build placed several at one
+        // address, and a comparison by address gave every format to every edition.
+        let editions: Vec<&'static dyn EditionUnit> = REGISTRY
+            .iter()
+            .filter_map(|r| match r {
+                Registration::Built(e) => Some(*e),
+                Registration::Missing { .. } => None,
+            })
+            .collect();
+        for f in Format::all() {
+            let owners: Vec<&str> = editions
+                .iter()
+                .filter(|e| f.same_edition(**e))
+                .map(|e| e.family())
+                .collect();
+            assert_eq!(owners, [f.family()], "{}", f.name());
+        }
+    }
+
+    #[test]
     fn names_are_unique_and_parse_back() {
         let mut seen = Vec::new();
         for f in Format::all() {
