@@ -52,6 +52,21 @@ pub fn say_skipped(why: &str) {
     );
 }
 
+/// Asserts a `check-epub` summary clean: EPUBCheck 0 errors and 0 warnings and, when `ace`,
+/// 0 Ace violations (Ace not running is a skip: a failure in CI). `what` names the book.
+#[track_caller]
+pub fn assert_epub_clean(s: &serde_json::Value, what: &str, ace: bool) {
+    assert_eq!(s["epubcheck_errors"], 0, "{what}: {s}");
+    assert_eq!(s["epubcheck_warnings"], 0, "{what}: {s}");
+    if ace {
+        if s["ace_ran"] == true {
+            assert_eq!(s["ace_violations"], 0, "{what}: {s}");
+        } else {
+            skip::<()>(&format!("Ace did not run for {what}: {s}"));
+        }
+    }
+}
+
 /// The folder holding the checkers (check-epub, check-pdf, check-braille): the one named by
 /// `ANPHAM_CHECKERS_DIR` (CI sets it), never a folder beside the repository. `None` (after
 /// saying SKIPPED; a failure in CI) when it is not set.
