@@ -77,6 +77,7 @@ cases = [
     ("%s-character article → PDF +3 A5" % format(chars, ","), "anpham-long-pdf", "typst-long-pdf"),
     ("%d articles, 4000×3000 photos → EPUB" % articles, "anpham-camera-epub", "pandoc-camera-epub"),
     ("%d articles, 4000×3000 photos → PDF +3 A5" % articles, "anpham-camera-pdf", "typst-camera-pdf"),
+    ("96 real articles (corpus), 3 photos each → PDF +3 A5", "anpham-corpus-pdf", "typst-corpus-pdf"),
 ]
 print()
 print("load average: %s before, %s after (1, 5, 15 min)" % (load_before, load_after))
@@ -138,6 +139,17 @@ check("bulletin pages at most 1.15 x typst's (%s / %s)" % (pa or "–", pt_ or "
       None if not (pa and pt_) else pa <= 1.15 * pt_)
 check("%s-character article to PDF in under 2 s (%s)" % (format(chars, ","), fmt_t(lt)),
       None if lt is None else lt < 2)
+ct, cm = get("anpham-corpus-pdf", "wall"), get("anpham-corpus-pdf", "rss_kb")
+ctt, ctm = get("typst-corpus-pdf", "wall"), get("typst-corpus-pdf", "rss_kb")
+cpa, cpt = pages(output_of("anpham-corpus-pdf")), pages(output_of("typst-corpus-pdf"))
+if ct is not None or ctt is not None:
+    print("targets (issue #22, the real-article bulletin):")
+    check("pages at most 1.10 x typst's (%s / %s)" % (cpa or "–", cpt or "–"),
+          None if not (cpa and cpt) else cpa <= 1.10 * cpt)
+    check("time at most 0.2 x typst's (%s vs %s)" % (fmt_t(ct), fmt_t(ctt)),
+          None if not (ct and ctt) else ct <= 0.2 * ctt)
+    check("peak memory at most 0.2 x typst's (%s vs %s)" % (fmt_m(cm), fmt_m(ctm)),
+          None if not (cm and ctm) else cm <= 0.2 * ctm)
 print("\ntime: median wall-clock seconds over the rounds; CPU/wall: median user + system time "
       "over wall time; peak RSS: median maximum resident set size")
 print("commands: %s/*.cmd" % os.path.dirname(res_path))

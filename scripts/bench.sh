@@ -5,7 +5,7 @@
 # targets of issue #10 (docs/performance.md).
 #
 # usage: scripts/bench.sh [--runs N] [--out DIR] [--no-build] [--no-peers] [--quick]
-#                         [--camera] [--profile]
+#                         [--camera] [--profile] [--corpus DIR] [--only REGEX]
 #
 #   --runs N     timed rounds (default 3; a warm-up run of every case comes first). In each
 #                round every case runs once, anpham and its peers alternating.
@@ -17,6 +17,10 @@
 #                characters in the long article, no camera photos, 1 round
 #   --camera     add the camera-photo bulletin of issue #11 (300 photos of 4000 x 3000,
 #                ~2.7 MB each, made once, 0.8 GB): about 5 minutes more a round
+#   --corpus DIR add the real-article bulletin of issue #22: the first 96 usable articles of
+#                DIR (the underthesea news corpus's .txt, or .json; DIR stays outside the
+#                repository), 3 different photos each, to PDF +3 A5, against typst
+#   --only REGEX time only the cases whose name matches (grep -E), e.g. 'corpus'
 #   --profile    also profile anpham on the realistic bulletin (PDF, EPUB) and the long
 #                article with `perf record` (Debian linux-perf) and print where the time goes
 #                by stage (scripts/perf-categories.py)
@@ -49,6 +53,8 @@ chars=1500000
 articles=100
 camera=0
 profile=0
+corpus=""
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -59,6 +65,8 @@ while [ $# -gt 0 ]; do
     --camera) camera=1; shift ;;
     --no-camera) camera=0; shift ;;
     --profile) profile=1; shift ;;
+    --corpus) corpus="$(cd "$2" && pwd)"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -84,8 +92,10 @@ esac
 sizes=(--photo-size 1600x1067)
 [ "$camera" = 1 ] && sizes+=(--photo-size 4000x3000)
 [ -x "$photo_tool" ] || { echo "bench.sh: $photo_tool missing (cargo build --release --example gen-photos)" >&2; exit 1; }
+corpus_args=()
+[ -n "$corpus" ] && corpus_args=(--corpus "$corpus" --corpus-articles 96)
 python3 "$here/gen-input.py" "$out/input" --copies "$copies" --chars "$chars" \
-  --articles "$articles" --scale-up 4 "${sizes[@]}" --photo-tool "$photo_tool"
+  --articles "$articles" --scale-up 4 "${sizes[@]}" --photo-tool "$photo_tool" "${corpus_args[@]}"
 in="$out/input"
 bulletin="bulletin-$copies"
 res="$out/results"
@@ -165,6 +175,14 @@ if [ "$camera" = 1 ]; then
   have_pandoc && add pandoc-camera-epub "$(pandoc_args "$in/pandoc/$cam.md" "$o/pandoc-camera.epub")"
   add anpham-camera-pdf "$(a "$in/$cam.toml" -o "$o/camera-pdf" $pdf)"
   have_typst && add typst-camera-pdf "$(typst_args "$in/typst/$cam.typ" "$o/typst-camera.pdf")"
+fi
+if [ -n "$corpus" ]; then
+  add anpham-corpus-pdf "$(a "$in/corpus-96-1600x1067.toml" -o "$o/corpus-pdf" $pdf)"
+  have_typst && add typst-corpus-pdf "$(typst_args "$in/typst/corpus-96-1600x1067.typ" "$o/typst-corpus.pdf")"
+fi
+if [ -n "$only" ]; then
+  grep -E "^[^[:space:]]*($only)" "$cases" >"$cases.only" || { echo "bench.sh: no case matches --only $only" >&2; exit 2; }
+  mv "$cases.only" "$cases"
 fi
 cut -f1,2 "$cases" | while IFS=$'\t' read -r name cmd; do echo "$cmd" >"$res/$name.cmd"; done
 

@@ -163,7 +163,7 @@ fn break_points(shaped: &Shaped, hyphenate: bool) -> Vec<(usize, bool)> {
                 }
             });
         }
-        if (allowed_after(text[..b].chars().next_back()) || b == text.len())
+        if (allowed_after(&text[..b]) || b == text.len())
             && let Some(g) = glyph_at_byte(b)
         {
             breaks.push((g, false));
@@ -254,9 +254,16 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
 
 /// Tailoring of UAX #14: a line may end after white space, after a hyphen, dash or
 /// ellipsis, or after an ideograph; not inside runs such as `?>` or `1.5`, whose split
-/// would change what text extraction and screen readers get back. Tokens that still do not
-/// fit are broken by [`split_wide`].
-fn allowed_after(prev: Option<char>) -> bool {
+/// would change what text extraction and screen readers get back, and not after a hyphen
+/// that opens a word (`->`, `-5`: UAX #14's rule LB20.1 of Unicode 15.1, which the
+/// `unicode-linebreak` crate predates). Tokens that still do not fit are broken by
+/// [`split_wide`].
+fn allowed_after(before: &str) -> bool {
+    let mut back = before.chars().rev();
+    let prev = back.next();
+    if matches!(prev, Some('-' | '\u{2010}')) && back.next().is_none_or(char::is_whitespace) {
+        return false;
+    }
     match prev {
         None => false,
         Some(c) => {
@@ -403,5 +410,31 @@ mod tests {
                 .iter()
                 .any(|l| l.hyphen)
         );
+    }
+
+    /// The byte offsets where a line may end without a hyphen.
+    fn plain_breaks(s: &str) -> Vec<usize> {
+        let sh = shaped(s, "vi");
+        break_points(&sh, false)
+            .into_iter()
+            .filter(|&(_, hy)| !hy)
+            .filter_map(|(g, _)| sh.glyphs.get(g).map(|g| g.cluster.start as usize))
+            .collect()
+    }
+
+    #[test]
+    fn a_hyphen_that_opens_a_word_stays_with_it() {
+        // A real article's "34 40 -> Mua vé" was cut as "40 -" / "> Mua": a reader got a
+        // stray dash and a stray ">".
+        let text = "là 34 40 -> Mua vé, nhiệt độ -5 độ, Jae-in";
+        let breaks = plain_breaks(text);
+        for (at, what) in [("->", 1), ("-5", 1)] {
+            let cut = text.find(at).unwrap() + what;
+            assert!(!breaks.contains(&cut), "a break inside {at:?}: {breaks:?}");
+        }
+        // A hyphen inside a word still lets the line end after it.
+        let after = text.find("Jae-").unwrap() + 4;
+        assert!(breaks.contains(&after), "{breaks:?}");
+        assert!(!allowed_after("-") && !allowed_after("40 -") && allowed_after("Jae-"));
     }
 }
