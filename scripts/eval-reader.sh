@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reads anpham's PDFs of a publication page by page, as Firefox's PDF viewer hands them to
-# a screen reader (tests/pdfjs/read-pages.mjs, judged by tests/reader.rs), at 18 pt A5 and
+# a screen reader (tests/pdfjs/read-pages.mjs, judged by tests/reader.rs in the `main` test binary), at 18 pt A5 and
 # 24 pt A4, and prints for each: pages, captions on their image's page, captions read
 # inside a sentence, captions off their image's page (issue #22).
 #
@@ -24,7 +24,7 @@ for geometry in "large a5" "extra-large a4"; do
     echo "eval-reader.sh: $bin failed on $input" >&2; cat "$dir/warnings.txt" >&2; exit 1; }
   pdf="$(ls "$dir"/*.pdf | head -n 1)"
   result="$(cd "$repo" && ANPHAM_READER_PDF="$pdf" ANPHAM_READER_INPUT="$input" \
-    cargo test -q --test reader judge_a_pdf_given_on_the_command_line -- --ignored --nocapture 2>/dev/null |
+    cargo test -q --test main reader::judge_a_pdf_given_on_the_command_line -- --ignored --exact --nocapture 2>/dev/null |
     tee "$dir/reader.txt" | grep '^{"pages"')"
   warned="$(grep -c 'caption does not fit' "$dir/warnings.txt" || true)"
   echo "$scale $size: $result, run-on warnings: $warned"
