@@ -10,7 +10,7 @@ pub struct Timestamp(jiff::Timestamp);
 impl Timestamp {
     /// From seconds since the Unix epoch (UTC); beyond jiff's range, its last whole
     /// second (9999-12-30T22:00:00Z).
-    pub fn from_unix(secs: u64) -> Timestamp {
+    pub(crate) fn from_unix(secs: u64) -> Timestamp {
         let secs = i64::try_from(secs).unwrap_or(i64::MAX);
         Timestamp(jiff::Timestamp::from_second(secs).unwrap_or_else(|_| {
             // The last whole second jiff represents.

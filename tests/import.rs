@@ -152,25 +152,15 @@ fn assert_edition(source: &Path, epub: &Path, pdf: &Path, expected_lines: &[Stri
     let (prepared, _) = anpham::input::load_prepared(&[source.to_path_buf()]).unwrap();
     let lay = anpham::internals::layout(
         &prepared,
-        &anpham::internals::LayoutOptions::new(anpham::FontScale::LARGE),
+        &anpham::internals::PdfOptions::new(anpham::FontScale::LARGE),
     )
     .unwrap();
     let printed = lay.printed_text();
     // Each part's printed lines, joined (a floated figure may print inside the paragraph
     // that follows it in the source); a word broken at a line's end (`-` and a line break
     // before a lowercase letter) is joined, as check-pdf does.
-    let mut parts: std::collections::BTreeMap<String, String> = Default::default();
-    for item in lay.pages.iter().flat_map(|p| &p.items) {
-        if let anpham::internals::Item::Line(l) = item {
-            let text = parts.entry(format!("{:?}", l.owner)).or_default();
-            for run in &l.runs {
-                text.push_str(&run.text);
-            }
-            text.push('\n');
-        }
-    }
-    let part_words: Vec<String> = parts
-        .values()
+    let part_words: Vec<String> = anpham::internals::printed_parts(&lay)
+        .iter()
         .map(|t| words(&join_broken_words(t)))
         .collect();
     for line in expected_lines {

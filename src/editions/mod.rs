@@ -256,7 +256,7 @@ impl EditionRequest {
     }
 
     /// The files this request makes, in the order [`build`] returns them.
-    pub fn outputs(&self) -> Vec<EditionKind> {
+    pub(crate) fn outputs(&self) -> Vec<EditionKind> {
         self.kinds().into_iter().flat_map(|(_, k)| k).collect()
     }
 }

@@ -206,12 +206,12 @@ pub struct EditionRequest {
 
 impl EditionRequest {
     /// Whether the format called `name` is asked for.
-    pub fn wants(&self, name: &str) -> bool {
+    pub(crate) fn wants(&self, name: &str) -> bool {
         self.formats.iter().any(|f| f.name() == name)
     }
 
     /// The fonts of an edition at `scale`.
-    pub fn fonts(&self, scale: FontScale) -> FontSet {
+    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
         match &self.font {
             Some(f) => FontSet::with_primary(f.clone()),
             None => FontSet::bundled(scale.is_large_print()),

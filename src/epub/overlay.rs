@@ -84,8 +84,6 @@ pub struct DocumentOverlay {
 /// One audio file of a document.
 #[derive(Debug, Clone)]
 pub enum AudioData {
-    /// The MP3 in memory.
-    Bytes(Vec<u8>),
     /// The MP3 in a file (the speech's temporary folder, kept by [`Overlay::files`]),
     /// copied into the container as it is packed.
     File(std::path::PathBuf),
@@ -113,7 +111,11 @@ pub struct Overlay {
     /// say, joined to its neighbour or shown without audio).
     pub warnings: Vec<crate::error::Diagnostic>,
     /// The folder holding the audio files ([`AudioData::File`]), removed when the last
-    /// clone of the overlay is dropped.
+    /// clone of the overlay is dropped. Held, never read.
+    #[allow(
+        dead_code,
+        reason = "it keeps the folder alive while the overlay lives"
+    )]
     pub files: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
@@ -126,11 +128,6 @@ impl Overlay {
     /// The total duration: the sum of the documents' durations.
     pub fn total_ms(&self) -> u64 {
         self.all().map(|d| d.duration_ms).sum()
-    }
-
-    /// The number of sentences (clips).
-    pub fn sentences(&self) -> usize {
-        self.all().map(|d| d.clips.len()).sum()
     }
 }
 

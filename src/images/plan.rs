@@ -360,7 +360,8 @@ pub struct ImageStore {
 impl ImageStore {
     /// How many images were decoded for this build (each distinct content at most once when
     /// the plan covered every edition).
-    pub fn decodes(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn decodes(&self) -> usize {
         self.decodes.load(Ordering::Relaxed)
     }
 

@@ -88,7 +88,8 @@ pub const SHARE_PAGE_SHARE: f32 = 1.0 / 3.0;
 
 impl LayoutOptions {
     /// Defaults for a scale: A5, the bundled fonts for that scale.
-    pub fn new(scale: FontScale) -> LayoutOptions {
+    #[cfg(test)]
+    pub(crate) fn new(scale: FontScale) -> LayoutOptions {
         LayoutOptions {
             scale,
             page_size: PageSizeName::A5,
@@ -272,24 +273,29 @@ pub struct OutlineEntry {
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// Page width, pt.
-    pub width: f32,
+    pub(crate) width: f32,
     /// Page height, pt.
-    pub height: f32,
+    pub(crate) height: f32,
     /// The pages.
-    pub pages: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
     /// Bookmarks, in reading order.
-    pub outline: Vec<OutlineEntry>,
+    pub(crate) outline: Vec<OutlineEntry>,
     /// Where each page begins in the text.
-    pub page_map: PageMap,
+    pub(crate) page_map: PageMap,
     /// Index of each article's first page.
-    pub article_pages: Vec<usize>,
+    pub(crate) article_pages: Vec<usize>,
     /// What the reader should know about this layout: each figure whose caption runs on
     /// to the next page (it does not fit on one page even below its image made as small
     /// as it may be).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl Layout {
+    /// What the reader should know about this layout (a caption run on to the next page).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
     /// The printed text in print order, page by page: each line's text as drawn (with the
     /// hyphen of a broken word), a line break after each line (running headers and page
     /// numbers left out). It is what copying from the PDF gives; it differs from the

@@ -25,7 +25,7 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     /// The fingerprint of `bytes`.
-    pub fn of(bytes: &[u8]) -> Fingerprint {
+    pub(crate) fn of(bytes: &[u8]) -> Fingerprint {
         Fingerprint {
             len: bytes.len() as u64,
             crc32: crc32fast::hash(bytes),
@@ -125,13 +125,8 @@ impl ImageSource {
     }
 
     /// Its length in bytes.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.fingerprint().len
-    }
-
-    /// Whether it has no bytes (never, for a checked image).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The identity of this loaded copy (the address of its shared record): equal for

@@ -192,7 +192,7 @@ impl ImageFormat {
         }
     }
     /// The file extension.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             ImageFormat::Png => "png",
             ImageFormat::Jpeg => "jpg",

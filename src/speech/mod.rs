@@ -89,7 +89,7 @@ fn primary(lang: &str) -> &str {
 /// no sound for is shown without audio too; each is a warning with its place
 /// (`Overlay::warnings`). Only the program failing (espeak-ng missing or crashing) is
 /// an error.
-pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
+pub(crate) fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
     let bulletin = p.is_bulletin();
     let (documents, mut warnings) = script(p, speech);
@@ -231,6 +231,9 @@ fn program_name(version: &str) -> String {
     let v = version.split("Data at").next().unwrap_or(version).trim();
     v.replace(" text-to-speech:", "")
 }
+
+#[cfg(test)]
+mod clip_tests;
 
 #[cfg(test)]
 mod tests {
