@@ -58,7 +58,7 @@ pub struct FontFace {
     pub name: String,
     data: krilla::Data,
     index: u32,
-    /// The face for the PDF writer.
+    /// The face for the print edition's writer (krilla).
     pub krilla: krilla::text::Font,
     shaper_data: harfrust::ShaperData,
     /// Font units per em.

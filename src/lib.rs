@@ -43,8 +43,8 @@ pub(crate) mod address;
 pub(crate) mod atomic_file;
 pub(crate) mod batch;
 #[cfg(feature = "braille")]
-pub mod braille;
-pub mod cli;
+pub(crate) mod braille;
+pub(crate) mod cli;
 pub mod editions;
 pub(crate) mod epub;
 pub(crate) mod error;
@@ -65,7 +65,7 @@ pub(crate) mod scale;
 pub(crate) mod shape;
 pub(crate) mod source_text;
 #[cfg(feature = "speech")]
-pub mod speech;
+pub(crate) mod speech;
 #[cfg(test)]
 mod test_support;
 pub(crate) mod timestamp;
@@ -73,6 +73,7 @@ pub(crate) mod validate;
 pub(crate) mod xml;
 
 pub use batch::check;
+pub use cli::main as cli_main;
 pub use error::{Diagnostic, Diagnostics, Error, Place, Result, Severity};
 pub use model::{Article, Block, Publication};
 pub use prepare::{Prepared, prepare};

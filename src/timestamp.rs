@@ -29,7 +29,7 @@ impl Timestamp {
     }
 
     /// The default date of a publication's editions: its date (`YYYY-MM-DD`) at
-    /// midnight UTC, else 1970-01-01. The EPUB and the PDF of one build both use it.
+    /// midnight UTC, else 1970-01-01. Every edition of one build uses it.
     pub(crate) fn of_publication(date: Option<&str>) -> Timestamp {
         date.and_then(Timestamp::from_date)
             .unwrap_or_else(|| Timestamp::from_unix(0))

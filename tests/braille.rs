@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{self, root, run_checker};
-use anpham::braille::{Grade, read_back};
+use anpham::internals::{BrailleGrade as Grade, read_back};
 use anpham::{Publication, input};
 use assert_cmd::Command;
 use unicode_normalization::UnicodeNormalization;
@@ -15,7 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 /// Whether liblouis loads here (else SKIPPED with the reason, a failure in CI). The
 /// Vietnamese tables need nothing more: anpham ships them.
 fn liblouis() -> bool {
-    match anpham::braille::available() {
+    match anpham::editions::braille_available() {
         Ok(()) => true,
         Err(e) => common::skip::<()>(&e.to_string()).is_some(),
     }
@@ -252,7 +252,7 @@ fn bulletin_of_six_articles_reads_back() {
     }
     // Words in capitals: liblouis ≥ 3.25's tables read ⠸ + a letter that has a Greek capital
     // (F: Φ, W: Ω) as Greek (docs/braille.md); 3.24's do not.
-    if anpham::braille::liblouis_version().starts_with("3.24") {
+    if anpham::internals::liblouis_version().starts_with("3.24") {
         for name in ["JSC", "JICA", "FAO", "WWF", "WHO"] {
             assert!(!missed.iter().any(|w| w == name), "{name}: {missed:?}");
         }

@@ -55,7 +55,7 @@ fn build(p: &Prepared) -> (String, Vec<u8>) {
 /// The labels of the pages of the large-print PDF edition, in order.
 fn page_labels(p: &Prepared) -> Vec<String> {
     let options = anpham::internals::PdfOptions::new(FontScale::LARGE);
-    let pdf = anpham::editions::pdf(p, &options).unwrap();
+    let pdf = anpham::internals::print_edition(p, &options).unwrap().pdf;
     pdf.page_map.pages.iter().map(|s| s.label.clone()).collect()
 }
 
@@ -98,7 +98,11 @@ fn words(p: &Prepared) -> Vec<String> {
 }
 
 fn informative_figures(p: &Prepared) -> usize {
-    p.figures().filter(|(_, f)| !f.decorative).count()
+    p.articles
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter(|b| matches!(b, Block::Figure(f) if !f.decorative))
+        .count()
 }
 
 /// Parses the page as XML: panics unless every element is closed in order.

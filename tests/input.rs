@@ -114,7 +114,7 @@ fn bac_kan_keeps_the_seed_text_exactly() {
     assert_eq!(got, seed_text_lines());
     assert!(p.reading_text().nfc().eq(p.reading_text().chars()), "NFC");
     // Three figures: drawings that say they stand in for the photos, at most 60 KB.
-    let figures: Vec<_> = p.figures().map(|(_, f)| f).collect();
+    let figures = figures(&p);
     assert_eq!(figures.len(), 3);
     for f in &figures {
         let alt = f.alt.as_deref().unwrap();
@@ -124,7 +124,7 @@ fn bac_kan_keeps_the_seed_text_exactly() {
         );
         let img = f.image.as_ref().unwrap();
         assert_eq!((img.width, img.height), (800, 533));
-        let bytes = img.source.read().unwrap().len();
+        let bytes = img.bytes().unwrap().len();
         assert!(bytes < 60_000, "{}: {bytes} bytes", f.src);
     }
     assert!(
@@ -209,7 +209,7 @@ fn escaping_example_keeps_markup_as_literal_text() {
     ] {
         assert!(text.contains(s), "{s:?} lost");
     }
-    let (_, fig) = p.figures().next().unwrap();
+    let fig = figures(&p)[0];
     assert!(fig.alt.as_deref().unwrap().contains("<thẻ> & ]]>"));
 }
 
@@ -608,7 +608,9 @@ fn repair_applies_to_imported_pages_too() {
     // Without --repair the page is refused (tests/refusals/control.html); with it, each
     // control character becomes a warning with its place.
     let page = root().join("tests/refusals/control.html");
-    let (p, _) = input::load_prepared_with(&[page], input::LoadOptions::repairing(true)).unwrap();
+    let mut options = input::LoadOptions::default();
+    options.repair = true;
+    let (p, _) = input::load_prepared_with(&[page], options).unwrap();
     let warnings: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
@@ -619,4 +621,16 @@ fn repair_applies_to_imported_pages_too() {
         warnings[1].contains("blocks[0].text, character 9: U+0008 (a control character) dropped")
     );
     assert_eq!(p.articles[0].title, "Ti–u đề");
+}
+
+/// Every figure of the publication, in reading order.
+fn figures(p: &Publication) -> Vec<&anpham::model::Figure> {
+    p.articles
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter_map(|b| match b {
+            Block::Figure(f) => Some(f),
+            _ => None,
+        })
+        .collect()
 }

@@ -5,10 +5,17 @@ use crate::common;
 use std::path::Path;
 
 use anpham::FontScale;
-use anpham::editions::pdf as write_pdf;
 use anpham::input::load_prepared as load_publication;
 use anpham::internals::PdfOptions;
 use anpham::model::PageSizeName;
+
+/// The PDF edition with `options` (the PDF of `internals::print_edition`).
+fn write_pdf(
+    p: &anpham::Prepared,
+    options: &PdfOptions,
+) -> anpham::Result<anpham::internals::PdfOutput> {
+    anpham::internals::print_edition(p, options).map(|e| e.pdf)
+}
 
 fn build(
     example: &str,
@@ -21,19 +28,15 @@ fn build(
     let dir = common::out_dir(name);
     let mut opts = PdfOptions::new(scale);
     opts.page_size = size;
-    let out = write_pdf(&publication, &opts).expect("pdf");
+    let edition = anpham::internals::print_edition(&publication, &opts).expect("pdf");
+    let out = edition.pdf;
     let pdf = dir.join("out.pdf");
     std::fs::write(&pdf, &out.bytes).unwrap();
     // Every printed word in print order, as `pdftotext` reads it (a figure that floated
     // to the next page is read where it is printed; the structure tree keeps the author's
     // order: `pdf::layout_tests::floated_figure_keeps_its_place_in_the_structure_tree`).
-    let lay = anpham::internals::layout(&publication, &opts).expect("layout");
     let expected = dir.join("expected.txt");
-    std::fs::write(
-        &expected,
-        anpham::internals::print_order_text(&publication, &lay),
-    )
-    .unwrap();
+    std::fs::write(&expected, edition.print_order_text).unwrap();
     (pdf, expected, out.pages)
 }
 

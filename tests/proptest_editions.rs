@@ -22,9 +22,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use anpham::FontScale;
+use anpham::editions::SpeechOptions;
 use anpham::editions::{EditionRequest, Format, build};
 use anpham::internals::FontSet;
-use anpham::speech::SpeechOptions;
 
 /// Every character both bundled font sets cover and the checks accept (not control,
 /// private use, bidi override …): the repertoire the text is drawn from.
@@ -181,7 +181,7 @@ fn have_braille() -> bool {
         // liblouis loads (the crate ships its Vietnamese tables).
         have(
             "braille",
-            anpham::braille::available().is_ok(),
+            anpham::editions::braille_available().is_ok(),
             "liblouis: apt-get install liblouis20",
         )
     })
@@ -192,7 +192,7 @@ fn have_espeak() -> bool {
     *HAVE.get_or_init(|| {
         have(
             "talking-book",
-            SpeechOptions::new().espeak.version().is_ok(),
+            SpeechOptions::new().espeak_version().is_ok(),
             "apt-get install espeak-ng",
         )
     })

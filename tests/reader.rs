@@ -25,7 +25,7 @@ use std::process::Command;
 
 use anpham::FontScale;
 use anpham::input::load_prepared;
-use anpham::internals::{PdfOptions, layout, sentences, write_pdf};
+use anpham::internals::{PdfOptions, print_edition, sentences};
 use anpham::model::PageSizeName;
 use anpham::model::{Article, Block, Publication};
 use anpham::{Prepared, prepare};
@@ -219,15 +219,15 @@ fn read_edition(
 ) -> Option<(Findings, usize, usize)> {
     let mut options = PdfOptions::new(scale);
     options.page_size = size;
-    let lay = layout(p, &options).expect("layout");
-    let pdf = write_pdf(p, &lay, &options).expect("pdf");
+    let edition = print_edition(p, &options).expect("pdf");
+    let pdf = edition.pdf;
     let file = out.join(format!("{name}.{}.{size:?}.pdf", scale.body_pt()));
     std::fs::write(&file, &pdf.bytes).expect("write pdf");
     let pages = read_pages(&file)?;
     assert_eq!(pages.len(), pdf.pages, "{}", file.display());
     Some((
         judge(&pages, &sentence_ends(p)),
-        lay.warnings().len(),
+        edition.warnings.len(),
         pdf.pages,
     ))
 }
@@ -274,7 +274,7 @@ fn load(path: &Path) -> Prepared {
 /// more figures than a page holds, at every scale.
 fn many_photos() -> Prepared {
     let example = load(&common::root().join("examples/bac-kan/bac-kan.md"));
-    let a = &example.publication().articles[0];
+    let a = &example.articles[0];
     let figures: Vec<Block> = a
         .blocks
         .iter()

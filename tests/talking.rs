@@ -11,8 +11,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anpham::speech::PROGRAM_ENV;
-use anpham::speech::{Espeak, SpeechOptions};
+use anpham::editions::SpeechOptions;
 
 fn anpham() -> Command {
     Command::new(env!("CARGO_BIN_EXE_anpham"))
@@ -26,13 +25,15 @@ fn examples() -> PathBuf {
 /// CLI does).
 fn speech_options() -> SpeechOptions {
     let mut s = SpeechOptions::new();
-    s.espeak = Espeak::new(std::env::var_os(PROGRAM_ENV).map(PathBuf::from), None);
+    if let Some(program) = std::env::var_os("ANPHAM_ESPEAK") {
+        s.espeak_program(PathBuf::from(program));
+    }
     s
 }
 
 /// Whether espeak-ng can run; `false` (with a SKIPPED line) outside CI when it cannot.
 fn have_espeak() -> bool {
-    if speech_options().espeak.version().is_ok() {
+    if speech_options().espeak_version().is_ok() {
         return true;
     }
     common::skip::<()>("espeak-ng is not installed (apt-get install espeak-ng)");

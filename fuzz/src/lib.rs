@@ -18,9 +18,8 @@ use std::sync::OnceLock;
 
 use anpham::internals::{EpubOptions, write_epub};
 use anpham::internals::FontSet;
-use anpham::internals::{Layout, PdfOptions, layout};
+use anpham::internals::{PdfOptions, print_edition};
 use anpham::Prepared;
-use anpham::internals::write_pdf;
 use anpham::FontScale;
 
 /// A small valid PNG (the examples' test picture).
@@ -97,12 +96,10 @@ pub fn fonts(large: bool) -> &'static FontSet {
 /// validated publication. Panics when an output breaks one of the module's rules.
 pub fn build_and_check(p: &Prepared, scale: FontScale) {
     // A5, the bundled fonts for the scale, no date: the defaults.
-    let options = PdfOptions::new(scale);
-    let lay = layout(p, &options)
-        .expect("a prepared publication whose characters are covered lays out");
-    check_geometry(&lay);
-    let pdf = write_pdf(p, &lay, &options)
-        .expect("a validated publication whose characters are covered writes a PDF");
+    let edition = print_edition(p, &PdfOptions::new(scale))
+        .expect("a validated publication whose characters are covered lays out and writes a PDF");
+    check_geometry(edition.outside_text_area);
+    let pdf = edition.pdf;
     assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
     assert!(
         pdf.bytes.trim_ascii_end().ends_with(b"%%EOF"),
@@ -115,10 +112,11 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
 }
 
 /// Every glyph of every line (furniture included; a trailing space, which draws nothing,
-/// excepted) and every image lies inside its page's text area: the library's one check,
-/// [`anpham::internals::outside_text_area`], shared with tests/pdf.rs and tests/proptest_text.rs.
-pub fn check_geometry(lay: &Layout) {
-    if let Some(why) = anpham::internals::outside_text_area(lay) {
+/// excepted) and every image lies inside its page's text area: the library's one check
+/// (`PrintEdition::outside_text_area`, from `layout::geometry`), shared with the crate's
+/// `pdf::layout_tests`. `outside` is that check's finding.
+pub fn check_geometry(outside: Option<String>) {
+    if let Some(why) = outside {
         panic!("{why}");
     }
 }

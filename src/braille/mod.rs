@@ -34,7 +34,7 @@ use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::timestamp::Timestamp;
 pub use format::Geometry;
-pub use louis::{LouisError, available};
+pub use louis::available;
 use pieces::Translators;
 pub use translate::{Grade, liblouis_version, read_back};
 use translate::{Place, Translator};

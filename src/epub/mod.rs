@@ -196,7 +196,7 @@ fn write_epub_with_overlay<W: Write + Seek + Send>(
 type TextEntries<'a> = (Vec<package::Entry<'a>>, Vec<Option<Vec<u8>>>);
 
 /// Everything but the images: page markers, content documents, navigation, fonts and
-/// stylesheet, package document (and the Media Overlays of a talking book), deflated.
+/// stylesheet, package document (and the Media Overlays of a narrated EPUB), deflated.
 fn text_entries<'a>(
     p: &Publication,
     options: &EpubOptions,

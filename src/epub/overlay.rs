@@ -1,4 +1,4 @@
-//! Media Overlays (EPUB 3 talking books): sentence elements in the content documents,
+//! Media Overlays (EPUB 3 read aloud): sentence elements in the content documents,
 //! one SMIL document per content document, and their metadata.
 //!
 //! The overlay itself is made elsewhere (speech in [`crate::speech`]); this module only
@@ -10,7 +10,8 @@
 //! items for the SMIL and the audio, `media-overlay` on the content document's item,
 //! `media:duration` per overlay and in total (the sum of the same whole milliseconds),
 //! `media:narrator` and `media:active-class` (styled in [`ACTIVE_CLASS_CSS`]).
-// Without the talking book (feature `speech`) only the plain EPUB's side of this module is used.
+// Without the narrated edition (feature `speech`) only the plain EPUB's side of this module
+// is used.
 #![cfg_attr(not(feature = "speech"), allow(dead_code))]
 
 use std::collections::BTreeMap;
@@ -175,7 +176,7 @@ pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &Document
     out
 }
 
-/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of
+/// Writes the narrated EPUB of `publication` into `out`: the EPUB of
 /// [`super::write_epub`] with the Media Overlays of `overlay` (one per article).
 #[cfg(feature = "speech")]
 pub(crate) fn write_talking_epub_to<W: std::io::Write + std::io::Seek + Send>(

@@ -27,7 +27,7 @@ use crate::validate;
 
 /// The input formats anpham reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// JSON (`.json`).
     Json,
     /// TOML (`.toml`).
@@ -59,7 +59,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     /// Options with the repair of control characters on or off.
-    pub fn repairing(repair: bool) -> LoadOptions {
+    pub(crate) fn repairing(repair: bool) -> LoadOptions {
         LoadOptions { repair }
     }
 }
@@ -392,7 +392,14 @@ pub fn load_article_file(path: &Path) -> Result<Article> {
 
 /// Parses article text of a known format; `path` names it in messages and anchors
 /// its image paths. The result is normalised, validated, and has its images loaded.
-pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "text given in memory: the unit tests, and a server's upload"
+    )
+)]
+pub(crate) fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
     Ok(articles::parse_article(path, format, text, LoadOptions::default())?.article)
 }
 

@@ -6,8 +6,8 @@
 //! styles), `pager` (page geometry, widows and orphans, headings kept with what follows,
 //! figures kept with their captions) and `front_matter` (a bulletin's title page and
 //! contents). This file holds the output types and [`layout`], which runs them. The
-//! result is independent of the PDF library: [`crate::pdf`] draws it, and its page map
-//! is what the EPUB page list follows.
+//! result is independent of the drawing library: the print edition draws it, and its page
+//! map is what the other editions' page lists follow.
 
 mod anchors;
 mod flows;
@@ -291,17 +291,12 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// What the reader should know about this layout (a caption run on to the next page).
-    pub fn warnings(&self) -> &[Diagnostic] {
-        &self.warnings
-    }
-
     /// The printed text in print order, page by page: each line's text as drawn (with the
     /// hyphen of a broken word), a line break after each line (running headers and page
-    /// numbers left out). It is what copying from the PDF gives; it differs from the
-    /// reading order only where a figure floated to a later page (the structure tree and
-    /// the EPUB keep the author's order).
-    pub fn printed_text(&self) -> String {
+    /// numbers left out). It is what copying from the printed file gives; it differs from
+    /// the reading order only where a figure floated to a later page (the structure tree
+    /// and the reflowable editions keep the author's order).
+    pub(crate) fn printed_text(&self) -> String {
         let mut out = String::new();
         for item in self.pages.iter().flat_map(|p| &p.items) {
             if let Item::Line(line) = item {
