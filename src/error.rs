@@ -106,6 +106,10 @@ impl Diagnostic {
     }
 
     /// Makes it a warning.
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "a builder step read as English (`Diagnostic::at(…).as_warning()`), used across the crate"
+    )]
     pub(crate) fn as_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
