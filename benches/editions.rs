@@ -14,9 +14,7 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use anpham::FontScale;
 use anpham::Prepared;
 use anpham::editions::pdf as write_pdf;
-use anpham::internals::PdfOptions;
-use anpham::internals::{EpubOptions, write_epub};
-use anpham::internals::{LayoutOptions, layout};
+use anpham::internals::{EpubOptions, PdfOptions, layout, write_epub};
 
 /// The bundled example article.
 fn example_path() -> PathBuf {
@@ -53,13 +51,12 @@ fn editions(c: &mut Criterion) {
     let one = load(&example_path());
     let large = FontScale::LARGE;
     let pdf = PdfOptions::new(large);
-    let lay = LayoutOptions::new(large);
     let epub = EpubOptions::new(FontScale::STANDARD);
 
     let mut g = c.benchmark_group("article");
     g.sample_size(20).measurement_time(Duration::from_secs(5));
     g.bench_function("layout +3 A5", |b| {
-        b.iter(|| layout(black_box(&one), &lay).expect("layout").pages.len())
+        b.iter(|| layout(black_box(&one), &pdf).expect("layout"))
     });
     g.bench_function("pdf +3 A5", |b| {
         b.iter(|| write_pdf(black_box(&one), &pdf).expect("pdf").bytes.len())
@@ -81,12 +78,7 @@ fn editions(c: &mut Criterion) {
         b.iter(|| load(black_box(&manifest)).articles.len())
     });
     g.bench_function("layout +3 A5", |b| {
-        b.iter(|| {
-            layout(black_box(&bulletin), &lay)
-                .expect("layout")
-                .pages
-                .len()
-        })
+        b.iter(|| layout(black_box(&bulletin), &pdf).expect("layout"))
     });
     g.bench_function("pdf +3 A5", |b| {
         b.iter(|| {

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 /// An output being written: a temporary file in the target folder (buffered), renamed
 /// into place by [`PendingFile::commit`] once complete. Dropped without a commit, the
 /// temporary file is removed and any earlier file at the path is untouched. It is
-/// `Write + Seek`, so that a writer (the EPUB's zip, the PDF's splice) streams into it
+/// `Write + Seek`, so that a writer (a zip container, a spliced file) streams into it
 /// instead of building the whole file in memory first.
 #[derive(Debug)]
 pub struct PendingFile {

@@ -45,7 +45,7 @@ pub(crate) struct BatchOptions {
     pub font: Option<String>,
     /// The settings of every edition that neither the manifest nor the options above
     /// choose: the date (the CLI passes `SOURCE_DATE_EPOCH`; `None`: each publication's
-    /// date), image resolution, PDF standards, speech, braille. Its formats and scales
+    /// date), image resolution, each edition's own options. Its formats and scales
     /// are not read.
     pub settings: EditionRequest,
     /// One set of editions per article.

@@ -211,7 +211,8 @@ impl From<PageSizeArg> for PageSizeName {
     }
 }
 
-/// Runs the `anpham` command with the process's arguments; its exit status.
+/// Runs the `anpham` command with the process's arguments; its exit status (what the
+/// binary's `main` calls).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

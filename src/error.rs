@@ -78,7 +78,7 @@ impl Diagnostic {
     }
 
     /// A diagnostic about the file as a whole.
-    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+    pub(crate) fn file(file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             place: Place::File,
@@ -89,7 +89,7 @@ impl Diagnostic {
     }
 
     /// A diagnostic at a line and column.
-    pub fn at(file: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at(file: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             place: Place::LineColumn { line, column },
@@ -106,7 +106,11 @@ impl Diagnostic {
     }
 
     /// Makes it a warning.
-    pub fn as_warning(mut self) -> Self {
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "a builder step read as English (`Diagnostic::at(…).as_warning()`), used across the crate"
+    )]
+    pub(crate) fn as_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
@@ -222,7 +226,7 @@ impl Error {
     }
 
     /// An input error made of one diagnostic.
-    pub fn input(d: Diagnostic) -> Error {
+    pub(crate) fn input(d: Diagnostic) -> Error {
         Error::Input(Diagnostics(vec![d]))
     }
 }

@@ -58,7 +58,7 @@ pub struct FontFace {
     pub name: String,
     data: krilla::Data,
     index: u32,
-    /// The face for the PDF writer.
+    /// The face for the print edition's writer (krilla).
     pub krilla: krilla::text::Font,
     shaper_data: harfrust::ShaperData,
     /// Font units per em.
@@ -67,10 +67,6 @@ pub struct FontFace {
     pub max_ascent_em: f32,
     /// Lowest point of the deepest sample glyph (descenders), in ems, positive downwards.
     pub max_descent_em: f32,
-    /// Typographic ascender (hhea), in ems.
-    pub ascent_em: f32,
-    /// Whether the face is italic (by its italic angle or name).
-    pub italic: bool,
     /// The hyphen glyph and its advance in ems, for hyphenated line ends.
     pub hyphen: Option<(u32, f32)>,
     /// The characters the face maps (read once from its `cmap`): one bit per BMP code
@@ -175,7 +171,6 @@ impl FontFace {
         }
         let gm = sk.glyph_metrics(Size::unscaled(), LocationRef::default());
         let (top, bottom) = sample_extents(&sk, &gm, (metrics.ascent, -metrics.descent));
-        let italic = metrics.italic_angle != 0.0 || name.to_ascii_lowercase().contains("italic");
         let hyphen = sk
             .charmap()
             .map('-')
@@ -192,8 +187,6 @@ impl FontFace {
             units_per_em: upem,
             max_ascent_em: top / upem,
             max_descent_em: bottom / upem,
-            ascent_em: metrics.ascent / upem,
-            italic,
             data,
         })
     }
@@ -244,17 +237,17 @@ pub(crate) fn is_default_ignorable(c: char) -> bool {
 #[derive(Debug, Clone)]
 pub struct FontFamily {
     /// Family name.
-    pub name: String,
+    pub(crate) name: String,
     /// Regular face.
-    pub regular: Arc<FontFace>,
+    pub(crate) regular: Arc<FontFace>,
     /// Bold face.
-    pub bold: Arc<FontFace>,
+    pub(crate) bold: Arc<FontFace>,
     /// Italic face.
-    pub italic: Arc<FontFace>,
+    pub(crate) italic: Arc<FontFace>,
     /// Bold italic face.
-    pub bold_italic: Arc<FontFace>,
+    pub(crate) bold_italic: Arc<FontFace>,
     /// The licence text to ship with the font, if known (bundled fonts: the OFL).
-    pub license: Option<String>,
+    pub(crate) license: Option<String>,
 }
 
 impl FontFamily {
@@ -477,7 +470,7 @@ impl FontFamily {
 #[derive(Debug, Clone)]
 pub struct FontSet {
     /// The families, in order of preference.
-    pub families: Vec<FontFamily>,
+    pub(crate) families: Vec<FontFamily>,
 }
 
 /// The family index and face to use for one character.

@@ -43,8 +43,8 @@ pub(crate) mod address;
 pub(crate) mod atomic_file;
 pub(crate) mod batch;
 #[cfg(feature = "braille")]
-pub mod braille;
-pub mod cli;
+pub(crate) mod braille;
+pub(crate) mod cli;
 pub mod editions;
 pub(crate) mod epub;
 pub(crate) mod error;
@@ -65,7 +65,7 @@ pub(crate) mod scale;
 pub(crate) mod shape;
 pub(crate) mod source_text;
 #[cfg(feature = "speech")]
-pub mod speech;
+pub(crate) mod speech;
 #[cfg(test)]
 mod test_support;
 pub(crate) mod timestamp;
@@ -73,26 +73,14 @@ pub(crate) mod validate;
 pub(crate) mod xml;
 
 pub use batch::check;
+pub use cli::main as cli_main;
 pub use error::{Diagnostic, Diagnostics, Error, Place, Result, Severity};
 pub use model::{Article, Block, Publication};
 pub use prepare::{Prepared, prepare};
 pub use scale::{FontScale, ScaleParseError};
 
-/// Internals that the integration tests, the benchmarks and the fuzz targets reach
-/// (layouts, the writers one by one, the image check). Not part of the API: it changes
-/// without notice. Counted with the public items like any other.
 #[doc(hidden)]
-pub mod internals {
-    pub use crate::address::{ArticlePart, article_parts, sentences::sentence_ranges};
-    pub use crate::epub::{EpubOptions, write_epub};
-    pub use crate::fonts::FontSet;
-    pub use crate::images::EPUB_MAX_PIXELS;
-    pub use crate::layout::geometry::outside_text_area;
-    pub use crate::layout::{Item, Layout, LayoutOptions, Line, Owner, Page, layout};
-    pub use crate::pagemap::{PageMap, PageStart, TextAnchor};
-    pub use crate::pdf::{PdfOptions, WriteSettings, structure_tree_dump, write_pdf};
-    pub use crate::validate::{check_image, forbidden_char};
-}
+pub mod internals;
 
 /// The README's code blocks, compiled as doctests so that its library example cannot rot.
 #[cfg(doctest)]

@@ -1,5 +1,5 @@
-//! The `anpham` command; the command line is the library's `cli` module.
+//! The `anpham` command; the command line is the library's `cli` module (`cli_main`).
 
 fn main() -> std::process::ExitCode {
-    anpham::cli::main()
+    anpham::cli_main()
 }

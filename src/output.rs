@@ -28,7 +28,7 @@ pub struct EditionPlan {
 pub struct Written {
     /// Its path.
     pub path: PathBuf,
-    /// Pages (PDF).
+    /// Pages (an edition with pages).
     pub pages: Option<usize>,
     /// Size in bytes.
     pub bytes: usize,

@@ -1,6 +1,7 @@
-//! The page map: where each page of a print (PDF) edition begins in the publication's
-//! text. The PDF writer produces it; the EPUB writer turns it into page-break markers
-//! and a `page-list`, so that EPUB readers can follow "page 12" of the print edition.
+//! The page map: where each page of the print edition begins in the publication's text.
+//! The layout produces it; the editions that follow the print pages turn it into
+//! page-break markers and a page list, so that their readers can follow "page 12" of the
+//! print edition.
 
 pub use crate::address::ArticlePart;
 
@@ -33,8 +34,8 @@ pub struct PageStart {
 /// The pages of one print edition.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageMap {
-    /// A description of the edition, used as the EPUB's `pageBreakSource`
-    /// (e.g. `anpham large-print PDF edition, A5, 18 pt body`).
+    /// A description of the print edition, which the editions that follow it name as the
+    /// source of their page breaks (`layout::edition_description`).
     pub source: String,
     /// One entry per page, in order.
     pub pages: Vec<PageStart>,

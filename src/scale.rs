@@ -25,8 +25,8 @@ pub(crate) const LARGE_PRINT_STEP: i8 = 3;
 pub(crate) const EXPLICIT_RANGE_PT: (f32, f32) = (6.0, 72.0);
 
 /// A font scale: a step from the standard size (−2 … +6), or an explicit body size
-/// (6 … 72 pt). Built by [`FontScale::step`] (saturating), [`FontScale::points`]
-/// (checked) or parsing; a step off the ladder or a NaN size cannot be built.
+/// (6 … 72 pt). Built by [`FontScale::step`] (saturating) or parsing (`"19pt"`,
+/// checked); a step off the ladder or a NaN size cannot be built.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FontScale(Scale);
 
@@ -66,7 +66,7 @@ impl FontScale {
     }
 
     /// An explicit body size; `None` outside `EXPLICIT_RANGE_PT` (and for NaN).
-    pub fn points(pt: f32) -> Option<FontScale> {
+    pub(crate) fn points(pt: f32) -> Option<FontScale> {
         (EXPLICIT_RANGE_PT.0..=EXPLICIT_RANGE_PT.1)
             .contains(&pt)
             .then_some(FontScale(Scale::Points(pt)))

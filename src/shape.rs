@@ -3,7 +3,8 @@
 //! Text is itemised by font (the first family of the [`FontSet`] chain that has each
 //! character; combining marks stay with their base) and by inline style, and each item is
 //! shaped on its own. Glyphs remember the byte range of the text they come from (their
-//! cluster), which the PDF writer turns into an exact ToUnicode / ActualText mapping.
+//! cluster), which the print edition's writer turns into an exact ToUnicode / ActualText
+//! mapping.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -10,7 +10,7 @@ pub struct Timestamp(jiff::Timestamp);
 impl Timestamp {
     /// From seconds since the Unix epoch (UTC); beyond jiff's range, its last whole
     /// second (9999-12-30T22:00:00Z).
-    pub fn from_unix(secs: u64) -> Timestamp {
+    pub(crate) fn from_unix(secs: u64) -> Timestamp {
         let secs = i64::try_from(secs).unwrap_or(i64::MAX);
         Timestamp(jiff::Timestamp::from_second(secs).unwrap_or_else(|_| {
             // The last whole second jiff represents.
@@ -29,7 +29,7 @@ impl Timestamp {
     }
 
     /// The default date of a publication's editions: its date (`YYYY-MM-DD`) at
-    /// midnight UTC, else 1970-01-01. The EPUB and the PDF of one build both use it.
+    /// midnight UTC, else 1970-01-01. Every edition of one build uses it.
     pub(crate) fn of_publication(date: Option<&str>) -> Timestamp {
         date.and_then(Timestamp::from_date)
             .unwrap_or_else(|| Timestamp::from_unix(0))

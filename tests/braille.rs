@@ -7,18 +7,15 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{self, root, run_checker};
-use anpham::braille::translate::{Grade, read_back};
-use anpham::braille::{BrailleOptions, write_braille};
-use anpham::internals::PdfOptions;
-use anpham::internals::TextAnchor;
-use anpham::{FontScale, Publication, input};
+use anpham::internals::{BrailleGrade as Grade, read_back};
+use anpham::{Publication, input};
 use assert_cmd::Command;
 use unicode_normalization::UnicodeNormalization;
 
 /// Whether liblouis loads here (else SKIPPED with the reason, a failure in CI). The
 /// Vietnamese tables need nothing more: anpham ships them.
 fn liblouis() -> bool {
-    match anpham::braille::louis::available() {
+    match anpham::editions::braille_available() {
         Ok(()) => true,
         Err(e) => common::skip::<()>(&e.to_string()).is_some(),
     }
@@ -255,41 +252,11 @@ fn bulletin_of_six_articles_reads_back() {
     }
     // Words in capitals: liblouis ≥ 3.25's tables read ⠸ + a letter that has a Greek capital
     // (F: Φ, W: Ω) as Greek (docs/braille.md); 3.24's do not.
-    if anpham::braille::translate::liblouis_version().starts_with("3.24") {
+    if anpham::internals::liblouis_version().starts_with("3.24") {
         for name in ["JSC", "JICA", "FAO", "WWF", "WHO"] {
             assert!(!missed.iter().any(|w| w == name), "{name}: {missed:?}");
         }
     }
-}
-
-/// The braille's print page indicators are the large-print PDF's pages, in order.
-#[test]
-fn print_page_indicators_equal_the_pdf_page_map() {
-    if !liblouis() {
-        return;
-    }
-    let md = root().join("examples/bac-kan/bac-kan.md");
-    let (p, _) = input::load_prepared(&[md]).unwrap();
-    let pdf = anpham::editions::pdf(&p, &PdfOptions::new(FontScale::LARGE)).unwrap();
-    let out = write_braille(&p, Some(&pdf.page_map), &BrailleOptions::default()).unwrap();
-    let pdf_labels: Vec<&str> = pdf
-        .page_map
-        .pages
-        .iter()
-        .filter(|s| matches!(s.anchor, TextAnchor::Article { .. }))
-        .map(|s| s.label.as_str())
-        .collect();
-    assert!(pdf_labels.len() > 5);
-    assert_eq!(out.print_pages, pdf_labels);
-    // Each indicator is one line of the pages, in the same order.
-    let lines = out
-        .volumes
-        .iter()
-        .flat_map(|v| &v.pages)
-        .flatten()
-        .filter(|l| l.starts_with(&"\u{2824}".repeat(10)))
-        .count();
-    assert_eq!(lines, pdf_labels.len());
 }
 
 /// Text with characters the table lacks is written with their fallbacks (issue #30): the

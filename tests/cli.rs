@@ -354,11 +354,11 @@ fn bulletin_of_all_examples_passes_the_checkers() {
         ("bulletin.pdf", anpham::FontScale::STANDARD),
         ("bulletin.large.pdf", anpham::FontScale::LARGE),
     ] {
-        let mut options = anpham::internals::LayoutOptions::new(scale);
+        let mut options = anpham::internals::PdfOptions::new(scale);
         options.page_size = anpham::model::PageSizeName::A5;
-        let lay = anpham::internals::layout(&publication, &options).unwrap();
+        let edition = anpham::internals::print_edition(&publication, &options).unwrap();
         let expected = out.join(format!("{pdf}.expected.txt"));
-        std::fs::write(&expected, lay.printed_text()).unwrap();
+        std::fs::write(&expected, edition.printed_text).unwrap();
         let Some(r) = common::run_checker("check-pdf", &[&out.join(pdf), &expected]) else {
             return;
         };
@@ -505,7 +505,7 @@ fn repair_turns_stray_controls_into_warnings_and_without_it_they_are_refused() {
 #[cfg(feature = "braille")]
 #[test]
 fn edition_warnings_travel_in_the_outcomes_and_are_printed_once() {
-    if let Err(e) = anpham::braille::louis::available() {
+    if let Err(e) = anpham::editions::braille_available() {
         common::skip::<()>(&e.to_string());
         return;
     }

@@ -410,7 +410,7 @@ fn nfd_publication(dir: &Path) -> Publication {
     assert_ne!(nfd, json, "the fixture really is decomposed");
     let path = dir.join("bai.json");
     std::fs::write(&path, &nfd).unwrap();
-    let article = anpham::input::parse_article(&path, anpham::input::Format::Json, &nfd).unwrap();
+    let article = anpham::input::load_article_file(&path).unwrap();
     Publication::single(article)
 }
 
@@ -650,11 +650,12 @@ fn bulletin_with_the_page_map_of_its_pdf_edition() {
     let dir = out_dir("pdf-pages");
     let p = example("bulletin.toml");
     let scale = FontScale::LARGE;
-    let pdf = anpham::editions::pdf(
+    let pdf = anpham::internals::print_edition(
         &anpham::prepare(p.clone()).unwrap(),
         &anpham::internals::PdfOptions::new(scale),
     )
-    .unwrap();
+    .unwrap()
+    .pdf;
     assert!(pdf.page_map.pages.len() > p.articles.len());
     let mut o = options(scale);
     o.page_map = Some(pdf.page_map.clone());

@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anpham::editions::{self, EditionRequest};
-use anpham::internals::{LayoutOptions, layout};
 use anpham::model::Block;
 use anpham::{FontScale, Prepared};
 use scraper::{Html, Selector};
@@ -55,8 +54,9 @@ fn build(p: &Prepared) -> (String, Vec<u8>) {
 
 /// The labels of the pages of the large-print PDF edition, in order.
 fn page_labels(p: &Prepared) -> Vec<String> {
-    let lay = layout(p, &LayoutOptions::new(FontScale::LARGE)).unwrap();
-    lay.page_map.pages.iter().map(|s| s.label.clone()).collect()
+    let options = anpham::internals::PdfOptions::new(FontScale::LARGE);
+    let pdf = anpham::internals::print_edition(p, &options).unwrap().pdf;
+    pdf.page_map.pages.iter().map(|s| s.label.clone()).collect()
 }
 
 /// The words of the publication a reader must find in the page, in reading order: the
@@ -98,7 +98,11 @@ fn words(p: &Prepared) -> Vec<String> {
 }
 
 fn informative_figures(p: &Prepared) -> usize {
-    p.figures().filter(|(_, f)| !f.decorative).count()
+    p.articles
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter(|b| matches!(b, Block::Figure(f) if !f.decorative))
+        .count()
 }
 
 /// Parses the page as XML: panics unless every element is closed in order.

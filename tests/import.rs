@@ -146,31 +146,22 @@ fn words(s: &str) -> String {
 ///
 /// A figure that does not fit floats to the next page, where `pdftotext` reads its caption
 /// (the structure tree keeps the author's order), so check-pdf gets the large-print
-/// edition's text in print order (`Layout::printed_text`), and every line of the source
+/// edition's text in print order (`PrintEdition::printed_text`), and every line of the source
 /// article must be found, whole, in the printed lines of one part of the layout.
 fn assert_edition(source: &Path, epub: &Path, pdf: &Path, expected_lines: &[String], name: &str) {
     let (prepared, _) = anpham::input::load_prepared(&[source.to_path_buf()]).unwrap();
-    let lay = anpham::internals::layout(
+    let edition = anpham::internals::print_edition(
         &prepared,
-        &anpham::internals::LayoutOptions::new(anpham::FontScale::LARGE),
+        &anpham::internals::PdfOptions::new(anpham::FontScale::LARGE),
     )
     .unwrap();
-    let printed = lay.printed_text();
+    let printed = edition.printed_text;
     // Each part's printed lines, joined (a floated figure may print inside the paragraph
     // that follows it in the source); a word broken at a line's end (`-` and a line break
     // before a lowercase letter) is joined, as check-pdf does.
-    let mut parts: std::collections::BTreeMap<String, String> = Default::default();
-    for item in lay.pages.iter().flat_map(|p| &p.items) {
-        if let anpham::internals::Item::Line(l) = item {
-            let text = parts.entry(format!("{:?}", l.owner)).or_default();
-            for run in &l.runs {
-                text.push_str(&run.text);
-            }
-            text.push('\n');
-        }
-    }
-    let part_words: Vec<String> = parts
-        .values()
+    let part_words: Vec<String> = edition
+        .parts
+        .iter()
         .map(|t| words(&join_broken_words(t)))
         .collect();
     for line in expected_lines {
@@ -412,12 +403,8 @@ fn import_command_writes_markdown_that_reads_back() {
                 (Block::Figure(x), Block::Figure(y)) => {
                     assert_eq!((&x.alt, &x.caption), (&y.alt, &y.caption));
                     assert_eq!(
-                        x.image
-                            .as_ref()
-                            .map(|i| i.source.read().unwrap().into_owned()),
-                        y.image
-                            .as_ref()
-                            .map(|i| i.source.read().unwrap().into_owned())
+                        x.image.as_ref().map(|i| i.bytes().unwrap().into_owned()),
+                        y.image.as_ref().map(|i| i.bytes().unwrap().into_owned())
                     );
                 }
                 _ => assert_eq!(b, d),

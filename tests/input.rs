@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anpham::input::{self, Format};
+use anpham::input;
 use anpham::internals as validate;
 use anpham::model::{Article, Block, ImageFormat, Publication};
 use tempfile::TempDir;
@@ -78,15 +78,8 @@ fn the_bulletin_manifest_lists_every_example() {
         slugs,
         ["bac-kan", "english", "nfd", "escaping", "long-token"]
     );
-    let ed = m.editions.expect("editions");
-    let asked: Vec<&str> = anpham::editions::Format::all()
-        .filter(|f| ed.wants(*f))
-        .map(|f| f.name())
-        .collect();
-    assert_eq!(asked, ["pdf", "epub"]);
-    assert_eq!(ed.list("pdf"), ["standard", "large"]);
-    assert_eq!(ed.page_size, anpham::model::PageSizeName::A5);
-    assert_eq!(ed.page_list.as_deref(), Some("large"));
+    // Its `[editions]` table: `input::manifest::tests::the_example_bulletin_asks_for_its_editions`.
+    assert!(m.path.ends_with("bulletin.toml"));
     assert!(p.is_bulletin());
 }
 
@@ -121,7 +114,7 @@ fn bac_kan_keeps_the_seed_text_exactly() {
     assert_eq!(got, seed_text_lines());
     assert!(p.reading_text().nfc().eq(p.reading_text().chars()), "NFC");
     // Three figures: drawings that say they stand in for the photos, at most 60 KB.
-    let figures: Vec<_> = p.figures().map(|(_, f)| f).collect();
+    let figures = figures(&p);
     assert_eq!(figures.len(), 3);
     for f in &figures {
         let alt = f.alt.as_deref().unwrap();
@@ -131,12 +124,8 @@ fn bac_kan_keeps_the_seed_text_exactly() {
         );
         let img = f.image.as_ref().unwrap();
         assert_eq!((img.width, img.height), (800, 533));
-        assert!(
-            img.source.len() < 60_000,
-            "{}: {} bytes",
-            f.src,
-            img.source.len()
-        );
+        let bytes = img.bytes().unwrap().len();
+        assert!(bytes < 60_000, "{}: {bytes} bytes", f.src);
     }
     assert!(
         figures
@@ -220,7 +209,7 @@ fn escaping_example_keeps_markup_as_literal_text() {
     ] {
         assert!(text.contains(s), "{s:?} lost");
     }
-    let (_, fig) = p.figures().next().unwrap();
+    let fig = figures(&p)[0];
     assert!(fig.alt.as_deref().unwrap().contains("<thẻ> & ]]>"));
 }
 
@@ -444,16 +433,6 @@ fn a_png_just_over_the_side_limit_is_refused() {
     );
 }
 
-#[test]
-fn format_from_path() {
-    assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
-    assert_eq!(
-        Format::from_path(Path::new("a.markdown")),
-        Some(Format::Markdown)
-    );
-    assert_eq!(Format::from_path(Path::new("a")), None);
-}
-
 // ---------------------------------------------------------------------------------------
 // The JSON Schema
 
@@ -629,7 +608,9 @@ fn repair_applies_to_imported_pages_too() {
     // Without --repair the page is refused (tests/refusals/control.html); with it, each
     // control character becomes a warning with its place.
     let page = root().join("tests/refusals/control.html");
-    let (p, _) = input::load_prepared_with(&[page], input::LoadOptions::repairing(true)).unwrap();
+    let mut options = input::LoadOptions::default();
+    options.repair = true;
+    let (p, _) = input::load_prepared_with(&[page], options).unwrap();
     let warnings: Vec<String> = p.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
@@ -640,4 +621,16 @@ fn repair_applies_to_imported_pages_too() {
         warnings[1].contains("blocks[0].text, character 9: U+0008 (a control character) dropped")
     );
     assert_eq!(p.articles[0].title, "Ti–u đề");
+}
+
+/// Every figure of the publication, in reading order.
+fn figures(p: &Publication) -> Vec<&anpham::model::Figure> {
+    p.articles
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter_map(|b| match b {
+            Block::Figure(f) => Some(f),
+            _ => None,
+        })
+        .collect()
 }

@@ -18,7 +18,6 @@ mod input;
 mod pdf;
 mod proptest_editions;
 mod proptest_epub;
-mod proptest_text;
 mod reader;
 mod refusals;
 mod robustness;

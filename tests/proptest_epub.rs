@@ -13,10 +13,17 @@ use proptest::sample::select;
 
 use anpham::FontScale;
 use anpham::Prepared;
-use anpham::editions::pdf as write_pdf;
 use anpham::internals::PdfOptions;
 use anpham::internals::{EpubOptions, write_epub};
 use anpham::model::{Article, Block, Figure, Publication, Span, Text};
+
+/// The PDF edition with `options` (the PDF of `internals::print_edition`).
+fn write_pdf(
+    p: &anpham::Prepared,
+    options: &PdfOptions,
+) -> anpham::Result<anpham::internals::PdfOutput> {
+    anpham::internals::print_edition(p, options).map(|e| e.pdf)
+}
 
 const PIECES: &[&str] = &[
     "Việt",

@@ -25,10 +25,7 @@ use std::process::Command;
 
 use anpham::FontScale;
 use anpham::input::load_prepared;
-use anpham::internals::article_parts;
-use anpham::internals::layout;
-use anpham::internals::sentence_ranges;
-use anpham::internals::{PdfOptions, write_pdf};
+use anpham::internals::{PdfOptions, print_edition, sentences};
 use anpham::model::PageSizeName;
 use anpham::model::{Article, Block, Publication};
 use anpham::{Prepared, prepare};
@@ -97,21 +94,17 @@ fn squeeze(s: &str) -> String {
 /// white space left out), as `address::sentences` cuts them.
 fn sentence_ends(p: &Publication) -> HashSet<String> {
     let mut ends = HashSet::new();
-    for i in 0..p.articles.len() {
-        for (_, text) in article_parts(p, i) {
-            for r in sentence_ranges(&text) {
-                let s = squeeze(&text[r]);
-                let tail: String = s
-                    .chars()
-                    .rev()
-                    .take(24)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                ends.insert(tail);
-            }
-        }
+    for sentence in sentences(p) {
+        let s = squeeze(&sentence);
+        let tail: String = s
+            .chars()
+            .rev()
+            .take(24)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        ends.insert(tail);
     }
     ends
 }
@@ -226,15 +219,15 @@ fn read_edition(
 ) -> Option<(Findings, usize, usize)> {
     let mut options = PdfOptions::new(scale);
     options.page_size = size;
-    let lay = layout(p, &options.layout_options()).expect("layout");
-    let pdf = write_pdf(p, &lay, &options.write_settings()).expect("pdf");
+    let edition = print_edition(p, &options).expect("pdf");
+    let pdf = edition.pdf;
     let file = out.join(format!("{name}.{}.{size:?}.pdf", scale.body_pt()));
     std::fs::write(&file, &pdf.bytes).expect("write pdf");
     let pages = read_pages(&file)?;
     assert_eq!(pages.len(), pdf.pages, "{}", file.display());
     Some((
         judge(&pages, &sentence_ends(p)),
-        lay.warnings.len(),
+        edition.warnings.len(),
         pdf.pages,
     ))
 }
@@ -281,7 +274,7 @@ fn load(path: &Path) -> Prepared {
 /// more figures than a page holds, at every scale.
 fn many_photos() -> Prepared {
     let example = load(&common::root().join("examples/bac-kan/bac-kan.md"));
-    let a = &example.publication().articles[0];
+    let a = &example.articles[0];
     let figures: Vec<Block> = a
         .blocks
         .iter()

@@ -1,7 +1,7 @@
 //! The talking-book EPUB (`--format talking`) end to end: the real checkers on the
-//! example and a 3-article bulletin, clip times against espeak-ng's sample counts,
-//! byte-identical rebuilds, and the errors (espeak-ng missing, a part the voice cannot
-//! speak).
+//! example and a 3-article bulletin, byte-identical rebuilds, and the errors (espeak-ng
+//! missing, a part the voice cannot speak). Clip times against espeak-ng's sample counts
+//! are a unit test (`src/speech/clip_tests.rs`).
 //!
 //! These tests need espeak-ng. Outside CI a test without it says SKIPPED and passes; in
 //! CI (`CI` set) a missing espeak-ng fails it.
@@ -11,8 +11,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anpham::speech::PROGRAM_ENV;
-use anpham::speech::{Espeak, Pronunciations, SpeechOptions, narrate};
+use anpham::editions::SpeechOptions;
 
 fn anpham() -> Command {
     Command::new(env!("CARGO_BIN_EXE_anpham"))
@@ -26,13 +25,15 @@ fn examples() -> PathBuf {
 /// CLI does).
 fn speech_options() -> SpeechOptions {
     let mut s = SpeechOptions::new();
-    s.espeak = Espeak::new(std::env::var_os(PROGRAM_ENV).map(PathBuf::from), None);
+    if let Some(program) = std::env::var_os("ANPHAM_ESPEAK") {
+        s.espeak_program(PathBuf::from(program));
+    }
     s
 }
 
 /// Whether espeak-ng can run; `false` (with a SKIPPED line) outside CI when it cannot.
 fn have_espeak() -> bool {
-    if speech_options().espeak.version().is_ok() {
+    if speech_options().espeak_version().is_ok() {
         return true;
     }
     common::skip::<()>("espeak-ng is not installed (apt-get install espeak-ng)");
@@ -197,34 +198,6 @@ fn a_three_article_bulletin_talking_book_passes_the_checkers() {
     // The title page and the source lines are narrated too: every word of the spine's
     // content documents (the contents page, a list of links, is not counted).
     assert_eq!(s["mo_text_coverage"], 1.0, "{s}");
-}
-
-#[test]
-fn clip_times_are_espeak_sample_counts_after_the_mp3_start_offset() {
-    if !have_espeak() {
-        return;
-    }
-    let (p, _) = anpham::input::load_publication(&[examples().join("nfd/nfd.toml")]).unwrap();
-    let speech = speech_options();
-    let o = narrate(&p, &speech).unwrap();
-    let clips = &o.documents[0].clips;
-    assert!(clips.len() > 5);
-    // The first clip starts after the encoder and decoder delay (1105 samples at 22050 Hz).
-    assert_eq!(clips[0].begin_ms, 50);
-    // Clips follow each other with no gap and no overlap.
-    for w in clips.windows(2) {
-        assert_eq!(w[0].end_ms, w[1].begin_ms);
-        assert!(w[0].begin_ms < w[0].end_ms);
-    }
-    // The first clip (the title) lasts as many samples as espeak-ng makes for it.
-    let dir = tempfile::tempdir().unwrap();
-    let spoken = Pronunciations::bundled().spoken(&p.articles[0].title, "vi");
-    let s = speech.espeak.speak("vi", &spoken, dir.path(), "t").unwrap();
-    let expect_ms = s.data.len() as f64 * 1000.0 / f64::from(s.rate);
-    let got = (clips[0].end_ms - clips[0].begin_ms) as f64;
-    assert!((got - expect_ms).abs() <= 1.0, "{got} ms vs {expect_ms} ms");
-    assert_eq!(o.documents[0].duration_ms, clips.last().unwrap().end_ms);
-    assert_eq!(o.total_ms(), o.documents[0].duration_ms);
 }
 
 #[test]

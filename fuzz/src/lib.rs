@@ -5,7 +5,7 @@
 //! * Readers are fuzzed through the file system, exactly as the CLI reads: the input is
 //!   written to a file in a per-process sandbox that also holds small valid images and
 //!   articles (so manifests and figures can name them), then loaded with
-//!   [`anpham::input::load_input`].
+//!   [`anpham::input::load_prepared`].
 //! * Written EPUBs must be ZIP files whose XML documents are all well formed, with no
 //!   `script` element and no link other than a relative one or an `http`, `https` or
 //!   `mailto` URL: text can never change their structure.
@@ -18,11 +18,8 @@ use std::sync::OnceLock;
 
 use anpham::internals::{EpubOptions, write_epub};
 use anpham::internals::FontSet;
-use anpham::input::{Loaded, load_input};
-use anpham::internals::{Layout, LayoutOptions, layout};
-use anpham::model::Publication;
+use anpham::internals::{PdfOptions, print_edition};
 use anpham::Prepared;
-use anpham::internals::write_pdf;
 use anpham::FontScale;
 
 /// A small valid PNG (the examples' test picture).
@@ -66,22 +63,12 @@ pub fn sandbox() -> &'static Path {
 pub fn load_file(name: &str, data: &[u8]) -> Option<Prepared> {
     let path = sandbox().join(name);
     std::fs::write(&path, data).expect("write fuzz input");
-    let loaded = match load_input(&path) {
-        Ok(l) => l,
+    // Loaded, checked and prepared in one step (`input::load_prepared`).
+    let publication = match anpham::input::load_prepared(std::slice::from_ref(&path)) {
+        Ok((p, _)) => p,
         Err(e) => {
             let msg = e.to_string();
             assert!(!msg.is_empty());
-            return None;
-        }
-    };
-    let publication = match loaded {
-        Loaded::Article(a) => Publication::single(*a),
-        Loaded::Bulletin(m) => m.publication,
-    };
-    let publication = match anpham::prepare(publication) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = e.to_string();
             return None;
         }
     };
@@ -108,26 +95,16 @@ pub fn fonts(large: bool) -> &'static FontSet {
 /// Lays out, checks the layout's geometry, and writes the PDF and the EPUB of a
 /// validated publication. Panics when an output breaks one of the module's rules.
 pub fn build_and_check(p: &Prepared, scale: FontScale) {
-    let fonts = fonts(scale.is_large_print()).clone();
-    let lay = layout(
-        p,
-        &LayoutOptions {
-            scale,
-            page_size: anpham::model::PageSizeName::A5,
-            fonts: fonts.clone(),
-            article_break: anpham::editions::ArticleBreak::default(),
-        },
-    )
-    .expect("a prepared publication whose characters are covered lays out");
-    check_geometry(&lay);
-    let pdf = write_pdf(p, &lay, &anpham::internals::WriteSettings::default())
-        .expect("a validated publication whose characters are covered writes a PDF");
+    // A5, the bundled fonts for the scale, no date: the defaults.
+    let edition = print_edition(p, &PdfOptions::new(scale))
+        .expect("a validated publication whose characters are covered lays out and writes a PDF");
+    check_geometry(edition.outside_text_area);
+    let pdf = edition.pdf;
     assert!(pdf.bytes.starts_with(b"%PDF-"), "no PDF header");
     assert!(
         pdf.bytes.trim_ascii_end().ends_with(b"%%EOF"),
         "no PDF trailer"
     );
-    assert_eq!(pdf.pages, lay.pages.len());
     let mut opts = EpubOptions::new(FontScale::STANDARD);
     opts.page_map = Some(pdf.page_map);
     let epub = write_epub(p, &opts).expect("a validated publication writes an EPUB");
@@ -135,10 +112,11 @@ pub fn build_and_check(p: &Prepared, scale: FontScale) {
 }
 
 /// Every glyph of every line (furniture included; a trailing space, which draws nothing,
-/// excepted) and every image lies inside its page's text area: the library's one check,
-/// [`anpham::internals::outside_text_area`], shared with tests/pdf.rs and tests/proptest_text.rs.
-pub fn check_geometry(lay: &Layout) {
-    if let Some(why) = anpham::internals::outside_text_area(lay) {
+/// excepted) and every image lies inside its page's text area: the library's one check
+/// (`PrintEdition::outside_text_area`, from `layout::geometry`), shared with the crate's
+/// `pdf::layout_tests`. `outside` is that check's finding.
+pub fn check_geometry(outside: Option<String>) {
+    if let Some(why) = outside {
         panic!("{why}");
     }
 }

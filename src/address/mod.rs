@@ -1,6 +1,6 @@
 //! Text addresses: every readable part of an article, named once, with the exact text
-//! that offsets into it count in. Layout (line offsets, the page map), the EPUB page list
-//! and (next) braille page mapping and speech sentences all read this module; nobody
+//! that offsets into it count in. Layout (line offsets, the page map) and every edition
+//! that follows the page map or cuts the text into sentences read this module; nobody
 //! patches offsets to agree with somebody else.
 //!
 //! An address is `(article index, ArticlePart, byte offset)`; [`article_parts`] yields
@@ -92,7 +92,7 @@ pub(crate) fn credit_offset(f: &Figure) -> usize {
 }
 
 /// Every part of article `i` of `p`, in reading order, with the plain text that offsets
-/// into it count in. This is the list braille, speech and the EPUB page list walk.
+/// into it count in. This is the list every edition that follows the page map walks.
 pub fn article_parts(p: &Publication, i: usize) -> Vec<(ArticlePart, String)> {
     parts_of(&p.articles[i], article_byline(p, i))
 }

@@ -29,12 +29,9 @@ pub const ABBREVIATIONS: &[&str] = &[
 /// The byte ranges of the sentences of `text`, in order, trimmed of white space; white
 /// space between sentences belongs to none. A text with no visible character has none.
 ///
-/// ```
-/// use anpham::internals::sentence_ranges;
-/// let t = "Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo. Đ/c Hà phát biểu.";
-/// let s: Vec<&str> = sentence_ranges(t).into_iter().map(|r| &t[r]).collect();
-/// assert_eq!(s, ["Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo.", "Đ/c Hà phát biểu."]);
-/// ```
+/// `Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo. Đ/c Hà phát biểu.` has two sentences,
+/// `Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo.` and `Đ/c Hà phát biểu.` (a unit test,
+/// `tests::the_documented_example`: the function is not public).
 pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut join_next = false;
@@ -86,6 +83,19 @@ fn ends_without_sentence_end(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_example() {
+        let t = "Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo. Đ/c Hà phát biểu.";
+        let s: Vec<&str> = sentence_ranges(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            s,
+            [
+                "Sáng 10/11, TP. Bắc Kạn tổ chức hội thảo.",
+                "Đ/c Hà phát biểu."
+            ]
+        );
+    }
 
     fn split(t: &str) -> Vec<&str> {
         sentence_ranges(t).into_iter().map(|r| &t[r]).collect()

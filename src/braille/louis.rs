@@ -174,8 +174,8 @@ fn louis() -> Result<&'static Louis, LouisError> {
 }
 
 /// Whether liblouis can be loaded; `Err` says why not and what to install.
-pub fn available() -> Result<(), LouisError> {
-    louis().map(|_| ())
+pub fn available() -> Result<(), String> {
+    louis().map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn lock() -> MutexGuard<'static, ()> {

@@ -15,11 +15,11 @@
 pub(crate) mod brf;
 pub(crate) mod edition;
 pub(crate) mod format;
-pub mod louis;
+pub(crate) mod louis;
 pub(crate) mod pef;
 mod pieces;
 mod tables;
-pub mod translate;
+pub(crate) mod translate;
 mod volumes;
 
 use std::cell::RefCell;
@@ -34,12 +34,13 @@ use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::timestamp::Timestamp;
 pub use format::Geometry;
+pub use louis::available;
 use pieces::Translators;
-pub use translate::Grade;
+pub use translate::{Grade, liblouis_version, read_back};
 use translate::{Place, Translator};
 
 /// The default largest volume, in sheets (BANA and most presses bind at most about 80–100).
-pub const DEFAULT_VOLUME_SHEETS: usize = 80;
+pub(crate) const DEFAULT_VOLUME_SHEETS: usize = 80;
 
 /// Options of the braille edition.
 #[derive(Debug, Clone)]
@@ -75,24 +76,23 @@ impl Default for BrailleOptions {
 
 /// The pages of one volume, each a list of lines of Unicode braille cells.
 #[derive(Debug, Clone, Default)]
-pub struct Volume {
+pub(crate) struct Volume {
     /// Pages, title page first.
     pub pages: Vec<Vec<String>>,
 }
 
 /// The braille edition.
 #[derive(Debug, Clone)]
-pub struct BrailleOutput {
+pub(crate) struct BrailleOutput {
     /// The BRF file (all volumes, one after another).
     pub brf: Vec<u8>,
     /// The PEF file (one `volume` element per volume).
     pub pef: Vec<u8>,
     /// The volumes.
     pub volumes: Vec<Volume>,
-    /// The print page labels of the indicators, in braille reading order.
+    /// The print page labels of the indicators, in braille reading order (read by a test).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub print_pages: Vec<String>,
-    /// Words wider than a line that had to be divided.
-    pub divided_words: usize,
     /// One warning per character written by a fallback (the table has no braille for it),
     /// naming its place (see `translate::Fallback`).
     pub warnings: Vec<Diagnostic>,
@@ -107,15 +107,7 @@ impl BrailleOutput {
 
 /// Builds the braille edition of `publication`. `page_map` is the large-print PDF's page map
 /// (print page indicators follow it); without one the braille has no print page indicators.
-///
-/// ```no_run
-/// use anpham::braille::{BrailleOptions, write_braille};
-/// let (publication, _) = anpham::input::load_prepared(&["examples/bac-kan/bac-kan.md".into()])?;
-/// let out = write_braille(&publication, None, &BrailleOptions::default())?;
-/// std::fs::write("bac-kan.brf", &out.brf)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn write_braille(
+pub(crate) fn write_braille(
     publication: &Prepared,
     page_map: Option<&PageMap>,
     options: &BrailleOptions,
@@ -135,7 +127,7 @@ pub fn write_braille(
         options,
         map: RefCell::new(HashMap::new()),
     };
-    let (articles, print_pages, divided_words) =
+    let (articles, print_pages, _divided_words) =
         volumes::lay_out_articles(publication, page_map, &trs, g)?;
     let front_tr = trs.get(&publication.lang)?;
     let plan = volumes::Volumes::new(publication, options, &front_tr, &articles);
@@ -147,7 +139,6 @@ pub fn write_braille(
         pef: pef::write_pef(&volumes, &meta, g, options.duplex),
         volumes,
         print_pages,
-        divided_words,
         warnings,
     })
 }

@@ -297,3 +297,37 @@ fn volumes_split_at_article_boundaries() {
     let pef = String::from_utf8(out.pef).unwrap();
     assert_eq!(pef.matches("<volume ").count(), n);
 }
+
+/// The braille's print page indicators are the large-print PDF's pages, in order.
+#[test]
+fn print_page_indicators_equal_the_pdf_page_map() {
+    if !super::louis::loaded_or_skip() {
+        return;
+    }
+    let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bac-kan/bac-kan.md");
+    let (p, _) = crate::input::load_prepared(&[md]).unwrap();
+    let pdf = crate::editions::pdf(
+        &p,
+        &crate::pdf::PdfOptions::new(crate::scale::FontScale::LARGE),
+    )
+    .unwrap();
+    let out = write_braille(&p, Some(&pdf.page_map), &BrailleOptions::default()).unwrap();
+    let pdf_labels: Vec<&str> = pdf
+        .page_map
+        .pages
+        .iter()
+        .filter(|s| matches!(s.anchor, TextAnchor::Article { .. }))
+        .map(|s| s.label.as_str())
+        .collect();
+    assert!(pdf_labels.len() > 5);
+    assert_eq!(out.print_pages, pdf_labels);
+    // Each indicator is one line of the pages, in the same order.
+    let lines = out
+        .volumes
+        .iter()
+        .flat_map(|v| &v.pages)
+        .flatten()
+        .filter(|l| l.starts_with(&"\u{2824}".repeat(10)))
+        .count();
+    assert_eq!(lines, pdf_labels.len());
+}

@@ -164,7 +164,7 @@ impl Translator {
             ))
         })?;
         // Without liblouis, say what to install (not that a table does not compile).
-        louis::available().map_err(|e| Error::Braille(e.to_string()))?;
+        louis::available().map_err(Error::Braille)?;
         let vi = is_lang(lang, "vi");
         let table = if let Some(path) = find_table(file, dirs) {
             let table = path.to_string_lossy().into_owned();

@@ -9,7 +9,8 @@
 //!
 //! [`build`] lays the publication out once per font scale an edition needs, prepares the
 //! images every edition shares, then writes each edition. Editions are independent: one
-//! that fails is reported as failed ([`Outcome::Failed`]) and the others are still written.
+//! that fails is reported as failed (`Outcome::Failed`, the command line's streaming
+//! build) and the others are still written.
 //! Nothing here touches the file system: `crate::output` writes files atomically.
 //!
 //! ```no_run
@@ -47,10 +48,20 @@ pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSee
 pub use unit::{EditionKind, EditionRequest, Format};
 
 // The types of `EditionRequest`'s options, from the modules that use them.
+/// Whether the braille editions can be built here: liblouis loads (the crate ships its
+/// tables); else what to install.
+#[cfg(feature = "braille")]
+pub use crate::braille::available as braille_available;
+/// The braille edition's options (`brf`, `pef`).
+#[cfg(feature = "braille")]
+pub use crate::braille::{BrailleOptions, Geometry as BrailleGeometry, Grade as BrailleGrade};
 pub use crate::fonts::FontFamily;
 pub use crate::images::ImagePpi;
 pub use crate::layout::ArticleBreak;
 pub use crate::pdf::PdfStandard;
+/// The talking book's options (`talking`).
+#[cfg(feature = "speech")]
+pub use crate::speech::SpeechOptions;
 pub use crate::timestamp::Timestamp;
 
 /// Every edition, in the order they are written and listed. **Adding an edition is one
@@ -121,7 +132,7 @@ pub enum FormatError {
 
 impl Format {
     /// Every format this build can write, in registry order.
-    pub fn all() -> impl Iterator<Item = Format> {
+    pub(crate) fn all() -> impl Iterator<Item = Format> {
         REGISTRY.iter().flat_map(|r| match r {
             Registration::Built(edition) => (0..edition.formats().len())
                 .map(|index| Format {
@@ -256,7 +267,7 @@ impl EditionRequest {
     }
 
     /// The files this request makes, in the order [`build`] returns them.
-    pub fn outputs(&self) -> Vec<EditionKind> {
+    pub(crate) fn outputs(&self) -> Vec<EditionKind> {
         self.kinds().into_iter().flat_map(|(_, k)| k).collect()
     }
 }
@@ -279,7 +290,7 @@ pub struct Edition {
 /// A warning an edition gave about its file: the file was written whole, but something in
 /// it is not as the publication asked (a character the braille table writes by a
 /// fallback, a fragment the talking book shows without audio, a caption that runs on to
-/// the next PDF page). It travels in the edition's outcome ([`WrittenEdition::warnings`]).
+/// the next PDF page). It travels with the edition ([`Edition::warnings`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EditionWarning {
     /// The file it is about.
@@ -298,7 +309,7 @@ impl std::fmt::Display for EditionWarning {
 /// Where [`build_into`] writes each edition: one `Write + Seek` output per edition (a
 /// temporary file beside the target for the CLI, a buffer in memory for [`build`]), so
 /// that a writer streams its file instead of building it whole in memory first.
-pub trait EditionSink: Sync {
+pub(crate) trait EditionSink: Sync {
     /// What one edition is written into.
     type Output: Write + Seek + Send;
     /// Opens the output of one edition.
@@ -307,7 +318,7 @@ pub trait EditionSink: Sync {
 
 /// One edition written into its [`EditionSink::Output`].
 #[derive(Debug)]
-pub struct WrittenEdition<O> {
+pub(crate) struct WrittenEdition<O> {
     /// What it is.
     pub kind: EditionKind,
     /// Where it was written (positioned at its end).
@@ -324,7 +335,7 @@ pub struct WrittenEdition<O> {
 
 /// What became of one edition of a build: written whole, or failed (its output dropped).
 #[derive(Debug)]
-pub enum Outcome<O> {
+pub(crate) enum Outcome<O> {
     /// Written whole.
     Written(WrittenEdition<O>),
     /// Not written, and why; several files when a step they share failed (the braille
@@ -347,9 +358,9 @@ impl EditionSink for InMemory {
     }
 }
 
-/// Builds the requested editions of a prepared publication, in [`EditionRequest::outputs`]
-/// order. Each scale is laid out once (in parallel). The first error is returned: for a
-/// build that goes on past a failed edition, use [`build_into`].
+/// Builds the requested editions of a prepared publication, in the order of the request's
+/// formats (a PDF per scale). Each scale is laid out once (in parallel). The first error
+/// is returned.
 pub fn build(prepared: &Prepared, request: &EditionRequest) -> Result<Vec<Edition>> {
     build_sharing_images(prepared, request).map(|(editions, _)| editions)
 }
@@ -381,7 +392,7 @@ fn build_sharing_images(
 /// (its output is dropped: a temporary file is then removed) and the others are still
 /// written. The error returned is what stops every edition (nothing asked for, a layout
 /// or an image that cannot be made).
-pub fn build_into<S: EditionSink>(
+pub(crate) fn build_into<S: EditionSink>(
     prepared: &Prepared,
     request: &EditionRequest,
     sink: &S,
@@ -588,8 +599,7 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-/// One PDF edition: lays out with `options` and writes the result (a shortcut for
-/// [`layout::layout`] then [`pdf::write_pdf`]).
+/// One PDF edition: lays out with `options` and writes the result.
 pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
     let lay = layout::layout(prepared, &options.layout_options())?;
     pdf::write_pdf(prepared, &lay, &options.write_settings())

@@ -53,13 +53,13 @@ pub(crate) trait EditionUnit: Sync {
 /// What a format is, as its edition's module declares it.
 #[derive(Debug)]
 pub(crate) struct FormatInfo {
-    /// Its name on the command line and in a manifest (`epub`, `pdf`, `talking` …).
+    /// Its name on the command line and in a manifest (`epub`, `pdf` …).
     pub name: &'static str,
     /// One line for `--help`.
     pub about: &'static str,
     /// The media type of its file.
     pub media_type: &'static str,
-    /// The end of its file name, after the slug (and a PDF's scale): `.epub`, `.talking.epub`.
+    /// The end of its file name, after the slug (and a PDF's scale): `.epub`, `.pdf`.
     pub extension: &'static str,
     /// Built when neither the command line nor a manifest chooses the formats.
     pub by_default: bool,
@@ -69,7 +69,7 @@ pub(crate) struct FormatInfo {
     pub per_scale: bool,
 }
 
-/// A format this build of anpham can write: `epub`, `pdf`, `talking` …
+/// A format this build of anpham can write: `epub`, `pdf` …
 /// Parsed from its name ([`Format::named`]).
 #[derive(Clone, Copy)]
 pub struct Format {
@@ -156,7 +156,7 @@ pub struct EditionKind {
 
 impl EditionKind {
     /// The output file name: `slug.epub`, `slug.pdf` (standard), `slug.large.pdf`,
-    /// `slug.step-1.pdf`, `slug.19pt.pdf`, `slug.talking.epub` …
+    /// `slug.epub`, `slug.step-1.pdf`, `slug.19pt.pdf` …
     pub fn file_name(self, slug: &str) -> String {
         let ext = self.format.info().extension;
         match self.scale.map(|s| s.file_suffix()) {
@@ -176,7 +176,7 @@ impl EditionKind {
 pub struct EditionRequest {
     /// The formats to build (each once; see [`Format`]).
     pub formats: Vec<Format>,
-    /// The EPUB's base text size (also the talking book's).
+    /// The EPUB's base text size (also that of the editions made like it).
     pub epub_scale: FontScale,
     /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
     /// the formats).
@@ -196,7 +196,7 @@ pub struct EditionRequest {
     pub pdf_standard: PdfStandard,
     /// Where a bulletin's next article begins in the PDFs.
     pub article_break: crate::layout::ArticleBreak,
-    /// Voice, rate and pronunciations of the talking book.
+    /// Voice, rate and pronunciations of the narrated edition.
     #[cfg(feature = "speech")]
     pub speech: crate::speech::SpeechOptions,
     /// Grade, page size, volumes and sides of the braille editions.
@@ -206,12 +206,12 @@ pub struct EditionRequest {
 
 impl EditionRequest {
     /// Whether the format called `name` is asked for.
-    pub fn wants(&self, name: &str) -> bool {
+    pub(crate) fn wants(&self, name: &str) -> bool {
         self.formats.iter().any(|f| f.name() == name)
     }
 
     /// The fonts of an edition at `scale`.
-    pub fn fonts(&self, scale: FontScale) -> FontSet {
+    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
         match &self.font {
             Some(f) => FontSet::with_primary(f.clone()),
             None => FontSet::bundled(scale.is_large_print()),
@@ -280,7 +280,7 @@ pub(crate) trait Files: Sync {
     );
     /// Notes a warning about the file of `kind` (the file is whole, but not all of it is
     /// as the publication asked: a character the braille table writes by a fallback, a
-    /// fragment the talking book shows without audio). It travels in that file's outcome.
+    /// fragment shown without audio). It travels in that file's outcome.
     fn warn(&self, kind: EditionKind, warning: Diagnostic);
 }
 

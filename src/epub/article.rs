@@ -65,7 +65,7 @@ impl Doc<'_> {
     }
 }
 
-/// Writes the XHTML document of article `i`; with `narration` (a talking book), each
+/// Writes the XHTML document of article `i`; with `narration` (Media Overlays), each
 /// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
 pub fn article_document(
     p: &Publication,
@@ -209,7 +209,7 @@ fn write_block(doc: &mut Doc<'_>, b: usize, block: &Block, files: &ArticleFiles)
 
 /// The source link, labelled in the writer's words.
 fn source_line(doc: &mut Doc<'_>, url: &str) {
-    // The talking book speaks the same line (`labels::source_line`).
+    // The narration speaks the same line (`labels::source_line`).
     let line = labels::source_line(doc.lang, url);
     let out = &mut doc.out;
     out.push_str("<p class=\"source\">");

@@ -313,7 +313,6 @@ pub(super) fn media_overlays<'a>(
         ));
         for (href, data) in audio_hrefs.into_iter().zip(&d.audio) {
             let data = match data {
-                overlay::AudioData::Bytes(b) => package::Data::Bytes(Cow::Borrowed(b.as_slice())),
                 overlay::AudioData::File(p) => package::Data::File(p.clone()),
             };
             files.push((href, data));

@@ -182,7 +182,7 @@ fn write_piece_text(out: &mut String, r: &Run<'_>, text: &str) {
     }
 }
 
-/// Writes runs with page markers at their offsets and, in a talking book, each sentence of
+/// Writes runs with page markers at their offsets and, in a narrated EPUB, each sentence of
 /// `sentences` (byte ranges into the runs' concatenated text, in reading order, with their
 /// element ids) wrapped in `<span id>`; no sentences for the plain EPUB. Consecutive runs
 /// with the same link share one `<a>`; a marker or a sentence boundary closes the link and
@@ -393,7 +393,7 @@ pub fn write_label(out: &mut String, lab: &Labels, doc_lang: &str, text: &str) {
 
 /// A bulletin's title page: title, description, publisher, date. Front-matter page
 /// markers go here: the first before the title, the others after the page's content.
-/// With `narration` (a talking book), the title's and description's sentences and the
+/// With `narration` (Media Overlays), the title's and description's sentences and the
 /// publisher and date lines are wrapped in `<span id>`.
 pub fn title_page(
     p: &Publication,
@@ -422,7 +422,7 @@ pub fn title_page(
 }
 
 /// The lines of a bulletin's title page: the `h1` title (`id="title"`), description,
-/// publisher and date; with `narration`, wrapped for the talking book. The EPUB's title
+/// publisher and date; with `narration`, wrapped for the Media Overlays. The EPUB's title
 /// page and the HTML edition's page header write them here.
 pub fn write_title_block(out: &mut String, p: &Publication, narration: Option<&DocumentOverlay>) {
     let lang = p.lang.as_str();
@@ -435,7 +435,7 @@ pub fn write_title_block(out: &mut String, p: &Publication, narration: Option<&D
         out.push_str("</p>\n");
     }
     if let Some(pb) = &p.publisher {
-        // The talking book speaks the same line (`labels::publisher_line`).
+        // The narration speaks the same line (`labels::publisher_line`).
         let line = labels::publisher_line(lang, pb);
         out.push_str("<p class=\"publisher\">");
         let span = open_line(out, narration, Line::Publisher);

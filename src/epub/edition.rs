@@ -31,7 +31,7 @@ pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
         .or_else(|| crate::pdf::edition::scales(request).first().copied())
 }
 
-/// The scales an EPUB-like edition (the EPUB, the talking book, the HTML page) needs laid
+/// The scales an EPUB-like edition (the EPUB, the narrated EPUB, the HTML page) needs laid
 /// out: the one whose page map it follows, if any.
 pub(crate) fn page_list_scales(request: &EditionRequest) -> Vec<FontScale> {
     page_list_scale(request).into_iter().collect()
@@ -42,7 +42,7 @@ pub(crate) fn followed_page_map<'b>(build: &'b Context<'_>) -> Option<&'b PageMa
     page_list_scale(build.request).and_then(|s| build.page_map(s))
 }
 
-/// The options of an EPUB of this build (also those of the talking book): its scale and
+/// The options of an EPUB of this build (also those of the narrated EPUB): its scale and
 /// fonts, the page map it follows, the build's date and images.
 pub(crate) fn options(build: &Context<'_>) -> EpubOptions {
     let mut options = EpubOptions::new(build.request.epub_scale);

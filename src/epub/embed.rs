@@ -17,13 +17,13 @@ pub(super) fn fonts_and_stylesheet(
     options: &EpubOptions,
     docs: &[(String, String)],
     nav_doc: &str,
-    talking: bool,
+    narrated: bool,
 ) -> Result<(EmbeddedFonts, String)> {
     let texts = docs.iter().map(|(_, d)| d.as_str()).chain([nav_doc]);
     let fonts = fonts_for_markup(p, &options.fonts, options.scale.is_large_print(), texts)?;
     let generic = generic_family(&options.fonts);
     let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &fonts.families, generic);
-    if talking {
+    if narrated {
         stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
     }
     Ok((fonts, stylesheet))

@@ -1,5 +1,6 @@
 //! The package metadata: Dublin Core, the accessibility metadata derived from the
-//! content (access modes, features, summary) and, for a talking book, what it adds.
+//! content (access modes, features, summary) and, for a narrated EPUB (Media Overlays),
+//! what the audio adds.
 
 use super::embed::texts_of;
 use super::{CONFORMS_TO, EpubOptions, css, derived_identifier, opf};
@@ -147,7 +148,7 @@ fn creators(p: &Publication) -> Vec<String> {
     creators
 }
 
-/// The accessibility metadata of a talking book: the auditory access mode, sufficient
+/// The accessibility metadata of a narrated EPUB: the auditory access mode, sufficient
 /// on its own, and synchronised audio text; the summary says so.
 pub(super) fn talking_metadata(m: &mut opf::Metadata) {
     // A different publication from the EPUB (it adds the audio): its own identifier, made
@@ -164,9 +165,9 @@ pub(super) fn talking_metadata(m: &mut opf::Metadata) {
         .push_str(crate::labels::narrated_summary(m.summary.0));
 }
 
-/// The talking book's `dc:identifier`: a `urn:uuid:` made from a SHA-256 of the EPUB's
-/// identifier (so the same EPUB always gives the same talking book identifier, and never
-/// the EPUB's own).
+/// A narrated EPUB's `dc:identifier`: a `urn:uuid:` made from a SHA-256 of the plain
+/// EPUB's identifier (so the same EPUB always gives the same narrated identifier, and never
+/// the EPUB's own). The salt's words are part of every identifier made so far.
 pub(super) fn talking_identifier(epub_id: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();

@@ -79,7 +79,7 @@ pub struct EpubOptions {
     pub scale: FontScale,
     /// Fonts: the primary family is embedded (subset to the characters used) with its
     /// licence; fallback families are embedded only for characters the primary lacks.
-    pub fonts: FontSet,
+    pub(crate) fonts: FontSet,
     /// The page map of the PDF edition. `None`: no page list and no page-navigation claims.
     pub page_map: Option<PageMap>,
     /// `dcterms:modified`; `None`: `Timestamp::of_publication`, the same date the PDF
@@ -89,7 +89,7 @@ pub struct EpubOptions {
     pub certified_by: Option<String>,
     /// Images already prepared for every edition of the build (see
     /// `crate::images::ImagePlan`); `None`: the writer prepares its own.
-    pub images: Option<std::sync::Arc<crate::images::ImageStore>>,
+    pub(crate) images: Option<std::sync::Arc<crate::images::ImageStore>>,
 }
 
 impl EpubOptions {
@@ -196,7 +196,7 @@ fn write_epub_with_overlay<W: Write + Seek + Send>(
 type TextEntries<'a> = (Vec<package::Entry<'a>>, Vec<Option<Vec<u8>>>);
 
 /// Everything but the images: page markers, content documents, navigation, fonts and
-/// stylesheet, package document (and the Media Overlays of a talking book), deflated.
+/// stylesheet, package document (and the Media Overlays of a narrated EPUB), deflated.
 fn text_entries<'a>(
     p: &Publication,
     options: &EpubOptions,

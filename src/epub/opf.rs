@@ -23,8 +23,8 @@ pub struct Item {
 pub struct Metadata {
     /// `dc:identifier`.
     pub identifier: String,
-    /// `dc:source`: the identifier of the publication this one is made from (a talking
-    /// book's EPUB).
+    /// `dc:source`: the identifier of the publication this one is made from (a narrated
+    /// EPUB names the plain EPUB it adds audio to).
     pub source: Option<String>,
     /// `dc:title`.
     pub title: String,

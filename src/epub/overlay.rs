@@ -1,4 +1,4 @@
-//! Media Overlays (EPUB 3 talking books): sentence elements in the content documents,
+//! Media Overlays (EPUB 3 read aloud): sentence elements in the content documents,
 //! one SMIL document per content document, and their metadata.
 //!
 //! The overlay itself is made elsewhere (speech in [`crate::speech`]); this module only
@@ -10,7 +10,8 @@
 //! items for the SMIL and the audio, `media-overlay` on the content document's item,
 //! `media:duration` per overlay and in total (the sum of the same whole milliseconds),
 //! `media:narrator` and `media:active-class` (styled in [`ACTIVE_CLASS_CSS`]).
-// Without the talking book (feature `speech`) only the plain EPUB's side of this module is used.
+// Without the narrated edition (feature `speech`) only the plain EPUB's side of this module
+// is used.
 #![cfg_attr(not(feature = "speech"), allow(dead_code))]
 
 use std::collections::BTreeMap;
@@ -84,8 +85,6 @@ pub struct DocumentOverlay {
 /// One audio file of a document.
 #[derive(Debug, Clone)]
 pub enum AudioData {
-    /// The MP3 in memory.
-    Bytes(Vec<u8>),
     /// The MP3 in a file (the speech's temporary folder, kept by [`Overlay::files`]),
     /// copied into the container as it is packed.
     File(std::path::PathBuf),
@@ -113,7 +112,11 @@ pub struct Overlay {
     /// say, joined to its neighbour or shown without audio).
     pub warnings: Vec<crate::error::Diagnostic>,
     /// The folder holding the audio files ([`AudioData::File`]), removed when the last
-    /// clone of the overlay is dropped.
+    /// clone of the overlay is dropped. Held, never read.
+    #[allow(
+        dead_code,
+        reason = "it keeps the folder alive while the overlay lives"
+    )]
     pub files: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
@@ -126,11 +129,6 @@ impl Overlay {
     /// The total duration: the sum of the documents' durations.
     pub fn total_ms(&self) -> u64 {
         self.all().map(|d| d.duration_ms).sum()
-    }
-
-    /// The number of sentences (clips).
-    pub fn sentences(&self) -> usize {
-        self.all().map(|d| d.clips.len()).sum()
     }
 }
 
@@ -178,7 +176,7 @@ pub fn smil_document(text_href: &str, audio_hrefs: &[String], overlay: &Document
     out
 }
 
-/// Writes the talking-book EPUB of `publication` into `out`: the EPUB of
+/// Writes the narrated EPUB of `publication` into `out`: the EPUB of
 /// [`super::write_epub`] with the Media Overlays of `overlay` (one per article).
 #[cfg(feature = "speech")]
 pub(crate) fn write_talking_epub_to<W: std::io::Write + std::io::Seek + Send>(

@@ -35,13 +35,13 @@ pub struct Entry<'a> {
 /// What an entry holds.
 #[derive(Debug, Clone)]
 pub enum Data<'a> {
-    /// Bytes made for the container, or borrowed (a talking book's MP3s) so that large
+    /// Bytes made for the container, or borrowed (a narrated EPUB's MP3s) so that large
     /// files are not copied before they are packed.
     Bytes(Cow<'a, [u8]>),
     /// An image, copied from its file (checked against what was loaded) with a small
     /// buffer, or from memory; always stored.
     Image(ImageSource),
-    /// A file made for the container (a talking book's MP3, written as it was spoken),
+    /// A file made for the container (a narrated EPUB's MP3, written as it was spoken),
     /// copied in with a small buffer so that it is never whole in memory.
     File(std::path::PathBuf),
 }

@@ -5,8 +5,8 @@
 //! is two bytes, and after a start of scan the entropy-coded data is passed over (to the
 //! next `FF` that is neither a stuffed `00` nor a restart marker). Its users differ in what
 //! they tolerate: the probe (`images::probe`) refuses a damaged file with the error's
-//! message, the PDF stand-in (`pdf::splice::standin`) gives up and hands krilla the whole
-//! file.
+//! message, the print edition's stand-in (its `splice::standin`) gives up and hands krilla
+//! the whole file.
 
 use std::fmt;
 
@@ -254,7 +254,7 @@ pub(crate) mod tests {
     }
 
     /// The probe passes over fill bytes before a marker and (as zune-jpeg does) other
-    /// bytes between segments; the PDF stand-in's side is in `pdf::splice`'s tests.
+    /// bytes between segments; the stand-in's side is in its `splice` module's tests.
     #[test]
     fn the_probe_passes_over_fill_bytes_and_bytes_between_segments() {
         let plain = crate::images::probe(&with_bytes_before_scan(&[]), 1000).unwrap();

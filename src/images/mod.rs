@@ -23,7 +23,7 @@ pub(crate) mod testdata;
 
 use std::str::FromStr;
 
-pub use crate::model::{Fingerprint, ImageFile, ImageSource};
+pub(crate) use crate::model::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{ImageData, ImageFormat};
 pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
 pub use probe::probe;

@@ -124,7 +124,7 @@ pub fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, String> {
         DynamicImage::ImageLuma8(g) => {
             encoder.encode(g.as_raw(), w16, h16, jpeg_encoder::ColorType::Luma)
         }
-        // Already RGB (a resampled photo): no copy (12 MB for a 4 MP EPUB image).
+        // Already RGB (a resampled photo): no copy (12 MB for a 4-megapixel image).
         DynamicImage::ImageRgb8(rgb) => {
             encoder.encode(rgb.as_raw(), w16, h16, jpeg_encoder::ColorType::Rgb)
         }

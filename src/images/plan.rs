@@ -225,7 +225,7 @@ pub struct ImagePlan {
     contents: Option<Contents>,
     /// Per content (its number in `contents`): what is wanted of it.
     wanted: BTreeMap<usize, Planned>,
-    /// How many EPUB-like editions were added (the EPUB, the EPUB with speech).
+    /// How many EPUB-like editions were added (the EPUB, the narrated EPUB).
     epubs: usize,
 }
 
@@ -286,7 +286,7 @@ impl ImagePlan {
     }
 
     /// Adds the images of an EPUB; call it once per EPUB-like edition of the build (the
-    /// EPUB, the EPUB with speech: the same images), so that two of them share each decode.
+    /// EPUB, the narrated EPUB: the same images), so that two of them share each decode.
     pub fn add_epub(&mut self, p: &Publication) {
         self.epubs += 1;
         self.add(p, epub_wanted(p), true);
@@ -360,7 +360,8 @@ pub struct ImageStore {
 impl ImageStore {
     /// How many images were decoded for this build (each distinct content at most once when
     /// the plan covered every edition).
-    pub fn decodes(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn decodes(&self) -> usize {
         self.decodes.load(Ordering::Relaxed)
     }
 

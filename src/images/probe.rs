@@ -6,7 +6,8 @@
 //!   profile (APP2) must be a well-formed profile of the image's colour space.
 //! * PNG: every chunk is walked and its CRC checked up to `IEND`; `eXIf` gives the
 //!   orientation. (The caller still decodes PNG rows: a damaged zlib stream inside
-//!   chunks with right CRCs is only found that way, and the PDF needs the rows anyway.)
+//!   chunks with right CRCs is only found that way, and the print edition needs the rows
+//!   anyway.)
 
 use super::jpeg::{DAMAGED, Segments};
 use crate::model::ImageFormat;
@@ -41,8 +42,8 @@ impl Probe {
     }
 
     /// Whether the pixels must be decoded for any edition: a picture stored sideways or
-    /// mirrored, or a CMYK JPEG (converted to RGB: e-readers and PDF/A's sRGB output
-    /// intent need RGB).
+    /// mirrored, or a CMYK JPEG (converted to RGB: e-readers and the archival print
+    /// standard's sRGB output intent need RGB).
     pub fn needs_pixels(&self) -> bool {
         self.orientation != 1 || self.jpeg_components == 4
     }

@@ -21,7 +21,7 @@ pub struct Manifest {
     /// The publication, with its articles loaded and validated.
     pub publication: Publication,
     /// The editions to build; `None` leaves the choice to the caller (CLI flags).
-    pub editions: Option<EditionSpec>,
+    pub(crate) editions: Option<EditionSpec>,
 }
 
 /// The editions a manifest asks for: the formats it names (any format or family of the
@@ -419,6 +419,23 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bundled bulletin's `[editions]` table: a PDF at two scales and an EPUB, A5, the
+    /// page list of the large print.
+    #[test]
+    fn the_example_bulletin_asks_for_its_editions() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bulletin.toml");
+        let (_, m) = crate::input::load_publication(&[path]).unwrap();
+        let ed = m.expect("a manifest").editions.expect("editions");
+        let asked: Vec<&str> = crate::editions::Format::all()
+            .filter(|f| ed.wants(*f))
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(asked, ["pdf", "epub"]);
+        assert_eq!(ed.list("pdf"), ["standard", "large"]);
+        assert_eq!(ed.page_size, crate::model::PageSizeName::A5);
+        assert_eq!(ed.page_list.as_deref(), Some("large"));
+    }
 
     /// The schema's `editions` table knows every format and family of the registry of
     /// editions (also those of a feature left out of this build), and nothing else but

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-pub use manifest::{EditionSpec, Manifest};
+pub use manifest::Manifest;
 
 pub use crate::source_text::MAX_INPUT_BYTES;
 pub(crate) use crate::source_text::read_text;
@@ -27,7 +27,7 @@ use crate::validate;
 
 /// The input formats anpham reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// JSON (`.json`).
     Json,
     /// TOML (`.toml`).
@@ -38,7 +38,7 @@ pub enum Format {
 
 impl Format {
     /// The format a file name implies, if any.
-    pub fn from_path(path: &Path) -> Option<Format> {
+    pub(crate) fn from_path(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "json" => Some(Format::Json),
             "toml" => Some(Format::Toml),
@@ -59,7 +59,7 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     /// Options with the repair of control characters on or off.
-    pub fn repairing(repair: bool) -> LoadOptions {
+    pub(crate) fn repairing(repair: bool) -> LoadOptions {
         LoadOptions { repair }
     }
 }
@@ -160,7 +160,7 @@ const UNKNOWN_FORMAT_HINT: &str = "use a .json, .toml or .md (Markdown with YAML
 
 /// What one input file holds.
 #[derive(Debug, Clone)]
-pub enum Loaded {
+pub(crate) enum Loaded {
     /// One article.
     Article(Box<Article>),
     /// A bulletin: a publication with its articles, and the editions it asks for.
@@ -266,12 +266,7 @@ fn load(inputs: &[PathBuf], reader: &Reader) -> Result<(Publication, Option<Mani
 }
 
 /// Loads one path: a folder (every article file in it, sorted by name), a manifest, or an
-/// article file.
-pub fn load_input(path: &Path) -> Result<Loaded> {
-    load_input_with(path, &Reader::default())
-}
-
-/// [`load_input`] with a reader's options, gathering its warnings.
+/// article file, with a reader's options, gathering its warnings.
 pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
     if path.is_dir() {
         let files = article_files_in(path)?;
@@ -397,7 +392,14 @@ pub fn load_article_file(path: &Path) -> Result<Article> {
 
 /// Parses article text of a known format; `path` names it in messages and anchors
 /// its image paths. The result is normalised, validated, and has its images loaded.
-pub fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "text given in memory: the unit tests, and a server's upload"
+    )
+)]
+pub(crate) fn parse_article(path: &Path, format: Format, text: &str) -> Result<Article> {
     Ok(articles::parse_article(path, format, text, LoadOptions::default())?.article)
 }
 
@@ -486,6 +488,16 @@ fn field_hint(message: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_from_path() {
+        assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
+        assert_eq!(
+            Format::from_path(Path::new("a.markdown")),
+            Some(Format::Markdown)
+        );
+        assert_eq!(Format::from_path(Path::new("a")), None);
+    }
 
     /// A folder `name` holding `n` article files (dated 2022-11-1N) in a fresh temporary
     /// folder; returns both.

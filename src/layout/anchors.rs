@@ -3,8 +3,8 @@
 //! A page's anchor is the first thing printed on it (in print order) that is not earlier
 //! in reading order than the text already printed on the pages before it. A figure that
 //! floated to the top of a page is earlier in reading order than the text printed before
-//! it: anchoring the page there would put the page's EPUB marker (and braille's print
-//! page indicator) before text that is printed on the previous page, and the page's own
+//! it: anchoring the page there would put the page's marker in the editions that follow
+//! the page map before text that is printed on the previous page, and the page's own
 //! text would then be counted to the previous page. So the page begins with its first
 //! flowing text instead, and the floated figure is read on the page where its place in
 //! the text is. A page that holds nothing but such figures (those an article flushes
@@ -149,7 +149,7 @@ mod tests {
     /// page and leaves no room for it, it is flushed at the article's end on a page of its
     /// own, after text printed on the page before that comes later than it in reading
     /// order. That page begins after the text printed before it, so that the page list
-    /// (and braille's print page indicators) stays in page order.
+    /// (and every edition's page markers) stays in page order.
     #[test]
     fn a_page_of_figures_only_begins_after_the_text_printed_before_it() {
         let fonts = FontSet::bundled(true);

@@ -6,8 +6,8 @@
 //! styles), `pager` (page geometry, widows and orphans, headings kept with what follows,
 //! figures kept with their captions) and `front_matter` (a bulletin's title page and
 //! contents). This file holds the output types and [`layout`], which runs them. The
-//! result is independent of the PDF library: [`crate::pdf`] draws it, and its page map
-//! is what the EPUB page list follows.
+//! result is independent of the drawing library: the print edition draws it, and its page
+//! map is what the other editions' page lists follow.
 
 mod anchors;
 mod flows;
@@ -88,7 +88,8 @@ pub const SHARE_PAGE_SHARE: f32 = 1.0 / 3.0;
 
 impl LayoutOptions {
     /// Defaults for a scale: A5, the bundled fonts for that scale.
-    pub fn new(scale: FontScale) -> LayoutOptions {
+    #[cfg(test)]
+    pub(crate) fn new(scale: FontScale) -> LayoutOptions {
         LayoutOptions {
             scale,
             page_size: PageSizeName::A5,
@@ -272,30 +273,30 @@ pub struct OutlineEntry {
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// Page width, pt.
-    pub width: f32,
+    pub(crate) width: f32,
     /// Page height, pt.
-    pub height: f32,
+    pub(crate) height: f32,
     /// The pages.
-    pub pages: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
     /// Bookmarks, in reading order.
-    pub outline: Vec<OutlineEntry>,
+    pub(crate) outline: Vec<OutlineEntry>,
     /// Where each page begins in the text.
-    pub page_map: PageMap,
+    pub(crate) page_map: PageMap,
     /// Index of each article's first page.
-    pub article_pages: Vec<usize>,
+    pub(crate) article_pages: Vec<usize>,
     /// What the reader should know about this layout: each figure whose caption runs on
     /// to the next page (it does not fit on one page even below its image made as small
     /// as it may be).
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl Layout {
     /// The printed text in print order, page by page: each line's text as drawn (with the
     /// hyphen of a broken word), a line break after each line (running headers and page
-    /// numbers left out). It is what copying from the PDF gives; it differs from the
-    /// reading order only where a figure floated to a later page (the structure tree and
-    /// the EPUB keep the author's order).
-    pub fn printed_text(&self) -> String {
+    /// numbers left out). It is what copying from the printed file gives; it differs from
+    /// the reading order only where a figure floated to a later page (the structure tree
+    /// and the reflowable editions keep the author's order).
+    pub(crate) fn printed_text(&self) -> String {
         let mut out = String::new();
         for item in self.pages.iter().flat_map(|p| &p.items) {
             if let Item::Line(line) = item {

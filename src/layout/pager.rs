@@ -6,10 +6,10 @@
 //! typst and LaTeX place figures. It is not shrunk to stay on the page (as it was before
 //! figures floated): a photo printed smaller than the text width would print above
 //! 450 ppi and have to be decoded, resampled and re-encoded (`images::print_size`), which
-//! was half of a realistic bulletin's PDF time. Figures keep their order among themselves, and an
-//! article's waiting figures are placed before the next article begins. Only the print
-//! position moves: the structure tree and the EPUB follow the model's order, so the
-//! figure is still read where the author put it.
+//! was half of a realistic bulletin's print time. Figures keep their order among themselves,
+//! and an article's waiting figures are placed before the next article begins. Only the
+//! print position moves: the structure tree and the reflowable editions follow the model's
+//! order, so the figure is still read where the author put it.
 
 use super::typeset::{BlockStyle, Flow, Typesetter, plain};
 use super::{FrontPart, Furniture, Item, Line, OutlineEntry, Owner, Page, PlacedImage};
@@ -63,8 +63,8 @@ fn lines_before_break(fit: usize, left: usize, at_top: bool) -> usize {
 
 /// While a figure waits for the next page, a page break inside a block must fall at the
 /// end of a sentence: a reader who goes page by page (the structure tree of each page, as
-/// pdf.js hands it to a screen reader) hears the waiting figure, which the next page
-/// opens with, between the two sides of the break. The most lines, at most `take`, that
+/// a page-by-page viewer hands it to a screen reader) hears the waiting figure, which the
+/// next page opens with, between the two sides of the break. The most lines, at most `take`, that
 /// end a sentence and keep [`MIN_LINES_AT_BREAK`] on each side; none (the block starts
 /// on the next page) when no such break fits.
 fn sentence_break(rest: &[Line], take: usize) -> usize {

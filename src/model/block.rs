@@ -30,7 +30,7 @@ impl HeadingLevel {
     pub const H6: HeadingLevel = HeadingLevel(6);
 
     /// The level as a number, 2 to 6.
-    pub const fn get(self) -> u8 {
+    pub(crate) const fn get(self) -> u8 {
         self.0
     }
 

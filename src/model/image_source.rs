@@ -4,8 +4,8 @@
 //! memory (by an embedder, or by the importer) stays in memory.
 //!
 //! So a bulletin of 1,200 photos holds 1,200 small records from loading to the end instead
-//! of 230 MB of files: the EPUB copies each file into its entry with a small buffer, the
-//! PDF splices each JPEG into the file it writes ([`crate::pdf`]'s `splice`).
+//! of 230 MB of files: an edition copies each file into what it writes with a small
+//! buffer, or splices it in, when it writes it.
 
 use std::borrow::Cow;
 use std::io::{Read, Write};
@@ -25,7 +25,7 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     /// The fingerprint of `bytes`.
-    pub fn of(bytes: &[u8]) -> Fingerprint {
+    pub(crate) fn of(bytes: &[u8]) -> Fingerprint {
         Fingerprint {
             len: bytes.len() as u64,
             crc32: crc32fast::hash(bytes),
@@ -111,7 +111,7 @@ fn unreadable(path: &Path, e: std::io::Error) -> Changed {
 
 impl ImageSource {
     /// Bytes kept in memory.
-    pub fn memory(bytes: Vec<u8>) -> ImageSource {
+    pub(crate) fn memory(bytes: Vec<u8>) -> ImageSource {
         let f = Fingerprint::of(&bytes);
         ImageSource::Memory(Arc::new(bytes), f)
     }
@@ -125,13 +125,8 @@ impl ImageSource {
     }
 
     /// Its length in bytes.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.fingerprint().len
-    }
-
-    /// Whether it has no bytes (never, for a checked image).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The identity of this loaded copy (the address of its shared record): equal for
@@ -156,7 +151,7 @@ impl ImageSource {
     /// All its bytes (a file is read again and checked against its fingerprint). The
     /// error names the file and says what to do (`read_checked`
     /// keeps it as a value).
-    pub fn read(&self) -> Result<Cow<'_, [u8]>, String> {
+    pub(crate) fn read(&self) -> Result<Cow<'_, [u8]>, String> {
         self.read_checked().map_err(String::from)
     }
 

@@ -1,5 +1,5 @@
 //! The article model: what a publication *is*, independent of where it came from
-//! (see [`crate::input`]) and of what it becomes (see `crate::pdf`, `crate::epub`).
+//! (see [`crate::input`]) and of what it becomes (the editions, `crate::editions`).
 //!
 //! The serde shape of these types is the public article format documented in
 //! `docs/article-format.md` and `schema/article.schema.json`. After loading, every
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use block::{HeadingLevel, HeadingLevelError};
-pub use image_source::{Fingerprint, ImageFile, ImageSource};
+pub(crate) use image_source::{Fingerprint, ImageFile, ImageSource};
 pub use page_size::PageSizeName;
 pub use text::{Span, Text};
 
@@ -162,7 +162,7 @@ pub struct Figure {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageData {
     /// Where its bytes are: its file, or memory (an image given in code).
-    pub source: ImageSource,
+    pub(crate) source: ImageSource,
     /// Whether every edition must decode its pixels (EXIF orientation 2–8, a CMYK JPEG).
     pub needs_pixels: bool,
     /// Its format.
@@ -171,6 +171,14 @@ pub struct ImageData {
     pub width: u32,
     /// Height in pixels as displayed (from the header, after the EXIF orientation).
     pub height: u32,
+}
+
+impl ImageData {
+    /// Its bytes: read again from its file (and checked to be the bytes that were
+    /// checked), or the bytes given in memory.
+    pub fn bytes(&self) -> std::result::Result<std::borrow::Cow<'_, [u8]>, String> {
+        self.source.read()
+    }
 }
 
 /// Image formats anpham embeds in both editions.
@@ -192,7 +200,7 @@ impl ImageFormat {
         }
     }
     /// The file extension.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             ImageFormat::Png => "png",
             ImageFormat::Jpeg => "jpg",
@@ -244,7 +252,7 @@ impl Publication {
     }
 
     /// Every figure of the publication, with its article index.
-    pub fn figures(&self) -> impl Iterator<Item = (usize, &Figure)> {
+    pub(crate) fn figures(&self) -> impl Iterator<Item = (usize, &Figure)> {
         self.articles.iter().enumerate().flat_map(|(i, a)| {
             a.blocks.iter().filter_map(move |b| match b {
                 Block::Figure(f) => Some((i, f)),

@@ -43,6 +43,9 @@ mod splice;
 mod standard;
 mod tags;
 mod validation;
+
+#[cfg(test)]
+mod layout_tests;
 pub use standard::PdfStandard;
 use tags::Collector;
 use validation::Locations;
@@ -55,7 +58,7 @@ pub struct PdfOptions {
     /// Page size.
     pub page_size: PageSizeName,
     /// Fonts; the bundled ones for the scale by default.
-    pub fonts: FontSet,
+    pub(crate) fonts: FontSet,
     /// Document date (metadata); `None`: `Timestamp::of_publication`, the same date
     /// the EPUB gets by default.
     pub date: Option<Timestamp>,
@@ -82,7 +85,7 @@ impl PdfOptions {
     }
 
     /// How the layout is written: date, images, standards.
-    pub fn write_settings(&self) -> WriteSettings {
+    pub(crate) fn write_settings(&self) -> WriteSettings {
         WriteSettings {
             date: self.date,
             image_ppi: self.image_ppi,
@@ -92,7 +95,7 @@ impl PdfOptions {
     }
 
     /// The layout these options ask for.
-    pub fn layout_options(&self) -> LayoutOptions {
+    pub(crate) fn layout_options(&self) -> LayoutOptions {
         LayoutOptions {
             scale: self.scale,
             page_size: self.page_size,
@@ -180,7 +183,8 @@ pub fn write_pdf_to<W: Write + Seek + Send>(
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
 /// tests and review).
-pub fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
+#[cfg(test)]
+pub(crate) fn structure_tree_dump(publication: &Prepared, layout: &Layout) -> Result<String> {
     let settings = WriteSettings::default();
     let (document, images) = begin_document(publication, layout, &settings)?;
     let (_, dump, _) = draw_document(document, publication, layout, &images.by_figure, true)?;

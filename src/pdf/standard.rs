@@ -26,8 +26,8 @@ pub enum PdfStandard {
 }
 
 impl PdfStandard {
-    /// The name used on the command line (`a-2a,ua-1`).
-    pub fn name(self) -> &'static str {
+    /// The name used on the command line (`a-2a,ua-1`), which `Display` writes.
+    fn name(self) -> &'static str {
         match self {
             PdfStandard::Ua1 => "ua-1",
             PdfStandard::A2uUa1 => "a-2u,ua-1",
@@ -58,6 +58,12 @@ impl PdfStandard {
             b = b.with_archival_validator(a);
         }
         b.finish().map_err(|e| format!("{e:?}"))
+    }
+}
+
+impl std::fmt::Display for PdfStandard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -1,5 +1,5 @@
 //! The prepare stage: a loaded [`Publication`] → a [`Prepared`] publication, the only
-//! input the writers ([`crate::layout`], [`crate::pdf`], [`crate::epub`]) accept.
+//! input the layout ([`crate::layout`]) and the editions' writers accept.
 //!
 //! Preparing applies every rule of [`crate::validate`] (NFC and white space, control
 //! characters, alt text, links, dates, heading levels, size limits), reads and checks
@@ -116,11 +116,6 @@ impl Prepared {
     /// The warnings of the preparation: each repair made (`--repair`), with its place.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
-    }
-
-    /// The publication.
-    pub fn publication(&self) -> &Publication {
-        &self.publication
     }
 
     fn lock_checked(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {

@@ -31,7 +31,7 @@ pub struct Espeak {
 
 /// Mono 16-bit samples and their rate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Samples {
+pub(crate) struct Samples {
     /// Samples per second.
     pub rate: u32,
     /// The samples.
@@ -80,7 +80,7 @@ impl Espeak {
 
     /// Speaks `text` with `voice` into `dir` (a private temporary folder); `name` is
     /// unique among concurrent calls.
-    pub fn speak(&self, voice: &str, text: &str, dir: &Path, name: &str) -> Result<Samples> {
+    pub(crate) fn speak(&self, voice: &str, text: &str, dir: &Path, name: &str) -> Result<Samples> {
         let wav = dir.join(format!("{name}.wav"));
         let mut cmd = Command::new(&self.program);
         cmd.args(["-b", "1", "-v", voice]);

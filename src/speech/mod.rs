@@ -33,19 +33,19 @@ use crate::epub::overlay::{DocumentOverlay, Overlay};
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Publication;
 
-pub use espeak::{Espeak, PROGRAM_ENV};
-pub use pronounce::Pronunciations;
+pub(crate) use espeak::{Espeak, PROGRAM_ENV};
+pub(crate) use pronounce::Pronunciations;
 
 /// How to speak.
 #[derive(Debug, Clone)]
 pub struct SpeechOptions {
     /// The espeak-ng program and speech rate.
-    pub espeak: Espeak,
+    pub(crate) espeak: Espeak,
     /// The voice for text in the publication's language (`vi`, `vi-vn-x-central`,
     /// `vi-vn-x-south`, or any espeak-ng voice); `None`: the language itself.
     pub voice: Option<String>,
     /// The pronunciation table.
-    pub pronunciations: Pronunciations,
+    pub(crate) pronunciations: Pronunciations,
 }
 
 impl SpeechOptions {
@@ -56,6 +56,18 @@ impl SpeechOptions {
             voice: None,
             pronunciations: Pronunciations::bundled(),
         }
+    }
+
+    /// Speaks with the espeak-ng program at `program` instead of the one on `PATH` (the
+    /// command line takes it from `ANPHAM_ESPEAK`).
+    pub fn espeak_program(&mut self, program: std::path::PathBuf) {
+        self.espeak = Espeak::new(Some(program), self.espeak.rate);
+    }
+
+    /// The espeak-ng program's version line; fails with what to install when it cannot be
+    /// run (the talking book needs it).
+    pub fn espeak_version(&self) -> Result<String> {
+        self.espeak.version()
     }
 
     fn voice_for(&self, lang: &str, main_lang: &str) -> String {
@@ -89,7 +101,7 @@ fn primary(lang: &str) -> &str {
 /// no sound for is shown without audio too; each is a warning with its place
 /// (`Overlay::warnings`). Only the program failing (espeak-ng missing or crashing) is
 /// an error.
-pub fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
+pub(crate) fn narrate(p: &Publication, speech: &SpeechOptions) -> Result<Overlay> {
     let version = speech.espeak.version()?;
     let bulletin = p.is_bulletin();
     let (documents, mut warnings) = script(p, speech);
@@ -231,6 +243,9 @@ fn program_name(version: &str) -> String {
     let v = version.split("Data at").next().unwrap_or(version).trim();
     v.replace(" text-to-speech:", "")
 }
+
+#[cfg(test)]
+mod clip_tests;
 
 #[cfg(test)]
 mod tests {

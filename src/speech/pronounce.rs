@@ -40,7 +40,7 @@ struct TableFile {
 
 impl Pronunciations {
     /// The bundled table.
-    pub fn bundled() -> Pronunciations {
+    pub(crate) fn bundled() -> Pronunciations {
         let mut p = Pronunciations::default();
         // The bundled table is part of the program and checked by a unit test.
         if let Ok(t) = toml::from_str::<TableFile>(BUNDLED_TABLE) {
@@ -50,7 +50,7 @@ impl Pronunciations {
     }
 
     /// The bundled table extended (and overridden) by the user file at `path`.
-    pub fn bundled_with_file(path: &Path) -> Result<Pronunciations> {
+    pub(crate) fn bundled_with_file(path: &Path) -> Result<Pronunciations> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
             source,
@@ -103,7 +103,7 @@ impl Pronunciations {
     }
 
     /// The spoken form of `text` in language `lang` (a BCP 47 tag).
-    pub fn spoken(&self, text: &str, lang: &str) -> String {
+    pub(crate) fn spoken(&self, text: &str, lang: &str) -> String {
         let vietnamese = crate::labels::is_lang(lang, "vi");
         let chars: Vec<char> = text.chars().collect();
         let mut out = String::with_capacity(text.len() + 16);
