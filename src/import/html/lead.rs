@@ -6,7 +6,7 @@
 use scraper::{ElementRef, Html, Node};
 
 use super::super::normalize_space;
-use super::convert::{chrome_class, inside_chrome, is_hidden};
+use super::convert::{chrome_class, is_hidden};
 use crate::model::Block;
 
 /// Words of class or id names that mark a standfirst, in the languages of the public
@@ -35,9 +35,20 @@ const LEAD_WORDS: &[&str] = &[
     "vorspann",
 ];
 
-static HEADINGS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-    scraper::Selector::parse("h1, h2, h3, h4, h5, h6").expect("a valid selector")
+/// A heading that links to another page: a teaser card, not a standfirst.
+static LINKED_HEADINGS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+    scraper::Selector::parse("h1 a, h2 a, h3 a, h4 a, a h2, a h3, a h4").expect("a valid selector")
 });
+
+/// Whether `e` lies in a small box that is chrome by its class or id (a newsletter box,
+/// related posts); the page's `<header>`, where standfirsts often are, does not count.
+fn in_chrome_box(e: ElementRef<'_>, page_chars: usize) -> bool {
+    e.ancestors().filter_map(ElementRef::wrap).any(|a| {
+        (matches!(a.value().name(), "aside" | "nav" | "footer" | "form")
+            || chrome_class(a).is_some())
+            && super::chars::text_chars(a, 0) * 2 <= page_chars
+    })
+}
 
 /// The most elements looked at after the headline before giving up.
 const LOOK_AHEAD: usize = 400;
@@ -111,11 +122,11 @@ pub(super) fn standfirst(doc: &Html, title: &str, body: &[Block]) -> Option<(Str
         // Not another article's teaser (`article.post_teaser`, a card with its own
         // heading), nor the site's tagline, nor a box of chrome (`newsletter-intro`).
         if v.name() == "article"
-            || e.select(&HEADINGS).next().is_some()
+            || e.select(&LINKED_HEADINGS).next().is_some()
             || v.id()
                 .is_some_and(|i| i.to_ascii_lowercase().starts_with("site"))
             || chrome_class(e).is_some_and(|p| p != "teaser")
-            || inside_chrome(e, page_chars)
+            || in_chrome_box(e, page_chars)
         {
             continue;
         }

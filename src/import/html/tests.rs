@@ -268,7 +268,7 @@ fn standfirst_in_the_header_is_the_lead() {
         r#"<html><head><title>Markt öffnet</title></head><body><article>
         <header><h1>Markt öffnet</h1><p class="atc-IntroText">Nach zwei Jahren Pause kehrt der Wochenmarkt auf den Platz zurück.</p>
         <div class="post-author-bio"><p class="lead">Anna Muster schreibt über Städte und Märkte seit vielen Jahren.</p></div></header>
-        <div class="article-body"><p>{body}</p><p>{body}</p>
+        <div class="article-body"><p>{body}</p><p>{body}</p><p>{body}</p>
         <h3>Das könnte Sie auch interessieren</h3><p>Ein ganz anderer Artikel über etwas anderes, mit viel Text.</p></div>
         </article></body></html>"#
     ));
