@@ -89,13 +89,46 @@ fn running_text(imp: &Imported) -> String {
         .collect()
 }
 
-/// Removes `lang="…"` and `xml:lang="…"` from the first `<html` tag; returns the value.
+/// Removes `lang="…"` and `xml:lang="…"` from every `<html` tag (a page with a second
+/// `<html lang>`, from an embedded snippet, would otherwise give the parser that one);
+/// returns the first tag's value.
 fn strip_html_lang(bytes: &mut Vec<u8>) -> Option<String> {
     let lower: Vec<u8> = bytes.iter().map(|b| b.to_ascii_lowercase()).collect();
-    let start = find(&lower, b"<html", 0)?;
-    let end = start + lower[start..].iter().position(|&b| b == b'>')?;
     let mut found = None;
     let mut cuts = Vec::new();
+    let mut from = 0;
+    while let Some(start) = find(&lower, b"<html", from) {
+        let Some(len) = lower[start..].iter().position(|&b| b == b'>') else {
+            break;
+        };
+        let end = start + len;
+        from = end;
+        if !lower[start + 5].is_ascii_whitespace() && lower[start + 5] != b'>' {
+            continue;
+        }
+        let first = found.is_none();
+        strip_tag(bytes, &lower, start, end, first, &mut found, &mut cuts);
+    }
+    for (a, b) in cuts.into_iter().rev() {
+        bytes.drain(a..b);
+    }
+    found.flatten().filter(|s: &String| !s.is_empty())
+}
+
+/// The cuts that remove `lang` and `xml:lang` from the tag at `start..end`; the first
+/// value found is recorded when `first`.
+fn strip_tag(
+    bytes: &[u8],
+    lower: &[u8],
+    start: usize,
+    end: usize,
+    first: bool,
+    found: &mut Option<Option<String>>,
+    cuts: &mut Vec<(usize, usize)>,
+) {
+    if first {
+        *found = Some(None);
+    }
     let mut i = start + 5;
     while i < end {
         let at_name = (lower[i - 1].is_ascii_whitespace())
@@ -131,8 +164,10 @@ fn strip_html_lang(bytes: &mut Vec<u8>) -> Option<String> {
                         .unwrap_or(end - j);
                     (j, ve)
                 };
-                if found.is_none() {
-                    found = Some(String::from_utf8_lossy(&bytes[vs..ve]).trim().to_string());
+                if first && matches!(found, Some(None)) {
+                    *found = Some(Some(
+                        String::from_utf8_lossy(&bytes[vs..ve]).trim().to_string(),
+                    ));
                 }
                 let cut_end = (ve + 1).min(end);
                 cuts.push((i, cut_end));
@@ -142,10 +177,6 @@ fn strip_html_lang(bytes: &mut Vec<u8>) -> Option<String> {
         }
         i += 1;
     }
-    for (a, b) in cuts.into_iter().rev() {
-        bytes.drain(a..b);
-    }
-    found.filter(|s| !s.is_empty())
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {

@@ -42,6 +42,38 @@ const TOOLBAR_WORDS: &[&str] = &[
     ":",
 ];
 
+/// A PHP error message a broken server printed into the page (`Deprecated: Assigning
+/// the return value of new by reference is deprecated in /www/…/cache.php on line 36`).
+fn is_php_message(l: &str) -> bool {
+    [
+        "strict standards:",
+        "deprecated:",
+        "warning:",
+        "notice:",
+        "fatal error:",
+        "parse error:",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+        && l.contains(" on line ")
+        && l.contains(" in /")
+}
+
+/// Labels of advertisements placed between an article's paragraphs (`- Anzeige -`),
+/// compared in lower case without dashes around them.
+const AD_LABELS: &[&str] = &[
+    "quảng cáo",
+    "anzeige",
+    "werbung",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "publicidad",
+    "publicité",
+    "pubblicità",
+    "reklama",
+];
+
 /// A heading or line with this text ends the article: what follows is related
 /// articles, comments or the site's footer.
 const END_MARKERS: &[&str] = &[
@@ -77,6 +109,13 @@ pub fn is_chrome_line(line: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ':' | ' ' | '.' | ','));
     }
+    if is_php_message(&l) {
+        return true;
+    }
+    if AD_LABELS.contains(&l.trim_matches(|c: char| c == '-' || c == '–' || c == ' ' || c == '*'))
+    {
+        return true;
+    }
     only_toolbar_words(&l)
 }
 
@@ -96,6 +135,104 @@ fn only_toolbar_words(lower: &str) -> bool {
         return false;
     }
     true
+}
+
+/// Headings after which an article has ended, in the languages of the public
+/// collections: related articles, "read also", comments, about the author.
+const END_HEADINGS: &[&str] = &[
+    "related posts",
+    "related articles",
+    "related stories",
+    "related content",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "read next",
+    "recommended for you",
+    "about the author",
+    "leave a reply",
+    "leave a comment",
+    "comments",
+    "share this",
+    "share this article",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "mehr zum thema",
+    "weitere artikel",
+    "weitere beiträge",
+    "verwandte artikel",
+    "verwandte beiträge",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "das interessiert sie vielleicht auch",
+    "über den autor",
+    "über die autorin",
+    "zum autor",
+    "zur autorin",
+    "kommentare",
+    "kommentar schreiben",
+    "keine kommentare",
+    "mehr aus dem channel",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "más sobre",
+    "comentarios",
+    "notícias relacionadas",
+    "sur le même sujet",
+    "articles similaires",
+    "commentaires",
+    "komentarze",
+    "articoli correlati",
+];
+
+/// Labels of a link to another article put between an article's paragraphs ("read
+/// also"): the line goes, the article goes on.
+const READ_ALSO: &[&str] = &[
+    "read more",
+    "read also",
+    "lesen sie auch",
+    "lies auch",
+    "auch interessant",
+    "lee también",
+    "te puede interesar",
+    "también te puede interesar",
+    "veja também",
+    "leia também",
+    "à lire aussi",
+    "lire aussi",
+    "czytaj także",
+    "czytaj też",
+    "zobacz także",
+    "leggi anche",
+];
+
+/// True for a "read also" label between paragraphs ([`READ_ALSO`]), alone or followed by
+/// the other article's title or site (`LIRE AUSSI SUR REGARDS.FR`, `Lesen Sie auch:
+/// Ein anderer Titel`).
+pub fn is_read_also(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    let l = l.trim_end_matches([':', ' ', '!', '.', '…']);
+    READ_ALSO.iter().any(|h| {
+        l == *h
+            || (l.starts_with(h)
+                && l[h.len()..].starts_with([' ', ':'])
+                && l.chars().count() <= h.chars().count() + 120)
+    })
+}
+
+/// True for a heading (or a short line all in bold) after which the article has ended,
+/// in any of the languages of [`END_HEADINGS`]: the phrase alone, or a phrase of two
+/// words or more followed by a few more (`Mehr zum Thema auf UEPO.de`).
+pub fn is_end_heading(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    let l = l.trim_end_matches([':', ' ', '!', '.', '…']);
+    END_HEADINGS.iter().any(|h| {
+        l == *h
+            || (h.contains(' ')
+                && l.starts_with(h)
+                && l[h.len()..].starts_with(' ')
+                && l.chars().count() <= h.chars().count() + 30)
+    })
 }
 
 /// True for a heading or line after which the article has ended (`Tin liên quan`,
@@ -153,6 +290,60 @@ pub const CHROME_CLASS_PARTS: &[&str] = &[
     "ms-webpart-titletext",
 ];
 
+/// More chrome words, from the boxes found inside the article's element on real pages of
+/// many sites and languages (`docs/import.md`, "Evaluation"): author boxes and bylines,
+/// widgets, teasers of other articles, paywall and subscription calls, disclaimers,
+/// photo credits, tables of contents, "most read" lists, recommendation widgets.
+pub const CHROME_CLASS_PARTS_MORE: &[&str] = &[
+    "author",
+    "byline",
+    "bio",
+    "widget",
+    "teaser",
+    "paywall",
+    "subscription",
+    "disclaimer",
+    "disclosure",
+    "credit",
+    "noprint",
+    "table-of-contents",
+    "ez-toc",
+    "kommentar",
+    "mostviewed",
+    "most-viewed",
+    "mostread",
+    "most-read",
+    "most-popular",
+    "affiliate",
+    "outbrain",
+    "taboola",
+    "viral",
+    "syndication",
+    "donate",
+    "donation",
+    "recommend",
+    "meta",
+    "timestamp",
+    "user-info",
+    "button",
+];
+
+/// Chrome words that name controls (buttons, toolbars, print and font-size links,
+/// ratings): an element with one of them is chrome only when it holds little text
+/// ([`CONTROL_MAX_CHARS`]); a `print-step` or `small-fontsize` block of text is not.
+pub const CONTROL_PARTS: &[&str] = &[
+    "toolbar",
+    "print",
+    "fontsize",
+    "font-size",
+    "textsize",
+    "rating",
+    "button",
+];
+
+/// The most characters of text an element named as a control ([`CONTROL_PARTS`]) holds.
+pub const CONTROL_MAX_CHARS: usize = 200;
+
 /// Names that make an element chrome only as a whole class or id (states, not topics):
 /// `class="hidden"` hides, `class="field-label-hidden"` hides only a label.
 pub const WHOLE_NAME_PARTS: &[&str] = &["hidden", "ms-hide", "hide", "d-none", "sr-only"];
@@ -203,7 +394,8 @@ pub fn chrome_part(name: &str) -> Option<&'static str> {
     {
         return None;
     }
-    CHROME_CLASS_PARTS.iter().copied().find(|part| {
+    let parts = CHROME_CLASS_PARTS.iter().chain(CHROME_CLASS_PARTS_MORE);
+    parts.copied().find(|part| {
         let pw: Vec<&str> = part.split('-').collect();
         if pw.len() == 1 {
             // One word: a word of the name equal to it or starting with it
@@ -253,6 +445,53 @@ mod tests {
         assert_eq!(chrome_part("blueprint"), None);
         assert_eq!(chrome_part("uploads"), None);
         assert_eq!(chrome_part("article-body"), None);
+    }
+
+    #[test]
+    fn boxes_inside_articles_are_chrome() {
+        assert_eq!(chrome_part("post-author-bio"), Some("author"));
+        assert_eq!(chrome_part("mvp-author-box-wrap"), Some("author"));
+        assert_eq!(chrome_part("teaser__wrapper"), Some("teaser"));
+        assert_eq!(chrome_part("portletTeaserPortlet"), Some("teaser"));
+        assert_eq!(chrome_part("aawp-disclaimer"), Some("disclaimer"));
+        assert_eq!(chrome_part("media-credits"), Some("credit"));
+        assert_eq!(chrome_part("entry-meta"), Some("meta"));
+        // Whole words only: not inside another word.
+        assert_eq!(chrome_part("biology"), None);
+        assert_eq!(chrome_part("metro-news"), None);
+        assert_eq!(chrome_part("coauthored"), None);
+        assert_eq!(chrome_part("TOC_TITLE_1"), None);
+        assert_eq!(chrome_part("ez-toc-container"), Some("ez-toc"));
+    }
+
+    #[test]
+    fn end_headings_in_several_languages() {
+        assert!(is_end_heading("Das könnte Sie auch interessieren!"));
+        assert!(is_end_heading("Mehr zum Thema auf UEPO.de"));
+        assert!(is_end_heading("Related posts:"));
+        assert!(is_end_heading("Noticias relacionadas"));
+        assert!(!is_end_heading(
+            "Mehr zum Thema Klimaschutz und Energiewende in Deutschland heute"
+        ));
+        assert!(!is_end_heading("Comments on the draft law"));
+        assert!(!is_end_heading("Lire aussi"));
+        assert!(is_read_also("LIRE AUSSI SUR REGARDS.FR"));
+        assert!(is_read_also("Lesen Sie auch: Ein anderer Titel"));
+        assert!(!is_read_also("Lesenswert ist auch das Buch"));
+    }
+
+    #[test]
+    fn advertisement_labels_are_chrome() {
+        assert!(is_chrome_line("- Anzeige -"));
+        assert!(is_chrome_line("ADVERTISEMENT"));
+        assert!(is_chrome_line("Quảng cáo"));
+        assert!(is_chrome_line(
+            "Deprecated: Assigning the return value of new by reference is deprecated in /www/htdocs/wp-includes/cache.php on line 36"
+        ));
+        assert!(!is_chrome_line(
+            "Warning: the river may flood on line 5 of the map"
+        ));
+        assert!(!is_chrome_line("Anzeige gegen Unbekannt erstattet"));
     }
 
     #[test]

@@ -52,6 +52,11 @@ pub(super) struct Converter<'a> {
     pub(super) body_chars: usize,
     /// The page's own http/https address, against which relative links are resolved.
     pub(super) base: Option<String>,
+    /// Class and id names are read for chrome (false when they held the article's text,
+    /// see `convert_body`).
+    pub(super) class_rules: bool,
+    /// Characters of text in elements left out for their class or id.
+    pub(super) class_dropped_chars: usize,
     /// Visible characters of the paragraph being read, and those inside links.
     pub(super) para_chars: usize,
     pub(super) para_link_chars: usize,
@@ -78,6 +83,8 @@ impl<'a> Converter<'a> {
             in_caption: 0,
             ended: false,
             top: true,
+            class_rules: true,
+            class_dropped_chars: 0,
             body_chars: 0,
             base: None,
             para_chars: 0,
@@ -91,6 +98,7 @@ impl<'a> Converter<'a> {
         c.top = false;
         c.body_chars = self.body_chars;
         c.base = self.base.clone();
+        c.class_rules = self.class_rules;
         c
     }
 
@@ -196,9 +204,11 @@ impl<'a> Converter<'a> {
         if is_hidden(v) {
             return;
         }
-        if let Some(part) = chrome_class(e)
+        if self.class_rules
+            && let Some(part) = chrome_class(e)
             && !self.holds_most_text(e, depth)
         {
+            self.class_dropped_chars += super::chars::text_chars(e, depth);
             let p = self.place(e, None);
             self.note(
                 NoteKind::Dropped,
@@ -248,8 +258,17 @@ impl<'a> Converter<'a> {
         if plain.is_empty() {
             return;
         }
-        if chrome::is_end_marker(&plain) {
+        if chrome::is_end_marker(&plain) || self.ends_article(&plain) {
             self.end_here(e, &plain);
+            return;
+        }
+        if self.top && chrome::is_read_also(&plain) {
+            let p = self.place(e, Some(&plain));
+            self.note(
+                NoteKind::Dropped,
+                p,
+                format!("a \"read also\" heading `{plain}`"),
+            );
             return;
         }
         self.open_figure = None;
@@ -477,6 +496,14 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// Whether a heading (or a line all in bold) with this text ends the article: a
+    /// "related articles", "read also", "comments" or "about the author" heading in one of
+    /// the languages of [`chrome::is_end_heading`], once the article has begun (three
+    /// blocks read).
+    fn ends_article(&self, plain: &str) -> bool {
+        self.top && self.blocks.len() >= 3 && chrome::is_end_heading(plain)
+    }
+
     pub(super) fn end_here(&mut self, e: ElementRef<'_>, text: &str) {
         let p = self.place(e, Some(text));
         self.note(
@@ -560,6 +587,15 @@ impl<'a> Converter<'a> {
             self.note(NoteKind::Dropped, place, format!("portal chrome `{shown}`"));
             return;
         }
+        if chrome::is_read_also(&plain) && plain.chars().count() <= 140 {
+            let shown = shorten(&plain);
+            self.note(
+                NoteKind::Dropped,
+                "body".into(),
+                format!("a \"read also\" line `{shown}`"),
+            );
+            return;
+        }
         if is_link_line(chars, link_chars) {
             let shown = shorten(&plain);
             self.note(
@@ -569,7 +605,13 @@ impl<'a> Converter<'a> {
             );
             return;
         }
-        if chrome::is_end_marker(&plain) {
+        let all_strong = text
+            .spans
+            .iter()
+            .all(|s| s.strong || s.text.trim().is_empty());
+        if chrome::is_end_marker(&plain)
+            || (all_strong && plain.chars().count() <= 80 && self.ends_article(&plain))
+        {
             self.note(
                 NoteKind::Dropped,
                 "body".into(),
@@ -630,7 +672,27 @@ pub(super) fn is_hidden(v: &scraper::node::Element) -> bool {
 /// [`chrome::chrome_part`]).
 pub(super) fn chrome_class(e: ElementRef<'_>) -> Option<&'static str> {
     let v = e.value();
-    v.classes().chain(v.id()).find_map(chrome::chrome_part)
+    let part = v.classes().chain(v.id()).find_map(chrome::chrome_part)?;
+    if chrome::CONTROL_PARTS.contains(&part)
+        && super::chars::text_chars(e, 0) > chrome::CONTROL_MAX_CHARS
+    {
+        return None;
+    }
+    Some(part)
+}
+
+/// Whether `e` lies inside an element that is never article text (`aside`, `nav`, …) or
+/// is chrome by its class or id (a widget, a sidebar, a teaser box), and that holds at
+/// most half of the page's `page_chars` characters of text: the wrappers of a whole
+/// page carry layout words (`has-sidebar`) that say nothing about what they hold.
+pub(super) fn inside_chrome(e: ElementRef<'_>, page_chars: usize) -> bool {
+    e.ancestors().filter_map(ElementRef::wrap).any(|a| {
+        (matches!(
+            a.value().name(),
+            "aside" | "nav" | "footer" | "header" | "form"
+        ) || chrome_class(a).is_some())
+            && super::chars::text_chars(a, 0) * 2 <= page_chars
+    })
 }
 
 fn is_caption_class(e: ElementRef<'_>) -> bool {

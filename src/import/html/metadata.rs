@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
-use scraper::Html;
+use scraper::{ElementRef, Html};
 
 use super::super::{Imported, NoteKind, dates, normalize_space};
 use super::layouts::Layout;
@@ -216,7 +216,15 @@ pub(super) fn generic_fields(doc: &Html, meta: &mut Meta, skip: &mut HashSet<Nod
             .select(&sel(
                 ".sapo, .article-sapo, .summary, .lead, [itemprop='description']",
             ))
-            .find(|e| e.value().name() != "meta")
+            .find(|e| {
+                // Not an author's bio (`.author-box .lead`) or another box of chrome.
+                e.value().name() != "meta"
+                    && super::convert::chrome_class(*e).is_none()
+                    && !e
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(|a| super::convert::chrome_class(a).is_some())
+            })
     {
         let t = normalize_space(&e.text().collect::<String>());
         if !t.is_empty() {

@@ -19,6 +19,7 @@ mod chars;
 mod convert;
 mod figures;
 mod layouts;
+mod lead;
 mod metadata;
 mod score;
 mod spans;
@@ -84,6 +85,11 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let readability_title = convert_body(&doc, source, layout, &mut meta, &mut conv, &mut imported);
     conv.flush();
+    if meta.lead.is_none()
+        && let Some((lead, place)) = lead::standfirst(&doc, &title_text, &conv.blocks)
+    {
+        meta.lead = Some((lead, place));
+    }
     let Converter {
         mut blocks,
         notes,
@@ -232,6 +238,27 @@ fn convert_body(
         c.body_chars = chars::text_chars(root, 0);
         c.walk_children(root, 0);
         c.flush();
+        // Class names that took the article's text with them (a theme calling every
+        // block `widget` or `teaser`) are not chrome on this page: read it again without
+        // them.
+        if !enough(c) && c.class_dropped_chars >= super::MIN_BODY_LETTERS {
+            let mut again = fresh(c);
+            again.class_rules = false;
+            again.body_chars = c.body_chars;
+            again.walk_children(root, 0);
+            again.flush();
+            if enough(&again) {
+                let dropped = c.class_dropped_chars;
+                again.note(
+                    NoteKind::Attention,
+                    "body".into(),
+                    format!(
+                        "class and id names would have left out {dropped} characters, most of the text: read without them (check the result)"
+                    ),
+                );
+                *c = again;
+            }
+        }
     }
     // 1. The layout rule of a known portal or newspaper CMS.
     if let Some(l) = layout
@@ -250,9 +277,13 @@ fn convert_body(
     let best = scores
         .best
         .and_then(|(id, sc)| doc.tree.get(id).and_then(ElementRef::wrap).map(|e| (e, sc)));
+    let page_chars = chars::text_chars(doc.root_element(), 0);
     let generic = GENERIC_BODY.iter().find_map(|s| {
         doc.select(&sel(s))
-            .find(|e| e.select(&sel("p")).take(2).count() == 2)
+            // Not an `article` teaser inside a widget, a sidebar or an `aside`.
+            .find(|e| {
+                e.select(&sel("p")).take(2).count() == 2 && !convert::inside_chrome(*e, page_chars)
+            })
             .map(|e| {
                 // Narrowed as the scored element is: `main` or `article` often hold
                 // teasers and bylines around the article's own container.
@@ -360,6 +391,8 @@ enum Strategy<'a> {
 fn readability(source: &str, imported: &mut Imported) -> Option<dom_smoothie::Article> {
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: MAX_ELEMENTS,
+        // The classes stay, so that the chrome rules apply to its result as to any body.
+        keep_classes: true,
         ..Default::default()
     };
     match dom_smoothie::Readability::new(source, None, Some(cfg)).and_then(|mut r| r.parse()) {

@@ -259,3 +259,29 @@ fn a_file_name_is_not_alt_text() {
     assert!(text.contains("The coast road under water"), "{text}");
     assert_eq!(im.image_texts, ["The coast road under water"]);
 }
+
+#[test]
+fn standfirst_in_the_header_is_the_lead() {
+    let body =
+        "Die Gemeinde hat am Montag beschlossen, den Markt im Sommer wieder zu öffnen. ".repeat(3);
+    let im = read_str(&format!(
+        r#"<html><head><title>Markt öffnet</title></head><body><article>
+        <header><h1>Markt öffnet</h1><p class="atc-IntroText">Nach zwei Jahren Pause kehrt der Wochenmarkt auf den Platz zurück.</p>
+        <div class="post-author-bio"><p class="lead">Anna Muster schreibt über Städte und Märkte seit vielen Jahren.</p></div></header>
+        <div class="article-body"><p>{body}</p><p>{body}</p><p>{body}</p>
+        <h3>Das könnte Sie auch interessieren</h3><p>Ein ganz anderer Artikel über etwas anderes, mit viel Text.</p></div>
+        </article></body></html>"#
+    ));
+    let lead = im.article.lead.as_ref().map(|l| l.to_plain());
+    assert_eq!(
+        lead.as_deref(),
+        Some("Nach zwei Jahren Pause kehrt der Wochenmarkt auf den Platz zurück.")
+    );
+    let text: String = im.article.blocks.iter().map(|b| format!("{b:?}")).collect();
+    assert!(!text.contains("Anna Muster"), "{text}");
+    assert!(!text.contains("ganz anderer Artikel"), "{text}");
+    assert!(
+        text.contains("Wochenmarkt") || text.contains("Gemeinde"),
+        "{text}"
+    );
+}
