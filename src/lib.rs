@@ -92,6 +92,16 @@ pub mod internals {
     pub use crate::pagemap::{PageMap, PageStart, TextAnchor};
     pub use crate::pdf::{PdfOptions, WriteSettings, structure_tree_dump, write_pdf};
     pub use crate::validate::{check_image, forbidden_char};
+
+    /// The talking book's script without speaking (the `speech_script` fuzz target): each
+    /// document's sentences as (shown, spoken), and the warnings a build would give.
+    #[cfg(feature = "speech")]
+    pub fn talking_script(
+        p: &crate::Prepared,
+        speech: &crate::speech::SpeechOptions,
+    ) -> (Vec<Vec<(String, String)>>, Vec<crate::Diagnostic>) {
+        crate::speech::script_text(p, speech)
+    }
 }
 
 /// The README's code blocks, compiled as doctests so that its library example cannot rot.
