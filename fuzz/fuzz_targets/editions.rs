@@ -51,7 +51,8 @@ fuzz_target!(|input: Input| {
     let title = text(&input.title).replace(['\n', '\r'], " ");
     let lang = if input.english { "en" } else { "vi" };
     let paragraphs: Vec<String> = input.paragraphs.iter().take(30).map(|p| text(p)).collect();
-    let chars: usize = paragraphs.iter().map(|p| p.chars().count()).sum();
+    let chars: usize =
+        title.chars().count() + paragraphs.iter().map(|p| p.chars().count()).sum::<usize>();
     let (name, file) = if input.json {
         let blocks: Vec<serde_json::Value> = paragraphs
             .iter()
