@@ -58,7 +58,8 @@ if [ "$smoke" = 1 ]; then
   unset RUSTFLAGS
   # A target binary takes the corpus folders and libFuzzer's flags alike ("--" dropped).
   run_target() {
-    local bin="fuzz/target/$triple/debug/$1" args=()
+    local bin="fuzz/target/$triple/debug/$1" args=("-artifact_prefix=fuzz/artifacts/$1/")
+    mkdir -p "fuzz/artifacts/$1"
     shift
     for a in "$@"; do [ "$a" = -- ] || args+=("$a"); done
     "$bin" "${args[@]}"
@@ -120,4 +121,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
   echo "fuzz: FAILED: ${failed[*]} (inputs in fuzz/artifacts/)" >&2
   exit 1
 fi
-echo "fuzz: all ${#targets[@]} target(s) ran ${seconds}s without a crash, hang or OOM"
+echo "fuzz: all ${#targets[@]} target(s) ran (up to ${seconds}s each) without a crash, hang or OOM"
