@@ -104,13 +104,16 @@ fuzz_target!(|input: Input| {
     };
     // What the checks refuse (or the fonts cannot print) is not promised a braille edition.
     let Ok(p) = anpham::prepare(Publication::single(article)) else {
+        anpham_fuzz::tally("braille", false);
         return;
     };
     if p.check_fonts(anpham_fuzz::fonts(true)).is_err()
         || p.check_fonts(anpham_fuzz::fonts(false)).is_err()
     {
+        anpham_fuzz::tally("braille", false);
         return;
     }
+    anpham_fuzz::tally("braille", true);
     let mut options = anpham::braille::BrailleOptions::default();
     if input.narrow {
         options.geometry = Geometry::MIN;

@@ -77,8 +77,10 @@ fuzz_target!(|input: Input| {
     std::fs::write(&path, file.as_bytes()).expect("write the article");
     if let Err(e) = anpham::check(std::slice::from_ref(&path), input.repair) {
         assert!(!e.to_string().is_empty());
+        anpham_fuzz::tally("editions", false);
         return;
     }
+    anpham_fuzz::tally("editions", true);
     let (prepared, _) = anpham::input::load_prepared_with(
         std::slice::from_ref(&path),
         anpham::input::LoadOptions::repairing(input.repair),

@@ -177,8 +177,10 @@ fuzz_target!(|input: Input| {
         origin: None,
     };
     let Ok(prepared) = anpham::prepare(Publication::single(article)) else {
+        anpham_fuzz::tally("speech_script", false);
         return;
     };
+    anpham_fuzz::tally("speech_script", true);
     let (documents, warnings) = talking_script(&prepared, speech);
     for doc in &documents {
         for (shown, spoken) in doc {

@@ -305,3 +305,17 @@ pub fn have_espeak() -> bool {
         ok
     })
 }
+
+/// Counts the inputs a target ran and those that reached what it tests (`reached`), and
+/// prints the two at every power of two of the inputs run (so a log shows whether the
+/// target tests anything, or only its refusals).
+pub fn tally(target: &str, reached: bool) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, Ordering::Relaxed) + 1;
+    let reached = REACHED.fetch_add(usize::from(reached), Ordering::Relaxed) + usize::from(reached);
+    if run.is_power_of_two() {
+        eprintln!("{target}: {reached} of {run} inputs reached what it tests");
+    }
+}
