@@ -132,3 +132,13 @@ pub fn sentences(publication: &Publication) -> Vec<String> {
     }
     out
 }
+
+/// The talking book's script without speaking (the `speech_script` fuzz target): each
+/// document's sentences as (shown, spoken), and the warnings a build would give.
+#[cfg(feature = "speech")]
+pub fn talking_script(
+    p: &Prepared,
+    speech: &crate::editions::SpeechOptions,
+) -> (Vec<Vec<(String, String)>>, Vec<Diagnostic>) {
+    crate::speech::script_text(p, speech)
+}

@@ -208,3 +208,92 @@ pub fn safe_link(v: &str) -> bool {
         }
     }
 }
+
+/// Covered stand-ins for refused or uncovered characters: Vietnamese letters, Latin,
+/// digits, superscripts and fractions, stray punctuation and quotes, combining marks,
+/// Greek, markup characters, and characters the braille tables lack (`⁰`, `₫`, `★`).
+pub const COVERED: &[char] = &[
+    'a', 'ă', 'â', 'đ', 'ệ', 'ở', 'ữ', 'Ỹ', 'Đ', ' ', ' ', ' ', 'x', 'Q', '0', '9', '.', ',', '—',
+    '“', '”', '<', '>', '&', '"', '\'', ']', '\u{AD}', '\u{A0}', '\u{301}', '\u{323}', 'ﬁ', 'α',
+    '-', '/', '\n', '⁰', '²', '½', '°', '%', '…', '«', '»', '‘', '’', '*', '#', '_', '`', '€', '₫',
+    '★', '\u{200B}', '₂',
+];
+
+/// `raw` with (when `sanitize`) every character the checks refuse or a bundled font set
+/// lacks replaced by one of [`COVERED`] (those both cover), at most `max` characters.
+pub fn covered_text(raw: &str, sanitize: bool, max: usize) -> String {
+    let large = fonts(true);
+    let standard = fonts(false);
+    let ok = |c: char| {
+        anpham::internals::forbidden_char(c).is_none() && large.covers(c) && standard.covers(c)
+    };
+    raw.chars()
+        .take(max)
+        .map(|c| {
+            if !sanitize || ok(c) {
+                return c;
+            }
+            let k = c as usize % COVERED.len();
+            // The first stand-in from `k` on that both font sets cover.
+            (0..COVERED.len())
+                .map(|i| COVERED[(k + i) % COVERED.len()])
+                .find(|&s| ok(s) || s.is_whitespace())
+                .unwrap_or(' ')
+        })
+        .collect()
+}
+
+/// Whether liblouis and the braille tables open (the braille editions are built only then;
+/// in CI, where they must, a missing liblouis panics instead).
+pub fn have_braille() -> bool {
+    static HAVE: OnceLock<bool> = OnceLock::new();
+    *HAVE.get_or_init(|| {
+        let a = anpham::model::Article {
+            lang: Some("vi".into()),
+            title: "A".into(),
+            date: None,
+            author: None,
+            lead: None,
+            slug: Some("a".into()),
+            source_url: None,
+            blocks: Vec::new(),
+            origin: None,
+        };
+        let ok = anpham::prepare(Publication::single(a))
+            .is_ok_and(|p| anpham::braille::write_braille(&p, None, &Default::default()).is_ok());
+        if !ok && std::env::var_os("CI").is_some() {
+            panic!("liblouis is missing in CI: the braille targets would test nothing");
+        }
+        ok
+    })
+}
+
+/// Whether espeak-ng runs (the talking book is built only then; in CI a missing espeak-ng
+/// panics instead).
+pub fn have_espeak() -> bool {
+    static HAVE: OnceLock<bool> = OnceLock::new();
+    *HAVE.get_or_init(|| {
+        let ok = anpham::speech::SpeechOptions::new()
+            .espeak
+            .version()
+            .is_ok();
+        if !ok && std::env::var_os("CI").is_some() {
+            panic!("espeak-ng is missing in CI: the talking book would not be fuzzed");
+        }
+        ok
+    })
+}
+
+/// Counts the inputs a target ran and those that reached what it tests (`reached`), and
+/// prints the two at every power of two of the inputs run (so a log shows whether the
+/// target tests anything, or only its refusals).
+pub fn tally(target: &str, reached: bool) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RUN: AtomicUsize = AtomicUsize::new(0);
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, Ordering::Relaxed) + 1;
+    let reached = REACHED.fetch_add(usize::from(reached), Ordering::Relaxed) + usize::from(reached);
+    if run.is_power_of_two() {
+        eprintln!("{target}: {reached} of {run} inputs reached what it tests");
+    }
+}

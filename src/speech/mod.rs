@@ -201,6 +201,20 @@ pub(crate) fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Di
     script(p, speech).1
 }
 
+/// The script without speaking: each document's sentences as (shown, spoken), and the
+/// warnings of the fragments with nothing to say (`crate::internals::talking_script`).
+pub(crate) fn script_text(
+    p: &Publication,
+    speech: &SpeechOptions,
+) -> (Vec<Vec<(String, String)>>, Vec<Diagnostic>) {
+    let (documents, warnings) = script(p, speech);
+    let text = documents
+        .into_iter()
+        .map(|jobs| jobs.into_iter().map(|j| (j.shown, j.spoken)).collect())
+        .collect();
+    (text, warnings)
+}
+
 /// Every document's sentences (a bulletin's title page first), fragments with nothing to
 /// say joined or taken out, and a warning for each of those.
 fn script(p: &Publication, speech: &SpeechOptions) -> (Vec<Vec<Job>>, Vec<Diagnostic>) {
