@@ -22,4 +22,6 @@ mod proptest_text;
 mod reader;
 mod refusals;
 mod robustness;
+#[cfg(feature = "serve")]
+mod serve;
 mod talking;
