@@ -97,12 +97,24 @@ impl Server {
     }
 
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        self.send(method, path, headers, body, body.len())
+    }
+
+    /// Sends `body` with a `Content-Length` of `length` (more than the body: a request
+    /// refused on its declared length, without sending a body the server will not read).
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        length: usize,
+    ) -> Answer {
         let mut s = TcpStream::connect(&self.addr).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
+            self.addr, length
         );
         if let Some(t) = &self.token
             && !headers

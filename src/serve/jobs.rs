@@ -434,7 +434,7 @@ impl Jobs {
                 r.state = State::Running;
                 r.started = Some(now());
             });
-            self.build(record).await;
+            self.build(record.clone()).await;
         }
         drop(guard);
         // The last one out removes the key's lock (the map holds one reference, this job
