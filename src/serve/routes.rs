@@ -509,17 +509,17 @@ async fn file(
             (StatusCode::PARTIAL_CONTENT, a, b - a + 1)
         }
         Some(Range::Unsatisfiable) => {
-            h.insert(
-                header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{size}")).expect("digits"),
-            );
+            // A problem, not the file: none of the file's headers but its length.
             let mut r = Problem::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
                 "range",
                 format!("the file has {size} bytes"),
             )
             .into_response();
-            r.headers_mut().extend(h);
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes */{size}")).expect("digits"),
+            );
             return r;
         }
     };
