@@ -65,6 +65,10 @@ enum Command {
     },
     /// Print the font-scale ladder (print sizes and EPUB sizes).
     Scales,
+    #[cfg(feature = "serve")]
+    /// Serve editions over HTTP: POST /v1/editions, GET /v1/jobs/{id}, its files
+    /// (docs/serve.md). Loopback only unless --token (or --public) is given.
+    Serve(Box<crate::serve::ServeArgs>),
 }
 
 #[derive(Args)]
@@ -255,6 +259,27 @@ pub fn main() -> ExitCode {
             quiet,
             repair,
         } => import(&sources, &out_dir, quiet, repair),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => crate::serve::run(*args),
+    }
+}
+
+/// The batch options of `anpham build`'s options given as words (`--format=epub,pdf` …):
+/// `anpham serve` reads a request's query this way, so that its names and values are the
+/// command line's. The error is clap's message.
+#[cfg(feature = "serve")]
+pub(crate) fn build_options_of(words: &[String]) -> Result<BatchOptions, String> {
+    let argv = ["anpham", "build"]
+        .into_iter()
+        .map(String::from)
+        .chain(words.iter().cloned())
+        .chain(["--".to_string(), "input".to_string()]);
+    match Cli::try_parse_from(argv) {
+        Ok(Cli {
+            command: Command::Build(args),
+        }) => batch_options(&args).map_err(|e| e.report()),
+        Ok(_) => Err("not a build".into()),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -62,6 +62,8 @@ pub(crate) mod pagemap;
 pub(crate) mod pdf;
 pub(crate) mod prepare;
 pub(crate) mod scale;
+#[cfg(feature = "serve")]
+pub(crate) mod serve;
 pub(crate) mod shape;
 pub(crate) mod source_text;
 #[cfg(feature = "speech")]

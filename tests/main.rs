@@ -21,4 +21,6 @@ mod proptest_epub;
 mod reader;
 mod refusals;
 mod robustness;
+#[cfg(feature = "serve")]
+mod serve;
 mod talking;

@@ -144,7 +144,13 @@ fn check_cached(
     if let Some(hit) = hit
         && hit.source.read().is_ok_and(|known| known.as_ref() == bytes)
     {
-        return Ok(hit);
+        // The check is shared, not the source: the image is read again from this file,
+        // never from the file of an earlier load (`anpham serve` removes a job's upload
+        // once it is built; another job with the same photo must not point at it).
+        return Ok(ImageData {
+            source: source(),
+            ..hit
+        });
     }
     let image = check_image_bytes(bytes)?.with_source(source());
     if let Ok(mut c) = cache.lock() {

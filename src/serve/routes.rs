@@ -1,0 +1,657 @@
+//! The HTTP routes: the contract of docs/serve.md. [`ROUTES`] lists them; the router is
+//! built from that list and `/openapi.json` describes every entry of it (a test checks both).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::sync::watch;
+
+use super::cache::{FileError, is_plain_name};
+use super::jobs::{JobRecord, Jobs, State as JobState, first_paragraph, is_id, queue_full};
+use super::problem::Problem;
+use super::upload;
+
+/// Every route: method and path (axum's `{param}` syntax, as in OpenAPI).
+pub(crate) const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/openapi.json"),
+    ("POST", "/v1/editions"),
+    ("GET", "/v1/jobs/{id}"),
+    ("GET", "/v1/jobs/{id}/files/{name}"),
+];
+
+/// How a query parameter becomes the command line's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Param {
+    /// `--name=value`.
+    Value,
+    /// `--name=a --name=b` for `a,b` (the CLI repeats this option).
+    Repeated,
+    /// `--name` when `true` (or empty), nothing when `false`.
+    Flag,
+}
+
+/// The query parameters of `POST /v1/editions`: `anpham build`'s options, by the same
+/// names. Options that name a file on the server (`--font`, `--pronunciations`,
+/// `--braille-tables`) or its threads are not taken.
+pub(crate) const QUERY: &[(&str, Param, &str)] = &[
+    (
+        "format",
+        Param::Value,
+        "Formats, comma-separated: epub, pdf, html, talking, brf, pef (as `anpham build --format`).",
+    ),
+    (
+        "scale",
+        Param::Repeated,
+        "PDF font scales, comma-separated: a step -2…+6, a name (standard, large …) or a size (19pt).",
+    ),
+    ("epub-scale", Param::Value, "The EPUB's base text size."),
+    (
+        "page-list",
+        Param::Value,
+        "The PDF scale whose pages the EPUB page list follows.",
+    ),
+    ("page-size", Param::Value, "PDF page size: a4, a5, letter."),
+    ("article-break", Param::Value, "share or page."),
+    (
+        "image-ppi",
+        Param::Value,
+        "Print resolution of PDF images: N or original.",
+    ),
+    (
+        "pdf-standard",
+        Param::Value,
+        "ua-1, a-2u,ua-1, a-2a,ua-1 or a-3a,ua-1.",
+    ),
+    (
+        "each",
+        Param::Flag,
+        "One set of editions per article of a bulletin.",
+    ),
+    ("name", Param::Value, "Output name (slug) of a bulletin."),
+    ("title", Param::Value, "Title of a bulletin."),
+    (
+        "repair",
+        Param::Flag,
+        "Repair stray control characters (each repair is a warning).",
+    ),
+    #[cfg(feature = "braille")]
+    ("braille-grade", Param::Value, "Braille grade 0, 1 or 2."),
+    #[cfg(feature = "braille")]
+    ("braille-page", Param::Value, "Braille page COLSxROWS."),
+    #[cfg(feature = "braille")]
+    (
+        "braille-volume-sheets",
+        Param::Value,
+        "Largest braille volume in sheets.",
+    ),
+    #[cfg(feature = "braille")]
+    ("braille-duplex", Param::Flag, "Interpoint braille."),
+    #[cfg(feature = "speech")]
+    (
+        "voice",
+        Param::Value,
+        "espeak-ng voice of the talking book.",
+    ),
+    #[cfg(feature = "speech")]
+    (
+        "speech-rate",
+        Param::Value,
+        "Speech rate, words per minute (80–450).",
+    ),
+];
+
+/// What the handlers share.
+pub(crate) struct AppState {
+    /// The jobs and the cache.
+    pub jobs: Arc<Jobs>,
+    /// The bearer token the API requires, if any.
+    pub token: Option<String>,
+    /// Prefix of the links in answers (`https://example.org/anpham`), else none.
+    pub base_url: String,
+    /// Turns true when the server is stopping.
+    pub stopping: watch::Receiver<bool>,
+}
+
+type Shared = Arc<AppState>;
+
+/// The router of every route in [`ROUTES`], with the log line, token, compression and
+/// the error fallback.
+pub(crate) fn router(state: Shared) -> Router {
+    let mut r: Router<Shared> = Router::new();
+    for (method, path) in ROUTES {
+        let mut route = handler(method, path);
+        if path.starts_with("/v1/") {
+            route = route.route_layer(middleware::from_fn_with_state(state.clone(), authorize));
+        }
+        r = r.route(path, route);
+    }
+    r.fallback(|| async {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "no such route; see /openapi.json",
+        )
+    })
+    .with_state(state)
+    .layer(middleware::from_fn(log_line))
+}
+
+/// The handler of one entry of [`ROUTES`].
+fn handler(method: &str, path: &str) -> MethodRouter<Shared> {
+    use tower_http::compression::CompressionLayer;
+    match (method, path) {
+        ("GET", "/healthz") => get(healthz),
+        ("GET", "/openapi.json") => get(openapi).layer(CompressionLayer::new()),
+        ("POST", "/v1/editions") => post(submit),
+        ("GET", "/v1/jobs/{id}") => get(job).layer(CompressionLayer::new()),
+        ("GET", "/v1/jobs/{id}/files/{name}") => get(file),
+        _ => unreachable!("every route of ROUTES has a handler: {method} {path}"),
+    }
+}
+
+/// One line per request on standard error: method, path, status, time.
+async fn log_line(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    eprintln!(
+        "{method} {path} {} {:.1}ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    response
+}
+
+/// With `--token`: the API answers only requests with `Authorization: Bearer TOKEN`.
+async fn authorize(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    if let Some(token) = &s.token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_secret(given.as_bytes(), token.as_bytes()) {
+            let mut r = Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "this server requires `Authorization: Bearer TOKEN`",
+            )
+            .into_response();
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return r;
+        }
+    }
+    next.run(req).await
+}
+
+/// Compares two secrets in time independent of where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn healthz(State(s): State<Shared>) -> Response {
+    let (queued, running) = s.jobs.counts();
+    let stopping = *s.stopping.borrow();
+    let status = if stopping {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        axum::Json(json!({
+            "status": if stopping { "stopping" } else { "ok" },
+            "queued": queued,
+            "running": running,
+            "cache_bytes": s.jobs.cache.bytes(),
+        })),
+    )
+        .into_response()
+}
+
+async fn openapi() -> Response {
+    axum::Json(super::openapi::document()).into_response()
+}
+
+/// The query as the command line's words, or a `400` naming the parameter.
+pub(crate) fn query_words(params: &[(String, String)]) -> Result<Vec<String>, Problem> {
+    let mut words = Vec::new();
+    for (name, value) in params {
+        let Some((_, kind, _)) = QUERY.iter().find(|(n, _, _)| n == name) else {
+            let known: Vec<&str> = QUERY.iter().map(|(n, _, _)| *n).collect();
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-option",
+                format!("unknown parameter `{name}`; use {}", known.join(", ")),
+            ));
+        };
+        match kind {
+            Param::Value => words.push(format!("--{name}={value}")),
+            Param::Repeated => {
+                for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                    words.push(format!("--{name}={v}"));
+                }
+            }
+            Param::Flag => match value.as_str() {
+                "" | "true" | "1" | "yes" => words.push(format!("--{name}")),
+                "false" | "0" | "no" => {}
+                _ => {
+                    return Err(Problem::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad-option",
+                        format!("`{name}={value}`: write {name}=true or {name}=false"),
+                    ));
+                }
+            },
+        }
+    }
+    crate::cli::build_options_of(&words)
+        .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
+    Ok(words)
+}
+
+fn retry_after(mut r: Response, seconds: u32) -> Response {
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    r
+}
+
+/// `POST /v1/editions`: a submission; `202` and the job, or a problem.
+async fn submit(
+    State(s): State<Shared>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if *s.stopping.borrow() {
+        let mut p = queue_full();
+        p.detail = "the server is stopping; submit again after the time in Retry-After".into();
+        return retry_after(p.into_response(), 10);
+    }
+    let params = match query {
+        Ok(Query(p)) => p,
+        Err(e) => {
+            return Problem::new(StatusCode::BAD_REQUEST, "bad-option", e.body_text())
+                .into_response();
+        }
+    };
+    let words = match query_words(&params) {
+        Ok(w) => w,
+        Err(p) => return p.into_response(),
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let kind = match upload::body_kind(content_type) {
+        Ok(k) => k,
+        Err(p) => return p.into_response(),
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            let status = e.status();
+            let (kind, detail) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                (
+                    "too-large",
+                    "the body is larger than the upload limit (--max-upload)".to_string(),
+                )
+            } else {
+                (
+                    "bad-body",
+                    format!("the body cannot be read: {}", e.body_text()),
+                )
+            };
+            return Problem::new(status, kind, detail).into_response();
+        }
+    };
+    let media_type = content_type
+        .and_then(|c| c.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match s.jobs.submit(&media_type, kind, body, words).await {
+        Ok(record) => {
+            let location = format!("{}/v1/jobs/{}", s.base_url, record.id);
+            let mut r = (StatusCode::ACCEPTED, axum::Json(view(&s, &record, 0.0))).into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Err(p) if p.status == 503 => retry_after(p.into_response(), 5),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// A job as the API shows it.
+fn view(s: &AppState, r: &JobRecord, progress: f32) -> Value {
+    let mut v = json!({
+        "id": r.id,
+        "state": r.state,
+        "progress": progress,
+        "href": format!("{}/v1/jobs/{}", s.base_url, r.id),
+        "created": r.created,
+        "started": r.started,
+        "finished": r.finished,
+        "cached": r.cached,
+        "files": [],
+        "failed": [],
+        "diagnostics": [],
+    });
+    if let Some(p) = &r.problem {
+        v["problem"] = serde_json::to_value(p).unwrap_or(Value::Null);
+    }
+    if r.state == JobState::Done {
+        match s.jobs.cache.peek(&r.key) {
+            Some(m) => {
+                v["files"] = m
+                    .files
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "name": f.name,
+                            "media_type": f.media_type,
+                            "bytes": f.bytes,
+                            "sha256": f.sha256,
+                            "href": format!("{}/v1/jobs/{}/files/{}", s.base_url, r.id, f.name),
+                        })
+                    })
+                    .collect();
+                v["failed"] = serde_json::to_value(&m.failed).unwrap_or(Value::Null);
+                v["diagnostics"] = serde_json::to_value(&m.diagnostics).unwrap_or(Value::Null);
+            }
+            None => v["evicted"] = Value::Bool(true),
+        }
+    }
+    v
+}
+
+fn no_such_job() -> Response {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "no-such-job",
+        "no job has this id (or it has expired: jobs are kept for --keep)",
+    )
+    .into_response()
+}
+
+/// `GET /v1/jobs/{id}`.
+async fn job(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    if !is_id(&id) {
+        return no_such_job();
+    }
+    match s.jobs.get(&id) {
+        Some((r, progress)) => axum::Json(view(&s, &r, progress)).into_response(),
+        None => no_such_job(),
+    }
+}
+
+/// `GET /v1/jobs/{id}/files/{name}`: a file from the cache, with `ETag`, `Content-Length`
+/// and one `Range`.
+async fn file(
+    State(s): State<Shared>,
+    Path((id, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if !is_id(&id) {
+        return no_such_job();
+    }
+    let Some((record, _)) = s.jobs.get(&id) else {
+        return no_such_job();
+    };
+    let no_file = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "no-such-file",
+            format!("job {id} has no file `{name}`"),
+        )
+        .into_response()
+    };
+    if !is_plain_name(&name) {
+        return no_file();
+    }
+    if record.state != JobState::Done {
+        return Problem::new(
+            StatusCode::CONFLICT,
+            "not-ready",
+            format!(
+                "job {id} is {}: its files are served once it is done",
+                serde_json::to_value(record.state)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("")
+            ),
+        )
+        .into_response();
+    }
+    let jobs = s.jobs.clone();
+    let (key, n) = (record.key.clone(), name.clone());
+    let found = tokio::task::spawn_blocking(move || jobs.cache.file(&key, &n)).await;
+    let (path, entry) = match found {
+        Ok(Ok(f)) => f,
+        Ok(Err(FileError::NoSuchFile)) => return no_file(),
+        Ok(Err(FileError::Evicted)) => {
+            return Problem::new(
+                StatusCode::GONE,
+                "evicted",
+                "the files of this job were removed from the cache (--cache-max, --keep); submit the job again",
+            )
+            .into_response();
+        }
+        Ok(Err(FileError::Damaged(why))) => {
+            return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "damaged", why).into_response();
+        }
+        Err(e) => {
+            return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "storage", e.to_string())
+                .into_response();
+        }
+    };
+    let etag = format!("\"{}\"", entry.sha256);
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).expect("hex is a header value"),
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400, immutable"),
+    );
+    if let Some(inm) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        && inm.split(',').any(|t| t.trim() == etag || t.trim() == "*")
+    {
+        return (StatusCode::NOT_MODIFIED, h).into_response();
+    }
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&entry.media_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("inline; filename=\"{}\"", entry.name))
+            .unwrap_or(HeaderValue::from_static("inline")),
+    );
+    let size = entry.bytes;
+    // A Range is honoured unless If-Range names another version.
+    let if_range_ok = headers
+        .get(header::IF_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.trim() == etag);
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| if_range_ok)
+        .map(|v| parse_range(v, size));
+    let (status, start, len) = match range {
+        None | Some(Range::Ignored) => (StatusCode::OK, 0, size),
+        Some(Range::Satisfiable(a, b)) => {
+            h.insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes {a}-{b}/{size}")).expect("digits"),
+            );
+            (StatusCode::PARTIAL_CONTENT, a, b - a + 1)
+        }
+        Some(Range::Unsatisfiable) => {
+            // A problem, not the file: none of the file's headers but its length.
+            let mut r = Problem::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "range",
+                format!("the file has {size} bytes"),
+            )
+            .into_response();
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes */{size}")).expect("digits"),
+            );
+            return r;
+        }
+    };
+    let mut f = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
+        Err(_) => {
+            return Problem::new(
+                StatusCode::GONE,
+                "evicted",
+                "the file was removed from the cache meanwhile; submit the job again",
+            )
+            .into_response();
+        }
+    };
+    if start > 0 && f.seek(std::io::SeekFrom::Start(start)).await.is_err() {
+        return Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "storage",
+            "cannot read the file",
+        )
+        .into_response();
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+        f.take(len),
+        64 * 1024,
+    ));
+    (status, h, body).into_response()
+}
+
+/// A `Range` header against a file of `size` bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Range {
+    /// Serve the whole file (not a byte range, or several ranges).
+    Ignored,
+    /// Bytes `a..=b`.
+    Satisfiable(u64, u64),
+    /// `416`.
+    Unsatisfiable,
+}
+
+/// One `bytes=` range (`a-b`, `a-`, `-n`); several ranges are answered with the whole file.
+pub(crate) fn parse_range(v: &str, size: u64) -> Range {
+    let Some(spec) = v.trim().strip_prefix("bytes=") else {
+        return Range::Ignored;
+    };
+    if spec.contains(',') {
+        return Range::Ignored;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return Range::Ignored;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.is_empty(), b.is_empty()) {
+        (true, false) => match b.parse::<u64>() {
+            Ok(0) => return Range::Unsatisfiable,
+            Ok(n) => Some((size.saturating_sub(n), size.saturating_sub(1))),
+            Err(_) => None,
+        },
+        (false, _) => match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(a), Ok(b)) if b >= a => Some((a, b.min(size.saturating_sub(1)))),
+            (Ok(a), Err(_)) if b.is_empty() => Some((a, size.saturating_sub(1))),
+            _ => None,
+        },
+        (true, true) => None,
+    };
+    match parsed {
+        None => Range::Ignored,
+        Some((a, _)) if a >= size => Range::Unsatisfiable,
+        Some((a, b)) => Range::Satisfiable(a, b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_read_as_rfc_9110_says() {
+        assert_eq!(parse_range("bytes=0-9", 100), Range::Satisfiable(0, 9));
+        assert_eq!(parse_range("bytes=90-", 100), Range::Satisfiable(90, 99));
+        assert_eq!(parse_range("bytes=-10", 100), Range::Satisfiable(90, 99));
+        assert_eq!(parse_range("bytes=50-500", 100), Range::Satisfiable(50, 99));
+        assert_eq!(parse_range("bytes=100-", 100), Range::Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-1,5-6", 100), Range::Ignored);
+        assert_eq!(parse_range("items=0-1", 100), Range::Ignored);
+        assert_eq!(parse_range("bytes=9-2", 100), Range::Ignored);
+    }
+
+    #[test]
+    fn the_query_takes_the_cli_names_and_refuses_others() {
+        let q = |pairs: &[(&str, &str)]| {
+            let v: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            query_words(&v)
+        };
+        assert_eq!(
+            q(&[
+                ("format", "epub,pdf"),
+                ("scale", "large,-1"),
+                ("page-size", "a5"),
+                ("repair", "true")
+            ])
+            .unwrap(),
+            [
+                "--format=epub,pdf",
+                "--scale=large",
+                "--scale=-1",
+                "--page-size=a5",
+                "--repair"
+            ]
+        );
+        let p = q(&[("font", "/etc/passwd")]).unwrap_err();
+        assert_eq!(p.status, 400);
+        assert!(
+            p.detail.contains("unknown parameter `font`"),
+            "{}",
+            p.detail
+        );
+        let p = q(&[("format", "docx")]).unwrap_err();
+        assert!(p.detail.contains("docx"), "{}", p.detail);
+        assert!(!p.detail.contains("Usage"), "{}", p.detail);
+        assert!(q(&[("scale", "huge")]).is_err());
+        assert!(q(&[("page-size", "b7")]).is_err());
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"abcd"));
+    }
+}

@@ -1,0 +1,663 @@
+//! `anpham serve` end to end: the real binary on an ephemeral loopback port, spoken to over
+//! plain HTTP/1.1. Submit, poll, download (checked by check-epub and check-pdf), ranges and
+//! ETags, the cache hit, every error status, partial failure, zip bombs and traversal, the
+//! token, a full queue, SIGTERM with a job running, kill -9 and restart.
+
+use crate::common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// An answer.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{}: not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+/// A server process on its own cache folder.
+struct Server {
+    child: Child,
+    addr: String,
+    cache: PathBuf,
+    token: Option<String>,
+}
+
+impl Server {
+    fn start(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(cache.with_extension("log"))
+            .unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_anpham"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--cache"])
+            .arg(cache)
+            .args(args)
+            .env_remove("ANPHAM_SERVE_TOKEN")
+            .stdout(Stdio::piped())
+            .stderr(log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start anpham serve");
+        // The first line says where it listens.
+        let mut out = child.stdout.take().unwrap();
+        let mut line = Vec::new();
+        let mut byte = [0u8];
+        while out.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+            line.push(byte[0]);
+        }
+        let line = String::from_utf8_lossy(&line).into_owned();
+        let addr = line
+            .rsplit("http://")
+            .next()
+            .filter(|_| line.contains("listening"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no address in `{line}`; log: {}",
+                    std::fs::read_to_string(cache.with_extension("log")).unwrap_or_default()
+                )
+            })
+            .trim()
+            .to_string();
+        let token = args
+            .iter()
+            .position(|a| *a == "--token")
+            .map(|i| args[i + 1].to_string());
+        Server {
+            child,
+            addr,
+            cache: cache.to_path_buf(),
+            token,
+        }
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+        self.send(method, path, headers, body, body.len())
+    }
+
+    /// Sends `body` with a `Content-Length` of `length` (more than the body: a request
+    /// refused on its declared length, without sending a body the server will not read).
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        length: usize,
+    ) -> Answer {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr, length
+        );
+        if let Some(t) = &self.token
+            && !headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        {
+            head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        for (n, v) in headers {
+            head.push_str(&format!("{n}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        // A refused body may close the connection before it is all sent.
+        let _ = s.write_all(body);
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        parse_answer(&raw)
+    }
+
+    fn get(&self, path: &str) -> Answer {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn submit(&self, query: &str, content_type: &str, body: &[u8]) -> Answer {
+        self.request(
+            "POST",
+            &format!("/v1/editions{query}"),
+            &[("Content-Type", content_type)],
+            body,
+        )
+    }
+
+    /// Polls a job until `until` holds of it (two minutes at most).
+    fn poll(&self, id: &str, until: impl Fn(&Value) -> bool) -> Value {
+        let started = Instant::now();
+        loop {
+            let a = self.get(&format!("/v1/jobs/{id}"));
+            assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+            let job = a.json();
+            if until(&job) {
+                return job;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "job {id} never reached the state: {job}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn finished(&self, id: &str) -> Value {
+        self.poll(id, |j| j["state"] == "done" || j["state"] == "failed")
+    }
+
+    fn signal(&self, signal: &str) {
+        let st = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Waits for the process to end (two minutes at most).
+    fn wait(&mut self) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the server did not stop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.cache.with_extension("log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse_answer(raw: &[u8]) -> Answer {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP head in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[end + 4..].to_vec();
+    let chunked = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let nl = rest
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .expect("chunk size");
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..nl]).trim(), 16)
+                .expect("hex chunk size");
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[nl + 2..nl + 2 + size]);
+            rest = &rest[nl + 2 + size + 2..];
+        }
+        body = out;
+    }
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A zip archive of a folder's files, under `prefix/`.
+fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let name = format!("{prefix}/{}", f.strip_prefix(dir).unwrap().display());
+        w.start_file(name, opts).unwrap();
+        w.write_all(&std::fs::read(&f).unwrap()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn bac_kan_zip() -> Vec<u8> {
+    zip_folder(&common::root().join("examples/bac-kan"), "bac-kan")
+}
+
+/// A short article in Markdown whose title carries `n` (each `n` a different submission).
+fn small_article(n: u32) -> Vec<u8> {
+    format!(
+        "---\ntitle: Tin ngắn số {n}\ndate: 2024-03-0{}\nlang: vi\nslug: tin-{n}\n---\n\nĐoạn văn thứ nhất của bản tin số {n}, viết bằng tiếng Việt có dấu.\n\nĐoạn thứ hai.\n",
+        1 + n % 9
+    )
+    .into_bytes()
+}
+
+fn assert_problem(a: &Answer, status: u16, kind: &str) -> Value {
+    assert_eq!(a.status, status, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.header("content-type"), Some("application/problem+json"));
+    let p = a.json();
+    assert_eq!(p["status"], status);
+    assert_eq!(p["type"], format!("urn:anpham:problem:{kind}"), "{p}");
+    p
+}
+
+fn id_of(a: &Answer) -> String {
+    assert_eq!(a.status, 202, "{}", String::from_utf8_lossy(&a.body));
+    let job = a.json();
+    let id = job["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        a.header("location"),
+        Some(format!("/v1/jobs/{id}").as_str())
+    );
+    id
+}
+
+/// The README's case over HTTP: an article folder (three images) as a zip → EPUB and
+/// large-print PDF, downloaded and checked; ranges, ETag, the cache hit, the token,
+/// the health check and the OpenAPI description of every route.
+#[test]
+fn submit_poll_download_check_and_cache_hit() {
+    let dir = common::out_dir("basic");
+    let server = Server::start(
+        &dir.join("cache"),
+        &["--token", "s3cret", "--jobs", "2"],
+        &[],
+    );
+    let body = bac_kan_zip();
+    // The token: without it, 401.
+    let a = server.request(
+        "POST",
+        "/v1/editions?format=epub,pdf&scale=large",
+        &[
+            ("Content-Type", "application/zip"),
+            ("Authorization", "Bearer wrong"),
+        ],
+        &body,
+    );
+    assert_problem(&a, 401, "unauthorized");
+    assert_eq!(a.header("www-authenticate"), Some("Bearer"));
+    let a = server.submit(
+        "?format=epub,pdf&scale=large&page-size=a5",
+        "application/zip",
+        &body,
+    );
+    let id = id_of(&a);
+    assert!(["queued", "running", "done"].contains(&a.json()["state"].as_str().unwrap()));
+    let job = server.finished(&id);
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["progress"], 1.0);
+    assert_eq!(job["cached"], false);
+    let files = job["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bac-kan.large.pdf", "bac-kan.epub"], "{job}");
+    for f in files {
+        let a = server.get(f["href"].as_str().unwrap());
+        assert_eq!(a.status, 200);
+        assert_eq!(a.header("content-type"), f["media_type"].as_str());
+        assert_eq!(
+            a.header("content-length"),
+            Some(f["bytes"].to_string().as_str())
+        );
+        assert_eq!(a.body.len() as u64, f["bytes"].as_u64().unwrap());
+        let etag = format!("\"{}\"", f["sha256"].as_str().unwrap());
+        assert_eq!(a.header("etag"), Some(etag.as_str()));
+        let path = dir.join(f["name"].as_str().unwrap());
+        std::fs::write(&path, &a.body).unwrap();
+        // A range, and a conditional request.
+        let r = server.request(
+            "GET",
+            f["href"].as_str().unwrap(),
+            &[("Range", "bytes=100-199")],
+            b"",
+        );
+        assert_eq!(r.status, 206);
+        assert_eq!(r.body, a.body[100..200]);
+        assert_eq!(
+            r.header("content-range"),
+            Some(format!("bytes 100-199/{}", a.body.len()).as_str())
+        );
+        let r = server.request(
+            "GET",
+            f["href"].as_str().unwrap(),
+            &[("If-None-Match", &etag)],
+            b"",
+        );
+        assert_eq!(r.status, 304);
+        let r = server.request(
+            "GET",
+            f["href"].as_str().unwrap(),
+            &[("Range", "bytes=99999999-")],
+            b"",
+        );
+        assert_problem(&r, 416, "range");
+    }
+    if let Some(s) = common::run_checker("check-epub", &[&dir.join("bac-kan.epub")]) {
+        common::assert_epub_clean(&s, "the served EPUB", false);
+    }
+    if let Some(r) = common::run_checker("check-pdf", &[&dir.join("bac-kan.large.pdf")]) {
+        let ok = |k: &str| r[k].as_bool() == Some(true);
+        assert!(
+            ok("tagged") && ok("struct_tree_root") && ok("qpdf_check_ok"),
+            "{r}"
+        );
+        assert_eq!(r["pdfua_part"], "1", "{r}");
+        assert_eq!(r["figures_without_alt"], 0, "{r}");
+        assert_eq!(r["vi_letters_missing"], 0, "{r}");
+    }
+    // The same submission again: built once, answered from the cache.
+    let again = server.submit(
+        "?format=epub,pdf&scale=large&page-size=a5",
+        "application/zip",
+        &body,
+    );
+    let id2 = id_of(&again);
+    assert_ne!(id, id2);
+    let job2 = server.finished(&id2);
+    assert_eq!(job2["state"], "done");
+    assert_eq!(job2["cached"], true, "{job2}");
+    assert_eq!(job2["files"][0]["sha256"], job["files"][0]["sha256"]);
+    // No file by a path the client chooses.
+    for bad in ["..%2Fjob.json", "result.json", "%2Fetc%2Fpasswd"] {
+        let a = server.get(&format!("/v1/jobs/{id}/files/{bad}"));
+        assert_eq!(a.status, 404, "{bad}");
+    }
+    assert_problem(
+        &server.get("/v1/jobs/0123456789abcdef0123456789abcdef"),
+        404,
+        "no-such-job",
+    );
+    // Health and the description of every route.
+    let h = server.get("/healthz");
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["status"], "ok");
+    let doc = server.get("/openapi.json").json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let p = path.replace("{id}", &id).replace("{name}", "bac-kan.epub");
+            let a = server.request(&method.to_uppercase(), &p, &[], b"");
+            assert!(
+                ![404, 405].contains(&a.status)
+                    || a.json()["type"] != "urn:anpham:problem:not-found",
+                "{method} {path} is described but not routed: {}",
+                a.status
+            );
+        }
+    }
+    assert_problem(&server.get("/v2/nothing"), 404, "not-found");
+    // One log line per request: method, path, status, time.
+    let log = server.log();
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("POST /v1/editions 202 ") && l.ends_with("ms")),
+        "{log}"
+    );
+}
+
+/// Every error status, as problem+json: 400, 413, 415, a job failed with the located
+/// diagnostics, a partial failure served, archives with traversal or a bomb.
+#[test]
+fn errors_are_problems_with_located_diagnostics() {
+    let dir = common::out_dir("errors");
+    let server = Server::start(
+        &dir.join("cache"),
+        &["--max-upload", "256K"],
+        &[("ANPHAM_ESPEAK", "/nonexistent/espeak-ng")],
+    );
+    assert_problem(
+        &server.submit("", "text/css", b"p {}"),
+        415,
+        "unsupported-media-type",
+    );
+    assert_problem(&server.submit("", "", b"x"), 415, "unsupported-media-type");
+    let p = assert_problem(
+        &server.submit("?font=/etc/passwd", "text/markdown", &small_article(1)),
+        400,
+        "bad-option",
+    );
+    assert!(p["detail"].as_str().unwrap().contains("font"), "{p}");
+    assert_problem(
+        &server.submit("?format=docx", "text/markdown", &small_article(1)),
+        400,
+        "bad-option",
+    );
+    assert_problem(
+        &server.submit("", "text/markdown", &vec![b'a'; 300 * 1024]),
+        413,
+        "too-large",
+    );
+    assert_problem(
+        &server.submit("", "application/zip", b"PK not really"),
+        400,
+        "bad-archive",
+    );
+    for name in ["../evil.md", "/etc/evil.md", "a/../../evil.md"] {
+        let z = zip_of(&[(name, &small_article(2))]);
+        assert_problem(
+            &server.submit("", "application/zip", &z),
+            400,
+            "unsafe-archive",
+        );
+    }
+    let zeros = vec![0u8; 20 << 20];
+    let bomb = zip_of(&[("a.md", &zeros)]);
+    assert!(bomb.len() < 256 * 1024, "the bomb fits the upload limit");
+    let p = assert_problem(
+        &server.submit("", "application/zip", &bomb),
+        413,
+        "archive-too-large",
+    );
+    assert!(p["detail"].as_str().unwrap().contains("bomb"), "{p}");
+    assert!(
+        std::fs::read_dir(dir.join("cache/jobs")).unwrap().count() == 0,
+        "a refused upload leaves nothing"
+    );
+    // Bad input: the job fails with the CLI's located diagnostics.
+    let bad = b"---\ntitle: [unclosed\nlang: vi\n---\n\nText.\n";
+    let id = id_of(&server.submit("?format=epub", "text/markdown", bad));
+    let job = server.finished(&id);
+    assert_eq!(job["state"], "failed", "{job}");
+    let problem = &job["problem"];
+    assert_eq!(problem["type"], "urn:anpham:problem:invalid-input", "{job}");
+    let d = &problem["diagnostics"][0];
+    assert_eq!(d["file"], "article.md", "{job}");
+    assert!(
+        d["line"].as_u64().is_some() && d["column"].as_u64().is_some(),
+        "{job}"
+    );
+    assert!(
+        !problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(dir.to_str().unwrap()),
+        "no server path: {job}"
+    );
+    assert_eq!(
+        server
+            .get(&format!("/v1/jobs/{id}/files/article.epub"))
+            .status,
+        409
+    );
+    // A JSON article missing its title: a field.
+    let id = id_of(&server.submit(
+        "?format=epub",
+        "application/json",
+        br#"{"lang": "vi", "blocks": []}"#,
+    ));
+    let job = server.finished(&id);
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["problem"]["diagnostics"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty()),
+        "{job}"
+    );
+    // Partial failure: the talking book cannot be made (no espeak-ng), the EPUB is served.
+    if cfg!(feature = "speech") {
+        let id = id_of(&server.submit("?format=epub,talking", "text/markdown", &small_article(3)));
+        let job = server.finished(&id);
+        assert_eq!(job["state"], "done", "{job}");
+        assert_eq!(job["files"].as_array().unwrap().len(), 1, "{job}");
+        assert_eq!(job["files"][0]["name"], "tin-3.epub");
+        assert_eq!(job["failed"][0]["edition"], "tin-3.talking.epub", "{job}");
+        assert!(
+            job["failed"][0]["problem"]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("espeak"),
+            "{job}"
+        );
+        assert_eq!(
+            server.get(job["files"][0]["href"].as_str().unwrap()).status,
+            200
+        );
+        // Nothing at all: failed.
+        let id = id_of(&server.submit("?format=talking", "text/markdown", &small_article(4)));
+        assert_eq!(server.finished(&id)["state"], "failed");
+    }
+}
+
+/// A full queue answers 503 with Retry-After; SIGTERM stops accepting, finishes the
+/// running job and exits 0; after a restart the finished jobs are served and the queued one
+/// is built; a kill -9 mid-build leaves nothing partial and the job `failed`, "interrupted".
+#[test]
+fn full_queue_sigterm_and_kill_9_then_restart() {
+    if Command::new("espeak-ng").arg("--version").output().is_err() {
+        common::skip::<()>("espeak-ng is not installed (the slow job here is a talking book)");
+        return;
+    }
+    let dir = common::out_dir("restart");
+    let cache = dir.join("cache");
+    let args = ["--jobs", "1", "--queue", "1"];
+    let mut server = Server::start(&cache, &args, &[]);
+    let body = bac_kan_zip();
+    // A talking book takes seconds: the one builder is busy meanwhile.
+    let slow = id_of(&server.submit("?format=talking", "application/zip", &body));
+    server.poll(&slow, |j| j["state"] == "running");
+    let queued = id_of(&server.submit("?format=epub", "text/markdown", &small_article(5)));
+    let full = server.submit("?format=epub", "text/markdown", &small_article(6));
+    assert_problem(&full, 503, "queue-full");
+    assert!(
+        full.header("retry-after")
+            .is_some_and(|s| s.parse::<u32>().is_ok())
+    );
+    assert_eq!(
+        server.get(&format!("/v1/jobs/{queued}")).json()["state"],
+        "queued"
+    );
+    server.signal("-TERM");
+    let st = server.wait();
+    assert!(st.success(), "{st:?}: {}", server.log());
+    assert!(server.log().contains("stopping"), "{}", server.log());
+    drop(server);
+    // Restarted: the job that was running when SIGTERM came was finished; the queued one
+    // is built now.
+    let server = Server::start(&cache, &args, &[]);
+    let job = server.finished(&slow);
+    assert_eq!(job["state"], "done", "{job}");
+    let talking = &job["files"][0];
+    assert_eq!(talking["name"], "bac-kan.talking.epub");
+    let a = server.get(talking["href"].as_str().unwrap());
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body.len() as u64, talking["bytes"].as_u64().unwrap());
+    assert_eq!(server.finished(&queued)["state"], "done");
+    // kill -9 in the middle of a build.
+    let mut server = server;
+    let killed = id_of(&server.submit("?format=talking&speech-rate=200", "application/zip", &body));
+    server.poll(&killed, |j| j["state"] == "running");
+    server.signal("-KILL");
+    server.wait();
+    drop(server);
+    let server = Server::start(&cache, &args, &[]);
+    let job = server.get(&format!("/v1/jobs/{killed}")).json();
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["problem"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("interrupted"),
+        "{job}"
+    );
+    assert_eq!(job["files"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        server
+            .get(&format!("/v1/jobs/{killed}/files/bac-kan.talking.epub"))
+            .status,
+        409
+    );
+    // Nothing partial anywhere: the unfinished build was removed, every result is whole.
+    assert_eq!(std::fs::read_dir(cache.join("tmp")).unwrap().count(), 0);
+    for result in std::fs::read_dir(cache.join("results")).unwrap() {
+        assert!(result.unwrap().path().join("result.json").exists());
+    }
+    // The finished jobs of before are still served.
+    assert_eq!(server.finished(&slow)["state"], "done");
+}
