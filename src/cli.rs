@@ -260,7 +260,7 @@ pub fn main() -> ExitCode {
             repair,
         } => import(&sources, &out_dir, quiet, repair),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => crate::serve::run(*args),
+        Command::Serve(args) => crate::serve::run(*args, build_options_of),
     }
 }
 

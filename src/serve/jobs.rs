@@ -608,7 +608,7 @@ fn build_job(
     staging: &Path,
     progress: impl Fn(f32),
 ) -> Result<ResultManifest, Problem> {
-    let mut options = crate::cli::build_options_of(words)
+    let mut options = super::options_of(words)
         .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
     options.out_dir = staging.to_path_buf();
     std::fs::create_dir_all(staging).map_err(storage)?;
@@ -738,6 +738,7 @@ mod tests {
 
     #[test]
     fn ids_are_random_hex_and_checked() {
+        crate::serve::test_parser::install();
         let a = new_id();
         assert!(is_id(&a), "{a}");
         assert_ne!(a, new_id());
@@ -747,6 +748,7 @@ mod tests {
 
     #[test]
     fn an_image_outside_the_upload_is_refused() {
+        crate::serve::test_parser::install();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("input");
         std::fs::create_dir_all(&input).unwrap();

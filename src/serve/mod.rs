@@ -10,6 +10,7 @@
 //! never on the threads that answer requests. Behind the cargo feature `serve` (on by
 //! default): an embedder of the library that sets `default-features = false` gets no tokio.
 
+mod api;
 mod cache;
 mod jobs;
 mod limits;
@@ -30,6 +31,31 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 /// The environment variable that may hold the token instead of `--token`.
 const TOKEN_ENV: &str = "ANPHAM_SERVE_TOKEN";
+
+/// How a job's options, given as the command line's words (`--format=…`), become
+/// batch options: the command line's own parser, handed in by `cli.rs` when it starts the
+/// server, so that the names and values mean the same at both doors and the server does
+/// not import the command line that starts it (no circle).
+pub(crate) type OptionsParser = fn(&[String]) -> Result<crate::batch::BatchOptions, String>;
+
+static OPTIONS_PARSER: std::sync::OnceLock<OptionsParser> = std::sync::OnceLock::new();
+
+/// The unit tests' way to the command line's parser (test code is outside the layering).
+#[cfg(test)]
+pub(crate) mod test_parser {
+    /// Hands the command line's parser to the server's code under test.
+    pub(crate) fn install() {
+        let _ = super::OPTIONS_PARSER.set(crate::cli::build_options_of);
+    }
+}
+
+/// The batch options of a job's words, through the parser [`run`] was given.
+fn options_of(words: &[String]) -> Result<crate::batch::BatchOptions, String> {
+    match OPTIONS_PARSER.get() {
+        Some(parse) => parse(words),
+        None => Err("the server was started without the command line's option parser".into()),
+    }
+}
 
 /// The options of `anpham serve`.
 #[derive(Args, Debug)]
@@ -76,7 +102,8 @@ pub(crate) struct ServeArgs {
 
 /// Runs the server until SIGTERM or Ctrl-C: then it stops accepting, finishes the
 /// running jobs and returns success.
-pub(crate) fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs, parse_options: OptionsParser) -> ExitCode {
+    let _ = OPTIONS_PARSER.set(parse_options);
     match serve(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -1,11 +1,11 @@
 //! The OpenAPI 3.1 description served at `/openapi.json`: every route of
-//! [`super::routes::ROUTES`] (a test checks that none is missing or extra), the query
-//! parameters of a submission (from [`super::routes::QUERY`]), the job, file and problem
+//! [`super::api::ROUTES`] (a test checks that none is missing or extra), the query
+//! parameters of a submission (from [`super::api::QUERY`]), the job, file and problem
 //! schemas.
 
 use serde_json::{Value, json};
 
-use super::routes::{Param, QUERY, ROUTES};
+use super::api::{Param, QUERY, ROUTES};
 use super::upload::ACCEPTED;
 
 /// The description of the API.

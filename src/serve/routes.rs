@@ -16,100 +16,11 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::watch;
 
+use super::api::{Param, QUERY, ROUTES};
 use super::cache::{FileError, is_plain_name};
 use super::jobs::{JobRecord, Jobs, State as JobState, first_paragraph, is_id, queue_full};
 use super::problem::Problem;
 use super::upload;
-
-/// Every route: method and path (axum's `{param}` syntax, as in OpenAPI).
-pub(crate) const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/healthz"),
-    ("GET", "/openapi.json"),
-    ("POST", "/v1/editions"),
-    ("GET", "/v1/jobs/{id}"),
-    ("GET", "/v1/jobs/{id}/files/{name}"),
-];
-
-/// How a query parameter becomes the command line's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Param {
-    /// `--name=value`.
-    Value,
-    /// `--name=a --name=b` for `a,b` (the CLI repeats this option).
-    Repeated,
-    /// `--name` when `true` (or empty), nothing when `false`.
-    Flag,
-}
-
-/// The query parameters of `POST /v1/editions`: `anpham build`'s options, by the same
-/// names. Options that name a file on the server (`--font`, `--pronunciations`,
-/// `--braille-tables`) or its threads are not taken.
-pub(crate) const QUERY: &[(&str, Param, &str)] = &[
-    (
-        "format",
-        Param::Value,
-        "Formats, comma-separated: epub, pdf, html, talking, brf, pef (as `anpham build --format`).",
-    ),
-    (
-        "scale",
-        Param::Repeated,
-        "PDF font scales, comma-separated: a step -2…+6, a name (standard, large …) or a size (19pt).",
-    ),
-    ("epub-scale", Param::Value, "The EPUB's base text size."),
-    (
-        "page-list",
-        Param::Value,
-        "The PDF scale whose pages the EPUB page list follows.",
-    ),
-    ("page-size", Param::Value, "PDF page size: a4, a5, letter."),
-    ("article-break", Param::Value, "share or page."),
-    (
-        "image-ppi",
-        Param::Value,
-        "Print resolution of PDF images: N or original.",
-    ),
-    (
-        "pdf-standard",
-        Param::Value,
-        "ua-1, a-2u,ua-1, a-2a,ua-1 or a-3a,ua-1.",
-    ),
-    (
-        "each",
-        Param::Flag,
-        "One set of editions per article of a bulletin.",
-    ),
-    ("name", Param::Value, "Output name (slug) of a bulletin."),
-    ("title", Param::Value, "Title of a bulletin."),
-    (
-        "repair",
-        Param::Flag,
-        "Repair stray control characters (each repair is a warning).",
-    ),
-    #[cfg(feature = "braille")]
-    ("braille-grade", Param::Value, "Braille grade 0, 1 or 2."),
-    #[cfg(feature = "braille")]
-    ("braille-page", Param::Value, "Braille page COLSxROWS."),
-    #[cfg(feature = "braille")]
-    (
-        "braille-volume-sheets",
-        Param::Value,
-        "Largest braille volume in sheets.",
-    ),
-    #[cfg(feature = "braille")]
-    ("braille-duplex", Param::Flag, "Interpoint braille."),
-    #[cfg(feature = "speech")]
-    (
-        "voice",
-        Param::Value,
-        "espeak-ng voice of the talking book.",
-    ),
-    #[cfg(feature = "speech")]
-    (
-        "speech-rate",
-        Param::Value,
-        "Speech rate, words per minute (80–450).",
-    ),
-];
 
 /// What the handlers share.
 pub(crate) struct AppState {
@@ -259,7 +170,7 @@ pub(crate) fn query_words(params: &[(String, String)]) -> Result<Vec<String>, Pr
             },
         }
     }
-    crate::cli::build_options_of(&words)
+    super::options_of(&words)
         .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
     Ok(words)
 }
@@ -599,6 +510,7 @@ mod tests {
 
     #[test]
     fn ranges_read_as_rfc_9110_says() {
+        crate::serve::test_parser::install();
         assert_eq!(parse_range("bytes=0-9", 100), Range::Satisfiable(0, 9));
         assert_eq!(parse_range("bytes=90-", 100), Range::Satisfiable(90, 99));
         assert_eq!(parse_range("bytes=-10", 100), Range::Satisfiable(90, 99));
@@ -611,6 +523,7 @@ mod tests {
 
     #[test]
     fn the_query_takes_the_cli_names_and_refuses_others() {
+        crate::serve::test_parser::install();
         let q = |pairs: &[(&str, &str)]| {
             let v: Vec<(String, String)> = pairs
                 .iter()
@@ -650,6 +563,7 @@ mod tests {
 
     #[test]
     fn secrets_compare_whole() {
+        crate::serve::test_parser::install();
         assert!(same_secret(b"abc", b"abc"));
         assert!(!same_secret(b"abc", b"abd"));
         assert!(!same_secret(b"abc", b"abcd"));
