@@ -424,7 +424,7 @@ fn speech_options(args: &BuildArgs) -> Result<crate::speech::SpeechOptions, crat
         args.speech_rate,
     );
     if let Some(f) = &args.pronunciations {
-        speech.pronunciations = crate::speech::Pronunciations::bundled_with_file(f)?;
+        speech.pronunciations_file(f)?;
     }
     Ok(speech)
 }

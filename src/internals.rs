@@ -142,3 +142,10 @@ pub fn talking_script(
 ) -> (Vec<Vec<(String, String)>>, Vec<Diagnostic>) {
     crate::speech::script_text(p, speech)
 }
+
+/// What the talking book says for `text` in `lang` with `speech`'s pronunciation table
+/// (the `speech_script` fuzz target).
+#[cfg(feature = "speech")]
+pub fn spoken(speech: &crate::editions::SpeechOptions, text: &str, lang: &str) -> String {
+    speech.pronunciations.spoken(text, lang)
+}

@@ -1,11 +1,11 @@
 //! The whole path a user takes: an article file (Markdown with front matter, or JSON,
 //! which keeps the text exactly as given) → [`anpham::check`] → when it passes, every
-//! edition built from it ([`anpham::editions::build_into`]): the EPUB, the large-print PDF,
+//! edition built from it ([`anpham::editions::build`]): the EPUB, the large-print PDF,
 //! the HTML page (one script, its own), BRF and PEF, and (for texts up to [`SPEECH_CHARS`] characters, as every
 //! sentence is one espeak-ng process) the talking book.
 //!
 //! The invariant of issue #30: **what passes `check` builds in every edition** — every
-//! edition asked for is written, none fails. Needs liblouis and espeak-ng (without them
+//! edition asked for is written, none fails (`build` fails when one does). Needs liblouis and espeak-ng (without them
 //! those editions are not asked for; in CI their absence fails). Checked besides: the
 //! EPUBs pass the module's XML and link checks, the PDF has a header and a trailer, no
 //! edition is empty, and every warning displays.
@@ -14,7 +14,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 use anpham::FontScale;
-use anpham::editions::{EditionRequest, EditionSink, Format, Outcome, build_into};
+use anpham::editions::{EditionRequest, Format, build};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -30,16 +30,6 @@ struct Input {
 
 /// The talking book is built for texts up to this many characters.
 const SPEECH_CHARS: usize = 400;
-
-/// Editions kept in memory.
-struct InMemory;
-
-impl EditionSink for InMemory {
-    type Output = std::io::Cursor<Vec<u8>>;
-    fn open(&self, _: anpham::editions::EditionKind) -> anpham::Result<Self::Output> {
-        Ok(std::io::Cursor::new(Vec::new()))
-    }
-}
 
 fuzz_target!(|input: Input| {
     let mut budget = 4000usize;
@@ -81,11 +71,10 @@ fuzz_target!(|input: Input| {
         return;
     }
     anpham_fuzz::tally("editions", true);
-    let (prepared, _) = anpham::input::load_prepared_with(
-        std::slice::from_ref(&path),
-        anpham::input::LoadOptions::repairing(input.repair),
-    )
-    .expect("what check loads loads again");
+    let mut load = anpham::input::LoadOptions::default();
+    load.repair = input.repair;
+    let (prepared, _) = anpham::input::load_prepared_with(std::slice::from_ref(&path), load)
+        .expect("what check loads loads again");
 
     let mut request = EditionRequest::new();
     request.pdf_scales = vec![FontScale::LARGE];
@@ -101,21 +90,26 @@ fuzz_target!(|input: Input| {
             .formats
             .push(Format::named(n).expect("a format of this build"));
     }
-    let outcomes = build_into(&prepared, &request, &InMemory)
-        .unwrap_or_else(|e| panic!("checked text builds no edition: {e}\n{file}"));
-    assert_eq!(
-        outcomes.len(),
-        request.outputs().len(),
-        "an edition is missing"
-    );
-    for o in outcomes {
-        let w = match o {
-            Outcome::Written(w) => w,
-            Outcome::Failed { kinds, error } => {
-                panic!("checked text does not build {kinds:?}: {error}\n{file}")
-            }
+    let editions = build(&prepared, &request)
+        .unwrap_or_else(|e| panic!("checked text does not build every edition: {e}\n{file}"));
+    // Every format asked for is there, the PDF at each of its scales.
+    for f in &request.formats {
+        let scales = if f.name() == "pdf" {
+            request.pdf_scales.iter().map(|&s| Some(s)).collect()
+        } else {
+            vec![None]
         };
-        let bytes = w.output.into_inner();
+        for scale in scales {
+            assert!(
+                editions.iter().any(|e| e.kind.format.name() == f.name()
+                    && (scale.is_none() || e.kind.scale == scale)),
+                "an edition is missing: {} {scale:?}",
+                f.name()
+            );
+        }
+    }
+    for w in editions {
+        let bytes = w.bytes;
         assert!(!bytes.is_empty(), "{:?} is empty", w.kind);
         for warning in &w.warnings {
             assert!(!warning.diagnostic.to_string().is_empty());

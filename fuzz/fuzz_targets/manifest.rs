@@ -13,9 +13,10 @@ fuzz_target!(|data: &[u8]| {
     } else {
         "bulletin.json"
     };
-    if let Some(p) = anpham_fuzz::load_file(name, rest) {
-        if p.reading_text().len() < 2000 && p.articles.len() <= 4 {
-            anpham_fuzz::build_and_check(&p, anpham::FontScale::LARGE);
-        }
+    if let Some(p) = anpham_fuzz::load_file(name, rest)
+        && p.reading_text().len() < 2000
+        && p.articles.len() <= 4
+    {
+        anpham_fuzz::build_and_check(&p, anpham::FontScale::LARGE);
     }
 });

@@ -1,7 +1,7 @@
 //! The talking book's script: what a listener hears for a sentence
-//! ([`anpham::speech::Pronunciations::spoken`]: the bundled pronunciation table and an
-//! optional user table, numbers, dates, percentages, dashes, abbreviations), where the
-//! sentences are cut ([`anpham::internals::sentence_ranges`]), and the whole script of an
+//! ([`anpham::internals::spoken`]: the bundled pronunciation table and an optional user
+//! table, numbers, dates, percentages, dashes, abbreviations), where the sentences are cut
+//! ([`anpham::internals::sentences`], each found back in the text), and the whole script of an
 //! article made of the same text ([`anpham::internals::talking_script`]: fragments with
 //! nothing to say, such as `'.` or `/.`, joined to a neighbour or shown without audio).
 //! Nothing is spoken: espeak-ng is not needed.
@@ -19,9 +19,9 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
-use anpham::internals::{sentence_ranges, talking_script};
+use anpham::editions::SpeechOptions;
+use anpham::internals::{sentences, spoken, talking_script};
 use anpham::model::{Article, Block, Publication, Span, Text};
-use anpham::speech::{Pronunciations, SpeechOptions};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -112,12 +112,10 @@ fuzz_target!(|input: Input| {
             let path = anpham_fuzz::sandbox().join("pronunciations.toml");
             std::fs::write(&path, t.as_bytes()).expect("write the table");
             longest += t.len();
-            match Pronunciations::bundled_with_file(&path) {
-                Ok(p) => {
-                    user = SpeechOptions {
-                        pronunciations: p,
-                        ..SpeechOptions::new()
-                    };
+            let mut options = SpeechOptions::new();
+            match options.pronunciations_file(&path) {
+                Ok(()) => {
+                    user = options;
                     &user
                 }
                 Err(e) => {
@@ -128,7 +126,7 @@ fuzz_target!(|input: Input| {
         }
         None => bundled(),
     };
-    let table = &speech.pronunciations;
+    let table = |text: &str, lang: &str| spoken(speech, text, lang);
 
     let ranges = sentence_ranges(&text);
     let mut end = 0;
@@ -140,11 +138,11 @@ fuzz_target!(|input: Input| {
         assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
         end = r.end;
         let sentence = &text[r.clone()];
-        let spoken = table.spoken(sentence, lang);
-        check_spoken(sentence, &spoken, longest);
-        assert_eq!(spoken, table.spoken(sentence, lang), "not deterministic");
+        let said = table(sentence, lang);
+        check_spoken(sentence, &said, longest);
+        assert_eq!(said, table(sentence, lang), "not deterministic");
     }
-    check_spoken(&text, &table.spoken(&text, lang), longest);
+    check_spoken(&text, &table(&text, lang), longest);
 
     // The same text as an article's paragraphs (cut at `breaks`), in the article's
     // language, through the whole script.
@@ -205,8 +203,7 @@ fuzz_target!(|input: Input| {
                 let t: String = text.spans.iter().map(|s| s.text.as_str()).collect();
                 !t.trim().is_empty()
                     && sentence_ranges(&t).iter().all(|r| {
-                        !table
-                            .spoken(&t[r.clone()], article_lang)
+                        !table(&t[r.clone()], article_lang)
                             .chars()
                             .any(char::is_alphanumeric)
                     })
@@ -220,6 +217,35 @@ fuzz_target!(|input: Input| {
         warnings.len()
     );
 });
+
+/// Where [`sentences`] cuts `text` (an article's title, alone): each sentence's byte
+/// range, found back in the text in order (a sentence that is not there after the one
+/// before is a failure).
+fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let article = Article {
+        lang: None,
+        title: text.to_string(),
+        date: None,
+        author: None,
+        lead: None,
+        slug: None,
+        source_url: None,
+        blocks: Vec::new(),
+        origin: None,
+    };
+    let mut end = 0;
+    sentences(&Publication::single(article))
+        .into_iter()
+        .map(|s| {
+            let start = end
+                + text[end..]
+                    .find(s.as_str())
+                    .unwrap_or_else(|| panic!("sentence {s:?} is not in order in {text:?}"));
+            end = start + s.len();
+            start..end
+        })
+        .collect()
+}
 
 fn check_spoken(shown: &str, spoken: &str, longest: usize) {
     // Raw text may hold control characters (an article's never does: the checks refuse

@@ -64,6 +64,13 @@ impl SpeechOptions {
         self.espeak = Espeak::new(Some(program), self.espeak.rate);
     }
 
+    /// Reads the pronunciations in the TOML file at `path` (`[words] "shown" = "spoken"`)
+    /// over the bundled table, as the command line's `--pronunciations` does.
+    pub fn pronunciations_file(&mut self, path: &std::path::Path) -> Result<()> {
+        self.pronunciations = Pronunciations::bundled_with_file(path)?;
+        Ok(())
+    }
+
     /// The espeak-ng program's version line; fails with what to install when it cannot be
     /// run (the talking book needs it).
     pub fn espeak_version(&self) -> Result<String> {
