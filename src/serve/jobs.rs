@@ -265,19 +265,18 @@ impl Jobs {
         write().map_err(|e| std::io::Error::other(e.to_string()))
     }
 
-    /// Updates a job in memory and on disk.
+    /// Updates a job on disk, then in memory: a client never sees a state that a restart
+    /// would not find (a job seen `running` and then killed with `kill -9` is reported
+    /// interrupted after the restart, never run again as if it had been queued).
     fn update(&self, id: &str, change: impl FnOnce(&mut JobRecord)) {
-        let record = {
-            let mut records = self.lock_records();
-            let Some(r) = records.get_mut(id) else {
-                return;
-            };
-            change(r);
-            r.clone()
+        let Some(mut record) = self.lock_records().get(id).cloned() else {
+            return;
         };
+        change(&mut record);
         if let Err(e) = self.save(&record) {
             eprintln!("anpham serve: job {id}: cannot save its state: {e}");
         }
+        self.lock_records().insert(id.to_string(), record);
     }
 
     fn finish_failed(&self, id: &str, problem: Problem) {
