@@ -163,7 +163,7 @@ fn break_points(shaped: &Shaped, hyphenate: bool) -> Vec<(usize, bool)> {
                 }
             });
         }
-        if (allowed_after(&text[..b]) || b == text.len())
+        if (allowed_between(&text[..b], &text[b..]) || b == text.len())
             && let Some(g) = glyph_at_byte(b)
         {
             breaks.push((g, false));
@@ -256,12 +256,16 @@ fn pieces(shaped: &Shaped, size: f32, max_width: f32, hyphen: Option<f32>) -> Ve
 /// ellipsis, or after an ideograph; not inside runs such as `?>` or `1.5`, whose split
 /// would change what text extraction and screen readers get back, and not after a hyphen
 /// that opens a word (`->`, `-5`: UAX #14's rule LB20.1 of Unicode 15.1, which the
-/// `unicode-linebreak` crate predates). Tokens that still do not fit are broken by
+/// `unicode-linebreak` crate predates; a spaced dash before a no-break space, `Tý -\u{A0}Nguyên`,
+/// keeps its break as UAX #14 gives it). Tokens that still do not fit are broken by
 /// [`split_wide`].
-fn allowed_after(before: &str) -> bool {
+fn allowed_between(before: &str, after: &str) -> bool {
     let mut back = before.chars().rev();
     let prev = back.next();
-    if matches!(prev, Some('-' | '\u{2010}')) && back.next().is_none_or(char::is_whitespace) {
+    if matches!(prev, Some('-' | '\u{2010}'))
+        && back.next().is_none_or(char::is_whitespace)
+        && after.chars().next().is_some_and(|c| !c.is_whitespace())
+    {
         return false;
     }
     match prev {
@@ -435,6 +439,7 @@ mod tests {
         // A hyphen inside a word still lets the line end after it.
         let after = text.find("Jae-").unwrap() + 4;
         assert!(breaks.contains(&after), "{breaks:?}");
-        assert!(!allowed_after("-") && !allowed_after("40 -") && allowed_after("Jae-"));
+        assert!(!allowed_between("-", ">") && !allowed_between("40 -", "> Mua"));
+        assert!(allowed_between("Jae-", "in") && allowed_between("Tý -", "\u{A0}Nguyên"));
     }
 }
