@@ -222,19 +222,8 @@ fuzz_target!(|input: Input| {
 /// range, found back in the text in order (a sentence that is not there after the one
 /// before is a failure).
 fn sentence_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    let article = Article {
-        lang: None,
-        title: text.to_string(),
-        date: None,
-        author: None,
-        lead: None,
-        slug: None,
-        source_url: None,
-        blocks: Vec::new(),
-        origin: None,
-    };
     let mut end = 0;
-    sentences(&Publication::single(article))
+    sentences(&Publication::single(Article::new(text)))
         .into_iter()
         .map(|s| {
             let start = end

@@ -350,7 +350,7 @@ pub const WHOLE_NAME_PARTS: &[&str] = &["hidden", "ms-hide", "hide", "d-none", "
 
 /// The lower-case words of a class or id: split at anything not a letter or digit and
 /// where a lower-case letter meets an upper-case one (`shareButtons`).
-fn name_words(name: &str) -> Vec<String> {
+pub(crate) fn name_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

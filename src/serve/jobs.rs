@@ -737,7 +737,6 @@ mod tests {
 
     #[test]
     fn ids_are_random_hex_and_checked() {
-        crate::serve::test_parser::install();
         let a = new_id();
         assert!(is_id(&a), "{a}");
         assert_ne!(a, new_id());

@@ -7,6 +7,7 @@ use scraper::{ElementRef, Html, Node};
 
 use super::super::normalize_space;
 use super::convert::{chrome_class, is_hidden};
+use crate::import::chrome::name_words;
 use crate::model::Block;
 
 /// Words of class or id names that mark a standfirst, in the languages of the public
@@ -155,32 +156,12 @@ pub(super) fn standfirst(doc: &Html, title: &str, body: &[Block]) -> Option<(Str
 fn is_lead_name(e: ElementRef<'_>) -> bool {
     let v = e.value();
     v.classes().chain(v.id()).any(|name| {
-        name.split(|c: char| !c.is_alphanumeric())
-            .flat_map(split_case)
-            .any(|w| {
-                LEAD_WORDS
-                    .iter()
-                    .any(|l| w == *l || (l.len() >= 4 && w.starts_with(l)))
-            })
+        name_words(name).into_iter().any(|w| {
+            LEAD_WORDS
+                .iter()
+                .any(|l| w == *l || (l.len() >= 4 && w.starts_with(l)))
+        })
     })
-}
-
-/// The lower-case words of a camel-case name (`atcIntroText` → `atc`, `intro`, `text`).
-fn split_case(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            words.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words
 }
 
 /// The text under `e`, scripts and styles left out.
