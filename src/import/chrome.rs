@@ -554,6 +554,78 @@ pub fn is_end_label(line: &str) -> bool {
     END_HEADINGS.contains(&l)
 }
 
+/// Month names and their abbreviations in the languages of the public collections
+/// (lower case; a word starting with one of them, next to a year, is a month).
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mär", "mar", "apr", "mai", "may", "jun", "jul", "aug", "sep", "okt", "oct",
+    "nov", "dez", "dec", "janv", "févr", "avr", "juil", "août", "déc", "ene", "abr", "ago", "dic",
+    "stycz", "lut", "kwi", "maj", "czerw", "lip", "sierp", "wrze", "paźdz", "listop", "grud",
+];
+
+/// The longest dateline, in characters.
+const DATELINE_MAX_CHARS: usize = 80;
+
+/// True for a dateline: a short line with a date or a time and at most five other words
+/// (`Posted on April 22, 2022`, `Aktualisiert am 19.02.2020`, `24. März 2004, 19:49 |
+/// Genesis`, `3:59 PM`). Dates are `12.05.2007`, `12/05/07`, `2007-05-12`, `19:49`, or a
+/// month name next to a year (`6. Mai 2014`, `April 21, 2022`).
+pub fn is_dateline(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    if l.is_empty() || l.chars().count() > DATELINE_MAX_CHARS {
+        return false;
+    }
+    let numeric = l
+        .split_whitespace()
+        .any(|w| is_numeric_date(w.trim_matches(|c: char| !c.is_ascii_digit())));
+    let tokens: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_year =
+        |t: &str| t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
+    let is_month =
+        |t: &str| t.chars().all(char::is_alphabetic) && MONTHS.iter().any(|m| t.starts_with(m));
+    // Months count as part of a date only next to a year (at most two words away).
+    let month_at: Vec<usize> = (0..tokens.len())
+        .filter(|&i| {
+            is_month(tokens[i])
+                && tokens[i.saturating_sub(2)..(i + 3).min(tokens.len())]
+                    .iter()
+                    .any(|t| is_year(t))
+        })
+        .collect();
+    if !numeric && month_at.is_empty() {
+        return false;
+    }
+    let words = tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| t.chars().all(char::is_alphabetic) && !month_at.contains(i))
+        .count();
+    words <= 5
+}
+
+/// `12.05.2007`, `12/5/07`, `2007-05-12` or `19:49`.
+fn is_numeric_date(w: &str) -> bool {
+    let parts: Vec<&str> = w.split(['.', '/', '-', ':']).collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    match lens.as_slice() {
+        [a, b, c] => {
+            (w.contains('.') || w.contains('/') || w.contains('-'))
+                && !w.contains(':')
+                && ((*a <= 2 && *b <= 2 && (*c == 2 || *c == 4)) || (*a == 4 && *b == 2 && *c == 2))
+        }
+        [a, b] => w.contains(':') && *a <= 2 && *b == 2,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

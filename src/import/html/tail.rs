@@ -1,5 +1,5 @@
 //! Boilerplate that only its words give away, read on the converted body: photo
-//! credits, an end-of-article label that is not a heading, and calls to action at the
+//! credits, datelines at the body's start or end, an end-of-article label that is not a heading, and calls to action at the
 //! end ("Subscribe now …", "Follow us on …"). Pages put these in plain `<p>` and `<div>`
 //! elements with no class that says what they are, so the element rules cannot see them.
 
@@ -14,7 +14,10 @@ const END_LABEL_MIN_BLOCKS: usize = 3;
 /// page is more often a box inside the article than its end.
 const END_LABEL_MIN_SHARE: f64 = 0.5;
 
-/// Removes photo credits, ends the article at an end label in its second half, and drops
+/// Datelines are looked for among this many blocks at each end of the body.
+const DATELINE_EDGE_BLOCKS: usize = 3;
+
+/// Removes photo credits and datelines at the body's edges, ends the article at an end label in its second half, and drops
 /// the calls to action that close it; each removal is a note.
 pub(super) fn trim(blocks: &mut Vec<Block>, notes: &mut Vec<Note>) {
     let mut dropped = |what: &str, text: &str| {
@@ -30,6 +33,22 @@ pub(super) fn trim(blocks: &mut Vec<Block>, notes: &mut Vec<Note>) {
             false
         }
         _ => true,
+    });
+    // Datelines (`Posted on April 22, 2022`) at the start or the end: the article's date
+    // is a field of its own; inside the body a date line is content (a schedule, a list
+    // of results).
+    let n = blocks.len();
+    let mut i = 0usize;
+    blocks.retain(|b| {
+        let edge = i < DATELINE_EDGE_BLOCKS || i + DATELINE_EDGE_BLOCKS >= n;
+        i += 1;
+        match b {
+            Block::Paragraph { text } if edge && chrome::is_dateline(&text.to_plain()) => {
+                dropped("a dateline", &text.to_plain());
+                false
+            }
+            _ => true,
+        }
     });
 
     let sizes: Vec<usize> = blocks.iter().map(text_chars).collect();
@@ -124,6 +143,42 @@ mod tests {
             ]
         );
         assert_eq!(notes.len(), 4, "{notes:?}");
+    }
+
+    #[test]
+    fn datelines_at_the_edges_go_dates_inside_stay() {
+        let mut blocks = vec![
+            para("Posted on April 22, 2022"),
+            para(LONG),
+            para(LONG),
+            para("19.05.2007 – 100 m Schi A W14"),
+            para(LONG),
+            para(LONG),
+            para(LONG),
+            para("Aktualisiert am 19.02.2020"),
+        ];
+        trim(&mut blocks, &mut Vec::new());
+        assert_eq!(
+            texts(&blocks),
+            [
+                LONG,
+                LONG,
+                "19.05.2007 – 100 m Schi A W14",
+                LONG,
+                LONG,
+                LONG
+            ]
+        );
+        assert!(chrome::is_dateline("3:59 PM"));
+        assert!(chrome::is_dateline(
+            "Erstellt von Fabian am Dienstag 6. Mai 2014"
+        ));
+        assert!(!chrome::is_dateline(
+            "Die Ausstellung im Mai war ein Erfolg."
+        ));
+        assert!(!chrome::is_dateline(
+            "Am 6. Mai 2014 hat der Stadtrat nach langer Debatte endlich die neue Brücke beschlossen."
+        ));
     }
 
     #[test]
