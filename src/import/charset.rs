@@ -69,7 +69,7 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
             && let Ok(s) = std::str::from_utf8(bytes)
         {
             return Ok(Decoded {
-                text: s.nfc().collect(),
+                text: composed(s),
                 encoding: "UTF-8",
                 source: "bytes (valid UTF-8, although the page declares another charset)",
                 first_malformed: None,
@@ -91,7 +91,7 @@ pub fn decode(bytes: &[u8], html: bool) -> Result<Decoded, CharsetError> {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Decoded {
-            text: s.nfc().collect(),
+            text: composed(s),
             encoding: "UTF-8",
             source: "default",
             first_malformed: None,
@@ -186,7 +186,7 @@ fn finish(enc: &'static Encoding, bytes: &[u8], source: &'static str, skip: usiz
         }
     });
     Decoded {
-        text: text.nfc().collect(),
+        text: composed(&text),
         encoding: enc.name(),
         source,
         first_malformed,
@@ -242,6 +242,20 @@ fn declared_charset_in(head: &[u8]) -> Option<String> {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `s` in NFC. Most pages are NFC already (or ASCII): the quick check spares them the
+/// decomposition and recomposition of every character, which was a quarter of the import
+/// time of a page (`docs/import.md`, "Speed").
+fn composed(s: &str) -> String {
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 #[cfg(test)]

@@ -412,6 +412,220 @@ pub fn chrome_part(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Labels of a photo credit (`Foto: dpa`, `Photograph: Guy Smallman/Getty Images`,
+/// `Bildnachweis: …`), compared in lower case before a colon.
+const CREDIT_LABELS: &[&str] = &[
+    "photo",
+    "photos",
+    "photograph",
+    "foto",
+    "fotos",
+    "fotoquelle",
+    "bild",
+    "bilder",
+    "bildquelle",
+    "bildnachweis",
+    "beitragsbild",
+    "titelbild",
+    "image",
+    "credit",
+    "credits",
+    "crédit photo",
+    "crédits photo",
+    "crédits photos",
+    "zdjęcie",
+];
+
+/// The longest photo credit line, in characters.
+const CREDIT_MAX_CHARS: usize = 300;
+
+/// True for a photo credit or a caption ending with one: a line that starts with `©`
+/// (`© Getty Images`) or a credit label and a colon (`Foto: dpa`, `Beitragsbild via
+/// Unsplash` does not: no colon), or a caption that ends with `© Name` or `Photo:
+/// Name/Agency` — at most 70 characters after the mark, with no sentence end in them.
+/// Such a line is about a picture, not the article's running text.
+pub fn is_photo_credit(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    let n = l.chars().count();
+    if n == 0 || n > CREDIT_MAX_CHARS {
+        return false;
+    }
+    if (l.starts_with('©') || l.starts_with("(c) ")) && n <= 120 {
+        return true;
+    }
+    if n <= 160
+        && CREDIT_LABELS
+            .iter()
+            .any(|w| label_colon_at(&l, 0, w).is_some())
+    {
+        return true;
+    }
+    // A caption ending with its credit: the last `©` or `label:` and a short tail.
+    let mut marks: Vec<usize> = l
+        .match_indices('©')
+        .map(|(i, _)| i + '©'.len_utf8())
+        .collect();
+    for w in CREDIT_LABELS {
+        for (i, _) in l.match_indices(w) {
+            let word_start = l[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if word_start && let Some(end) = label_colon_at(&l, i, w) {
+                marks.push(end);
+            }
+        }
+    }
+    marks.into_iter().any(|end| {
+        let tail = l[end..].trim();
+        let len = tail.chars().count();
+        (1..=70).contains(&len) && !tail.contains(['.', '!', '?', '©'])
+    })
+}
+
+/// When `l` has the label `w` at byte `at` followed by optional spaces and a colon,
+/// the byte just after the colon.
+fn label_colon_at(l: &str, at: usize, w: &str) -> Option<usize> {
+    let rest = l.get(at..)?.strip_prefix(w)?;
+    let after = rest.trim_start();
+    after.starts_with(':').then(|| l.len() - after.len() + 1)
+}
+
+/// Calls to action that close a page's article (subscribe, follow us, download the app,
+/// support us, newsletter), in the languages of the public collections; matched at the
+/// start of a word, so `subscribe` is also `subscribers`, `abonnier` `abonnieren`.
+const CALLS_TO_ACTION: &[&str] = &[
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "sign up",
+    "follow us",
+    "follow the",
+    "follow @",
+    "download the",
+    "download our",
+    "get the latest",
+    "join us",
+    "join now",
+    "support our",
+    "support us",
+    "abonnier",
+    "folgen sie uns",
+    "folge uns",
+    "unterstütze",
+    "melde dich",
+    "suscrib",
+    "suscríb",
+    "síguenos",
+    "únete",
+    "hazte miembro",
+    "abonnez",
+    "inscrivez",
+    "zapisz się",
+    "subskrypcj",
+];
+
+/// The longest line read as a call to action, in characters.
+pub const CALL_TO_ACTION_MAX_CHARS: usize = 250;
+
+/// True for a short line with a call to action ([`CALLS_TO_ACTION`]): `Subscribe now to
+/// our eNATION edition for the full story.`, `Follow The Gleaner on Twitter …`,
+/// `¡Únete a nuestro canal de Telegram!`.
+pub fn is_call_to_action(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    if l.chars().count() > CALL_TO_ACTION_MAX_CHARS {
+        return false;
+    }
+    CALLS_TO_ACTION.iter().any(|w| {
+        l.match_indices(w).any(|(i, _)| {
+            l[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+/// True for a line that is exactly an end heading's phrase ([`END_HEADINGS`], with or
+/// without a final colon): `Das könnte Sie auch interessieren`, `Über den Autor`.
+pub fn is_end_label(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    let l = l.trim_end_matches([':', ' ', '!', '.', '…']);
+    END_HEADINGS.contains(&l)
+}
+
+/// Month names and their abbreviations in the languages of the public collections
+/// (lower case; a word starting with one of them, next to a year, is a month).
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mär", "mar", "apr", "mai", "may", "jun", "jul", "aug", "sep", "okt", "oct",
+    "nov", "dez", "dec", "janv", "févr", "avr", "juil", "août", "déc", "ene", "abr", "ago", "dic",
+    "stycz", "lut", "kwi", "maj", "czerw", "lip", "sierp", "wrze", "paźdz", "listop", "grud",
+];
+
+/// The longest dateline, in characters.
+const DATELINE_MAX_CHARS: usize = 80;
+
+/// True for a dateline: a short line with a date or a time and at most five other words
+/// (`Posted on April 22, 2022`, `Aktualisiert am 19.02.2020`, `24. März 2004, 19:49 |
+/// Genesis`, `3:59 PM`). Dates are `12.05.2007`, `12/05/07`, `2007-05-12`, `19:49`, or a
+/// month name next to a year (`6. Mai 2014`, `April 21, 2022`).
+pub fn is_dateline(line: &str) -> bool {
+    let l = normalize_space(line).to_lowercase();
+    if l.is_empty() || l.chars().count() > DATELINE_MAX_CHARS {
+        return false;
+    }
+    let numeric = l
+        .split_whitespace()
+        .any(|w| is_numeric_date(w.trim_matches(|c: char| !c.is_ascii_digit())));
+    let tokens: Vec<&str> = l
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_year =
+        |t: &str| t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
+    let is_month =
+        |t: &str| t.chars().all(char::is_alphabetic) && MONTHS.iter().any(|m| t.starts_with(m));
+    // Months count as part of a date only next to a year (at most two words away).
+    let month_at: Vec<usize> = (0..tokens.len())
+        .filter(|&i| {
+            is_month(tokens[i])
+                && tokens[i.saturating_sub(2)..(i + 3).min(tokens.len())]
+                    .iter()
+                    .any(|t| is_year(t))
+        })
+        .collect();
+    if !numeric && month_at.is_empty() {
+        return false;
+    }
+    let words = tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| t.chars().all(char::is_alphabetic) && !month_at.contains(i))
+        .count();
+    words <= 5
+}
+
+/// `12.05.2007`, `12/5/07`, `2007-05-12` or `19:49`.
+fn is_numeric_date(w: &str) -> bool {
+    let parts: Vec<&str> = w.split(['.', '/', '-', ':']).collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return false;
+    }
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    match lens.as_slice() {
+        [a, b, c] => {
+            (w.contains('.') || w.contains('/') || w.contains('-'))
+                && !w.contains(':')
+                && ((*a <= 2 && *b <= 2 && (*c == 2 || *c == 4)) || (*a == 4 && *b == 2 && *c == 2))
+        }
+        [a, b] => w.contains(':') && *a <= 2 && *b == 2,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

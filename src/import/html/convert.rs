@@ -16,7 +16,7 @@ use crate::validate::{is_language_tag, is_safe_url};
 pub(super) const DROPPED_ELEMENTS: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "form", "button", "input", "select",
     "textarea", "nav", "aside", "footer", "header", "svg", "canvas", "object", "embed", "video",
-    "audio", "map", "link", "meta", "head", "title", "dialog", "menu",
+    "audio", "map", "link", "meta", "head", "title", "dialog", "menu", "rt", "rp",
 ];
 
 /// Turns the body's elements into blocks.
@@ -245,7 +245,7 @@ impl<'a> Converter<'a> {
             }
             "span" | "q" | "font" | "abbr" | "small" | "sup" | "sub" | "u" | "mark" | "time"
             | "code" | "label" | "bdi" | "bdo" | "s" | "del" | "ins" | "kbd" | "samp" | "var"
-            | "data" | "picture" | "source" => self.inline_element(e, depth),
+            | "data" | "picture" | "source" | "ruby" | "rb" => self.inline_element(e, depth),
             _ => self.container(e, depth),
         }
     }

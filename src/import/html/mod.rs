@@ -24,6 +24,7 @@ mod metadata;
 mod score;
 mod spans;
 mod stopwords;
+mod tail;
 #[cfg(test)]
 mod tests;
 mod title;
@@ -85,6 +86,7 @@ pub fn read(path: &Path, source: &str) -> Result<Imported> {
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let readability_title = convert_body(&doc, source, layout, &mut meta, &mut conv, &mut imported);
     conv.flush();
+    tail::trim(&mut conv.blocks, &mut conv.notes);
     if meta.lead.is_none()
         && let Some((lead, place)) = lead::standfirst(&doc, &title_text, &conv.blocks)
     {

@@ -88,6 +88,8 @@ fn is_inline(name: &str) -> bool {
             | "wbr"
             | "picture"
             | "source"
+            | "ruby"
+            | "rb"
     )
 }
 

@@ -285,3 +285,23 @@ fn standfirst_in_the_header_is_the_lead() {
         "{text}"
     );
 }
+
+#[test]
+fn ruby_keeps_the_base_text_in_its_paragraph_and_drops_the_reading() {
+    // Japanese pages (NHK News Web Easy) annotate words with their reading in <rt>.
+    let im = read_str(
+        r#"<html lang="ja"><body><h1>ニュース</h1><article>
+        <p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、たたいたりすることをしてはいけないことになりました。</p>
+        <p>最近、親に虐待された子どもを児童相談所が守ることができなくて、子どもが亡くなる事件がありました。</p>
+        </article></body></html>"#,
+    );
+    let first = match &im.article.blocks[0] {
+        Block::Paragraph { text } => text.to_plain(),
+        b => panic!("{b:?}"),
+    };
+    assert!(
+        first.starts_with("子どもへの虐待をなくすための法律ができて、"),
+        "{first}"
+    );
+    assert_eq!(im.article.blocks.len(), 2, "{:?}", im.article.blocks);
+}
