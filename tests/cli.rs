@@ -630,7 +630,7 @@ fn a_folder_with_a_manifest_is_checked_and_built_publication_by_publication() {
         .collect();
     names.sort();
     // The bulletin once (named after its manifest) and the loose article.
-    assert_eq!(names, ["bulletin.epub", "tin-ngan.epub"], "{stderr}");
+    assert_eq!(names, ["bulletin.epub", "ngan.epub"], "{stderr}");
 
     // --each: every article once, the manifest's included, none twice.
     let each = dir.join("each");

@@ -5,9 +5,9 @@
 //! and is left out; the web page at `/` lists it with its problem), one acquisition link per
 //! edition and PDF scale with `rel` `http://opds-spec.org/acquisition/open-access`, the
 //! cover or first figure as the image, the Readium `accessibility` object of the
-//! publication (its first edition's) and, on each acquisition link whose edition differs
+//! publication (its EPUB's, else its first edition's) and, on each acquisition link whose edition differs
 //! from it, the edition's own in the link's `properties.accessibility` (2.0) or in
-//! schema.org elements of the entry (1.2 keeps the first edition's only: Atom links carry
+//! schema.org elements of the entry (1.2 keeps the publication's only: Atom links carry
 //! no metadata). Paging: `page` (from 1) and `first`, `previous`, `next`, `last` links;
 //! search: `query`.
 
@@ -43,12 +43,17 @@ fn rfc3339(t: std::time::SystemTime) -> String {
     Timestamp::from_unix(secs).iso8601()
 }
 
-/// `path?page=N&query=Q` (query percent-encoded).
-fn page_href(base: &str, path: &str, page: usize, search: Option<&str>) -> String {
+/// `path?query=Q&per-page=N&page=N` for a page of `listing` (the query percent-encoded;
+/// the defaults left out).
+fn page_href(base: &str, path: &str, page: usize, listing: &Page) -> String {
     let mut href = format!("{base}{path}");
     let mut sep = '?';
-    if let Some(q) = search {
+    if let Some(q) = &listing.search {
         href.push_str(&format!("{sep}query={}", encode_query(q)));
+        sep = '&';
+    }
+    if listing.per_page != super::library::PER_PAGE {
+        href.push_str(&format!("{sep}per-page={}", listing.per_page));
         sep = '&';
     }
     if page > 1 {
@@ -106,9 +111,14 @@ fn accessibility_json(a: &Accessibility) -> Value {
     v
 }
 
-/// The first edition's accessibility: the publication's.
+/// The publication's accessibility: its EPUB's (the reading edition e-readers open),
+/// else its first edition's.
 fn main_accessibility(l: &Listing) -> Option<&Accessibility> {
-    l.editions.iter().find_map(|e| e.accessibility.as_ref())
+    l.editions
+        .iter()
+        .find(|e| e.format == "epub")
+        .and_then(|e| e.accessibility.as_ref())
+        .or_else(|| l.editions.iter().find_map(|e| e.accessibility.as_ref()))
 }
 
 /// One publication of an OPDS 2.0 feed.
@@ -181,16 +191,15 @@ pub(crate) fn edition_title(a: &super::library::Acquisition) -> String {
 
 /// The OPDS 2.0 feed of one page.
 pub(crate) fn feed_json(catalog: &Catalog, page: &Page, base: &str) -> Value {
-    let search = page.search.as_deref();
     let mut links = vec![
-        json!({ "rel": "self", "href": page_href(base, JSON_PATH, page.page, search), "type": OPDS2 }),
+        json!({ "rel": "self", "href": page_href(base, JSON_PATH, page.page, page), "type": OPDS2 }),
         json!({ "rel": "start", "href": format!("{base}{JSON_PATH}"), "type": OPDS2 }),
         json!({ "rel": "search", "href": format!("{base}{JSON_PATH}{{?query}}"), "type": OPDS2, "templated": true }),
-        json!({ "rel": "alternate", "href": page_href(base, XML_PATH, page.page, search), "type": OPDS1 }),
+        json!({ "rel": "alternate", "href": page_href(base, XML_PATH, page.page, page), "type": OPDS1 }),
     ];
     for (rel, n) in paging(page) {
         links.push(
-            json!({ "rel": rel, "href": page_href(base, JSON_PATH, n, search), "type": OPDS2 }),
+            json!({ "rel": rel, "href": page_href(base, JSON_PATH, n, page), "type": OPDS2 }),
         );
     }
     let publications: Vec<Value> = page
@@ -234,7 +243,6 @@ fn element(out: &mut String, indent: &str, name: &str, text: &str) {
 
 /// The OPDS 1.2 feed of one page (Atom).
 pub(crate) fn feed_xml(catalog: &Catalog, page: &Page, base: &str) -> String {
-    let search = page.search.as_deref();
     let updated = rfc3339(catalog.scanned.unwrap_or(std::time::UNIX_EPOCH));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(
@@ -247,7 +255,7 @@ pub(crate) fn feed_xml(catalog: &Catalog, page: &Page, base: &str) -> String {
         &mut out,
         "  ",
         "id",
-        &format!("urn:anpham:library{}", page_href("", "", page.page, search)),
+        &format!("urn:anpham:library{}", page_href("", "", page.page, page)),
     );
     element(&mut out, "  ", "title", TITLE);
     element(&mut out, "  ", "updated", &updated);
@@ -255,7 +263,7 @@ pub(crate) fn feed_xml(catalog: &Catalog, page: &Page, base: &str) -> String {
     link(
         &mut out,
         "self",
-        &page_href(base, XML_PATH, page.page, search),
+        &page_href(base, XML_PATH, page.page, page),
         OPDS1,
         None,
     );
@@ -270,7 +278,7 @@ pub(crate) fn feed_xml(catalog: &Catalog, page: &Page, base: &str) -> String {
     link(
         &mut out,
         "alternate",
-        &page_href(base, JSON_PATH, page.page, search),
+        &page_href(base, JSON_PATH, page.page, page),
         OPDS2,
         None,
     );
@@ -278,7 +286,7 @@ pub(crate) fn feed_xml(catalog: &Catalog, page: &Page, base: &str) -> String {
         link(
             &mut out,
             rel,
-            &page_href(base, XML_PATH, n, search),
+            &page_href(base, XML_PATH, n, page),
             OPDS1,
             None,
         );
