@@ -317,12 +317,23 @@ impl LibraryEntry {
         Some(a)
     }
 
-    /// The acquisition whose file is called `name`: a listed one, or a PDF at any scale
-    /// of the ladder (`SLUG.step+2.pdf`).
+    /// The acquisition whose file is called `name`: a listed one, one of another format
+    /// this server writes (`SLUG.html`), or a PDF at any scale of the ladder
+    /// (`SLUG.step+2.pdf`).
     pub fn acquisition_named(&self, name: &str, base_url: &str) -> Option<Acquisition> {
         let l = self.publication.as_ref().ok()?;
         if let Some(a) = l.editions.iter().find(|a| a.file_name == name) {
             return Some(a.clone());
+        }
+        if let Some(f) = Format::all().filter(|f| !f.per_scale()).find(|f| {
+            EditionKind {
+                format: *f,
+                scale: None,
+            }
+            .file_name(&l.slug)
+                == name
+        }) {
+            return self.acquisition(f.name(), None, base_url);
         }
         let pdf = Format::named("pdf").ok()?;
         (crate::scale::MIN_STEP..=crate::scale::MAX_STEP)
@@ -919,6 +930,12 @@ mod tests {
             .unwrap();
         assert_eq!(step.words, ["--format=pdf", "--scale=+2"]);
         assert!(e.acquisition_named("../x.pdf", lib.base_url()).is_none());
+        // The HTML edition, not listed, by its name.
+        let html = e
+            .acquisition_named("bulletin.html", lib.base_url())
+            .unwrap();
+        assert_eq!(html.media_type, "text/html");
+        assert_eq!(html.words, ["--format=html"]);
     }
 
     #[test]
