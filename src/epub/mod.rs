@@ -107,6 +107,54 @@ impl EpubOptions {
     }
 }
 
+/// The accessibility metadata an EPUB of `p` with base size `scale` declares (a narrated
+/// one: `narrated`), derived before it is built exactly as the writer derives it
+/// (`metadata::metadata` and, narrated, what the audio adds), but without the page list, whose
+/// claims and page count are known only once the print edition is laid out. For
+/// catalogs (the OPDS feeds of `anpham serve --library`).
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) fn discovery_metadata(
+    p: &Publication,
+    scale: FontScale,
+    narrated: bool,
+) -> opf::Metadata {
+    let mut m = metadata::metadata(p, &EpubOptions::new(scale), 0);
+    if narrated {
+        metadata::talking_metadata(&mut m);
+    }
+    m
+}
+
+/// The catalog form of a package's accessibility metadata: its `dcterms:conformsTo` as
+/// [`CONFORMS_TO_URI`], each `accessModeSufficient` set split into its modes.
+pub(crate) fn accessibility_of(m: &opf::Metadata) -> opf::Accessibility {
+    opf::Accessibility {
+        conforms_to: vec![CONFORMS_TO_URI],
+        access_mode: m.access_modes.clone(),
+        access_mode_sufficient: m
+            .access_mode_sufficient
+            .iter()
+            .map(|s| s.split(',').collect())
+            .collect(),
+        feature: m.features.clone(),
+        hazard: m.hazards.clone(),
+        summary: m.summary.1.clone(),
+        summary_lang: m.summary.0,
+    }
+}
+
+/// The `dcterms:conformsTo` claim of [`CONFORMS_TO`] as a URI, the form catalogs list
+/// (Readium's accessibility context gives this one for "EPUB Accessibility 1.1 - WCAG 2.2
+/// Level AA").
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) const CONFORMS_TO_URI: &str = "https://www.w3.org/TR/epub-a11y-11#wcag-2.2-aa";
+
 /// Directory of the publication resources inside the container.
 const ROOT: &str = "EPUB";
 const CSS_HREF: &str = "css/anpham.css";

@@ -9,6 +9,11 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/editions"),
     ("GET", "/v1/jobs/{id}"),
     ("GET", "/v1/jobs/{id}/files/{name}"),
+    ("GET", "/opds/catalog.json"),
+    ("GET", "/opds/catalog.xml"),
+    ("GET", "/opds/search.xml"),
+    ("GET", "/library/{id}/cover"),
+    ("GET", "/library/{id}/files/{name}"),
 ];
 
 /// How a query parameter becomes the command line's words.

@@ -37,6 +37,12 @@ pub(crate) fn document() -> Value {
     }
     let auth = json!([{ "bearer": [] }, {}]);
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{32}$" } });
+    let listing = json!([
+        { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 }, "description": "The page, from 1." },
+        { "name": "per-page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100 }, "description": "Publications per page (25 by default)." },
+        { "name": "query", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Search words (title, author, description, publisher; accents and case ignored)." }
+    ]);
+    let publication = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The publication's id in the library (its output name)." });
     let mut paths = serde_json::Map::new();
     for (method, path) in ROUTES {
         let op = match (*method, *path) {
@@ -103,6 +109,61 @@ pub(crate) fn document() -> Value {
                     "409": problem("The job is not done."),
                     "410": problem("Evicted from the cache: submit again."),
                     "416": problem("The range is outside the file.")
+                }
+            }),
+            ("GET", "/opds/catalog.json") => json!({
+                "summary": "The library (--library) as an OPDS 2.0 feed: a page of its publications, each with an acquisition link per edition and font scale.",
+                "operationId": "opdsCatalogJson",
+                "parameters": listing,
+                "responses": {
+                    "200": { "description": "OPDS 2.0 (first byte `{`, no BOM).", "content": { "application/opds+json": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/opds/catalog.xml") => json!({
+                "summary": "The library as an OPDS 1.2 acquisition feed (Atom).",
+                "operationId": "opdsCatalogXml",
+                "parameters": listing,
+                "responses": {
+                    "200": { "description": "OPDS 1.2.", "content": { "application/atom+xml;profile=opds-catalog;kind=acquisition": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/opds/search.xml") => json!({
+                "summary": "The OpenSearch description of the OPDS 1.2 feed's search.",
+                "operationId": "opdsSearch",
+                "responses": {
+                    "200": { "description": "OpenSearch 1.1.", "content": { "application/opensearchdescription+xml": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/library/{id}/cover") => json!({
+                "summary": "A library publication's cover: its first figure's image.",
+                "operationId": "libraryCover",
+                "parameters": [publication],
+                "responses": {
+                    "200": { "description": "The image.", "content": { "image/jpeg": {}, "image/png": {} } },
+                    "404": problem("No such publication, or it has no figure.")
+                }
+            }),
+            ("GET", "/library/{id}/files/{name}") => json!({
+                "summary": "An edition of a library publication (an OPDS acquisition link): from the cache, or built now — a changed article is built anew.",
+                "operationId": "libraryFile",
+                "parameters": [publication, { "name": "name", "in": "path", "required": true, "schema": { "type": "string" },
+                    "description": "The file name as `anpham build` writes it (SLUG.EXT, SLUG.SCALE.EXT), any font scale of the ladder for an edition per scale." },
+                    { "name": "Range", "in": "header", "required": false, "schema": { "type": "string" } },
+                    { "name": "If-None-Match", "in": "header", "required": false, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The file, with its edition's media type.", "headers": { "ETag": { "schema": { "type": "string" } } }, "content": { "*/*": {} } },
+                    "206": { "description": "The range asked for.", "content": { "*/*": {} } },
+                    "304": { "description": "Not modified (If-None-Match)." },
+                    "404": problem("No library, no such publication or edition."),
+                    "422": problem("The publication cannot be loaded: its located diagnostics."),
+                    "503": {
+                        "description": "The build takes longer than 100 s (it goes on): ask again after Retry-After seconds.",
+                        "headers": { "Retry-After": { "schema": { "type": "integer" } } },
+                        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+                    }
                 }
             }),
             _ => json!({ "summary": "undescribed" }),
