@@ -903,7 +903,9 @@ fn an_edition_is_named_in_few_files_outside_its_folder() {
         ("speech", "speech", 10),
         ("epub", "epub", 33),
         ("pdf", "pdf", 28),
-        ("html", "html", 28),
+        // 29: the server's web page (`src/serve/page.rs`, session 35) writes HTML
+        // markup; it names no edition (its words for them are each format's `label`).
+        ("html", "html", 29),
     ];
     let mut problems = Vec::new();
     for (word, folder, most) in ceilings {

@@ -15,9 +15,11 @@ mod cache;
 mod jobs;
 mod limits;
 mod openapi;
+mod page;
 mod problem;
 mod routes;
 mod upload;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -49,10 +51,16 @@ pub(crate) mod test_parser {
     }
 }
 
-/// The batch options of a job's words, through the parser [`run`] was given.
+/// The batch options of a job's words, through the parser [`run`] was given (the
+/// server's own word, [`api::PREVIEW_WORD`], left out).
 fn options_of(words: &[String]) -> Result<crate::batch::BatchOptions, String> {
+    let words: Vec<String> = words
+        .iter()
+        .filter(|w| *w != api::PREVIEW_WORD)
+        .cloned()
+        .collect();
     match OPTIONS_PARSER.get() {
-        Some(parse) => parse(words),
+        Some(parse) => parse(&words),
         None => Err("the server was started without the command line's option parser".into()),
     }
 }
@@ -172,6 +180,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let state = Arc::new(routes::AppState {
             jobs,
             token,
+            max_upload: args.max_upload,
             base_url: args
                 .base_url
                 .unwrap_or_default()
@@ -179,7 +188,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 .to_string(),
             stopping: stop_rx.clone(),
         });
-        let mut app = routes::router(state)
+        let mut app = routes::router(state, web::handler)
             .layer(DefaultBodyLimit::max(
                 usize::try_from(args.max_upload).unwrap_or(usize::MAX),
             ))
