@@ -228,6 +228,9 @@ pub(crate) fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job
             "--name `{n}` is not a file name slug\n  hint: use ASCII letters, digits, `-`, `_` and `.`, e.g. --name ban-tin-11"
         )));
     }
+    if !options.each && inputs.iter().any(|i| input::holds_manifest(i)) {
+        return library_jobs(inputs, options, font);
+    }
     if !options.each {
         let (publication, manifest) = input::load_prepared_titled(
             inputs,
@@ -245,6 +248,80 @@ pub(crate) fn plan(inputs: &[PathBuf], options: &BatchOptions) -> Result<Vec<Job
         }]);
     }
     each_article_jobs(inputs, options, font)
+}
+
+/// One input of a library run: a file named, or an entry of a folder
+/// ([`input::folder_entries`]), with the problem found while listing it.
+fn library_inputs(inputs: &[PathBuf]) -> Result<Vec<input::FolderEntry>> {
+    let mut out = Vec::new();
+    for i in inputs {
+        if i.is_dir() {
+            out.extend(input::folder_entries(i)?);
+        } else {
+            out.push(input::FolderEntry {
+                path: i.clone(),
+                manifest: false,
+                problem: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The jobs of a folder that holds a bulletin manifest: one per publication — a manifest
+/// with its articles, each other article on its own — in name order. An entry that fails
+/// to load is a failed job, so that the others are still built.
+fn library_jobs(
+    inputs: &[PathBuf],
+    options: &BatchOptions,
+    font: Option<FontFamily>,
+) -> Result<Vec<Job>> {
+    let entries = library_inputs(inputs)?;
+    if let Some(n) = &options.name
+        && entries.len() > 1
+    {
+        return Err(Error::Usage(format!(
+            "--name `{n}` names one publication, and the inputs hold {}\n  hint: leave out --name (each publication is named after its manifest or article)",
+            entries.len()
+        )));
+    }
+    let mut jobs = Vec::new();
+    let mut slugs: Vec<String> = Vec::new();
+    for entry in entries {
+        let loaded = match entry.problem {
+            Some(e) => Err(e),
+            None => input::load_prepared_titled(
+                std::slice::from_ref(&entry.path),
+                LoadOptions::repairing(options.repair),
+                options.title.as_deref(),
+            ),
+        };
+        let (publication, manifest) = match loaded {
+            Ok((p, m)) => (Ok(p), m),
+            Err(e) => (Err(e), None),
+        };
+        let mut slug = match (&options.name, &publication) {
+            (Some(n), _) => n.clone(),
+            (None, Ok(p)) => bulletin_slug(p, std::slice::from_ref(&entry.path)),
+            (None, Err(_)) => entry
+                .path
+                .file_stem()
+                .map(|s| slugify(&s.to_string_lossy()))
+                .unwrap_or_default(),
+        };
+        let base = slug.clone();
+        let mut n = 1;
+        while slugs.contains(&slug) {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        slugs.push(slug.clone());
+        jobs.push(Job {
+            plan: make_plan(options, manifest.as_ref(), slug, font.clone()),
+            publication,
+        });
+    }
+    Ok(jobs)
 }
 
 /// The jobs of `--each`: one per article (a bulletin manifest's articles each on their
@@ -275,13 +352,14 @@ fn each_article_jobs(
                 publication,
             });
         };
-    for input in inputs {
-        let files = if input.is_dir() {
-            input::article_files_in(input)?
-        } else {
-            vec![input.clone()]
-        };
-        for f in files {
+    for entry in library_inputs(inputs)? {
+        if let Some(e) = entry.problem {
+            let name = entry.path.display().to_string();
+            push(name, Err(e), None, &entry.path);
+            continue;
+        }
+        {
+            let f = entry.path;
             let reader = Reader::new(LoadOptions::repairing(options.repair));
             let loaded = input::load_input_with(&f, &reader);
             let places = reader.places();
@@ -444,6 +522,30 @@ fn start(options: &BatchOptions, jobs: usize) -> Result<rayon::ThreadPool, Start
             error: Error::Usage(format!("cannot start worker threads: {e}")),
             failures: 1,
         })
+}
+
+/// Checks each publication of the inputs on its own, as [`check`] checks one: the entries
+/// of a folder that holds a bulletin manifest ([`input::folder_entries`]: a manifest with
+/// its articles, each other article alone), or the inputs as one publication. Each entry's
+/// summary or error, in name order; a broken entry never hides the others.
+pub(crate) fn check_each(inputs: &[PathBuf], repair: bool) -> Vec<(PathBuf, Result<String>)> {
+    if !inputs.iter().any(|i| input::holds_manifest(i)) {
+        let name = inputs.first().cloned().unwrap_or_default();
+        return vec![(name, check(inputs, repair))];
+    }
+    match library_inputs(inputs) {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|e| {
+                let r = match e.problem {
+                    Some(p) => Err(p),
+                    None => check(std::slice::from_ref(&e.path), repair),
+                };
+                (e.path, r)
+            })
+            .collect(),
+        Err(e) => vec![(inputs[0].clone(), Err(e))],
+    }
 }
 
 /// Loads and checks inputs (including font coverage, on shaped clusters, with both

@@ -241,16 +241,7 @@ pub fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Check { inputs, repair } => match batch::check(&inputs, repair) {
-            Ok(summary) => {
-                println!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{}", e.report());
-                ExitCode::FAILURE
-            }
-        },
+        Command::Check { inputs, repair } => check(&inputs, repair),
         Command::Build(args) => build(*args),
         #[cfg(feature = "import")]
         Command::Import {
@@ -261,6 +252,36 @@ pub fn main() -> ExitCode {
         } => import(&sources, &out_dir, quiet, repair),
         #[cfg(feature = "serve")]
         Command::Serve(args) => crate::serve::run(*args, build_options_of),
+    }
+}
+
+/// `anpham check`: one publication, or each publication of a folder that holds a bulletin
+/// manifest (each named before its summary; a broken one reported and the others checked).
+fn check(inputs: &[PathBuf], repair: bool) -> ExitCode {
+    let results = batch::check_each(inputs, repair);
+    let several = results.len() > 1 || inputs.iter().any(|i| crate::input::holds_manifest(i));
+    let mut failed = 0;
+    for (path, r) in &results {
+        match r {
+            Ok(summary) if several => println!("{}:\n{summary}", path.display()),
+            Ok(summary) => println!("{summary}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{}", e.report());
+            }
+        }
+    }
+    if several {
+        println!(
+            "checked {} publication(s): {} ok, {failed} failed",
+            results.len(),
+            results.len() - failed
+        );
+    }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -277,6 +277,68 @@ pub fn narrated_summary(lang: &str) -> &'static str {
     }
 }
 
+/// The accessibility summary of a PDF edition in a catalog (language tag, text): tagged
+/// PDF/UA-1, its body size in points, large print or not.
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub fn pdf_summary(lang: &str, body_pt: f32, large_print: bool) -> (&'static str, String) {
+    let pt = format!("{body_pt}");
+    if is_lang(lang, "vi") {
+        let size = if large_print {
+            format!(
+                "Bản in chữ lớn: cỡ chữ {} pt, kiểu chữ không chân.",
+                pt.replace('.', ",")
+            )
+        } else {
+            format!("Cỡ chữ {} pt.", pt.replace('.', ","))
+        };
+        (
+            "vi",
+            format!(
+                "Bản PDF có gắn thẻ theo PDF/UA-1: đề mục, mục lục (dấu trang), thứ tự đọc và văn bản thay thế cho ảnh được đánh dấu cho công nghệ hỗ trợ. {size}"
+            ),
+        )
+    } else {
+        let size = if large_print {
+            format!("Large print: {pt} pt body text, sans serif.")
+        } else {
+            format!("{pt} pt body text.")
+        };
+        (
+            "en",
+            format!(
+                "A tagged PDF (PDF/UA-1): headings, bookmarks, reading order and image descriptions are marked for assistive technology. {size}"
+            ),
+        )
+    }
+}
+
+/// The accessibility summary of a braille edition in a catalog (language tag, text):
+/// its grade and page.
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub fn braille_summary(lang: &str, grade: u8, cols: usize, rows: usize) -> (&'static str, String) {
+    if is_lang(lang, "vi") {
+        (
+            "vi",
+            format!(
+                "Bản chữ nổi Braille cấp {grade} để in nổi hoặc đọc trên màn hình chữ nổi: {cols} ô × {rows} dòng mỗi trang; lời mô tả ảnh được chép thành chữ nổi."
+            ),
+        )
+    } else {
+        (
+            "en",
+            format!(
+                "Braille, grade {grade}, for embossing or a refreshable braille display: {cols} cells × {rows} lines a page; image descriptions are transcribed."
+            ),
+        )
+    }
+}
+
 /// The description of an article's source file embedded in a PDF/A-3 (metadata, in
 /// English).
 pub fn source_file_description(title: &str) -> String {
@@ -468,6 +530,8 @@ pub struct PortalWords {
     pub no_such_job: &'static str,
     /// A job's files were removed from the cache.
     pub evicted: &'static str,
+    /// The library has no publication at this address.
+    pub no_such_publication: &'static str,
     /// What the link to an edition that opens in the browser adds.
     pub opens_in_browser: &'static str,
     /// The EPUB edition.
@@ -532,6 +596,7 @@ pub const PORTAL_VI: PortalWords = PortalWords {
     wrong_token: "Mã truy cập không đúng. Hãy nhập lại mã mà người quản trị máy chủ đã cho.",
     no_such_job: "Không có kết quả nào ở địa chỉ này (kết quả chỉ được giữ trong một thời gian). Hãy tải bài lên lại.",
     evicted: "Các tệp của kết quả này đã bị xoá khỏi bộ nhớ đệm. Hãy tải bài lên lại.",
+    no_such_publication: "Thư viện không có ấn phẩm nào ở địa chỉ này.",
     opens_in_browser: "mở trong trình duyệt",
     edition_epub: "Sách điện tử EPUB",
     edition_pdf: "Bản in PDF, cỡ chữ",

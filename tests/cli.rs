@@ -553,3 +553,95 @@ fn edition_warnings_travel_in_the_outcomes_and_are_printed_once() {
     }
     assert!(out.join("gia.brf").is_file() && out.join("gia.pef").is_file());
 }
+
+/// Issue #29: a folder that holds a bulletin manifest is a library — the manifest is one
+/// publication (its articles are not read as articles again, nor the manifest as one), and
+/// a broken entry is reported beside the others, which are still checked and built.
+#[test]
+fn a_folder_with_a_manifest_is_checked_and_built_publication_by_publication() {
+    let o = anpham().arg("check").arg(examples()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("bulletin.toml:\nok: 5 article(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("checked 1 publication(s): 1 ok, 0 failed\n"),
+        "{stdout}"
+    );
+
+    // The examples, one article no manifest names, and a broken one.
+    let dir = common::out_dir("cli-library");
+    let lib = dir.join("lib");
+    let copied = Command::new("cp")
+        .args(["-r"])
+        .arg(examples())
+        .arg(&lib)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    std::fs::write(
+        lib.join("ngan.md"),
+        "---\ntitle: Tin ngắn\n---\n\nMột đoạn văn.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lib.join("hong.json"),
+        "{\"title\": \"Hỏng\", \"blocks\": [}",
+    )
+    .unwrap();
+    let o = anpham().arg("check").arg(&lib).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(!o.status.success());
+    assert!(stderr.contains("hong.json:1:"), "{stderr}");
+    assert!(
+        stdout.contains("bulletin.toml:\nok: 5 article(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ngan.md:\nok: 1 article(s)"), "{stdout}");
+    assert!(
+        stdout.contains("checked 3 publication(s): 2 ok, 1 failed"),
+        "{stdout}"
+    );
+
+    let out = dir.join("out");
+    let o = anpham()
+        .arg("build")
+        .arg(&lib)
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "epub", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(stderr.contains("hong.json:1:"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // The bulletin once (named after its manifest) and the loose article.
+    assert_eq!(names, ["bulletin.epub", "ngan.epub"], "{stderr}");
+
+    // --each: every article once, the manifest's included, none twice.
+    let each = dir.join("each");
+    let o = anpham()
+        .arg("build")
+        .arg(examples())
+        .arg("-o")
+        .arg(&each)
+        .args(["--format", "epub", "--each", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_dir(&each).unwrap().count(), 5);
+}

@@ -667,3 +667,530 @@ fn full_queue_sigterm_and_kill_9_then_restart() {
     // The finished jobs of before are still served.
     assert_eq!(server.finished(&slow)["state"], "done");
 }
+
+// ---------------------------------------------------------------------------------------
+// The library (`--library DIR`): OPDS 2.0 and 1.2 catalogs, acquisitions built on request.
+
+/// The media types an acquisition link may have.
+const ACQUISITION_TYPES: &[&str] = &[
+    "application/epub+zip",
+    "application/pdf",
+    "application/x-brf",
+    "application/x-pef+xml",
+];
+const ACQUISITION_REL: &str = "http://opds-spec.org/acquisition/open-access";
+const BASE: &str = "http://books.example/anpham";
+
+/// A library: the examples (one bulletin manifest and the five articles it names), one
+/// article no manifest names, and a broken one.
+fn library(dir: &Path) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            let t = to.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy(&p, &t);
+            } else {
+                std::fs::copy(&p, &t).unwrap();
+            }
+        }
+    }
+    let lib = dir.join("library");
+    copy(&common::root().join("examples"), &lib);
+    std::fs::write(
+        lib.join("tin-ngan.md"),
+        "---\ntitle: Tin ngắn về đường tỉnh\nauthor: Minh Anh\nlang: vi\ndate: 2022-11-15\n---\n\nĐường tỉnh 258 được sửa xong.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        lib.join("hong.json"),
+        "{\"title\": \"Hỏng\", \"blocks\": [}",
+    )
+    .unwrap();
+    lib
+}
+
+/// The path of a link written with the base URL.
+fn path_of(href: &str) -> &str {
+    href.strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("`{href}` does not start with --base-url"))
+}
+
+/// The local copy of Readium's schemas (tests/data/readium-webpub-manifest): their URIs
+/// resolve to the files; the OPDS link properties (no licence to copy) to `{}`.
+struct LocalSchemas;
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let s = uri.as_str();
+        if let Some(name) = s.strip_prefix("https://readium.org/webpub-manifest/schema/") {
+            let p = common::root()
+                .join("tests/data/readium-webpub-manifest/schema")
+                .join(name);
+            return Ok(serde_json::from_str(&std::fs::read_to_string(p)?)?);
+        }
+        if s.starts_with("https://drafts.opds.io/schema/") {
+            return Ok(serde_json::json!({}));
+        }
+        Err(format!("no local copy of {s}").into())
+    }
+}
+
+fn readium_validator(name: &str) -> jsonschema::Validator {
+    let path = common::root()
+        .join("tests/data/readium-webpub-manifest/schema")
+        .join(name);
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::options()
+        .with_retriever(LocalSchemas)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// The OPDS 2.0 rules a feed must keep (opds-2.0.md §2–§4, with Readium's schemas for
+/// each publication's metadata and links).
+fn check_opds2(feed: &Value) {
+    let metadata = readium_validator("metadata.schema.json");
+    let link = readium_validator("link.schema.json");
+    assert!(
+        feed["metadata"]["title"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "{feed}"
+    );
+    let links = feed["links"].as_array().expect("links");
+    let self_link = links
+        .iter()
+        .find(|l| l["rel"] == "self")
+        .expect("a self link");
+    assert_eq!(self_link["type"], "application/opds+json");
+    for l in links {
+        assert!(
+            schema_errors(&link, l).is_empty(),
+            "{l}: {:?}",
+            schema_errors(&link, l)
+        );
+    }
+    let search = links.iter().find(|l| l["rel"] == "search").expect("search");
+    assert_eq!(search["templated"], true);
+    assert!(search["href"].as_str().unwrap().ends_with("{?query}"));
+    for p in feed["publications"].as_array().expect("publications") {
+        let m = &p["metadata"];
+        let errors = schema_errors(&metadata, m);
+        assert!(errors.is_empty(), "{m}: {errors:?}");
+        for key in ["title", "identifier", "language", "modified"] {
+            assert!(m[key].is_string(), "{key}: {m}");
+        }
+        let a11y = &m["accessibility"];
+        for key in [
+            "conformsTo",
+            "accessMode",
+            "accessModeSufficient",
+            "feature",
+            "hazard",
+            "summary",
+        ] {
+            assert!(!a11y[key].is_null(), "accessibility.{key}: {m}");
+        }
+        let acquisitions: Vec<&Value> = p["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["rel"] == ACQUISITION_REL)
+            .collect();
+        assert!(!acquisitions.is_empty(), "no acquisition link: {p}");
+        for l in p["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(p["images"].as_array().into_iter().flatten())
+        {
+            let errors = schema_errors(&link, l);
+            assert!(errors.is_empty(), "{l}: {errors:?}");
+        }
+        for l in &acquisitions {
+            assert!(
+                ACQUISITION_TYPES.contains(&l["type"].as_str().unwrap()),
+                "{l}"
+            );
+            if let Some(a) = l.get("properties").and_then(|p| p.get("accessibility")) {
+                let mut m2 = serde_json::json!({ "title": "x", "accessibility": a });
+                m2["@type"] = "http://schema.org/Book".into();
+                let errors = schema_errors(&metadata, &m2);
+                assert!(errors.is_empty(), "{a}: {errors:?}");
+            }
+        }
+    }
+}
+
+/// The OPDS 1.2 rules: a well-formed Atom feed with a self link of the acquisition
+/// profile, a title, an OpenSearch link, and in every entry an id, a title, an updated
+/// date and at least one open-access acquisition link of a known type. Returns the
+/// entries' acquisition links.
+fn check_opds1(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut depth, mut in_entry) = (0usize, false);
+    let (mut feed_title, mut self_link, mut search) = (false, false, false);
+    let mut entry_fields: Vec<String> = Vec::new();
+    let mut entry_acquisitions = 0;
+    let mut acquisitions = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        let ev = reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not XML: {e}\n{xml}"));
+        let (start, name, attrs) = match &ev {
+            Event::Start(e) | Event::Empty(e) => (
+                true,
+                String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                e.attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        (
+                            String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                            a.unescape_value().unwrap().into_owned(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Event::End(e) => (
+                false,
+                String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                vec![],
+            ),
+            Event::Eof => break,
+            _ => continue,
+        };
+        let attr = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if start {
+            if depth == 0 {
+                assert_eq!(name, "feed");
+                assert_eq!(attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
+            }
+            if name == "entry" {
+                in_entry = true;
+                entry_fields.clear();
+                entry_acquisitions = 0;
+            }
+            if in_entry {
+                entry_fields.push(name.clone());
+            }
+            if name == "title" && depth == 1 {
+                feed_title = true;
+            }
+            if name == "link" {
+                let rel = attr("rel").unwrap_or("");
+                let ty = attr("type").unwrap_or("");
+                if !in_entry && rel == "self" {
+                    self_link = true;
+                    assert_eq!(
+                        ty,
+                        "application/atom+xml;profile=opds-catalog;kind=acquisition"
+                    );
+                }
+                if !in_entry && rel == "search" {
+                    search = ty == "application/opensearchdescription+xml";
+                }
+                if in_entry && rel == ACQUISITION_REL {
+                    assert!(ACQUISITION_TYPES.contains(&ty), "{ty}");
+                    entry_acquisitions += 1;
+                    acquisitions.push((attr("href").unwrap().to_string(), ty.to_string()));
+                }
+            }
+            if matches!(ev, Event::Start(_)) {
+                depth += 1;
+                path.push(name);
+            }
+        } else {
+            depth -= 1;
+            path.pop();
+            if name == "entry" {
+                for f in ["id", "title", "updated", "dc:language", "dc:identifier"] {
+                    assert!(entry_fields.iter().any(|n| n == f), "an entry without {f}");
+                }
+                assert!(entry_acquisitions > 0, "an entry without acquisition links");
+                in_entry = false;
+            }
+        }
+    }
+    assert!(
+        feed_title && self_link && search,
+        "title {feed_title}, self {self_link}, search {search}"
+    );
+    acquisitions
+}
+
+/// Reads both feeds with Readium's OPDS parser (r2-opds-js, from npm: what Thorium Reader
+/// uses) through tests/opds-client/read-feeds.js; `None` (skipped) when it is not installed.
+fn read_with_opds_client(dir: &Path, json: &[u8], xml: &[u8]) -> Option<Value> {
+    let client = common::root().join("tests/opds-client");
+    if !client.join("node_modules/r2-opds-js").exists() {
+        return common::skip("tests/opds-client: run `npm ci` there (r2-opds-js)");
+    }
+    std::fs::write(dir.join("catalog.json"), json).unwrap();
+    std::fs::write(dir.join("catalog.xml"), xml).unwrap();
+    let out = Command::new("node")
+        .arg(client.join("read-feeds.js"))
+        .arg(dir.join("catalog.json"))
+        .arg(dir.join("catalog.xml"))
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "read-feeds.js: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Some(serde_json::from_str(stdout.lines().last().unwrap()).unwrap())
+}
+
+#[test]
+fn the_library_is_an_opds_catalog_whose_editions_are_built_on_request() {
+    let dir = common::out_dir("library");
+    let lib = library(&dir);
+    let server = Server::start(
+        &dir.join("cache"),
+        &[
+            "--library",
+            lib.to_str().unwrap(),
+            "--base-url",
+            &format!("{BASE}/"),
+        ],
+        &[],
+    );
+    // The start says what it found, the broken article named.
+    let log = server.log();
+    assert!(
+        log.contains("2 publication(s), 1 that cannot be loaded"),
+        "{log}"
+    );
+    assert!(log.contains("hong.json"), "{log}");
+
+    // OPDS 2.0.
+    let a = server.get("/opds/catalog.json");
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("content-type"), Some("application/opds+json"));
+    assert_eq!(a.body.first(), Some(&b'{'), "the first byte");
+    let feed = a.json();
+    check_opds2(&feed);
+    let pubs = feed["publications"].as_array().unwrap();
+    let titles: Vec<&str> = pubs
+        .iter()
+        .map(|p| p["metadata"]["title"].as_str().unwrap())
+        .collect();
+    // The manifest is one publication (its articles are not listed again); the broken
+    // article has nothing to acquire and is left out of the feed.
+    assert_eq!(titles, ["Bản tin tuần", "Tin ngắn về đường tỉnh"], "{feed}");
+    assert_eq!(feed["metadata"]["numberOfItems"], 2);
+    let bulletin = &pubs[0];
+    let types: Vec<&str> = bulletin["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"application/epub+zip") && types.contains(&"application/pdf"),
+        "{types:?}"
+    );
+    let large = bulletin["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["href"].as_str().unwrap().ends_with("/bulletin.large.pdf"))
+        .expect("the large-print PDF the manifest asks for");
+    let large_a11y = &large["properties"]["accessibility"];
+    assert!(
+        large_a11y["feature"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "largePrint"),
+        "{large}"
+    );
+    assert_eq!(
+        large_a11y["conformsTo"][0],
+        "https://www.iso.org/standard/64599.html"
+    );
+    assert_eq!(
+        bulletin["metadata"]["accessibility"]["conformsTo"][0],
+        "https://www.w3.org/TR/epub-a11y-11#wcag-2.2-aa"
+    );
+    // The bulletin's cover (its first figure) is served; the short article has no figure.
+    assert!(pubs[1].get("images").is_none(), "{}", pubs[1]);
+    let cover = server.get(path_of(bulletin["images"][0]["href"].as_str().unwrap()));
+    assert_eq!(cover.status, 200);
+    assert_eq!(
+        Some(cover.header("content-type").unwrap()),
+        bulletin["images"][0]["type"].as_str()
+    );
+
+    // Paging and search.
+    let first = server.get("/opds/catalog.json?per-page=1").json();
+    check_opds2(&first);
+    let next = first["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .expect("next");
+    let second = server.get(path_of(next["href"].as_str().unwrap())).json();
+    assert_eq!(
+        second["publications"][0]["metadata"]["title"],
+        "Tin ngắn về đường tỉnh"
+    );
+    assert!(
+        second["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["rel"] == "previous")
+    );
+    assert!(
+        !second["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["rel"] == "next")
+    );
+    let found = server.get("/opds/catalog.json?query=duong%20TINH").json();
+    assert_eq!(found["metadata"]["numberOfItems"], 1, "{found}");
+
+    // OPDS 1.2 and its OpenSearch description.
+    let x = server.get("/opds/catalog.xml");
+    assert_eq!(x.status, 200);
+    assert_eq!(
+        x.header("content-type"),
+        Some("application/atom+xml;profile=opds-catalog;kind=acquisition")
+    );
+    let xml = String::from_utf8(x.body.clone()).unwrap();
+    let acquisitions = check_opds1(&xml);
+    assert!(
+        acquisitions
+            .iter()
+            .any(|(h, _)| h.ends_with("/library/bulletin/files/bulletin.epub"))
+    );
+    let os = server.get("/opds/search.xml");
+    assert_eq!(
+        os.header("content-type"),
+        Some("application/opensearchdescription+xml")
+    );
+    assert!(String::from_utf8_lossy(&os.body).contains("/opds/catalog.xml?query={searchTerms}"));
+
+    // A real OPDS client reads both.
+    if let Some(read) = read_with_opds_client(&dir, &a.body, &x.body) {
+        assert_eq!(read["opds2"]["publications"], 2, "{read}");
+        assert_eq!(read["opds1"]["publications"], 2, "{read}");
+        assert!(
+            read["opds2"]["acquisitions"].as_u64().unwrap() >= 4,
+            "{read}"
+        );
+    }
+
+    // An acquisition of an edition never built: the file, built on the request.
+    let epub_href = path_of(
+        bulletin["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["type"] == "application/epub+zip")
+            .unwrap()["href"]
+            .as_str()
+            .unwrap(),
+    )
+    .to_string();
+    let epub = server.get(&epub_href);
+    assert_eq!(epub.status, 200, "{}", String::from_utf8_lossy(&epub.body));
+    assert_eq!(epub.header("content-type"), Some("application/epub+zip"));
+    assert!(epub.body.starts_with(b"PK"));
+    std::fs::write(dir.join("bulletin.epub"), &epub.body).unwrap();
+    let pdf = server.get(path_of(large["href"].as_str().unwrap()));
+    assert_eq!(pdf.status, 200, "{}", String::from_utf8_lossy(&pdf.body));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    std::fs::write(dir.join("bulletin.large.pdf"), &pdf.body).unwrap();
+    if let Some(s) = common::run_checker("check-epub", &[&dir.join("bulletin.epub")]) {
+        common::assert_epub_clean(&s, "the library's EPUB", false);
+    }
+    if let Some(r) = common::run_checker("check-pdf", &[&dir.join("bulletin.large.pdf")]) {
+        assert_eq!(r["pdfua_part"], "1", "{r}");
+        assert_eq!(r["pdfua_findings"]["error"], 0, "{r}");
+    }
+    // The braille editions when liblouis is here.
+    if let Some(brf) = bulletin["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["type"] == "application/x-brf")
+    {
+        let b = server.get(path_of(brf["href"].as_str().unwrap()));
+        assert_eq!(b.status, 200, "{}", String::from_utf8_lossy(&b.body));
+        assert_eq!(b.header("content-type"), Some("application/x-brf"));
+    }
+
+    // The same again: from the cache, with its ETag; a changed article is built anew.
+    let short = pubs[1]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["type"] == "application/epub+zip")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let one = server.get(path_of(&short));
+    assert_eq!(one.status, 200);
+    let again = server.get(path_of(&short));
+    assert_eq!(again.header("etag"), one.header("etag"));
+    std::fs::write(
+        lib.join("tin-ngan.md"),
+        "---\ntitle: Tin ngắn về đường tỉnh\nauthor: Minh Anh\nlang: vi\ndate: 2022-11-15\n---\n\nĐường tỉnh 258 được sửa xong và thông xe.\n",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    let changed = server.get(path_of(&short));
+    assert_eq!(changed.status, 200);
+    assert_ne!(
+        changed.header("etag"),
+        one.header("etag"),
+        "a changed article is built anew"
+    );
+
+    // The broken article: its located problem; an unknown edition or publication: 404.
+    let p = assert_problem(
+        &server.get("/library/hong/files/hong.epub"),
+        422,
+        "invalid-input",
+    );
+    assert_eq!(p["diagnostics"][0]["file"], "hong.json", "{p}");
+    assert_problem(
+        &server.get("/library/bulletin/files/..%2Fjob.json"),
+        404,
+        "no-such-file",
+    );
+    assert_problem(
+        &server.get("/library/nothing/files/x.epub"),
+        404,
+        "no-such-publication",
+    );
+}
+
+#[test]
+fn without_a_library_the_catalog_routes_say_so() {
+    let dir = common::out_dir("no-library");
+    let server = Server::start(&dir.join("cache"), &[], &[]);
+    assert_problem(&server.get("/opds/catalog.json"), 404, "no-library");
+    assert_problem(&server.get("/library/x/files/x.epub"), 404, "no-library");
+}

@@ -297,6 +297,122 @@ fn with_a_token_the_form_asks_for_the_access_code() {
     assert!(text(&job).contains("Đã xong."), "{}", text(&job));
 }
 
+/// A copy of `examples/` (a bulletin manifest of all its articles) with a broken article
+/// beside it: the library of the tests.
+fn library(dir: &Path) -> std::path::PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            let target = to.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy(&p, &target);
+            } else {
+                std::fs::copy(&p, &target).unwrap();
+            }
+        }
+    }
+    let lib = dir.join("library");
+    copy(&common::root().join("examples"), &lib);
+    std::fs::write(
+        lib.join("broken.json"),
+        "{\"title\": \"Hỏng\", \"lang\": \"vi\",\n \"blocks\": [{\"type\": \"paragraph\", \"txt\": \"x\"}]}\n",
+    )
+    .unwrap();
+    lib
+}
+
+#[test]
+fn the_library_lists_a_manifest_and_a_broken_article_with_the_chosen_scale() {
+    let dir = common::out_dir("web-library");
+    let lib = library(&dir);
+    let server = Server::start(
+        &dir.join("cache"),
+        &["--jobs", "1", "--library", lib.to_str().unwrap()],
+        &[],
+    );
+    let home = server.get("/?scale=%2B4");
+    assert_eq!(home.status, 200);
+    let doc = check_page(&home);
+    let page = text(&home);
+    let titles: Vec<String> = select(&doc, "#library h3")
+        .iter()
+        .map(|h| h.text().collect())
+        .collect();
+    // The manifest is one publication (its articles are not listed again); the broken
+    // article is listed with its located error, politely, beside it.
+    assert_eq!(titles, ["broken.json", "Bản tin tuần"], "{page}");
+    let problem: String = select(&doc, "#library .problem")[0].text().collect();
+    assert!(
+        problem.contains("broken.json:2:") && problem.contains("txt"),
+        "{problem}"
+    );
+    // Its editions: one link per format, the print edition at the scale chosen.
+    let links: Vec<(String, String)> = select(&doc, "#library ul.files a")
+        .iter()
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.text().collect::<String>(),
+            )
+        })
+        .collect();
+    assert!(
+        links
+            .iter()
+            .any(|(h, t)| h.ends_with(".step+4.pdf") && t.contains("20 pt")),
+        "{links:?}"
+    );
+    assert!(links.iter().any(|(h, _)| h.ends_with(".epub")), "{links:?}");
+    // The preview of the bulletin's first page at +4, its image served, its text on the page.
+    let img = select(&doc, "#preview img");
+    assert_eq!(img.len(), 1, "{page}");
+    let alt = img[0].value().attr("alt").unwrap();
+    assert!(
+        alt.contains("20 pt") && alt.contains("Bản tin tuần"),
+        "{alt}"
+    );
+    let lines: String = select(&doc, "#preview-text")[0].text().collect();
+    assert!(lines.contains("Bản tin tuần"), "{lines}");
+    let svg = server.get(img[0].value().attr("src").unwrap());
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    assert!(
+        svg.header("content-security-policy")
+            .unwrap()
+            .contains("sandbox")
+    );
+    // A download link answers with the file (built on the request).
+    let (href, _) = links
+        .iter()
+        .find(|(h, _)| h.ends_with(".step+4.pdf"))
+        .unwrap();
+    // (A build slower than the acquisition's wait answers 503 with Retry-After and goes
+    // on: ask again, as a browser's reader would, for up to five minutes.)
+    let started = std::time::Instant::now();
+    let pdf = loop {
+        let a = server.get(href);
+        if a.status != 503 || started.elapsed() > std::time::Duration::from_secs(300) {
+            break a;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    };
+    assert_eq!(pdf.status, 200, "{}", String::from_utf8_lossy(&pdf.body));
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    // The scale form keeps the publication shown.
+    let kept = select(&doc, "form[method=get] input[type=hidden][name=pub]");
+    assert_eq!(kept.len(), 1, "{page}");
+    let id = kept[0].value().attr("value").unwrap();
+    assert!(
+        img[0]
+            .value()
+            .attr("src")
+            .unwrap()
+            .contains(&format!("/library/{id}/preview")),
+        "{id}"
+    );
+}
+
 /// The start page, a job's page and an error page in Debian's chromium: axe-core's WCAG
 /// 2.2 A/AA rules (0 violations) at 1280 and 320 px, the reflow at 320 px, and with scripts
 /// OFF the reader's steps: the scale buttons, the upload, the downloads, the single page.
@@ -307,7 +423,12 @@ fn the_web_page_in_chromium_with_scripts_off() {
         return;
     }
     let dir = common::out_dir("web-browser");
-    let server = Server::start(&dir.join("cache"), &["--jobs", "1"], &[]);
+    let lib = library(&dir);
+    let server = Server::start(
+        &dir.join("cache"),
+        &["--jobs", "1", "--library", lib.to_str().unwrap()],
+        &[],
+    );
     let zip = dir.join("bac-kan.zip");
     std::fs::write(&zip, bac_kan_zip()).unwrap();
     let job = dir.join("job.json");
@@ -318,6 +439,7 @@ fn the_web_page_in_chromium_with_scripts_off() {
             "upload": zip,
             "downloads": dir.join("downloads"),
             "screenshots": dir,
+            "library": { "titles": ["Bản tin tuần"], "broken": ["broken.json"] },
         })
         .to_string(),
     )

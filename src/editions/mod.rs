@@ -588,6 +588,9 @@ fn build_with_store<S: EditionSink>(
     Ok((done, build.images))
 }
 
+/// A first-page preview ([`page_previews`]).
+pub(crate) use crate::pdf::preview::PagePreview;
+
 /// The end of a first-page preview's file name (`bac-kan.large.preview.svg`).
 pub(crate) const PREVIEW_EXTENSION: &str = ".preview.svg";
 

@@ -107,6 +107,36 @@ impl EpubOptions {
     }
 }
 
+/// The accessibility metadata an EPUB of `p` with base size `scale` declares (a narrated
+/// one: `talking`), derived before it is built exactly as the writer derives it
+/// (`metadata::metadata`, `metadata::talking_metadata`), but without the page list, whose
+/// claims and page count are known only once the print edition is laid out. For
+/// catalogs (the OPDS feeds of `anpham serve --library`).
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) fn discovery_metadata(
+    p: &Publication,
+    scale: FontScale,
+    talking: bool,
+) -> opf::Metadata {
+    let mut m = metadata::metadata(p, &EpubOptions::new(scale), 0);
+    if talking {
+        metadata::talking_metadata(&mut m);
+    }
+    m
+}
+
+/// The `dcterms:conformsTo` claim of [`CONFORMS_TO`] as a URI, the form catalogs list
+/// (Readium's accessibility context gives this one for "EPUB Accessibility 1.1 - WCAG 2.2
+/// Level AA").
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) const CONFORMS_TO_URI: &str = "https://www.w3.org/TR/epub-a11y-11#wcag-2.2-aa";
+
 /// Directory of the publication resources inside the container.
 const ROOT: &str = "EPUB";
 const CSS_HREF: &str = "css/anpham.css";

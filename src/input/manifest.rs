@@ -128,6 +128,52 @@ pub(super) fn looks_like_bulletin(format: Format, text: &str) -> bool {
     }
 }
 
+/// The article files a manifest names (its `articles` paths and the article files of its
+/// `folder`), canonical, read from its text without loading them: a library folder does
+/// not list them again (`super::entries`). A manifest that cannot be parsed names none.
+pub(super) fn named_files(path: &Path, format: Format, text: &str) -> Vec<PathBuf> {
+    let (articles, folder): (Vec<String>, Option<String>) = match format {
+        Format::Json => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => (
+                v.get("articles")
+                    .and_then(|a| a.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|e| e.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                v.get("folder").and_then(|f| f.as_str()).map(String::from),
+            ),
+            Err(_) => (Vec::new(), None),
+        },
+        Format::Toml => match text.parse::<toml::Table>() {
+            Ok(t) => (
+                t.get("articles")
+                    .and_then(|a| a.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|e| e.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                t.get("folder").and_then(|f| f.as_str()).map(String::from),
+            ),
+            Err(_) => (Vec::new(), None),
+        },
+        Format::Markdown => (Vec::new(), None),
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut files: Vec<PathBuf> = articles.iter().map(|a| base.join(a)).collect();
+    if let Some(f) = folder {
+        files.extend(super::article_files_in(&base.join(f)).unwrap_or_default());
+    }
+    files
+        .into_iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect()
+}
+
 /// The keys of a JSON object's top level, found without parsing the values.
 fn json_top_level_keys(text: &str) -> Vec<String> {
     if !text.trim_start().starts_with('{') {

@@ -6,6 +6,7 @@
 //! normalises the text (NFC), checks it and loads the images.
 
 mod articles;
+mod entries;
 mod manifest;
 mod markdown;
 
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+pub(crate) use entries::{FolderEntry, folder_entries, holds_manifest};
 pub use manifest::Manifest;
 
 pub use crate::source_text::MAX_INPUT_BYTES;
@@ -268,6 +270,26 @@ fn load(inputs: &[PathBuf], reader: &Reader) -> Result<(Publication, Option<Mani
 /// Loads one path: a folder (every article file in it, sorted by name), a manifest, or an
 /// article file, with a reader's options, gathering its warnings.
 pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
+    if path.is_dir() && holds_manifest(path) {
+        // A library folder: one publication when its one entry is a manifest
+        // (`examples/`), else name the entry.
+        let entries = folder_entries(path)?;
+        if let [only] = entries.as_slice()
+            && only.manifest
+        {
+            return load_input_with(&only.path, reader);
+        }
+        let names: Vec<String> = entries
+            .iter()
+            .map(|e| e.path.display().to_string())
+            .collect();
+        return Err(Error::Usage(format!(
+            "{}: the folder holds a bulletin manifest and {} publication(s) in all ({}); it is a library, not one publication\n  hint: name one of them, or build the folder with `anpham build` (each publication on its own)",
+            path.display(),
+            entries.len(),
+            names.join(", ")
+        )));
+    }
     if path.is_dir() {
         let files = article_files_in(path)?;
         if files.is_empty() {
@@ -314,7 +336,7 @@ pub(crate) fn load_input_with(path: &Path, reader: &Reader) -> Result<Loaded> {
 /// Whether a file in a folder is an article: an article file (`.json`, `.toml`, `.md`) or
 /// a page to import (`.html`, `.htm`, `.xhtml`, `.txt`), except a `README`, `LICENSE`
 /// or `NOTES` text beside them.
-fn is_article_file(p: &Path) -> bool {
+pub(super) fn is_article_file(p: &Path) -> bool {
     if Format::from_path(p).is_some() {
         return true;
     }

@@ -31,8 +31,6 @@ pub struct PagePreview {
     /// The page's printed lines (running header and page number left out), one per line:
     /// the text alternative of the image.
     pub text: String,
-    /// The page's width and height, pt.
-    pub size: (f32, f32),
 }
 
 /// Draws page 1 of `lay` (a layout of `p`) as SVG; `title` names the image.
@@ -134,11 +132,7 @@ pub fn first_page(p: &Publication, lay: &Layout, title: &str) -> Result<PagePrev
     svg.push_str("</defs>\n<g fill=\"#000\">\n");
     svg.push_str(&body);
     svg.push_str("</g>\n</svg>\n");
-    Ok(PagePreview {
-        svg,
-        text,
-        size: (w, h),
-    })
+    Ok(PagePreview { svg, text })
 }
 
 /// The glyph outlines drawn so far, each defined once (`<path id="gF-G">`, in font units).

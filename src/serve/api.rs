@@ -9,11 +9,17 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/editions"),
     ("GET", "/v1/jobs/{id}"),
     ("GET", "/v1/jobs/{id}/files/{name}"),
+    ("GET", "/opds/catalog.json"),
+    ("GET", "/opds/catalog.xml"),
+    ("GET", "/opds/search.xml"),
+    ("GET", "/library/{id}/cover"),
+    ("GET", "/library/{id}/files/{name}"),
     // The web page (docs/serve.md, "The web page").
     ("GET", "/"),
     ("POST", "/upload"),
     ("GET", "/jobs/{id}"),
     ("GET", "/jobs/{id}/files/{name}"),
+    ("GET", "/library/{id}/preview"),
 ];
 
 /// The media type of the web page's answers.

@@ -100,6 +100,9 @@ pub(crate) struct Jobs {
     building: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Versions of the outside tools, part of every cache key.
     tools: String,
+    /// The build slots (`--jobs`), shared by the queued jobs and the library's
+    /// acquisitions.
+    slots: Arc<Semaphore>,
 }
 
 /// Seconds since 1970.
@@ -199,6 +202,7 @@ impl Jobs {
             queue: tx,
             building: Mutex::new(HashMap::new()),
             tools: tool_versions(),
+            slots: Arc::new(Semaphore::new(settings.workers.max(1))),
             settings,
         });
         let mut requeue = Vec::new();
@@ -388,7 +392,7 @@ impl Jobs {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let workers = self.settings.workers.max(1);
-        let slots = Arc::new(Semaphore::new(workers));
+        let slots = self.slots.clone();
         loop {
             let permit = tokio::select! {
                 biased;
@@ -524,6 +528,123 @@ impl Jobs {
         self.cache.evict(None);
     }
 }
+
+impl Jobs {
+    /// The cache key of a library acquisition: the bytes of every file the publication
+    /// reads (`files`, named relative to `root`: manifest, articles, images), the
+    /// options, and the tools — a changed article or image is a new key, built anew.
+    pub fn library_key(
+        &self,
+        root: &Path,
+        files: &[PathBuf],
+        words: &[String],
+    ) -> std::io::Result<String> {
+        let mut body = Vec::new();
+        for f in files {
+            let name = f
+                .strip_prefix(root)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(f)?;
+            body.extend((name.len() as u64).to_le_bytes());
+            body.extend(name.as_bytes());
+            body.extend((bytes.len() as u64).to_le_bytes());
+            body.extend(bytes);
+        }
+        Ok(CacheKey {
+            media_type: LIBRARY_MEDIA_TYPE,
+            body: &body,
+            words,
+            tools: &self.tools,
+        }
+        .hex())
+    }
+
+    /// Builds one edition of a library publication (`entry`, a file inside `root`) with
+    /// the command line's `words` into the cache under `key`, unless it is there: on a
+    /// build slot (`--jobs`), the same key built once at a time, the input confined to
+    /// `root`, within `--job-time-limit`. Waits at most `wait`: then `Ok(false)`, and the
+    /// build goes on (its result is cached for the next request).
+    pub async fn acquire(
+        self: &Arc<Self>,
+        root: PathBuf,
+        entry: PathBuf,
+        words: Vec<String>,
+        key: String,
+        wait: Duration,
+    ) -> Result<bool, Problem> {
+        if self.cache.get(&key).is_some() {
+            return Ok(true);
+        }
+        let this = self.clone();
+        let task = tokio::spawn(async move {
+            let lock = {
+                let mut building = this.building.lock().unwrap_or_else(|e| e.into_inner());
+                building.entry(key.clone()).or_default().clone()
+            };
+            let guard = lock.lock().await;
+            let outcome = if this.cache.get(&key).is_some() {
+                Ok(())
+            } else {
+                let permit = this.slots.clone().acquire_owned().await;
+                let staging = this.staging(&format!("library-{}", new_id()));
+                let (s, k, t) = (staging.clone(), key.clone(), this.clone());
+                let handle = tokio::task::spawn_blocking(move || {
+                    let rel = entry.strip_prefix(&root).unwrap_or(&entry).to_path_buf();
+                    let built = build_job(&root, &rel.to_string_lossy(), &words, &s, |_| {});
+                    match built {
+                        Ok(manifest) if !manifest.files.is_empty() => t
+                            .cache
+                            .insert(&k, &s, manifest)
+                            .map(|_| ())
+                            .map_err(|e| Problem::of_error(&e, &root)),
+                        Ok(manifest) => Err(all_failed(manifest.failed)),
+                        Err(p) => Err(p),
+                    }
+                });
+                let running = handle.abort_handle();
+                let outcome = match tokio::time::timeout(this.settings.time_limit, handle).await {
+                    Ok(Ok(o)) => o,
+                    Ok(Err(panic)) => Err(Problem::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "build-failed",
+                        format!("the build stopped unexpectedly: {panic}"),
+                    )),
+                    Err(_) => {
+                        // As a job's build: its thread keeps the slot until it ends.
+                        while !running.is_finished() {
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                        Err(time_limit(this.settings.time_limit))
+                    }
+                };
+                let _ = std::fs::remove_dir_all(&staging);
+                drop(permit);
+                outcome
+            };
+            drop(guard);
+            let mut building = this.building.lock().unwrap_or_else(|e| e.into_inner());
+            if Arc::strong_count(&lock) <= 2 {
+                building.remove(&key);
+            }
+            outcome
+        });
+        match tokio::time::timeout(wait, task).await {
+            Ok(Ok(Ok(()))) => Ok(true),
+            Ok(Ok(Err(p))) => Err(p),
+            Ok(Err(e)) => Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "build-failed",
+                format!("the build stopped unexpectedly: {e}"),
+            )),
+            Err(_) => Ok(false),
+        }
+    }
+}
+
+/// The media type in the cache key of a library acquisition (no body was sent).
+const LIBRARY_MEDIA_TYPE: &str = "application/x-anpham-library";
 
 /// Runs blocking work (files) off the server's threads.
 async fn run_blocking<T: Send + 'static>(

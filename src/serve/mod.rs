@@ -13,7 +13,9 @@
 mod api;
 mod cache;
 mod jobs;
+pub(crate) mod library;
 mod limits;
+mod opds;
 mod openapi;
 mod page;
 mod problem;
@@ -106,6 +108,11 @@ pub(crate) struct ServeArgs {
     /// An origin allowed to call the API from a browser (CORS); off by default.
     #[arg(long, value_name = "ORIGIN")]
     cors: Vec<String>,
+    /// A folder of articles, article folders and bulletin manifests to serve as a library:
+    /// OPDS catalogs at /opds/catalog.json and /opds/catalog.xml, each edition built on
+    /// its first request (changes to the folder are seen without a restart).
+    #[arg(long, value_name = "DIR")]
+    library: Option<PathBuf>,
 }
 
 /// Runs the server until SIGTERM or Ctrl-C: then it stops accepting, finishes the
@@ -139,6 +146,34 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         zip: limits::ZipLimits::for_upload(args.max_upload),
     };
     let cors = cors_layer(&args.cors)?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
+    let library = match &args.library {
+        Some(dir) => Some(Arc::new(library::Library::open(
+            dir,
+            &base_url,
+            options_of(&[])?,
+        )?)),
+        None => None,
+    };
+    if let Some(lib) = &library {
+        let c = lib.refresh();
+        let failed = c.entries.iter().filter(|e| e.publication.is_err()).count();
+        eprintln!(
+            "anpham serve: library {}: {} publication(s), {failed} that cannot be loaded",
+            lib.dir().display(),
+            c.entries.len() - failed
+        );
+        for e in c.entries.iter().filter(|e| e.publication.is_err()) {
+            if let Err(p) = &e.publication {
+                eprintln!("  {}: {}", e.source, p.detail.lines().next().unwrap_or(""));
+            }
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores.min(4))
         .enable_all()
@@ -181,11 +216,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             jobs,
             token,
             max_upload: args.max_upload,
-            base_url: args
-                .base_url
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .to_string(),
+            base_url,
+            library,
             stopping: stop_rx.clone(),
         });
         let mut app = routes::router(state, web::handler)

@@ -45,6 +45,12 @@ pub(crate) fn document() -> Value {
         .unwrap_or_default();
     page.insert(page_type.to_string(), json!({}));
     let page = serde_json::Value::Object(page);
+    let listing = json!([
+        { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 }, "description": "The page, from 1." },
+        { "name": "per-page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100 }, "description": "Publications per page (25 by default)." },
+        { "name": "query", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Search words (title, author, description, publisher; accents and case ignored)." }
+    ]);
+    let publication = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "The publication's id in the library (its output name)." });
     let mut paths = serde_json::Map::new();
     for (method, path) in ROUTES {
         let op = match (*method, *path) {
@@ -147,6 +153,16 @@ pub(crate) fn document() -> Value {
                     "404": { "description": "No such job (or expired).", "content": page.clone() }
                 }
             }),
+            ("GET", "/library/{id}/preview") => json!({
+                "summary": "The first page of a library publication's PDF at a scale, as an SVG image drawn from the PDF's own layout (the start page's preview; its text alternative is on the page).",
+                "operationId": "libraryPreview",
+                "parameters": [publication, { "name": "scale", "in": "query", "required": false, "schema": { "type": "string" }, "description": "A step -2…+6 or a size (19pt); +3 by default." }],
+                "responses": {
+                    "200": { "description": "The image.", "content": { "image/svg+xml": {} } },
+                    "404": { "description": "No library or no such publication.", "content": page.clone() },
+                    "422": { "description": "The publication cannot be loaded or laid out.", "content": page.clone() }
+                }
+            }),
             ("GET", "/jobs/{id}/files/{name}") => json!({
                 "summary": "A file of a done job, as /v1/jobs/{id}/files/{name} serves it, without the token (the job's random id is the key); a page or an SVG image is served with a sandboxing Content-Security-Policy.",
                 "operationId": "getJobFilePage",
@@ -158,6 +174,61 @@ pub(crate) fn document() -> Value {
                     "404": problem("No such job or file."),
                     "409": problem("The job is not done."),
                     "410": problem("Evicted from the cache: submit again.")
+                }
+            }),
+            ("GET", "/opds/catalog.json") => json!({
+                "summary": "The library (--library) as an OPDS 2.0 feed: a page of its publications, each with an acquisition link per edition and PDF scale.",
+                "operationId": "opdsCatalogJson",
+                "parameters": listing,
+                "responses": {
+                    "200": { "description": "OPDS 2.0 (first byte `{`, no BOM).", "content": { "application/opds+json": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/opds/catalog.xml") => json!({
+                "summary": "The library as an OPDS 1.2 acquisition feed (Atom).",
+                "operationId": "opdsCatalogXml",
+                "parameters": listing,
+                "responses": {
+                    "200": { "description": "OPDS 1.2.", "content": { "application/atom+xml;profile=opds-catalog;kind=acquisition": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/opds/search.xml") => json!({
+                "summary": "The OpenSearch description of the OPDS 1.2 feed's search.",
+                "operationId": "opdsSearch",
+                "responses": {
+                    "200": { "description": "OpenSearch 1.1.", "content": { "application/opensearchdescription+xml": {} } },
+                    "404": problem("The server has no library.")
+                }
+            }),
+            ("GET", "/library/{id}/cover") => json!({
+                "summary": "A library publication's cover: its first figure's image.",
+                "operationId": "libraryCover",
+                "parameters": [publication],
+                "responses": {
+                    "200": { "description": "The image.", "content": { "image/jpeg": {}, "image/png": {} } },
+                    "404": problem("No such publication, or it has no figure.")
+                }
+            }),
+            ("GET", "/library/{id}/files/{name}") => json!({
+                "summary": "An edition of a library publication (an OPDS acquisition link): from the cache, or built now — a changed article is built anew.",
+                "operationId": "libraryFile",
+                "parameters": [publication, { "name": "name", "in": "path", "required": true, "schema": { "type": "string" },
+                    "description": "The file name as `anpham build` writes it: SLUG.epub, SLUG.large.pdf, SLUG.step+2.pdf, SLUG.brf, SLUG.pef …" },
+                    { "name": "Range", "in": "header", "required": false, "schema": { "type": "string" } },
+                    { "name": "If-None-Match", "in": "header", "required": false, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The file (application/epub+zip, application/pdf, application/x-brf, application/x-pef+xml …).", "headers": { "ETag": { "schema": { "type": "string" } } }, "content": { "*/*": {} } },
+                    "206": { "description": "The range asked for.", "content": { "*/*": {} } },
+                    "304": { "description": "Not modified (If-None-Match)." },
+                    "404": problem("No library, no such publication or edition."),
+                    "422": problem("The publication cannot be loaded: its located diagnostics."),
+                    "503": {
+                        "description": "The build takes longer than 100 s (it goes on): ask again after Retry-After seconds.",
+                        "headers": { "Retry-After": { "schema": { "type": "integer" } } },
+                        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+                    }
                 }
             }),
             _ => json!({ "summary": "undescribed" }),

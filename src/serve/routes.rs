@@ -32,6 +32,8 @@ pub(crate) struct AppState {
     pub max_upload: u64,
     /// Prefix of the links in answers (`https://example.org/anpham`), else none.
     pub base_url: String,
+    /// The library (`--library DIR`), if any.
+    pub library: Option<Arc<super::library::Library>>,
     /// Turns true when the server is stopping.
     pub stopping: watch::Receiver<bool>,
 }
@@ -73,6 +75,11 @@ fn handler(method: &str, path: &str, pages: PageHandlers) -> MethodRouter<Shared
         ("POST", "/v1/editions") => post(submit),
         ("GET", "/v1/jobs/{id}") => get(job).layer(CompressionLayer::new()),
         ("GET", "/v1/jobs/{id}/files/{name}") => get(file),
+        ("GET", "/opds/catalog.json") => get(opds_json).layer(CompressionLayer::new()),
+        ("GET", "/opds/catalog.xml") => get(opds_xml).layer(CompressionLayer::new()),
+        ("GET", "/opds/search.xml") => get(opensearch),
+        ("GET", "/library/{id}/cover") => get(cover),
+        ("GET", "/library/{id}/files/{name}") => get(acquire),
         _ => pages(method, path).unwrap_or_else(|| {
             unreachable!("every route of ROUTES has a handler: {method} {path}")
         }),
@@ -357,8 +364,20 @@ pub(crate) async fn file(
         )
         .into_response();
     }
+    serve_cached(&s, &record.key, &name, &headers, no_file).await
+}
+
+/// A file of a cached result, with `ETag`, `Content-Length` and one `Range` (the job's
+/// files, and the library's acquisitions).
+pub(crate) async fn serve_cached(
+    s: &AppState,
+    key: &str,
+    name: &str,
+    headers: &HeaderMap,
+    no_file: impl FnOnce() -> Response,
+) -> Response {
     let jobs = s.jobs.clone();
-    let (key, n) = (record.key.clone(), name.clone());
+    let (key, n) = (key.to_string(), name.to_string());
     let found = tokio::task::spawn_blocking(move || jobs.cache.file(&key, &n)).await;
     let (path, entry) = match found {
         Ok(Ok(f)) => f,
@@ -483,7 +502,226 @@ pub(crate) async fn file(
 
 /// The policy of a served page or image: its own inline style, script, fonts and images,
 /// nothing else, in a sandbox (an origin of its own).
-const FILE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; sandbox allow-scripts";
+pub(crate) const FILE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; sandbox allow-scripts";
+
+/// How long an acquisition waits for its build: under the 120 s every request has, so
+/// that an e-reader (which does not poll) gets the file or a `503` with `Retry-After`,
+/// never a dropped connection.
+pub(crate) const ACQUISITION_WAIT: std::time::Duration = std::time::Duration::from_secs(100);
+
+fn no_library() -> Response {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "no-library",
+        "this server has no library; start it with `anpham serve --library DIR`",
+    )
+    .into_response()
+}
+
+/// The query of a listing: `page`, `per-page` (or `per_page`), `query` (or `q`).
+fn list_query(params: &[(String, String)]) -> super::library::ListQuery {
+    let mut q = super::library::ListQuery {
+        loaded_only: true,
+        ..Default::default()
+    };
+    for (name, value) in params {
+        match name.as_str() {
+            "page" => q.page = value.trim().parse().unwrap_or(1),
+            "per-page" | "per_page" => q.per_page = value.trim().parse().unwrap_or(0),
+            "query" | "q" => q.search = Some(value.clone()),
+            _ => {}
+        }
+    }
+    q
+}
+
+fn typed(media_type: &'static str, body: String) -> Response {
+    let mut h = HeaderMap::new();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    (StatusCode::OK, h, body).into_response()
+}
+
+/// `GET /opds/catalog.json`: a page of the library as OPDS 2.0.
+async fn opds_json(
+    State(s): State<Shared>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(lib) = &s.library else {
+        return no_library();
+    };
+    let catalog = lib.catalog().await;
+    let page = catalog.page(&list_query(&params));
+    let feed = super::opds::feed_json(&catalog, &page, &s.base_url);
+    // serde_json writes no BOM and no leading white space: the first byte is `{`.
+    typed(
+        super::opds::OPDS2,
+        serde_json::to_string(&feed).unwrap_or_default(),
+    )
+}
+
+/// `GET /opds/catalog.xml`: a page of the library as OPDS 1.2 (Atom).
+async fn opds_xml(
+    State(s): State<Shared>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(lib) = &s.library else {
+        return no_library();
+    };
+    let catalog = lib.catalog().await;
+    let page = catalog.page(&list_query(&params));
+    typed(
+        super::opds::OPDS1,
+        super::opds::feed_xml(&catalog, &page, &s.base_url),
+    )
+}
+
+/// `GET /opds/search.xml`: the OpenSearch description of the OPDS 1.2 search.
+async fn opensearch(State(s): State<Shared>) -> Response {
+    if s.library.is_none() {
+        return no_library();
+    }
+    typed(
+        super::opds::OPENSEARCH,
+        super::opds::opensearch(&s.base_url),
+    )
+}
+
+fn no_publication(id: &str) -> Response {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "no-such-publication",
+        format!("the library has no publication `{id}` (see /opds/catalog.json)"),
+    )
+    .into_response()
+}
+
+/// `GET /library/{id}/cover`: a publication's cover (its first figure's image).
+async fn cover(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let Some(lib) = &s.library else {
+        return no_library();
+    };
+    let catalog = lib.catalog().await;
+    let Some(c) = catalog
+        .get(&id)
+        .and_then(|e| e.publication.as_ref().ok())
+        .and_then(|l| l.image.clone())
+    else {
+        return no_publication(&id);
+    };
+    let root = lib.dir().to_path_buf();
+    // Served only from inside the library.
+    let read = tokio::task::spawn_blocking(move || {
+        let file = c.file.canonicalize()?;
+        if !file.starts_with(&root) {
+            return Err(std::io::Error::other("outside the library"));
+        }
+        std::fs::read(file)
+    })
+    .await;
+    match read {
+        Ok(Ok(bytes)) => {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(c.media_type));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            (StatusCode::OK, h, bytes).into_response()
+        }
+        _ => no_publication(&id),
+    }
+}
+
+/// `GET /library/{id}/files/{name}`: an edition of a library publication, from the cache
+/// or built now (within [`ACQUISITION_WAIT`]; a slower build answers `503` with
+/// `Retry-After` and goes on, so that the next request gets the file).
+async fn acquire(
+    State(s): State<Shared>,
+    Path((id, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(lib) = &s.library else {
+        return no_library();
+    };
+    if *s.stopping.borrow() {
+        let mut p = queue_full();
+        p.detail = "the server is stopping; ask again after the time in Retry-After".into();
+        return retry_after(p.into_response(), 10);
+    }
+    let catalog = lib.catalog().await;
+    let Some(entry) = catalog.get(&id).cloned() else {
+        return no_publication(&id);
+    };
+    let no_file = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "no-such-file",
+            format!("publication `{id}` has no edition `{name}`"),
+        )
+        .into_response()
+    };
+    let acquisition = match &entry.publication {
+        Err(p) => {
+            let mut p = p.clone();
+            p.status = StatusCode::UNPROCESSABLE_ENTITY.as_u16();
+            return p.into_response();
+        }
+        Ok(_) => match entry.acquisition_named(&name, lib.base_url()) {
+            Some(a) => a,
+            None => return no_file(),
+        },
+    };
+    let (jobs, root, files, words) = (
+        s.jobs.clone(),
+        lib.dir().to_path_buf(),
+        entry.files(),
+        acquisition.words.clone(),
+    );
+    let keyed = tokio::task::spawn_blocking(move || jobs.library_key(&root, &files, &words)).await;
+    let key = match keyed {
+        Ok(Ok(k)) => k,
+        _ => {
+            // A file went away since the last look: the next look lists it again.
+            return retry_after(
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "changed",
+                    "the publication's files changed while it was read; ask again",
+                )
+                .into_response(),
+                2,
+            );
+        }
+    };
+    let built = s
+        .jobs
+        .acquire(
+            lib.dir().to_path_buf(),
+            entry.path().to_path_buf(),
+            acquisition.words.clone(),
+            key.clone(),
+            ACQUISITION_WAIT,
+        )
+        .await;
+    match built {
+        Ok(true) => {}
+        Ok(false) => {
+            let p = Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "building",
+                format!(
+                    "`{name}` is being built and took longer than {} s; it will be ready shortly: ask again",
+                    ACQUISITION_WAIT.as_secs()
+                ),
+            );
+            return retry_after(p.into_response(), 30);
+        }
+        Err(p) => return p.into_response(),
+    }
+    let mut r = serve_cached(&s, &key, &acquisition.file_name, &headers, no_file).await;
+    // The same URL serves a new file when the article changes: revalidate (ETag).
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
 
 /// A `Range` header against a file of `size` bytes.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,7 +4,8 @@
 //! `GET /jobs/{id}/files/{name}` (its files, as `/v1/jobs/{id}/files/{name}` serves them,
 //! without the token: the job's 128-bit id is the key). The pages are written by `page`.
 
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
@@ -15,10 +16,11 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::api::PREVIEW_WORD;
 use super::jobs::{JobRecord, State as JobState, is_id};
+use super::library::{LibraryEntry, ListQuery};
 use super::page::{self, FileLink, JobView, PreviewView, WORDS};
 use super::routes::{AppState, file, query_words, same_secret};
 use super::upload::{self, BodyKind};
-use crate::editions::{Format, PREVIEW_EXTENSION};
+use crate::editions::{Format, PREVIEW_EXTENSION, PagePreview};
 use crate::scale::FontScale;
 
 type Shared = std::sync::Arc<AppState>;
@@ -30,6 +32,7 @@ pub(crate) fn handler(method: &str, path: &str) -> Option<MethodRouter<Shared>> 
         ("POST", "/upload") => post(upload),
         ("GET", "/jobs/{id}") => get(job_page),
         ("GET", "/jobs/{id}/files/{name}") => get(file),
+        ("GET", "/library/{id}/preview") => get(library_preview_image),
         _ => return None,
     })
 }
@@ -149,7 +152,25 @@ pub(crate) fn upload_view(s: &AppState) -> page::UploadView {
     }
 }
 
-/// `GET /`: the start page.
+/// A link to the start page at `scale`, showing publication `id`'s preview, on library
+/// page `page`.
+fn home_link(base: &str, scale: FontScale, id: Option<&str>, page: usize) -> String {
+    let mut link = format!(
+        "{base}/?scale={}",
+        page::query_value(&page::scale_value(scale))
+    );
+    if let Some(id) = id {
+        link.push_str("&pub=");
+        link.push_str(&page::query_value(id));
+    }
+    if page > 1 {
+        link.push_str(&format!("&page={page}"));
+    }
+    link
+}
+
+/// `GET /`: the start page (with `--library`, a page of the library and the preview of
+/// the publication chosen, else of the page's first).
 pub(crate) async fn home(
     State(s): State<Shared>,
     Query(params): Query<Vec<(String, String)>>,
@@ -161,7 +182,7 @@ pub(crate) async fn home(
             .map(|(_, v)| v.as_str())
     };
     let scale = scale_of(get("scale"));
-    let view = page::HomeView {
+    let mut view = page::HomeView {
         base: s.base_url.clone(),
         scale,
         keep: Vec::new(),
@@ -169,7 +190,213 @@ pub(crate) async fn home(
         library: page::LibraryView::None,
         upload: upload_view(&s),
     };
+    if let Some(lib) = &s.library {
+        let catalog = lib.catalog().await;
+        let number = get("page").and_then(|p| p.trim().parse().ok()).unwrap_or(1);
+        let listed = catalog.page(&ListQuery {
+            page: number,
+            ..Default::default()
+        });
+        let chosen = get("pub")
+            .and_then(|id| catalog.get(id))
+            .filter(|e| e.publication.is_ok())
+            .or_else(|| listed.entries.iter().find(|e| e.publication.is_ok()))
+            .cloned();
+        let base = s.base_url.as_str();
+        let chosen_id = chosen.as_ref().map(|e| e.id.as_str());
+        let publications = listed
+            .entries
+            .iter()
+            .map(|e| {
+                let mut v = publication_view(e, scale, base);
+                if v.error.is_none() {
+                    v.preview_href = Some(format!(
+                        "{}#preview",
+                        home_link(base, scale, Some(&e.id), listed.page)
+                    ));
+                }
+                v
+            })
+            .collect();
+        let at = |n: usize| home_link(base, scale, chosen_id, n);
+        view.library = page::LibraryView::Page {
+            publications,
+            page: (listed.page, listed.last_page),
+            previous: (listed.page > 1).then(|| at(listed.page - 1)),
+            next: (listed.page < listed.last_page).then(|| at(listed.page + 1)),
+        };
+        if let Some(e) = &chosen {
+            view.keep.push(("pub".into(), e.id.clone()));
+        }
+        if listed.page > 1 {
+            view.keep.push(("page".into(), listed.page.to_string()));
+        }
+        if let Some(entry) = chosen {
+            let id = entry.id.clone();
+            let base_url = s.base_url.clone();
+            let made =
+                tokio::task::spawn_blocking(move || library_preview(&entry, scale, &base_url))
+                    .await;
+            match made {
+                Ok(Ok(p)) => {
+                    view.preview = Some(PreviewView {
+                        src: format!(
+                            "{}/library/{}/preview?scale={}",
+                            s.base_url,
+                            page::query_value(&id),
+                            page::query_value(&page::scale_value(scale))
+                        ),
+                        alt: p.1.clone(),
+                        text: p.0.text.clone(),
+                    })
+                }
+                Ok(Err(why)) => eprintln!("anpham serve: the preview of {id}: {why}"),
+                Err(e) => eprintln!("anpham serve: the preview of {id}: {e}"),
+            }
+        }
+    }
     page::respond(StatusCode::OK, page::home(&view))
+}
+
+/// A library entry as the start page lists it: its editions (a per-scale format once, at
+/// the scale chosen), or its error.
+fn publication_view(e: &LibraryEntry, scale: FontScale, base: &str) -> page::PublicationView {
+    match &e.publication {
+        Ok(l) => {
+            let mut seen: Vec<&str> = Vec::new();
+            let mut files = Vec::new();
+            for a in &l.editions {
+                let per_scale = Format::named(a.format).is_ok_and(|f| f.per_scale());
+                let a = if per_scale {
+                    if seen.contains(&a.format) {
+                        continue;
+                    }
+                    seen.push(a.format);
+                    e.acquisition(a.format, Some(scale), base)
+                        .unwrap_or_else(|| a.clone())
+                } else {
+                    a.clone()
+                };
+                files.push(file_link(&a.file_name, a.href.clone(), None, a.media_type));
+            }
+            page::PublicationView {
+                title: l.title.clone(),
+                author: (!l.authors.is_empty()).then(|| l.authors.join(", ")),
+                lang: Some(l.lang.clone()),
+                files,
+                error: None,
+                preview_href: None,
+            }
+        }
+        Err(p) => page::PublicationView {
+            title: e.source.clone(),
+            author: None,
+            lang: None,
+            files: Vec::new(),
+            error: Some(problem_text(&p.detail, &p.diagnostics)),
+            preview_href: None,
+        },
+    }
+}
+
+/// Previews of library publications, made on request and kept while their files are
+/// unchanged: (id, modification time, scale) → the preview and its short alternative.
+type PreviewKey = (String, SystemTime, String);
+type KeptPreview = Arc<(PagePreview, String)>;
+static PREVIEWS: Mutex<Vec<(PreviewKey, KeptPreview)>> = Mutex::new(Vec::new());
+
+/// Previews kept at most (the oldest go first).
+const PREVIEWS_KEPT: usize = 64;
+
+/// The first page of a library publication's print edition at `scale`, planned and
+/// laid out as the edition's acquisition builds it (its words, `batch::plan`,
+/// `editions::page_previews`), or kept from an earlier request.
+fn library_preview(
+    entry: &LibraryEntry,
+    scale: FontScale,
+    base: &str,
+) -> Result<KeptPreview, String> {
+    let key = (entry.id.clone(), entry.modified, page::scale_value(scale));
+    let kept = |k: &PreviewKey| {
+        PREVIEWS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(have, _)| have == k)
+            .map(|(_, p)| p.clone())
+    };
+    if let Some(p) = kept(&key) {
+        return Ok(p);
+    }
+    let listing = entry.publication.as_ref().map_err(|p| p.detail.clone())?;
+    let format = Format::all()
+        .find(|f| f.draws_pages())
+        .ok_or("this server builds no print edition")?;
+    let acquisition = entry
+        .acquisition(format.name(), Some(scale), base)
+        .ok_or("no print edition at this scale")?;
+    let options = super::options_of(&acquisition.words)?;
+    let job = crate::batch::plan(&[entry.path().to_path_buf()], &options)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .next()
+        .ok_or("nothing to build")?;
+    let prepared = job.publication.map_err(|e| e.to_string())?;
+    let alt = page::preview_alt(scale, &listing.title);
+    let title = |_| alt.clone();
+    let (_, preview) =
+        crate::editions::page_previews(&prepared, &job.plan.request, &job.plan.slug, &title)
+            .into_iter()
+            .next()
+            .ok_or("no print edition at this scale")?;
+    let made = Arc::new((preview.map_err(|e| e.to_string())?, alt));
+    let mut all = PREVIEWS.lock().unwrap_or_else(|e| e.into_inner());
+    all.retain(|(k, _)| k.0 != key.0 || k.1 == key.1);
+    if all.len() >= PREVIEWS_KEPT {
+        all.remove(0);
+    }
+    all.push((key, made.clone()));
+    Ok(made)
+}
+
+/// `GET /library/{id}/preview?scale=S`: the first page of a library publication's print
+/// edition at `S`, as an SVG image.
+async fn library_preview_image(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let scale = scale_of(
+        params
+            .iter()
+            .find(|(n, _)| n == "scale")
+            .map(|(_, v)| v.as_str()),
+    );
+    let Some(lib) = &s.library else {
+        return error_page(&s, StatusCode::NOT_FOUND, WORDS.library_none);
+    };
+    let Some(entry) = lib.catalog().await.get(&id).cloned() else {
+        return error_page(&s, StatusCode::NOT_FOUND, WORDS.no_such_publication);
+    };
+    let base = s.base_url.clone();
+    match tokio::task::spawn_blocking(move || library_preview(&entry, scale, &base)).await {
+        Ok(Ok(p)) => {
+            let mut r = (StatusCode::OK, p.0.svg.clone()).into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(super::routes::FILE_POLICY),
+            );
+            r
+        }
+        Ok(Err(why)) => error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why),
+        Err(e) => error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }
 
 /// An error page with `status`.
