@@ -229,8 +229,8 @@ fn draw_line(out: &mut String, glyphs: &mut Glyphs, line: &Line) {
                     "<use href=\"#{id}\" transform=\"translate({} {}) scale({} {})\"/>",
                     n(gx),
                     n(gy),
-                    n(scale),
-                    n(-scale)
+                    factor(scale),
+                    factor(-scale)
                 );
             }
             x += g.x_advance * run.size;
@@ -260,6 +260,13 @@ fn image_url(data: &crate::model::ImageData, width_pt: f32) -> std::result::Resu
     let mut url = format!("data:{media_type};base64,");
     base64::engine::general_purpose::STANDARD.encode_string(&encoded, &mut url);
     Ok(url)
+}
+
+/// A scale factor for SVG (font units to points, 0.016 for 16 pt in a 1000-unit font):
+/// six decimals, no needless zeros (two would make it 0.02, a quarter too large).
+fn factor(v: f32) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A number for SVG: at most two decimals, no needless zeros.
@@ -315,6 +322,17 @@ mod tests {
                 .join("\n");
             assert_eq!(pv.text, printed.trim_end());
             assert!(pv.text.starts_with("Hội thảo khoa học"), "{}", pv.text);
+            // Each glyph is scaled by its run's size over its face's units per em, exactly.
+            let line = lay.pages[0].items.iter().find_map(|i| match i {
+                Item::Line(l) => Some(l),
+                _ => None,
+            });
+            let run = &line.unwrap().runs[0];
+            let want = factor(run.size / run.face.units_per_em);
+            assert!(
+                pv.svg.contains(&format!(" scale({want} -{want})")),
+                "{want}"
+            );
             // Every glyph with ink is one `<use>`.
             let inked = pv.svg.matches("<use ").count();
             assert!(inked > 50, "{inked}");
@@ -325,5 +343,7 @@ mod tests {
         assert_eq!(n(12.0), "12");
         assert_eq!(n(12.345), "12.35");
         assert_eq!(n(-0.5), "-0.5");
+        assert_eq!(factor(16.0 / 1000.0), "0.016");
+        assert_eq!(factor(-18.0 / 2048.0), "-0.008789");
     }
 }

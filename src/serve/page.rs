@@ -64,7 +64,7 @@ form.upload label { display: block; font-weight: bold; margin-top: 1rem; }
 form.upload input[type=file], form.upload input[type=password] { display: block; max-width: 100%; margin-top: 0.25rem; padding: 0.5rem; border: 2px solid #555; border-radius: 0.25rem; min-height: 2.75rem; }
 fieldset { border: 1px solid #767676; border-radius: 0.25rem; margin: 1rem 0; padding: 0.5rem 1rem; }
 legend { font-weight: bold; padding: 0 0.25rem; }
-fieldset label { display: flex; align-items: center; gap: 0.5rem; min-height: 2.75rem; font-weight: normal; margin: 0; }
+form.upload fieldset label { display: flex; align-items: center; gap: 0.5rem; min-height: 2.75rem; font-weight: normal; margin: 0; }
 fieldset input[type=checkbox] { width: 1.5rem; height: 1.5rem; margin: 0; flex: none; }
 .paging { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
 "#;

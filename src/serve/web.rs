@@ -138,12 +138,16 @@ pub(crate) fn file_link(
 
 /// The upload form's settings: every format this build writes, those built by default
 /// and the single page checked.
-pub(crate) fn upload_view(s: &AppState) -> page::UploadView {
+pub(crate) fn upload_view(s: &AppState, scale: FontScale) -> page::UploadView {
     page::UploadView {
         formats: Format::all()
             .map(|f| {
                 let checked = f.by_default() || f.media_type().starts_with("text/");
-                (f.name().to_string(), f.label(WORDS).to_string(), checked)
+                let mut label = f.label(WORDS).to_string();
+                if f.per_scale() {
+                    label = format!("{label} {} pt", crate::scale::fmt_pt(scale.body_pt()));
+                }
+                (f.name().to_string(), label, checked)
             })
             .collect(),
         extensions: accepted_extensions().into_iter().map(|(e, ..)| e).collect(),
@@ -188,7 +192,7 @@ pub(crate) async fn home(
         keep: Vec::new(),
         preview: None,
         library: page::LibraryView::None,
-        upload: upload_view(&s),
+        upload: upload_view(&s, scale),
     };
     if let Some(lib) = &s.library {
         let catalog = lib.catalog().await;
@@ -625,10 +629,16 @@ async fn job_view(s: &Shared, r: &JobRecord) -> JobView {
     view
 }
 
-/// A problem's detail and its located diagnostics, one per line.
+/// A problem's detail and those of its located diagnostics it does not already say, one
+/// per line.
 fn problem_text(detail: &str, diagnostics: &[super::problem::DiagnosticJson]) -> String {
     let mut lines = vec![detail.to_string()];
-    lines.extend(diagnostics.iter().map(diagnostic_line));
+    lines.extend(
+        diagnostics
+            .iter()
+            .filter(|d| !detail.contains(&d.message))
+            .map(diagnostic_line),
+    );
     lines.dedup();
     lines.join("\n")
 }
