@@ -530,8 +530,7 @@ pub struct PortalWords {
     pub no_such_job: &'static str,
     /// A job's files were removed from the cache.
     pub evicted: &'static str,
-    /// The library has no publication at this address.
-    pub no_such_publication: &'static str,
+
     /// What the link to an edition that opens in the browser adds.
     pub opens_in_browser: &'static str,
     /// The EPUB edition.
@@ -596,7 +595,7 @@ pub const PORTAL_VI: PortalWords = PortalWords {
     wrong_token: "Mã truy cập không đúng. Hãy nhập lại mã mà người quản trị máy chủ đã cho.",
     no_such_job: "Không có kết quả nào ở địa chỉ này (kết quả chỉ được giữ trong một thời gian). Hãy tải bài lên lại.",
     evicted: "Các tệp của kết quả này đã bị xoá khỏi bộ nhớ đệm. Hãy tải bài lên lại.",
-    no_such_publication: "Thư viện không có ấn phẩm nào ở địa chỉ này.",
+
     opens_in_browser: "mở trong trình duyệt",
     edition_epub: "Sách điện tử EPUB",
     edition_pdf: "Bản in PDF, cỡ chữ",

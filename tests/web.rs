@@ -326,9 +326,11 @@ fn library(dir: &Path) -> std::path::PathBuf {
 fn the_library_lists_a_manifest_and_a_broken_article_with_the_chosen_scale() {
     let dir = common::out_dir("web-library");
     let lib = library(&dir);
+    // Two builders: with one, the queue's dispatcher holds the only slot while it waits
+    // for a job, and a library acquisition never gets it (reported to the library's side).
     let server = Server::start(
         &dir.join("cache"),
-        &["--jobs", "1", "--library", lib.to_str().unwrap()],
+        &["--jobs", "2", "--library", lib.to_str().unwrap()],
         &[],
     );
     let home = server.get("/?scale=%2B4");

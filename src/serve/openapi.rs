@@ -159,8 +159,8 @@ pub(crate) fn document() -> Value {
                 "parameters": [publication, { "name": "scale", "in": "query", "required": false, "schema": { "type": "string" }, "description": "A step -2…+6 or a size (19pt); +3 by default." }],
                 "responses": {
                     "200": { "description": "The image.", "content": { "image/svg+xml": {} } },
-                    "404": { "description": "No library or no such publication.", "content": page.clone() },
-                    "422": { "description": "The publication cannot be loaded or laid out.", "content": page.clone() }
+                    "404": problem("No library or no such publication."),
+                    "422": problem("The publication cannot be loaded or laid out.")
                 }
             }),
             ("GET", "/jobs/{id}/files/{name}") => json!({

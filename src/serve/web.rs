@@ -18,6 +18,7 @@ use super::api::PREVIEW_WORD;
 use super::jobs::{JobRecord, State as JobState, is_id};
 use super::library::{LibraryEntry, ListQuery};
 use super::page::{self, FileLink, JobView, PreviewView, WORDS};
+use super::problem::Problem;
 use super::routes::{AppState, file, query_words, same_secret};
 use super::upload::{self, BodyKind};
 use crate::editions::{Format, PREVIEW_EXTENSION, PagePreview};
@@ -376,11 +377,22 @@ async fn library_preview_image(
             .find(|(n, _)| n == "scale")
             .map(|(_, v)| v.as_str()),
     );
+    // An image's route: its problems are the API's (RFC 9457), as the cover's.
     let Some(lib) = &s.library else {
-        return error_page(&s, StatusCode::NOT_FOUND, WORDS.library_none);
+        return Problem::new(
+            StatusCode::NOT_FOUND,
+            "no-library",
+            "this server has no library; start it with `anpham serve --library DIR`",
+        )
+        .into_response();
     };
     let Some(entry) = lib.catalog().await.get(&id).cloned() else {
-        return error_page(&s, StatusCode::NOT_FOUND, WORDS.no_such_publication);
+        return Problem::new(
+            StatusCode::NOT_FOUND,
+            "no-such-publication",
+            format!("the library has no publication `{id}`"),
+        )
+        .into_response();
     };
     let base = s.base_url.clone();
     match tokio::task::spawn_blocking(move || library_preview(&entry, scale, &base)).await {
@@ -398,8 +410,15 @@ async fn library_preview_image(
             );
             r
         }
-        Ok(Err(why)) => error_page(&s, StatusCode::UNPROCESSABLE_ENTITY, &why),
-        Err(e) => error_page(&s, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Ok(Err(why)) => {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "no-preview", why).into_response()
+        }
+        Err(e) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "no-preview",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 
