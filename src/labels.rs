@@ -439,6 +439,173 @@ fn summary_en(f: &SummaryFacts) -> String {
     s
 }
 
+/// The words of `anpham serve`'s web page (`/`, docs/serve.md "The web page"): the page
+/// is in Vietnamese, for the portal's readers; each edition names its own words here
+/// through its format's `label` (`editions::FormatInfo`).
+#[derive(Debug, Clone, Copy)]
+pub struct PortalWords {
+    /// The page's title and `h1`.
+    pub title: &'static str,
+    /// What the page is for, under the title.
+    pub intro: &'static str,
+    /// Heading of the font-scale control.
+    pub scale_heading: &'static str,
+    /// Before the chosen scale: `Cỡ chữ đang chọn: 18 pt`.
+    pub scale_now: &'static str,
+    /// Said when the scale cannot grow any more.
+    pub largest: &'static str,
+    /// Said when the scale cannot shrink any more.
+    pub smallest: &'static str,
+    /// Heading of the first-page preview.
+    pub preview_heading: &'static str,
+    /// The preview's text alternative, before the scale and the title.
+    pub preview_alt: &'static str,
+    /// The summary of the disclosure that holds the preview's text.
+    pub preview_text: &'static str,
+    /// Said when there is nothing to preview yet.
+    pub preview_none: &'static str,
+    /// The link that shows a publication's preview.
+    pub preview_link: &'static str,
+    /// Heading of the library.
+    pub library_heading: &'static str,
+    /// Said when the server runs without a library.
+    pub library_none: &'static str,
+    /// Said when the library is empty.
+    pub library_empty: &'static str,
+    /// Before an author's name.
+    pub author: &'static str,
+    /// Before a language.
+    pub language: &'static str,
+    /// Heading of a publication's downloads.
+    pub downloads: &'static str,
+    /// Said before the error of an entry that cannot be read.
+    pub broken: &'static str,
+    /// Paging: the previous page of the library.
+    pub previous_page: &'static str,
+    /// Paging: the next page of the library.
+    pub next_page: &'static str,
+    /// Paging: `Trang 2/5`.
+    pub page_of: &'static str,
+    /// Heading of the upload form.
+    pub upload_heading: &'static str,
+    /// What may be uploaded, before the list of file types.
+    pub upload_hint: &'static str,
+    /// The file field's label.
+    pub upload_file: &'static str,
+    /// The legend of the editions' checkboxes.
+    pub upload_formats: &'static str,
+    /// The access code's label (a server started with `--token`).
+    pub upload_token: &'static str,
+    /// The submit button.
+    pub upload_submit: &'static str,
+    /// The scale the upload's PDF is made at, before its size.
+    pub upload_scale: &'static str,
+    /// Heading of a job's page.
+    pub job_heading: &'static str,
+    /// A job waiting for a builder.
+    pub job_queued: &'static str,
+    /// A job being built.
+    pub job_running: &'static str,
+    /// A job done.
+    pub job_done: &'static str,
+    /// A job that failed.
+    pub job_failed: &'static str,
+    /// The link that shows a job's state again.
+    pub job_refresh: &'static str,
+    /// Heading of the editions that could not be made.
+    pub job_failed_editions: &'static str,
+    /// Heading of the notes on the input (warnings, errors with their place).
+    pub job_notes: &'static str,
+    /// The link back to the start page.
+    pub home: &'static str,
+    /// Heading of an error page.
+    pub error_heading: &'static str,
+    /// The upload is larger than the server takes, before the limit.
+    pub upload_too_large: &'static str,
+    /// The form came without a file.
+    pub upload_missing: &'static str,
+    /// The access code is missing or wrong.
+    pub wrong_token: &'static str,
+    /// No job has this address (or it has expired).
+    pub no_such_job: &'static str,
+    /// A job's files were removed from the cache.
+    pub evicted: &'static str,
+
+    /// What the link to an edition that opens in the browser adds.
+    pub opens_in_browser: &'static str,
+    /// The EPUB edition.
+    pub edition_epub: &'static str,
+    /// The print edition, before its size.
+    pub edition_pdf: &'static str,
+    /// The single-page HTML edition.
+    pub edition_html: &'static str,
+    /// The talking book.
+    pub edition_talking: &'static str,
+    /// Braille ready for an embosser, as text.
+    pub edition_braille_text: &'static str,
+    /// Braille in the Portable Embosser Format.
+    pub edition_braille_xml: &'static str,
+    /// The preview image of a print edition's first page.
+    pub edition_preview: &'static str,
+}
+
+/// The web page's words, in Vietnamese.
+pub const PORTAL_VI: PortalWords = PortalWords {
+    title: "Ấn phẩm dễ tiếp cận",
+    intro: "Mỗi bài báo có nhiều bản cho người đọc khác nhau: sách điện tử, bản in chữ lớn, \
+            trang web, chữ nổi và sách nói. Chọn cỡ chữ của bản in, xem trước trang đầu rồi tải về.",
+    scale_heading: "Cỡ chữ của bản in (PDF)",
+    scale_now: "Cỡ chữ đang chọn",
+    largest: "Đây là cỡ chữ lớn nhất.",
+    smallest: "Đây là cỡ chữ nhỏ nhất.",
+    preview_heading: "Xem trước trang đầu",
+    preview_alt: "Trang đầu của bản in cỡ chữ",
+    preview_text: "Chữ trên trang đầu",
+    preview_none: "Chọn một ấn phẩm trong thư viện hoặc tải một bài lên để xem trước trang đầu.",
+    preview_link: "Xem trước trang đầu",
+    library_heading: "Thư viện",
+    library_none: "Máy chủ này chưa mở thư viện nào (anpham serve --library THƯ-MỤC).",
+    library_empty: "Thư viện chưa có ấn phẩm nào.",
+    author: "Tác giả",
+    language: "Ngôn ngữ",
+    downloads: "Tải về",
+    broken: "Không đọc được mục này",
+    previous_page: "Trang trước",
+    next_page: "Trang sau",
+    page_of: "Trang",
+    upload_heading: "Tải một bài lên",
+    upload_hint: "Một bài báo trong một tệp, hoặc một tệp zip chứa bài và ảnh của bài. Các loại tệp nhận",
+    upload_file: "Tệp bài báo",
+    upload_formats: "Các bản cần làm",
+    upload_token: "Mã truy cập",
+    upload_submit: "Làm các bản",
+    upload_scale: "Bản in được làm với cỡ chữ",
+    job_heading: "Kết quả",
+    job_queued: "Đang chờ đến lượt.",
+    job_running: "Đang làm các bản.",
+    job_done: "Đã xong.",
+    job_failed: "Không làm được.",
+    job_refresh: "Xem lại tình trạng",
+    job_failed_editions: "Các bản không làm được",
+    job_notes: "Lưu ý về bài",
+    home: "Về trang đầu",
+    error_heading: "Không thực hiện được",
+    upload_too_large: "Tệp lớn hơn mức máy chủ nhận",
+    upload_missing: "Chưa chọn tệp bài báo. Hãy chọn một tệp rồi gửi lại.",
+    wrong_token: "Mã truy cập không đúng. Hãy nhập lại mã mà người quản trị máy chủ đã cho.",
+    no_such_job: "Không có kết quả nào ở địa chỉ này (kết quả chỉ được giữ trong một thời gian). Hãy tải bài lên lại.",
+    evicted: "Các tệp của kết quả này đã bị xoá khỏi bộ nhớ đệm. Hãy tải bài lên lại.",
+
+    opens_in_browser: "mở trong trình duyệt",
+    edition_epub: "Sách điện tử EPUB",
+    edition_pdf: "Bản in PDF, cỡ chữ",
+    edition_html: "Trang web",
+    edition_talking: "Sách nói (sách điện tử có giọng đọc)",
+    edition_braille_text: "Chữ nổi, tệp cho máy in chữ nổi",
+    edition_braille_xml: "Chữ nổi, tệp Portable Embosser Format",
+    edition_preview: "Ảnh trang đầu của bản in",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

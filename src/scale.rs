@@ -133,6 +133,14 @@ impl FontScale {
         }
     }
 
+    /// The scale as the command line takes it back: `+3`, `-1`, `19pt`.
+    pub(crate) fn argument(self) -> String {
+        match self.0 {
+            Scale::Step(s) => format!("{s:+}"),
+            Scale::Points(p) => format!("{}pt", fmt_pt(p)),
+        }
+    }
+
     /// Derived typographic sizes for this scale.
     pub(crate) fn metrics(self) -> ScaleMetrics {
         let body = self.body_pt();

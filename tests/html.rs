@@ -253,7 +253,7 @@ fn the_cli_writes_slug_html() {
 }
 
 /// Whether the browser test can run; `false` with a SKIPPED line outside CI, a panic in CI.
-fn browser_ready(dir: &Path) -> bool {
+pub(crate) fn browser_ready(dir: &Path) -> bool {
     let chromium = std::env::var("ANPHAM_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let node = Command::new("node").arg("--version").output();
     let missing = if node.map(|o| !o.status.success()).unwrap_or(true) {

@@ -24,3 +24,5 @@ mod robustness;
 #[cfg(feature = "serve")]
 mod serve;
 mod talking;
+#[cfg(feature = "serve")]
+mod web;

@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 /// An answer.
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -39,15 +39,15 @@ impl Answer {
 }
 
 /// A server process on its own cache folder.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     cache: PathBuf,
     token: Option<String>,
 }
 
 impl Server {
-    fn start(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(cache: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -96,7 +96,13 @@ impl Server {
         }
     }
 
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Answer {
         self.send(method, path, headers, body, body.len())
     }
 
@@ -135,7 +141,7 @@ impl Server {
         parse_answer(&raw)
     }
 
-    fn get(&self, path: &str) -> Answer {
+    pub(crate) fn get(&self, path: &str) -> Answer {
         self.request("GET", path, &[], b"")
     }
 
@@ -193,7 +199,7 @@ impl Server {
         }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.cache.with_extension("log")).unwrap_or_default()
     }
 }
@@ -251,7 +257,7 @@ fn parse_answer(raw: &[u8]) -> Answer {
 }
 
 /// A zip archive of a folder's files, under `prefix/`.
-fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
+pub(crate) fn zip_folder(dir: &Path, prefix: &str) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -287,7 +293,7 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-fn bac_kan_zip() -> Vec<u8> {
+pub(crate) fn bac_kan_zip() -> Vec<u8> {
     zip_folder(&common::root().join("examples/bac-kan"), "bac-kan")
 }
 

@@ -23,6 +23,7 @@ const FORMATS: &[FormatInfo] = &[
         by_default: false,
         manifest_default: false,
         per_scale: false,
+        label: |w| w.edition_braille_text,
     },
     FormatInfo {
         name: "pef",
@@ -32,6 +33,7 @@ const FORMATS: &[FormatInfo] = &[
         by_default: false,
         manifest_default: false,
         per_scale: false,
+        label: |w| w.edition_braille_xml,
     },
 ];
 

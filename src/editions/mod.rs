@@ -590,6 +590,38 @@ fn build_with_store<S: EditionSink>(
     Ok((done, build.images))
 }
 
+/// A first-page preview ([`page_previews`]).
+pub(crate) use crate::pdf::preview::PagePreview;
+
+/// The end of a first-page preview's file name (`bac-kan.large.preview.svg`).
+pub(crate) const PREVIEW_EXTENSION: &str = ".preview.svg";
+
+/// The first page of each file of `request` whose edition draws pages (the print edition,
+/// one per scale) as an SVG image (`pdf::preview`), for `anpham serve`'s web page: the
+/// file's name with [`PREVIEW_EXTENSION`] for its extension, and the preview, its image
+/// titled `title(scale)`. The publication is laid out again at each scale, as the print
+/// edition lays it out (`EditionRequest::layout_options`).
+pub(crate) fn page_previews(
+    prepared: &Prepared,
+    request: &EditionRequest,
+    slug: &str,
+    title: &dyn Fn(FontScale) -> String,
+) -> Vec<(String, Result<pdf::preview::PagePreview>)> {
+    request
+        .outputs()
+        .into_iter()
+        .filter(|k| k.format.draws_pages())
+        .filter_map(|k| Some((k, k.scale?)))
+        .map(|(kind, scale)| {
+            let name = kind.file_name(slug);
+            let base = name.strip_suffix(kind.format.extension()).unwrap_or(&name);
+            let preview = layout::layout(prepared, &request.layout_options(scale))
+                .and_then(|lay| pdf::preview::first_page(prepared, &lay, &title(scale)));
+            (format!("{base}{PREVIEW_EXTENSION}"), preview)
+        })
+        .collect()
+}
+
 /// Frees `value` on a thread of its own, so that nobody waits for it: a bulletin's
 /// layout (1,358 pages) took 7–15 ms to free on the thread that goes on to commit the
 /// files. Not on the rayon pool: a worker waiting inside a parallel loop runs queued jobs

@@ -98,6 +98,8 @@ pub(crate) struct FormatInfo {
     pub manifest_default: bool,
     /// One file per font scale (a manifest lists its scales).
     pub per_scale: bool,
+    /// Its name on the web page (`anpham serve`'s `/`), from the words in `labels.rs`.
+    pub label: fn(&crate::labels::PortalWords) -> &'static str,
 }
 
 /// A format this build of anpham can write: `epub`, `pdf` …
@@ -146,6 +148,21 @@ impl Format {
     /// The media type of its files.
     pub fn media_type(self) -> &'static str {
         self.info().media_type
+    }
+
+    /// The end of its file names, after the slug and a scale (`.epub`, `.pdf`).
+    pub(crate) fn extension(self) -> &'static str {
+        self.info().extension
+    }
+
+    /// Its name on the web page, in `words`' language.
+    pub(crate) fn label(self, words: &crate::labels::PortalWords) -> &'static str {
+        (self.info().label)(words)
+    }
+
+    /// Whether its edition draws pages (the print edition): it has a first page to preview.
+    pub(crate) fn draws_pages(self) -> bool {
+        self.edition.draws_pages()
     }
 
     /// Built when neither the command line nor a manifest chooses the formats.

@@ -22,6 +22,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     by_default: true,
     manifest_default: true,
     per_scale: false,
+    label: |w| w.edition_epub,
 }];
 
 /// The scale whose page map an EPUB follows: the one named, else the first PDF's.

@@ -22,6 +22,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     by_default: false,
     manifest_default: false,
     per_scale: false,
+    label: |w| w.edition_html,
 }];
 
 impl EditionUnit for Html {

@@ -30,6 +30,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     by_default: true,
     manifest_default: false,
     per_scale: true,
+    label: |w| w.edition_pdf,
 }];
 
 /// The scales of the PDFs `request` asks for, each once, in request order.

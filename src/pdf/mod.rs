@@ -39,6 +39,7 @@ pub(crate) mod edition;
 mod images;
 mod pages;
 mod photos_first;
+pub(crate) mod preview;
 mod splice;
 mod standard;
 mod tags;

@@ -14,7 +14,21 @@ pub(crate) const ROUTES: &[(&str, &str)] = &[
     ("GET", "/opds/search.xml"),
     ("GET", "/library/{id}/cover"),
     ("GET", "/library/{id}/files/{name}"),
+    // The web page (docs/serve.md, "The web page").
+    ("GET", "/"),
+    ("POST", "/upload"),
+    ("GET", "/jobs/{id}"),
+    ("GET", "/jobs/{id}/files/{name}"),
+    ("GET", "/library/{id}/preview"),
 ];
+
+/// The media type of the web page's answers.
+pub(crate) const PAGE_MEDIA_TYPE: &str = "text/html; charset=utf-8";
+
+/// The word of the `preview` parameter: the server's own, taken out before the command
+/// line's parser reads the others; a job with it also writes each PDF's first page as an
+/// SVG image (`SLUG.large.preview.svg`).
+pub(crate) const PREVIEW_WORD: &str = "--preview";
 
 /// How a query parameter becomes the command line's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +80,11 @@ pub(crate) const QUERY: &[(&str, Param, &str)] = &[
     ),
     ("name", Param::Value, "Output name (slug) of a bulletin."),
     ("title", Param::Value, "Title of a bulletin."),
+    (
+        "preview",
+        Param::Flag,
+        "Also write the first page of each PDF as an SVG image (SLUG.SCALE.preview.svg; the web page's preview).",
+    ),
     (
         "repair",
         Param::Flag,

@@ -730,6 +730,7 @@ fn build_job(
 ) -> Result<ResultManifest, Problem> {
     let mut options = super::options_of(words)
         .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
+    let preview = words.iter().any(|w| w == super::api::PREVIEW_WORD);
     options.out_dir = staging.to_path_buf();
     std::fs::create_dir_all(staging).map_err(storage)?;
     let entry_path = if entry.is_empty() {
@@ -787,6 +788,16 @@ fn build_job(
                 .unwrap_or("application/octet-stream");
             files.push((name, media_type.to_string()));
         }
+        if preview {
+            write_previews(
+                &prepared,
+                &job.plan,
+                staging,
+                input,
+                &mut files,
+                &mut manifest,
+            );
+        }
         for f in &built.failed {
             for path in &f.paths {
                 manifest.failed.push(FailedEdition {
@@ -802,6 +813,42 @@ fn build_job(
     super::cache::sync_dir(staging);
     manifest.files = ResultManifest::describe(staging, &files).map_err(storage)?;
     Ok(manifest)
+}
+
+/// The first page of each print edition of `plan` as an SVG image (`SLUG.SCALE.preview.svg`,
+/// `editions::page_previews`), written atomically into `staging` and listed in `files`; a
+/// page that cannot be drawn is a failed edition of its own.
+fn write_previews(
+    prepared: &Prepared,
+    plan: &crate::output::EditionPlan,
+    staging: &Path,
+    input: &Path,
+    files: &mut Vec<(String, String)>,
+    manifest: &mut ResultManifest,
+) {
+    let title = |scale| super::page::preview_alt(scale, &prepared.title);
+    for (name, preview) in
+        crate::editions::page_previews(prepared, &plan.request, &plan.slug, &title)
+    {
+        let path = staging.join(&name);
+        let written = preview.and_then(|p| {
+            let mut out = PendingFile::create(&path)?;
+            std::io::Write::write_all(&mut out, p.svg.as_bytes()).map_err(|source| {
+                crate::Error::Write {
+                    path: path.clone(),
+                    source,
+                }
+            })?;
+            out.commit()
+        });
+        match written {
+            Ok(()) => files.push((name, "image/svg+xml".to_string())),
+            Err(e) => manifest.failed.push(FailedEdition {
+                edition: name,
+                problem: Problem::of_error(&e, input),
+            }),
+        }
+    }
 }
 
 fn file_name(path: &Path) -> String {

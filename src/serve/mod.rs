@@ -17,9 +17,11 @@ pub(crate) mod library;
 mod limits;
 mod opds;
 mod openapi;
+mod page;
 mod problem;
 mod routes;
 mod upload;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,10 +53,16 @@ pub(crate) mod test_parser {
     }
 }
 
-/// The batch options of a job's words, through the parser [`run`] was given.
+/// The batch options of a job's words, through the parser [`run`] was given (the
+/// server's own word, [`api::PREVIEW_WORD`], left out).
 fn options_of(words: &[String]) -> Result<crate::batch::BatchOptions, String> {
+    let words: Vec<String> = words
+        .iter()
+        .filter(|w| *w != api::PREVIEW_WORD)
+        .cloned()
+        .collect();
     match OPTIONS_PARSER.get() {
-        Some(parse) => parse(words),
+        Some(parse) => parse(&words),
         None => Err("the server was started without the command line's option parser".into()),
     }
 }
@@ -207,11 +215,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let state = Arc::new(routes::AppState {
             jobs,
             token,
+            max_upload: args.max_upload,
             base_url,
             library,
             stopping: stop_rx.clone(),
         });
-        let mut app = routes::router(state)
+        let mut app = routes::router(state, web::handler)
             .layer(DefaultBodyLimit::max(
                 usize::try_from(args.max_upload).unwrap_or(usize::MAX),
             ))

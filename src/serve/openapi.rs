@@ -37,6 +37,14 @@ pub(crate) fn document() -> Value {
     }
     let auth = json!([{ "bearer": [] }, {}]);
     let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[0-9a-f]{32}$" } });
+    // The web page's answers.
+    let mut page = serde_json::Map::new();
+    let page_type = super::api::PAGE_MEDIA_TYPE
+        .split(';')
+        .next()
+        .unwrap_or_default();
+    page.insert(page_type.to_string(), json!({}));
+    let page = serde_json::Value::Object(page);
     let listing = json!([
         { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1 }, "description": "The page, from 1." },
         { "name": "per-page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100 }, "description": "Publications per page (25 by default)." },
@@ -109,6 +117,63 @@ pub(crate) fn document() -> Value {
                     "409": problem("The job is not done."),
                     "410": problem("Evicted from the cache: submit again."),
                     "416": problem("The range is outside the file.")
+                }
+            }),
+            ("GET", "/") => json!({
+                "summary": "The web page for readers (Vietnamese, no script needed): the font-scale control and the first page's preview, the library with a download link per edition, the upload form.",
+                "operationId": "startPage",
+                "parameters": [
+                    { "name": "scale", "in": "query", "required": false, "description": "The PDF's scale shown and built: a step -2…+6 or a size (19pt); large print (+3) by default.", "schema": { "type": "string" } }
+                ],
+                "responses": { "200": { "description": "The page.", "content": page.clone() } }
+            }),
+            ("POST", "/upload") => json!({
+                "summary": "The web page's upload form: one article (a file or a zip archive) as multipart/form-data, built as a job with the API's limits; answers 303 to the job's page.",
+                "operationId": "uploadForm",
+                "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "required": ["article"], "properties": {
+                    "article": { "type": "string", "contentMediaType": "application/octet-stream", "description": "The article: a file the API takes, known by its extension, or a zip archive." },
+                    "scale": { "type": "string", "description": "The PDF's scale." },
+                    "format": { "type": "array", "items": { "type": "string" }, "description": "The formats to build (repeated field)." },
+                    "token": { "type": "string", "description": "The access code, when the server has --token." } } } } } },
+                "responses": {
+                    "303": { "description": "The job was taken: Location is its page (/jobs/{id}).", "headers": { "Location": { "schema": { "type": "string" } } } },
+                    "400": { "description": "No file, or a form that cannot be read (a page saying so).", "content": page.clone() },
+                    "401": { "description": "The access code is missing or wrong.", "content": page.clone() },
+                    "413": { "description": "Over --max-upload.", "content": page.clone() },
+                    "415": { "description": "A file type that is not taken.", "content": page.clone() },
+                    "503": { "description": "The queue is full or the server is stopping.", "content": page.clone() }
+                }
+            }),
+            ("GET", "/jobs/{id}") => json!({
+                "summary": "A job's page: its state (a link to look again while it is not done), its files, the first page's preview, the editions that failed and the notes on the input.",
+                "operationId": "jobPage",
+                "parameters": [id],
+                "responses": {
+                    "200": { "description": "The page.", "content": page.clone() },
+                    "404": { "description": "No such job (or expired).", "content": page.clone() }
+                }
+            }),
+            ("GET", "/library/{id}/preview") => json!({
+                "summary": "The first page of a library publication's PDF at a scale, as an SVG image drawn from the PDF's own layout (the start page's preview; its text alternative is on the page).",
+                "operationId": "libraryPreview",
+                "parameters": [publication, { "name": "scale", "in": "query", "required": false, "schema": { "type": "string" }, "description": "A step -2…+6 or a size (19pt); +3 by default." }],
+                "responses": {
+                    "200": { "description": "The image.", "content": { "image/svg+xml": {} } },
+                    "404": problem("No library or no such publication."),
+                    "422": problem("The publication cannot be loaded or laid out.")
+                }
+            }),
+            ("GET", "/jobs/{id}/files/{name}") => json!({
+                "summary": "A file of a done job, as /v1/jobs/{id}/files/{name} serves it, without the token (the job's random id is the key); a page or an SVG image is served with a sandboxing Content-Security-Policy.",
+                "operationId": "getJobFilePage",
+                "parameters": [id, { "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "responses": {
+                    "200": { "description": "The file.", "content": { "*/*": {} } },
+                    "206": { "description": "The range asked for.", "content": { "*/*": {} } },
+                    "304": { "description": "Not modified (If-None-Match)." },
+                    "404": problem("No such job or file."),
+                    "409": problem("The job is not done."),
+                    "410": problem("Evicted from the cache: submit again.")
                 }
             }),
             ("GET", "/opds/catalog.json") => json!({

@@ -28,6 +28,8 @@ pub(crate) struct AppState {
     pub jobs: Arc<Jobs>,
     /// The bearer token the API requires, if any.
     pub token: Option<String>,
+    /// The largest request body (`--max-upload`).
+    pub max_upload: u64,
     /// Prefix of the links in answers (`https://example.org/anpham`), else none.
     pub base_url: String,
     /// The library (`--library DIR`), if any.
@@ -38,12 +40,16 @@ pub(crate) struct AppState {
 
 type Shared = Arc<AppState>;
 
-/// The router of every route in [`ROUTES`], with the log line, token, compression and
-/// the error fallback.
-pub(crate) fn router(state: Shared) -> Router {
+/// The handler of a route of [`ROUTES`] outside the API (the web page's, `web.rs`), given
+/// to [`router`] by the server, so that this file does not import the page's.
+pub(crate) type PageHandlers = fn(&str, &str) -> Option<MethodRouter<Shared>>;
+
+/// The router of every route in [`ROUTES`] (the web page's handled by `pages`), with the
+/// log line, token, compression and the error fallback.
+pub(crate) fn router(state: Shared, pages: PageHandlers) -> Router {
     let mut r: Router<Shared> = Router::new();
     for (method, path) in ROUTES {
-        let mut route = handler(method, path);
+        let mut route = handler(method, path, pages);
         if path.starts_with("/v1/") {
             route = route.route_layer(middleware::from_fn_with_state(state.clone(), authorize));
         }
@@ -61,7 +67,7 @@ pub(crate) fn router(state: Shared) -> Router {
 }
 
 /// The handler of one entry of [`ROUTES`].
-fn handler(method: &str, path: &str) -> MethodRouter<Shared> {
+fn handler(method: &str, path: &str, pages: PageHandlers) -> MethodRouter<Shared> {
     use tower_http::compression::CompressionLayer;
     match (method, path) {
         ("GET", "/healthz") => get(healthz),
@@ -74,7 +80,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<Shared> {
         ("GET", "/opds/search.xml") => get(opensearch),
         ("GET", "/library/{id}/cover") => get(cover),
         ("GET", "/library/{id}/files/{name}") => get(acquire),
-        _ => unreachable!("every route of ROUTES has a handler: {method} {path}"),
+        _ => pages(method, path).unwrap_or_else(|| {
+            unreachable!("every route of ROUTES has a handler: {method} {path}")
+        }),
     }
 }
 
@@ -117,7 +125,7 @@ async fn authorize(State(s): State<Shared>, req: Request, next: Next) -> Respons
 }
 
 /// Compares two secrets in time independent of where they differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -320,7 +328,7 @@ async fn job(State(s): State<Shared>, Path(id): Path<String>) -> Response {
 
 /// `GET /v1/jobs/{id}/files/{name}`: a file from the cache, with `ETag`, `Content-Length`
 /// and one `Range`.
-async fn file(
+pub(crate) async fn file(
     State(s): State<Shared>,
     Path((id, name)): Path<(String, String)>,
     headers: HeaderMap,
@@ -418,6 +426,18 @@ pub(crate) async fn serve_cached(
         HeaderValue::from_str(&format!("inline; filename=\"{}\"", entry.name))
             .unwrap_or(HeaderValue::from_static("inline")),
     );
+    // A page or an image the browser shows itself runs in a sandbox of its own: its
+    // script (the text-size control) runs, but it reaches nothing of this server.
+    if entry.media_type.starts_with("text/") || entry.media_type == "image/svg+xml" {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FILE_POLICY),
+        );
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+    }
     let size = entry.bytes;
     // A Range is honoured unless If-Range names another version.
     let if_range_ok = headers
@@ -479,6 +499,10 @@ pub(crate) async fn serve_cached(
     ));
     (status, h, body).into_response()
 }
+
+/// The policy of a served page or image: its own inline style, script, fonts and images,
+/// nothing else, in a sandbox (an origin of its own).
+pub(crate) const FILE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; sandbox allow-scripts";
 
 /// How long an acquisition waits for its build: under the 120 s every request has, so
 /// that an e-reader (which does not poll) gets the file or a `503` with `Retry-After`,

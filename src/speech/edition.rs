@@ -21,6 +21,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     by_default: false,
     manifest_default: false,
     per_scale: false,
+    label: |w| w.edition_talking,
 }];
 
 impl EditionUnit for TalkingBook {
