@@ -891,21 +891,25 @@ fn files_naming(word: &str, folder: &str) -> Vec<String> {
 /// repeat the command line's per-edition options, and the cache key names liblouis's and
 /// espeak-ng's versions) and `internals::talking_script` (the speech fuzz target's door);
 /// deriving the server's parameters from the command line's clap definition would take
-/// most of `src/serve/` off these lists.
+/// most of `src/serve/` off these lists. Raised again by one or two for issue #29:
+/// `src/serve/library.rs` lists the editions a library offers and its unit tests name their
+/// files (the per-edition words — accessibility, availability — went into each edition's
+/// module as `EditionUnit::accessibility` and `EditionUnit::available`), and the PDF/UA-1
+/// URI in `pdf/edition.rs` ends in `.html`.
 #[test]
 fn an_edition_is_named_in_few_files_outside_its_folder() {
     // (word, its folder, most files outside it)
     let ceilings = [
-        ("brf", "braille", 2),
-        ("pef", "braille", 2),
+        ("brf", "braille", 3),
+        ("pef", "braille", 3),
         ("braille", "braille", 10),
-        ("talking", "speech", 7),
+        ("talking", "speech", 8),
         ("speech", "speech", 10),
-        ("epub", "epub", 33),
-        ("pdf", "pdf", 28),
-        // 29: the server's web page (`src/serve/page.rs`, session 35) writes HTML
-        // markup; it names no edition (its words for them are each format's `label`).
-        ("html", "html", 29),
+        ("epub", "epub", 34),
+        ("pdf", "pdf", 29),
+        // +1: the server's web page (`src/serve/page.rs`, session 35) writes HTML markup;
+        // it names no edition (its words for them are each format's `label`).
+        ("html", "html", 31),
     ];
     let mut problems = Vec::new();
     for (word, folder, most) in ceilings {

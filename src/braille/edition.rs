@@ -62,6 +62,36 @@ impl EditionUnit for Braille {
     }
 
     /// One translation, then each file; the translation's time is counted with the first.
+    /// Tactile, sufficient alone; feature `braille`.
+    fn accessibility(
+        &self,
+        p: &crate::model::Publication,
+        _kind: EditionKind,
+        request: &EditionRequest,
+    ) -> Option<crate::editions::Accessibility> {
+        let b = &request.braille;
+        let (summary_lang, summary) = crate::labels::braille_summary(
+            &p.lang,
+            b.grade.number(),
+            b.geometry.cols,
+            b.geometry.rows,
+        );
+        Some(crate::editions::Accessibility {
+            conforms_to: Vec::new(),
+            access_mode: vec!["tactile"],
+            access_mode_sufficient: vec![vec!["tactile"]],
+            feature: vec!["braille"],
+            hazard: vec!["none"],
+            summary,
+            summary_lang,
+        })
+    }
+
+    /// liblouis loads.
+    fn available(&self) -> bool {
+        super::available().is_ok()
+    }
+
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         let t = Instant::now();
         let mut options = build.request.braille.clone();

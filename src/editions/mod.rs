@@ -44,7 +44,9 @@ use crate::scale::FontScale;
 
 mod unit;
 
-pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
+pub(crate) use unit::{
+    Accessibility, Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek, text_accessibility,
+};
 pub use unit::{EditionKind, EditionRequest, Format};
 
 // The types of `EditionRequest`'s options, from the modules that use them.

@@ -48,6 +48,37 @@ pub(crate) trait EditionUnit: Sync {
     /// Writes each of `kinds` through `files`. An error returned fails every kind not yet
     /// written (a step they share, such as the braille translation, failed).
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()>;
+    /// The accessibility metadata a file of `kind` will declare, for catalogs (the OPDS
+    /// feeds of `anpham serve --library`), derived before it is built from the words the
+    /// edition's writer uses; `None`: it declares none.
+    fn accessibility(
+        &self,
+        _publication: &crate::model::Publication,
+        _kind: EditionKind,
+        _request: &EditionRequest,
+    ) -> Option<Accessibility> {
+        None
+    }
+    /// Whether this machine can write it (an outside library or program it needs is
+    /// there); catalogs offer only what can be built.
+    fn available(&self) -> bool {
+        true
+    }
+}
+
+/// The accessibility of one edition file in schema.org's words (the Readium/OPDS
+/// `accessibility` object), defined beside the package metadata whose words it carries.
+pub(crate) use crate::epub::opf::Accessibility;
+
+/// The accessibility of the publication's text at `scale` as the EPUB writer derives it
+/// (access modes from its figures and their descriptions, features, hazards), for the
+/// editions that show the same text another way (the PDF keeps what it has of it).
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
+    crate::epub::accessibility_of(&crate::epub::discovery_metadata(p, scale, false))
 }
 
 /// What a format is, as its edition's module declares it.
@@ -147,6 +178,30 @@ impl Format {
     /// One file per font scale (a manifest lists its scales).
     pub(crate) fn per_scale(self) -> bool {
         self.info().per_scale
+    }
+
+    /// The accessibility metadata its file of `kind` will declare (see
+    /// [`EditionUnit::accessibility`]).
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
+    pub(crate) fn accessibility(
+        self,
+        publication: &crate::model::Publication,
+        kind: EditionKind,
+        request: &EditionRequest,
+    ) -> Option<Accessibility> {
+        self.edition.accessibility(publication, kind, request)
+    }
+
+    /// Whether this machine can write it (see [`EditionUnit::available`]).
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
+    pub(crate) fn available(self) -> bool {
+        self.edition.available()
     }
 
     /// Its family's name (a manifest key that may list several formats).

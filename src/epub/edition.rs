@@ -71,6 +71,21 @@ impl EditionUnit for Epub {
         plan.add_epub(build.prepared);
     }
 
+    /// The package's accessibility metadata as the writer derives it
+    /// (`super::discovery_metadata`), conforming to EPUB Accessibility 1.1 / WCAG 2.2 AA.
+    fn accessibility(
+        &self,
+        p: &crate::model::Publication,
+        _kind: EditionKind,
+        request: &EditionRequest,
+    ) -> Option<crate::editions::Accessibility> {
+        Some(super::accessibility_of(&super::discovery_metadata(
+            p,
+            request.epub_scale,
+            false,
+        )))
+    }
+
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         let options = options(build);
         for kind in kinds {

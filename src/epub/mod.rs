@@ -108,8 +108,8 @@ impl EpubOptions {
 }
 
 /// The accessibility metadata an EPUB of `p` with base size `scale` declares (a narrated
-/// one: `talking`), derived before it is built exactly as the writer derives it
-/// (`metadata::metadata`, `metadata::talking_metadata`), but without the page list, whose
+/// one: `narrated`), derived before it is built exactly as the writer derives it
+/// (`metadata::metadata` and, narrated, what the audio adds), but without the page list, whose
 /// claims and page count are known only once the print edition is laid out. For
 /// catalogs (the OPDS feeds of `anpham serve --library`).
 #[cfg_attr(
@@ -119,13 +119,31 @@ impl EpubOptions {
 pub(crate) fn discovery_metadata(
     p: &Publication,
     scale: FontScale,
-    talking: bool,
+    narrated: bool,
 ) -> opf::Metadata {
     let mut m = metadata::metadata(p, &EpubOptions::new(scale), 0);
-    if talking {
+    if narrated {
         metadata::talking_metadata(&mut m);
     }
     m
+}
+
+/// The catalog form of a package's accessibility metadata: its `dcterms:conformsTo` as
+/// [`CONFORMS_TO_URI`], each `accessModeSufficient` set split into its modes.
+pub(crate) fn accessibility_of(m: &opf::Metadata) -> opf::Accessibility {
+    opf::Accessibility {
+        conforms_to: vec![CONFORMS_TO_URI],
+        access_mode: m.access_modes.clone(),
+        access_mode_sufficient: m
+            .access_mode_sufficient
+            .iter()
+            .map(|s| s.split(',').collect())
+            .collect(),
+        feature: m.features.clone(),
+        hazard: m.hazards.clone(),
+        summary: m.summary.1.clone(),
+        summary_lang: m.summary.0,
+    }
 }
 
 /// The `dcterms:conformsTo` claim of [`CONFORMS_TO`] as a URI, the form catalogs list

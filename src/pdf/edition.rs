@@ -16,6 +16,9 @@ use crate::scale::FontScale;
 /// The PDF edition.
 pub(crate) static PDF: Pdf = Pdf;
 
+/// ISO 14289-1 (PDF/UA-1), the standard anpham's PDFs claim, as catalogs name it.
+const PDF_UA_1_URI: &str = "https://www.iso.org/standard/64599.html";
+
 /// The PDF edition (see the module).
 pub(crate) struct Pdf;
 
@@ -79,6 +82,48 @@ impl EditionUnit for Pdf {
     }
 
     /// The PDFs, in parallel, each with the time of its layout.
+    /// The text edition's access modes (the same text and described figures, as
+    /// `editions::text_accessibility` derives them), the features a tagged PDF of anpham
+    /// keeps (`structuralNavigation`, `tableOfContents` — its outline —, `readingOrder`,
+    /// `alternativeText`, `largePrint` at large scales) and `taggedPDF`; it conforms to
+    /// PDF/UA-1 (ISO 14289-1).
+    fn accessibility(
+        &self,
+        p: &crate::model::Publication,
+        kind: EditionKind,
+        _request: &EditionRequest,
+    ) -> Option<crate::editions::Accessibility> {
+        let scale = kind.scale.unwrap_or(FontScale::LARGE);
+        let text = crate::editions::text_accessibility(p, scale);
+        let mut feature: Vec<&'static str> = text
+            .feature
+            .iter()
+            .copied()
+            .filter(|f| {
+                [
+                    "structuralNavigation",
+                    "tableOfContents",
+                    "readingOrder",
+                    "alternativeText",
+                    "largePrint",
+                ]
+                .contains(f)
+            })
+            .collect();
+        feature.push("taggedPDF");
+        let (summary_lang, summary) =
+            crate::labels::pdf_summary(&p.lang, scale.body_pt(), scale.is_large_print());
+        Some(crate::editions::Accessibility {
+            conforms_to: vec![PDF_UA_1_URI],
+            access_mode: text.access_mode,
+            access_mode_sufficient: text.access_mode_sufficient,
+            feature,
+            hazard: text.hazard,
+            summary,
+            summary_lang,
+        })
+    }
+
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         kinds.par_iter().for_each(|kind| {
             let Some((lay, layout_seconds)) = kind.scale.and_then(|s| build.layout(s)) else {

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::problem::Problem;
 use crate::batch::{BatchOptions, Job};
-use crate::editions::{EditionKind, EditionRequest, Format};
+use crate::editions::{EditionKind, Format};
 use crate::model::Publication;
 use crate::scale::FontScale;
 
@@ -152,26 +152,7 @@ pub(crate) struct Acquisition {
     pub(crate) words: Vec<String>,
 }
 
-/// The accessibility of one edition, as the Readium/OPDS `accessibility` object says it
-/// (schema.org's vocabulary). The EPUB's values are the ones its writer declares in the
-/// package (`epub::discovery_metadata`); the others are said beside their formats below.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Accessibility {
-    /// Standards it conforms to, as URIs.
-    pub conforms_to: Vec<&'static str>,
-    /// `accessMode`.
-    pub access_mode: Vec<&'static str>,
-    /// `accessModeSufficient`: each a set of modes.
-    pub access_mode_sufficient: Vec<Vec<&'static str>>,
-    /// `feature` (`largePrint`, `braille`, `synchronizedAudioText` …).
-    pub feature: Vec<&'static str>,
-    /// `hazard`.
-    pub hazard: Vec<&'static str>,
-    /// The summary, and its language.
-    pub summary: String,
-    /// The summary's language (`vi`, `en`).
-    pub summary_lang: &'static str,
-}
+pub(crate) use crate::editions::Accessibility;
 
 /// What a listing asks for.
 #[derive(Debug, Clone, Default)]
@@ -295,8 +276,8 @@ impl LibraryEntry {
             return None;
         }
         let kind = EditionKind { format: f, scale };
-        // The accessibility of an edition not listed is that of the listed one of its
-        // format with its own scale's words (large print or not).
+        // An edition not listed: its format's listed one's accessibility, with the large
+        // print claim of its own scale.
         let mut a = acquisition_of(&self.id, &l.slug, kind, base_url);
         a.accessibility = l
             .editions
@@ -317,25 +298,34 @@ impl LibraryEntry {
         Some(a)
     }
 
-    /// The acquisition whose file is called `name`: a listed one, or a PDF at any scale
-    /// of the ladder (`SLUG.step+2.pdf`).
+    /// The acquisition whose file is called `name`: a listed one, one of another format
+    /// this server writes (`SLUG.html`), or a PDF at any scale of the ladder
+    /// (`SLUG.step+2.pdf`).
     pub fn acquisition_named(&self, name: &str, base_url: &str) -> Option<Acquisition> {
         let l = self.publication.as_ref().ok()?;
         if let Some(a) = l.editions.iter().find(|a| a.file_name == name) {
             return Some(a.clone());
         }
-        let pdf = Format::named("pdf").ok()?;
-        (crate::scale::MIN_STEP..=crate::scale::MAX_STEP)
-            .map(FontScale::step)
-            .find(|s| {
-                EditionKind {
-                    format: pdf,
-                    scale: Some(*s),
-                }
-                .file_name(&l.slug)
-                    == name
+        if let Some(f) = Format::all().filter(|f| !f.per_scale()).find(|f| {
+            EditionKind {
+                format: *f,
+                scale: None,
+            }
+            .file_name(&l.slug)
+                == name
+        }) {
+            return self.acquisition(f.name(), None, base_url);
+        }
+        Format::all()
+            .filter(|f| f.per_scale())
+            .flat_map(|f| {
+                (crate::scale::MIN_STEP..=crate::scale::MAX_STEP).map(move |s| EditionKind {
+                    format: f,
+                    scale: Some(FontScale::step(s)),
+                })
             })
-            .and_then(|s| self.acquisition("pdf", Some(s), base_url))
+            .find(|k| k.file_name(&l.slug) == name)
+            .and_then(|k| self.acquisition(k.format.name(), k.scale, base_url))
     }
 
     /// The files it read when listed (manifest, articles, images; absolute), whose
@@ -390,124 +380,13 @@ fn acquisition_of(id: &str, slug: &str, kind: EditionKind, base_url: &str) -> Ac
     }
 }
 
-/// The accessibility of one edition of `p`, from the words its writer declares.
-///
-/// * EPUB and talking book: the package's metadata as the EPUB writer derives it
-///   (`epub::discovery_metadata`; the talking book adds `auditory` and
-///   `synchronizedAudioText`), conforming to EPUB Accessibility 1.1 / WCAG 2.2 AA.
-/// * PDF: the EPUB's access modes (the same text and described figures), the features
-///   a tagged PDF of anpham keeps (`structuralNavigation`, `tableOfContents` — its
-///   outline —, `readingOrder`, `alternativeText`, `largePrint` at large scales) and
-///   `taggedPDF`; it conforms to PDF/UA-1 (ISO 14289-1).
-/// * Braille (BRF, PEF): `tactile`, sufficient alone, feature `braille`.
-fn accessibility(
-    p: &Publication,
-    kind: EditionKind,
-    request: &EditionRequest,
-) -> Option<Accessibility> {
-    let split = |sufficient: &[&'static str]| -> Vec<Vec<&'static str>> {
-        sufficient.iter().map(|s| s.split(',').collect()).collect()
-    };
-    let of_epub = |m: crate::epub::opf::Metadata| Accessibility {
-        conforms_to: vec![crate::epub::CONFORMS_TO_URI],
-        access_mode: m.access_modes.clone(),
-        access_mode_sufficient: split(&m.access_mode_sufficient),
-        feature: m.features.clone(),
-        hazard: m.hazards.clone(),
-        summary: m.summary.1.clone(),
-        summary_lang: m.summary.0,
-    };
-    match kind.format.name() {
-        "epub" => Some(of_epub(crate::epub::discovery_metadata(
-            p,
-            request.epub_scale,
-            false,
-        ))),
-        "talking" => Some(of_epub(crate::epub::discovery_metadata(
-            p,
-            request.epub_scale,
-            true,
-        ))),
-        "pdf" => {
-            let scale = kind.scale.unwrap_or(FontScale::LARGE);
-            let m = crate::epub::discovery_metadata(p, scale, false);
-            let mut feature: Vec<&'static str> = m
-                .features
-                .iter()
-                .copied()
-                .filter(|f| {
-                    [
-                        "structuralNavigation",
-                        "tableOfContents",
-                        "readingOrder",
-                        "alternativeText",
-                        "largePrint",
-                    ]
-                    .contains(f)
-                })
-                .collect();
-            feature.push("taggedPDF");
-            let (summary_lang, summary) =
-                crate::labels::pdf_summary(&p.lang, scale.body_pt(), scale.is_large_print());
-            Some(Accessibility {
-                conforms_to: vec![PDF_UA_1_URI],
-                access_mode: m.access_modes.clone(),
-                access_mode_sufficient: split(&m.access_mode_sufficient),
-                feature,
-                hazard: m.hazards.clone(),
-                summary,
-                summary_lang,
-            })
-        }
-        #[cfg(feature = "braille")]
-        "brf" | "pef" => {
-            let b = &request.braille;
-            let (summary_lang, summary) = crate::labels::braille_summary(
-                &p.lang,
-                b.grade.number(),
-                b.geometry.cols,
-                b.geometry.rows,
-            );
-            Some(Accessibility {
-                conforms_to: Vec::new(),
-                access_mode: vec!["tactile"],
-                access_mode_sufficient: vec![vec!["tactile"]],
-                feature: vec!["braille"],
-                hazard: vec!["none"],
-                summary,
-                summary_lang,
-            })
-        }
-        _ => None,
-    }
-}
-
-/// ISO 14289-1 (PDF/UA-1), the standard anpham's PDFs claim.
-pub(crate) const PDF_UA_1_URI: &str = "https://www.iso.org/standard/64599.html";
-
-/// The formats offered beside those a publication's plan asks for: the braille editions
-/// when liblouis loads, the talking book when espeak-ng runs (checked once).
-fn extra_formats() -> &'static [Format] {
-    static EXTRA: std::sync::OnceLock<Vec<Format>> = std::sync::OnceLock::new();
-    EXTRA.get_or_init(|| {
-        let mut v = Vec::new();
-        #[cfg(feature = "speech")]
-        if crate::speech::Espeak::new(
-            std::env::var_os(crate::speech::PROGRAM_ENV).map(PathBuf::from),
-            None,
-        )
-        .version()
-        .is_ok()
-            && let Ok(f) = Format::named("talking")
-        {
-            v.push(f);
-        }
-        #[cfg(feature = "braille")]
-        if crate::braille::available().is_ok() {
-            v.extend(["brf", "pef"].iter().filter_map(|n| Format::named(n).ok()));
-        }
-        v
-    })
+/// The formats offered beside those a publication's plan asks for: every format of one
+/// file per publication that this machine can write (`EditionUnit::available`: an outside
+/// library or program it needs is there).
+fn extra_formats() -> Vec<Format> {
+    Format::all()
+        .filter(|f| !f.per_scale() && f.available())
+        .collect()
 }
 
 impl Library {
@@ -707,9 +586,9 @@ impl Library {
         let request = &job.plan.request;
         let mut kinds = request.outputs();
         for f in extra_formats() {
-            if !kinds.iter().any(|k| k.format == *f) {
+            if !kinds.iter().any(|k| k.format == f) {
                 kinds.push(EditionKind {
-                    format: *f,
+                    format: f,
                     scale: None,
                 });
             }
@@ -719,7 +598,7 @@ impl Library {
             .into_iter()
             .map(|k| {
                 let mut a = acquisition_of("", &slug, k, "");
-                a.accessibility = accessibility(&prepared, k, request);
+                a.accessibility = k.format.accessibility(&prepared, k, request);
                 a
             })
             .collect();
@@ -919,6 +798,12 @@ mod tests {
             .unwrap();
         assert_eq!(step.words, ["--format=pdf", "--scale=+2"]);
         assert!(e.acquisition_named("../x.pdf", lib.base_url()).is_none());
+        // The HTML edition, not listed, by its name.
+        let html = e
+            .acquisition_named("bulletin.html", lib.base_url())
+            .unwrap();
+        assert_eq!(html.media_type, "text/html");
+        assert_eq!(html.words, ["--format=html"]);
     }
 
     #[test]

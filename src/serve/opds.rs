@@ -3,9 +3,9 @@
 //! description (`/opds/search.xml`). Both are written from one page of the [`Catalog`]:
 //! one publication per loaded entry (an entry that failed to load has nothing to acquire
 //! and is left out; the web page at `/` lists it with its problem), one acquisition link per
-//! edition and PDF scale with `rel` `http://opds-spec.org/acquisition/open-access`, the
+//! edition and font scale with `rel` `http://opds-spec.org/acquisition/open-access`, the
 //! cover or first figure as the image, the Readium `accessibility` object of the
-//! publication (its EPUB's, else its first edition's) and, on each acquisition link whose edition differs
+//! publication (its first edition of one file, else its first) and, on each acquisition link whose edition differs
 //! from it, the edition's own in the link's `properties.accessibility` (2.0) or in
 //! schema.org elements of the entry (1.2 keeps the publication's only: Atom links carry
 //! no metadata). Paging: `page` (from 1) and `first`, `previous`, `next`, `last` links;
@@ -111,13 +111,14 @@ fn accessibility_json(a: &Accessibility) -> Value {
     v
 }
 
-/// The publication's accessibility: its EPUB's (the reading edition e-readers open),
-/// else its first edition's.
+/// The publication's accessibility: that of its first edition of one file per
+/// publication in the registry's order (the reflowable text edition e-readers open, before
+/// its narrated and tactile versions), else of its first edition.
 fn main_accessibility(l: &Listing) -> Option<&Accessibility> {
     l.editions
         .iter()
-        .find(|e| e.format == "epub")
-        .and_then(|e| e.accessibility.as_ref())
+        .filter(|e| e.scale.is_none())
+        .find_map(|e| e.accessibility.as_ref())
         .or_else(|| l.editions.iter().find_map(|e| e.accessibility.as_ref()))
 }
 
@@ -178,15 +179,10 @@ fn publication_json(e: &LibraryEntry, l: &Listing) -> Value {
     p
 }
 
-/// A short name of an edition for a link's title: `EPUB`, `PDF (large)`, `BRF` …
+/// A link's title: the edition's file name (`SLUG.large.EXT`), which says its format and
+/// scale as `anpham build` names them.
 pub(crate) fn edition_title(a: &super::library::Acquisition) -> String {
-    match a.scale {
-        Some(s) => format!("PDF ({})", super::library::scale_word(s)),
-        None => match a.format {
-            "talking" => "EPUB 3 Media Overlays (talking book)".into(),
-            f => f.to_ascii_uppercase(),
-        },
-    }
+    a.file_name.clone()
 }
 
 /// The OPDS 2.0 feed of one page.

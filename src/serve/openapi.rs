@@ -177,7 +177,7 @@ pub(crate) fn document() -> Value {
                 }
             }),
             ("GET", "/opds/catalog.json") => json!({
-                "summary": "The library (--library) as an OPDS 2.0 feed: a page of its publications, each with an acquisition link per edition and PDF scale.",
+                "summary": "The library (--library) as an OPDS 2.0 feed: a page of its publications, each with an acquisition link per edition and font scale.",
                 "operationId": "opdsCatalogJson",
                 "parameters": listing,
                 "responses": {
@@ -215,11 +215,11 @@ pub(crate) fn document() -> Value {
                 "summary": "An edition of a library publication (an OPDS acquisition link): from the cache, or built now — a changed article is built anew.",
                 "operationId": "libraryFile",
                 "parameters": [publication, { "name": "name", "in": "path", "required": true, "schema": { "type": "string" },
-                    "description": "The file name as `anpham build` writes it: SLUG.epub, SLUG.large.pdf, SLUG.step+2.pdf, SLUG.brf, SLUG.pef …" },
+                    "description": "The file name as `anpham build` writes it (SLUG.EXT, SLUG.SCALE.EXT), any font scale of the ladder for an edition per scale." },
                     { "name": "Range", "in": "header", "required": false, "schema": { "type": "string" } },
                     { "name": "If-None-Match", "in": "header", "required": false, "schema": { "type": "string" } }],
                 "responses": {
-                    "200": { "description": "The file (application/epub+zip, application/pdf, application/x-brf, application/x-pef+xml …).", "headers": { "ETag": { "schema": { "type": "string" } } }, "content": { "*/*": {} } },
+                    "200": { "description": "The file, with its edition's media type.", "headers": { "ETag": { "schema": { "type": "string" } } }, "content": { "*/*": {} } },
                     "206": { "description": "The range asked for.", "content": { "*/*": {} } },
                     "304": { "description": "Not modified (If-None-Match)." },
                     "404": problem("No library, no such publication or edition."),

@@ -42,6 +42,32 @@ impl EditionUnit for TalkingBook {
         plan.add_epub(build.prepared);
     }
 
+    /// The EPUB's accessibility metadata with what the narration adds (`auditory`,
+    /// `synchronizedAudioText`), as its writer derives it.
+    fn accessibility(
+        &self,
+        p: &crate::model::Publication,
+        _kind: EditionKind,
+        request: &EditionRequest,
+    ) -> Option<crate::editions::Accessibility> {
+        Some(crate::epub::accessibility_of(
+            &crate::epub::discovery_metadata(p, request.epub_scale, true),
+        ))
+    }
+
+    /// espeak-ng runs (checked once per process).
+    fn available(&self) -> bool {
+        static RUNS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *RUNS.get_or_init(|| {
+            super::Espeak::new(
+                std::env::var_os(super::PROGRAM_ENV).map(std::path::PathBuf::from),
+                None,
+            )
+            .version()
+            .is_ok()
+        })
+    }
+
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         let options = crate::epub::edition::options(build);
         for kind in kinds {
