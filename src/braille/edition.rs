@@ -59,6 +59,10 @@ impl EditionUnit for Braille {
         vec![page_map_scale(request)]
     }
 
+    fn tool_version(&self, _request: &EditionRequest) -> Option<String> {
+        Some(format!("liblouis {}", super::liblouis_version()))
+    }
+
     /// One translation, then each file; the translation's time is counted with the first.
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         let t = Instant::now();

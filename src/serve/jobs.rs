@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 
+use super::api::BuildQuery;
 use super::cache::{Cache, CacheKey, FailedEdition, ResultManifest};
 use super::limits::ZipLimits;
 use super::problem::{DiagnosticJson, Problem, relative, scrub};
@@ -86,6 +87,8 @@ pub(crate) struct Settings {
     pub cache_max: u64,
     /// Limits of an uploaded archive.
     pub zip: ZipLimits,
+    /// The query parameters of a submission and their parser (`anpham build`'s options).
+    pub options: Arc<BuildQuery>,
 }
 
 /// The jobs of a server.
@@ -139,26 +142,14 @@ pub(crate) fn is_id(id: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-/// The versions of liblouis and espeak-ng (where built in), which change the braille and
-/// talking editions.
-fn tool_versions() -> String {
-    let mut v = Vec::new();
-    #[cfg(feature = "braille")]
-    v.push(format!(
-        "liblouis {}",
-        crate::braille::translate::liblouis_version()
-    ));
-    #[cfg(feature = "speech")]
-    {
-        let espeak = crate::speech::Espeak::new(
-            std::env::var_os(crate::speech::PROGRAM_ENV).map(PathBuf::from),
-            None,
-        );
-        v.push(format!(
-            "espeak-ng {}",
-            espeak.version().unwrap_or_default()
-        ));
-    }
+/// The versions of the outside programs the editions are made with (from the registry of
+/// editions, for the command line's default options) and the build date, which change the
+/// files.
+fn tool_versions(query: &BuildQuery) -> String {
+    let mut v = query
+        .options(&[])
+        .map(|o| crate::editions::tool_versions(&o.settings))
+        .unwrap_or_default();
     v.push(format!(
         "SOURCE_DATE_EPOCH={}",
         std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default()
@@ -167,6 +158,11 @@ fn tool_versions() -> String {
 }
 
 impl Jobs {
+    /// The query parameters of a submission and their parser.
+    pub fn options(&self) -> &BuildQuery {
+        &self.settings.options
+    }
+
     fn jobs_dir(&self) -> PathBuf {
         self.settings.dir.join("jobs")
     }
@@ -198,7 +194,7 @@ impl Jobs {
             progress: Mutex::new(HashMap::new()),
             queue: tx,
             building: Mutex::new(HashMap::new()),
-            tools: tool_versions(),
+            tools: tool_versions(&settings.options),
             settings,
         });
         let mut requeue = Vec::new();
@@ -457,20 +453,26 @@ impl Jobs {
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(r.id.clone(), p);
             };
-            let built = build_job(&i, &r.entry, &r.words, &s, progress);
-            match built {
-                Ok(manifest) if !manifest.files.is_empty() => this
-                    .cache
-                    .insert(&r.key, &s, manifest)
-                    .map(|_| ())
-                    .map_err(|e| Problem::of_error(&e, &s)),
-                Ok(manifest) => Err(all_failed(manifest.failed)),
-                Err(p) => Err(p),
-            }
+            build_job(this.options(), &i, &r.entry, &r.words, &s, progress)
         });
         let abort = handle.abort_handle();
         let outcome = match tokio::time::timeout(self.settings.time_limit, handle).await {
-            Ok(Ok(outcome)) => outcome,
+            // In time: the result goes into the cache (only then, so that a build over its
+            // limit, which runs on to its end, never reaches it).
+            Ok(Ok(Ok(manifest))) if !manifest.files.is_empty() => {
+                let (this, key, s) = (self.clone(), record.key.clone(), staging.clone());
+                run_blocking(move || {
+                    this.cache
+                        .insert(&key, &s, manifest)
+                        .map(|_| ())
+                        .map_err(|e| Problem::of_error(&e, &s))
+                })
+                .await
+                .map_err(storage)
+                .and_then(|inserted| inserted)
+            }
+            Ok(Ok(Ok(manifest))) => Err(all_failed(manifest.failed)),
+            Ok(Ok(Err(p))) => Err(p),
             Ok(Err(panic)) => Err(Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "build-failed",
@@ -601,13 +603,15 @@ fn all_failed(failed: Vec<FailedEdition>) -> Problem {
 /// `anpham build` does, checks that the input reads no file outside its folder, builds each
 /// publication's editions (written atomically), and describes what was written.
 fn build_job(
+    query: &BuildQuery,
     input: &Path,
     entry: &str,
     words: &[String],
     staging: &Path,
     progress: impl Fn(f32),
 ) -> Result<ResultManifest, Problem> {
-    let mut options = super::options_of(words)
+    let mut options = query
+        .options(words)
         .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
     options.out_dir = staging.to_path_buf();
     std::fs::create_dir_all(staging).map_err(storage)?;
@@ -746,7 +750,7 @@ mod tests {
 
     #[test]
     fn an_image_outside_the_upload_is_refused() {
-        crate::serve::test_parser::install();
+        let query = super::super::api::of_cli();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("input");
         std::fs::create_dir_all(&input).unwrap();
@@ -760,10 +764,12 @@ mod tests {
             &photo,
         );
         std::fs::copy(&article, input.join("a.md")).unwrap();
-        let words = vec!["--format=epub".to_string()];
+        // Any one format: what is checked is where the input's files are.
+        let format = crate::editions::Format::all().next().expect("a format");
+        let words = vec![format!("--format={format}")];
         let staging = dir.path().join("staging");
         // From inside the folder the image (`img/a.jpg`) is missing: a located error.
-        let p = build_job(&input, "a.md", &words, &staging, |_| {}).unwrap_err();
+        let p = build_job(&query, &input, "a.md", &words, &staging, |_| {}).unwrap_err();
         assert_eq!(p.status, 422, "{p:?}");
         assert!(
             !p.detail.contains(&dir.path().display().to_string()),
@@ -771,9 +777,9 @@ mod tests {
             p.detail
         );
         // Built from outside its folder (as a manifest naming ../a.md would), refused.
-        let p = build_job(dir.path(), "a.md", &words, &staging, |_| {});
+        let p = build_job(&query, dir.path(), "a.md", &words, &staging, |_| {});
         assert!(p.is_ok(), "{p:?}");
-        let p = build_job(&input, "../a.md", &words, &staging, |_| {}).unwrap_err();
+        let p = build_job(&query, &input, "../a.md", &words, &staging, |_| {}).unwrap_err();
         assert!(p.kind.ends_with("outside-input"), "{p:?}");
     }
 }
