@@ -442,6 +442,40 @@ fn submit_poll_download_check_and_cache_hit() {
     assert_eq!(h.json()["status"], "ok");
     let doc = server.get("/openapi.json").json();
     assert_eq!(doc["openapi"], "3.1.0");
+    // The query parameters are `anpham build`'s options, less those that name a file or
+    // folder on the server, its threads and its terminal.
+    let params: Vec<&str> = doc["paths"]["/v1/editions"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let mut expected = vec![
+        "format",
+        "scale",
+        "epub-scale",
+        "page-list",
+        "page-size",
+        "each",
+        "name",
+        "title",
+        "article-break",
+        "image-ppi",
+        "pdf-standard",
+        "repair",
+    ];
+    if cfg!(feature = "speech") {
+        expected.extend(["voice", "speech-rate"]);
+    }
+    if cfg!(feature = "braille") {
+        expected.extend([
+            "braille-grade",
+            "braille-page",
+            "braille-volume-sheets",
+            "braille-duplex",
+        ]);
+    }
+    assert_eq!(params, expected);
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
             let p = path.replace("{id}", &id).replace("{name}", "bac-kan.epub");

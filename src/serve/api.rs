@@ -117,9 +117,11 @@ impl BuildQuery {
         &self.params
     }
 
-    /// The batch options of a job's words, through the command line's parser.
-    pub fn options(&self, words: &[String]) -> Result<BatchOptions, String> {
+    /// The batch options of a job's words, through the command line's parser; a `400`
+    /// with clap's message (without its usage lines) if they are not options.
+    pub fn options(&self, words: &[String]) -> Result<BatchOptions, Problem> {
         (self.parse)(words)
+            .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))
     }
 
     /// The query as the command line's words (checked by its parser), or a `400` naming
@@ -153,10 +155,16 @@ impl BuildQuery {
                 },
             }
         }
-        self.options(&words)
-            .map_err(|m| bad(super::jobs::first_paragraph(&m)))?;
+        self.options(&words)?;
         Ok(words)
     }
+}
+
+/// The first paragraph of a message (clap's error without its usage lines), without
+/// its `error: ` label.
+fn first_paragraph(message: &str) -> String {
+    let first = message.split("\n\n").next().unwrap_or(message).trim();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }
 
 /// Whether a submission may set the option `arg`; else why not.

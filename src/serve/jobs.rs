@@ -610,9 +610,7 @@ fn build_job(
     staging: &Path,
     progress: impl Fn(f32),
 ) -> Result<ResultManifest, Problem> {
-    let mut options = query
-        .options(words)
-        .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
+    let mut options = query.options(words)?;
     options.out_dir = staging.to_path_buf();
     std::fs::create_dir_all(staging).map_err(storage)?;
     let entry_path = if entry.is_empty() {
@@ -691,13 +689,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// The first paragraph of a message (clap's error without its usage lines), without
-/// its `error: ` label.
-pub(crate) fn first_paragraph(message: &str) -> String {
-    let first = message.split("\n\n").next().unwrap_or(message).trim();
-    first.strip_prefix("error: ").unwrap_or(first).to_string()
 }
 
 /// Refuses a publication that reads an article or an image outside its input folder
