@@ -131,6 +131,7 @@ impl EditionArgs {
 /// The versions of the outside programs and libraries the editions of `request` are made
 /// with (what changes their files besides anpham itself), one line each: what a cache of
 /// results keys on (`anpham serve`).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
 pub(crate) fn tool_versions(request: &EditionRequest) -> Vec<String> {
     REGISTRY
         .iter()
