@@ -35,9 +35,10 @@ pub(crate) const NOT_TAKEN: &[(&str, &str)] = &[
     ("quiet", "it only quiets a terminal"),
 ];
 
-/// How `anpham build`'s options become words of its command line: its clap definition
-/// and its parser, handed in by `cli.rs` when it starts the server (the server does not
-/// import the command line that starts it: no circle).
+/// How `anpham build`'s options, given as its command line's words (`--format=…`), become
+/// batch options: the command line's own parser, handed in by `cli.rs` with its clap
+/// definition when it starts the server (the server does not import the command line that
+/// starts it: no circle).
 pub(crate) type OptionsParser = fn(&[String]) -> Result<BatchOptions, String>;
 
 /// How a query parameter becomes the command line's words.
