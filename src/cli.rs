@@ -100,20 +100,6 @@ struct BuildArgs {
     /// styles) or an installed family name; the bundled fonts stay as fallbacks.
     #[arg(long)]
     font: Option<String>,
-    #[cfg(feature = "speech")]
-    /// Speech: the espeak-ng voice for text in the publication's language
-    /// (vi, vi-vn-x-central, vi-vn-x-south, or any `espeak-ng --voices` name) [default: the language].
-    #[arg(long)]
-    voice: Option<String>,
-    #[cfg(feature = "speech")]
-    /// Speech: rate in words per minute (80 to 450) [default: espeak-ng's 175].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(80..=450))]
-    speech_rate: Option<u32>,
-    #[cfg(feature = "speech")]
-    /// Speech: a TOML file of pronunciations ([words] "shown" = "spoken") added to
-    /// the bundled table (src/speech/vi.toml).
-    #[arg(long)]
-    pronunciations: Option<PathBuf>,
     /// Build separate editions for each article instead of one bulletin.
     #[arg(long)]
     each: bool,
@@ -152,27 +138,9 @@ struct BuildArgs {
     /// characters are dropped; each change is printed as a warning with its place.
     #[arg(long)]
     repair: bool,
-    #[cfg(feature = "braille")]
-    /// Braille grade: 0 uncontracted, 1, 2 contracted [default: 0].
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=2))]
-    braille_grade: Option<u8>,
-    #[cfg(feature = "braille")]
-    /// Braille page size in cells x lines, from 20x5 to 100x100 [default: 40x25].
-    #[arg(long, value_parser = parse_braille_page)]
-    braille_page: Option<crate::braille::Geometry>,
-    #[cfg(feature = "braille")]
-    /// Largest braille volume in sheets; volumes end at article boundaries [default: 80].
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    braille_volume_sheets: Option<u16>,
-    #[cfg(feature = "braille")]
-    /// Interpoint braille (both sides of each sheet; duplex in the embosser file).
-    #[arg(long)]
-    braille_duplex: bool,
-    #[cfg(feature = "braille")]
-    /// A folder of your own liblouis tables (vi-vn-g0.utb …, en-ueb-g1.ctb …), used
-    /// before anpham's shipped Vietnamese tables and liblouis's own.
-    #[arg(long, value_name = "DIR")]
-    braille_tables: Option<PathBuf>,
+    // Each edition's own options, defined in its module (shown under its heading).
+    #[command(flatten)]
+    editions: crate::editions::EditionArgs,
 }
 
 /// A format of the registry of editions, or why not.
@@ -189,13 +157,6 @@ fn format_help() -> String {
         help.push_str(&format!("\n  {:<8} {}", f.name(), f.about()));
     }
     help
-}
-
-#[cfg(feature = "braille")]
-fn parse_braille_page(s: &str) -> Result<crate::braille::Geometry, String> {
-    crate::braille::Geometry::parse(s).ok_or_else(|| {
-        format!("`{s}` is not a braille page size: write COLSxROWS, e.g. 40x25 (20x5 to 100x100)")
-    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -251,7 +212,7 @@ pub fn main() -> ExitCode {
             repair,
         } => import(&sources, &out_dir, quiet, repair),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => crate::serve::run(*args, build_options_of),
+        Command::Serve(args) => crate::serve::run(*args, &build_command(), build_options_of),
     }
 }
 
@@ -283,6 +244,13 @@ fn check(inputs: &[PathBuf], repair: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `anpham build`'s definition: `anpham serve` takes its options as a submission's query
+/// parameters (their names, help and values).
+#[cfg(feature = "serve")]
+pub(crate) fn build_command() -> clap::Command {
+    <BuildArgs as Args>::augment_args(clap::Command::new("build"))
 }
 
 /// The batch options of `anpham build`'s options given as words (`--format=epub,pdf` …):
@@ -372,8 +340,8 @@ fn build(args: BuildArgs) -> ExitCode {
     let bar = interactive.then(|| progress_bar(total));
     let quiet = args.quiet;
     let mut articles_done = 0usize;
-    // The editions' warnings, each printed once (the braille files share one translation
-    // and carry the same warnings).
+    // The editions' warnings, each printed once (the files of one edition that share a
+    // step, such as a translation, carry the same warnings).
     let mut warned = std::collections::HashSet::new();
     let report = batch::run(jobs, &options, |event| match event {
         Event::Written(w) => {
@@ -434,43 +402,21 @@ fn build(args: BuildArgs) -> ExitCode {
     }
 }
 
-/// The speech voice, rate and pronunciations (`ANPHAM_ESPEAK` names the
-/// espeak-ng program).
-#[cfg(feature = "speech")]
-fn speech_options(args: &BuildArgs) -> Result<crate::speech::SpeechOptions, crate::Error> {
-    let mut speech = crate::speech::SpeechOptions::new();
-    speech.voice = args.voice.clone();
-    speech.espeak = crate::speech::Espeak::new(
-        std::env::var_os(crate::speech::PROGRAM_ENV).map(PathBuf::from),
-        args.speech_rate,
-    );
-    if let Some(f) = &args.pronunciations {
-        speech.pronunciations_file(f)?;
-    }
-    Ok(speech)
-}
-
 /// The batch options of the flags (a format not given is `None`: the manifest's, else
 /// the default).
 fn batch_options(args: &BuildArgs) -> Result<BatchOptions, crate::Error> {
     let mut settings = EditionRequest::new();
     // Reproducible builds: the one place anpham reads the environment for a date
-    // (the library reads no environment at all: ANPHAM_ESPEAK is read in
-    // `speech_options`).
+    // (the library reads no environment at all: the editions' options are given this
+    // process's environment to read ANPHAM_ESPEAK).
     settings.date = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| Timestamp::from_epoch_text(&v));
     settings.image_ppi = args.image_ppi.unwrap_or_default();
     settings.pdf_standard = args.pdf_standard.unwrap_or_default();
     settings.article_break = args.article_break.unwrap_or_default();
-    #[cfg(feature = "speech")]
-    {
-        settings.speech = speech_options(args)?;
-    }
-    #[cfg(feature = "braille")]
-    {
-        settings.braille = braille_options(args);
-    }
+    args.editions
+        .apply(&mut settings, &|name| std::env::var_os(name))?;
     Ok(BatchOptions {
         out_dir: args.out_dir.clone(),
         formats: (!args.format.is_empty()).then(|| args.format.clone()),
@@ -487,24 +433,6 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, crate::Error> {
         name: args.name.clone(),
         title: args.title.clone(),
     })
-}
-
-/// Grade, page, volumes and sides of the braille editions, and the user's own tables.
-#[cfg(feature = "braille")]
-fn braille_options(args: &BuildArgs) -> crate::braille::BrailleOptions {
-    crate::braille::BrailleOptions {
-        grade: crate::braille::Grade::from_number(args.braille_grade.unwrap_or(0))
-            .unwrap_or_default(),
-        geometry: args
-            .braille_page
-            .unwrap_or(crate::braille::Geometry::DEFAULT),
-        volume_sheets: args
-            .braille_volume_sheets
-            .map_or(crate::braille::DEFAULT_VOLUME_SHEETS, usize::from),
-        duplex: args.braille_duplex,
-        table_dirs: args.braille_tables.iter().cloned().collect(),
-        ..crate::braille::BrailleOptions::default()
-    }
 }
 
 /// The progress bar of an interactive build of `total` files.

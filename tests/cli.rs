@@ -409,6 +409,19 @@ fn help_is_complete_and_check_reports() {
     ] {
         assert!(help.contains(flag), "{flag} missing from help");
     }
+    // Each edition's own options, defined in its module, under its heading.
+    if cfg!(feature = "speech") {
+        assert!(
+            help.contains("Talking book (talking):\n      --voice <VOICE>"),
+            "{help}"
+        );
+    }
+    if cfg!(feature = "braille") {
+        assert!(
+            help.contains("Braille (brf, pef):\n      --braille-grade"),
+            "{help}"
+        );
+    }
     let o = anpham()
         .arg("check")
         .arg(examples().join("bac-kan/bac-kan.md"))

@@ -1,7 +1,8 @@
 //! `anpham serve` end to end: the real binary on an ephemeral loopback port, spoken to over
 //! plain HTTP/1.1. Submit, poll, download (checked by check-epub and check-pdf), ranges and
 //! ETags, the cache hit, every error status, partial failure, zip bombs and traversal, the
-//! token, a full queue, SIGTERM with a job running, kill -9 and restart.
+//! token, a full queue, SIGTERM with a job running, kill -9 and restart; CORS, the base URL
+//! of links, the job time limit, and the cache's eviction and clean-up.
 
 use crate::common;
 
@@ -129,7 +130,8 @@ impl Server {
         {
             head.push_str(&format!("Authorization: Bearer {t}\r\n"));
         }
-        for (n, v) in headers {
+        // A header given empty is not sent (`Authorization` empty: none at all).
+        for (n, v) in headers.iter().filter(|(_, v)| !v.is_empty()) {
             head.push_str(&format!("{n}: {v}\r\n"));
         }
         head.push_str("\r\n");
@@ -446,6 +448,42 @@ fn submit_poll_download_check_and_cache_hit() {
     assert_eq!(h.json()["status"], "ok");
     let doc = server.get("/openapi.json").json();
     assert_eq!(doc["openapi"], "3.1.0");
+    // The query parameters are `anpham build`'s options, less those that name a file or
+    // folder on the server, its threads and its terminal; then the server's `preview`.
+    let params: Vec<&str> = doc["paths"]["/v1/editions"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let mut expected = vec![
+        "format",
+        "scale",
+        "epub-scale",
+        "page-list",
+        "page-size",
+        "each",
+        "name",
+        "title",
+        "article-break",
+        "image-ppi",
+        "pdf-standard",
+        "repair",
+    ];
+    if cfg!(feature = "speech") {
+        expected.extend(["voice", "speech-rate"]);
+    }
+    if cfg!(feature = "braille") {
+        expected.extend([
+            "braille-grade",
+            "braille-page",
+            "braille-volume-sheets",
+            "braille-duplex",
+        ]);
+    }
+    // The server's own, after the command line's: the web page's first-page preview.
+    expected.push("preview");
+    assert_eq!(params, expected);
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
             let p = path.replace("{id}", &id).replace("{name}", "bac-kan.epub");
@@ -1193,4 +1231,318 @@ fn without_a_library_the_catalog_routes_say_so() {
     let server = Server::start(&dir.join("cache"), &[], &[]);
     assert_problem(&server.get("/opds/catalog.json"), 404, "no-library");
     assert_problem(&server.get("/library/x/files/x.epub"), 404, "no-library");
+}
+
+/// A bulletin of `articles` long articles (the example's text, without its photos) and its
+/// manifest, as a zip archive: a slow job without any hook in the product. Its two PDFs take
+/// 0.025 s an article on an idle 2-core machine (40 articles: 1 s, test build) and 0.13 s
+/// at a load average of 12, so 200 outlast a time limit of one second with a margin of five
+/// and 400 a `--keep` of two seconds and two clean-ups (10 s idle; 40 and 150, the first
+/// sizes, were over too soon on an idle machine).
+fn long_bulletin(articles: usize) -> Vec<u8> {
+    let example =
+        std::fs::read_to_string(common::root().join("examples/bac-kan/bac-kan.md")).unwrap();
+    let body: String = example
+        .splitn(3, "---\n")
+        .nth(2)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("!["))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut files: Vec<(String, Vec<u8>)> = (1..=articles)
+        .map(|n| {
+            let text = format!(
+                "---\ntitle: Bài {n} của bản tin dài\ndate: 2022-11-10\nlang: vi\nslug: bai-{n}\n---\n{body}\n"
+            );
+            (format!("bai-{n}.md"), text.into_bytes())
+        })
+        .collect();
+    let list: Vec<String> = files.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    let manifest = format!(
+        "title = \"Bản tin dài\"\ndate = \"2022-11-14\"\nlang = \"vi\"\narticles = [{}]\n",
+        list.join(", ")
+    );
+    files.push(("bulletin.toml".to_string(), manifest.into_bytes()));
+    let entries: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    zip_of(&entries)
+}
+
+/// `--cors ORIGIN`: a browser's preflight (without the token, as browsers send it) and its
+/// requests from that origin get the CORS headers; another origin gets none, and a server
+/// without `--cors` sends none. `--base-url URL`: the `Location`, the job's link and its
+/// files' links start with it (a proxy strips it again).
+#[test]
+fn cors_for_the_origin_named_and_links_under_the_base_url() {
+    let dir = common::out_dir("cors");
+    let portal = "https://portal.example.org";
+    let base = "https://example.org/anpham";
+    let server = Server::start(
+        &dir.join("cache"),
+        &[
+            "--cors",
+            portal,
+            "--base-url",
+            &format!("{base}/"),
+            "--token",
+            "s3cret",
+        ],
+        &[],
+    );
+    let preflight = |origin: &str| {
+        server.request(
+            "OPTIONS",
+            "/v1/editions?format=epub",
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                (
+                    "Access-Control-Request-Headers",
+                    "authorization,content-type",
+                ),
+                ("Authorization", ""),
+            ],
+            b"",
+        )
+    };
+    let a = preflight(portal);
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.header("access-control-allow-origin"), Some(portal));
+    let listed = |a: &Answer, header: &str, item: &str| {
+        a.header(header)
+            .is_some_and(|v| v.split(',').any(|x| x.trim().eq_ignore_ascii_case(item)))
+    };
+    assert!(
+        listed(&a, "access-control-allow-methods", "POST"),
+        "{:?}",
+        a.headers
+    );
+    for h in ["authorization", "content-type"] {
+        assert!(
+            listed(&a, "access-control-allow-headers", h),
+            "{:?}",
+            a.headers
+        );
+    }
+    let other = preflight("https://elsewhere.example.com");
+    assert_eq!(other.header("access-control-allow-origin"), None);
+    // The request itself, from the portal's page: the answer may be read, `Location` too.
+    let a = server.request(
+        "POST",
+        "/v1/editions?format=epub",
+        &[("Content-Type", "text/markdown"), ("Origin", portal)],
+        &small_article(21),
+    );
+    assert_eq!(a.status, 202, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.header("access-control-allow-origin"), Some(portal));
+    assert!(
+        listed(&a, "access-control-expose-headers", "location"),
+        "{:?}",
+        a.headers
+    );
+    assert!(listed(&a, "vary", "origin"), "{:?}", a.headers);
+    // The links: under the base URL.
+    let id = a.json()["id"].as_str().unwrap().to_string();
+    let job_url = format!("{base}/v1/jobs/{id}");
+    assert_eq!(a.header("location"), Some(job_url.as_str()));
+    assert_eq!(a.json()["href"], job_url.as_str());
+    let path_of = |url: &str| url.strip_prefix(base).unwrap().to_string();
+    let job = server.finished(&id);
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["href"], job_url.as_str());
+    let file = &job["files"][0];
+    let href = file["href"].as_str().unwrap();
+    assert_eq!(href, format!("{job_url}/files/tin-21.epub"));
+    let a = server.request(
+        "GET",
+        &path_of(href),
+        &[("Origin", "https://elsewhere.example.com")],
+        b"",
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body.len() as u64, file["bytes"].as_u64().unwrap());
+    assert_eq!(a.header("access-control-allow-origin"), None);
+    // Without --cors: no CORS header at all, and links are paths.
+    let plain = Server::start(&dir.join("cache-plain"), &[], &[]);
+    let a = plain.request(
+        "OPTIONS",
+        "/v1/editions",
+        &[
+            ("Origin", portal),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    );
+    assert!(
+        a.headers
+            .iter()
+            .all(|(n, _)| !n.to_ascii_lowercase().starts_with("access-control-")),
+        "{:?}",
+        a.headers
+    );
+    let a = plain.request(
+        "POST",
+        "/v1/editions?format=epub",
+        &[("Content-Type", "text/markdown"), ("Origin", portal)],
+        &small_article(21),
+    );
+    let id = id_of(&a);
+    assert_eq!(a.header("access-control-allow-origin"), None);
+    assert_eq!(a.json()["href"], format!("/v1/jobs/{id}").as_str());
+}
+
+/// `--job-time-limit`: a job over it fails with a problem that says so and nothing of it is
+/// served; the server stays healthy: it answers meanwhile, and the next job gets the one
+/// builder once the late build has ended, and ends too.
+#[test]
+fn a_job_over_the_time_limit_fails_and_the_server_stays_healthy() {
+    let dir = common::out_dir("time-limit");
+    let cache = dir.join("cache");
+    let server = Server::start(&cache, &["--jobs", "1", "--job-time-limit", "1s"], &[]);
+    let late = id_of(&server.submit(
+        "?format=pdf&scale=standard,large",
+        "application/zip",
+        &long_bulletin(200),
+    ));
+    let next = id_of(&server.submit("?format=epub", "text/markdown", &small_article(22)));
+    let job = server.finished(&late);
+    assert_eq!(job["state"], "failed", "{job}");
+    assert_eq!(
+        job["problem"]["type"], "urn:anpham:problem:time-limit",
+        "{job}"
+    );
+    assert!(
+        job["problem"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("longer than the time limit (1 s)"),
+        "{job}"
+    );
+    assert_eq!(job["files"].as_array().unwrap().len(), 0, "{job}");
+    assert_problem(
+        &server.get(&format!("/v1/jobs/{late}/files/bulletin.pdf")),
+        409,
+        "not-ready",
+    );
+    // Healthy while the late build still holds its builder.
+    let h = server.get("/healthz");
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["status"], "ok");
+    // The next job is not lost: it ends (built, or over the limit itself on a slow machine).
+    let job = server.finished(&next);
+    assert!(
+        job["state"] == "done" || job["problem"]["type"] == "urn:anpham:problem:time-limit",
+        "{job}"
+    );
+    // Nothing of the late build is left or cached.
+    assert!(!cache.join("tmp").join(&late).exists());
+    for result in std::fs::read_dir(cache.join("results")).unwrap() {
+        let manifest = std::fs::read_to_string(result.unwrap().path().join("result.json")).unwrap();
+        assert!(!manifest.contains("\"bulletin."), "{manifest}");
+    }
+    let log = server.log();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// `--cache-max`: results go least recently used first (a download is a use), never the
+/// one just made; an evicted job says so and its files answer 410. `--keep`: a job that
+/// ended longer ago is removed with its result, while a job running longer than that is
+/// left alone, ends and is served.
+#[test]
+fn the_cache_evicts_least_recently_used_first_and_spares_running_jobs() {
+    let dir = common::out_dir("eviction");
+    let cache = dir.join("cache");
+    let server = Server::start(&cache, &[], &[]);
+    let mut built = Vec::new();
+    for n in [31, 32, 33] {
+        let id = id_of(&server.submit("?format=epub", "text/markdown", &small_article(n)));
+        let job = server.finished(&id);
+        assert_eq!(job["state"], "done", "{job}");
+        let bytes: u64 = job["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["bytes"].as_u64().unwrap())
+            .sum();
+        built.push((
+            id,
+            job["files"][0]["href"].as_str().unwrap().to_string(),
+            bytes,
+        ));
+    }
+    let [
+        (a, a_file, a_bytes),
+        (b, b_file, b_bytes),
+        (c, c_file, c_bytes),
+    ] = <[_; 3]>::try_from(built).unwrap();
+    // A is used again: B is now the least recently used.
+    assert_eq!(server.get(&a_file).status, 200);
+    drop(server);
+    // Restarted with room for two of the three: B goes.
+    let max = a_bytes + c_bytes + b_bytes / 2;
+    let server = Server::start(&cache, &["--cache-max", &max.to_string()], &[]);
+    let job = server.get(&format!("/v1/jobs/{b}")).json();
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["evicted"], true, "{job}");
+    assert_eq!(job["files"].as_array().unwrap().len(), 0, "{job}");
+    assert_problem(&server.get(&b_file), 410, "evicted");
+    for id in [&a, &c] {
+        let job = server.get(&format!("/v1/jobs/{id}")).json();
+        assert!(job.get("evicted").is_none(), "{job}");
+    }
+    // A new result: kept (the one just made is never evicted), the least recently used
+    // of the others goes (C; A was downloaded after C was made).
+    let d = id_of(&server.submit("?format=epub", "text/markdown", &small_article(34)));
+    let job = server.finished(&d);
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(
+        server.get(job["files"][0]["href"].as_str().unwrap()).status,
+        200
+    );
+    assert_problem(&server.get(&c_file), 410, "evicted");
+    assert_eq!(server.get(&a_file).status, 200);
+    drop(server);
+    // --keep 2s: the clean-up runs every second.
+    let server = Server::start(&cache, &["--keep", "2s", "--jobs", "1"], &[]);
+    let slow = id_of(&server.submit(
+        "?format=pdf&scale=standard,large",
+        "application/zip",
+        &long_bulletin(400),
+    ));
+    server.poll(&slow, |j| j["state"] == "running");
+    // The jobs of before ended more than --keep ago: removed, with their results, by the
+    // clean-up that runs while the slow job is running.
+    let removed = |id: &str| server.get(&format!("/v1/jobs/{id}")).status == 404;
+    let started = Instant::now();
+    while !(removed(&a) && removed(&c) && removed(&d)) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never removed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    while std::fs::read_dir(cache.join("results")).unwrap().count() > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "results never evicted"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Outliving --keep: the slow job is still running after two clean-ups.
+    std::thread::sleep(Duration::from_millis(2500));
+    let job = server.get(&format!("/v1/jobs/{slow}")).json();
+    assert_eq!(
+        job["state"], "running",
+        "the build was too quick to outlive --keep; make the bulletin longer: {job}"
+    );
+    let job = server.finished(&slow);
+    assert_eq!(job["state"], "done", "{job}");
+    let files = job["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{job}");
+    for f in files {
+        let a = server.get(f["href"].as_str().unwrap());
+        assert_eq!(a.status, 200, "{job}");
+        assert_eq!(a.body.len() as u64, f["bytes"].as_u64().unwrap());
+    }
+    assert!(!cache.join("tmp").join(&slow).exists());
 }

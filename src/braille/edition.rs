@@ -61,6 +61,10 @@ impl EditionUnit for Braille {
         vec![page_map_scale(request)]
     }
 
+    fn tool_version(&self, _request: &EditionRequest) -> Option<String> {
+        Some(format!("liblouis {}", super::liblouis_version()))
+    }
+
     /// One translation, then each file; the translation's time is counted with the first.
     /// Tactile, sufficient alone; feature `braille`.
     fn accessibility(

@@ -12,6 +12,7 @@
 //! PDF's [`PageMap`] uses, so print page indicators fall where the PDF's pages begin. That
 //! use is confined to one private function, `pieces::article_pieces`.
 
+pub(crate) mod args;
 pub(crate) mod brf;
 pub(crate) mod edition;
 pub(crate) mod format;

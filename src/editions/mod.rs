@@ -93,6 +93,57 @@ static REGISTRY: &[Registration] = &[
     },
 ];
 
+/// The editions' own options on the command line (`anpham build`): each edition's, defined
+/// in its module and flattened here, so that the command line (and `anpham serve`, which
+/// takes the command line's options as query parameters) names no edition.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct EditionArgs {
+    #[cfg(feature = "speech")]
+    #[command(flatten)]
+    talking: crate::speech::args::TalkingArgs,
+    #[cfg(feature = "braille")]
+    #[command(flatten)]
+    braille: crate::braille::args::BrailleArgs,
+}
+
+impl EditionArgs {
+    /// Sets each edition's options of `request` from the command line's; `env` reads the
+    /// caller's environment (the library reads none).
+    #[cfg_attr(
+        not(all(feature = "speech", feature = "braille")),
+        allow(unused_variables)
+    )]
+    pub(crate) fn apply(
+        &self,
+        request: &mut EditionRequest,
+        env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> crate::Result<()> {
+        #[cfg(feature = "speech")]
+        {
+            request.speech = self.talking.options(env)?;
+        }
+        #[cfg(feature = "braille")]
+        {
+            request.braille = self.braille.options();
+        }
+        Ok(())
+    }
+}
+
+/// The versions of the outside programs and libraries the editions of `request` are made
+/// with (what changes their files besides anpham itself), one line each: what a cache of
+/// results keys on (`anpham serve`).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
+pub(crate) fn tool_versions(request: &EditionRequest) -> Vec<String> {
+    REGISTRY
+        .iter()
+        .filter_map(|r| match r {
+            Registration::Built(unit) => unit.tool_version(request),
+            Registration::Missing { .. } => None,
+        })
+        .collect()
+}
+
 /// One line of [`REGISTRY`].
 enum Registration {
     /// An edition this build can write.

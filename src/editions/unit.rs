@@ -45,6 +45,12 @@ pub(crate) trait EditionUnit: Sync {
     }
     /// Adds the images its `kinds` will need to `plan` (decoded once for all editions).
     fn plan_images(&self, _build: &Context<'_>, _kinds: &[EditionKind], _plan: &mut ImagePlan) {}
+    /// The version of the outside program or library it is made with for `request`, if
+    /// any (its files change with it): part of `anpham serve`'s cache key.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))]
+    fn tool_version(&self, _request: &EditionRequest) -> Option<String> {
+        None
+    }
     /// Writes each of `kinds` through `files`. An error returned fails every kind not yet
     /// written (a step they share, such as the braille translation, failed).
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()>;

@@ -62,7 +62,7 @@ fn hex(bytes: &[u8]) -> String {
 /// One file of a result.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(crate) struct FileEntry {
-    /// Its name (`bac-kan.large.pdf`).
+    /// Its name (`SLUG.large.EXT`: a name without folders).
     pub name: String,
     /// Its media type.
     pub media_type: String,
@@ -396,10 +396,10 @@ mod tests {
     fn staged(root: &Path, name: &str, bytes: &[u8]) -> (PathBuf, ResultManifest) {
         let staging = root.join("tmp").join(name);
         std::fs::create_dir_all(&staging).unwrap();
-        std::fs::write(staging.join("a.pdf"), bytes).unwrap();
+        std::fs::write(staging.join("a.bin"), bytes).unwrap();
         let files = ResultManifest::describe(
             &staging,
-            &[("a.pdf".to_string(), "application/pdf".to_string())],
+            &[("a.bin".to_string(), "application/octet-stream".to_string())],
         )
         .unwrap();
         (
@@ -421,8 +421,8 @@ mod tests {
             cache.insert(key, &staging, m).unwrap();
             assert!(!staging.exists());
         }
-        assert!(cache.file("k1", "a.pdf").is_ok());
-        assert_eq!(cache.file("k1", "b.pdf"), Err(FileError::NoSuchFile));
+        assert!(cache.file("k1", "a.bin").is_ok());
+        assert_eq!(cache.file("k1", "b.bin"), Err(FileError::NoSuchFile));
         // k2 is now the least recently used: a third result evicts it.
         let (staging, m) = staged(root.path(), "k3", &[b'3'; 100]);
         cache.insert("k3", &staging, m).unwrap();
@@ -430,15 +430,15 @@ mod tests {
         assert!(cache.peek("k1").is_some() && cache.peek("k3").is_some());
         assert_eq!(cache.bytes(), 200);
         // A file changed on disk is refused and its result dropped.
-        std::fs::write(results.join("k3/a.pdf"), [b'x'; 100]).unwrap();
+        std::fs::write(results.join("k3/a.bin"), [b'x'; 100]).unwrap();
         assert!(matches!(
-            cache.file("k3", "a.pdf"),
+            cache.file("k3", "a.bin"),
             Err(FileError::Damaged(_))
         ));
-        assert_eq!(cache.file("k3", "a.pdf"), Err(FileError::Evicted));
+        assert_eq!(cache.file("k3", "a.bin"), Err(FileError::Evicted));
         // Reopened: what is complete is indexed, a folder without result.json removed.
         std::fs::create_dir_all(results.join("half")).unwrap();
-        std::fs::write(results.join("half/a.pdf"), b"partial").unwrap();
+        std::fs::write(results.join("half/a.bin"), b"partial").unwrap();
         let cache = Cache::open(results.clone(), 250, Duration::from_secs(3600)).unwrap();
         assert!(cache.peek("k1").is_some());
         assert!(!results.join("half").exists());
@@ -446,7 +446,7 @@ mod tests {
 
     #[test]
     fn the_key_changes_with_every_part() {
-        let words = vec!["--format=pdf".to_string()];
+        let words = vec!["--scale=large".to_string()];
         let base = CacheKey {
             media_type: "text/markdown",
             body: b"abc",
@@ -455,7 +455,7 @@ mod tests {
         };
         let k = base.hex();
         assert_eq!(k.len(), 64);
-        let other_words = vec!["--format=epub".to_string()];
+        let other_words = vec!["--scale=small".to_string()];
         for changed in [
             CacheKey {
                 body: b"abd",

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, watch};
 
+use super::api::BuildQuery;
 use super::cache::{Cache, CacheKey, FailedEdition, ResultManifest};
 use super::limits::ZipLimits;
 use super::problem::{DiagnosticJson, Problem, relative, scrub};
@@ -86,6 +87,8 @@ pub(crate) struct Settings {
     pub cache_max: u64,
     /// Limits of an uploaded archive.
     pub zip: ZipLimits,
+    /// The query parameters of a submission and their parser (`anpham build`'s options).
+    pub options: Arc<BuildQuery>,
 }
 
 /// The jobs of a server.
@@ -142,26 +145,14 @@ pub(crate) fn is_id(id: &str) -> bool {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-/// The versions of liblouis and espeak-ng (where built in), which change the braille and
-/// talking editions.
-fn tool_versions() -> String {
-    let mut v = Vec::new();
-    #[cfg(feature = "braille")]
-    v.push(format!(
-        "liblouis {}",
-        crate::braille::translate::liblouis_version()
-    ));
-    #[cfg(feature = "speech")]
-    {
-        let espeak = crate::speech::Espeak::new(
-            std::env::var_os(crate::speech::PROGRAM_ENV).map(PathBuf::from),
-            None,
-        );
-        v.push(format!(
-            "espeak-ng {}",
-            espeak.version().unwrap_or_default()
-        ));
-    }
+/// The versions of the outside programs the editions are made with (from the registry of
+/// editions, for the command line's default options) and the build date, which change the
+/// files.
+fn tool_versions(query: &BuildQuery) -> String {
+    let mut v = query
+        .options(&[])
+        .map(|o| crate::editions::tool_versions(&o.settings))
+        .unwrap_or_default();
     v.push(format!(
         "SOURCE_DATE_EPOCH={}",
         std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default()
@@ -170,6 +161,11 @@ fn tool_versions() -> String {
 }
 
 impl Jobs {
+    /// The query parameters of a submission and their parser.
+    pub fn options(&self) -> &BuildQuery {
+        &self.settings.options
+    }
+
     fn jobs_dir(&self) -> PathBuf {
         self.settings.dir.join("jobs")
     }
@@ -201,7 +197,7 @@ impl Jobs {
             progress: Mutex::new(HashMap::new()),
             queue: tx,
             building: Mutex::new(HashMap::new()),
-            tools: tool_versions(),
+            tools: tool_versions(&settings.options),
             slots: Arc::new(Semaphore::new(settings.workers.max(1))),
             settings,
         });
@@ -394,16 +390,25 @@ impl Jobs {
         let workers = self.settings.workers.max(1);
         let slots = self.slots.clone();
         loop {
-            let permit = tokio::select! {
-                biased;
-                _ = shutdown.wait_for(|stop| *stop) => break,
-                p = slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
-            };
+            // A job first, then a slot: the slots are shared with the library's builds on
+            // request (`acquire`), so holding one while the queue is empty would keep them
+            // waiting (with `--jobs 1`, for ever). A job taken and not yet started when the
+            // server stops is still queued on disk and runs at the next start.
             let id = tokio::select! {
                 biased;
                 _ = shutdown.wait_for(|stop| *stop) => break,
                 id = queue.recv() => match id { Some(id) => id, None => break },
             };
+            // While it waits for a slot, the job keeps its place in the queue, so `--queue`
+            // still counts it (else one more job than `--queue` would wait). `try_`: if a
+            // submission took the place meanwhile, the queue is one over for that while.
+            let place = self.queue.try_reserve().ok();
+            let permit = tokio::select! {
+                biased;
+                _ = shutdown.wait_for(|stop| *stop) => break,
+                p = slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            };
+            drop(place);
             let this = self.clone();
             tokio::spawn(async move {
                 this.run(&id).await;
@@ -461,20 +466,26 @@ impl Jobs {
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(r.id.clone(), p);
             };
-            let built = build_job(&i, &r.entry, &r.words, &s, progress);
-            match built {
-                Ok(manifest) if !manifest.files.is_empty() => this
-                    .cache
-                    .insert(&r.key, &s, manifest)
-                    .map(|_| ())
-                    .map_err(|e| Problem::of_error(&e, &s)),
-                Ok(manifest) => Err(all_failed(manifest.failed)),
-                Err(p) => Err(p),
-            }
+            build_job(this.options(), &i, &r.entry, &r.words, &s, progress)
         });
         let abort = handle.abort_handle();
         let outcome = match tokio::time::timeout(self.settings.time_limit, handle).await {
-            Ok(Ok(outcome)) => outcome,
+            // In time: the result goes into the cache (only then, so that a build over its
+            // limit, which runs on to its end, never reaches it).
+            Ok(Ok(Ok(manifest))) if !manifest.files.is_empty() => {
+                let (this, key, s) = (self.clone(), record.key.clone(), staging.clone());
+                run_blocking(move || {
+                    this.cache
+                        .insert(&key, &s, manifest)
+                        .map(|_| ())
+                        .map_err(|e| Problem::of_error(&e, &s))
+                })
+                .await
+                .map_err(storage)
+                .and_then(|inserted| inserted)
+            }
+            Ok(Ok(Ok(manifest))) => Err(all_failed(manifest.failed)),
+            Ok(Ok(Err(p))) => Err(p),
             Ok(Err(panic)) => Err(Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "build-failed",
@@ -592,7 +603,14 @@ impl Jobs {
                 let (s, k, t) = (staging.clone(), key.clone(), this.clone());
                 let handle = tokio::task::spawn_blocking(move || {
                     let rel = entry.strip_prefix(&root).unwrap_or(&entry).to_path_buf();
-                    let built = build_job(&root, &rel.to_string_lossy(), &words, &s, |_| {});
+                    let built = build_job(
+                        t.options(),
+                        &root,
+                        &rel.to_string_lossy(),
+                        &words,
+                        &s,
+                        |_| {},
+                    );
                     match built {
                         Ok(manifest) if !manifest.files.is_empty() => t
                             .cache
@@ -722,14 +740,14 @@ fn all_failed(failed: Vec<FailedEdition>) -> Problem {
 /// `anpham build` does, checks that the input reads no file outside its folder, builds each
 /// publication's editions (written atomically), and describes what was written.
 fn build_job(
+    query: &BuildQuery,
     input: &Path,
     entry: &str,
     words: &[String],
     staging: &Path,
     progress: impl Fn(f32),
 ) -> Result<ResultManifest, Problem> {
-    let mut options = super::options_of(words)
-        .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
+    let mut options = query.options(words)?;
     let preview = words.iter().any(|w| w == super::api::PREVIEW_WORD);
     options.out_dir = staging.to_path_buf();
     std::fs::create_dir_all(staging).map_err(storage)?;
@@ -857,13 +875,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The first paragraph of a message (clap's error without its usage lines), without
-/// its `error: ` label.
-pub(crate) fn first_paragraph(message: &str) -> String {
-    let first = message.split("\n\n").next().unwrap_or(message).trim();
-    first.strip_prefix("error: ").unwrap_or(first).to_string()
-}
-
 /// Refuses a publication that reads an article or an image outside its input folder
 /// (a manifest naming `../../etc/…`, an image at an absolute path): the server builds
 /// only what was uploaded.
@@ -914,7 +925,7 @@ mod tests {
 
     #[test]
     fn an_image_outside_the_upload_is_refused() {
-        crate::serve::test_parser::install();
+        let query = super::super::api::of_cli();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("input");
         std::fs::create_dir_all(&input).unwrap();
@@ -928,10 +939,12 @@ mod tests {
             &photo,
         );
         std::fs::copy(&article, input.join("a.md")).unwrap();
-        let words = vec!["--format=epub".to_string()];
+        // Any one format: what is checked is where the input's files are.
+        let format = crate::editions::Format::all().next().expect("a format");
+        let words = vec![format!("--format={format}")];
         let staging = dir.path().join("staging");
         // From inside the folder the image (`img/a.jpg`) is missing: a located error.
-        let p = build_job(&input, "a.md", &words, &staging, |_| {}).unwrap_err();
+        let p = build_job(&query, &input, "a.md", &words, &staging, |_| {}).unwrap_err();
         assert_eq!(p.status, 422, "{p:?}");
         assert!(
             !p.detail.contains(&dir.path().display().to_string()),
@@ -939,9 +952,9 @@ mod tests {
             p.detail
         );
         // Built from outside its folder (as a manifest naming ../a.md would), refused.
-        let p = build_job(dir.path(), "a.md", &words, &staging, |_| {});
+        let p = build_job(&query, dir.path(), "a.md", &words, &staging, |_| {});
         assert!(p.is_ok(), "{p:?}");
-        let p = build_job(&input, "../a.md", &words, &staging, |_| {}).unwrap_err();
+        let p = build_job(&query, &input, "../a.md", &words, &staging, |_| {}).unwrap_err();
         assert!(p.kind.ends_with("outside-input"), "{p:?}");
     }
 }

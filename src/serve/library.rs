@@ -723,8 +723,7 @@ mod tests {
     use super::*;
 
     fn library(dir: &Path) -> Arc<Library> {
-        crate::serve::test_parser::install();
-        let options = crate::serve::options_of(&[]).unwrap();
+        let options = crate::serve::api::of_cli().options(&[]).unwrap();
         Arc::new(Library::open(dir, "https://example.org/a", options).unwrap())
     }
 

@@ -36,37 +36,6 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 /// The environment variable that may hold the token instead of `--token`.
 const TOKEN_ENV: &str = "ANPHAM_SERVE_TOKEN";
 
-/// How a job's options, given as the command line's words (`--format=…`), become
-/// batch options: the command line's own parser, handed in by `cli.rs` when it starts the
-/// server, so that the names and values mean the same at both doors and the server does
-/// not import the command line that starts it (no circle).
-pub(crate) type OptionsParser = fn(&[String]) -> Result<crate::batch::BatchOptions, String>;
-
-static OPTIONS_PARSER: std::sync::OnceLock<OptionsParser> = std::sync::OnceLock::new();
-
-/// The unit tests' way to the command line's parser (test code is outside the layering).
-#[cfg(test)]
-pub(crate) mod test_parser {
-    /// Hands the command line's parser to the server's code under test.
-    pub(crate) fn install() {
-        let _ = super::OPTIONS_PARSER.set(crate::cli::build_options_of);
-    }
-}
-
-/// The batch options of a job's words, through the parser [`run`] was given (the
-/// server's own word, [`api::PREVIEW_WORD`], left out).
-fn options_of(words: &[String]) -> Result<crate::batch::BatchOptions, String> {
-    let words: Vec<String> = words
-        .iter()
-        .filter(|w| *w != api::PREVIEW_WORD)
-        .cloned()
-        .collect();
-    match OPTIONS_PARSER.get() {
-        Some(parse) => parse(&words),
-        None => Err("the server was started without the command line's option parser".into()),
-    }
-}
-
 /// The options of `anpham serve`.
 #[derive(Args, Debug)]
 pub(crate) struct ServeArgs {
@@ -116,10 +85,13 @@ pub(crate) struct ServeArgs {
 }
 
 /// Runs the server until SIGTERM or Ctrl-C: then it stops accepting, finishes the
-/// running jobs and returns success.
-pub(crate) fn run(args: ServeArgs, parse_options: OptionsParser) -> ExitCode {
-    let _ = OPTIONS_PARSER.set(parse_options);
-    match serve(args) {
+/// running jobs and returns success. `build` is the command line's `anpham build` and
+/// `parse` its parser of options given as words (`--format=…`): a submission's query
+/// parameters are its options (`api.rs`), read by its parser, so that names and values
+/// mean the same at both doors.
+pub(crate) fn run(args: ServeArgs, build: &clap::Command, parse: api::OptionsParser) -> ExitCode {
+    let options = Arc::new(api::BuildQuery::new(build, parse));
+    match serve(args, options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -128,7 +100,7 @@ pub(crate) fn run(args: ServeArgs, parse_options: OptionsParser) -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+fn serve(args: ServeArgs, options: Arc<api::BuildQuery>) -> Result<(), String> {
     // The environment keeps the token out of the process list.
     let token = args
         .token
@@ -144,6 +116,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         keep: args.keep,
         cache_max: args.cache_max,
         zip: limits::ZipLimits::for_upload(args.max_upload),
+        options: options.clone(),
     };
     let cors = cors_layer(&args.cors)?;
     let base_url = args
@@ -156,7 +129,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         Some(dir) => Some(Arc::new(library::Library::open(
             dir,
             &base_url,
-            options_of(&[])?,
+            options.options(&[]).map_err(|p| p.detail)?,
         )?)),
         None => None,
     };

@@ -1,31 +1,42 @@
 //! The OpenAPI 3.1 description served at `/openapi.json`: every route of
 //! [`super::api::ROUTES`] (a test checks that none is missing or extra), the query
-//! parameters of a submission (from [`super::api::QUERY`]), the job, file and problem
-//! schemas.
+//! parameters of a submission (`anpham build`'s options, [`QueryParam`], with their help
+//! and values), the job, file and problem schemas.
 
 use serde_json::{Value, json};
 
-use super::api::{Param, QUERY, ROUTES};
+use super::api::{Param, QueryParam, ROUTES};
 use super::upload::ACCEPTED;
 
-/// The description of the API.
-pub(crate) fn document() -> Value {
+/// A query parameter as OpenAPI describes it: a flag is a boolean, a list a form-style
+/// array (`format=a,b`), the values the command line lists an enum.
+fn parameter(p: &QueryParam) -> Value {
+    let mut value = json!({ "type": "string" });
+    if !p.values.is_empty() {
+        value["enum"] = json!(p.values);
+    }
+    let schema = match p.kind {
+        Param::Flag => json!({ "type": "boolean" }),
+        Param::Value | Param::Repeated if p.list => json!({ "type": "array", "items": value }),
+        Param::Value | Param::Repeated => value,
+    };
+    let mut param = json!({ "name": p.name, "in": "query", "required": false, "description": p.help, "schema": schema });
+    if p.list {
+        param["style"] = json!("form");
+        param["explode"] = json!(false);
+    }
+    param
+}
+
+/// The description of the API, with `query`, the parameters of a submission.
+pub(crate) fn document(query: &[QueryParam]) -> Value {
     let problem = |description: &str| {
         json!({
             "description": description,
             "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
         })
     };
-    let params: Vec<Value> = QUERY
-        .iter()
-        .map(|(name, kind, description)| {
-            let schema = match kind {
-                Param::Flag => json!({ "type": "boolean" }),
-                Param::Value | Param::Repeated => json!({ "type": "string" }),
-            };
-            json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
-        })
-        .collect();
+    let params: Vec<Value> = query.iter().map(parameter).collect();
     let mut bodies = serde_json::Map::new();
     for (media_type, _) in ACCEPTED {
         let schema = if *media_type == "application/zip" || *media_type == "application/json" {
@@ -241,7 +252,7 @@ pub(crate) fn document() -> Value {
         "info": {
             "title": "anpham serve",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Accessible editions (EPUB 3, large-print PDF/UA-1, braille, talking book) of news articles, on demand. See docs/serve.md."
+            "description": description(),
         },
         "paths": paths,
         "components": {
@@ -280,13 +291,25 @@ pub(crate) fn document() -> Value {
     })
 }
 
+/// What the server makes: every format of this build, from the registry of editions.
+fn description() -> String {
+    let formats: Vec<String> = crate::editions::Format::all()
+        .map(|f| format!("{} ({})", f.name(), f.about()))
+        .collect();
+    format!(
+        "Accessible editions of news articles, on demand: {}. See docs/serve.md.",
+        formats.join("; ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_route_is_described_and_nothing_else() {
-        let doc = document();
+        let query = super::super::api::of_cli();
+        let doc = document(query.params());
         assert_eq!(doc["openapi"], "3.1.0");
         let paths = doc["paths"].as_object().unwrap();
         let mut described = Vec::new();
@@ -307,6 +330,17 @@ mod tests {
         let params = doc["paths"]["/v1/editions"]["post"]["parameters"]
             .as_array()
             .unwrap();
-        assert_eq!(params.len(), QUERY.len());
+        assert_eq!(params.len(), query.params().len());
+        for p in params {
+            assert!(!p["description"].as_str().unwrap().is_empty(), "{p}");
+        }
+        let param = |name: &str| params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(param("each")["schema"]["type"], "boolean");
+        assert_eq!(
+            param("page-size")["schema"]["enum"],
+            json!(["a4", "a5", "letter"])
+        );
+        assert_eq!(param("scale")["schema"]["type"], "array");
+        assert_eq!(param("scale")["explode"], false);
     }
 }

@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::watch;
 
-use super::api::{Param, QUERY, ROUTES};
+use super::api::ROUTES;
 use super::cache::{FileError, is_plain_name};
-use super::jobs::{JobRecord, Jobs, State as JobState, first_paragraph, is_id, queue_full};
+use super::jobs::{JobRecord, Jobs, State as JobState, is_id, queue_full};
 use super::problem::Problem;
 use super::upload;
 
@@ -149,45 +149,8 @@ async fn healthz(State(s): State<Shared>) -> Response {
         .into_response()
 }
 
-async fn openapi() -> Response {
-    axum::Json(super::openapi::document()).into_response()
-}
-
-/// The query as the command line's words, or a `400` naming the parameter.
-pub(crate) fn query_words(params: &[(String, String)]) -> Result<Vec<String>, Problem> {
-    let mut words = Vec::new();
-    for (name, value) in params {
-        let Some((_, kind, _)) = QUERY.iter().find(|(n, _, _)| n == name) else {
-            let known: Vec<&str> = QUERY.iter().map(|(n, _, _)| *n).collect();
-            return Err(Problem::new(
-                StatusCode::BAD_REQUEST,
-                "bad-option",
-                format!("unknown parameter `{name}`; use {}", known.join(", ")),
-            ));
-        };
-        match kind {
-            Param::Value => words.push(format!("--{name}={value}")),
-            Param::Repeated => {
-                for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
-                    words.push(format!("--{name}={v}"));
-                }
-            }
-            Param::Flag => match value.as_str() {
-                "" | "true" | "1" | "yes" => words.push(format!("--{name}")),
-                "false" | "0" | "no" => {}
-                _ => {
-                    return Err(Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad-option",
-                        format!("`{name}={value}`: write {name}=true or {name}=false"),
-                    ));
-                }
-            },
-        }
-    }
-    super::options_of(&words)
-        .map_err(|m| Problem::new(StatusCode::BAD_REQUEST, "bad-option", first_paragraph(&m)))?;
-    Ok(words)
+async fn openapi(State(s): State<Shared>) -> Response {
+    axum::Json(super::openapi::document(s.jobs.options().params())).into_response()
 }
 
 fn retry_after(mut r: Response, seconds: u32) -> Response {
@@ -215,7 +178,7 @@ async fn submit(
                 .into_response();
         }
     };
-    let words = match query_words(&params) {
+    let words = match s.jobs.options().words(&params) {
         Ok(w) => w,
         Err(p) => return p.into_response(),
     };
@@ -780,46 +743,6 @@ mod tests {
         assert_eq!(parse_range("bytes=0-1,5-6", 100), Range::Ignored);
         assert_eq!(parse_range("items=0-1", 100), Range::Ignored);
         assert_eq!(parse_range("bytes=9-2", 100), Range::Ignored);
-    }
-
-    #[test]
-    fn the_query_takes_the_cli_names_and_refuses_others() {
-        crate::serve::test_parser::install();
-        let q = |pairs: &[(&str, &str)]| {
-            let v: Vec<(String, String)> = pairs
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            query_words(&v)
-        };
-        assert_eq!(
-            q(&[
-                ("format", "epub,pdf"),
-                ("scale", "large,-1"),
-                ("page-size", "a5"),
-                ("repair", "true")
-            ])
-            .unwrap(),
-            [
-                "--format=epub,pdf",
-                "--scale=large",
-                "--scale=-1",
-                "--page-size=a5",
-                "--repair"
-            ]
-        );
-        let p = q(&[("font", "/etc/passwd")]).unwrap_err();
-        assert_eq!(p.status, 400);
-        assert!(
-            p.detail.contains("unknown parameter `font`"),
-            "{}",
-            p.detail
-        );
-        let p = q(&[("format", "docx")]).unwrap_err();
-        assert!(p.detail.contains("docx"), "{}", p.detail);
-        assert!(!p.detail.contains("Usage"), "{}", p.detail);
-        assert!(q(&[("scale", "huge")]).is_err());
-        assert!(q(&[("page-size", "b7")]).is_err());
     }
 
     #[test]

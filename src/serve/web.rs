@@ -14,12 +14,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 
-use super::api::PREVIEW_WORD;
+use super::api::{BuildQuery, PREVIEW_WORD};
 use super::jobs::{JobRecord, State as JobState, is_id};
 use super::library::{LibraryEntry, ListQuery};
 use super::page::{self, FileLink, JobView, PreviewView, WORDS};
 use super::problem::Problem;
-use super::routes::{AppState, file, query_words, same_secret};
+use super::routes::{AppState, file, same_secret};
 use super::upload::{self, BodyKind};
 use crate::editions::{Format, PREVIEW_EXTENSION, PagePreview};
 use crate::scale::FontScale;
@@ -239,9 +239,11 @@ pub(crate) async fn home(
         if let Some(entry) = chosen {
             let id = entry.id.clone();
             let base_url = s.base_url.clone();
-            let made =
-                tokio::task::spawn_blocking(move || library_preview(&entry, scale, &base_url))
-                    .await;
+            let query = s.jobs.options().clone();
+            let made = tokio::task::spawn_blocking(move || {
+                library_preview(&query, &entry, scale, &base_url)
+            })
+            .await;
             match made {
                 Ok(Ok(p)) => {
                     view.preview = Some(PreviewView {
@@ -317,6 +319,7 @@ const PREVIEWS_KEPT: usize = 64;
 /// laid out as the edition's acquisition builds it (its words, `batch::plan`,
 /// `editions::page_previews`), or kept from an earlier request.
 fn library_preview(
+    query: &BuildQuery,
     entry: &LibraryEntry,
     scale: FontScale,
     base: &str,
@@ -340,7 +343,7 @@ fn library_preview(
     let acquisition = entry
         .acquisition(format.name(), Some(scale), base)
         .ok_or("no print edition at this scale")?;
-    let options = super::options_of(&acquisition.words)?;
+    let options = query.options(&acquisition.words).map_err(|p| p.detail)?;
     let job = crate::batch::plan(&[entry.path().to_path_buf()], &options)
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -395,7 +398,8 @@ async fn library_preview_image(
         .into_response();
     };
     let base = s.base_url.clone();
-    match tokio::task::spawn_blocking(move || library_preview(&entry, scale, &base)).await {
+    let query = s.jobs.options().clone();
+    match tokio::task::spawn_blocking(move || library_preview(&query, &entry, scale, &base)).await {
         Ok(Ok(p)) => {
             let mut r = (StatusCode::OK, p.0.svg.clone()).into_response();
             let h = r.headers_mut();
@@ -519,7 +523,7 @@ pub(crate) async fn upload(
     if !form.formats.is_empty() {
         params.push(("format".to_string(), form.formats.join(",")));
     }
-    let words = match query_words(&params) {
+    let words = match s.jobs.options().words(&params) {
         Ok(w) => w,
         Err(p) => return error_page(&s, StatusCode::BAD_REQUEST, &p.detail),
     };

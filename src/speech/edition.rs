@@ -38,6 +38,14 @@ impl EditionUnit for TalkingBook {
         crate::epub::edition::page_list_scales(request)
     }
 
+    /// espeak-ng's version line (empty when it cannot be run: the build then fails).
+    fn tool_version(&self, request: &EditionRequest) -> Option<String> {
+        Some(format!(
+            "espeak-ng {}",
+            request.speech.espeak.version().unwrap_or_default()
+        ))
+    }
+
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
         plan.add_epub(build.prepared);
     }

@@ -19,6 +19,7 @@
 //! (a sentence takes the language of most of its characters) gets that language's
 //! espeak-ng voice.
 
+pub(crate) mod args;
 mod audio;
 pub(crate) mod edition;
 pub(crate) mod espeak;
