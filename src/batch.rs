@@ -300,7 +300,7 @@ fn library_jobs(
             Ok((p, m)) => (Ok(p), m),
             Err(e) => (Err(e), None),
         };
-        let mut slug = match (&options.name, &publication) {
+        let slug = match (&options.name, &publication) {
             (Some(n), _) => n.clone(),
             (None, Ok(p)) => bulletin_slug(p, std::slice::from_ref(&entry.path)),
             (None, Err(_)) => entry
@@ -309,19 +309,25 @@ fn library_jobs(
                 .map(|s| slugify(&s.to_string_lossy()))
                 .unwrap_or_default(),
         };
-        let base = slug.clone();
-        let mut n = 1;
-        while slugs.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        slugs.push(slug.clone());
+        let slug = unique_slug(&mut slugs, slug);
         jobs.push(Job {
             plan: make_plan(options, manifest.as_ref(), slug, font.clone()),
             publication,
         });
     }
     Ok(jobs)
+}
+
+/// `slug`, or `slug-2`, `slug-3` … if it is taken already; recorded in `taken`.
+fn unique_slug(taken: &mut Vec<String>, slug: String) -> String {
+    let mut unique = slug.clone();
+    let mut n = 1;
+    while taken.contains(&unique) {
+        n += 1;
+        unique = format!("{slug}-{n}");
+    }
+    taken.push(unique.clone());
+    unique
 }
 
 /// The jobs of `--each`: one per article (a bulletin manifest's articles each on their
@@ -336,17 +342,11 @@ fn each_article_jobs(
     let mut slugs: Vec<String> = Vec::new();
     let mut push =
         |name: String, publication: Result<Prepared>, manifest: Option<&Manifest>, path: &Path| {
-            let mut slug = publication
+            let slug = publication
                 .as_ref()
                 .map_or_else(|_| slugify(&name), |p| slug_of(p, path));
             // Two articles with the same slug get -2, -3 … in input order.
-            let base = slug.clone();
-            let mut n = 1;
-            while slugs.contains(&slug) {
-                n += 1;
-                slug = format!("{base}-{n}");
-            }
-            slugs.push(slug.clone());
+            let slug = unique_slug(&mut slugs, slug);
             jobs.push(Job {
                 plan: make_plan(options, manifest, slug, font.clone()),
                 publication,
