@@ -36,7 +36,7 @@ pub(crate) struct BatchOptions {
     /// PDF scales (default: the manifest's, else large).
     pub scales: Option<Vec<FontScale>>,
     /// EPUB base size (default: standard).
-    pub epub_scale: Option<FontScale>,
+    pub screen_scale: Option<FontScale>,
     /// PDF edition the EPUB page list follows (default: the first scale).
     pub page_list: Option<FontScale>,
     /// Page size (default: A5).
@@ -131,7 +131,7 @@ fn make_plan(
             (None, None) => f.by_default(),
         })
         .collect();
-    request.pdf_scales = options
+    request.print_scales = options
         .scales
         .clone()
         .or_else(|| {
@@ -139,10 +139,10 @@ fn make_plan(
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| vec![FontScale::LARGE]);
-    request.epub_scale = options
-        .epub_scale
+    request.screen_scale = options
+        .screen_scale
         .or_else(|| {
-            ed.and_then(|e| e.epub_scale.as_deref())
+            ed.and_then(|e| e.screen_scale.as_deref())
                 .and_then(|s| s.parse().ok())
         })
         .unwrap_or(FontScale::STANDARD);

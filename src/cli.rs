@@ -88,8 +88,8 @@ struct BuildArgs {
     #[arg(short, long, allow_hyphen_values = true)]
     scale: Vec<FontScale>,
     /// The EPUB's base text size (readers can still resize) [default: standard].
-    #[arg(long, allow_hyphen_values = true)]
-    epub_scale: Option<FontScale>,
+    #[arg(long = "epub-scale", allow_hyphen_values = true)]
+    screen_scale: Option<FontScale>,
     /// Which PDF edition's pages the EPUB page list follows [default: the first --scale].
     #[arg(long, allow_hyphen_values = true)]
     page_list: Option<FontScale>,
@@ -421,7 +421,7 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, crate::Error> {
         out_dir: args.out_dir.clone(),
         formats: (!args.format.is_empty()).then(|| args.format.clone()),
         scales: (!args.scale.is_empty()).then(|| args.scale.clone()),
-        epub_scale: args.epub_scale,
+        screen_scale: args.screen_scale,
         page_list: args.page_list,
         page_size: args.page_size.map(Into::into),
         font: args.font.clone(),

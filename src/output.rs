@@ -138,7 +138,7 @@ mod tests {
         let out = dir.path().join("out");
         std::fs::create_dir_all(&out).unwrap();
         let mut request = EditionRequest::new();
-        request.pdf_scales = vec![FontScale::LARGE];
+        request.print_scales = vec![FontScale::LARGE];
         request.image_ppi = crate::images::ImagePpi::Original;
         let mut plan = EditionPlan {
             slug: "a".into(),

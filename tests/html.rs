@@ -42,7 +42,7 @@ fn build(p: &Prepared) -> (String, Vec<u8>) {
     request
         .formats
         .push(editions::Format::named("html").unwrap());
-    request.pdf_scales = vec![FontScale::LARGE];
+    request.print_scales = vec![FontScale::LARGE];
     let built = editions::build(p, &request).unwrap();
     let html = built.iter().find(|e| e.kind.is("html")).unwrap();
     let epub = built.iter().find(|e| e.kind.is("epub")).unwrap();

@@ -202,7 +202,7 @@ fn have_espeak() -> bool {
 /// where liblouis and espeak-ng are here (else SKIPPED; in CI a failure).
 fn every_edition() -> EditionRequest {
     let mut request = EditionRequest::new();
-    request.pdf_scales = vec![FontScale::LARGE];
+    request.print_scales = vec![FontScale::LARGE];
     let mut names = vec!["html"];
     if have_braille() {
         names.extend(["brf", "pef"]);

@@ -77,7 +77,7 @@ fuzz_target!(|input: Input| {
         .expect("what check loads loads again");
 
     let mut request = EditionRequest::new();
-    request.pdf_scales = vec![FontScale::LARGE];
+    request.print_scales = vec![FontScale::LARGE];
     let mut names = vec!["html"];
     if anpham_fuzz::have_braille() {
         names.extend(["brf", "pef"]);
@@ -95,7 +95,7 @@ fuzz_target!(|input: Input| {
     // Every format asked for is there, the PDF at each of its scales.
     for f in &request.formats {
         let scales = if f.name() == "pdf" {
-            request.pdf_scales.iter().map(|&s| Some(s)).collect()
+            request.print_scales.iter().map(|&s| Some(s)).collect()
         } else {
             vec![None]
         };

@@ -19,7 +19,7 @@
 //!
 //! let (prepared, _) = input::load_prepared(&["examples/bac-kan/bac-kan.md".into()])?;
 //! let mut request = EditionRequest::new();
-//! request.pdf_scales = vec![FontScale::LARGE];
+//! request.print_scales = vec![FontScale::LARGE];
 //! for edition in editions::build(&prepared, &request)? {
 //!     std::fs::write(edition.kind.file_name("bac-kan"), &edition.bytes)?;
 //! }
@@ -34,20 +34,48 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 
+use crate::fonts::FontSet;
 use crate::images::{ImagePlan, ImageStore};
-use crate::layout;
+use crate::layout::{self, LayoutOptions};
 use crate::model::PageSizeName;
 
-use crate::pdf::{self, PdfOptions, PdfOutput};
+use crate::pdf::{PdfOptions, PdfOutput};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 
 mod unit;
 
-pub(crate) use unit::{
-    Accessibility, Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek, text_accessibility,
-};
-pub use unit::{EditionKind, EditionRequest, Format};
+// The editions' modules, one folder each (`src/NAME/`), declared here beside their
+// registration in `REGISTRY` so that an edition is named in one place; the crate's root
+// re-exports them through `units` (`crate::pdf` …).
+#[path = "../pdf/mod.rs"]
+pub(crate) mod pdf;
+
+#[path = "../epub/mod.rs"]
+pub(crate) mod epub;
+
+#[path = "../html/mod.rs"]
+pub(crate) mod html;
+
+#[cfg(feature = "speech")]
+#[path = "../speech/mod.rs"]
+pub(crate) mod speech;
+
+#[cfg(feature = "braille")]
+#[path = "../braille/mod.rs"]
+pub(crate) mod braille;
+
+/// The editions' modules, for the crate's root to re-export.
+pub(crate) mod units {
+    #[cfg(feature = "braille")]
+    pub(crate) use super::braille;
+    #[cfg(feature = "speech")]
+    pub(crate) use super::speech;
+    pub(crate) use super::{epub, html, pdf};
+}
+
+pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
+pub use unit::{EditionKind, Format};
 
 // The types of `EditionRequest`'s options, from the modules that use them.
 /// Whether the braille editions can be built here: liblouis loads (the crate ships its
@@ -92,6 +120,78 @@ static REGISTRY: &[Registration] = &[
         feature: "braille",
     },
 ];
+
+/// The accessibility of one edition file in schema.org's words (the Readium/OPDS
+/// `accessibility` object), defined beside the package metadata whose words it carries.
+pub(crate) use crate::epub::opf::Accessibility;
+
+/// The accessibility of the publication's text at `scale` as the EPUB writer derives it
+/// (access modes from its figures and their descriptions, features, hazards), for the
+/// editions that show the same text another way (the PDF keeps what it has of it).
+#[cfg_attr(
+    not(feature = "serve"),
+    allow(dead_code, reason = "read by the server only")
+)]
+pub(crate) fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
+    crate::epub::accessibility_of(&crate::epub::discovery_metadata(p, scale, false))
+}
+
+/// Which editions to build, and how.
+#[derive(Debug, Clone)]
+pub struct EditionRequest {
+    /// The formats to build (each once; see [`Format`]).
+    pub formats: Vec<Format>,
+    /// The EPUB's base text size (also that of the editions made like it).
+    pub screen_scale: FontScale,
+    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
+    /// the formats).
+    pub print_scales: Vec<FontScale>,
+    /// PDF page size.
+    pub page_size: PageSizeName,
+    /// The print edition whose pages the EPUB's page list follows (default: the first
+    /// PDF scale; none when no PDF is built and none is named).
+    pub page_list: Option<FontScale>,
+    /// A main font family instead of the bundled ones.
+    pub font: Option<FontFamily>,
+    /// The date every edition carries; `None`: `Timestamp::of_publication`.
+    pub date: Option<Timestamp>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
+    pub pdf_standard: PdfStandard,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
+    /// Voice, rate and pronunciations of the narrated edition.
+    #[cfg(feature = "speech")]
+    pub speech: crate::speech::SpeechOptions,
+    /// Grade, page size, volumes and sides of the braille editions.
+    #[cfg(feature = "braille")]
+    pub braille: crate::braille::BrailleOptions,
+}
+
+impl EditionRequest {
+    /// Whether the format called `name` is asked for.
+    pub(crate) fn wants(&self, name: &str) -> bool {
+        self.formats.iter().any(|f| f.name() == name)
+    }
+
+    /// The fonts of an edition at `scale`.
+    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
+        match &self.font {
+            Some(f) => FontSet::with_primary(f.clone()),
+            None => FontSet::bundled(scale.is_large_print()),
+        }
+    }
+
+    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
+        LayoutOptions {
+            scale,
+            page_size: self.page_size,
+            fonts: self.fonts(scale),
+            article_break: self.article_break,
+        }
+    }
+}
 
 /// The editions' own options on the command line (`anpham build`): each edition's, defined
 /// in its module and flattened here, so that the command line (and `anpham serve`, which
@@ -271,7 +371,7 @@ impl Default for EditionRequest {
 }
 
 impl EditionRequest {
-    /// A standard-size EPUB, and PDFs at no scale yet (set [`EditionRequest::pdf_scales`]);
+    /// A standard-size EPUB, and PDFs at no scale yet (set [`EditionRequest::print_scales`]);
     /// A5 pages, bundled fonts, the publication's date.
     pub fn new() -> EditionRequest {
         EditionRequest {
@@ -279,8 +379,8 @@ impl EditionRequest {
                 .iter()
                 .filter_map(|n| Format::named(n).ok())
                 .collect(),
-            epub_scale: FontScale::STANDARD,
-            pdf_scales: Vec::new(),
+            screen_scale: FontScale::STANDARD,
+            print_scales: Vec::new(),
             page_size: PageSizeName::A5,
             page_list: None,
             font: None,
@@ -785,11 +885,11 @@ mod tests {
         );
         let (prepared, _) = crate::input::load_prepared(&[article]).unwrap();
         let mut request = EditionRequest::new();
-        request.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
+        request.print_scales = vec![FontScale::LARGE, FontScale::STANDARD];
         // Each of the three editions alone would decode the photo.
         use crate::images::pixels::decode_counter::decodes_of;
         let p: &crate::model::Publication = &prepared;
-        for scale in &request.pdf_scales {
+        for scale in &request.print_scales {
             let lay = layout::layout(&prepared, &request.layout_options(*scale)).unwrap();
             let mut alone = ImagePlan::new();
             alone.add_print(p, &lay, request.image_ppi);
@@ -847,7 +947,7 @@ mod tests {
         let (prepared, _) = crate::input::load_prepared(&["examples/nfd/nfd.toml".into()]).unwrap();
         let mut request = EditionRequest::new();
         request.formats = ["talking", "epub", "pdf"].map(format).to_vec();
-        request.pdf_scales = vec![FontScale::LARGE];
+        request.print_scales = vec![FontScale::LARGE];
         request.speech.espeak =
             crate::speech::Espeak::new(Some("/nonexistent/espeak-ng".into()), None);
         let outcomes = build_into(&prepared, &request, &InMemory).unwrap();
@@ -881,7 +981,7 @@ mod tests {
         use crate::epub::edition::page_list_scale;
         let mut r = EditionRequest::new();
         assert_eq!(page_list_scale(&r), None);
-        r.pdf_scales = vec![FontScale::LARGE, FontScale::STANDARD];
+        r.print_scales = vec![FontScale::LARGE, FontScale::STANDARD];
         assert_eq!(page_list_scale(&r), Some(FontScale::LARGE));
         r.page_list = Some(FontScale::step(6));
         assert_eq!(page_list_scale(&r), Some(FontScale::step(6)));

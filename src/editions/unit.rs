@@ -8,13 +8,11 @@
 use std::io::{Seek, Write};
 use std::sync::Arc;
 
+use super::{Accessibility, EditionRequest};
 use crate::error::{Diagnostic, Result};
-use crate::fonts::{FontFamily, FontSet};
-use crate::images::{ImagePlan, ImagePpi, ImageStore};
-use crate::layout::{Layout, LayoutOptions};
-use crate::model::PageSizeName;
+use crate::images::{ImagePlan, ImageStore};
+use crate::layout::Layout;
 use crate::pagemap::PageMap;
-use crate::pdf::PdfStandard;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
@@ -70,21 +68,6 @@ pub(crate) trait EditionUnit: Sync {
     fn available(&self) -> bool {
         true
     }
-}
-
-/// The accessibility of one edition file in schema.org's words (the Readium/OPDS
-/// `accessibility` object), defined beside the package metadata whose words it carries.
-pub(crate) use crate::epub::opf::Accessibility;
-
-/// The accessibility of the publication's text at `scale` as the EPUB writer derives it
-/// (access modes from its figures and their descriptions, features, hazards), for the
-/// editions that show the same text another way (the PDF keeps what it has of it).
-#[cfg_attr(
-    not(feature = "serve"),
-    allow(dead_code, reason = "read by the server only")
-)]
-pub(crate) fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
-    crate::epub::accessibility_of(&crate::epub::discovery_metadata(p, scale, false))
 }
 
 /// What a format is, as its edition's module declares it.
@@ -246,63 +229,6 @@ impl EditionKind {
     /// Whether it is of the format called `name`.
     pub fn is(self, name: &str) -> bool {
         self.format.name() == name
-    }
-}
-
-/// Which editions to build, and how.
-#[derive(Debug, Clone)]
-pub struct EditionRequest {
-    /// The formats to build (each once; see [`Format`]).
-    pub formats: Vec<Format>,
-    /// The EPUB's base text size (also that of the editions made like it).
-    pub epub_scale: FontScale,
-    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
-    /// the formats).
-    pub pdf_scales: Vec<FontScale>,
-    /// PDF page size.
-    pub page_size: PageSizeName,
-    /// The print edition whose pages the EPUB's page list follows (default: the first
-    /// PDF scale; none when no PDF is built and none is named).
-    pub page_list: Option<FontScale>,
-    /// A main font family instead of the bundled ones.
-    pub font: Option<FontFamily>,
-    /// The date every edition carries; `None`: `Timestamp::of_publication`.
-    pub date: Option<Timestamp>,
-    /// Print resolution of the PDFs' images.
-    pub image_ppi: ImagePpi,
-    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
-    pub pdf_standard: PdfStandard,
-    /// Where a bulletin's next article begins in the PDFs.
-    pub article_break: crate::layout::ArticleBreak,
-    /// Voice, rate and pronunciations of the narrated edition.
-    #[cfg(feature = "speech")]
-    pub speech: crate::speech::SpeechOptions,
-    /// Grade, page size, volumes and sides of the braille editions.
-    #[cfg(feature = "braille")]
-    pub braille: crate::braille::BrailleOptions,
-}
-
-impl EditionRequest {
-    /// Whether the format called `name` is asked for.
-    pub(crate) fn wants(&self, name: &str) -> bool {
-        self.formats.iter().any(|f| f.name() == name)
-    }
-
-    /// The fonts of an edition at `scale`.
-    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
-        match &self.font {
-            Some(f) => FontSet::with_primary(f.clone()),
-            None => FontSet::bundled(scale.is_large_print()),
-        }
-    }
-
-    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
-        LayoutOptions {
-            scale,
-            page_size: self.page_size,
-            fonts: self.fonts(scale),
-            article_break: self.article_break,
-        }
     }
 }
 

@@ -46,7 +46,7 @@ pub(crate) fn followed_page_map<'b>(build: &'b Context<'_>) -> Option<&'b PageMa
 /// The options of an EPUB of this build (also those of the narrated EPUB): its scale and
 /// fonts, the page map it follows, the build's date and images.
 pub(crate) fn options(build: &Context<'_>) -> EpubOptions {
-    let mut options = EpubOptions::new(build.request.epub_scale);
+    let mut options = EpubOptions::new(build.request.screen_scale);
     options.fonts = build.request.fonts(options.scale);
     options.page_map = followed_page_map(build).cloned();
     options.modified = Some(build.date);
@@ -81,7 +81,7 @@ impl EditionUnit for Epub {
     ) -> Option<crate::editions::Accessibility> {
         Some(super::accessibility_of(&super::discovery_metadata(
             p,
-            request.epub_scale,
+            request.screen_scale,
             false,
         )))
     }

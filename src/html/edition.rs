@@ -45,7 +45,7 @@ impl EditionUnit for Html {
     }
 
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
-        let scale = build.request.epub_scale;
+        let scale = build.request.screen_scale;
         let mut options = HtmlOptions::new(scale);
         options.fonts = build.request.fonts(scale);
         options.images = Some(build.images.clone());

@@ -36,9 +36,10 @@ pub struct EditionSpec {
     /// the first PDF edition when absent.
     #[serde(default)]
     pub page_list: Option<String>,
-    /// The EPUB's base text size (a scale); standard when absent.
-    #[serde(default)]
-    pub epub_scale: Option<String>,
+    /// The screen editions' base text size (a scale; the manifest's key is `epub_scale`, the
+    /// first of them); standard when absent.
+    #[serde(default, rename = "epub_scale")]
+    pub screen_scale: Option<String>,
     /// Every other key: a format with `true`/`false` (`epub = false`) or its scales
     /// (`pdf = ["large"]`), or a family with the list of its formats.
     #[serde(flatten)]
@@ -409,7 +410,7 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
     }
     for (name, v) in [
         ("editions.page_list", &ed.page_list),
-        ("editions.epub_scale", &ed.epub_scale),
+        ("editions.epub_scale", &ed.screen_scale),
     ] {
         if let Some(s) = v
             && let Err(e) = s.parse::<FontScale>()

@@ -37,7 +37,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
 pub(crate) fn scales(request: &EditionRequest) -> Vec<FontScale> {
     let mut out: Vec<FontScale> = Vec::new();
     if request.wants("pdf") {
-        for s in &request.pdf_scales {
+        for s in &request.print_scales {
             if !out.contains(s) {
                 out.push(*s);
             }

@@ -59,7 +59,7 @@ impl EditionUnit for TalkingBook {
         request: &EditionRequest,
     ) -> Option<crate::editions::Accessibility> {
         Some(crate::epub::accessibility_of(
-            &crate::epub::discovery_metadata(p, request.epub_scale, true),
+            &crate::epub::discovery_metadata(p, request.screen_scale, true),
         ))
     }
 
