@@ -13,8 +13,7 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 
 use anpham::FontScale;
 use anpham::Prepared;
-use anpham::editions::pdf as write_pdf;
-use anpham::internals::{EpubOptions, PdfOptions, layout, write_epub};
+use anpham::internals::{EpubOptions, PdfOptions, layout, write_epub, write_pdf};
 
 /// The bundled example article.
 fn example_path() -> PathBuf {

@@ -109,8 +109,8 @@ pub(crate) struct Report {
     pub failures: usize,
 }
 
-fn parse_scales(list: &[String]) -> Vec<FontScale> {
-    list.iter().filter_map(|s| s.parse().ok()).collect()
+fn parse_scales<'a>(list: impl IntoIterator<Item = &'a String>) -> Vec<FontScale> {
+    list.into_iter().filter_map(|s| s.parse().ok()).collect()
 }
 
 /// The request of one publication: the options' formats, else the manifest's, else the
@@ -135,7 +135,7 @@ fn make_plan(
         .scales
         .clone()
         .or_else(|| {
-            ed.map(|e| parse_scales(e.list("pdf")))
+            ed.map(|e| parse_scales(e.scales()))
                 .filter(|s| !s.is_empty())
         })
         .unwrap_or_else(|| vec![FontScale::LARGE]);

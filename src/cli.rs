@@ -120,10 +120,6 @@ struct BuildArgs {
     /// resampled to N; `original` keeps every image [default: 300].
     #[arg(long, value_name = "N|original")]
     image_ppi: Option<crate::editions::ImagePpi>,
-    /// PDF standards: ua-1, a-2u,ua-1, a-2a,ua-1 or a-3a,ua-1 (embeds the source articles)
-    /// [default: a-2a,ua-1].
-    #[arg(long, value_name = "SET")]
-    pdf_standard: Option<crate::editions::PdfStandard>,
     /// Worker threads [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -413,7 +409,6 @@ fn batch_options(args: &BuildArgs) -> Result<BatchOptions, crate::Error> {
         .ok()
         .and_then(|v| Timestamp::from_epoch_text(&v));
     settings.image_ppi = args.image_ppi.unwrap_or_default();
-    settings.pdf_standard = args.pdf_standard.unwrap_or_default();
     settings.article_break = args.article_break.unwrap_or_default();
     args.editions
         .apply(&mut settings, &|name| std::env::var_os(name))?;

@@ -183,12 +183,16 @@ pub enum Error {
         /// What to do.
         hint: String,
     },
-    /// The PDF writer rejected the document (a PDF/UA-1 rule would be broken).
-    #[error("the PDF could not be written: {0}")]
-    Pdf(String),
-    /// The EPUB could not be assembled.
-    #[error("the EPUB could not be written: {0}")]
-    Epub(String),
+    /// An edition could not be written: its writer's reason (a rule of its format that
+    /// would be broken, a table it lacks, text it cannot carry), with the place and what to
+    /// do where there are some.
+    #[error("{edition} could not be written: {message}")]
+    Edition {
+        /// Which edition, as a sentence begins (`the PDF`, `the braille edition`).
+        edition: &'static str,
+        /// Why.
+        message: String,
+    },
     /// Speech could not be made (espeak-ng missing or failing, a sentence the voice
     /// cannot speak); the edition that needed it is named where the error is reported.
     #[error("speech could not be made: {message}\n  hint: {hint}")]
@@ -201,13 +205,6 @@ pub enum Error {
     /// Options that do not fit together.
     #[error("{0}")]
     Usage(String),
-    /// The braille edition could not be made (a missing table, or text with no braille);
-    /// the message names the place and what to do.
-    #[error("the braille edition could not be written: {0}")]
-    Braille(String),
-    /// The HTML edition could not be written.
-    #[error("the HTML edition could not be written: {0}")]
-    Html(String),
 }
 
 impl Error {

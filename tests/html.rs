@@ -44,8 +44,14 @@ fn build(p: &Prepared) -> (String, Vec<u8>) {
         .push(editions::Format::named("html").unwrap());
     request.print_scales = vec![FontScale::LARGE];
     let built = editions::build(p, &request).unwrap();
-    let html = built.iter().find(|e| e.kind.is("html")).unwrap();
-    let epub = built.iter().find(|e| e.kind.is("epub")).unwrap();
+    let html = built
+        .iter()
+        .find(|e| e.kind.format.name() == "html")
+        .unwrap();
+    let epub = built
+        .iter()
+        .find(|e| e.kind.format.name() == "epub")
+        .unwrap();
     (
         String::from_utf8(html.bytes.clone()).unwrap(),
         epub.bytes.clone(),

@@ -119,13 +119,13 @@ fuzz_target!(|input: Input| {
         .iter()
         .map(|n| Format::named(n).expect("a format of this build"))
         .collect();
-    request.braille = options;
+    *request.options_mut::<BrailleOptions>() = options;
     let editions =
         build(&p, &request).unwrap_or_else(|e| panic!("checked text has no braille edition: {e}"));
     let file = |name: &str| {
         let e = editions
             .iter()
-            .find(|e| e.kind.is(name))
+            .find(|e| e.kind.format.name() == name)
             .unwrap_or_else(|| panic!("no {name} edition"));
         for w in &e.warnings {
             assert!(!w.diagnostic.to_string().is_empty());

@@ -2,7 +2,7 @@
 //! ([`anpham::internals::spoken`]: the bundled pronunciation table and an optional user
 //! table, numbers, dates, percentages, dashes, abbreviations), where the sentences are cut
 //! ([`anpham::internals::sentences`], each found back in the text), and the whole script of an
-//! article made of the same text ([`anpham::internals::talking_script`]: fragments with
+//! article made of the same text ([`anpham::internals::spoken_script`]: fragments with
 //! nothing to say, such as `'.` or `/.`, joined to a neighbour or shown without audio).
 //! Nothing is spoken: espeak-ng is not needed.
 //!
@@ -20,7 +20,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
 use anpham::editions::SpeechOptions;
-use anpham::internals::{sentences, spoken, talking_script};
+use anpham::internals::{sentences, spoken, spoken_script};
 use anpham::model::{Article, Block, Publication, Span, Text};
 
 #[derive(Arbitrary, Debug)]
@@ -179,7 +179,7 @@ fuzz_target!(|input: Input| {
         return;
     };
     anpham_fuzz::tally("speech_script", true);
-    let (documents, warnings) = talking_script(&prepared, speech);
+    let (documents, warnings) = spoken_script(&prepared, speech);
     for doc in &documents {
         for (shown, spoken) in doc {
             assert!(!shown.trim().is_empty(), "an empty sentence");

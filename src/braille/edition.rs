@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::scale::FontScale;
 
 /// The braille editions.
@@ -40,7 +40,7 @@ const FORMATS: &[FormatInfo] = &[
 /// The scale whose page map the print page indicators follow: the large edition when one
 /// is built, else the first PDF, else a large layout made only for its page map.
 fn page_map_scale(request: &EditionRequest) -> FontScale {
-    let pdfs = crate::pdf::edition::scales(request);
+    let pdfs = request.printed_scales();
     if pdfs.contains(&FontScale::LARGE) {
         FontScale::LARGE
     } else {
@@ -72,8 +72,9 @@ impl EditionUnit for Braille {
         p: &crate::model::Publication,
         _kind: EditionKind,
         request: &EditionRequest,
+        _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
-        let b = &request.braille;
+        let b = request.options::<super::BrailleOptions>();
         let (summary_lang, summary) = crate::labels::braille_summary(
             &p.lang,
             b.grade.number(),
@@ -98,13 +99,16 @@ impl EditionUnit for Braille {
 
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         let t = Instant::now();
-        let mut options = build.request.braille.clone();
+        let mut options = build
+            .request
+            .options::<super::BrailleOptions>()
+            .into_owned();
         options.date = build.date;
         let page_map = build.page_map(page_map_scale(build.request));
         let braille = super::write_braille(build.prepared, page_map, &options)?;
         let mut seconds = t.elapsed().as_secs_f64();
         for kind in kinds {
-            let bytes = if kind.is("brf") {
+            let bytes = if kind.format.name() == "brf" {
                 &braille.brf
             } else {
                 &braille.pef
@@ -114,8 +118,9 @@ impl EditionUnit for Braille {
                 files.warn(*kind, w.clone());
             }
             files.write(*kind, Some(braille.pages()), seconds, &mut |out| {
-                out.write_all(bytes)
-                    .map_err(|e| Error::Braille(format!("cannot write the braille edition: {e}")))
+                out.write_all(bytes).map_err(|e| {
+                    crate::braille::error(format!("cannot write the braille edition: {e}"))
+                })
             });
             seconds = 0.0;
         }

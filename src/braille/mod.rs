@@ -209,5 +209,13 @@ pub(super) fn words(lang: &str) -> Words {
     }
 }
 
+/// The error of this edition that could not be written, for `message`.
+pub(crate) fn error(message: impl Into<String>) -> crate::Error {
+    crate::Error::Edition {
+        edition: "the braille edition",
+        message: message.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -298,29 +298,28 @@ fn volumes_split_at_article_boundaries() {
     assert_eq!(pef.matches("<volume ").count(), n);
 }
 
-/// The braille's print page indicators are the large-print PDF's pages, in order.
+/// The braille's print page indicators are the large print's pages (its layout's page
+/// map, which the print edition draws), in order.
 #[test]
-fn print_page_indicators_equal_the_pdf_page_map() {
+fn print_page_indicators_equal_the_print_page_map() {
     if !super::louis::loaded_or_skip() {
         return;
     }
     let md = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bac-kan/bac-kan.md");
     let (p, _) = crate::input::load_prepared(&[md]).unwrap();
-    let pdf = crate::editions::pdf(
-        &p,
-        &crate::pdf::PdfOptions::new(crate::scale::FontScale::LARGE),
-    )
-    .unwrap();
-    let out = write_braille(&p, Some(&pdf.page_map), &BrailleOptions::default()).unwrap();
-    let pdf_labels: Vec<&str> = pdf
+    let options =
+        crate::editions::EditionRequest::new().layout_options(crate::scale::FontScale::LARGE);
+    let print = crate::layout::layout(&p, &options).unwrap();
+    let out = write_braille(&p, Some(&print.page_map), &BrailleOptions::default()).unwrap();
+    let print_labels: Vec<&str> = print
         .page_map
         .pages
         .iter()
         .filter(|s| matches!(s.anchor, TextAnchor::Article { .. }))
         .map(|s| s.label.as_str())
         .collect();
-    assert!(pdf_labels.len() > 5);
-    assert_eq!(out.print_pages, pdf_labels);
+    assert!(print_labels.len() > 5);
+    assert_eq!(out.print_pages, print_labels);
     // Each indicator is one line of the pages, in the same order.
     let lines = out
         .volumes
@@ -329,5 +328,5 @@ fn print_page_indicators_equal_the_pdf_page_map() {
         .flatten()
         .filter(|l| l.starts_with(&"\u{2824}".repeat(10)))
         .count();
-    assert_eq!(lines, pdf_labels.len());
+    assert_eq!(lines, print_labels.len());
 }

@@ -159,12 +159,12 @@ impl Translator {
     /// The translator of `lang` at `grade`; tables in `dirs` (a user's own) come first.
     pub fn new(lang: &str, grade: Grade, dirs: &[PathBuf]) -> Result<Translator> {
         let file = table_file(lang, grade).ok_or_else(|| {
-            Error::Braille(format!(
+            crate::braille::error(format!(
                 "no braille table for language `{lang}`\n  hint: anpham has Vietnamese (vi) and English (en) braille; set the article's `lang` to one of them"
             ))
         })?;
         // Without liblouis, say what to install (not that a table does not compile).
-        louis::available().map_err(Error::Braille)?;
+        louis::available().map_err(crate::braille::error)?;
         let vi = is_lang(lang, "vi");
         let table = if let Some(path) = find_table(file, dirs) {
             let table = path.to_string_lossy().into_owned();
@@ -172,7 +172,7 @@ impl Translator {
             if vi {
                 let g0 = path.with_file_name("vi-vn-g0.utb");
                 probe_vietnamese(&g0.to_string_lossy()).map_err(|word| {
-                    Error::Braille(format!(
+                    crate::braille::error(format!(
                         "the Vietnamese braille tables in {} do not read back \"{word}\"\n  hint: leave out --braille-tables to use the tables anpham ships",
                         path.parent().map_or_else(String::new, |p| p.display().to_string())
                     ))
@@ -258,7 +258,7 @@ impl Translator {
             return Ok(String::new());
         }
         let cells = louis::translate(&self.table, text, MODE)
-            .map_err(|e| Error::Braille(format!("{}: {}: {e}", place.file, place.part)))?;
+            .map_err(|e| crate::braille::error(format!("{}: {}: {e}", place.file, place.part)))?;
         Ok(six_dots(&cells))
     }
 
@@ -307,7 +307,7 @@ impl Translator {
     /// mode, blank output means none).
     fn is_defined(&self, c: char) -> Result<bool> {
         let out = louis::translate(&self.table, &c.to_string(), MODE | louis::NO_UNDEFINED)
-            .map_err(|e| Error::Braille(e.to_string()))?;
+            .map_err(|e| crate::braille::error(e.to_string()))?;
         Ok(!out.chars().all(|b| b == '\u{2800}'))
     }
 
@@ -483,7 +483,7 @@ fn compiles(table: &str) -> Result<()> {
     if check_table(table) {
         Ok(())
     } else {
-        Err(Error::Braille(format!(
+        Err(crate::braille::error(format!(
             "liblouis cannot compile {table}\n  hint: install Debian's liblouis-data (apt-get install liblouis-data)"
         )))
     }
@@ -496,19 +496,19 @@ fn vietnamese_table(file: &str, grade: Grade) -> Result<String> {
         return Ok(file.to_string());
     }
     let dir = super::tables::shipped_dir().map_err(|e| {
-        Error::Braille(format!(
+        crate::braille::error(format!(
             "{e}\n  hint: make the temporary folder writable, or pass --braille-tables DIR"
         ))
     })?;
     let table = dir.join(shipped_file(grade)).to_string_lossy().into_owned();
     if !check_table(&table) {
-        return Err(Error::Braille(format!(
+        return Err(crate::braille::error(format!(
             "liblouis cannot compile {table}: it includes the system's {file}, which was not found\n  hint: install Debian's liblouis-data (apt-get install liblouis-data)"
         )));
     }
     let g0 = dir.join(shipped_file(Grade::G0));
     probe_vietnamese(&g0.to_string_lossy()).map_err(|word| {
-        Error::Braille(format!(
+        crate::braille::error(format!(
             "anpham's Vietnamese braille tables ({}) do not read back \"{word}\" with liblouis {}\n  hint: please report this with the liblouis version; meanwhile pass --braille-tables DIR with tables that do",
             g0.display(),
             louis::version().unwrap_or_default()
@@ -535,7 +535,7 @@ pub(crate) fn probe_vietnamese(g0: &str) -> std::result::Result<(), &'static str
 fn missing_table(file: &str, dirs: &[PathBuf]) -> Error {
     let mut searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     searched.push("liblouis's table folder".into());
-    Error::Braille(format!(
+    crate::braille::error(format!(
         "the liblouis table {file} was not found in {}\n  hint: install Debian's liblouis-data (apt-get install liblouis-data), or pass --braille-tables DIR with a folder holding it",
         searched.join(", ")
     ))
@@ -547,7 +547,7 @@ fn missing_table(file: &str, dirs: &[PathBuf]) -> Error {
 pub fn read_back(lang: &str, grade: Grade, table_dirs: &[PathBuf], cells: &str) -> Result<String> {
     let t = Translator::new(lang, grade, table_dirs)?;
     louis::back_translate(&format!("{UNICODE_DIS},{}", t.table()), cells, 0)
-        .map_err(|e| Error::Braille(e.to_string()))
+        .map_err(|e| crate::braille::error(e.to_string()))
 }
 
 /// The version of the liblouis in use (e.g. "3.24.0").

@@ -3,15 +3,18 @@
 //! names it answers to ([`Format`], [`EditionKind`]), what is asked for
 //! ([`EditionRequest`]) and what it writes from and into ([`Context`], [`Files`]). It sits
 //! below the editions' modules (`pdf/edition.rs`, `epub/edition.rs` …), which implement
-//! it, and below the registry and the build (`editions/mod.rs`), which list and run them.
+//! it, and below the registry and the build (`editions.rs`), which list and run them.
 
+use std::any::Any;
 use std::io::{Seek, Write};
 use std::sync::Arc;
 
-use super::{Accessibility, EditionRequest};
+pub(crate) use crate::accessibility::Accessibility;
 use crate::error::{Diagnostic, Result};
-use crate::images::{ImagePlan, ImageStore};
-use crate::layout::Layout;
+use crate::fonts::{FontFamily, FontSet};
+use crate::images::{ImagePlan, ImagePpi, ImageStore};
+use crate::layout::{Layout, LayoutOptions};
+use crate::model::PageSizeName;
 use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
@@ -55,11 +58,14 @@ pub(crate) trait EditionUnit: Sync {
     /// The accessibility metadata a file of `kind` will declare, for catalogs (the OPDS
     /// feeds of `anpham serve --library`), derived before it is built from the words the
     /// edition's writer uses; `None`: it declares none.
+    /// `text` gives the accessibility of the publication's text at a scale, as the
+    /// screen editions derive it, for the editions that show the same text another way.
     fn accessibility(
         &self,
         _publication: &crate::model::Publication,
         _kind: EditionKind,
         _request: &EditionRequest,
+        _text: &dyn Fn(FontScale) -> Accessibility,
     ) -> Option<Accessibility> {
         None
     }
@@ -169,21 +175,6 @@ impl Format {
         self.info().per_scale
     }
 
-    /// The accessibility metadata its file of `kind` will declare (see
-    /// [`EditionUnit::accessibility`]).
-    #[cfg_attr(
-        not(feature = "serve"),
-        allow(dead_code, reason = "read by the server only")
-    )]
-    pub(crate) fn accessibility(
-        self,
-        publication: &crate::model::Publication,
-        kind: EditionKind,
-        request: &EditionRequest,
-    ) -> Option<Accessibility> {
-        self.edition.accessibility(publication, kind, request)
-    }
-
     /// Whether this machine can write it (see [`EditionUnit::available`]).
     #[cfg_attr(
         not(feature = "serve"),
@@ -225,10 +216,148 @@ impl EditionKind {
             _ => format!("{slug}{ext}"),
         }
     }
+}
 
-    /// Whether it is of the format called `name`.
-    pub fn is(self, name: &str) -> bool {
-        self.format.name() == name
+/// Which editions to build, and how.
+#[derive(Debug, Clone)]
+pub struct EditionRequest {
+    /// The formats to build (each once; see [`Format`]).
+    pub formats: Vec<Format>,
+    /// The EPUB's base text size (also that of the editions made like it).
+    pub screen_scale: FontScale,
+    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
+    /// the formats).
+    pub print_scales: Vec<FontScale>,
+    /// PDF page size.
+    pub page_size: PageSizeName,
+    /// The print edition whose pages the EPUB's page list follows (default: the first
+    /// PDF scale; none when no PDF is built and none is named).
+    pub page_list: Option<FontScale>,
+    /// A main font family instead of the bundled ones.
+    pub font: Option<FontFamily>,
+    /// The date every edition carries; `None`: `Timestamp::of_publication`.
+    pub date: Option<Timestamp>,
+    /// Print resolution of the PDFs' images.
+    pub image_ppi: ImagePpi,
+    /// Where a bulletin's next article begins in the PDFs.
+    pub article_break: crate::layout::ArticleBreak,
+    /// Each edition's own options, by their type (see [`EditionRequest::options`]).
+    pub(crate) options: EditionOptions,
+}
+
+impl EditionRequest {
+    /// An edition's own options, of their own type (`BrailleOptions`, `SpeechOptions`,
+    /// `PdfStandard` …, defined and documented by their edition): those set, else the
+    /// type's default.
+    pub fn options<T: Any + Clone + Default + Send + Sync + std::fmt::Debug>(
+        &self,
+    ) -> std::borrow::Cow<'_, T> {
+        match self.options.get::<T>() {
+            Some(o) => std::borrow::Cow::Borrowed(o),
+            None => std::borrow::Cow::Owned(T::default()),
+        }
+    }
+
+    /// An edition's own options, to change (set to the type's default first when not set).
+    pub fn options_mut<T: Any + Clone + Default + Send + Sync + std::fmt::Debug>(
+        &mut self,
+    ) -> &mut T {
+        self.options.get_mut_or_default::<T>()
+    }
+
+    /// The scales of the files written once per scale (the print editions) that are asked
+    /// for, each once, in request order; none when no such format is asked for.
+    pub(crate) fn printed_scales(&self) -> Vec<FontScale> {
+        let mut out: Vec<FontScale> = Vec::new();
+        if self.formats.iter().any(|f| f.per_scale()) {
+            for s in &self.print_scales {
+                if !out.contains(s) {
+                    out.push(*s);
+                }
+            }
+        }
+        out
+    }
+
+    /// The fonts of an edition at `scale`.
+    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
+        match &self.font {
+            Some(f) => FontSet::with_primary(f.clone()),
+            None => FontSet::bundled(scale.is_large_print()),
+        }
+    }
+
+    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
+        LayoutOptions {
+            scale,
+            page_size: self.page_size,
+            fonts: self.fonts(scale),
+            article_break: self.article_break,
+        }
+    }
+}
+
+/// The type of an edition's own options in an [`EditionRequest`]: any plain value with a
+/// default.
+pub(crate) trait EditionOption:
+    Any + Clone + Default + Send + Sync + std::fmt::Debug
+{
+}
+
+impl<T: Any + Clone + Default + Send + Sync + std::fmt::Debug> EditionOption for T {}
+
+/// Each edition's own options, one value per type.
+#[derive(Default)]
+pub(crate) struct EditionOptions(Vec<Box<dyn OptionValue>>);
+
+/// One edition's options, as [`EditionOptions`] holds them.
+trait OptionValue: Any + Send + Sync + std::fmt::Debug {
+    fn clone_value(&self) -> Box<dyn OptionValue>;
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: EditionOption> OptionValue for T {
+    fn clone_value(&self) -> Box<dyn OptionValue> {
+        Box::new(self.clone())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+impl EditionOptions {
+    fn get<T: EditionOption>(&self) -> Option<&T> {
+        self.0.iter().find_map(|v| v.as_any().downcast_ref::<T>())
+    }
+
+    fn get_mut_or_default<T: EditionOption>(&mut self) -> &mut T {
+        let at = match self.0.iter().position(|v| v.as_any().is::<T>()) {
+            Some(at) => at,
+            None => {
+                self.0.push(Box::new(T::default()));
+                self.0.len() - 1
+            }
+        };
+        self.0[at]
+            .as_any_mut()
+            .downcast_mut::<T>()
+            .expect("the value found for its type")
+    }
+}
+
+impl Clone for EditionOptions {
+    fn clone(&self) -> Self {
+        EditionOptions(self.0.iter().map(|v| v.clone_value()).collect())
+    }
+}
+
+impl std::fmt::Debug for EditionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
     }
 }
 

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::embed::EmbeddedFonts;
 use super::pages::PagePlan;
 use super::{CSS_HREF, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::images::{EpubImage, ImageStore};
 use crate::model::{Block, Publication};
 
@@ -43,7 +43,7 @@ pub(super) fn store_images(
         for (b, block) in a.blocks.iter().enumerate() {
             if let Block::Figure(f) = block {
                 let k = by_figure.get(&(i, b)).ok_or_else(|| {
-                    Error::Epub(format!(
+                    crate::epub::error(format!(
                         "figure {} of article {} (`{}`) has no image loaded",
                         b + 1,
                         i + 1,

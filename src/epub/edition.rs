@@ -29,7 +29,7 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
 pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
     request
         .page_list
-        .or_else(|| crate::pdf::edition::scales(request).first().copied())
+        .or_else(|| request.printed_scales().first().copied())
 }
 
 /// The scales an EPUB-like edition (the EPUB, the narrated EPUB, the HTML page) needs laid
@@ -78,6 +78,7 @@ impl EditionUnit for Epub {
         p: &crate::model::Publication,
         _kind: EditionKind,
         request: &EditionRequest,
+        _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
         Some(super::accessibility_of(&super::discovery_metadata(
             p,

@@ -60,7 +60,7 @@ use std::io::{Cursor, Seek, Write};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::model::Publication;
 use crate::pagemap::PageMap;
@@ -223,7 +223,7 @@ fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication.check_fonts(&options.fonts)?;
     let p: &Publication = publication;
     if p.articles.is_empty() {
-        return Err(Error::Epub("the publication has no articles".into()));
+        return Err(crate::epub::error("the publication has no articles"));
     }
     let store = options.images.as_deref();
     let (images, files) = book::store_images(p, store)?;
@@ -297,4 +297,12 @@ fn text_entries<'a>(
     let entries = book::container_entries(opf_doc, nav_doc, docs, stylesheet, fonts, overlay_files);
     let deflated = package::deflate_entries(&entries)?;
     Ok((entries, deflated))
+}
+
+/// The error of this edition that could not be written, for `message`.
+pub(crate) fn error(message: impl Into<String>) -> crate::Error {
+    crate::Error::Edition {
+        edition: "the EPUB",
+        message: message.into(),
+    }
 }

@@ -58,26 +58,7 @@ pub struct Metadata {
     pub certified_by: String,
 }
 
-/// The accessibility of one edition file in schema.org's words, as catalogs (the
-/// Readium/OPDS `accessibility` object) say it; each edition declares its own
-/// (`EditionUnit::accessibility`), the EPUB's from its package [`Metadata`].
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Accessibility {
-    /// Standards it conforms to, as URIs.
-    pub conforms_to: Vec<&'static str>,
-    /// `accessMode`.
-    pub access_mode: Vec<&'static str>,
-    /// `accessModeSufficient`: each a set of modes.
-    pub access_mode_sufficient: Vec<Vec<&'static str>>,
-    /// `feature`.
-    pub feature: Vec<&'static str>,
-    /// `hazard`.
-    pub hazard: Vec<&'static str>,
-    /// The summary.
-    pub summary: String,
-    /// The summary's language (`vi`, `en`).
-    pub summary_lang: &'static str,
-}
+pub(crate) use crate::accessibility::Accessibility;
 
 fn element(out: &mut String, name: &str, attrs: &[(&str, &str)], text: &str) {
     out.push_str("    <");

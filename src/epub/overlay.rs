@@ -186,15 +186,15 @@ pub(crate) fn write_talking_epub_to<W: std::io::Write + std::io::Seek + Send>(
     out: &mut W,
 ) -> crate::error::Result<()> {
     if overlay.documents.len() != publication.articles.len() {
-        return Err(crate::error::Error::Epub(format!(
+        return Err(crate::epub::error(format!(
             "the narration has {} document(s) for {} article(s)",
             overlay.documents.len(),
             publication.articles.len()
         )));
     }
     if overlay.title_page.is_some() != publication.is_bulletin() {
-        return Err(crate::error::Error::Epub(
-            "the narration has a title page if and only if the publication is a bulletin".into(),
+        return Err(crate::epub::error(
+            "the narration has a title page if and only if the publication is a bulletin",
         ));
     }
     super::write_epub_with_overlay(publication, options, Some(overlay), out)

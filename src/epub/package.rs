@@ -121,7 +121,7 @@ pub struct Container<W: Write + Seek> {
 
 /// A zip error as an EPUB error.
 fn zip_error(e: &dyn std::fmt::Display) -> Error {
-    Error::Epub(format!("zip: {e}"))
+    crate::epub::error(format!("zip: {e}"))
 }
 
 impl<W: Write + Seek> Container<W> {
@@ -145,7 +145,7 @@ impl<W: Write + Seek> Container<W> {
             Data::Bytes(b) => self.zip.write_all(b).map_err(|x| zip_error(&x)),
             Data::Image(source) => match source.copy_to(&mut self.zip) {
                 Ok(_) => Ok(()),
-                Err(CopyError::Image(why)) => Err(Error::Epub(why)),
+                Err(CopyError::Image(why)) => Err(crate::epub::error(why)),
                 Err(CopyError::Write(x)) => Err(zip_error(&x)),
             },
             Data::File(p) => copy_file(p, &mut self.zip),
@@ -180,7 +180,7 @@ impl<W: Write + Seek> Container<W> {
 /// Copies the file at `path` into `out` with a small buffer.
 fn copy_file(path: &std::path::Path, out: &mut dyn Write) -> Result<()> {
     let mut f = std::fs::File::open(path)
-        .map_err(|e| Error::Epub(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| crate::epub::error(format!("cannot read {}: {e}", path.display())))?;
     std::io::copy(&mut f, out).map_err(|e| zip_error(&e))?;
     Ok(())
 }
@@ -199,7 +199,7 @@ fn options(method: CompressionMethod) -> SimpleFileOptions {
 
 /// A zip holding `entry` alone, deflated.
 fn deflate_alone(entry: &Entry) -> Result<Vec<u8>> {
-    let err = |e: &dyn std::fmt::Display| Error::Epub(format!("zip: {e}"));
+    let err = |e: &dyn std::fmt::Display| crate::epub::error(format!("zip: {e}"));
     let buf = Vec::with_capacity(entry.data.len() / 2 + entry.path.len() + 128);
     let mut zip = ZipWriter::new(Cursor::new(buf));
     zip.start_file(entry.path.as_str(), options(CompressionMethod::Deflated))
@@ -207,7 +207,7 @@ fn deflate_alone(entry: &Entry) -> Result<Vec<u8>> {
     match &entry.data {
         Data::Bytes(b) => zip.write_all(b).map_err(|e| err(&e))?,
         Data::Image(source) => {
-            let bytes = source.read().map_err(Error::Epub)?;
+            let bytes = source.read().map_err(crate::epub::error)?;
             zip.write_all(&bytes).map_err(|e| err(&e))?;
         }
         Data::File(p) => copy_file(p, &mut zip)?,

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pagemap::{ArticlePart, PageMap, TextAnchor};
 
 /// One page-break marker.
@@ -120,7 +120,7 @@ pub fn plan(
                 offset,
             } => {
                 if article >= articles {
-                    return Err(Error::Epub(format!(
+                    return Err(crate::epub::error(format!(
                         "page {} of the page map is in article {} but the publication has {articles}",
                         page.label,
                         article + 1

@@ -4,7 +4,7 @@
 
 use super::{HtmlOptions, write_html};
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::images::ImagePlan;
 use crate::scale::FontScale;
 
@@ -55,7 +55,7 @@ impl EditionUnit for Html {
                 let page = write_html(build.prepared, &options, page_map)
                     .map_err(|e| build.prepared.locate(e))?;
                 out.write_all(&page)
-                    .map_err(|e| Error::Html(format!("cannot write the page: {e}")))
+                    .map_err(|e| crate::html::error(format!("cannot write the page: {e}")))
             });
         }
         Ok(())

@@ -49,7 +49,7 @@ mod page;
 
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::images::ImageStore;
 use crate::model::Publication;
@@ -90,7 +90,7 @@ pub fn write_html(
     publication.check_fonts(&options.fonts)?;
     let p: &Publication = publication;
     if p.articles.is_empty() {
-        return Err(Error::Html("the publication has no articles".into()));
+        return Err(crate::html::error("the publication has no articles"));
     }
     let plan = match page_map {
         Some(map) if !map.pages.is_empty() => {
@@ -106,6 +106,14 @@ pub fn write_html(
     let title = page::title_element(p);
     let style = assets::stylesheet(p, options, &[&title, &body])?;
     Ok(page::document(p, &title, &style, &body).into_bytes())
+}
+
+/// The error of this edition that could not be written, for `message`.
+pub(crate) fn error(message: impl Into<String>) -> crate::Error {
+    crate::Error::Edition {
+        edition: "the HTML edition",
+        message: message.into(),
+    }
 }
 
 #[cfg(test)]

@@ -77,6 +77,19 @@ impl EditionSpec {
             _ => &[],
         }
     }
+
+    /// The scales listed for the formats written once per scale, in registry order.
+    pub(crate) fn scales(&self) -> Vec<&String> {
+        let mut scales: Vec<&String> = Vec::new();
+        for f in crate::editions::Format::all().filter(|f| f.per_scale()) {
+            for s in self.list(f.name()) {
+                if !scales.contains(&s) {
+                    scales.push(s);
+                }
+            }
+        }
+        scales
+    }
 }
 
 #[derive(Deserialize)]
@@ -422,7 +435,7 @@ fn check_editions(path: &Path, ed: &EditionSpec) -> Result<()> {
         let want = pl.parse::<FontScale>().ok();
         if want.is_some()
             && !ed
-                .list("pdf")
+                .scales()
                 .iter()
                 .any(|s| s.parse::<FontScale>().ok() == want)
         {
@@ -466,23 +479,6 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The bundled bulletin's `[editions]` table: a PDF at two scales and an EPUB, A5, the
-    /// page list of the large print.
-    #[test]
-    fn the_example_bulletin_asks_for_its_editions() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bulletin.toml");
-        let (_, m) = crate::input::load_publication(&[path]).unwrap();
-        let ed = m.expect("a manifest").editions.expect("editions");
-        let asked: Vec<&str> = crate::editions::Format::all()
-            .filter(|f| ed.wants(*f))
-            .map(|f| f.name())
-            .collect();
-        assert_eq!(asked, ["pdf", "epub"]);
-        assert_eq!(ed.list("pdf"), ["standard", "large"]);
-        assert_eq!(ed.page_size, crate::model::PageSizeName::A5);
-        assert_eq!(ed.page_list.as_deref(), Some("large"));
-    }
 
     /// The schema's `editions` table knows every format and family of the registry of
     /// editions (also those of a feature left out of this build), and nothing else but
@@ -550,14 +546,20 @@ mod tests {
                 assert_eq!(others, defaults, "{text}");
             }
         }
-        let bad: EditionSpec = serde_json::from_str(r#"{"docx": true, "epub": ["x"]}"#).unwrap();
+        // A format of one file (not per scale, its own family) given a list.
+        let single = Format::all()
+            .find(|f| !f.per_scale() && f.family() == f.name())
+            .expect("a format of one file")
+            .name();
+        let bad: EditionSpec =
+            serde_json::from_str(&format!(r#"{{"docx": true, "{single}": ["x"]}}"#)).unwrap();
         let err = check_editions(path, &bad).unwrap_err().to_string();
         assert!(
             err.contains("editions.docx: unknown edition `docx`"),
             "{err}"
         );
         assert!(
-            err.contains("editions.epub: expected true or false"),
+            err.contains(&format!("editions.{single}: expected true or false")),
             "{err}"
         );
         // A family that lists a format not its own.

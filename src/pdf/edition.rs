@@ -9,7 +9,7 @@ use super::{WriteSettings, write_pdf_to};
 use crate::editions::{
     Context, EditionKind, EditionRequest, EditionUnit, Files, Format, FormatInfo,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::images::ImagePlan;
 use crate::scale::FontScale;
 
@@ -33,19 +33,6 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     label: |w| w.edition_pdf,
 }];
 
-/// The scales of the PDFs `request` asks for, each once, in request order.
-pub(crate) fn scales(request: &EditionRequest) -> Vec<FontScale> {
-    let mut out: Vec<FontScale> = Vec::new();
-    if request.wants("pdf") {
-        for s in &request.print_scales {
-            if !out.contains(s) {
-                out.push(*s);
-            }
-        }
-    }
-    out
-}
-
 impl EditionUnit for Pdf {
     fn family(&self) -> &'static str {
         "pdf"
@@ -56,7 +43,8 @@ impl EditionUnit for Pdf {
     }
 
     fn kinds(&self, format: Format, request: &EditionRequest) -> Vec<EditionKind> {
-        scales(request)
+        request
+            .printed_scales()
             .into_iter()
             .map(|s| EditionKind {
                 format,
@@ -66,7 +54,7 @@ impl EditionUnit for Pdf {
     }
 
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        scales(request)
+        request.printed_scales()
     }
 
     fn draws_pages(&self) -> bool {
@@ -92,9 +80,10 @@ impl EditionUnit for Pdf {
         p: &crate::model::Publication,
         kind: EditionKind,
         _request: &EditionRequest,
+        text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
         let scale = kind.scale.unwrap_or(FontScale::LARGE);
-        let text = crate::editions::text_accessibility(p, scale);
+        let text = text(scale);
         let mut feature: Vec<&'static str> = text
             .feature
             .iter()
@@ -128,14 +117,14 @@ impl EditionUnit for Pdf {
         kinds.par_iter().for_each(|kind| {
             let Some((lay, layout_seconds)) = kind.scale.and_then(|s| build.layout(s)) else {
                 files.write(*kind, None, 0.0, &mut |_| {
-                    Err(Error::Pdf("no layout at this scale".into()))
+                    Err(crate::pdf::error("no layout at this scale"))
                 });
                 return;
             };
             let settings = WriteSettings {
                 date: Some(build.date),
                 image_ppi: build.request.image_ppi,
-                standard: build.request.pdf_standard,
+                standard: *build.request.options::<super::PdfStandard>(),
                 images: Some(Arc::clone(&build.images)),
             };
             // Captions that run on to the next page, each with its place.

@@ -25,7 +25,7 @@ use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::{Document, SerializeSettings};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::images::{ImagePpi, ImageStore};
 use crate::layout::{Layout, LayoutOptions};
@@ -35,8 +35,10 @@ use crate::prepare::Prepared;
 use crate::scale::FontScale;
 use crate::timestamp::Timestamp;
 
+pub(crate) mod args;
 pub(crate) mod edition;
 mod images;
+pub(crate) mod internals;
 mod pages;
 mod photos_first;
 pub(crate) mod preview;
@@ -44,6 +46,14 @@ mod splice;
 mod standard;
 mod tags;
 mod validation;
+
+/// The error of this edition that could not be written, for `message`.
+pub(crate) fn error(message: impl Into<String>) -> crate::Error {
+    crate::Error::Edition {
+        edition: "the PDF",
+        message: message.into(),
+    }
+}
 
 #[cfg(test)]
 mod layout_tests;
@@ -177,9 +187,9 @@ pub fn write_pdf_to<W: Write + Seek + Send>(
     });
     let bytes = finished?;
     let front = front
-        .map_err(|_| Error::Pdf("the thread writing the PDF's photos panicked".into()))?
-        .map_err(Error::Pdf)?;
-    photos_first::write_rest(&bytes, &splices, &front, out).map_err(Error::Pdf)
+        .map_err(|_| crate::pdf::error("the thread writing the PDF's photos panicked"))?
+        .map_err(crate::pdf::error)?;
+    photos_first::write_rest(&bytes, &splices, &front, out).map_err(crate::pdf::error)
 }
 
 /// The structure tree a laid-out publication's PDF gets, as indented text (for snapshot
@@ -200,7 +210,10 @@ fn begin_document(
     lay: &Layout,
     options: &WriteSettings,
 ) -> Result<(Document, images::PdfImages)> {
-    let configuration = options.standard.configuration().map_err(Error::Pdf)?;
+    let configuration = options
+        .standard
+        .configuration()
+        .map_err(crate::pdf::error)?;
     let mut document = Document::new_with(SerializeSettings {
         configuration,
         ..SerializeSettings::default()

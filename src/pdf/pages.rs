@@ -23,7 +23,7 @@ use krilla::text::GlyphId;
 
 use super::tags::{Collector, Pending};
 use super::validation::{Drawn, Locations};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layout::{
     GlyphRun, Item, Layout, Line, LinkTarget, Owner, Page, PlacedGlyph, PlacedImage,
 };
@@ -58,7 +58,7 @@ pub(super) fn draw_pages(
         };
         let label = PageLabel::new(Some(style), None, NonZeroU32::new(number as u32));
         let settings = PageSettings::from_wh(lay.width, lay.height)
-            .ok_or_else(|| Error::Pdf("bad page size".into()))?
+            .ok_or_else(|| crate::pdf::error("bad page size"))?
             .with_page_label(label);
         let mut pdf_page = document.start_page_with(settings);
         let mut links: Vec<PendingLink> = Vec::new();

@@ -14,7 +14,7 @@ use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layout::{Item, Layout, Line, SEPARATOR_PT};
 use crate::model::{Block, Publication};
 use crate::xml::escape_into;
@@ -38,7 +38,7 @@ pub fn first_page(p: &Publication, lay: &Layout, title: &str) -> Result<PagePrev
     let page = lay
         .pages
         .first()
-        .ok_or_else(|| Error::Pdf("the layout has no page to preview".into()))?;
+        .ok_or_else(|| crate::pdf::error("the layout has no page to preview"))?;
     let mut glyphs = Glyphs::default();
     let mut body = String::new();
     let mut text = String::new();

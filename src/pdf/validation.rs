@@ -66,7 +66,7 @@ impl Locations {
 
 /// A krilla error as anpham reports it: validation findings and image errors as located
 /// diagnostics, a font krilla cannot embed as a font error, anything else (a bug) as
-/// [`Error::Pdf`].
+/// [`crate::pdf::error`].
 pub(crate) fn pdf_error(
     e: KrillaError,
     prepared: &Prepared,
@@ -103,7 +103,7 @@ pub(crate) fn pdf_error(
                 .with_hint("use complete PNG or JPEG files (re-save them with an image editor)"),
             )),
         },
-        other => Error::Pdf(format!(
+        other => crate::pdf::error(format!(
             "{other:?}\n  hint: this is a bug in anpham; please report it with the input"
         )),
     }

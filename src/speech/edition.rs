@@ -42,7 +42,11 @@ impl EditionUnit for TalkingBook {
     fn tool_version(&self, request: &EditionRequest) -> Option<String> {
         Some(format!(
             "espeak-ng {}",
-            request.speech.espeak.version().unwrap_or_default()
+            request
+                .options::<super::SpeechOptions>()
+                .espeak
+                .version()
+                .unwrap_or_default()
         ))
     }
 
@@ -57,6 +61,7 @@ impl EditionUnit for TalkingBook {
         p: &crate::model::Publication,
         _kind: EditionKind,
         request: &EditionRequest,
+        _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
         Some(crate::epub::accessibility_of(
             &crate::epub::discovery_metadata(p, request.screen_scale, true),
@@ -80,7 +85,10 @@ impl EditionUnit for TalkingBook {
         let options = crate::epub::edition::options(build);
         for kind in kinds {
             files.write(*kind, None, 0.0, &mut |mut out| {
-                let overlay = super::narrate(build.prepared, &build.request.speech)?;
+                let overlay = super::narrate(
+                    build.prepared,
+                    &build.request.options::<super::SpeechOptions>(),
+                )?;
                 // What the speech could not say (shown without audio, or read with its
                 // neighbour), each with its place, in the edition's outcome.
                 for w in &overlay.warnings {

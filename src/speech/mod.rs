@@ -23,6 +23,7 @@ pub(crate) mod args;
 mod audio;
 pub(crate) mod edition;
 pub(crate) mod espeak;
+pub(crate) mod internals;
 pub(crate) mod mp3;
 pub(crate) mod pronounce;
 mod script;
@@ -210,7 +211,7 @@ pub(crate) fn script_warnings(p: &Publication, speech: &SpeechOptions) -> Vec<Di
 }
 
 /// The script without speaking: each document's sentences as (shown, spoken), and the
-/// warnings of the fragments with nothing to say (`crate::internals::talking_script`).
+/// warnings of the fragments with nothing to say (`crate::internals::spoken_script`).
 pub(crate) fn script_text(
     p: &Publication,
     speech: &SpeechOptions,

@@ -34,12 +34,10 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
 
-use crate::fonts::FontSet;
 use crate::images::{ImagePlan, ImageStore};
-use crate::layout::{self, LayoutOptions};
+use crate::layout;
 use crate::model::PageSizeName;
 
-use crate::pdf::{PdfOptions, PdfOutput};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 
@@ -48,22 +46,33 @@ mod unit;
 // The editions' modules, one folder each (`src/NAME/`), declared here beside their
 // registration in `REGISTRY` so that an edition is named in one place; the crate's root
 // re-exports them through `units` (`crate::pdf` …).
-#[path = "../pdf/mod.rs"]
+#[path = "pdf/mod.rs"]
 pub(crate) mod pdf;
 
-#[path = "../epub/mod.rs"]
+#[path = "epub/mod.rs"]
 pub(crate) mod epub;
 
-#[path = "../html/mod.rs"]
+#[path = "html/mod.rs"]
 pub(crate) mod html;
 
 #[cfg(feature = "speech")]
-#[path = "../speech/mod.rs"]
+#[path = "speech/mod.rs"]
 pub(crate) mod speech;
 
 #[cfg(feature = "braille")]
-#[path = "../braille/mod.rs"]
+#[path = "braille/mod.rs"]
 pub(crate) mod braille;
+
+/// What the editions' modules show the integration tests, the benchmarks and the fuzz
+/// targets, through `crate::internals` (not part of the API).
+pub(crate) mod internals {
+    #[cfg(feature = "braille")]
+    pub use super::braille::{Grade as BrailleGrade, liblouis_version, read_back};
+    pub use super::epub::{EpubOptions, write_epub};
+    pub use super::pdf::internals::*;
+    #[cfg(feature = "speech")]
+    pub use super::speech::internals::*;
+}
 
 /// The editions' modules, for the crate's root to re-export.
 pub(crate) mod units {
@@ -74,8 +83,8 @@ pub(crate) mod units {
     pub(crate) use super::{epub, html, pdf};
 }
 
-pub(crate) use unit::{Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
-pub use unit::{EditionKind, Format};
+pub(crate) use unit::{Accessibility, Context, EditionUnit, Files, FormatInfo, LaidOut, WriteSeek};
+pub use unit::{EditionKind, EditionRequest, Format};
 
 // The types of `EditionRequest`'s options, from the modules that use them.
 /// Whether the braille editions can be built here: liblouis loads (the crate ships its
@@ -121,10 +130,6 @@ static REGISTRY: &[Registration] = &[
     },
 ];
 
-/// The accessibility of one edition file in schema.org's words (the Readium/OPDS
-/// `accessibility` object), defined beside the package metadata whose words it carries.
-pub(crate) use crate::epub::opf::Accessibility;
-
 /// The accessibility of the publication's text at `scale` as the EPUB writer derives it
 /// (access modes from its figures and their descriptions, features, hazards), for the
 /// editions that show the same text another way (the PDF keeps what it has of it).
@@ -132,64 +137,27 @@ pub(crate) use crate::epub::opf::Accessibility;
     not(feature = "serve"),
     allow(dead_code, reason = "read by the server only")
 )]
-pub(crate) fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
+fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
     crate::epub::accessibility_of(&crate::epub::discovery_metadata(p, scale, false))
 }
 
-/// Which editions to build, and how.
-#[derive(Debug, Clone)]
-pub struct EditionRequest {
-    /// The formats to build (each once; see [`Format`]).
-    pub formats: Vec<Format>,
-    /// The EPUB's base text size (also that of the editions made like it).
-    pub screen_scale: FontScale,
-    /// The PDFs: one at each of these scales (none when empty or when `pdf` is not among
-    /// the formats).
-    pub print_scales: Vec<FontScale>,
-    /// PDF page size.
-    pub page_size: PageSizeName,
-    /// The print edition whose pages the EPUB's page list follows (default: the first
-    /// PDF scale; none when no PDF is built and none is named).
-    pub page_list: Option<FontScale>,
-    /// A main font family instead of the bundled ones.
-    pub font: Option<FontFamily>,
-    /// The date every edition carries; `None`: `Timestamp::of_publication`.
-    pub date: Option<Timestamp>,
-    /// Print resolution of the PDFs' images.
-    pub image_ppi: ImagePpi,
-    /// The standards the PDFs claim (PDF/A-2a + PDF/UA-1 by default).
-    pub pdf_standard: PdfStandard,
-    /// Where a bulletin's next article begins in the PDFs.
-    pub article_break: crate::layout::ArticleBreak,
-    /// Voice, rate and pronunciations of the narrated edition.
-    #[cfg(feature = "speech")]
-    pub speech: crate::speech::SpeechOptions,
-    /// Grade, page size, volumes and sides of the braille editions.
-    #[cfg(feature = "braille")]
-    pub braille: crate::braille::BrailleOptions,
-}
-
-impl EditionRequest {
-    /// Whether the format called `name` is asked for.
-    pub(crate) fn wants(&self, name: &str) -> bool {
-        self.formats.iter().any(|f| f.name() == name)
-    }
-
-    /// The fonts of an edition at `scale`.
-    pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
-        match &self.font {
-            Some(f) => FontSet::with_primary(f.clone()),
-            None => FontSet::bundled(scale.is_large_print()),
-        }
-    }
-
-    pub(crate) fn layout_options(&self, scale: FontScale) -> LayoutOptions {
-        LayoutOptions {
-            scale,
-            page_size: self.page_size,
-            fonts: self.fonts(scale),
-            article_break: self.article_break,
-        }
+impl Format {
+    /// The accessibility metadata its file of `kind` will declare (see
+    /// [`EditionUnit::accessibility`]), for catalogs.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
+    pub(crate) fn accessibility(
+        self,
+        publication: &crate::model::Publication,
+        kind: EditionKind,
+        request: &EditionRequest,
+    ) -> Option<Accessibility> {
+        self.edition
+            .accessibility(publication, kind, request, &|scale| {
+                text_accessibility(publication, scale)
+            })
     }
 }
 
@@ -198,6 +166,8 @@ impl EditionRequest {
 /// takes the command line's options as query parameters) names no edition.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub(crate) struct EditionArgs {
+    #[command(flatten)]
+    pdf: crate::pdf::args::PdfArgs,
     #[cfg(feature = "speech")]
     #[command(flatten)]
     talking: crate::speech::args::TalkingArgs,
@@ -218,13 +188,14 @@ impl EditionArgs {
         request: &mut EditionRequest,
         env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
     ) -> crate::Result<()> {
+        *request.options_mut::<PdfStandard>() = self.pdf.standard();
         #[cfg(feature = "speech")]
         {
-            request.speech = self.talking.options(env)?;
+            *request.options_mut::<crate::speech::SpeechOptions>() = self.talking.options(env)?;
         }
         #[cfg(feature = "braille")]
         {
-            request.braille = self.braille.options();
+            *request.options_mut::<crate::braille::BrailleOptions>() = self.braille.options();
         }
         Ok(())
     }
@@ -375,10 +346,7 @@ impl EditionRequest {
     /// A5 pages, bundled fonts, the publication's date.
     pub fn new() -> EditionRequest {
         EditionRequest {
-            formats: ["epub", "pdf"]
-                .iter()
-                .filter_map(|n| Format::named(n).ok())
-                .collect(),
+            formats: Format::all().filter(|f| f.by_default()).collect(),
             screen_scale: FontScale::STANDARD,
             print_scales: Vec::new(),
             page_size: PageSizeName::A5,
@@ -386,12 +354,8 @@ impl EditionRequest {
             font: None,
             date: None,
             image_ppi: ImagePpi::default(),
-            pdf_standard: PdfStandard::default(),
             article_break: crate::layout::ArticleBreak::default(),
-            #[cfg(feature = "speech")]
-            speech: crate::speech::SpeechOptions::default(),
-            #[cfg(feature = "braille")]
-            braille: crate::braille::BrailleOptions::default(),
+            options: Default::default(),
         }
     }
 
@@ -784,12 +748,6 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
-/// One PDF edition: lays out with `options` and writes the result.
-pub fn pdf(prepared: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
-    let lay = layout::layout(prepared, &options.layout_options())?;
-    pdf::write_pdf(prepared, &lay, &options.write_settings())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -925,7 +883,10 @@ mod tests {
         let names: Vec<String> = editions.iter().map(|e| e.kind.file_name("c")).collect();
         assert_eq!(names, ["c.large.pdf", "c.pdf", "c.epub"]);
         // And each got its own size: the EPUB's at most 4 MP, the PDFs' smaller still.
-        let epub = editions.iter().find(|e| e.kind.is("epub")).unwrap();
+        let epub = editions
+            .iter()
+            .find(|e| e.kind.format.name() == "epub")
+            .unwrap();
         let zip = zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).unwrap();
         let stored: Vec<_> = zip.file_names().filter(|n| n.contains("images/")).collect();
         assert_eq!(stored.len(), 1, "{stored:?}");
@@ -948,7 +909,7 @@ mod tests {
         let mut request = EditionRequest::new();
         request.formats = ["talking", "epub", "pdf"].map(format).to_vec();
         request.print_scales = vec![FontScale::LARGE];
-        request.speech.espeak =
+        request.options_mut::<crate::speech::SpeechOptions>().espeak =
             crate::speech::Espeak::new(Some("/nonexistent/espeak-ng".into()), None);
         let outcomes = build_into(&prepared, &request, &InMemory).unwrap();
         let summary: Vec<String> = outcomes
