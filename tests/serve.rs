@@ -467,8 +467,9 @@ fn submit_poll_download_check_and_cache_hit() {
         "title",
         "article-break",
         "image-ppi",
-        "pdf-standard",
         "repair",
+        // The editions' own options (`editions::EditionArgs`), each defined in its folder.
+        "pdf-standard",
     ];
     if cfg!(feature = "speech") {
         expected.extend(["voice", "speech-rate"]);
