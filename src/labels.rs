@@ -192,6 +192,14 @@ pub fn volume(lang: &str, k: usize, n: usize) -> String {
     }
 }
 
+/// The words a braille edition writes, as a transcriber's note, for a character it has no
+/// braille for (`code_point`: `U+00B0`): `(ký tự U+00B0)` in Vietnamese. `None` in English,
+/// whose code (UEB) marks such a note with its own transcriber's-note indicators around
+/// the bare code point.
+pub fn character_note(lang: &str, code_point: &str) -> Option<String> {
+    is_lang(lang, "vi").then(|| format!("(ký tự {code_point})"))
+}
+
 /// Whether a BCP 47 tag is (a variant of) `primary`.
 pub fn is_lang(tag: &str, primary: &str) -> bool {
     let p = tag.split('-').next().unwrap_or("");

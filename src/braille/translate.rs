@@ -386,8 +386,8 @@ impl Translator {
         }
         // 3. The code point in a transcriber's note.
         let hex = format!("U+{:04X}", c as u32);
-        let cells = if is_lang(&self.lang, "vi") {
-            self.translate_run(&format!("(ký tự {hex})"), &bare)?
+        let cells = if let Some(note) = crate::labels::character_note(&self.lang, &hex) {
+            self.translate_run(&note, &bare)?
         } else {
             format!(
                 "\u{2808}\u{2828}\u{2823}{}\u{2808}\u{2828}\u{281C}",
