@@ -16,7 +16,8 @@
 //! let (prepared, _manifest) = input::load_prepared(&["examples/bac-kan/bac-kan.md".into()])?;
 //! // A large-print PDF (Be Vietnam Pro 18 pt, A5) and an EPUB whose page list follows
 //! // it, both dated with the article's date.
-//! let request = EditionRequest { print_scales: vec![FontScale::LARGE], ..EditionRequest::new() };
+//! let mut request = EditionRequest::new();
+//! request.print_scales = vec![FontScale::LARGE];
 //! let built = editions::build(&prepared, &request)?;
 //! # let out = tempfile::tempdir()?;
 //! # let out = out.path();
