@@ -1044,12 +1044,14 @@ fn the_library_is_an_opds_catalog_whose_editions_are_built_on_request() {
         types.contains(&"application/epub+zip") && types.contains(&"application/pdf"),
         "{types:?}"
     );
-    let large = bulletin["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["href"].as_str().unwrap().ends_with("/bulletin.large.pdf"))
-        .expect("the large-print PDF the manifest asks for");
+    let link_to = |file: &str| {
+        bulletin["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["href"].as_str().unwrap().ends_with(&format!("/{file}")))
+    };
+    let large = link_to("bulletin.large.pdf").expect("the large-print PDF the manifest asks for");
     let large_a11y = &large["properties"]["accessibility"];
     let claims = |a11y: &Value, feature: &str| {
         a11y["feature"]
@@ -1063,12 +1065,7 @@ fn the_library_is_an_opds_catalog_whose_editions_are_built_on_request() {
         "{large}"
     );
     // The standard-size PDF, also asked for, claims no large print.
-    let standard = bulletin["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["href"].as_str().unwrap().ends_with("/bulletin.pdf"))
-        .expect("the standard PDF the manifest asks for");
+    let standard = link_to("bulletin.pdf").expect("the standard PDF the manifest asks for");
     let standard_a11y = &standard["properties"]["accessibility"];
     assert!(
         claims(standard_a11y, "taggedPDF") && !claims(standard_a11y, "largePrint"),

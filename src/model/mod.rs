@@ -209,7 +209,7 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    /// The media type used in the EPUB manifest.
+    /// Its media type (`image/png`, `image/jpeg`).
     pub(crate) fn media_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",

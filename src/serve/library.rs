@@ -146,7 +146,7 @@ pub(crate) struct Acquisition {
     pub media_type: &'static str,
     /// Its URL (`/library/{id}/files/{file_name}`, after `--base-url`).
     pub href: String,
-    /// The accessibility metadata of this edition (none for the HTML edition).
+    /// The accessibility metadata of this edition (none when its unit declares none).
     pub accessibility: Option<Accessibility>,
     /// The command line's words that build it (`--format=NAME`, and `--scale=WORD` for a
     /// format with a file per scale).
