@@ -41,6 +41,7 @@ use crate::model::PageSizeName;
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
 
+pub(crate) mod limits;
 mod unit;
 
 // The editions' modules, one folder each (`src/NAME/`), declared here beside their
@@ -855,10 +856,10 @@ mod tests {
         }
         // The EPUB alone leaves it to its writer, which makes it when it reaches it.
         let mut alone = ImagePlan::new();
-        alone.add_epub(p);
+        alone.add_screen(p);
         let store = Arc::new(alone.prepare(p).unwrap());
         assert_eq!(store.decodes(), 0, "EPUB: not made by the plan");
-        assert!(crate::images::epub_images(p, Some(&store))[0].is_pending());
+        assert!(crate::images::screen_images(p, Some(&store))[0].is_pending());
         let mut options = crate::epub::EpubOptions::new(FontScale::STANDARD);
         options.images = Some(Arc::clone(&store));
         crate::epub::write_epub(&prepared, &options).unwrap();
@@ -866,17 +867,17 @@ mod tests {
         assert_eq!(decodes_of(&photo), 3);
         // An EPUB and a talking book share the decode: the plan makes it.
         let mut both = ImagePlan::new();
-        both.add_epub(p);
-        both.add_epub(p);
+        both.add_screen(p);
+        both.add_screen(p);
         let shared = both.prepare(p).unwrap();
         assert_eq!(shared.decodes(), 1, "EPUB and talking book");
-        assert!(!crate::images::epub_images(p, Some(&shared))[0].is_pending());
+        assert!(!crate::images::screen_images(p, Some(&shared))[0].is_pending());
         assert_eq!(decodes_of(&photo), 4);
         // Built together, they share one decode (counted by the store, and by the decoder
         // whatever path called it).
         let (editions, images) = build_sharing_images(&prepared, &request).unwrap();
         assert_eq!(images.decodes(), 1);
-        assert!(!crate::images::epub_images(p, Some(&images))[0].is_pending());
+        assert!(!crate::images::screen_images(p, Some(&images))[0].is_pending());
         assert_eq!(decodes_of(&photo), 5);
         assert_eq!(editions.len(), 3);
         // PDFs in request order, then the EPUB.

@@ -3,17 +3,19 @@
 //!
 //! A [`FontScale`] is a signed number of steps from the standard size, or an explicit
 //! body size in points. Everything else that large-print guidelines tie to the body size
-//! (headings, captions, page numbers, line height, the EPUB's base size) is derived here,
-//! in one place, so that the PDF and EPUB editions agree. The ladder and the guidelines
-//! behind it are documented in `docs/font-scales.md`.
+//! (headings, captions, page numbers, line height, the reflowable editions' base text
+//! size) is derived here, in one place, so that the printed and the reflowable editions
+//! agree. The ladder and the guidelines behind it are documented in `docs/font-scales.md`.
 
 use std::fmt;
 use std::str::FromStr;
 
 /// Print body sizes in points for steps −2 … +6.
 pub(crate) const PRINT_LADDER_PT: [f32; 9] = [10.0, 11.0, 12.0, 14.0, 16.0, 18.0, 20.0, 24.0, 28.0];
-/// EPUB base text sizes in percent for steps 0 … +6 (below 0: the print size ÷ 12 pt).
-pub(crate) const EPUB_LADDER_PERCENT: [f32; 7] = [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
+/// The reflowable editions' base text sizes in percent of the reader's default for steps
+/// 0 … +6 (below 0: the print size ÷ 12 pt).
+pub(crate) const REFLOW_LADDER_PERCENT: [f32; 7] =
+    [100.0, 112.5, 125.0, 137.5, 150.0, 175.0, 200.0];
 /// The lowest step.
 pub const MIN_STEP: i8 = -2;
 /// The highest step.
@@ -113,10 +115,11 @@ impl FontScale {
         self.body_pt() >= 18.0
     }
 
-    /// The EPUB's base font size, in percent of the reading system's default.
-    pub(crate) fn epub_percent(self) -> f32 {
+    /// The base text size of the reflowable editions (those a reading system or browser
+    /// lays out: e-book, narrated e-book, web page), in percent of its default size.
+    pub(crate) fn reflow_percent(self) -> f32 {
         match self.0 {
-            Scale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s as usize],
+            Scale::Step(s) if s >= 0 => REFLOW_LADDER_PERCENT[s as usize],
             _ => self.body_pt() / 12.0 * 100.0,
         }
     }
@@ -305,9 +308,9 @@ mod tests {
             let s = FontScale::step(step);
             assert_eq!(s.body_pt(), pt, "step {step}");
             assert!(
-                (s.epub_percent() - pct).abs() < 0.01,
+                (s.reflow_percent() - pct).abs() < 0.01,
                 "step {step}: {}",
-                s.epub_percent()
+                s.reflow_percent()
             );
             assert_eq!(s.is_large_print(), step >= 3);
         }

@@ -1045,20 +1045,32 @@ fn the_library_is_an_opds_catalog_whose_editions_are_built_on_request() {
         types.contains(&"application/epub+zip") && types.contains(&"application/pdf"),
         "{types:?}"
     );
-    let large = bulletin["links"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["href"].as_str().unwrap().ends_with("/bulletin.large.pdf"))
-        .expect("the large-print PDF the manifest asks for");
-    let large_a11y = &large["properties"]["accessibility"];
-    assert!(
-        large_a11y["feature"]
+    let link_to = |file: &str| {
+        bulletin["links"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f == "largePrint"),
+            .find(|l| l["href"].as_str().unwrap().ends_with(&format!("/{file}")))
+    };
+    let large = link_to("bulletin.large.pdf").expect("the large-print PDF the manifest asks for");
+    let large_a11y = &large["properties"]["accessibility"];
+    let claims = |a11y: &Value, feature: &str| {
+        a11y["feature"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == feature)
+    };
+    assert!(
+        claims(large_a11y, "largePrint") && claims(large_a11y, "taggedPDF"),
         "{large}"
+    );
+    // The standard-size PDF, also asked for, claims no large print.
+    let standard = link_to("bulletin.pdf").expect("the standard PDF the manifest asks for");
+    let standard_a11y = &standard["properties"]["accessibility"];
+    assert!(
+        claims(standard_a11y, "taggedPDF") && !claims(standard_a11y, "largePrint"),
+        "{standard}"
     );
     assert_eq!(
         large_a11y["conformsTo"][0],

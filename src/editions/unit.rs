@@ -74,6 +74,22 @@ pub(crate) trait EditionUnit: Sync {
     fn available(&self) -> bool {
         true
     }
+    /// The accessibility metadata its file at `scale` will declare, made from `listed`,
+    /// what its file at another scale of the same publication (in `lang`) declares, for a
+    /// catalog that no longer holds the publication: what depends on the scale is set
+    /// anew. Asked of formats with one file per scale; by default `listed` unchanged.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
+    fn rescaled_accessibility(
+        &self,
+        listed: Accessibility,
+        _lang: &str,
+        _scale: FontScale,
+    ) -> Accessibility {
+        listed
+    }
 }
 
 /// What a format is, as its edition's module declares it.
@@ -173,6 +189,21 @@ impl Format {
     /// One file per font scale (a manifest lists its scales).
     pub(crate) fn per_scale(self) -> bool {
         self.info().per_scale
+    }
+
+    /// The accessibility metadata its file at `scale` will declare, from that of its file
+    /// at another scale (see [`EditionUnit::rescaled_accessibility`]).
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
+    pub(crate) fn rescaled_accessibility(
+        self,
+        listed: Accessibility,
+        lang: &str,
+        scale: FontScale,
+    ) -> Accessibility {
+        self.edition.rescaled_accessibility(listed, lang, scale)
     }
 
     /// Whether this machine can write it (see [`EditionUnit::available`]).

@@ -12,11 +12,11 @@ use super::embed::EmbeddedFonts;
 use super::pages::PagePlan;
 use super::{CSS_HREF, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
 use crate::error::Result;
-use crate::images::{EpubImage, ImageStore};
+use crate::images::{ImageStore, ScreenImage};
 use crate::model::{Block, Publication};
 
 /// A stored image: its href inside `EPUB/`, media type and how its bytes are had.
-pub(super) type StoredImage = (String, &'static str, EpubImage);
+pub(super) type StoredImage = (String, &'static str, ScreenImage);
 
 /// Images: each distinct image stored once, upright and at most 4 megapixels (from the
 /// build's shared store, passed through, or made when written: [`write_images`]); and each
@@ -25,7 +25,7 @@ pub(super) fn store_images(
     p: &Publication,
     store: Option<&ImageStore>,
 ) -> Result<(Vec<StoredImage>, Vec<content::ArticleFiles>)> {
-    let distinct = crate::images::epub_images(p, store);
+    let distinct = crate::images::screen_images(p, store);
     let mut by_figure: HashMap<(usize, usize), usize> = HashMap::new();
     let mut images: Vec<StoredImage> = Vec::with_capacity(distinct.len());
     // Figures showing one content share an image (crate::images compares same-fingerprint
@@ -74,7 +74,7 @@ pub(super) fn write_images<W: Write + Seek>(
     store: Option<&ImageStore>,
 ) -> Result<()> {
     let window = IMAGES_IN_FLIGHT * rayon::current_num_threads().max(1);
-    let mut failed: Vec<(&EpubImage, crate::images::PrepareError)> = Vec::new();
+    let mut failed: Vec<(&ScreenImage, crate::images::PrepareError)> = Vec::new();
     for chunk in images.chunks(window) {
         let made: Vec<_> = chunk
             .par_iter()
@@ -426,7 +426,7 @@ mod tests {
             b
         };
         let camera = image::load_from_memory(&image(&mut zip, 1)).unwrap();
-        assert!(u64::from(camera.width() * camera.height()) <= crate::images::EPUB_MAX_PIXELS);
+        assert!(u64::from(camera.width() * camera.height()) <= crate::images::SCREEN_MAX_PIXELS);
         for k in 2..=6 {
             let turned = image::load_from_memory(&image(&mut zip, k)).unwrap();
             assert_eq!((turned.width(), turned.height()), (44, 70 + k as u32 - 2));

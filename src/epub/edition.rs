@@ -68,7 +68,7 @@ impl EditionUnit for Epub {
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
-        plan.add_epub(build.prepared);
+        plan.add_screen(build.prepared);
     }
 
     /// The package's accessibility metadata as the writer derives it

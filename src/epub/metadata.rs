@@ -3,7 +3,7 @@
 //! what the audio adds.
 
 use super::embed::texts_of;
-use super::{CONFORMS_TO, EpubOptions, css, derived_identifier, opf};
+use super::{CONFORMS_TO, EpubOptions, css, opf};
 use crate::model::Publication;
 use crate::timestamp::Timestamp;
 
@@ -32,7 +32,7 @@ pub(super) fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> 
         page_source: page_source.clone(),
         pages,
         large_print: large,
-        base_percent: css::num(options.scale.epub_percent()).replace(
+        base_percent: css::num(options.scale.reflow_percent()).replace(
             '.',
             if crate::labels::is_lang(&p.lang, "vi") {
                 ","
@@ -42,13 +42,9 @@ pub(super) fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> 
         ),
         foreign_passages: foreign,
     };
-    let creators = creators(p);
+    let creators = p.authors();
     opf::Metadata {
-        identifier: p
-            .identifier
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| derived_identifier(p)),
+        identifier: p.stable_identifier(),
         source: None,
         title: p.title.clone(),
         lang: p.lang.clone(),
@@ -135,19 +131,6 @@ fn has_foreign_passages(p: &Publication) -> bool {
     })
 }
 
-/// The articles' authors, each once, in order.
-fn creators(p: &Publication) -> Vec<String> {
-    let mut creators: Vec<String> = Vec::new();
-    for a in &p.articles {
-        if let Some(au) = &a.author
-            && !creators.contains(au)
-        {
-            creators.push(au.clone());
-        }
-    }
-    creators
-}
-
 /// The accessibility metadata of a narrated EPUB: the auditory access mode, sufficient
 /// on its own, and synchronised audio text; the summary says so.
 pub(super) fn talking_metadata(m: &mut opf::Metadata) {
@@ -173,7 +156,7 @@ pub(super) fn talking_identifier(epub_id: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"anpham talking book\0");
     h.update(epub_id.as_bytes());
-    super::uuid_of(&h.finalize())
+    crate::model::uuid_of(&h.finalize())
 }
 
 #[cfg(test)]

@@ -58,8 +58,6 @@ pub(crate) mod webfont;
 
 use std::io::{Cursor, Seek, Write};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::Result;
 use crate::fonts::FontSet;
 use crate::model::Publication;
@@ -74,7 +72,7 @@ pub const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
 /// How to write an EPUB.
 #[derive(Debug, Clone)]
 pub struct EpubOptions {
-    /// Base text size (`FontScale::epub_percent`); large print when
+    /// Base text size (`FontScale::reflow_percent`); large print when
     /// [`FontScale::is_large_print`].
     pub scale: FontScale,
     /// Fonts: the primary family is embedded (subset to the characters used) with its
@@ -160,35 +158,6 @@ const ROOT: &str = "EPUB";
 const CSS_HREF: &str = "css/anpham.css";
 const NAV_HREF: &str = "nav.xhtml";
 const TITLE_HREF: &str = "title.xhtml";
-
-/// The identifier used when the publication has none: a `urn:uuid:` made from a SHA-256
-/// of the title, language and text, so rebuilding the same content keeps it.
-pub(crate) fn derived_identifier(p: &Publication) -> String {
-    let mut h = Sha256::new();
-    h.update(p.title.as_bytes());
-    h.update([0]);
-    h.update(p.lang.as_bytes());
-    h.update([0]);
-    h.update(p.reading_text().as_bytes());
-    uuid_of(&h.finalize())
-}
-
-/// A version-8 (hash-based) `urn:uuid:` from the first 16 bytes of a digest.
-pub(crate) fn uuid_of(d: &[u8]) -> String {
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0F) | 0x80; // version 8: custom (hash-based)
-    b[8] = (b[8] & 0x3F) | 0x80; // RFC 4122 variant
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
 
 /// Writes the EPUB of `publication`.
 pub fn write_epub(publication: &Prepared, options: &EpubOptions) -> Result<Vec<u8>> {

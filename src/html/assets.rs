@@ -2,7 +2,7 @@
 //! `data:` URLs, and the stylesheet (the EPUB's, plus the rules of a web page).
 //!
 //! Both come from the EPUB's code, not copies of it: the images are the EPUB's prepared
-//! images ([`crate::images::epub_images`]: upright, at most 4 megapixels, each distinct
+//! images ([`crate::images::screen_images`]: upright, at most 4 megapixels, each distinct
 //! image made once for every edition of the build), and the fonts the EPUB's subsets
 //! (`epub::embed::fonts_for_markup`), whose `@font-face` rules get `data:` URLs here.
 
@@ -16,7 +16,7 @@ use super::HtmlOptions;
 use crate::epub::css::{self, FontFaceRule};
 use crate::epub::embed;
 use crate::error::Result;
-use crate::images::{EpubImage, ImageStore, PrepareError, epub_images, not_embeddable_error};
+use crate::images::{ImageStore, PrepareError, ScreenImage, not_embeddable_error, screen_images};
 use crate::model::Publication;
 
 /// A `data:` URL of `bytes` with `media_type`.
@@ -41,7 +41,7 @@ pub(super) fn figure_images(
         .iter()
         .map(|a| vec![None; a.blocks.len()])
         .collect();
-    let images = epub_images(p, store);
+    let images = screen_images(p, store);
     let mut failed = Vec::new();
     let mut encoded: HashMap<(usize, usize), String> = HashMap::new();
     for img in &images {
@@ -65,7 +65,7 @@ pub(super) fn figure_images(
 
 /// The `data:` URL of one image: made (or passed through) as for the EPUB, then read.
 fn image_url(
-    img: &EpubImage,
+    img: &ScreenImage,
     store: Option<&ImageStore>,
 ) -> std::result::Result<String, PrepareError> {
     let source = img.make(store)?;

@@ -1,7 +1,7 @@
 //! The optional text-size control: the portal's "Giảm cỡ chữ" / "Tăng cỡ chữ" buttons.
 //!
 //! Its steps are those of [`FontScale::shrink`] and [`FontScale::enlarge`] from the
-//! edition's scale, as CSS percentages ([`FontScale::epub_percent`]), written into the
+//! edition's scale, as CSS percentages ([`FontScale::reflow_percent`]), written into the
 //! page; a few lines of script move between them. Without scripts the control stays
 //! `hidden` and the page is read at its own size (the browser's zoom still works).
 
@@ -35,7 +35,7 @@ impl Ladder {
                 if next == s {
                     break;
                 }
-                out.push(next.epub_percent());
+                out.push(next.reflow_percent());
                 s = next;
             }
             out
@@ -43,7 +43,7 @@ impl Ladder {
         let mut percents = walk(FontScale::shrink);
         percents.reverse();
         let current = percents.len();
-        percents.push(scale.epub_percent());
+        percents.push(scale.reflow_percent());
         percents.extend(walk(FontScale::enlarge));
         Ladder { percents, current }
     }
@@ -105,7 +105,7 @@ mod tests {
     fn the_ladder_is_the_portals_steps() {
         let l = Ladder::around(FontScale::STANDARD);
         let want: Vec<f32> = (-2..=6)
-            .map(|s| FontScale::step(s).epub_percent())
+            .map(|s| FontScale::step(s).reflow_percent())
             .collect();
         assert_eq!(l.percents, want);
         assert_eq!(l.current, 2);
@@ -118,7 +118,7 @@ mod tests {
     fn an_explicit_size_steps_by_its_own_factor_and_stops() {
         let s = FontScale::points(19.0).unwrap();
         let l = Ladder::around(s);
-        assert_eq!(l.percents[l.current], s.epub_percent());
+        assert_eq!(l.percents[l.current], s.reflow_percent());
         assert!(
             l.percents.windows(2).all(|w| w[0] < w[1]),
             "{:?}",

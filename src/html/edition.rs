@@ -41,7 +41,7 @@ impl EditionUnit for Html {
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
         // The page embeds the EPUB's images: counted as one more EPUB, so that a decode
         // it shares with the EPUB is made once.
-        plan.add_epub(build.prepared);
+        plan.add_screen(build.prepared);
     }
 
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {

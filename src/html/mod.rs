@@ -60,7 +60,7 @@ use crate::scale::FontScale;
 /// How to write the HTML edition.
 #[derive(Debug, Clone)]
 pub struct HtmlOptions {
-    /// The base text size ([`FontScale::epub_percent`] of the browser's default, as the
+    /// The base text size ([`FontScale::reflow_percent`] of the browser's default, as the
     /// EPUB); large print when [`FontScale::is_large_print`].
     pub scale: FontScale,
     /// Fonts: the primary family embedded (subset), fallbacks only for characters it lacks.

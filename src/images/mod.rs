@@ -7,11 +7,12 @@
 //! * **Print** ([`print_size`]): like Acrobat Distiller's default, an image is resampled to
 //!   the target resolution (300 ppi, `--image-ppi N`) only when it would print above 1.5×
 //!   that resolution at its printed size; `--image-ppi original` keeps every image.
-//! * **EPUB** ([`epub_size`]): at most [`EPUB_MAX_PIXELS`] pixels (4 megapixels, what
-//!   e-book stores recommend), smaller images pass through.
+//! * **Screen** ([`screen_size`]): the editions read on a screen (e-book, narrated e-book,
+//!   web page) take at most [`SCREEN_MAX_PIXELS`] pixels (4 megapixels, what e-book stores
+//!   recommend); smaller images pass through.
 //! * **Encoding**: a JPEG is re-encoded (quality [`pixels::JPEG_QUALITY`]) only when it is
 //!   resampled, turned upright or converted from CMYK; a PNG stays PNG (lossless).
-//! * EXIF orientations 2–8 and CMYK JPEGs are always decoded: both editions get upright
+//! * EXIF orientations 2–8 and CMYK JPEGs are always decoded: print and screen get upright
 //!   RGB (or greyscale) pixels.
 
 pub(crate) mod jpeg;
@@ -25,7 +26,9 @@ use std::str::FromStr;
 
 pub(crate) use crate::model::{Fingerprint, ImageFile, ImageSource};
 use crate::model::{ImageData, ImageFormat};
-pub use plan::{EpubImage, ImagePlan, ImageStore, epub_images, for_print, not_embeddable_error};
+pub use plan::{
+    ImagePlan, ImageStore, ScreenImage, for_print, not_embeddable_error, screen_images,
+};
 pub use probe::probe;
 
 /// Largest image file read, in bytes (32 MiB).
@@ -40,8 +43,8 @@ pub const DEFAULT_PPI: u32 = 300;
 /// Images are resampled only above this multiple of the target resolution (Distiller's
 /// default: 450 ppi for a 300 ppi target).
 pub const RESAMPLE_ABOVE: f32 = 1.5;
-/// Most pixels of an image in the EPUB (4 megapixels).
-pub const EPUB_MAX_PIXELS: u64 = 4_000_000;
+/// Most pixels of an image in an edition read on a screen (4 megapixels).
+pub const SCREEN_MAX_PIXELS: u64 = 4_000_000;
 
 /// How images are resampled for print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,15 +100,15 @@ pub fn print_size(
     Some((nw, nh))
 }
 
-/// The pixel size of an image in the EPUB, or `None` to keep it: at most
-/// [`EPUB_MAX_PIXELS`], aspect ratio kept.
-pub fn epub_size(displayed: (u32, u32)) -> Option<(u32, u32)> {
+/// The pixel size of an image in an edition read on a screen, or `None` to keep it: at most
+/// [`SCREEN_MAX_PIXELS`], aspect ratio kept.
+pub fn screen_size(displayed: (u32, u32)) -> Option<(u32, u32)> {
     let (w, h) = displayed;
     let area = w as u64 * h as u64;
-    if area <= EPUB_MAX_PIXELS {
+    if area <= SCREEN_MAX_PIXELS {
         return None;
     }
-    let f = (EPUB_MAX_PIXELS as f64 / area as f64).sqrt();
+    let f = (SCREEN_MAX_PIXELS as f64 / area as f64).sqrt();
     Some((
         ((w as f64 * f).floor() as u32).max(1),
         ((h as f64 * f).floor() as u32).max(1),
@@ -256,11 +259,11 @@ mod tests {
     }
 
     #[test]
-    fn epub_size_caps_the_area() {
-        assert_eq!(epub_size((1600, 1067)), None);
-        let (w, h) = epub_size((4000, 3000)).unwrap();
-        assert!(w as u64 * h as u64 <= EPUB_MAX_PIXELS);
-        assert!(w as u64 * h as u64 > EPUB_MAX_PIXELS * 99 / 100);
+    fn screen_size_caps_the_area() {
+        assert_eq!(screen_size((1600, 1067)), None);
+        let (w, h) = screen_size((4000, 3000)).unwrap();
+        assert!(w as u64 * h as u64 <= SCREEN_MAX_PIXELS);
+        assert!(w as u64 * h as u64 > SCREEN_MAX_PIXELS * 99 / 100);
         assert_eq!((w as f32 / h as f32 * 100.0).round(), 133.0);
     }
 

@@ -1,6 +1,6 @@
 //! The images of one build: what each edition wants of each distinct image
 //! ([`ImagePlan`]), prepared once per content for all of them ([`ImageStore`]), and the
-//! figures' images of one edition ([`for_print`], [`for_epub`]).
+//! figures' images of one edition ([`for_print`], [`screen_images`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::{
-    ImagePpi, PrepareError, Prepared, decodes_at, epub_size, prepare, prepare_sizes, print_size,
+    ImagePpi, PrepareError, Prepared, decodes_at, prepare, prepare_sizes, print_size, screen_size,
 };
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::images::{Fingerprint, ImageSource};
@@ -170,7 +170,7 @@ fn group(p: &Publication, contents: &Contents, wanted: Vec<Wanted>) -> BTreeMap<
     groups
 }
 
-/// What a PDF edition wants: each placed figure (the largest placement counts) at its
+/// What a print edition wants: each placed figure (the largest placement counts) at its
 /// print size for `ppi`.
 fn print_wanted(p: &Publication, lay: &Layout, ppi: ImagePpi) -> Vec<Wanted> {
     let mut largest: BTreeMap<(usize, usize), (f32, f32)> = BTreeMap::new();
@@ -195,15 +195,16 @@ fn print_wanted(p: &Publication, lay: &Layout, ppi: ImagePpi) -> Vec<Wanted> {
         .collect()
 }
 
-/// What the EPUB wants: every figure's image, at most [`EPUB_MAX_PIXELS`].
-fn epub_wanted(p: &Publication) -> Vec<Wanted> {
+/// What a screen edition wants: every figure's image, at most
+/// [`SCREEN_MAX_PIXELS`](super::SCREEN_MAX_PIXELS).
+fn screen_wanted(p: &Publication) -> Vec<Wanted> {
     let mut wanted = Vec::new();
     for (a, art) in p.articles.iter().enumerate() {
         for (b, block) in art.blocks.iter().enumerate() {
             if let Block::Figure(f) = block
                 && let Some(img) = &f.image
             {
-                wanted.push((a, b, epub_size((img.width, img.height))));
+                wanted.push((a, b, screen_size((img.width, img.height))));
             }
         }
     }
@@ -214,19 +215,19 @@ fn epub_wanted(p: &Publication) -> Vec<Wanted> {
 /// prepared, so that [`ImagePlan::prepare`] decodes each distinct content once for all
 /// of them.
 ///
-/// One exception keeps a camera bulletin's EPUB small in memory: an image that only one
-/// EPUB-like edition decodes — no print edition needs its pixels — is left out of
-/// the store and made by the EPUB writer when it reaches it ([`epub_images`]), so that the
-/// EPUB-size copies are not all held at once. Sharing is unchanged: a decode that more
-/// than one edition needs is still made once, here.
+/// One exception keeps a camera bulletin's screen edition small in memory: an image that
+/// only one screen edition decodes — no print edition needs its pixels — is left out of
+/// the store and made by that edition's writer when it reaches it ([`screen_images`]), so
+/// that the screen-size copies are not all held at once. Sharing is unchanged: a decode
+/// that more than one edition needs is still made once, here.
 #[derive(Debug, Default)]
 pub struct ImagePlan {
     /// The publication's distinct contents (numbered when the first edition is added).
     contents: Option<Contents>,
     /// Per content (its number in `contents`): what is wanted of it.
     wanted: BTreeMap<usize, Planned>,
-    /// How many EPUB-like editions were added (the EPUB, the narrated EPUB).
-    epubs: usize,
+    /// How many screen editions were added (each shows every figure at screen size).
+    screens: usize,
 }
 
 /// One distinct image in an [`ImagePlan`].
@@ -235,20 +236,20 @@ struct Planned {
     image: ImageData,
     /// The pixel sizes the print editions want (`None`: its own).
     sizes: BTreeSet<Option<(u32, u32)>>,
-    /// The size the EPUB-like editions want (`None` inside: its own), if any.
-    epub: Option<Option<(u32, u32)>>,
+    /// The size the screen editions want (`None` inside: its own), if any.
+    screen: Option<Option<(u32, u32)>>,
     /// Every figure showing it, for the errors.
     figures: BTreeSet<(usize, usize)>,
 }
 
 impl Planned {
-    /// The sizes to make now: every print size, and the EPUB's unless only one EPUB decodes
-    /// the image (then its writer makes it when it reaches it).
-    fn sizes_now(&self, epubs: usize) -> Vec<Option<(u32, u32)>> {
+    /// The sizes to make now: every print size, and the screen size unless only one screen
+    /// edition decodes the image (then its writer makes it when it reaches it).
+    fn sizes_now(&self, screens: usize) -> Vec<Option<(u32, u32)>> {
         let mut sizes: BTreeSet<_> = self.sizes.clone();
-        if let Some(size) = self.epub {
+        if let Some(size) = self.screen {
             let shared = self.sizes.iter().any(|s| decodes_at(&self.image, *s));
-            if epubs > 1 || shared || !decodes_at(&self.image, size) {
+            if screens > 1 || shared || !decodes_at(&self.image, size) {
                 sizes.insert(size);
             }
         }
@@ -262,17 +263,17 @@ impl ImagePlan {
         ImagePlan::default()
     }
 
-    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>, epub: bool) {
+    fn add(&mut self, p: &Publication, wanted: Vec<Wanted>, screen: bool) {
         let contents = self.contents.get_or_insert_with(|| Contents::of(p));
         for (key, g) in group(p, contents, wanted) {
             let e = self.wanted.entry(key).or_insert_with(|| Planned {
                 image: g.image,
                 sizes: BTreeSet::new(),
-                epub: None,
+                screen: None,
                 figures: BTreeSet::new(),
             });
-            if epub {
-                e.epub = Some(g.size);
+            if screen {
+                e.screen = Some(g.size);
             } else {
                 e.sizes.insert(g.size);
             }
@@ -280,16 +281,18 @@ impl ImagePlan {
         }
     }
 
-    /// Adds the images a PDF edition places in `lay`, at their print size for `ppi`.
+    /// Adds the images a print edition places in `lay`, at their print size for `ppi`.
     pub fn add_print(&mut self, p: &Publication, lay: &Layout, ppi: ImagePpi) {
         self.add(p, print_wanted(p, lay, ppi), false);
     }
 
-    /// Adds the images of an EPUB; call it once per EPUB-like edition of the build (the
-    /// EPUB, the narrated EPUB: the same images), so that two of them share each decode.
-    pub fn add_epub(&mut self, p: &Publication) {
-        self.epubs += 1;
-        self.add(p, epub_wanted(p), true);
+    /// Adds the images of a screen edition (every figure, at most
+    /// [`SCREEN_MAX_PIXELS`](super::SCREEN_MAX_PIXELS));
+    /// call it once per screen edition of the build (they want the same images), so that
+    /// two of them share each decode.
+    pub fn add_screen(&mut self, p: &Publication) {
+        self.screens += 1;
+        self.add(p, screen_wanted(p), true);
     }
 
     /// Prepares every planned image, each distinct content in one job (at most one
@@ -297,11 +300,11 @@ impl ImagePlan {
     /// results are kept. Errors name each figure's file and field.
     pub fn prepare(self, p: &Publication) -> Result<ImageStore> {
         let contents = self.contents.unwrap_or_else(|| Contents::of(p));
-        let epubs = self.epubs;
+        let screens = self.screens;
         let mut jobs: Vec<_> = self
             .wanted
             .into_iter()
-            .map(|(key, job)| (key, job.sizes_now(epubs), job))
+            .map(|(key, job)| (key, job.sizes_now(screens), job))
             .filter(|(_, sizes, _)| !sizes.is_empty())
             .collect();
         // Largest first, so that the last job to finish is a short one.
@@ -341,8 +344,8 @@ impl ImagePlan {
 /// An image's content key and a pixel size (`None`: its own).
 type StoreKey = (usize, Option<(u32, u32)>);
 
-/// The prepared images of one build, shared by all its editions (the PDFs at every scale,
-/// the EPUB-like editions): made by [`ImagePlan::prepare`], keyed by image content and
+/// The prepared images of one build, shared by all its editions (the print editions at every scale,
+/// the screen editions): made by [`ImagePlan::prepare`], keyed by image content and
 /// pixel size. It holds encoded files, never decoded pixels, so a bulletin of hundreds of
 /// camera photos keeps only their (small) prepared copies.
 #[derive(Debug, Default)]
@@ -421,7 +424,7 @@ fn prepare_all(
     }
 }
 
-/// The images of a PDF edition laid out as `lay`, keyed by (article, block): each figure at
+/// The images of a print edition laid out as `lay`, keyed by (article, block): each figure at
 /// its print size for `ppi` (the largest placement counts); from `store` when given.
 pub fn for_print(
     p: &Publication,
@@ -432,29 +435,30 @@ pub fn for_print(
     prepare_all(p, print_wanted(p, lay, ppi), store)
 }
 
-/// One distinct image of an EPUB: ready to copy (its file passed through, or made for the
-/// build by [`ImagePlan::prepare`]), or made by [`EpubImage::make`] when the writer reaches
-/// it, so that an EPUB of camera photos never holds all its resampled copies at once.
+/// One distinct image of a screen edition: ready to copy (its file passed through, or made
+/// for the build by [`ImagePlan::prepare`]), or made by [`ScreenImage::make`] when the
+/// writer reaches it, so that an edition of camera photos never holds all its resampled
+/// copies at once.
 #[derive(Debug, Clone)]
-pub struct EpubImage {
+pub struct ScreenImage {
     /// The figures showing it, (article, block), in reading order.
     pub figures: Vec<(usize, usize)>,
     /// Its format (that of the loaded image: a JPEG stays JPEG, a PNG PNG).
     pub format: ImageFormat,
     /// Ready, or what to make.
-    state: EpubState,
+    state: ScreenState,
 }
 
 #[derive(Debug, Clone)]
-enum EpubState {
+enum ScreenState {
     Ready(ImageSource),
     Later(ImageData, Option<(u32, u32)>),
 }
 
-impl EpubImage {
-    /// Whether [`EpubImage::make`] decodes (and resamples, encodes) the image.
+impl ScreenImage {
+    /// Whether [`ScreenImage::make`] decodes (and resamples, encodes) the image.
     pub fn is_pending(&self) -> bool {
-        matches!(self.state, EpubState::Later(..))
+        matches!(self.state, ScreenState::Later(..))
     }
 
     /// Where its bytes are: the ready source, or the image made now (counted in `store`'s
@@ -464,8 +468,8 @@ impl EpubImage {
         store: Option<&ImageStore>,
     ) -> std::result::Result<ImageSource, PrepareError> {
         match &self.state {
-            EpubState::Ready(source) => Ok(source.clone()),
-            EpubState::Later(img, size) => Ok(match store {
+            ScreenState::Ready(source) => Ok(source.clone()),
+            ScreenState::Later(img, size) => Ok(match store {
                 Some(s) => s.get_or_prepare(img, *size)?.source,
                 None => prepare(img, *size)?.source,
             }),
@@ -473,9 +477,9 @@ impl EpubImage {
     }
 }
 
-/// The error of EPUB images that could not be made, each why placed at every figure that
+/// The error of screen images that could not be made, each why placed at every figure that
 /// shows its image (file and field), in figure order.
-pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, PrepareError)]) -> Error {
+pub fn not_embeddable_error(p: &Publication, failed: &[(&ScreenImage, PrepareError)]) -> Error {
     input_error(
         failed
             .iter()
@@ -484,21 +488,21 @@ pub fn not_embeddable_error(p: &Publication, failed: &[(&EpubImage, PrepareError
     )
 }
 
-/// The distinct images of the EPUB in the order of their first figure, each at most
-/// [`EPUB_MAX_PIXELS`](super::EPUB_MAX_PIXELS): from `store` when it holds them, passed
-/// through when no decode is needed, else to be made when written ([`EpubImage::make`]).
+/// The distinct images of a screen edition in the order of their first figure, each at
+/// most [`SCREEN_MAX_PIXELS`](super::SCREEN_MAX_PIXELS): from `store` when it holds them, passed
+/// through when no decode is needed, else to be made when written ([`ScreenImage::make`]).
 /// Nothing is read or decoded here.
-pub fn epub_images(p: &Publication, store: Option<&ImageStore>) -> Vec<EpubImage> {
-    group_in(p, store, epub_wanted(p))
+pub fn screen_images(p: &Publication, store: Option<&ImageStore>) -> Vec<ScreenImage> {
+    group_in(p, store, screen_wanted(p))
         .into_iter()
         .map(|(key, g)| {
             let stored = store.and_then(|s| s.prepared.get(&(key, g.size)));
             let state = match stored {
-                Some(made) => EpubState::Ready(made.source.clone()),
-                None if !decodes_at(&g.image, g.size) => EpubState::Ready(g.image.source.clone()),
-                None => EpubState::Later(g.image.clone(), g.size),
+                Some(made) => ScreenState::Ready(made.source.clone()),
+                None if !decodes_at(&g.image, g.size) => ScreenState::Ready(g.image.source.clone()),
+                None => ScreenState::Later(g.image.clone(), g.size),
             };
-            EpubImage {
+            ScreenImage {
                 figures: g.figures,
                 format: g.image.format,
                 state,
@@ -511,7 +515,7 @@ pub fn epub_images(p: &Publication, store: Option<&ImageStore>) -> Vec<EpubImage
 mod tests {
     use crate::editions::{EditionRequest, build};
 
-    /// A photo that must be decoded for the EPUB (EXIF orientation 6: turned upright) and
+    /// A photo that must be decoded for the screen editions (EXIF orientation 6: turned upright) and
     /// that changed after loading is named at its figure with the hint to build again,
     /// not the hint to re-save a damaged image.
     #[test]

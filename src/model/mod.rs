@@ -45,6 +45,23 @@ pub struct Publication {
     pub articles: Vec<Article>,
 }
 
+/// A version-8 (hash-based) `urn:uuid:` from the first 16 bytes of a digest.
+pub(crate) fn uuid_of(d: &[u8]) -> String {
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0F) | 0x80; // version 8: custom (hash-based)
+    b[8] = (b[8] & 0x3F) | 0x80; // RFC 4122 variant
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 fn default_lang() -> String {
     "vi".to_string()
 }
@@ -192,7 +209,7 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    /// The media type used in the EPUB manifest.
+    /// Its media type (`image/png`, `image/jpeg`).
     pub(crate) fn media_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",
@@ -259,6 +276,47 @@ impl Publication {
                 _ => None,
             })
         })
+    }
+
+    /// Its articles' authors, each once, in the order they first appear.
+    pub(crate) fn authors(&self) -> Vec<String> {
+        let mut authors: Vec<String> = Vec::new();
+        for a in &self.articles {
+            if let Some(au) = &a.author
+                && !authors.contains(au)
+            {
+                authors.push(au.clone());
+            }
+        }
+        authors
+    }
+
+    /// What describes it in a document's metadata or a catalog: its description, else its
+    /// first article's lead (as plain text).
+    pub(crate) fn description_or_lead(&self) -> Option<String> {
+        self.description.clone().or_else(|| {
+            self.articles
+                .first()
+                .and_then(|a| a.lead.as_ref())
+                .map(|l| l.to_plain())
+        })
+    }
+
+    /// Its identifier: its own when it has one (not blank), else a `urn:uuid:` made from a
+    /// SHA-256 of its title, language and text, so that rebuilding the same content keeps
+    /// it and every edition and catalog names it alike.
+    pub(crate) fn stable_identifier(&self) -> String {
+        use sha2::{Digest, Sha256};
+        if let Some(id) = self.identifier.as_ref().filter(|s| !s.trim().is_empty()) {
+            return id.clone();
+        }
+        let mut h = Sha256::new();
+        h.update(self.title.as_bytes());
+        h.update([0]);
+        h.update(self.lang.as_bytes());
+        h.update([0]);
+        h.update(self.reading_text().as_bytes());
+        uuid_of(&h.finalize())
     }
 
     /// All text of the publication in reading order: title (for a bulletin), then for

@@ -113,6 +113,22 @@ impl EditionUnit for Pdf {
         })
     }
 
+    /// The large-print claim and the summary (which gives the body size) of `scale`.
+    fn rescaled_accessibility(
+        &self,
+        mut listed: crate::editions::Accessibility,
+        lang: &str,
+        scale: FontScale,
+    ) -> crate::editions::Accessibility {
+        listed.feature.retain(|f| *f != "largePrint");
+        if scale.is_large_print() {
+            listed.feature.push("largePrint");
+        }
+        (listed.summary_lang, listed.summary) =
+            crate::labels::pdf_summary(lang, scale.body_pt(), scale.is_large_print());
+        listed
+    }
+
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
         kinds.par_iter().for_each(|kind| {
             let Some((lay, layout_seconds)) = kind.scale.and_then(|s| build.layout(s)) else {

@@ -39,6 +39,7 @@ pub(crate) mod args;
 pub(crate) mod edition;
 mod images;
 pub(crate) mod internals;
+pub(crate) mod limits;
 mod pages;
 mod photos_first;
 pub(crate) mod preview;
@@ -269,20 +270,8 @@ fn creation_date(date: Timestamp) -> DateTime {
 /// The document metadata: title, language, creator, date, authors, description and
 /// publisher.
 fn metadata(p: &Prepared, created: DateTime) -> Metadata {
-    let mut authors: Vec<String> = Vec::new();
-    for a in &p.articles {
-        if let Some(au) = &a.author
-            && !authors.contains(au)
-        {
-            authors.push(au.clone());
-        }
-    }
-    let description = p.description.clone().or_else(|| {
-        p.articles
-            .first()
-            .and_then(|a| a.lead.as_ref())
-            .map(|l| l.to_plain())
-    });
+    let authors = p.authors();
+    let description = p.description_or_lead();
     let mut meta = Metadata::new()
         .title(p.title.clone())
         .language(p.lang.clone())

@@ -18,13 +18,13 @@ use krilla::configure::{ValidationError, Validators};
 use krilla::error::KrillaError;
 use krilla::surface::Location;
 
+use super::limits::{MAX_PDF_STRING, pdf_string_bytes};
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::layout::{FrontPart, Item, Layout, Owner};
 use crate::model::Block;
 use crate::model::image_source::Changed;
 use crate::pagemap::ArticlePart;
 use crate::prepare::Prepared;
-use crate::validate::{MAX_PDF_STRING, pdf_string_bytes};
 
 /// What a krilla [`Location`] stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

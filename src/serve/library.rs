@@ -101,8 +101,8 @@ pub(crate) struct Listing {
     pub date: Option<String>,
     /// A description (a bulletin's), else the first article's lead.
     pub description: Option<String>,
-    /// Its identifier: the publication's own, else the one the EPUB derives from the
-    /// content (so the catalog and the EPUB agree).
+    /// Its identifier: the publication's own, else the one derived from its content
+    /// (`Publication::stable_identifier`, which the editions declare too).
     pub identifier: String,
     /// Number of articles.
     #[allow(dead_code, reason = "shown by the web page at `/`")]
@@ -111,7 +111,8 @@ pub(crate) struct Listing {
     pub slug: String,
     /// Its cover: the first figure with an image file (none without figures).
     pub image: Option<Cover>,
-    /// The editions that can be acquired: one per format and PDF scale, in registry order.
+    /// The editions that can be acquired: one per format (and scale, for a format with a
+    /// file per scale), in registry order.
     pub editions: Vec<Acquisition>,
 }
 
@@ -135,20 +136,20 @@ pub(crate) struct Cover {
 /// One edition file that can be acquired: built on the request if it is not cached.
 #[derive(Debug, Clone)]
 pub(crate) struct Acquisition {
-    /// The format's name (`epub`, `pdf`, `talking`, `brf`, `pef`, `html`).
+    /// The format's name, as on the command line.
     pub format: &'static str,
-    /// A PDF's font scale.
+    /// Its font scale, for a format with a file per scale.
     pub scale: Option<FontScale>,
-    /// The file's name (`bac-kan.large.pdf`), as `anpham build` writes it.
+    /// The file's name (`EditionKind::file_name`), as `anpham build` writes it.
     pub file_name: String,
-    /// Its media type (`application/epub+zip`, `application/pdf`, `application/x-brf`,
-    /// `application/x-pef+xml`, `text/html`).
+    /// Its media type, its format's.
     pub media_type: &'static str,
     /// Its URL (`/library/{id}/files/{file_name}`, after `--base-url`).
     pub href: String,
-    /// The accessibility metadata of this edition (none for the HTML edition).
+    /// The accessibility metadata of this edition (none when its unit declares none).
     pub accessibility: Option<Accessibility>,
-    /// The command line's words that build it (`--format=pdf`, `--scale=large`).
+    /// The command line's words that build it (`--format=NAME`, and `--scale=WORD` for a
+    /// format with a file per scale).
     pub(crate) words: Vec<String>,
 }
 
@@ -254,9 +255,9 @@ impl LibraryEntry {
         words.iter().all(|w| text.contains(w.as_str()))
     }
 
-    /// The edition of this publication in `format` (a PDF at `scale`), listed or not: the
-    /// web page's font-size controls ask for any PDF scale of the ladder. `None` for a
-    /// failed entry or a format this server cannot build.
+    /// The edition of this publication in `format` (at `scale`, for a format with a file
+    /// per scale), listed or not: the web page's font-size controls ask for any scale of
+    /// the ladder. `None` for a failed entry or a format this server cannot build.
     pub fn acquisition(
         &self,
         format: &str,
@@ -276,31 +277,24 @@ impl LibraryEntry {
             return None;
         }
         let kind = EditionKind { format: f, scale };
-        // An edition not listed: its format's listed one's accessibility, with the large
-        // print claim of its own scale.
+        // An edition not listed: its format's listed one's accessibility, what depends on
+        // the scale set by the edition for its own scale.
         let mut a = acquisition_of(&self.id, &l.slug, kind, base_url);
         a.accessibility = l
             .editions
             .iter()
             .find(|e| e.format == format)
             .and_then(|e| e.accessibility.clone())
-            .map(|mut acc| {
-                if let Some(s) = scale {
-                    acc.feature.retain(|f| *f != "largePrint");
-                    if s.is_large_print() {
-                        acc.feature.push("largePrint");
-                    }
-                    (acc.summary_lang, acc.summary) =
-                        crate::labels::pdf_summary(&l.lang, s.body_pt(), s.is_large_print());
-                }
-                acc
+            .map(|acc| match scale {
+                Some(s) => f.rescaled_accessibility(acc, &l.lang, s),
+                None => acc,
             });
         Some(a)
     }
 
     /// The acquisition whose file is called `name`: a listed one, one of another format
-    /// this server writes (`SLUG.html`), or a PDF at any scale of the ladder
-    /// (`SLUG.step+2.pdf`).
+    /// this server writes, or one of a format with a file per scale at any scale of the
+    /// ladder (`SLUG.step+2` and the format's ending).
     pub fn acquisition_named(&self, name: &str, base_url: &str) -> Option<Acquisition> {
         let l = self.publication.as_ref().ok()?;
         if let Some(a) = l.editions.iter().find(|a| a.file_name == name) {
@@ -603,33 +597,14 @@ impl Library {
             })
             .collect();
         let p: &Publication = &prepared;
-        let mut authors: Vec<String> = Vec::new();
-        for a in &p.articles {
-            if let Some(au) = &a.author
-                && !authors.contains(au)
-            {
-                authors.push(au.clone());
-            }
-        }
-        let description = p.description.clone().or_else(|| {
-            p.articles
-                .first()
-                .and_then(|a| a.lead.as_ref())
-                .map(|t| t.to_plain())
-        });
-        let identifier = p
-            .identifier
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| crate::epub::derived_identifier(p));
         let listing = Listing {
             title: p.title.clone(),
-            authors,
+            authors: p.authors(),
             lang: p.lang.clone(),
             publisher: p.publisher.clone(),
             date: p.date.clone(),
-            description,
-            identifier,
+            description: p.description_or_lead(),
+            identifier: p.stable_identifier(),
             articles: p.articles.len(),
             slug: slug.clone(),
             image,
@@ -740,6 +715,11 @@ mod tests {
         }
     }
 
+    /// Every edition is listed (and acquired by its file's name) with what its unit says of
+    /// it: the files `anpham build` writes and every other format of one file, each with
+    /// the command line's words that build it and the accessibility its unit declares, a
+    /// per-scale format's at any scale of the ladder too. Which editions the example asks
+    /// for, and what each declares, is `tests/serve.rs`' business.
     #[test]
     fn the_examples_are_one_bulletin_with_its_editions() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -753,56 +733,93 @@ mod tests {
         assert_eq!(l.title, "Bản tin tuần");
         assert_eq!(l.articles, 5);
         assert_eq!(l.lang, "vi");
-        // The manifest asks for an EPUB and PDFs at two scales.
-        let names: Vec<&str> = l.editions.iter().map(|a| a.file_name.as_str()).collect();
-        assert!(names.contains(&"bulletin.epub"), "{names:?}");
-        assert!(names.contains(&"bulletin.pdf"), "{names:?}");
-        assert!(names.contains(&"bulletin.large.pdf"), "{names:?}");
-        let large = l
-            .editions
-            .iter()
-            .find(|a| a.file_name == "bulletin.large.pdf")
-            .unwrap();
-        assert_eq!(
-            large.href,
-            "https://example.org/a/library/bulletin/files/bulletin.large.pdf"
-        );
-        assert_eq!(large.words, ["--format=pdf", "--scale=large"]);
-        let acc = large.accessibility.as_ref().unwrap();
-        assert!(acc.feature.contains(&"largePrint") && acc.feature.contains(&"taggedPDF"));
-        let standard = l
-            .editions
-            .iter()
-            .find(|a| a.file_name == "bulletin.pdf")
-            .unwrap();
-        assert!(
-            !standard
-                .accessibility
-                .as_ref()
-                .unwrap()
-                .feature
-                .contains(&"largePrint")
-        );
-        let epub = l.editions.iter().find(|a| a.format == "epub").unwrap();
-        assert_eq!(
-            epub.accessibility.as_ref().unwrap().conforms_to,
-            [crate::epub::CONFORMS_TO_URI]
-        );
         let cover = l.image.as_ref().unwrap();
         assert_eq!(cover.href, "https://example.org/a/library/bulletin/cover");
         assert!(cover.file.starts_with(lib.dir()));
-        // Any PDF scale of the ladder can be asked for by name.
-        let step = e
-            .acquisition_named("bulletin.step+2.pdf", lib.base_url())
+
+        // The publication and request as `anpham build bulletin.toml` plans them.
+        let options = crate::serve::api::of_cli().options(&[]).unwrap();
+        let job = crate::batch::plan(&[dir.join("bulletin.toml")], &options)
+            .unwrap()
+            .pop()
             .unwrap();
-        assert_eq!(step.words, ["--format=pdf", "--scale=+2"]);
-        assert!(e.acquisition_named("../x.pdf", lib.base_url()).is_none());
-        // The HTML edition, not listed, by its name.
-        let html = e
-            .acquisition_named("bulletin.html", lib.base_url())
-            .unwrap();
-        assert_eq!(html.media_type, "text/html");
-        assert_eq!(html.words, ["--format=html"]);
+        let prepared = job.publication.unwrap();
+        let request = &job.plan.request;
+        let planned = request.outputs();
+        assert!(!planned.is_empty());
+        let words = |k: EditionKind| {
+            let mut w = vec![format!("--format={}", k.format.name())];
+            w.extend(k.scale.map(|s| format!("--scale={}", scale_word(s))));
+            w
+        };
+        // An acquisition is the edition of `kind`, with what its unit declares.
+        let assert_is = |a: &Acquisition, kind: EditionKind| {
+            let name = kind.file_name("bulletin");
+            assert_eq!(a.file_name, name);
+            assert_eq!(
+                a.href,
+                format!("https://example.org/a/library/bulletin/files/{name}")
+            );
+            assert_eq!((a.format, a.scale), (kind.format.name(), kind.scale));
+            assert_eq!(a.media_type, kind.format.media_type());
+            assert_eq!(a.words, words(kind), "{name}");
+            // Its own accessibility, or (an edition not listed) one rescaled from its
+            // format's listed file: the same claims, in an order of its own.
+            let sorted = |acc: Option<Accessibility>| {
+                acc.map(|mut acc| {
+                    acc.feature.sort_unstable();
+                    acc
+                })
+            };
+            assert_eq!(
+                sorted(a.accessibility.clone()),
+                sorted(kind.format.accessibility(&prepared, kind, request)),
+                "{name}"
+            );
+        };
+        for kind in &planned {
+            let listed = l
+                .editions
+                .iter()
+                .find(|a| a.file_name == kind.file_name("bulletin"));
+            assert_is(listed.expect("a planned file is listed"), *kind);
+        }
+        for a in &l.editions {
+            let kind = EditionKind {
+                format: Format::named(a.format).unwrap(),
+                scale: a.scale,
+            };
+            assert!(
+                planned.contains(&kind) || !kind.format.per_scale(),
+                "{}",
+                a.file_name
+            );
+            assert_is(a, kind);
+        }
+        // Every format this machine writes, by its file's name: one of one file per
+        // publication, one per scale at every scale of the ladder.
+        for format in Format::all().filter(|f| f.available()) {
+            let scales: Vec<Option<FontScale>> = if format.per_scale() {
+                (crate::scale::MIN_STEP..=crate::scale::MAX_STEP)
+                    .map(|s| Some(FontScale::step(s)))
+                    .collect()
+            } else {
+                vec![None]
+            };
+            for scale in scales {
+                let kind = EditionKind { format, scale };
+                let a = e
+                    .acquisition_named(&kind.file_name("bulletin"), lib.base_url())
+                    .unwrap_or_else(|| panic!("{}", kind.file_name("bulletin")));
+                assert_is(&a, kind);
+            }
+            let outside = EditionKind {
+                format,
+                scale: format.per_scale().then_some(FontScale::STANDARD),
+            }
+            .file_name("../x");
+            assert!(e.acquisition_named(&outside, lib.base_url()).is_none());
+        }
     }
 
     #[test]

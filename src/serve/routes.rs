@@ -505,16 +505,29 @@ fn typed(media_type: &'static str, body: String) -> Response {
     (StatusCode::OK, h, body).into_response()
 }
 
+/// The library's catalog and its page that a feed's query `params` ask for; the problem
+/// to answer when this server has no library.
+async fn feed_page(
+    s: &Shared,
+    params: &[(String, String)],
+) -> Result<(Arc<super::library::Catalog>, super::library::Page), Response> {
+    let Some(lib) = &s.library else {
+        return Err(no_library());
+    };
+    let catalog = lib.catalog().await;
+    let page = catalog.page(&list_query(params));
+    Ok((catalog, page))
+}
+
 /// `GET /opds/catalog.json`: a page of the library as OPDS 2.0.
 async fn opds_json(
     State(s): State<Shared>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let Some(lib) = &s.library else {
-        return no_library();
+    let (catalog, page) = match feed_page(&s, &params).await {
+        Ok(found) => found,
+        Err(problem) => return problem,
     };
-    let catalog = lib.catalog().await;
-    let page = catalog.page(&list_query(&params));
     let feed = super::opds::feed_json(&catalog, &page, &s.base_url);
     // serde_json writes no BOM and no leading white space: the first byte is `{`.
     typed(
@@ -528,11 +541,10 @@ async fn opds_xml(
     State(s): State<Shared>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let Some(lib) = &s.library else {
-        return no_library();
+    let (catalog, page) = match feed_page(&s, &params).await {
+        Ok(found) => found,
+        Err(problem) => return problem,
     };
-    let catalog = lib.catalog().await;
-    let page = catalog.page(&list_query(&params));
     typed(
         super::opds::OPDS1,
         super::opds::feed_xml(&catalog, &page, &s.base_url),

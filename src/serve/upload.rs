@@ -285,6 +285,9 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// An archive of `entries` (name, bytes), deflated. `tests/serve.rs` has the same nine
+    /// lines for its uploads: an integration test cannot reach the crate's test code, and
+    /// a public item only for tests would not be worth it.
     fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default()

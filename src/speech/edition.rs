@@ -51,7 +51,7 @@ impl EditionUnit for TalkingBook {
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
-        plan.add_epub(build.prepared);
+        plan.add_screen(build.prepared);
     }
 
     /// The EPUB's accessibility metadata with what the narration adds (`auditory`,

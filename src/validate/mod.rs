@@ -7,8 +7,10 @@
 //!   controls, more than three combining marks on one letter ("Zalgo" text), empty
 //!   titles, headings outside levels 2–6, skipped heading levels, figures without alt
 //!   text (unless decorative), links other than http/https/mailto, malformed dates and
-//!   language tags, and images that are missing, outside the article's folder, not
-//!   PNG/JPEG, truncated, or too large.
+//!   language tags, images that are missing, outside the article's folder, not PNG/JPEG,
+//!   truncated, or too large, and short texts (titles, authors, leads, headings, alt
+//!   text) longer than an edition can write whole (each edition's own limit, asked
+//!   through `crate::editions::limits`).
 //!
 //! `docs/robustness.md` lists every rule with its test.
 
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::editions::limits::check_text;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::model::{Article, Block, Publication, Text};
 
@@ -31,37 +34,6 @@ pub const MAX_SPANS: usize = 100_000;
 pub const MAX_TEXT_CHARS: usize = 8 * 1024 * 1024;
 /// Most combining marks in a row on one letter (Vietnamese, even decomposed, needs two).
 pub const MAX_COMBINING_MARKS: usize = 3;
-/// Most bytes of a text that the PDF writes as one string (titles, author, lead as the
-/// document's description, headings as bookmarks, alt text): PDF/A's limit, 32,767 bytes
-/// ([`pdf_string_bytes`]; about 16,000 Vietnamese letters).
-pub const MAX_PDF_STRING: usize = 32_767;
-
-/// How many bytes a text takes as a PDF string: one a character when it is all ASCII
-/// (PDFDocEncoding), else UTF-16BE with its byte-order mark.
-pub fn pdf_string_bytes(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        2 + 2 * s.encode_utf16().count()
-    }
-}
-
-/// Refuses a text the PDF writes as one string when it is over [`MAX_PDF_STRING`] bytes
-/// (else `anpham check` would accept what the PDF/A validator refuses).
-fn check_pdf_string(file: &Path, field: &str, text: &str, diags: &mut Vec<Diagnostic>) {
-    let n = pdf_string_bytes(text);
-    if n > MAX_PDF_STRING {
-        diags.push(
-            Diagnostic::field(
-                file,
-                field,
-                format!("the text is {n} bytes long as a PDF string; PDF/A allows at most {MAX_PDF_STRING}"),
-            )
-            .with_hint("shorten it: titles, headings and alt text are read out in one go; a long description belongs in the body"),
-        );
-    }
-}
-
 mod chars;
 mod figure;
 mod normalize;
@@ -184,7 +156,7 @@ pub fn prepare_publication(p: &mut Publication, file: &Path) -> Result<()> {
         ("description", p.description.as_ref()),
     ] {
         if let Some(v) = v {
-            check_pdf_string(file, field, v, &mut diags);
+            check_text(file, field, v, &mut diags);
         }
     }
     if !is_language_tag(&p.lang) {
@@ -210,12 +182,12 @@ fn check_metadata(a: &Article, file: &Path, p: &str, diags: &mut Vec<Diagnostic>
                 .with_hint("every article needs a headline"),
         );
     }
-    check_pdf_string(file, &format!("{p}title"), &a.title, diags);
+    check_text(file, &format!("{p}title"), &a.title, diags);
     if let Some(au) = &a.author {
-        check_pdf_string(file, &format!("{p}author"), au, diags);
+        check_text(file, &format!("{p}author"), au, diags);
     }
     if let Some(l) = &a.lead {
-        check_pdf_string(file, &format!("{p}lead"), &l.to_plain(), diags);
+        check_text(file, &format!("{p}lead"), &l.to_plain(), diags);
     }
     if let Some(l) = &a.lang
         && !is_language_tag(l)
@@ -324,7 +296,7 @@ fn check_block(b: &Block, at: &str, file: &Path, level: &mut u8, diags: &mut Vec
                 _ => {}
             }
             if let Some(alt) = &f.alt {
-                check_pdf_string(file, &format!("{at}.alt"), alt, diags);
+                check_text(file, &format!("{at}.alt"), alt, diags);
             }
             if let Some(c) = &f.caption {
                 check_spans(file, format!("{at}.caption"), c, diags);
@@ -365,7 +337,7 @@ fn check_heading(
                 .with_hint("give the heading text or remove it"),
         );
     }
-    check_pdf_string(file, &format!("{at}.text"), &text.to_plain(), diags);
+    check_text(file, &format!("{at}.text"), &text.to_plain(), diags);
     check_spans(file, format!("{at}.text"), text, diags);
 }
 
