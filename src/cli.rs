@@ -197,7 +197,7 @@ pub fn main() -> ExitCode {
                 println!(
                     "{step:+4}  {:>7} pt  {:>8.1} %  {name}",
                     s.body_pt(),
-                    s.epub_percent()
+                    s.css_percent()
                 );
             }
             ExitCode::SUCCESS

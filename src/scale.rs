@@ -113,8 +113,9 @@ impl FontScale {
         self.body_pt() >= 18.0
     }
 
-    /// The EPUB's base font size, in percent of the reading system's default.
-    pub(crate) fn epub_percent(self) -> f32 {
+    /// The base font size of a reflowable edition (the body's CSS `font-size`), in percent
+    /// of the reading system's or browser's default.
+    pub(crate) fn css_percent(self) -> f32 {
         match self.0 {
             Scale::Step(s) if s >= 0 => EPUB_LADDER_PERCENT[s as usize],
             _ => self.body_pt() / 12.0 * 100.0,
@@ -305,9 +306,9 @@ mod tests {
             let s = FontScale::step(step);
             assert_eq!(s.body_pt(), pt, "step {step}");
             assert!(
-                (s.epub_percent() - pct).abs() < 0.01,
+                (s.css_percent() - pct).abs() < 0.01,
                 "step {step}: {}",
-                s.epub_percent()
+                s.css_percent()
             );
             assert_eq!(s.is_large_print(), step >= 3);
         }

@@ -76,7 +76,7 @@ static REGISTRY: &[Registration] = &[
     Registration::Built(&crate::epub::edition::EPUB),
     Registration::Built(&crate::html::edition::HTML),
     #[cfg(feature = "speech")]
-    Registration::Built(&crate::speech::edition::TALKING_BOOK),
+    Registration::Built(&crate::epub::talking::TALKING_BOOK),
     #[cfg(not(feature = "speech"))]
     Registration::Missing {
         family: "talking",

@@ -5,7 +5,9 @@ use super::{EpubOptions, write_epub_to};
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
 use crate::error::Result;
 use crate::images::ImagePlan;
-use crate::pagemap::PageMap;
+#[cfg(test)]
+pub(crate) use crate::pdf::edition::page_list_scale;
+use crate::pdf::edition::{followed_page_map, page_list_scales};
 use crate::scale::FontScale;
 
 /// The EPUB edition.
@@ -24,24 +26,6 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     per_scale: false,
     label: |w| w.edition_epub,
 }];
-
-/// The scale whose page map an EPUB follows: the one named, else the first PDF's.
-pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
-    request
-        .page_list
-        .or_else(|| crate::pdf::edition::scales(request).first().copied())
-}
-
-/// The scales an EPUB-like edition (the EPUB, the narrated EPUB, the HTML page) needs laid
-/// out: the one whose page map it follows, if any.
-pub(crate) fn page_list_scales(request: &EditionRequest) -> Vec<FontScale> {
-    page_list_scale(request).into_iter().collect()
-}
-
-/// The page map an EPUB-like edition of this build follows (see [`page_list_scale`]).
-pub(crate) fn followed_page_map<'b>(build: &'b Context<'_>) -> Option<&'b PageMap> {
-    page_list_scale(build.request).and_then(|s| build.page_map(s))
-}
 
 /// The options of an EPUB of this build (also those of the narrated EPUB): its scale and
 /// fonts, the page map it follows, the build's date and images.

@@ -2,8 +2,9 @@
 //! content (access modes, features, summary) and, for a narrated EPUB (Media Overlays),
 //! what the audio adds.
 
-use super::embed::texts_of;
-use super::{CONFORMS_TO, EpubOptions, css, derived_identifier, opf};
+use super::{CONFORMS_TO, EpubOptions, derived_identifier, opf};
+use crate::markup::css;
+use crate::markup::embed::texts_of;
 use crate::model::Publication;
 use crate::timestamp::Timestamp;
 
@@ -32,7 +33,7 @@ pub(super) fn metadata(p: &Publication, options: &EpubOptions, pages: usize) -> 
         page_source: page_source.clone(),
         pages,
         large_print: large,
-        base_percent: css::num(options.scale.epub_percent()).replace(
+        base_percent: css::num(options.scale.css_percent()).replace(
             '.',
             if crate::labels::is_lang(&p.lang, "vi") {
                 ","

@@ -1,12 +1,13 @@
 //! The optional text-size control: the portal's "Giảm cỡ chữ" / "Tăng cỡ chữ" buttons.
 //!
 //! Its steps are those of [`FontScale::shrink`] and [`FontScale::enlarge`] from the
-//! edition's scale, as CSS percentages ([`FontScale::epub_percent`]), written into the
+//! edition's scale, as CSS percentages ([`FontScale::css_percent`]), written into the
 //! page; a few lines of script move between them. Without scripts the control stays
 //! `hidden` and the page is read at its own size (the browser's zoom still works).
 
-use crate::epub::css::num;
 use crate::labels::{self, Labels};
+use crate::markup::css::num;
+use crate::markup::runs::write_label;
 use crate::scale::FontScale;
 use crate::xml::attr;
 
@@ -35,7 +36,7 @@ impl Ladder {
                 if next == s {
                     break;
                 }
-                out.push(next.epub_percent());
+                out.push(next.css_percent());
                 s = next;
             }
             out
@@ -43,7 +44,7 @@ impl Ladder {
         let mut percents = walk(FontScale::shrink);
         percents.reverse();
         let current = percents.len();
-        percents.push(scale.epub_percent());
+        percents.push(scale.css_percent());
         percents.extend(walk(FontScale::enlarge));
         Ladder { percents, current }
     }
@@ -63,7 +64,7 @@ pub(super) fn write_control(out: &mut String, ladder: &Ladder, lang: &str) {
         out.push_str("<button type=\"button\"");
         attr(out, "id", id);
         out.push('>');
-        crate::epub::content::write_label(out, lab, lang, text);
+        write_label(out, lab, lang, text);
         out.push_str("</button>\n");
     }
     out.push_str("</div>\n");
@@ -104,9 +105,7 @@ mod tests {
     #[test]
     fn the_ladder_is_the_portals_steps() {
         let l = Ladder::around(FontScale::STANDARD);
-        let want: Vec<f32> = (-2..=6)
-            .map(|s| FontScale::step(s).epub_percent())
-            .collect();
+        let want: Vec<f32> = (-2..=6).map(|s| FontScale::step(s).css_percent()).collect();
         assert_eq!(l.percents, want);
         assert_eq!(l.current, 2);
         let large = Ladder::around(FontScale::LARGE);
@@ -118,7 +117,7 @@ mod tests {
     fn an_explicit_size_steps_by_its_own_factor_and_stops() {
         let s = FontScale::points(19.0).unwrap();
         let l = Ladder::around(s);
-        assert_eq!(l.percents[l.current], s.epub_percent());
+        assert_eq!(l.percents[l.current], s.css_percent());
         assert!(
             l.percents.windows(2).all(|w| w[0] < w[1]),
             "{:?}",

@@ -11,6 +11,7 @@ use crate::editions::{
 };
 use crate::error::{Error, Result};
 use crate::images::ImagePlan;
+use crate::pagemap::PageMap;
 use crate::scale::FontScale;
 
 /// The PDF edition.
@@ -44,6 +45,25 @@ pub(crate) fn scales(request: &EditionRequest) -> Vec<FontScale> {
         }
     }
     out
+}
+
+/// The scale whose pages a reflowable edition marks (a book's page list, a web page's):
+/// the one named (`--page-list`), else the first PDF's.
+pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
+    request
+        .page_list
+        .or_else(|| scales(request).first().copied())
+}
+
+/// The scales a reflowable edition needs laid out for its page markers: the one whose pages
+/// it marks ([`page_list_scale`]), if any.
+pub(crate) fn page_list_scales(request: &EditionRequest) -> Vec<FontScale> {
+    page_list_scale(request).into_iter().collect()
+}
+
+/// The page map a reflowable edition of this build marks (see [`page_list_scale`]).
+pub(crate) fn followed_page_map<'b>(build: &'b Context<'_>) -> Option<&'b PageMap> {
+    page_list_scale(build.request).and_then(|s| build.page_map(s))
 }
 
 impl EditionUnit for Pdf {

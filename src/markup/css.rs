@@ -102,7 +102,7 @@ pub fn stylesheet(
         "body {{ font-family: {}; font-size: {}%; line-height: 1.5; text-align: left; \
          color: {}; background-color: {}; margin: 0 1em; overflow-wrap: break-word; }}",
         stack.join(", "),
-        num(scale.epub_percent()),
+        num(scale.css_percent()),
         hex(TEXT),
         hex(BACKGROUND),
     );
@@ -188,7 +188,7 @@ mod tests {
             assert!(!css.contains("pt;") && !css.contains("px"), "{css}");
             assert!(css.contains(&format!(
                 "font-size: {}%",
-                num(FontScale::step(step).epub_percent())
+                num(FontScale::step(step).css_percent())
             )));
             assert!(css.contains("line-height: 1.5"));
             assert!(!css.contains("justify"));
