@@ -114,7 +114,7 @@ static REGISTRY: &[Registration] = &[
     Registration::Built(&crate::epub::edition::EPUB),
     Registration::Built(&crate::html::edition::HTML),
     #[cfg(feature = "speech")]
-    Registration::Built(&crate::speech::edition::TALKING_BOOK),
+    Registration::Built(&crate::epub::talking::TALKING_BOOK),
     #[cfg(not(feature = "speech"))]
     Registration::Missing {
         family: "talking",
@@ -940,15 +940,14 @@ mod tests {
 
     #[test]
     fn page_list_follows_the_first_pdf_unless_named() {
-        use crate::epub::edition::page_list_scale;
         let mut r = EditionRequest::new();
-        assert_eq!(page_list_scale(&r), None);
+        assert_eq!(r.page_list_scale(), None);
         r.print_scales = vec![FontScale::LARGE, FontScale::STANDARD];
-        assert_eq!(page_list_scale(&r), Some(FontScale::LARGE));
+        assert_eq!(r.page_list_scale(), Some(FontScale::LARGE));
         r.page_list = Some(FontScale::step(6));
-        assert_eq!(page_list_scale(&r), Some(FontScale::step(6)));
+        assert_eq!(r.page_list_scale(), Some(FontScale::step(6)));
         r.page_list = None;
         r.formats.retain(|f| f.name() != "pdf");
-        assert_eq!(page_list_scale(&r), None, "no PDF, none named");
+        assert_eq!(r.page_list_scale(), None, "no PDF, none named");
     }
 }

@@ -57,6 +57,7 @@ pub mod import;
 pub mod input;
 pub(crate) mod labels;
 pub(crate) mod layout;
+pub(crate) mod markup;
 pub mod model;
 pub(crate) mod output;
 pub(crate) mod pagemap;

@@ -982,7 +982,7 @@ fn an_edition_is_named_in_few_files_outside_its_folder() {
 }
 
 /// The folder of the talking book's edition unit.
-const TALKING_FOLDER: &str = "speech";
+const TALKING_FOLDER: &str = "epub";
 
 /// The issue's own measure (`grep -rliw KIND src --include=*.rs | grep -v '^src/FOLDER/'`),
 /// comments and strings included: ceilings at this session's counts, which can only go

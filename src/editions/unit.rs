@@ -310,6 +310,20 @@ impl EditionRequest {
         out
     }
 
+    /// The print scale whose pages the screen editions mark (an e-book's page list, a web
+    /// page's page markers): the one named ([`EditionRequest::page_list`]), else the first
+    /// printed one.
+    pub(crate) fn page_list_scale(&self) -> Option<FontScale> {
+        self.page_list
+            .or_else(|| self.printed_scales().first().copied())
+    }
+
+    /// The scales a screen edition needs laid out for its page markers: the one whose
+    /// pages it marks, if any.
+    pub(crate) fn page_list_scales(&self) -> Vec<FontScale> {
+        self.page_list_scale().into_iter().collect()
+    }
+
     /// The fonts of an edition at `scale`.
     pub(crate) fn fonts(&self, scale: FontScale) -> FontSet {
         match &self.font {
@@ -415,6 +429,14 @@ impl Context<'_> {
             .iter()
             .find(|(s, ..)| *s == scale)
             .map(|(_, l, t)| (l, *t))
+    }
+
+    /// The page map a screen edition of this build marks (see
+    /// [`EditionRequest::page_list_scale`]).
+    pub(crate) fn followed_page_map(&self) -> Option<&PageMap> {
+        self.request
+            .page_list_scale()
+            .and_then(|s| self.page_map(s))
     }
 
     /// The page map of the layout at `scale`.

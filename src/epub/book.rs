@@ -8,11 +8,13 @@ use std::io::{Seek, Write};
 
 use rayon::prelude::*;
 
-use super::embed::EmbeddedFonts;
-use super::pages::PagePlan;
-use super::{CSS_HREF, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
+use super::{CSS_HREF, EpubOptions, NAV_HREF, ROOT, TITLE_HREF, content, opf, overlay, package};
 use crate::error::Result;
 use crate::images::{ImageStore, ScreenImage};
+use crate::markup::article::{ArticleFiles, ArticleMarkup};
+use crate::markup::embed::{self, EmbeddedFonts};
+use crate::markup::narration::{AudioData, Overlay};
+use crate::markup::pages::{Marker, PagePlan};
 use crate::model::{Block, Publication};
 
 /// A stored image: its href inside `EPUB/`, media type and how its bytes are had.
@@ -24,7 +26,7 @@ pub(super) type StoredImage = (String, &'static str, ScreenImage);
 pub(super) fn store_images(
     p: &Publication,
     store: Option<&ImageStore>,
-) -> Result<(Vec<StoredImage>, Vec<content::ArticleFiles>)> {
+) -> Result<(Vec<StoredImage>, Vec<ArticleFiles>)> {
     let distinct = crate::images::screen_images(p, store);
     let mut by_figure: HashMap<(usize, usize), usize> = HashMap::new();
     let mut images: Vec<StoredImage> = Vec::with_capacity(distinct.len());
@@ -53,10 +55,10 @@ pub(super) fn store_images(
                 hrefs[b] = Some(images[*k].0.clone());
             }
         }
-        files.push(content::ArticleFiles {
+        files.push(ArticleFiles {
             css: CSS_HREF.into(),
             images: hrefs,
-            markup: content::ArticleMarkup::default(),
+            markup: ArticleMarkup::default(),
         });
     }
     Ok((images, files))
@@ -113,13 +115,13 @@ const IMAGES_IN_FLIGHT: usize = 8;
 pub(super) fn content_documents(
     p: &Publication,
     plan: Option<&PagePlan>,
-    files: &[content::ArticleFiles],
+    files: &[ArticleFiles],
     article_hrefs: &[String],
-    overlay: Option<&overlay::Overlay>,
+    overlay: Option<&Overlay>,
 ) -> Vec<(String, String)> {
     let n = p.articles.len();
     let bulletin = p.is_bulletin();
-    let no_markers: Vec<super::pages::Marker> = Vec::new();
+    let no_markers: Vec<Marker> = Vec::new();
     let markers = plan.map_or(&no_markers, |pl| &pl.markers);
     let front: &[usize] = plan.map_or(&[], |pl| &pl.front);
     let mut docs: Vec<(String, String)> = Vec::with_capacity(n + 2);
@@ -140,7 +142,7 @@ pub(super) fn content_documents(
         let fr: &[usize] = if !bulletin && i == 0 { front } else { &[] };
         docs.push((
             article_hrefs[i].clone(),
-            super::article::article_document(
+            content::article_document(
                 p,
                 i,
                 &files[i],
@@ -179,6 +181,26 @@ pub(super) fn marker_documents<'a>(
         }
     }
     marker_docs
+}
+
+/// The fonts of a book, subset to the characters its documents show (emphasised ones in
+/// the italic faces at standard scales), and its stylesheet with their `@font-face` rules.
+pub(super) fn fonts_and_stylesheet(
+    p: &Publication,
+    options: &EpubOptions,
+    docs: &[(String, String)],
+    nav_doc: &str,
+    narrated: bool,
+) -> Result<(EmbeddedFonts, String)> {
+    let texts = docs.iter().map(|(_, d)| d.as_str()).chain([nav_doc]);
+    let fonts = embed::fonts_for_markup(p, &options.fonts, options.scale.is_large_print(), texts)?;
+    let generic = embed::generic_family(&options.fonts);
+    let mut stylesheet =
+        crate::markup::css::stylesheet(options.scale, &fonts.rules, &fonts.families, generic);
+    if narrated {
+        stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
+    }
+    Ok((fonts, stylesheet))
 }
 
 /// The manifest items (and spine) of everything but the Media Overlays.
@@ -249,7 +271,7 @@ pub(super) fn manifest_items(
 /// title page first), added to `items` and `files`. A document without a clip (nothing
 /// in it could be said) has no overlay.
 pub(super) fn media_overlays<'a>(
-    o: &'a overlay::Overlay,
+    o: &'a Overlay,
     article_hrefs: &[String],
     items: &mut Vec<opf::Item>,
     files: &mut Vec<(String, package::Data<'a>)>,
@@ -313,7 +335,7 @@ pub(super) fn media_overlays<'a>(
         ));
         for (href, data) in audio_hrefs.into_iter().zip(&d.audio) {
             let data = match data {
-                overlay::AudioData::File(p) => package::Data::File(p.clone()),
+                AudioData::File(p) => package::Data::File(p.clone()),
             };
             files.push((href, data));
         }

@@ -5,7 +5,6 @@ use super::{EpubOptions, write_epub_to};
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
 use crate::error::Result;
 use crate::images::ImagePlan;
-use crate::pagemap::PageMap;
 use crate::scale::FontScale;
 
 /// The EPUB edition.
@@ -25,30 +24,12 @@ const FORMATS: &[FormatInfo] = &[FormatInfo {
     label: |w| w.edition_epub,
 }];
 
-/// The scale whose page map an EPUB follows: the one named, else the first PDF's.
-pub(crate) fn page_list_scale(request: &EditionRequest) -> Option<FontScale> {
-    request
-        .page_list
-        .or_else(|| request.printed_scales().first().copied())
-}
-
-/// The scales an EPUB-like edition (the EPUB, the narrated EPUB, the HTML page) needs laid
-/// out: the one whose page map it follows, if any.
-pub(crate) fn page_list_scales(request: &EditionRequest) -> Vec<FontScale> {
-    page_list_scale(request).into_iter().collect()
-}
-
-/// The page map an EPUB-like edition of this build follows (see [`page_list_scale`]).
-pub(crate) fn followed_page_map<'b>(build: &'b Context<'_>) -> Option<&'b PageMap> {
-    page_list_scale(build.request).and_then(|s| build.page_map(s))
-}
-
 /// The options of an EPUB of this build (also those of the narrated EPUB): its scale and
 /// fonts, the page map it follows, the build's date and images.
 pub(crate) fn options(build: &Context<'_>) -> EpubOptions {
     let mut options = EpubOptions::new(build.request.screen_scale);
     options.fonts = build.request.fonts(options.scale);
-    options.page_map = followed_page_map(build).cloned();
+    options.page_map = build.followed_page_map().cloned();
     options.modified = Some(build.date);
     options.images = Some(build.images.clone());
     options
@@ -64,7 +45,7 @@ impl EditionUnit for Epub {
     }
 
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        page_list_scales(request)
+        request.page_list_scales()
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {

@@ -2,8 +2,9 @@
 //! content (access modes, features, summary) and, for a narrated EPUB (Media Overlays),
 //! what the audio adds.
 
-use super::embed::texts_of;
-use super::{CONFORMS_TO, EpubOptions, css, opf};
+use super::{CONFORMS_TO, EpubOptions, opf};
+use crate::markup::css;
+use crate::markup::embed::texts_of;
 use crate::model::Publication;
 use crate::timestamp::Timestamp;
 

@@ -10,9 +10,10 @@
 //! | `EPUB/package.opf` | `opf` (metadata with accessibility metadata, manifest, spine) |
 //! | `EPUB/nav.xhtml` | `nav` (table of contents, landmarks, page list) |
 //! | `EPUB/title.xhtml` | `content::title_page` (bulletins only) |
-//! | `EPUB/article-NNN.xhtml` | `article::article_document`, one per article |
-//! | `EPUB/css/anpham.css` | `css` (font scale, large-print rules, contrast) |
-//! | `EPUB/fonts/*.ttf` | `webfont` (the font faces used, subset to the characters shown) |
+//! | `EPUB/article-NNN.xhtml` | `content::article_document`, one per article (its `<article>`: [`crate::markup::article`]) |
+//! | `EPUB/css/anpham.css` | [`crate::markup::css`] (font scale, large-print rules, contrast) |
+//! | `EPUB/fonts/*.ttf` | [`crate::markup::embed`] (the font faces used, subset to the characters shown) |
+//! | `EPUB/*.smil`, `EPUB/audio/*.mp3` | `overlay` (the talking book's Media Overlays: `talking`, feature `speech`) |
 //! | `EPUB/images/*` | the figures' images, each stored once |
 //!
 //! Font licences live in `META-INF/`, which holds no publication resources and needs no
@@ -42,24 +43,24 @@
 //! assert!(bytes.starts_with(b"PK\x03\x04"));
 //! ```
 
-pub(crate) mod article;
 mod book;
 pub(crate) mod content;
-pub(crate) mod css;
 pub(crate) mod edition;
-pub(crate) mod embed;
 mod metadata;
 pub(crate) mod nav;
 pub(crate) mod opf;
-pub mod overlay;
+pub(crate) mod overlay;
 pub(crate) mod package;
-pub(crate) mod pages;
-pub(crate) mod webfont;
+#[cfg(feature = "speech")]
+pub(crate) mod talking;
 
 use std::io::{Cursor, Seek, Write};
 
 use crate::error::Result;
 use crate::fonts::FontSet;
+use crate::markup::article::ArticleFiles;
+use crate::markup::narration::Overlay;
+use crate::markup::pages::{self, Marker};
 use crate::model::Publication;
 use crate::pagemap::PageMap;
 use crate::prepare::Prepared;
@@ -186,7 +187,7 @@ pub fn write_epub_to<W: Write + Seek + Send>(
 fn write_epub_with_overlay<W: Write + Seek + Send>(
     publication: &Prepared,
     options: &EpubOptions,
-    overlay: Option<&overlay::Overlay>,
+    overlay: Option<&Overlay>,
     out: &mut W,
 ) -> Result<()> {
     publication.check_fonts(&options.fonts)?;
@@ -217,22 +218,23 @@ type TextEntries<'a> = (Vec<package::Entry<'a>>, Vec<Option<Vec<u8>>>);
 fn text_entries<'a>(
     p: &Publication,
     options: &EpubOptions,
-    overlay: Option<&'a overlay::Overlay>,
+    overlay: Option<&'a Overlay>,
     images: &[book::StoredImage],
-    files: &[content::ArticleFiles],
+    files: &[ArticleFiles],
 ) -> Result<TextEntries<'a>> {
     let bulletin = p.is_bulletin();
     let n = p.articles.len();
     // Page markers of the print edition.
     let plan = match &options.page_map {
-        Some(map) if !map.pages.is_empty() => Some(pages::plan(map, n, |i| {
-            crate::address::article_parts(p, i)
-        })?),
+        Some(map) if !map.pages.is_empty() => Some(
+            pages::plan(map, n, |i| crate::address::article_parts(p, i))
+                .map_err(|e| crate::epub::error(e.to_string()))?,
+        ),
         _ => None,
     };
     let article_hrefs: Vec<String> = (1..=n).map(|i| format!("article-{i:03}.xhtml")).collect();
     let docs = book::content_documents(p, plan.as_ref(), files, &article_hrefs, overlay);
-    let no_markers: Vec<pages::Marker> = Vec::new();
+    let no_markers: Vec<Marker> = Vec::new();
     let markers = plan.as_ref().map_or(&no_markers, |pl| &pl.markers);
     let marker_docs = book::marker_documents(p, plan.as_ref(), &article_hrefs);
     let nav_doc = nav::nav_document(
@@ -248,7 +250,7 @@ fn text_entries<'a>(
     );
 
     let (fonts, stylesheet) =
-        embed::fonts_and_stylesheet(p, options, &docs, &nav_doc, overlay.is_some())?;
+        book::fonts_and_stylesheet(p, options, &docs, &nav_doc, overlay.is_some())?;
 
     // Package document.
     let mut items = book::manifest_items(bulletin, &article_hrefs, &fonts.files, images);

@@ -4,9 +4,10 @@
 //! DPUB-ARIA role matching its `epub:type` (`doc-toc`, `doc-pagelist`); landmarks and
 //! the page list are `hidden` (reading systems show them in their own menus).
 
-use super::content::{close_document, open_document, write_label};
-use super::pages::Marker;
+use super::content::{close_document, open_document};
 use crate::labels;
+use crate::markup::pages::Marker;
+use crate::markup::runs::write_label;
 use crate::model::{Block, Publication};
 use crate::xml::{attr, escape_into, lang_attrs};
 

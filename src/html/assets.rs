@@ -1,10 +1,11 @@
 //! What the page carries inside itself: the figures' images and the subset fonts as
-//! `data:` URLs, and the stylesheet (the EPUB's, plus the rules of a web page).
+//! `data:` URLs, and the stylesheet (the shared markup's, plus the rules of a web page).
 //!
-//! Both come from the EPUB's code, not copies of it: the images are the EPUB's prepared
-//! images ([`crate::images::screen_images`]: upright, at most 4 megapixels, each distinct
-//! image made once for every edition of the build), and the fonts the EPUB's subsets
-//! (`epub::embed::fonts_for_markup`), whose `@font-face` rules get `data:` URLs here.
+//! None of it is a copy: the images are those prepared for every reflowable edition
+//! (`crate::images::screen_images`: upright, at most 4 megapixels, each distinct image made
+//! once for every edition of the build), and the fonts the shared subsets
+//! ([`crate::markup::embed::fonts_for_markup`]), whose `@font-face` rules get `data:`
+//! URLs here.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -13,10 +14,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::HtmlOptions;
-use crate::epub::css::{self, FontFaceRule};
-use crate::epub::embed;
 use crate::error::Result;
 use crate::images::{ImageStore, PrepareError, ScreenImage, not_embeddable_error, screen_images};
+use crate::markup::css::{self, FontFaceRule};
+use crate::markup::embed;
 use crate::model::Publication;
 
 /// A `data:` URL of `bytes` with `media_type`.
@@ -63,7 +64,7 @@ pub(super) fn figure_images(
     Ok(urls)
 }
 
-/// The `data:` URL of one image: made (or passed through) as for the EPUB, then read.
+/// The `data:` URL of one image: made (or passed through) as for a book, then read.
 fn image_url(
     img: &ScreenImage,
     store: Option<&ImageStore>,
@@ -73,7 +74,7 @@ fn image_url(
     Ok(data_url(img.format.media_type(), &bytes))
 }
 
-/// The page's stylesheet: the EPUB's at the chosen scale, with the faces that `docs`
+/// The page's stylesheet: the shared one at the chosen scale, with the faces that `docs`
 /// show subset and embedded as `data:` URLs, then the page's own rules (its column,
 /// skip link, focus outline, text-size buttons and page list).
 pub(super) fn stylesheet(p: &Publication, options: &HtmlOptions, docs: &[&str]) -> Result<String> {
@@ -99,10 +100,10 @@ fn hex((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// The rules a web page needs beyond the EPUB's: a column of readable width (in `em`, so
+/// The rules a web page needs beyond the shared stylesheet's: a column of readable width (in `em`, so
 /// it grows with the text and never forces sideways scrolling: WCAG 1.4.10), a skip link
 /// shown when focused, a visible focus outline (2.4.7, 2.4.11), buttons and page links
-/// at least 24 CSS px square (2.5.8), all in the EPUB's colours (7:1 contrast).
+/// at least 24 CSS px square (2.5.8), all in the stylesheet's colours (7:1 contrast).
 fn page_rules(out: &mut String) {
     let link = hex(css::LINK);
     let rule = hex(css::RULE);

@@ -5,8 +5,9 @@
 //! page; a few lines of script move between them. Without scripts the control stays
 //! `hidden` and the page is read at its own size (the browser's zoom still works).
 
-use crate::epub::css::num;
 use crate::labels::{self, Labels};
+use crate::markup::css::num;
+use crate::markup::runs::write_label;
 use crate::scale::FontScale;
 use crate::xml::attr;
 
@@ -63,7 +64,7 @@ pub(super) fn write_control(out: &mut String, ladder: &Ladder, lang: &str) {
         out.push_str("<button type=\"button\"");
         attr(out, "id", id);
         out.push('>');
-        crate::epub::content::write_label(out, lab, lang, text);
+        write_label(out, lab, lang, text);
         out.push_str("</button>\n");
     }
     out.push_str("</div>\n");

@@ -1,6 +1,6 @@
 //! The HTML edition in the registry ([`crate::editions`]): `html`, the article or bulletin as
 //! one self-contained accessible page, its page anchors following a print edition's pages
-//! as the EPUB's page list does.
+//! as every reflowable edition's page list does.
 
 use super::{HtmlOptions, write_html};
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
@@ -35,12 +35,12 @@ impl EditionUnit for Html {
     }
 
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        crate::epub::edition::page_list_scales(request)
+        request.page_list_scales()
     }
 
     fn plan_images(&self, build: &Context<'_>, _: &[EditionKind], plan: &mut ImagePlan) {
-        // The page embeds the EPUB's images: counted as one more EPUB, so that a decode
-        // it shares with the EPUB is made once.
+        // The page embeds the images a book does: counted as one more book, so that a
+        // decode it shares with the others is made once.
         plan.add_screen(build.prepared);
     }
 
@@ -49,7 +49,7 @@ impl EditionUnit for Html {
         let mut options = HtmlOptions::new(scale);
         options.fonts = build.request.fonts(scale);
         options.images = Some(build.images.clone());
-        let page_map = crate::epub::edition::followed_page_map(build);
+        let page_map = build.followed_page_map();
         for kind in kinds {
             files.write(*kind, None, 0.0, &mut |out| {
                 let page = write_html(build.prepared, &options, page_map)

@@ -7,16 +7,16 @@
 //! |---|---|
 //! | `<html lang>`, `<head>` (title, viewport, stylesheet, the optional script) | `page` |
 //! | skip link, `<header>` (a bulletin's title block; the text-size control), a bulletin's contents `<nav>`, `<main>` with one `<article>` per article, `<footer>` with the print edition's page list | `page` |
-//! | each `<article>`: the EPUB's own article writer (`epub::article::write_article`), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::epub` |
-//! | the figures' images as `data:` URLs: the EPUB's prepared images (upright, at most 4 megapixels, shared with the other editions of the build) | `assets` |
-//! | the bundled fonts subset to the characters shown, as `data:` URLs in `@font-face` rules: the EPUB's subsetting (`epub::embed::fonts_for_markup`) | `assets` |
-//! | the stylesheet: the EPUB's (`epub::css`) at the chosen scale, plus the page's own rules | `assets` |
+//! | each `<article>`: the shared article writer ([`crate::markup::article`]), in HTML syntax, its ids prefixed and its headings moved under the page's `h1` in a bulletin | `crate::markup` |
+//! | the figures' images as `data:` URLs: the images prepared for every reflowable edition (upright, at most 4 megapixels, shared with the other editions of the build) | `assets` |
+//! | the bundled fonts subset to the characters shown, as `data:` URLs in `@font-face` rules: the shared subsetting ([`crate::markup::embed`]) | `assets` |
+//! | the stylesheet: the shared one ([`crate::markup::css`]) at the chosen scale, plus the page's own rules | `assets` |
 //! | "Giảm cỡ chữ" / "Tăng cỡ chữ": the portal's steps of [`FontScale::shrink`] / [`FontScale::enlarge`], shown only when scripts run | `control` |
 //!
 //! The page is also well-formed XML (every element closed, every attribute quoted, the
 //! script free of `<` and `&`), and its bytes depend only on the input: no clock, no
-//! random ids. Page markers are those of the EPUB (`docs/epub-accessibility.md`, "Page
-//! markers"). `docs/html.md` lists each accessibility rule, where it is enforced and which
+//! random ids. Page markers are those of every reflowable edition
+//! (`docs/epub-accessibility.md`, "Page markers"). `docs/html.md` lists each accessibility rule, where it is enforced and which
 //! test shows it.
 //!
 //! ```
@@ -60,8 +60,8 @@ use crate::scale::FontScale;
 /// How to write the HTML edition.
 #[derive(Debug, Clone)]
 pub struct HtmlOptions {
-    /// The base text size ([`FontScale::reflow_percent`] of the browser's default, as the
-    /// EPUB); large print when [`FontScale::is_large_print`].
+    /// The base text size ([`FontScale::reflow_percent`] of the browser's default); large
+    /// print when [`FontScale::is_large_print`].
     pub scale: FontScale,
     /// Fonts: the primary family embedded (subset), fallbacks only for characters it lacks.
     pub fonts: FontSet,
@@ -93,11 +93,12 @@ pub fn write_html(
         return Err(crate::html::error("the publication has no articles"));
     }
     let plan = match page_map {
-        Some(map) if !map.pages.is_empty() => {
-            Some(crate::epub::pages::plan(map, p.articles.len(), |i| {
+        Some(map) if !map.pages.is_empty() => Some(
+            crate::markup::pages::plan(map, p.articles.len(), |i| {
                 crate::address::article_parts(p, i)
-            })?)
-        }
+            })
+            .map_err(|e| crate::html::error(e.to_string()))?,
+        ),
         _ => None,
     };
     let images = assets::figure_images(p, options.images.as_deref())?;

@@ -5,7 +5,7 @@
 //! <header>                                  a bulletin's title, description, publisher, date;
 //!                                           the text-size control (hidden without script)
 //! <nav id="toc">                            a bulletin's contents: a link to each article
-//! <main id="main">                          one <article> per article (the EPUB's writer)
+//! <main id="main">                          one <article> per article (`crate::markup::article`)
 //! <footer><nav role="doc-pagelist">         the print edition's pages, when there is one
 //! ```
 //!
@@ -14,9 +14,11 @@
 //! most `h6`), and every id an article writes is prefixed (`a2-title`) to stay unique.
 
 use super::control::{self, Ladder};
-use crate::epub::content::{ArticleFiles, ArticleMarkup, Syntax, write_label, write_marker};
-use crate::epub::pages::{Marker, PagePlan};
 use crate::labels;
+use crate::markup::article::{ArticleFiles, ArticleMarkup, write_article};
+use crate::markup::pages::{Marker, PagePlan};
+use crate::markup::runs::{Syntax, write_label, write_marker};
+use crate::markup::title_block::write_title_block;
 use crate::model::Publication;
 use crate::xml::{attr, escape_into, lang_attrs};
 
@@ -68,12 +70,12 @@ pub(super) fn body(
     write_label(&mut out, lab, lang, lab.skip_to_content);
     out.push_str("</a>\n<header>\n");
     if bulletin {
-        // Front-matter pages are the title page's: where the EPUB puts them.
+        // Front-matter pages are the title block's: the first before it, the others after.
         if let Some(&k) = front.first() {
             write_marker(&mut out, &markers[k], Syntax::Html);
             out.push('\n');
         }
-        crate::epub::content::write_title_block(&mut out, p, None);
+        write_title_block(&mut out, p, None);
         for &k in front.iter().skip(1) {
             write_marker(&mut out, &markers[k], Syntax::Html);
             out.push('\n');
@@ -98,7 +100,7 @@ pub(super) fn body(
         };
         let marks = plan.map(|pl| &pl.articles[i]);
         let fr: &[usize] = if bulletin { &[] } else { front };
-        crate::epub::article::write_article(&mut out, p, i, &files, marks, markers, fr, None);
+        write_article(&mut out, p, i, &files, marks, markers, fr, None);
     }
     out.push_str("</main>\n");
     if !markers.is_empty() {

@@ -18,8 +18,8 @@ use rayon::prelude::*;
 
 use super::script::{Job, Key};
 use super::{espeak, mp3};
-use crate::epub::overlay::{AudioData, Clip, DocumentOverlay};
 use crate::error::{Error, Result};
+use crate::markup::narration::{AudioData, Clip, DocumentOverlay};
 
 /// About how long one audio file of a document is: a new file begins at the first
 /// sentence boundary after this many seconds (a reading system seeks less in a smaller

@@ -1,5 +1,5 @@
-//! Clip times against espeak-ng's own sample counts (it was an integration test in
-//! `tests/talking.rs`; the narration it reads is not part of the API, issue #27). Needs
+//! Clip times against espeak-ng's own sample counts (it was an integration test; the
+//! narration it reads is not part of the API, issue #27). Needs
 //! espeak-ng: outside CI a run without it says `SKIPPED` and passes, in CI it fails.
 
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! Speech for the talking-book EPUB: what each sentence says, the voice that says it,
+//! Speech for the talking book: what each sentence says, the voice that says it,
 //! and the audio with its clip times.
 //!
 //! [`narrate`] takes every readable part of every article in reading order (the parts
@@ -11,8 +11,9 @@
 //! encodes each content document's sentences, in order, as they are spoken, into MP3
 //! files (`mp3`; a long document's audio is split at sentence boundaries) and records
 //! where each sentence begins and ends in them, from sample counts. Memory stays bounded
-//! by a constant whatever the length of the text: the samples of a few sentences. The EPUB writer turns the result
-//! (`crate::epub::overlay::Overlay`) into sentence elements, SMIL and metadata.
+//! by a constant whatever the length of the text: the samples of a few sentences. The result
+//! is a [`crate::markup::narration::Overlay`], which the book's writer turns into
+//! sentence elements, SMIL and metadata; speech knows nothing of the book.
 //!
 //! Voice: text in the publication's language gets `--voice` (default: the language, e.g.
 //! `vi`, espeak-ng's northern Vietnamese); an article or a sentence in another language
@@ -21,7 +22,6 @@
 
 pub(crate) mod args;
 mod audio;
-pub(crate) mod edition;
 pub(crate) mod espeak;
 pub(crate) mod internals;
 pub(crate) mod mp3;
@@ -31,8 +31,8 @@ mod script;
 use audio::{AudioWriter, Spoken, document_overlay, speak_streaming, two_rates};
 use script::{Job, Wordless, article_jobs, join_wordless, key_name, title_page_jobs};
 
-use crate::epub::overlay::{DocumentOverlay, Overlay};
 use crate::error::{Diagnostic, Error, Result};
+use crate::markup::narration::{DocumentOverlay, Overlay};
 use crate::model::Publication;
 
 pub(crate) use espeak::{Espeak, PROGRAM_ENV};

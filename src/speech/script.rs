@@ -1,4 +1,4 @@
-//! The script of the talking book: every sentence to speak, in reading order, with
+//! The script of the narration: every sentence to speak, in reading order, with
 //! where it is shown (a part of the text-address model, an image's alt text, or a line
 //! of the writer's own), what a listener should hear and the voice that says it.
 
@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::SpeechOptions;
 use crate::address::sentences::sentence_ranges;
-use crate::epub::overlay::Line;
+use crate::markup::lines::{Line, LineText, source_line, title_page_lines};
 use crate::model::{Article, Block, Publication, Text};
 use crate::pagemap::ArticlePart;
 
@@ -247,11 +247,10 @@ pub(super) fn article_jobs(p: &Publication, i: usize, speech: &SpeechOptions) ->
             });
         }
     }
-    if let Some(url) = &a.source_url {
-        // The line the EPUB shows, "Nguồn: URL"; a listener hears the label and the
-        // site's host (a full URL read aloud is a string of letters and signs).
-        let line = crate::labels::source_line(lang, url);
-        let said = line.with_value(url_host(url)).text();
+    if let Some(line) = source_line(p, i) {
+        // The line shown, "Nguồn: URL"; a listener hears the label and the site's host (a
+        // full URL read aloud is a string of letters and signs).
+        let said = line.with_value(url_host(line.value)).text();
         let l = line.labels.lang;
         jobs.push(Job {
             doc: i,
@@ -279,8 +278,9 @@ pub(super) fn url_host(url: &str) -> &str {
     if host.is_empty() { url } else { host }
 }
 
-/// The sentences of a bulletin's title page (document `doc`), in reading order: the
-/// title and description cut into sentences, the publisher line and the date whole.
+/// The sentences of a bulletin's title page (document `doc`), in reading order: the lines
+/// its title block shows ([`title_page_lines`]), the title and description cut into
+/// sentences, the publisher line and the date whole.
 pub(super) fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOptions) -> Vec<Job> {
     let lang = p.lang.as_str();
     let mut jobs = Vec::new();
@@ -295,31 +295,20 @@ pub(super) fn title_page_jobs(p: &Publication, doc: usize, speech: &SpeechOption
             shown,
         });
     };
-    for (line, text) in [
-        (Line::Title, Some(&p.title)),
-        (Line::Description, p.description.as_ref()),
-    ] {
-        let Some(text) = text else { continue };
-        for r in sentence_ranges(text) {
-            let t = &text[r.clone()];
-            push(line, r, t.to_string(), t, lang);
+    for (line, text) in title_page_lines(p) {
+        match text {
+            LineText::Own(text) => {
+                for r in sentence_ranges(text) {
+                    let t = &text[r.clone()];
+                    push(line, r, t.to_string(), t, lang);
+                }
+            }
+            LineText::Labelled(l) => {
+                let shown = l.text();
+                push(line, 0..0, shown.clone(), &shown, l.labels.lang);
+            }
+            LineText::Date { shown, .. } => push(line, 0..0, shown.clone(), &shown, lang),
         }
-    }
-    if let Some(pb) = &p.publisher {
-        // The line the EPUB's title page shows.
-        let line = crate::labels::publisher_line(lang, pb);
-        let shown = line.text();
-        push(
-            Line::Publisher,
-            0..0,
-            shown.clone(),
-            &shown,
-            line.labels.lang,
-        );
-    }
-    if let Some(d) = &p.date {
-        let shown = crate::labels::display_date(d, lang);
-        push(Line::Date, 0..0, shown.clone(), &shown, lang);
     }
     jobs
 }

@@ -1,11 +1,18 @@
 //! The talking book in the registry ([`crate::editions`]): `talking`, the EPUB with
-//! sentence-synchronised speech (Media Overlays), spoken by espeak-ng.
+//! sentence-synchronised speech (Media Overlays). Speech ([`crate::speech`]: the script,
+//! espeak-ng, the MP3 files) makes the narration; this module packs it into the book.
 
+use std::io::{Seek, Write};
+
+use super::EpubOptions;
+use super::edition::options;
 use crate::editions::{Context, EditionKind, EditionRequest, EditionUnit, Files, FormatInfo};
-use crate::epub::overlay::write_talking_epub_to;
 use crate::error::Result;
 use crate::images::ImagePlan;
+use crate::markup::narration::Overlay;
+use crate::prepare::Prepared;
 use crate::scale::FontScale;
+use crate::speech::{Espeak, PROGRAM_ENV, narrate};
 
 /// The talking-book edition.
 pub(crate) static TALKING_BOOK: TalkingBook = TalkingBook;
@@ -35,7 +42,7 @@ impl EditionUnit for TalkingBook {
 
     /// The page list of the EPUB, which it is.
     fn scales(&self, request: &EditionRequest) -> Vec<FontScale> {
-        crate::epub::edition::page_list_scales(request)
+        request.page_list_scales()
     }
 
     /// espeak-ng's version line (empty when it cannot be run: the build then fails).
@@ -43,7 +50,7 @@ impl EditionUnit for TalkingBook {
         Some(format!(
             "espeak-ng {}",
             request
-                .options::<super::SpeechOptions>()
+                .options::<crate::speech::SpeechOptions>()
                 .espeak
                 .version()
                 .unwrap_or_default()
@@ -63,17 +70,19 @@ impl EditionUnit for TalkingBook {
         request: &EditionRequest,
         _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
-        Some(crate::epub::accessibility_of(
-            &crate::epub::discovery_metadata(p, request.screen_scale, true),
-        ))
+        Some(super::accessibility_of(&super::discovery_metadata(
+            p,
+            request.screen_scale,
+            true,
+        )))
     }
 
     /// espeak-ng runs (checked once per process).
     fn available(&self) -> bool {
         static RUNS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         *RUNS.get_or_init(|| {
-            super::Espeak::new(
-                std::env::var_os(super::PROGRAM_ENV).map(std::path::PathBuf::from),
+            Espeak::new(
+                std::env::var_os(PROGRAM_ENV).map(std::path::PathBuf::from),
                 None,
             )
             .version()
@@ -82,12 +91,12 @@ impl EditionUnit for TalkingBook {
     }
 
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {
-        let options = crate::epub::edition::options(build);
+        let options = options(build);
         for kind in kinds {
             files.write(*kind, None, 0.0, &mut |mut out| {
-                let overlay = super::narrate(
+                let overlay = narrate(
                     build.prepared,
-                    &build.request.options::<super::SpeechOptions>(),
+                    &build.request.options::<crate::speech::SpeechOptions>(),
                 )?;
                 // What the speech could not say (shown without audio, or read with its
                 // neighbour), each with its place, in the edition's outcome.
@@ -100,4 +109,27 @@ impl EditionUnit for TalkingBook {
         }
         Ok(())
     }
+}
+
+/// Writes the narrated EPUB of `publication` into `out`: the EPUB of
+/// [`super::write_epub`] with the Media Overlays of `overlay` (one per article).
+fn write_talking_epub_to<W: Write + Seek + Send>(
+    publication: &Prepared,
+    options: &EpubOptions,
+    overlay: &Overlay,
+    out: &mut W,
+) -> Result<()> {
+    if overlay.documents.len() != publication.articles.len() {
+        return Err(crate::epub::error(format!(
+            "the narration has {} document(s) for {} article(s)",
+            overlay.documents.len(),
+            publication.articles.len()
+        )));
+    }
+    if overlay.title_page.is_some() != publication.is_bulletin() {
+        return Err(crate::epub::error(
+            "the narration has a title page if and only if the publication is a bulletin",
+        ));
+    }
+    super::write_epub_with_overlay(publication, options, Some(overlay), out)
 }

@@ -1,8 +1,8 @@
-//! Embedded fonts: each face the book needs, subset to the characters it shows.
+//! Embedded fonts: each face a document needs, subset to the characters it shows.
 //!
-//! The `subsetter` crate (the one krilla uses for PDF) keeps the outlines, metrics and
-//! names of the requested glyphs but drops the `cmap` and `OS/2` tables, which a PDF
-//! does not need and a reading system (a browser engine) does: without a character map
+//! The `subsetter` crate (the one krilla uses for print) keeps the outlines, metrics and
+//! names of the requested glyphs but drops the `cmap` and `OS/2` tables, which a print
+//! file does not need and a reading system (a browser engine) does: without a character map
 //! no text can use the font, and browsers' font sanitisers refuse a font without `OS/2`.
 //! [`subset_face`] therefore adds a new `cmap` (format 4, plus format 12 for characters
 //! beyond the BMP) mapping exactly the kept characters, copies the original `OS/2`, and

@@ -1,4 +1,4 @@
-//! Page-break markers: where the pages of the print (PDF) edition begin.
+//! Page-break markers: where the pages of the print edition begin.
 //!
 //! A [`PageMap`] locates each page start by article, part and byte offset into that
 //! part's plain text ([`crate::address`] says what that text is for each part). The plan
@@ -11,8 +11,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::Result;
 use crate::pagemap::{ArticlePart, PageMap, TextAnchor};
+
+/// A page map made for another publication: one of its pages is in an article this one
+/// does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("page {page} of the page map is in article {article} but the publication has {articles}")]
+pub struct ForeignPageMap {
+    /// The page's label.
+    pub page: String,
+    /// The article it is in (1-based).
+    pub article: usize,
+    /// How many articles the publication has.
+    pub articles: usize,
+}
 
 /// One page-break marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +116,7 @@ pub fn plan(
     map: &PageMap,
     articles: usize,
     mut parts: impl FnMut(usize) -> Vec<(ArticlePart, String)>,
-) -> Result<PagePlan> {
+) -> Result<PagePlan, ForeignPageMap> {
     let mut plan = PagePlan {
         markers: marker_ids(map),
         front: Vec::new(),
@@ -120,11 +132,11 @@ pub fn plan(
                 offset,
             } => {
                 if article >= articles {
-                    return Err(crate::epub::error(format!(
-                        "page {} of the page map is in article {} but the publication has {articles}",
-                        page.label,
-                        article + 1
-                    )));
+                    return Err(ForeignPageMap {
+                        page: page.label.clone(),
+                        article: article + 1,
+                        articles,
+                    });
                 }
                 let list = cache.entry(article).or_insert_with(|| parts(article));
                 let marks = &mut plan.articles[article];

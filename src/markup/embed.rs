@@ -1,39 +1,20 @@
-//! The fonts embedded in an EPUB: which characters are shown (and which emphasised),
+//! The fonts a document embeds: which characters are shown (and which emphasised),
 //! which family must hold each, and the subset faces with their `@font-face` rules and
-//! licences.
+//! licences ([`fonts_for_markup`]).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::{EpubOptions, css, overlay, webfont};
+use super::{css, webfont};
 use crate::error::Result;
 use crate::fonts::{FontFace, FontSet};
 use crate::model::{Block, Publication, Text};
 
-/// The fonts of a book, subset to the characters its documents show (emphasised ones in
-/// the italic faces at standard scales), and its stylesheet with their `@font-face` rules.
-pub(super) fn fonts_and_stylesheet(
-    p: &Publication,
-    options: &EpubOptions,
-    docs: &[(String, String)],
-    nav_doc: &str,
-    narrated: bool,
-) -> Result<(EmbeddedFonts, String)> {
-    let texts = docs.iter().map(|(_, d)| d.as_str()).chain([nav_doc]);
-    let fonts = fonts_for_markup(p, &options.fonts, options.scale.is_large_print(), texts)?;
-    let generic = generic_family(&options.fonts);
-    let mut stylesheet = css::stylesheet(options.scale, &fonts.rules, &fonts.families, generic);
-    if narrated {
-        stylesheet.push_str(overlay::ACTIVE_CLASS_CSS);
-    }
-    Ok((fonts, stylesheet))
-}
-
 /// The faces of `fonts` a set of documents shows, subset to the characters of their text
 /// (the text of each document's `<body>` and `<title>`; emphasised characters in the
-/// italic faces unless `large` print): what the EPUB embeds, and what the HTML edition
-/// embeds as data URLs (`crate::html`). Each rule's `url` is the EPUB's; the HTML
-/// edition replaces it.
+/// italic faces unless `large` print): what a book packs as files and a page inlines as
+/// `data:` URLs. Each rule's `url` is the file's, `../fonts/NAME.ttf` (relative to a
+/// stylesheet in `css/`); a page replaces it.
 pub(crate) fn fonts_for_markup<'a>(
     p: &Publication,
     fonts: &FontSet,
@@ -59,7 +40,7 @@ pub(crate) fn generic_family(fonts: &FontSet) -> &'static str {
 }
 
 /// Every inline text of an article (lead, paragraphs, headings, quotes, items, captions).
-pub(super) fn texts_of(a: &crate::model::Article) -> impl Iterator<Item = &Text> {
+pub(crate) fn texts_of(a: &crate::model::Article) -> impl Iterator<Item = &Text> {
     a.lead.iter().chain(
         a.blocks
             .iter()

@@ -1,18 +1,54 @@
-//! One article's XHTML content document ([`article_document`]): the `<header>` (title,
+//! One article as an `<article>` element ([`write_article`]): the `<header>` (title,
 //! byline, lead), each block, the source link, and the print edition's page markers
-//! where they fall. The pieces it shares with the title page and the navigation
-//! document (runs, markers, labels) are in [`super::content`].
+//! where they fall; in XHTML for a book's content document, or in HTML inside a page,
+//! as [`ArticleMarkup`] says.
+//!
+//! The `<header>` holds the one `h1`, the byline with the author and a `<time datetime>`,
+//! and the lead as a paragraph of its own; then the blocks: `p`, `h2`–`h6` (validation
+//! guarantees no skipped level), `figure` with `img alt` and `figcaption` (decorative
+//! images: `alt=""` and `role="presentation"`), `blockquote` (inside a `figure` whose
+//! `figcaption` is the attribution, as HTML recommends), `ul` and `ol`, and a source link.
+//! The pieces it shares with other documents (runs, markers, labels) are in
+//! [`super::runs`].
 
-use super::content::{
-    ArticleFiles, ArticleMarkup, Run, byline_runs, close_document, open_document, open_line,
-    text_runs, write_label, write_marker, write_part,
-};
-use super::overlay::DocumentOverlay;
+use super::lines::{Line, source_line};
+use super::narration::DocumentOverlay;
 use super::pages::{ArticleMarks, Marker};
+use super::runs::{
+    Run, Syntax, byline_runs, open_line, text_runs, write_label, write_marker, write_part,
+};
 use crate::labels;
 use crate::model::{Article, Block, Figure, Publication};
 use crate::pagemap::ArticlePart;
 use crate::xml::{attr, escape_into, lang_attrs};
+
+/// How to refer to an article's files and figures.
+#[derive(Debug, Clone)]
+pub struct ArticleFiles {
+    /// The stylesheet's href relative to the document.
+    pub css: String,
+    /// For each block, the image href (figures only).
+    pub images: Vec<Option<String>>,
+    /// How the article element is written ([`ArticleMarkup::default`]: a document of its
+    /// own, in XHTML).
+    pub markup: ArticleMarkup,
+}
+
+/// What differs when an article is one of several in a page rather than a document of
+/// its own: the syntax, a prefix that keeps its ids unique in the page, how many levels
+/// its headings move down (under the page's `h1`), and the page's language (the
+/// `<article>` gets `lang` when its own differs).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMarkup {
+    /// XHTML (a book's content document) or HTML (a page).
+    pub syntax: Syntax,
+    /// Prepended to every id the article writes (not to page markers, unique already).
+    pub id_prefix: String,
+    /// Added to every heading level (at most `h6`).
+    pub heading_shift: u8,
+    /// The language of the enclosing page; `None`: the article is the document.
+    pub page_lang: Option<String>,
+}
 
 /// A content document being written: the text, and what every part needs (the page
 /// markers falling in it, the narration's sentence ids).
@@ -65,27 +101,9 @@ impl Doc<'_> {
     }
 }
 
-/// Writes the XHTML document of article `i`; with `narration` (Media Overlays), each
+/// Writes the `<article>` element of article `i` (the `<body>` of a book's content
+/// document, or one article of a page), as `files.markup` says; with `narration`, each
 /// sentence wrapped in `<span id>` and ids on the images whose alt text is spoken.
-pub fn article_document(
-    p: &Publication,
-    i: usize,
-    files: &ArticleFiles,
-    marks: Option<&ArticleMarks>,
-    markers: &[Marker],
-    front: &[usize],
-    narration: Option<&DocumentOverlay>,
-) -> String {
-    let a = &p.articles[i];
-    let mut out = String::with_capacity(2048 + a.blocks.len() * 600);
-    open_document(&mut out, p.article_lang(i), &a.title, &files.css, "");
-    write_article(&mut out, p, i, files, marks, markers, front, narration);
-    close_document(&mut out);
-    out
-}
-
-/// Writes the `<article>` element of article `i` (what [`article_document`] puts in its
-/// `<body>`, and the HTML edition in its page), as `files.markup` says.
 #[allow(clippy::too_many_arguments)]
 pub fn write_article(
     out: &mut String,
@@ -123,8 +141,8 @@ pub fn write_article(
     for (b, block) in a.blocks.iter().enumerate() {
         write_block(&mut doc, b, block, files);
     }
-    if let Some(url) = &a.source_url {
-        source_line(&mut doc, url);
+    if let Some(line) = source_line(p, i) {
+        write_source_line(&mut doc, &line);
     }
     doc.markers(doc.marks.end.iter().copied());
     doc.out.push_str("</article>\n");
@@ -207,17 +225,15 @@ fn write_block(doc: &mut Doc<'_>, b: usize, block: &Block, files: &ArticleFiles)
     }
 }
 
-/// The source link, labelled in the writer's words.
-fn source_line(doc: &mut Doc<'_>, url: &str) {
-    // The narration speaks the same line (`labels::source_line`).
-    let line = labels::source_line(doc.lang, url);
+/// The source link ([`Line::Source`]), labelled in the writer's words.
+fn write_source_line(doc: &mut Doc<'_>, line: &labels::LabelledLine<'_>) {
     let out = &mut doc.out;
     out.push_str("<p class=\"source\">");
-    let span = open_line(out, doc.narration, super::overlay::Line::Source);
+    let span = open_line(out, doc.narration, Line::Source);
     write_label(out, line.labels, doc.lang, line.label);
     out.push_str(labels::LABEL_SEPARATOR);
     out.push_str("<a");
-    attr(out, "href", &crate::xml::href(url));
+    attr(out, "href", &crate::xml::href(line.value));
     out.push('>');
     escape_into(out, line.value);
     out.push_str("</a>");
