@@ -171,7 +171,7 @@ pub(crate) struct EditionArgs {
     pdf: crate::pdf::args::PdfArgs,
     #[cfg(feature = "speech")]
     #[command(flatten)]
-    talking: crate::speech::args::TalkingArgs,
+    talking: crate::speech::args::SpeechArgs,
     #[cfg(feature = "braille")]
     #[command(flatten)]
     braille: crate::braille::args::BrailleArgs,

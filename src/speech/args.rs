@@ -11,7 +11,7 @@ use crate::error::Result;
 /// The talking book's command-line options.
 #[derive(clap::Args, Debug, Clone, Default)]
 #[command(next_help_heading = "Talking book (talking)")]
-pub(crate) struct TalkingArgs {
+pub(crate) struct SpeechArgs {
     /// Speech: the espeak-ng voice for text in the publication's language
     /// (vi, vi-vn-x-central, vi-vn-x-south, or any `espeak-ng --voices` name) [default: the language].
     #[arg(long)]
@@ -25,7 +25,7 @@ pub(crate) struct TalkingArgs {
     pronunciations: Option<PathBuf>,
 }
 
-impl TalkingArgs {
+impl SpeechArgs {
     /// The voice, rate and pronunciations; `env` reads the caller's environment (the
     /// command line's: `ANPHAM_ESPEAK` names the espeak-ng program; the library reads none).
     pub(crate) fn options(&self, env: &dyn Fn(&str) -> Option<OsString>) -> Result<SpeechOptions> {
@@ -47,7 +47,7 @@ mod tests {
     #[derive(Parser, Debug)]
     struct Cli {
         #[command(flatten)]
-        talking: TalkingArgs,
+        speech: SpeechArgs,
     }
 
     #[test]
@@ -55,12 +55,12 @@ mod tests {
         let cli =
             Cli::try_parse_from(["anpham", "--voice=vi-vn-x-south", "--speech-rate=200"]).unwrap();
         let env = |name: &str| (name == PROGRAM_ENV).then(|| OsString::from("/opt/espeak-ng"));
-        let o = cli.talking.options(&env).unwrap();
+        let o = cli.speech.options(&env).unwrap();
         assert_eq!(o.voice.as_deref(), Some("vi-vn-x-south"));
         assert_eq!(o.espeak.rate, Some(200));
         assert_eq!(o.espeak.program, PathBuf::from("/opt/espeak-ng"));
         assert!(Cli::try_parse_from(["anpham", "--speech-rate=50"]).is_err());
         let cli = Cli::try_parse_from(["anpham", "--pronunciations=/nonexistent/p.toml"]).unwrap();
-        assert!(cli.talking.options(&|_| None).is_err());
+        assert!(cli.speech.options(&|_| None).is_err());
     }
 }
