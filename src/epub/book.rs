@@ -1,6 +1,6 @@
 //! One book assembled from its parts: each distinct image stored once, the content
-//! documents, which document holds each page marker, the manifest items, the Media
-//! Overlays and the container's entries. [`super::write_epub`] calls these in order.
+//! documents, which document holds each page marker, the fonts and stylesheet, the
+//! manifest items, the Media Overlays and the container's entries. [`super::write_epub`] calls these in order.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

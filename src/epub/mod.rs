@@ -44,12 +44,12 @@
 //! ```
 
 mod book;
-pub(crate) mod content;
+mod content;
 pub(crate) mod edition;
 mod metadata;
 pub(crate) mod nav;
 pub(crate) mod opf;
-pub(crate) mod overlay;
+mod overlay;
 pub(crate) mod package;
 #[cfg(feature = "speech")]
 pub(crate) mod talking;

@@ -310,5 +310,13 @@ fn a_page_map_past_the_articles_is_an_error() {
             offset: 0,
         },
     });
-    assert!(write_html(&p, &HtmlOptions::new(FontScale::STANDARD), Some(&map)).is_err());
+    let err = write_html(&p, &HtmlOptions::new(FontScale::STANDARD), Some(&map))
+        .unwrap_err()
+        .to_string();
+    // The page's own error, not another edition's.
+    assert_eq!(
+        err,
+        "the HTML edition could not be written: page 3 of the page map is in article 2 \
+         but the publication has 1"
+    );
 }
