@@ -707,9 +707,11 @@ fn build_with_store<S: EditionSink>(
 }
 
 /// A first-page preview ([`page_previews`]).
+#[cfg(feature = "serve")]
 pub(crate) use crate::pdf::preview::PagePreview;
 
 /// The end of a first-page preview's file name (`bac-kan.large.preview.svg`).
+#[cfg(feature = "serve")]
 pub(crate) const PREVIEW_EXTENSION: &str = ".preview.svg";
 
 /// The first page of each file of `request` whose edition draws pages (the print edition,
@@ -717,6 +719,7 @@ pub(crate) const PREVIEW_EXTENSION: &str = ".preview.svg";
 /// file's name with [`PREVIEW_EXTENSION`] for its extension, and the preview, its image
 /// titled `title(scale)`. The publication is laid out again at each scale, as the print
 /// edition lays it out (`EditionRequest::layout_options`).
+#[cfg(feature = "serve")]
 pub(crate) fn page_previews(
     prepared: &Prepared,
     request: &EditionRequest,

@@ -137,6 +137,10 @@ impl FontScale {
     }
 
     /// The scale as the command line takes it back: `+3`, `-1`, `19pt`.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
     pub(crate) fn argument(self) -> String {
         match self.0 {
             Scale::Step(s) => format!("{s:+}"),

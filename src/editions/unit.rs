@@ -110,6 +110,10 @@ pub(crate) struct FormatInfo {
     /// One file per font scale (a manifest lists its scales).
     pub per_scale: bool,
     /// Its name on the web page (`anpham serve`'s `/`), from the words in `labels.rs`.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
     pub label: fn(&crate::labels::PortalWords) -> &'static str,
 }
 
@@ -162,16 +166,28 @@ impl Format {
     }
 
     /// The end of its file names, after the slug and a scale (`.epub`, `.pdf`).
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
     pub(crate) fn extension(self) -> &'static str {
         self.info().extension
     }
 
     /// Its name on the web page, in `words`' language.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
     pub(crate) fn label(self, words: &crate::labels::PortalWords) -> &'static str {
         (self.info().label)(words)
     }
 
     /// Whether its edition draws pages (the print edition): it has a first page to preview.
+    #[cfg_attr(
+        not(feature = "serve"),
+        allow(dead_code, reason = "read by the server only")
+    )]
     pub(crate) fn draws_pages(self) -> bool {
         self.edition.draws_pages()
     }

@@ -42,6 +42,7 @@ pub(crate) mod internals;
 pub(crate) mod limits;
 mod pages;
 mod photos_first;
+#[cfg(feature = "serve")]
 pub(crate) mod preview;
 mod splice;
 mod standard;
