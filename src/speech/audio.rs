@@ -4,15 +4,15 @@
 //! begins and ends) computed from sample counts.
 //!
 //! Memory is bounded by a constant, whatever the length of a document: the workers take
-//! sentences in reading order, so the sentences spoken but not yet encoded are those
-//! behind one still being spoken — fewer than the number of workers — and encoded audio
-//! goes to a file at once. A document's audio is split into files of about
+//! sentences in reading order, and stop taking new ones while [`MAX_BACKLOG_PER_WORKER`]
+//! sentences a worker are spoken but not yet encoded; encoded audio goes to a file at
+//! once. A document's audio is split into files of about
 //! [`MAX_FILE_SECONDS`] at sentence boundaries; each file's clip times restart with it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use rayon::prelude::*;
 
@@ -26,6 +26,10 @@ use crate::markup::narration::{AudioData, Clip, DocumentOverlay};
 /// file; an hour of 48 kbit/s MP3 is 21.6 MB).
 pub(super) const MAX_FILE_SECONDS: u64 = 3600;
 
+/// How many sentences per worker may be spoken and waiting to be encoded before the
+/// workers wait for the encoding (a sentence is some 5 s of speech, 220 KB of samples).
+const MAX_BACKLOG_PER_WORKER: usize = 4;
+
 /// A sentence's audio: its samples, or `None` when the voice made no sound for it.
 pub(super) type Spoken = Option<espeak::Samples>;
 
@@ -34,22 +38,43 @@ pub(super) type Spoken = Option<espeak::Samples>;
 /// to its [`AudioWriter`] (made by `writer(document)`) as soon as they can be. Gives each
 /// document's encoded audio, in document order; or the first error in reading order
 /// (after which no more sentences are spoken).
+///
+/// No worker waits for another's encoding: a worker that speaks a sentence leaves it for
+/// the worker already encoding that document, if any, and goes on speaking; else it
+/// encodes every sentence of the document that is ready (outside the lock, so that the
+/// others can leave theirs meanwhile). A document is encoded by one worker at a time, in
+/// order, so its MP3 bytes do not depend on the number of workers. Before taking a new
+/// sentence a worker waits only while [`MAX_BACKLOG_PER_WORKER`] × workers sentences are
+/// spoken but not yet encoded: the bound on the samples held when encoding is slower
+/// than speaking.
 pub(super) fn speak_streaming(
     documents: &[Vec<Job>],
     writer: impl Fn(usize) -> AudioWriter,
     speak: impl Fn(usize, usize) -> Result<Spoken> + Sync,
 ) -> Result<Vec<EncodedAudio>> {
-    // Every sentence, in reading order: (document, sentence in it).
+    // Every sentence, in reading order: (document, sentence in it); and where each
+    // document's sentences begin in that order.
     let order: Vec<(usize, usize)> = documents
         .iter()
         .enumerate()
         .flat_map(|(d, jobs)| (0..jobs.len()).map(move |k| (d, k)))
         .collect();
+    let first: Vec<usize> = documents
+        .iter()
+        .scan(0, |at, jobs| {
+            let here = *at;
+            *at += jobs.len();
+            Some(here)
+        })
+        .collect();
     /// A document being spoken: the sentences spoken but not yet encoded (waiting for
-    /// an earlier one), the next to encode, and the writer (taken when finished).
+    /// an earlier one, or for the worker encoding the document), the next to encode,
+    /// whether a worker is encoding it (it holds the writer meanwhile), and the writer
+    /// (taken when finished).
     struct Pending {
         waiting: Vec<Option<Spoken>>,
         next: usize,
+        encoding: bool,
         writer: Option<AudioWriter>,
         done: Option<EncodedAudio>,
     }
@@ -60,6 +85,7 @@ pub(super) fn speak_streaming(
             Mutex::new(Pending {
                 waiting: (0..jobs.len()).map(|_| None).collect(),
                 next: 0,
+                encoding: false,
                 writer: Some(writer(d)),
                 done: None,
             })
@@ -68,54 +94,98 @@ pub(super) fn speak_streaming(
     // The first error, by its place in reading order.
     let failure: Mutex<Option<(usize, Error)>> = Mutex::new(None);
     let failed = AtomicBool::new(false);
+    // Sentences spoken and not yet encoded, in all documents; signalled when it falls.
+    let backlog = Mutex::new(0usize);
+    let encoded = Condvar::new();
     let fail = |at: usize, e: Error| {
         let mut f = lock(&failure);
         if f.as_ref().is_none_or(|(first, _)| at < *first) {
             *f = Some((at, e));
         }
         failed.store(true, Ordering::Relaxed);
+        drop(f);
+        let _backlog = lock(&backlog);
+        encoded.notify_all();
     };
-    // Encodes what can be encoded of document `d`; finishes it after its last sentence.
-    let advance = |p: &mut Pending, at: usize| {
-        let n = p.waiting.len();
-        while p.next < n {
-            let Some(spoken) = p.waiting[p.next].take() else {
-                break;
-            };
-            p.next += 1;
-            if let Some(w) = p.writer.as_mut()
-                && let Err(e) = w.push(spoken)
-            {
-                fail(at, e);
-            }
+    // Leaves sentence `k` of document `d` (if any) and encodes what is ready of the
+    // document, unless a worker is at it already; finishes the document after its last
+    // sentence.
+    let deliver = |d: usize, spoken: Option<(usize, Spoken)>| {
+        let mut p = lock(&pending[d]);
+        if let Some((k, s)) = spoken {
+            p.waiting[k] = Some(s);
         }
-        if p.next == n
-            && let Some(w) = p.writer.take()
-        {
+        if p.encoding {
+            return;
+        }
+        let n = p.waiting.len();
+        let Some(mut w) = p.writer.take() else {
+            return;
+        };
+        p.encoding = true;
+        loop {
+            let from = p.next;
+            let mut ready = Vec::new();
+            while p.next < n
+                && let Some(spoken) = {
+                    let k = p.next;
+                    p.waiting[k].take()
+                }
+            {
+                ready.push(spoken);
+                p.next += 1;
+            }
+            if ready.is_empty() {
+                break;
+            }
+            drop(p);
+            for (k, spoken) in (from..).zip(ready) {
+                if !failed.load(Ordering::Relaxed)
+                    && let Err(e) = w.push(spoken)
+                {
+                    fail(first[d] + k, e);
+                }
+                *lock(&backlog) -= 1;
+                encoded.notify_one();
+            }
+            p = lock(&pending[d]);
+        }
+        p.encoding = false;
+        if p.next < n {
+            p.writer = Some(w);
+        } else {
             match w.finish() {
                 Ok(audio) => p.done = Some(audio),
-                Err(e) => fail(at, e),
+                Err(e) => fail(first[d] + n.saturating_sub(1), e),
             }
         }
     };
     // A document without sentences is complete from the start.
-    for p in &pending {
-        let mut p = lock(p);
-        if p.waiting.is_empty() {
-            advance(&mut p, 0);
+    for (d, jobs) in documents.iter().enumerate() {
+        if jobs.is_empty() {
+            deliver(d, None);
         }
     }
     let next = AtomicUsize::new(0);
     let workers = rayon::current_num_threads().max(1);
+    let max_backlog = MAX_BACKLOG_PER_WORKER * workers;
     (0..workers).into_par_iter().for_each(|_| {
-        while !failed.load(Ordering::Relaxed) {
+        loop {
+            {
+                let mut b = lock(&backlog);
+                while *b >= max_backlog && !failed.load(Ordering::Relaxed) {
+                    b = encoded.wait(b).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+            if failed.load(Ordering::Relaxed) {
+                break;
+            }
             let at = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(d, k)) = order.get(at) else { break };
             match speak(d, k) {
                 Ok(spoken) => {
-                    let mut p = lock(&pending[d]);
-                    p.waiting[k] = Some(spoken);
-                    advance(&mut p, at);
+                    *lock(&backlog) += 1;
+                    deliver(d, Some((k, spoken)));
                 }
                 Err(e) => fail(at, e),
             }
@@ -406,6 +476,49 @@ mod tests {
             let n = 100 * (k as u64 + 1);
             assert_eq!(*s, Some((0, at, at + n)));
             at += n;
+        }
+    }
+
+    /// The MP3 files and clips do not depend on the number of workers, though workers
+    /// no longer wait for each other's encoding: each document is still encoded in order.
+    #[test]
+    fn the_audio_is_the_same_with_any_number_of_workers() {
+        let jobs = |n: usize| -> Vec<Job> { (0..n).map(Job::for_test).collect() };
+        let documents = vec![jobs(9), jobs(1), Vec::new(), jobs(23)];
+        let run = |threads: usize| {
+            let dir = tempfile::tempdir().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let audio = pool
+                .install(|| {
+                    speak_streaming(
+                        &documents,
+                        |d| AudioWriter::new(dir.path(), format!("d{d}"), 2),
+                        |d, k| {
+                            // Uneven speaking times: later sentences often finish first.
+                            let ms = (d * 7 + k * 5) % 4;
+                            std::thread::sleep(std::time::Duration::from_millis(ms as u64));
+                            Ok(tone(900 + 3000 * ((d + k) % 5)))
+                        },
+                    )
+                })
+                .unwrap();
+            audio
+                .into_iter()
+                .map(|a| {
+                    let bytes: Vec<Vec<u8>> =
+                        a.files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+                    (bytes, a.spans)
+                })
+                .collect::<Vec<_>>()
+        };
+        let one = run(1);
+        assert_eq!(one[3].0.len(), 4, "document 3: 7.2 s in files of 2 s");
+        assert!(one[2].0.is_empty());
+        for threads in [2, 3, 8] {
+            assert!(run(threads) == one, "{threads} workers");
         }
     }
 

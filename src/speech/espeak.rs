@@ -120,13 +120,17 @@ impl Espeak {
     }
 }
 
-/// Reads a mono 16-bit WAV file.
+/// Reads a mono 16-bit WAV file: the header with [`hound`], the samples from the bytes
+/// read at once (a tenth of the time of hound's sample-by-sample reader, which took 5 % of
+/// a talking book's CPU time).
 pub(crate) fn read_wav(path: &Path) -> Result<Samples> {
     let bad = |m: String| Error::Speech {
         message: format!("{}: {m}", path.display()),
         hint: "espeak-ng should write mono 16-bit WAV; check the espeak-ng installation".into(),
     };
-    let mut r = hound::WavReader::open(path).map_err(|e| bad(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let r =
+        hound::WavReader::new(std::io::Cursor::new(&bytes[..])).map_err(|e| bad(e.to_string()))?;
     let spec = r.spec();
     if spec.channels != 1
         || spec.bits_per_sample != 16
@@ -137,12 +141,60 @@ pub(crate) fn read_wav(path: &Path) -> Result<Samples> {
             spec.channels, spec.bits_per_sample
         )));
     }
-    let data = r
-        .samples::<i16>()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
+    let count = r.len() as usize;
+    // The reader stops at the first sample of the data chunk.
+    let start = usize::try_from(r.into_inner().position()).unwrap_or(usize::MAX);
+    let data = bytes
+        .get(start..)
+        .and_then(|d| d.get(..count.checked_mul(2)?))
+        .ok_or_else(|| {
+            bad(format!(
+                "the data chunk is shorter than its {count} samples"
+            ))
+        })?
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
     Ok(Samples {
         rate: spec.sample_rate,
         data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The samples read are those hound's own reader gives, and a file cut short is an
+    /// error naming it.
+    #[test]
+    fn a_wav_file_reads_as_hound_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.wav");
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 22050,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        let samples: Vec<i16> = (0..5000).map(|i| (i * 37 % 65536 - 32768) as i16).collect();
+        for &s in &samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+        let got = read_wav(&path).unwrap();
+        assert_eq!(got.rate, 22050);
+        assert!(got.data == samples);
+        let by_hound: Vec<i16> = hound::WavReader::open(&path)
+            .unwrap()
+            .samples::<i16>()
+            .map(|s| s.unwrap())
+            .collect();
+        assert!(got.data == by_hound);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 100]).unwrap();
+        let e = read_wav(&path).unwrap_err().to_string();
+        assert!(e.contains("a.wav") && e.contains("shorter"), "{e}");
+    }
 }

@@ -39,8 +39,13 @@ fn encoding_error(m: String) -> Error {
 }
 
 /// A LAME encoder of mono 16-bit samples at `rate` (an MPEG rate such as 22050): 48 kbit/s
-/// CBR, no Xing/LAME tag. Feed it with [`encode_chunk`] and end the file with [`finish`];
-/// the MP3 is the same whether the samples come in one chunk or many.
+/// CBR, no Xing/LAME tag, `-q 7` ([`Quality::Ok`]: the psychoacoustic model without noise
+/// shaping). For espeak-ng's speech `-q 7` takes half the CPU time of `-q 5` and decodes
+/// no worse by objective measures (wide-band PESQ 3.87 against 3.75, SNR 24.5 dB against
+/// 22.1 dB; docs/talking-book.md, "Where the time goes"); in LAME 3.100 at CBR, `-q 6`
+/// makes the bytes of `-q 5`, and `-q 8` and `-q 9` those of `-q 7`. Feed it with
+/// [`encode_chunk`] and end the file with [`finish`]; the MP3 is the same whether the
+/// samples come in one chunk or many.
 pub fn encoder(rate: u32) -> Result<Encoder> {
     let err = encoding_error;
     let mut b = Builder::new().ok_or_else(|| err("LAME could not allocate".into()))?;
@@ -50,7 +55,7 @@ pub fn encoder(rate: u32) -> Result<Encoder> {
         .map_err(|e| err(format!("{e:?}")))?;
     b.set_brate(Bitrate::Kbps48)
         .map_err(|e| err(format!("{e:?}")))?;
-    b.set_quality(Quality::Good)
+    b.set_quality(Quality::Ok)
         .map_err(|e| err(format!("{e:?}")))?;
     b.set_to_write_vbr_tag(false)
         .map_err(|e| err(format!("{e:?}")))?;
