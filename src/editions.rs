@@ -139,7 +139,7 @@ static REGISTRY: &[Registration] = &[
     allow(dead_code, reason = "read by the server only")
 )]
 fn text_accessibility(p: &crate::model::Publication, scale: FontScale) -> Accessibility {
-    crate::epub::accessibility_of(&crate::epub::discovery_metadata(p, scale, false))
+    crate::epub::book_accessibility(p, scale, false)
 }
 
 impl Format {

@@ -61,11 +61,7 @@ impl EditionUnit for Epub {
         request: &EditionRequest,
         _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
-        Some(super::accessibility_of(&super::discovery_metadata(
-            p,
-            request.screen_scale,
-            false,
-        )))
+        Some(super::book_accessibility(p, request.screen_scale, false))
     }
 
     fn write(&self, build: &Context<'_>, kinds: &[EditionKind], files: &dyn Files) -> Result<()> {

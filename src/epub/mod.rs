@@ -129,6 +129,17 @@ pub(crate) fn discovery_metadata(
 
 /// The catalog form of a package's accessibility metadata: its `dcterms:conformsTo` as
 /// [`CONFORMS_TO_URI`], each `accessModeSufficient` set split into its modes.
+/// The accessibility a book of `p` at `scale` declares, as its writer derives it (with
+/// what the narration adds when `narrated`): what the EPUB's and the talking book's units
+/// tell catalogs.
+pub(crate) fn book_accessibility(
+    p: &Publication,
+    scale: FontScale,
+    narrated: bool,
+) -> opf::Accessibility {
+    accessibility_of(&discovery_metadata(p, scale, narrated))
+}
+
 pub(crate) fn accessibility_of(m: &opf::Metadata) -> opf::Accessibility {
     opf::Accessibility {
         conforms_to: vec![CONFORMS_TO_URI],

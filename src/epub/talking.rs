@@ -70,11 +70,7 @@ impl EditionUnit for TalkingBook {
         request: &EditionRequest,
         _text: &dyn Fn(FontScale) -> crate::editions::Accessibility,
     ) -> Option<crate::editions::Accessibility> {
-        Some(super::accessibility_of(&super::discovery_metadata(
-            p,
-            request.screen_scale,
-            true,
-        )))
+        Some(super::book_accessibility(p, request.screen_scale, true))
     }
 
     /// espeak-ng runs (checked once per process).
