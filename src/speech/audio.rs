@@ -1,4 +1,4 @@
-//! The talking book's audio: sentences spoken on every worker thread, in reading order,
+//! The narration's audio: sentences spoken on every worker thread, in reading order,
 //! each document's sentences encoded to MP3 and written to its audio files as soon as
 //! they and every sentence before them are spoken, and the clips (where each sentence
 //! begins and ends) computed from sample counts.
