@@ -10,8 +10,11 @@ pub use super::{PdfOptions, PdfOutput};
 
 /// One PDF edition: laid out with `options`, then written (the benchmarks' PDF).
 pub fn write_pdf(publication: &Prepared, options: &PdfOptions) -> Result<PdfOutput> {
-    let lay = crate::layout::layout(publication, &options.layout_options())?;
-    super::write_pdf(publication, &lay, &options.write_settings())
+    super::write_pdf(
+        publication,
+        &layout(publication, options)?,
+        &options.write_settings(),
+    )
 }
 
 /// Lays out `publication` as the PDF edition with `options` would be (the benchmarks time

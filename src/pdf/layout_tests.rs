@@ -29,6 +29,7 @@ use crate::layout::geometry::outside_text_area;
 use crate::layout::{Item, Layout, LayoutOptions, Line, Owner, Page, layout};
 use crate::model::{Article, Block, PageSizeName, Publication, Span, Text};
 use crate::pagemap::ArticlePart;
+use crate::pdf::internals::write_pdf;
 use crate::pdf::{PdfOptions, structure_tree_dump};
 use crate::prepare::Prepared;
 use crate::scale::FontScale;
@@ -528,13 +529,4 @@ fn pdftotext_is_there_or_skipped() {
             "pdftotext not installed; the PDF text property used the crate's own mapping only",
         );
     }
-}
-
-/// One PDF: laid out with `options`, then written.
-fn write_pdf(
-    p: &crate::prepare::Prepared,
-    options: &PdfOptions,
-) -> crate::Result<super::PdfOutput> {
-    let lay = crate::layout::layout(p, &options.layout_options())?;
-    super::write_pdf(p, &lay, &options.write_settings())
 }
