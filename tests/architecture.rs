@@ -866,18 +866,22 @@ fn every_source_path_the_docs_name_exists() {
 /// case): `grep -rliw WORD src --include=*.rs | grep -v '^src/FOLDER/'`.
 fn files_naming(word: &str, folder: &str) -> Vec<String> {
     let word = word.to_lowercase();
+    files_outside(folder, |text| {
+        let lower = text.to_lowercase();
+        lower.match_indices(&word).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + word.len()..].chars().next();
+            let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            edge(before) && edge(after)
+        })
+    })
+}
+
+/// The files under `src/` outside `src/FOLDER/` whose text `names` says yes to, sorted.
+fn files_outside(folder: &str, names: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = source_files()
         .into_iter()
-        .filter(|(f, _)| !f.starts_with(&format!("src/{folder}/")))
-        .filter(|(_, text)| {
-            let lower = text.to_lowercase();
-            lower.match_indices(&word).any(|(at, _)| {
-                let before = lower[..at].chars().next_back();
-                let after = lower[at + word.len()..].chars().next();
-                let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-                edge(before) && edge(after)
-            })
-        })
+        .filter(|(f, text)| !f.starts_with(&format!("src/{folder}/")) && names(text))
         .map(|(f, _)| f)
         .collect();
     out.sort();
@@ -912,23 +916,16 @@ fn identifier_words(ident: &str) -> Vec<String> {
 /// `epub:type`, media types) are not counted.
 fn files_naming_in_code(kind: &str, folder: &str) -> Vec<String> {
     let literal = format!("\"{kind}\"");
-    let mut out: Vec<String> = source_files()
-        .into_iter()
-        .filter(|(f, _)| !f.starts_with(&format!("src/{folder}/")))
-        .filter(|(_, text)| {
-            let by_identifier = tokens(&code_only(text)).iter().any(
-                |t| matches!(t, Token::Ident(i) if identifier_words(i).iter().any(|w| w == kind)),
-            );
-            let by_literal = text
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("//"))
-                .any(|l| l.contains(&literal));
-            by_identifier || by_literal
-        })
-        .map(|(f, _)| f)
-        .collect();
-    out.sort();
-    out
+    files_outside(folder, |text| {
+        let by_identifier = tokens(&code_only(text))
+            .iter()
+            .any(|t| matches!(t, Token::Ident(i) if identifier_words(i).iter().any(|w| w == kind)));
+        let by_literal = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .any(|l| l.contains(&literal));
+        by_identifier || by_literal
+    })
 }
 
 /// Issue #26: an edition kind is named in at most two places outside its own folder — the
